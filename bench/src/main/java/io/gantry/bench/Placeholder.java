@@ -1,0 +1,1 @@
+package io.gantry.bench; final class Placeholder {}

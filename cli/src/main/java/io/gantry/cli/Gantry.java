@@ -1,0 +1,1 @@
+package io.gantry.cli; public final class Gantry { public static void main(String[] a) {} }

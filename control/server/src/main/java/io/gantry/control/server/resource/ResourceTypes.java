@@ -1,0 +1,70 @@
+package io.gantry.control.server.resource;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The kinds Gantry serves, as Kubernetes defines them. */
+public final class ResourceTypes {
+
+  public static final ResourceType NAMESPACES = core("namespaces", "Namespace", false, List.of("ns"), List.of(), Set.of("status", "finalize"));
+  public static final ResourceType NODES = core("nodes", "Node", false, List.of("no"), List.of(), Set.of("status"));
+  public static final ResourceType PODS = core("pods", "Pod", true, List.of("po"), List.of("all"), Set.of("status", "log", "exec", "portforward", "binding"));
+  public static final ResourceType SERVICES = core("services", "Service", true, List.of("svc"), List.of("all"), Set.of("status"));
+  public static final ResourceType ENDPOINTS = new ResourceType("", "v1", "endpoints", "endpoints", "Endpoints", true, List.of("ep"), List.of(), Set.of(), false);
+  public static final ResourceType SECRETS = core("secrets", "Secret", true, List.of(), List.of(), Set.of());
+  public static final ResourceType CONFIGMAPS = core("configmaps", "ConfigMap", true, List.of("cm"), List.of(), Set.of());
+  public static final ResourceType EVENTS = core("events", "Event", true, List.of("ev"), List.of(), Set.of());
+  public static final ResourceType DEPLOYMENTS = of("apps", "v1", "deployments", "Deployment", true, List.of("deploy"), List.of("all"), Set.of("status", "scale"));
+  public static final ResourceType REPLICASETS = of("apps", "v1", "replicasets", "ReplicaSet", true, List.of("rs"), List.of("all"), Set.of("status", "scale"));
+  public static final ResourceType ENDPOINTSLICES = of("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, List.of(), List.of(), Set.of());
+  public static final ResourceType INGRESSES = of("networking.k8s.io", "v1", "ingresses", "Ingress", true, List.of("ing"), List.of(), Set.of("status"));
+  public static final ResourceType INGRESSCLASSES = of("networking.k8s.io", "v1", "ingressclasses", "IngressClass", false, List.of(), List.of(), Set.of());
+  public static final ResourceType NETWORKPOLICIES = of("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, List.of("netpol"), List.of(), Set.of());
+  public static final ResourceType LEASES = of("coordination.k8s.io", "v1", "leases", "Lease", true, List.of(), List.of(), Set.of());
+
+  public static final List<ResourceType> ALL = List.of(
+      NAMESPACES, NODES, PODS, SERVICES, ENDPOINTS, SECRETS, CONFIGMAPS, EVENTS,
+      DEPLOYMENTS, REPLICASETS, ENDPOINTSLICES, INGRESSES, INGRESSCLASSES, NETWORKPOLICIES, LEASES);
+
+  private static final Map<String, ResourceType> BY_PATH = new LinkedHashMap<>();
+  private static final Map<String, ResourceType> BY_KIND = new LinkedHashMap<>();
+
+  static {
+    for (ResourceType type : ALL) {
+      BY_PATH.put(type.apiVersion() + "/" + type.plural(), type);
+      BY_KIND.put(type.apiVersion() + "/" + type.kind(), type);
+    }
+  }
+
+  private ResourceTypes() {}
+
+  /** The type served at {@code /api/v1/{plural}} or {@code /apis/{group}/{version}/{plural}}. */
+  public static Optional<ResourceType> byPath(String group, String version, String plural) {
+    String apiVersion = group.isEmpty() ? version : group + "/" + version;
+    return Optional.ofNullable(BY_PATH.get(apiVersion + "/" + plural));
+  }
+
+  /** The type of an object with this {@code apiVersion} and {@code kind}. */
+  public static Optional<ResourceType> byKind(String apiVersion, String kind) {
+    return Optional.ofNullable(BY_KIND.get(apiVersion + "/" + kind));
+  }
+
+  /** The group versions served, in discovery order: {@code v1} first, then {@code group/version}s. */
+  public static List<String> groupVersions() {
+    return ALL.stream().map(ResourceType::apiVersion).distinct().toList();
+  }
+
+  private static ResourceType core(String plural, String kind, boolean namespaced, List<String> shortNames,
+      List<String> categories, Set<String> subresources) {
+    return of("", "v1", plural, kind, namespaced, shortNames, categories, subresources);
+  }
+
+  private static ResourceType of(String group, String version, String plural, String kind, boolean namespaced,
+      List<String> shortNames, List<String> categories, Set<String> subresources) {
+    return new ResourceType(group, version, plural, kind.toLowerCase(java.util.Locale.ROOT), kind, namespaced,
+        shortNames, categories, subresources, false);
+  }
+}

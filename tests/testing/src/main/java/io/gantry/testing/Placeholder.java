@@ -1,0 +1,1 @@
+package io.gantry.testing; final class Placeholder {}

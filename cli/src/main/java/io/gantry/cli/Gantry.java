@@ -1,1 +1,31 @@
-package io.gantry.cli; public final class Gantry { public static void main(String[] a) {} }
+package io.gantry.cli;
+
+import io.gantry.control.server.ControlServer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code gantry} command. */
+@Command(name = "gantry", mixinStandardHelpOptions = true, versionProvider = Gantry.Version.class,
+    description = "Kubernetes-style cluster networking on the JVM.",
+    subcommands = {UpCommand.class, ControlCommand.class, CommandLine.HelpCommand.class})
+public final class Gantry implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Gantry()).execute(args));
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"gantry " + ControlServer.VERSION};
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.gantry.cli;
+
+import io.gantry.control.server.ControlServer;
+import io.gantry.control.server.tls.Kubeconfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code gantry up}: the all-in-one local cluster. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+    description = "Start an all-in-one local cluster and write a kubeconfig for it. Ctrl-C stops it; "
+        + "starting again with the same data dir brings its objects back.")
+final class UpCommand implements Callable<Integer> {
+
+  @Mixin
+  ControlOptions options = new ControlOptions();
+
+  @Option(names = "--nodes", paramLabel = "N", defaultValue = "1",
+      description = "Number of nodes (default: ${DEFAULT-VALUE}). Node agents arrive with the node issue; "
+          + "today only the control component runs.")
+  int nodes;
+
+  @Option(names = "--network", paramLabel = "MODE",
+      description = "loopback or host (default: host when root and able to create network namespaces, else "
+          + "loopback).")
+  String network;
+
+  @Override
+  public Integer call() throws Exception {
+    if (nodes < 1) {
+      System.err.println("--nodes: " + nodes + " (expected: 1 or more)");
+      return 2;
+    }
+    NetworkMode mode;
+    try {
+      mode = network == null ? NetworkMode.detect() : NetworkMode.parse(network);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+    ControlServer server = ControlServer.start(options.toConfig());
+    Path kubeconfig = server.dataDir().resolve("kubeconfig");
+    Kubeconfig.write(kubeconfig, "gantry", server.url(), server.certificates().caCertificatePem(),
+        server.token().value());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "gantry-shutdown"));
+    System.out.printf("""
+        Gantry is up (network mode: %s, API: %s).
+        Kubeconfig: %s
+
+        Try:
+          export KUBECONFIG=%s
+          kubectl get namespaces
+          kubectl create deployment web --image=nginx --replicas=2
+          kubectl get all
+
+        Ctrl-C stops the cluster; its state stays in %s.
+        """, mode.flag(), server.url(), kubeconfig, kubeconfig, server.dataDir());
+    System.out.flush();
+    if (!Files.exists(kubeconfig)) {
+      return 1;
+    }
+    stopped.await();
+    return 0;
+  }
+}

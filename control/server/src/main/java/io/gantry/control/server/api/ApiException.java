@@ -1,0 +1,110 @@
+package io.gantry.control.server.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.json.Json;
+import io.gantry.control.server.resource.ResourceType;
+
+/**
+ * A request that cannot be served, carrying the Kubernetes {@code Status} kubectl prints:
+ * {@code Error from server (<reason>): <message>}.
+ */
+public final class ApiException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  private final int code;
+  private final String reason;
+  private final transient ObjectNode details;
+
+  public ApiException(int code, String reason, String message, ObjectNode details) {
+    super(message);
+    this.code = code;
+    this.reason = reason;
+    this.details = details;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  public String reason() {
+    return reason;
+  }
+
+  /** The {@code Status} object for the response body. */
+  public ObjectNode toStatus() {
+    ObjectNode status = Json.object();
+    status.put("kind", "Status");
+    status.put("apiVersion", "v1");
+    status.putObject("metadata");
+    status.put("status", "Failure");
+    status.put("message", getMessage());
+    status.put("reason", reason);
+    if (details != null) {
+      status.set("details", details);
+    }
+    status.put("code", code);
+    return status;
+  }
+
+  public static ApiException notFound(ResourceType type, String name) {
+    return new ApiException(404, "NotFound", type.qualifiedName() + " \"" + name + "\" not found", details(type, name));
+  }
+
+  public static ApiException alreadyExists(ResourceType type, String name) {
+    return new ApiException(409, "AlreadyExists", type.qualifiedName() + " \"" + name + "\" already exists", details(type, name));
+  }
+
+  public static ApiException conflict(ResourceType type, String name, String why) {
+    return new ApiException(409, "Conflict",
+        "Operation cannot be fulfilled on " + type.qualifiedName() + " \"" + name + "\": " + why, details(type, name));
+  }
+
+  public static ApiException badRequest(String message) {
+    return new ApiException(400, "BadRequest", message, null);
+  }
+
+  public static ApiException invalid(ResourceType type, String name, String message, ObjectNode details) {
+    return new ApiException(422, "Invalid", message, details);
+  }
+
+  public static ApiException forbidden(ResourceType type, String name, String why) {
+    return new ApiException(403, "Forbidden",
+        type.qualifiedName() + " \"" + name + "\" is forbidden: " + why, details(type, name));
+  }
+
+  public static ApiException methodNotAllowed(String message) {
+    return new ApiException(405, "MethodNotAllowed", message, null);
+  }
+
+  public static ApiException unsupportedMediaType(String contentType) {
+    return new ApiException(415, "UnsupportedMediaType",
+        "the body of the request was in an unknown format - accepted media types include: application/json, "
+            + "application/yaml, application/vnd.kubernetes.protobuf (got " + contentType + ")", null);
+  }
+
+  public static ApiException gone(String message) {
+    return new ApiException(410, "Expired", message, null);
+  }
+
+  public static ApiException unauthorized() {
+    return new ApiException(401, "Unauthorized", "Unauthorized", null);
+  }
+
+  public static ApiException pathNotFound() {
+    return new ApiException(404, "NotFound", "the server could not find the requested resource", null);
+  }
+
+  public static ApiException internal(String message) {
+    return new ApiException(500, "InternalError", "Internal error occurred: " + message, null);
+  }
+
+  private static ObjectNode details(ResourceType type, String name) {
+    ObjectNode details = Json.object();
+    details.put("name", name);
+    if (!type.group().isEmpty()) {
+      details.put("group", type.group());
+    }
+    details.put("kind", type.plural());
+    return details;
+  }
+}

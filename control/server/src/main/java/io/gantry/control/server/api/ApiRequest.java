@@ -1,0 +1,50 @@
+package io.gantry.control.server.api;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An HTTP request as the API sees it: already authenticated, body fully read.
+ *
+ * @param method      the HTTP method, upper case
+ * @param path        the decoded path without the query
+ * @param query       query parameters; the first value of each counts
+ * @param accept      the Accept header, or empty
+ * @param contentType the Content-Type header, or empty
+ * @param body        the body bytes (empty when none)
+ */
+public record ApiRequest(String method, String path, Map<String, List<String>> query, String accept,
+    String contentType, byte[] body) {
+
+  public ApiRequest {
+    query = Map.copyOf(query);
+    accept = accept == null ? "" : accept;
+    contentType = contentType == null ? "" : contentType;
+    body = body == null ? new byte[0] : body;
+  }
+
+  /** The first value of a query parameter, or null. */
+  public String param(String name) {
+    List<String> values = query.get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  public boolean flag(String name) {
+    String value = param(name);
+    return value != null && (value.equals("true") || value.equals("1"));
+  }
+
+  /** Whether the client asked for a server-side Table ({@code kubectl get}). */
+  public boolean wantsTable() {
+    return accept.contains("as=Table");
+  }
+
+  public boolean isWatch() {
+    return method.equals("GET") && flag("watch");
+  }
+
+  public String bodyText() {
+    return new String(body, StandardCharsets.UTF_8);
+  }
+}

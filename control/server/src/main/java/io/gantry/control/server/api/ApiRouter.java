@@ -1,0 +1,87 @@
+package io.gantry.control.server.api;
+
+import io.gantry.control.server.registry.ObjectRegistry;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers every non-streaming API request: health, version, discovery, OpenAPI and resources.
+ * Blocks on the store: call it off the event loop.
+ */
+public final class ApiRouter {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiRouter.class);
+
+  private final ResourceEndpoint resources;
+  private final String gantryVersion;
+
+  public ApiRouter(ObjectRegistry registry, String gantryVersion) {
+    this.resources = new ResourceEndpoint(registry);
+    this.gantryVersion = gantryVersion;
+  }
+
+  /** Paths anyone may read without a token, as kube-apiserver's system:public-info-viewer allows. */
+  public static boolean isPublic(String path) {
+    return path.equals("/healthz") || path.equals("/livez") || path.equals("/readyz") || path.equals("/version")
+        || path.equals("/version/");
+  }
+
+  public ApiResponse handle(ApiRequest request) {
+    try {
+      return route(request);
+    } catch (ApiException e) {
+      return ApiResponse.error(e);
+    } catch (RuntimeException e) {
+      log.error("{} {} failed", request.method(), request.path(), e);
+      return ApiResponse.error(ApiException.internal(e.toString()));
+    }
+  }
+
+  private ApiResponse route(ApiRequest request) throws ApiException {
+    String path = request.path().length() > 1 && request.path().endsWith("/")
+        ? request.path().substring(0, request.path().length() - 1)
+        : request.path();
+    switch (path) {
+      case "/healthz", "/livez", "/readyz" -> {
+        return ApiResponse.text(200, "ok");
+      }
+      case "/version" -> {
+        return ApiResponse.json(200, Discovery.version(gantryVersion));
+      }
+      case "/api" -> {
+        return ApiResponse.json(200, Discovery.coreVersions());
+      }
+      case "/apis" -> {
+        return ApiResponse.json(200, Discovery.groupList());
+      }
+      case "/openapi/v2" -> {
+        // An empty protobuf Document: kubectl's client-side validation passes and it falls back to
+        // its compiled-in types for strategic merge patches.
+        return new ApiResponse(200, "application/octet-stream", new byte[0]);
+      }
+      default -> {
+        // fall through to the prefix routes below
+      }
+    }
+    if (path.equals("/api/v1")) {
+      return ApiResponse.json(200, Discovery.resources("v1").orElseThrow());
+    }
+    if (path.startsWith("/apis/")) {
+      String[] parts = path.substring("/apis/".length()).split("/");
+      if (parts.length == 1) {
+        return Discovery.group(parts[0], true).map(g -> ApiResponse.json(200, g))
+            .orElseThrow(ApiException::pathNotFound);
+      }
+      if (parts.length == 2) {
+        return Discovery.resources(parts[0] + "/" + parts[1]).map(r -> ApiResponse.json(200, r))
+            .orElseThrow(ApiException::pathNotFound);
+      }
+    }
+    Optional<ResourcePath> resource = ResourcePath.parse(path);
+    if (resource.isEmpty()) {
+      throw ApiException.pathNotFound();
+    }
+    return resources.handle(resource.get(), request);
+  }
+}

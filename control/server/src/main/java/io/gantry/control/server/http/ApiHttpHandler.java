@@ -1,0 +1,117 @@
+package io.gantry.control.server.http;
+
+import io.gantry.control.server.api.ApiException;
+import io.gantry.control.server.api.ApiRequest;
+import io.gantry.control.server.api.ApiResponse;
+import io.gantry.control.server.api.ApiRouter;
+import io.gantry.control.server.api.ResourcePath;
+import io.gantry.control.server.registry.ObjectWatcher;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authenticates each request on the event loop, then runs it on a virtual thread (the store
+ * blocks) and writes the answer back. Watches become a {@link WatchStream}.
+ */
+final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiHttpHandler.class);
+
+  private final ApiRouter router;
+  private final ObjectWatcher watcher;
+  private final Predicate<String> tokenCheck;
+  private final Executor executor;
+  private final Clock clock;
+
+  ApiHttpHandler(ApiRouter router, ObjectWatcher watcher, Predicate<String> tokenCheck, Executor executor,
+      Clock clock) {
+    this.router = router;
+    this.watcher = watcher;
+    this.tokenCheck = tokenCheck;
+    this.executor = executor;
+    this.clock = clock;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+    boolean keepAlive = HttpUtil.isKeepAlive(msg);
+    if (!msg.decoderResult().isSuccess()) {
+      write(ctx, ApiResponse.error(ApiException.badRequest("malformed HTTP request: " + msg.decoderResult().cause())),
+          false);
+      return;
+    }
+    QueryStringDecoder uri = new QueryStringDecoder(msg.uri());
+    String path = uri.path();
+    if (!ApiRouter.isPublic(path) && !authenticated(msg)) {
+      write(ctx, ApiResponse.error(ApiException.unauthorized()), keepAlive);
+      return;
+    }
+    ApiRequest request = new ApiRequest(msg.method().name(), path, uri.parameters(),
+        msg.headers().get(HttpHeaderNames.ACCEPT), msg.headers().get(HttpHeaderNames.CONTENT_TYPE),
+        ByteBufUtil.getBytes(msg.content()));
+    if (request.isWatch()) {
+      Optional<ResourcePath> resource = ResourcePath.parse(path);
+      if (resource.isEmpty()) {
+        write(ctx, ApiResponse.error(ApiException.pathNotFound()), keepAlive);
+        return;
+      }
+      executor.execute(() -> {
+        try {
+          new WatchStream(ctx.channel(), resource.get(), request, clock).start(watcher);
+        } catch (ApiException e) {
+          write(ctx, ApiResponse.error(e), keepAlive);
+        } catch (RuntimeException e) {
+          log.error("watch {} failed", msg.uri(), e);
+          ctx.close();
+        }
+      });
+      return;
+    }
+    executor.execute(() -> write(ctx, router.handle(request), keepAlive));
+  }
+
+  private boolean authenticated(FullHttpRequest msg) {
+    String header = msg.headers().get(HttpHeaderNames.AUTHORIZATION);
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    return tokenCheck.test(header.substring(7).trim());
+  }
+
+  private static void write(ChannelHandlerContext ctx, ApiResponse response, boolean keepAlive) {
+    FullHttpResponse http = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+        HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.body()));
+    http.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
+    http.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
+    if (keepAlive) {
+      http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      ctx.writeAndFlush(http);
+    } else {
+      ctx.writeAndFlush(http).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+}

@@ -1,0 +1,175 @@
+package io.gantry.control.server.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.api.ApiException;
+import io.gantry.control.server.api.ApiRequest;
+import io.gantry.control.server.api.ResourcePath;
+import io.gantry.control.server.json.Json;
+import io.gantry.control.server.registry.ObjectEvent;
+import io.gantry.control.server.registry.ObjectWatcher;
+import io.gantry.control.server.resource.ResourceType;
+import io.gantry.control.server.selector.FieldSelector;
+import io.gantry.control.server.selector.LabelSelector;
+import io.gantry.control.server.store.CompactedException;
+import io.gantry.control.server.store.Watch;
+import io.gantry.control.server.table.TableConverter;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One {@code ?watch=true} response: a chunked stream of JSON lines
+ * ({@code {"type":"ADDED","object":{...}}}), as Tables when kubectl asks for them, with
+ * bookmarks when asked, ended by {@code timeoutSeconds} or the client.
+ *
+ * <p>Concurrency: events arrive on the store's dispatcher thread and are handed to the channel
+ * (Netty queues the writes onto its event loop). A client that stops reading while
+ * more than {@link #MAX_PENDING_BYTES} pile up is disconnected; it re-lists and watches again,
+ * as every Kubernetes client does after a broken watch.
+ */
+final class WatchStream {
+
+  private static final long MAX_PENDING_BYTES = 32L * 1024 * 1024;
+  private static final long BOOKMARK_INTERVAL_SECONDS = 60;
+
+  private final Channel channel;
+  private final ResourcePath path;
+  private final ApiRequest request;
+  private final Clock clock;
+  private final AtomicBoolean firstTable = new AtomicBoolean(true);
+  private final AtomicLong lastRevision = new AtomicLong();
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private volatile Watch watch;
+
+  WatchStream(Channel channel, ResourcePath path, ApiRequest request, Clock clock) {
+    this.channel = channel;
+    this.path = path;
+    this.request = request;
+    this.clock = clock;
+  }
+
+  /** Validates the request, sends the headers and starts following the store; blocks briefly. */
+  void start(ObjectWatcher watcher) throws ApiException {
+    ResourceType type = path.type();
+    LabelSelector labels = io.gantry.control.server.api.Selectors.labels(request);
+    FieldSelector fields = io.gantry.control.server.api.Selectors.fields(type, request);
+    if (path.name() != null) {
+      fields = FieldSelector.parse("metadata.name=" + path.name());
+    }
+    String resourceVersion = request.param("resourceVersion");
+    if (resourceVersion != null && !resourceVersion.isEmpty() && !resourceVersion.chars().allMatch(Character::isDigit)) {
+      throw ApiException.badRequest("resourceVersion: " + resourceVersion + " (expected: a number)");
+    }
+    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+    head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache, private");
+    channel.writeAndFlush(head);
+    channel.closeFuture().addListener(f -> stopWatch());
+    try {
+      watch = watcher.watch(type, type.namespaced() ? path.namespace() : null, labels, fields, resourceVersion,
+          this::send);
+    } catch (CompactedException e) {
+      sendError(ApiException.gone("too old resource version: " + resourceVersion + " ("
+          + (e.compactedRevision() + 1) + ")"));
+      end();
+      return;
+    }
+    if (channel.isActive() == false) {
+      stopWatch();
+    }
+    scheduleTimers();
+  }
+
+  private void scheduleTimers() {
+    String timeout = request.param("timeoutSeconds");
+    if (timeout != null && !timeout.isEmpty()) {
+      try {
+        long seconds = Long.parseLong(timeout);
+        channel.eventLoop().schedule(this::end, Math.max(1, seconds), TimeUnit.SECONDS);
+      } catch (NumberFormatException e) {
+        // kube-apiserver ignores a malformed timeout as well
+      }
+    }
+    if (request.flag("allowWatchBookmarks")) {
+      channel.eventLoop().scheduleAtFixedRate(this::bookmark, BOOKMARK_INTERVAL_SECONDS, BOOKMARK_INTERVAL_SECONDS,
+          TimeUnit.SECONDS);
+    }
+  }
+
+  private void send(ObjectEvent event) {
+    if (ended.get()) {
+      return;
+    }
+    lastRevision.accumulateAndGet(event.revision(), Math::max);
+    ObjectNode object = event.object();
+    if (request.wantsTable() && event.type() != ObjectEvent.Type.ERROR) {
+      object = TableConverter.table(path.type(), List.of(object), null,
+          TableConverter.IncludeObject.parse(request.param("includeObject")), firstTable.getAndSet(false),
+          clock.instant());
+    }
+    write(event.type().name(), object);
+  }
+
+  private void bookmark() {
+    long revision = lastRevision.get();
+    if (ended.get() || revision == 0) {
+      return;
+    }
+    ObjectNode object = Json.object();
+    object.put("kind", path.type().kind());
+    object.put("apiVersion", path.type().apiVersion());
+    object.putObject("metadata").put("resourceVersion", Long.toString(revision));
+    write("BOOKMARK", object);
+  }
+
+  private void sendError(ApiException error) {
+    write("ERROR", error.toStatus());
+  }
+
+  private void write(String type, ObjectNode object) {
+    if (!channel.isActive()) {
+      stopWatch();
+      return;
+    }
+    if (!channel.isWritable() && channel.bytesBeforeWritable() > MAX_PENDING_BYTES) {
+      channel.close();
+      return;
+    }
+    ObjectNode event = Json.object();
+    event.put("type", type);
+    event.set("object", object);
+    byte[] line = Json.bytes(event);
+    byte[] withNewline = java.util.Arrays.copyOf(line, line.length + 1);
+    withNewline[line.length] = '\n';
+    channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(withNewline)));
+  }
+
+  /** Ends the response cleanly; the client sees the end of the stream. */
+  private void end() {
+    if (ended.compareAndSet(false, true)) {
+      stopWatch();
+      channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  private void stopWatch() {
+    Watch current = watch;
+    if (current != null) {
+      current.close();
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package io.gantry.control.server.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.resource.ResourceType;
+import io.gantry.control.server.resource.ResourceTypes;
+
+/**
+ * The defaults kube-apiserver fills in on create and update (k8s.io/api's {@code SetDefaults_*}),
+ * for the fields that clients and Gantry's controllers read.
+ */
+final class Defaults {
+
+  private Defaults() {}
+
+  static void apply(ResourceType type, ObjectNode object) {
+    if (type == ResourceTypes.SERVICES) {
+      service(spec(object));
+    } else if (type == ResourceTypes.PODS) {
+      podSpec(spec(object));
+    } else if (type == ResourceTypes.DEPLOYMENTS || type == ResourceTypes.REPLICASETS) {
+      workload(type, object);
+    } else if (type == ResourceTypes.SECRETS) {
+      putIfAbsent(object, "type", "Opaque");
+    } else if (type == ResourceTypes.NETWORKPOLICIES) {
+      networkPolicy(spec(object));
+    }
+  }
+
+  private static void service(ObjectNode spec) {
+    putIfAbsent(spec, "type", "ClusterIP");
+    putIfAbsent(spec, "sessionAffinity", "None");
+    String type = spec.path("type").asText();
+    if (!"ExternalName".equals(type)) {
+      putIfAbsent(spec, "internalTrafficPolicy", "Cluster");
+    }
+    if (("NodePort".equals(type) || "LoadBalancer".equals(type))) {
+      putIfAbsent(spec, "externalTrafficPolicy", "Cluster");
+    }
+    if ("ClientIP".equals(spec.path("sessionAffinity").asText())) {
+      ObjectNode config = object(spec, "sessionAffinityConfig");
+      ObjectNode clientIp = object(config, "clientIP");
+      if (!clientIp.has("timeoutSeconds")) {
+        clientIp.put("timeoutSeconds", 10800);
+      }
+    }
+    for (JsonNode port : array(spec, "ports")) {
+      if (port instanceof ObjectNode p) {
+        putIfAbsent(p, "protocol", "TCP");
+        if (!p.hasNonNull("targetPort") && p.has("port")) {
+          p.set("targetPort", p.get("port"));
+        }
+      }
+    }
+  }
+
+  private static void workload(ResourceType type, ObjectNode object) {
+    ObjectNode spec = spec(object);
+    if (!spec.has("replicas")) {
+      spec.put("replicas", 1);
+    }
+    if (type == ResourceTypes.DEPLOYMENTS) {
+      ObjectNode strategy = object(spec, "strategy");
+      putIfAbsent(strategy, "type", "RollingUpdate");
+      if ("RollingUpdate".equals(strategy.path("type").asText())) {
+        ObjectNode rolling = object(strategy, "rollingUpdate");
+        putIfAbsent(rolling, "maxUnavailable", "25%");
+        putIfAbsent(rolling, "maxSurge", "25%");
+      }
+      if (!spec.has("revisionHistoryLimit")) {
+        spec.put("revisionHistoryLimit", 10);
+      }
+      if (!spec.has("progressDeadlineSeconds")) {
+        spec.put("progressDeadlineSeconds", 600);
+      }
+    }
+    JsonNode template = spec.get("template");
+    if (template instanceof ObjectNode t) {
+      podSpec(spec(t));
+    }
+  }
+
+  private static void podSpec(ObjectNode spec) {
+    putIfAbsent(spec, "restartPolicy", "Always");
+    putIfAbsent(spec, "dnsPolicy", "ClusterFirst");
+    putIfAbsent(spec, "schedulerName", "default-scheduler");
+    if (!spec.has("terminationGracePeriodSeconds")) {
+      spec.put("terminationGracePeriodSeconds", 30);
+    }
+    if (!spec.has("securityContext")) {
+      spec.putObject("securityContext");
+    }
+    for (String list : new String[] {"containers", "initContainers"}) {
+      for (JsonNode c : array(spec, list)) {
+        if (c instanceof ObjectNode container) {
+          container(container);
+        }
+      }
+    }
+  }
+
+  private static void container(ObjectNode container) {
+    putIfAbsent(container, "terminationMessagePath", "/dev/termination-log");
+    putIfAbsent(container, "terminationMessagePolicy", "File");
+    if (!container.has("imagePullPolicy")) {
+      String image = container.path("image").asText();
+      String tag = image.contains("@") ? "digest" : image.substring(image.lastIndexOf('/') + 1);
+      boolean latest = !tag.contains(":") || tag.endsWith(":latest");
+      container.put("imagePullPolicy", latest && !tag.equals("digest") ? "Always" : "IfNotPresent");
+    }
+    if (!container.has("resources")) {
+      container.putObject("resources");
+    }
+    for (JsonNode port : array(container, "ports")) {
+      if (port instanceof ObjectNode p) {
+        putIfAbsent(p, "protocol", "TCP");
+      }
+    }
+  }
+
+  private static void networkPolicy(ObjectNode spec) {
+    if (!spec.has("policyTypes") || spec.get("policyTypes").isEmpty()) {
+      ArrayNode types = spec.putArray("policyTypes");
+      types.add("Ingress");
+      if (spec.has("egress")) {
+        types.add("Egress");
+      }
+    }
+    for (String direction : new String[] {"ingress", "egress"}) {
+      for (JsonNode rule : array(spec, direction)) {
+        for (JsonNode port : rule.path("ports")) {
+          if (port instanceof ObjectNode p) {
+            putIfAbsent(p, "protocol", "TCP");
+          }
+        }
+      }
+    }
+  }
+
+  static ObjectNode spec(ObjectNode object) {
+    return object(object, "spec");
+  }
+
+  private static ObjectNode object(ObjectNode parent, String field) {
+    JsonNode node = parent.get(field);
+    if (node instanceof ObjectNode o) {
+      return o;
+    }
+    return parent.putObject(field);
+  }
+
+  private static Iterable<JsonNode> array(ObjectNode parent, String field) {
+    JsonNode node = parent.get(field);
+    return node != null && node.isArray() ? node : java.util.List.of();
+  }
+
+  private static void putIfAbsent(ObjectNode node, String field, String value) {
+    if (!node.hasNonNull(field) || node.get(field).asText().isEmpty()) {
+      node.put(field, value);
+    }
+  }
+}

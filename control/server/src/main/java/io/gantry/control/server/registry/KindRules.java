@@ -1,0 +1,60 @@
+package io.gantry.control.server.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.resource.ResourceType;
+import io.gantry.control.server.resource.ResourceTypes;
+import java.util.Set;
+
+/** Per-kind lifecycle rules of kube-apiserver's registry strategies: status resets and generations. */
+final class KindRules {
+
+  private static final Set<ResourceType> TRACKS_GENERATION = Set.of(
+      ResourceTypes.DEPLOYMENTS, ResourceTypes.REPLICASETS, ResourceTypes.INGRESSES,
+      ResourceTypes.INGRESSCLASSES, ResourceTypes.NETWORKPOLICIES, ResourceTypes.ENDPOINTSLICES);
+
+  private KindRules() {}
+
+  static boolean tracksGeneration(ResourceType type) {
+    return TRACKS_GENERATION.contains(type);
+  }
+
+  /** Whether writes to the main resource keep the stored status (clients set it via /status). */
+  static boolean hasStatusSubresource(ResourceType type) {
+    return type.hasSubresource("status");
+  }
+
+  /** Resets what a client may not set on create. */
+  static void prepareForCreate(ResourceType type, ObjectNode object) {
+    if (type == ResourceTypes.NAMESPACES) {
+      ObjectNode spec = Defaults.spec(object);
+      spec.putArray("finalizers").add("kubernetes");
+      object.putObject("status").put("phase", "Active");
+    } else if (type == ResourceTypes.PODS) {
+      object.putObject("status").put("phase", "Pending");
+    } else if (type == ResourceTypes.DEPLOYMENTS || type == ResourceTypes.REPLICASETS
+        || type == ResourceTypes.SERVICES || type == ResourceTypes.INGRESSES) {
+      object.putObject("status");
+      if (type == ResourceTypes.SERVICES) {
+        ((ObjectNode) object.get("status")).putObject("loadBalancer");
+      } else if (type == ResourceTypes.INGRESSES) {
+        ((ObjectNode) object.get("status")).putObject("loadBalancer");
+      }
+    }
+  }
+
+  /** Whether anything outside metadata and status differs: the rule for bumping generation. */
+  static boolean specChanged(ObjectNode updated, ObjectNode old) {
+    ObjectNode a = updated.deepCopy();
+    ObjectNode b = old.deepCopy();
+    for (ObjectNode o : new ObjectNode[] {a, b}) {
+      o.remove("metadata");
+      o.remove("status");
+    }
+    return !a.equals(b);
+  }
+
+  static JsonNode status(ObjectNode object) {
+    return object.get("status");
+  }
+}

@@ -1,0 +1,432 @@
+package io.gantry.control.server.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.api.ApiException;
+import io.gantry.control.server.json.Json;
+import io.gantry.control.server.patch.PatchException;
+import io.gantry.control.server.patch.PatchType;
+import io.gantry.control.server.patch.Patches;
+import io.gantry.control.server.resource.ResourceType;
+import io.gantry.control.server.resource.ResourceTypes;
+import io.gantry.control.server.selector.FieldSelector;
+import io.gantry.control.server.selector.LabelSelector;
+import io.gantry.control.server.store.KeyValue;
+import io.gantry.control.server.store.RangeResult;
+import io.gantry.control.server.store.Store;
+import io.gantry.control.server.store.TxnResult;
+import io.gantry.control.server.validation.FieldError;
+import io.gantry.control.server.validation.ObjectValidator;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Kubernetes objects over the {@link Store}: the create, read, update, patch and delete rules of
+ * kube-apiserver's generic registry (server-managed metadata, optimistic concurrency, defaults,
+ * validation, status subresources, finalizers, graceful deletion of pods, namespace lifecycle).
+ *
+ * <p>Concurrency: stateless apart from the store; every write is one compare-and-swap on the
+ * object's revision, retried from a fresh read when the client did not pin a resourceVersion.
+ * Calls block on the store and must not run on an event loop.
+ */
+public final class ObjectRegistry {
+
+  private static final int MAX_RETRIES = 16;
+  private static final String NAME_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+  private final Store store;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+
+  public ObjectRegistry(Store store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public ObjectNode get(ResourceType type, String namespace, String name) throws ApiException {
+    return find(type, namespace, name).orElseThrow(() -> ApiException.notFound(type, name));
+  }
+
+  public Optional<ObjectNode> find(ResourceType type, String namespace, String name) {
+    return store.get(type.key(namespace, name)).map(StoredObjects::decode);
+  }
+
+  /**
+   * Lists objects of a type in a namespace (or all namespaces when {@code namespace} is null),
+   * filtered by selectors, one page at a time.
+   */
+  public ListResult list(ResourceType type, String namespace, LabelSelector labels, FieldSelector fields,
+      int limit, String continueToken) throws ApiException {
+    String prefix = type.keyPrefix(namespace);
+    String startAfter = null;
+    if (continueToken != null && !continueToken.isEmpty()) {
+      startAfter = ContinueToken.decode(continueToken, prefix);
+    }
+    List<ObjectNode> items = new ArrayList<>();
+    long revision = 0;
+    int pageSize = limit > 0 ? Math.max(limit, 100) : 0;
+    String lastKey = startAfter;
+    boolean more;
+    do {
+      RangeResult page = store.range(prefix, lastKey, pageSize);
+      if (revision == 0) {
+        revision = page.revision();
+      }
+      more = page.more();
+      for (KeyValue kv : page.kvs()) {
+        lastKey = kv.key();
+        ObjectNode object = StoredObjects.decode(kv);
+        if (matches(object, labels, fields)) {
+          items.add(object);
+          if (limit > 0 && items.size() == limit) {
+            boolean rest = more || page.kvs().indexOf(kv) < page.kvs().size() - 1;
+            return new ListResult(items, revision, rest ? ContinueToken.encode(revision, kv.key()) : null, null);
+          }
+        }
+      }
+    } while (more);
+    return new ListResult(items, revision, null, null);
+  }
+
+  static boolean matches(ObjectNode object, LabelSelector labels, FieldSelector fields) {
+    return (labels == null || labels.matches(object.path("metadata").path("labels")))
+        && (fields == null || fields.matches(object));
+  }
+
+  public ObjectNode create(ResourceType type, String namespace, ObjectNode body) throws ApiException {
+    ObjectNode object = body.deepCopy();
+    normalizeTypeMeta(type, object);
+    ObjectNode metadata = ObjectMeta.metadata(object);
+    normalizeNamespace(type, namespace, object);
+    if (ObjectMeta.name(object).isEmpty() && !ObjectMeta.text(object, "generateName").isEmpty()) {
+      metadata.put("name", ObjectMeta.text(object, "generateName") + randomSuffix());
+    }
+    TypedDecoding.check(type, object);
+    Defaults.apply(type, object);
+    KindRules.prepareForCreate(type, object);
+    validate(type, object, ObjectValidator.validateCreate(type, object));
+    if (type.namespaced()) {
+      requireLiveNamespace(type, object);
+    }
+    metadata.put("uid", UUID.randomUUID().toString());
+    metadata.put("creationTimestamp", ObjectMeta.timestamp(clock.instant()));
+    metadata.remove("resourceVersion");
+    metadata.remove("deletionTimestamp");
+    metadata.remove("deletionGracePeriodSeconds");
+    metadata.remove("managedFields");
+    if (KindRules.tracksGeneration(type)) {
+      metadata.put("generation", 1);
+    } else {
+      metadata.remove("generation");
+    }
+    String name = ObjectMeta.name(object);
+    TxnResult result = store.create(type.key(namespace, name), StoredObjects.encode(object));
+    if (!result.succeeded()) {
+      throw ApiException.alreadyExists(type, name);
+    }
+    return StoredObjects.decode(result.written().get(0));
+  }
+
+  /** PUT of the main resource or of the {@code status} subresource. */
+  public ObjectNode update(ResourceType type, String namespace, String name, ObjectNode body, String subresource)
+      throws ApiException {
+    String pinned = ObjectMeta.text(body, "resourceVersion");
+    if (!ObjectMeta.name(body).isEmpty() && !ObjectMeta.name(body).equals(name)) {
+      throw ApiException.badRequest("the name of the object (" + ObjectMeta.name(body)
+          + ") does not match the name on the URL (" + name + ")");
+    }
+    for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
+      KeyValue current = store.get(type.key(namespace, name)).orElseThrow(() -> ApiException.notFound(type, name));
+      ObjectNode old = StoredObjects.decode(current);
+      if (!pinned.isEmpty() && !pinned.equals(Long.toString(current.modRevision()))) {
+        throw staleVersion(type, name);
+      }
+      Optional<ObjectNode> written = write(type, namespace, name, body.deepCopy(), old, current, subresource);
+      if (written.isPresent()) {
+        return written.get();
+      }
+      if (!pinned.isEmpty()) {
+        throw staleVersion(type, name);
+      }
+    }
+    throw ApiException.conflict(type, name, "too many concurrent writers; try again");
+  }
+
+  /** PATCH of the main resource or of a subresource; server-side apply creates missing objects. */
+  public PatchOutcome patch(ResourceType type, String namespace, String name, PatchType patchType, JsonNode patch,
+      String subresource) throws ApiException {
+    for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
+      Optional<KeyValue> found = store.get(type.key(namespace, name));
+      if (found.isEmpty()) {
+        if (patchType == PatchType.APPLY_PATCH && subresource == null && patch instanceof ObjectNode applied) {
+          ObjectNode object = applied.deepCopy();
+          ObjectMeta.metadata(object).put("name", name);
+          return new PatchOutcome(create(type, namespace, object), true);
+        }
+        throw ApiException.notFound(type, name);
+      }
+      KeyValue current = found.get();
+      ObjectNode old = StoredObjects.decode(current);
+      ObjectNode patched;
+      try {
+        patched = Patches.apply(patchType, type, old, patch);
+      } catch (PatchException e) {
+        throw new ApiException(422, "Invalid", e.getMessage(), null);
+      }
+      String pinned = ObjectMeta.text(patched, "resourceVersion");
+      if (!pinned.isEmpty() && !pinned.equals(Long.toString(current.modRevision()))) {
+        throw staleVersion(type, name);
+      }
+      if (!ObjectMeta.name(patched).equals(name)) {
+        throw ApiException.badRequest("metadata.name: the name of the object cannot be changed by a patch");
+      }
+      Optional<ObjectNode> written = write(type, namespace, name, patched, old, current, subresource);
+      if (written.isPresent()) {
+        return new PatchOutcome(written.get(), false);
+      }
+    }
+    throw ApiException.conflict(type, name, "too many concurrent writers; try again");
+  }
+
+  /** A patched object, and whether the patch created it (server-side apply of a missing object). */
+  public record PatchOutcome(ObjectNode object, boolean created) {}
+
+  /**
+   * Writes {@code updated} over {@code old} unless the key moved on meanwhile (then empty, so the
+   * caller retries from a fresh read).
+   */
+  private Optional<ObjectNode> write(ResourceType type, String namespace, String name, ObjectNode updated,
+      ObjectNode old, KeyValue current, String subresource) throws ApiException {
+    normalizeTypeMeta(type, updated);
+    normalizeNamespace(type, namespace, updated);
+    ObjectNode next;
+    if ("status".equals(subresource)) {
+      next = old.deepCopy();
+      if (updated.has("status")) {
+        next.set("status", updated.get("status"));
+      } else {
+        next.remove("status");
+      }
+    } else {
+      next = updated;
+      if (KindRules.hasStatusSubresource(type)) {
+        if (old.has("status")) {
+          next.set("status", old.get("status"));
+        } else {
+          next.remove("status");
+        }
+      }
+      TypedDecoding.check(type, next);
+      Defaults.apply(type, next);
+    }
+    ObjectNode metadata = ObjectMeta.metadata(next);
+    ObjectNode oldMetadata = ObjectMeta.metadata(old);
+    for (String field : new String[] {"uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
+        "generation", "name", "namespace"}) {
+      if (oldMetadata.has(field)) {
+        metadata.set(field, oldMetadata.get(field));
+      } else {
+        metadata.remove(field);
+      }
+    }
+    if (type == ResourceTypes.NAMESPACES && !"status".equals(subresource)) {
+      next.set("spec", old.get("spec"));
+    }
+    if (KindRules.tracksGeneration(type) && KindRules.specChanged(next, old)) {
+      metadata.put("generation", oldMetadata.path("generation").asLong(0) + 1);
+    }
+    metadata.remove("managedFields");
+    metadata.put("resourceVersion", Long.toString(current.modRevision()));
+    if (next.equals(old)) {
+      return Optional.of(old);
+    }
+    validate(type, next, ObjectValidator.validateUpdate(type, next, old));
+    String key = type.key(namespace, name);
+    boolean finalize = ObjectMeta.isDeleting(next) && !ObjectMeta.hasFinalizers(next)
+        && type != ResourceTypes.NAMESPACES && type != ResourceTypes.PODS;
+    TxnResult result = finalize
+        ? store.delete(key, current.modRevision())
+        : store.update(key, StoredObjects.encode(next), current.modRevision());
+    if (!result.succeeded()) {
+      return Optional.empty();
+    }
+    return Optional.of(StoredObjects.decode(result.written().get(0)));
+  }
+
+  public ObjectNode delete(ResourceType type, String namespace, String name, DeleteOptions options)
+      throws ApiException {
+    for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
+      KeyValue current = store.get(type.key(namespace, name)).orElseThrow(() -> ApiException.notFound(type, name));
+      ObjectNode object = StoredObjects.decode(current);
+      checkPreconditions(type, name, object, options);
+      Optional<ObjectNode> marked = markForDeletion(type, object, options);
+      TxnResult result = marked.isPresent()
+          ? store.update(current.key(), StoredObjects.encode(marked.get()), current.modRevision())
+          : store.delete(current.key(), current.modRevision());
+      if (result.succeeded()) {
+        return StoredObjects.decode(result.written().get(0));
+      }
+    }
+    throw ApiException.conflict(type, name, "too many concurrent writers; try again");
+  }
+
+  /**
+   * The object to keep with a deletion mark, or empty to delete at once: namespaces terminate,
+   * objects with finalizers wait for them, and pods bound to a node get their grace period.
+   */
+  private Optional<ObjectNode> markForDeletion(ResourceType type, ObjectNode object, DeleteOptions options) {
+    ObjectNode marked = object.deepCopy();
+    ObjectNode metadata = ObjectMeta.metadata(marked);
+    Instant now = clock.instant();
+    if (type == ResourceTypes.NAMESPACES) {
+      if (!metadata.has("deletionTimestamp")) {
+        metadata.put("deletionTimestamp", ObjectMeta.timestamp(now));
+        metadata.put("deletionGracePeriodSeconds", 0);
+      }
+      marked.putObject("status").put("phase", "Terminating");
+      return Optional.of(marked);
+    }
+    if (type == ResourceTypes.PODS) {
+      long grace = options.gracePeriodSeconds() != null
+          ? options.gracePeriodSeconds()
+          : marked.path("spec").path("terminationGracePeriodSeconds").asLong(30);
+      String node = marked.path("spec").path("nodeName").asText("");
+      boolean nodeExists = !node.isEmpty() && store.get(ResourceTypes.NODES.key(null, node)).isPresent();
+      if (grace <= 0 || !nodeExists) {
+        return ObjectMeta.hasFinalizers(marked) ? Optional.of(marked) : Optional.empty();
+      }
+      Instant deadline = now.plusSeconds(grace);
+      String existing = ObjectMeta.text(marked, "deletionTimestamp");
+      if (existing.isEmpty() || Instant.parse(existing).isAfter(deadline)) {
+        metadata.put("deletionTimestamp", ObjectMeta.timestamp(deadline));
+        metadata.put("deletionGracePeriodSeconds", grace);
+      }
+      return Optional.of(marked);
+    }
+    if (ObjectMeta.hasFinalizers(marked)) {
+      if (!metadata.has("deletionTimestamp")) {
+        metadata.put("deletionTimestamp", ObjectMeta.timestamp(now));
+        metadata.put("deletionGracePeriodSeconds", 0);
+      }
+      return Optional.of(marked);
+    }
+    return Optional.empty();
+  }
+
+  /** Removes an object whatever its marks: the last step of namespace and pod termination. */
+  public boolean forceDelete(ResourceType type, String namespace, String name) {
+    Optional<KeyValue> current = store.get(type.key(namespace, name));
+    return current.isPresent() && store.delete(current.get().key(), current.get().modRevision()).succeeded();
+  }
+
+  private static void checkPreconditions(ResourceType type, String name, ObjectNode object, DeleteOptions options)
+      throws ApiException {
+    if (options.preconditionUid() != null && !options.preconditionUid().equals(ObjectMeta.text(object, "uid"))) {
+      throw ApiException.conflict(type, name, "Precondition failed: UID in precondition: "
+          + options.preconditionUid() + ", UID in object meta: " + ObjectMeta.text(object, "uid"));
+    }
+    if (options.preconditionVersion() != null
+        && !options.preconditionVersion().equals(ObjectMeta.text(object, "resourceVersion"))) {
+      throw ApiException.conflict(type, name, "Precondition failed: ResourceVersion in precondition: "
+          + options.preconditionVersion() + ", ResourceVersion in object meta: "
+          + ObjectMeta.text(object, "resourceVersion"));
+    }
+  }
+
+  private void requireLiveNamespace(ResourceType type, ObjectNode object) throws ApiException {
+    String namespace = ObjectMeta.namespace(object);
+    Optional<ObjectNode> ns = find(ResourceTypes.NAMESPACES, null, namespace);
+    if (ns.isEmpty()) {
+      throw ApiException.notFound(ResourceTypes.NAMESPACES, namespace);
+    }
+    if (ObjectMeta.isDeleting(ns.get())) {
+      throw ApiException.forbidden(type, ObjectMeta.name(object),
+          "unable to create new content in namespace " + namespace + " because it is being terminated");
+    }
+  }
+
+  private static void normalizeTypeMeta(ResourceType type, ObjectNode object) throws ApiException {
+    String apiVersion = object.path("apiVersion").asText("");
+    String kind = object.path("kind").asText("");
+    if (!apiVersion.isEmpty() && !apiVersion.equals(type.apiVersion())) {
+      throw ApiException.badRequest("the API version in the data (" + apiVersion
+          + ") does not match the expected API version (" + type.apiVersion() + ")");
+    }
+    if (!kind.isEmpty() && !kind.equals(type.kind())) {
+      throw ApiException.badRequest("the kind in the data (" + kind + ") does not match the expected kind ("
+          + type.kind() + ")");
+    }
+    ObjectNode ordered = Json.object();
+    ordered.put("apiVersion", type.apiVersion());
+    ordered.put("kind", type.kind());
+    object.remove("apiVersion");
+    object.remove("kind");
+    ordered.setAll(object);
+    object.removeAll();
+    object.setAll(ordered);
+    if (!(object.get("metadata") instanceof ObjectNode)) {
+      object.putObject("metadata");
+    }
+  }
+
+  private static void normalizeNamespace(ResourceType type, String namespace, ObjectNode object) throws ApiException {
+    ObjectNode metadata = ObjectMeta.metadata(object);
+    if (!type.namespaced()) {
+      metadata.remove("namespace");
+      return;
+    }
+    String given = ObjectMeta.namespace(object);
+    if (!given.isEmpty() && !given.equals(namespace)) {
+      throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent on "
+          + "the request");
+    }
+    metadata.put("namespace", namespace);
+  }
+
+  private static void validate(ResourceType type, ObjectNode object, List<FieldError> errors) throws ApiException {
+    if (errors.isEmpty()) {
+      return;
+    }
+    String name = ObjectMeta.name(object);
+    ObjectNode details = Json.object();
+    details.put("name", name);
+    if (!type.group().isEmpty()) {
+      details.put("group", type.group());
+    }
+    details.put("kind", type.kind());
+    var causes = details.putArray("causes");
+    for (FieldError error : errors) {
+      ObjectNode cause = causes.addObject();
+      cause.put("reason", error.type().reason());
+      cause.put("message", error.message().substring(error.field().length() + 2));
+      cause.put("field", error.field());
+    }
+    throw ApiException.invalid(type, name, ObjectValidator.invalidMessage(type.kind(), name, errors), details);
+  }
+
+  private ApiException staleVersion(ResourceType type, String name) {
+    return ApiException.conflict(type, name,
+        "the object has been modified; please apply your changes to the latest version and try again");
+  }
+
+  private String randomSuffix() {
+    StringBuilder suffix = new StringBuilder(5);
+    for (int i = 0; i < 5; i++) {
+      suffix.append(NAME_SUFFIX_ALPHABET.charAt(random.nextInt(NAME_SUFFIX_ALPHABET.length())));
+    }
+    return suffix.toString();
+  }
+}

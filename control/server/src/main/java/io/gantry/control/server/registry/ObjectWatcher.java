@@ -1,0 +1,71 @@
+package io.gantry.control.server.registry;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.resource.ResourceType;
+import io.gantry.control.server.selector.FieldSelector;
+import io.gantry.control.server.selector.LabelSelector;
+import io.gantry.control.server.store.CompactedException;
+import io.gantry.control.server.store.KeyValue;
+import io.gantry.control.server.store.RangeResult;
+import io.gantry.control.server.store.Store;
+import io.gantry.control.server.store.Watch;
+import io.gantry.control.server.store.WatchEvent;
+import java.util.function.Consumer;
+
+/**
+ * Turns store watches into Kubernetes watch events: objects that start or stop matching the
+ * selectors appear as ADDED or DELETED, as kube-apiserver's watch does.
+ */
+public final class ObjectWatcher {
+
+  private final Store store;
+
+  public ObjectWatcher(Store store) {
+    this.store = store;
+  }
+
+  /**
+   * Starts a watch. With {@code resourceVersion} empty or "0", the current matching objects are
+   * sent first as ADDED events; otherwise events after that revision.
+   *
+   * @throws CompactedException when the revision is older than the retained history
+   */
+  public Watch watch(ResourceType type, String namespace, LabelSelector labels, FieldSelector fields,
+      String resourceVersion, Consumer<ObjectEvent> sink) throws CompactedException {
+    String prefix = type.keyPrefix(namespace);
+    long from;
+    if (resourceVersion == null || resourceVersion.isEmpty() || resourceVersion.equals("0")) {
+      RangeResult snapshot = store.range(prefix, null, 0);
+      for (KeyValue kv : snapshot.kvs()) {
+        ObjectNode object = StoredObjects.decode(kv);
+        if (ObjectRegistry.matches(object, labels, fields)) {
+          sink.accept(new ObjectEvent(ObjectEvent.Type.ADDED, object, kv.modRevision()));
+        }
+      }
+      from = snapshot.revision() + 1;
+    } else {
+      from = Long.parseLong(resourceVersion) + 1;
+    }
+    return store.watch(prefix, from, event -> translate(event, labels, fields, sink));
+  }
+
+  private static void translate(WatchEvent event, LabelSelector labels, FieldSelector fields,
+      Consumer<ObjectEvent> sink) {
+    ObjectNode previous = event.prevKv() == null ? null : StoredObjects.decode(event.prevKv());
+    boolean wasMatching = previous != null && ObjectRegistry.matches(previous, labels, fields);
+    ObjectNode current = StoredObjects.decode(event.kv());
+    if (event.type() == WatchEvent.Type.DELETE) {
+      if (wasMatching || (previous == null && ObjectRegistry.matches(current, labels, fields))) {
+        sink.accept(new ObjectEvent(ObjectEvent.Type.DELETED, current, event.revision()));
+      }
+      return;
+    }
+    boolean isMatching = ObjectRegistry.matches(current, labels, fields);
+    if (isMatching) {
+      sink.accept(new ObjectEvent(wasMatching ? ObjectEvent.Type.MODIFIED : ObjectEvent.Type.ADDED, current,
+          event.revision()));
+    } else if (wasMatching) {
+      sink.accept(new ObjectEvent(ObjectEvent.Type.DELETED, current, event.revision()));
+    }
+  }
+}

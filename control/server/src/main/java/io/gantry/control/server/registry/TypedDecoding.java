@@ -1,0 +1,55 @@
+package io.gantry.control.server.registry;
+
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.api.ApiException;
+import io.gantry.control.server.json.Json;
+import io.gantry.control.server.resource.ResourceType;
+import io.gantry.control.server.resource.ResourceTypes;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Checks that an object decodes as its real Kubernetes type (the fabric8 model), so that a
+ * string where a number belongs is refused with a 400 as kube-apiserver refuses it.
+ */
+final class TypedDecoding {
+
+  private static final Map<ResourceType, Class<?>> MODEL = Map.ofEntries(
+      Map.entry(ResourceTypes.NAMESPACES, io.fabric8.kubernetes.api.model.Namespace.class),
+      Map.entry(ResourceTypes.NODES, io.fabric8.kubernetes.api.model.Node.class),
+      Map.entry(ResourceTypes.PODS, io.fabric8.kubernetes.api.model.Pod.class),
+      Map.entry(ResourceTypes.SERVICES, io.fabric8.kubernetes.api.model.Service.class),
+      Map.entry(ResourceTypes.ENDPOINTS, io.fabric8.kubernetes.api.model.Endpoints.class),
+      Map.entry(ResourceTypes.SECRETS, io.fabric8.kubernetes.api.model.Secret.class),
+      Map.entry(ResourceTypes.CONFIGMAPS, io.fabric8.kubernetes.api.model.ConfigMap.class),
+      Map.entry(ResourceTypes.EVENTS, io.fabric8.kubernetes.api.model.Event.class),
+      Map.entry(ResourceTypes.DEPLOYMENTS, io.fabric8.kubernetes.api.model.apps.Deployment.class),
+      Map.entry(ResourceTypes.REPLICASETS, io.fabric8.kubernetes.api.model.apps.ReplicaSet.class),
+      Map.entry(ResourceTypes.ENDPOINTSLICES, io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice.class),
+      Map.entry(ResourceTypes.INGRESSES, io.fabric8.kubernetes.api.model.networking.v1.Ingress.class),
+      Map.entry(ResourceTypes.INGRESSCLASSES, io.fabric8.kubernetes.api.model.networking.v1.IngressClass.class),
+      Map.entry(ResourceTypes.NETWORKPOLICIES, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class),
+      Map.entry(ResourceTypes.LEASES, io.fabric8.kubernetes.api.model.coordination.v1.Lease.class));
+
+  private TypedDecoding() {}
+
+  static void check(ResourceType type, ObjectNode object) throws ApiException {
+    Class<?> model = MODEL.get(type);
+    if (model == null) {
+      return;
+    }
+    try {
+      Json.MAPPER.treeToValue(object, model);
+    } catch (JsonMappingException e) {
+      String path = e.getPath().stream()
+          .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+          .collect(Collectors.joining(".")).replace(".[", "[");
+      throw ApiException.badRequest(type.kind() + " in version \"" + type.version() + "\" cannot be handled as a "
+          + type.kind() + ": json: cannot decode field " + path + ": " + e.getOriginalMessage());
+    } catch (Exception e) {
+      throw ApiException.badRequest(type.kind() + " in version \"" + type.version() + "\" cannot be handled as a "
+          + type.kind() + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.gantry.control.server.table;
+
+import io.gantry.control.server.resource.ResourceType;
+import java.util.Map;
+import java.util.Objects;
+
+/** Which {@link ColumnSet} prints a kind, by API group and kind (any version); the default for the rest. */
+public final class ColumnSets {
+
+  private static final Map<String, ColumnSet> BY_GROUP_KIND = Map.ofEntries(
+      Map.entry("/Pod", PodColumns.INSTANCE),
+      Map.entry("/Service", ServiceColumns.INSTANCE),
+      Map.entry("/Namespace", NamespaceColumns.INSTANCE),
+      Map.entry("/Node", NodeColumns.INSTANCE),
+      Map.entry("/Endpoints", EndpointsColumns.INSTANCE),
+      Map.entry("/Secret", SecretColumns.INSTANCE),
+      Map.entry("/ConfigMap", ConfigMapColumns.INSTANCE),
+      Map.entry("/Event", EventColumns.INSTANCE),
+      Map.entry("apps/Deployment", DeploymentColumns.INSTANCE),
+      Map.entry("apps/ReplicaSet", ReplicaSetColumns.INSTANCE),
+      Map.entry("discovery.k8s.io/EndpointSlice", EndpointSliceColumns.INSTANCE),
+      Map.entry("networking.k8s.io/Ingress", IngressColumns.INSTANCE),
+      Map.entry("networking.k8s.io/IngressClass", IngressClassColumns.INSTANCE),
+      Map.entry("networking.k8s.io/NetworkPolicy", NetworkPolicyColumns.INSTANCE),
+      Map.entry("coordination.k8s.io/Lease", LeaseColumns.INSTANCE));
+
+  private ColumnSets() {}
+
+  /** The printer for this type: a kind-specific one, or {@code Name} and {@code Created At}. */
+  public static ColumnSet forType(ResourceType type) {
+    Objects.requireNonNull(type, "type");
+    return BY_GROUP_KIND.getOrDefault(type.group() + "/" + type.kind(), DefaultColumns.INSTANCE);
+  }
+}

@@ -92,7 +92,7 @@ public final class ControlServer implements AutoCloseable {
           config.insecureHttp() ? "http" : "https", api.localAddress().getHostString(), api.localAddress().getPort(),
           config.dataDir(), store.currentRevision());
       return server;
-    } catch (IOException | InterruptedException | RuntimeException e) {
+    } catch (InterruptedException | RuntimeException e) {
       if (background != null) {
         background.shutdownNow();
       }

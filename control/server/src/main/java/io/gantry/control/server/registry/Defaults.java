@@ -23,6 +23,7 @@ final class Defaults {
       workload(type, object);
     } else if (type == ResourceTypes.SECRETS) {
       putIfAbsent(object, "type", "Opaque");
+      mergeStringData(object);
     } else if (type == ResourceTypes.NETWORKPOLICIES) {
       networkPolicy(spec(object));
     }
@@ -136,6 +137,17 @@ final class Defaults {
         }
       }
     }
+  }
+
+  /** {@code stringData} is write-only: its entries are encoded into {@code data}, overriding it. */
+  private static void mergeStringData(ObjectNode secret) {
+    JsonNode stringData = secret.remove("stringData");
+    if (stringData == null || !stringData.isObject() || stringData.isEmpty()) {
+      return;
+    }
+    ObjectNode data = object(secret, "data");
+    stringData.properties().forEach(entry -> data.put(entry.getKey(), java.util.Base64.getEncoder()
+        .encodeToString(entry.getValue().asText().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
   }
 
   static ObjectNode spec(ObjectNode object) {

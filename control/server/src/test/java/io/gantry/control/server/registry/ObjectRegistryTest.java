@@ -1,0 +1,259 @@
+package io.gantry.control.server.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.api.ApiException;
+import io.gantry.control.server.json.Json;
+import io.gantry.control.server.patch.PatchType;
+import io.gantry.control.server.resource.ResourceTypes;
+import io.gantry.control.server.store.sqlite.SqliteStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ObjectRegistryTest {
+
+  private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
+
+  @TempDir
+  Path dir;
+  private SqliteStore store;
+  private ObjectRegistry registry;
+
+  @BeforeEach
+  void open() throws ApiException {
+    store = SqliteStore.open(dir.resolve("store.db"));
+    registry = new ObjectRegistry(store, Clock.fixed(NOW, ZoneOffset.UTC));
+    registry.create(ResourceTypes.NAMESPACES, null, json("{\"metadata\":{\"name\":\"demo\"}}"));
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  @Test
+  void createFillsServerManagedMetadataAndDefaults() throws ApiException {
+    ObjectNode created = registry.create(ResourceTypes.DEPLOYMENTS, "demo", deployment("web", 2));
+
+    JsonNode metadata = created.get("metadata");
+    assertEquals("apps/v1", created.get("apiVersion").asText());
+    assertEquals("Deployment", created.get("kind").asText());
+    assertEquals("demo", metadata.get("namespace").asText());
+    assertEquals(36, metadata.get("uid").asText().length());
+    assertEquals("2026-01-02T03:04:05Z", metadata.get("creationTimestamp").asText());
+    assertEquals(1, metadata.get("generation").asInt());
+    assertEquals(Long.toString(store.currentRevision()), metadata.get("resourceVersion").asText());
+    assertEquals("RollingUpdate", created.at("/spec/strategy/type").asText());
+    assertEquals("Always", created.at("/spec/template/spec/restartPolicy").asText());
+  }
+
+  @Test
+  void generateNameAddsAFiveCharacterSuffix() throws ApiException {
+    ObjectNode created = registry.create(ResourceTypes.CONFIGMAPS, "demo", json("{\"metadata\":{\"generateName\":\"cfg-\"}}"));
+    assertTrue(created.at("/metadata/name").asText().matches("cfg-[bcdfghjklmnpqrstvwxz2456789]{5}"),
+        created.at("/metadata/name").asText());
+  }
+
+  @Test
+  void duplicateCreateIsAlreadyExists() throws ApiException {
+    registry.create(ResourceTypes.CONFIGMAPS, "demo", json("{\"metadata\":{\"name\":\"a\"}}"));
+    ApiException e = assertThrows(ApiException.class,
+        () -> registry.create(ResourceTypes.CONFIGMAPS, "demo", json("{\"metadata\":{\"name\":\"a\"}}")));
+    assertEquals(409, e.code());
+    assertEquals("AlreadyExists", e.reason());
+    assertEquals("configmaps \"a\" already exists", e.getMessage());
+  }
+
+  @Test
+  void namespacedObjectsNeedAnExistingNamespace() {
+    ApiException e = assertThrows(ApiException.class,
+        () -> registry.create(ResourceTypes.CONFIGMAPS, "nope", json("{\"metadata\":{\"name\":\"a\"}}")));
+    assertEquals(404, e.code());
+    assertEquals("namespaces \"nope\" not found", e.getMessage());
+  }
+
+  @Test
+  void staleResourceVersionIsAConflict() throws ApiException {
+    ObjectNode created = registry.create(ResourceTypes.CONFIGMAPS, "demo", json("{\"metadata\":{\"name\":\"a\"},\"data\":{\"k\":\"1\"}}"));
+    ObjectNode first = created.deepCopy();
+    ((ObjectNode) first.get("data")).put("k", "2");
+    registry.update(ResourceTypes.CONFIGMAPS, "demo", "a", first, null);
+
+    ObjectNode stale = created.deepCopy();
+    ((ObjectNode) stale.get("data")).put("k", "3");
+    ApiException e = assertThrows(ApiException.class,
+        () -> registry.update(ResourceTypes.CONFIGMAPS, "demo", "a", stale, null));
+    assertEquals(409, e.code());
+    assertEquals("2", registry.get(ResourceTypes.CONFIGMAPS, "demo", "a").at("/data/k").asText());
+  }
+
+  @Test
+  void generationBumpsOnSpecChangesOnly() throws ApiException {
+    ObjectNode created = registry.create(ResourceTypes.DEPLOYMENTS, "demo", deployment("web", 2));
+    ObjectNode labelled = created.deepCopy();
+    ((ObjectNode) labelled.get("metadata")).putObject("labels").put("team", "net");
+    ObjectNode afterLabel = registry.update(ResourceTypes.DEPLOYMENTS, "demo", "web", labelled, null);
+    assertEquals(1, afterLabel.at("/metadata/generation").asInt());
+
+    ObjectNode scaled = afterLabel.deepCopy();
+    ((ObjectNode) scaled.get("spec")).put("replicas", 5);
+    assertEquals(2, registry.update(ResourceTypes.DEPLOYMENTS, "demo", "web", scaled, null)
+        .at("/metadata/generation").asInt());
+  }
+
+  @Test
+  void statusSubresourceChangesOnlyStatusAndMainResourceKeepsIt() throws ApiException {
+    ObjectNode created = registry.create(ResourceTypes.DEPLOYMENTS, "demo", deployment("web", 2));
+    ObjectNode withStatus = created.deepCopy();
+    withStatus.putObject("status").put("replicas", 2);
+    ((ObjectNode) withStatus.get("spec")).put("replicas", 9);
+    ObjectNode afterStatus = registry.update(ResourceTypes.DEPLOYMENTS, "demo", "web", withStatus, "status");
+    assertEquals(2, afterStatus.at("/status/replicas").asInt());
+    assertEquals(2, afterStatus.at("/spec/replicas").asInt(), "spec is ignored by /status");
+
+    ObjectNode clobber = afterStatus.deepCopy();
+    clobber.putObject("status").put("replicas", 0);
+    ObjectNode afterMain = registry.update(ResourceTypes.DEPLOYMENTS, "demo", "web", clobber, null);
+    assertEquals(2, afterMain.at("/status/replicas").asInt(), "status is ignored by the main resource");
+  }
+
+  @Test
+  void noOpUpdateDoesNotWrite() throws ApiException {
+    ObjectNode created = registry.create(ResourceTypes.CONFIGMAPS, "demo", json("{\"metadata\":{\"name\":\"a\"}}"));
+    long before = store.currentRevision();
+    ObjectNode same = registry.update(ResourceTypes.CONFIGMAPS, "demo", "a", created, null);
+    assertEquals(before, store.currentRevision());
+    assertEquals(created.at("/metadata/resourceVersion"), same.at("/metadata/resourceVersion"));
+  }
+
+  @Test
+  void mergePatchLandsAndKeepsOtherFields() throws ApiException {
+    registry.create(ResourceTypes.CONFIGMAPS, "demo", json("{\"metadata\":{\"name\":\"a\"},\"data\":{\"x\":\"1\"}}"));
+    ObjectNode patched = registry.patch(ResourceTypes.CONFIGMAPS, "demo", "a", PatchType.MERGE_PATCH,
+        json("{\"metadata\":{\"labels\":{\"l\":\"v\"}},\"data\":{\"y\":\"2\"}}"), null).object();
+    assertEquals("1", patched.at("/data/x").asText());
+    assertEquals("2", patched.at("/data/y").asText());
+    assertEquals("v", patched.at("/metadata/labels/l").asText());
+  }
+
+  @Test
+  void serverSideApplyCreatesMissingObjects() throws ApiException {
+    ObjectRegistry.PatchOutcome outcome = registry.patch(ResourceTypes.CONFIGMAPS, "demo", "applied",
+        PatchType.APPLY_PATCH, json("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"applied\"},"
+            + "\"data\":{\"a\":\"b\"}}"), null);
+    assertTrue(outcome.created());
+    assertEquals("b", registry.get(ResourceTypes.CONFIGMAPS, "demo", "applied").at("/data/a").asText());
+  }
+
+  @Test
+  void secretStringDataIsEncodedIntoData() throws ApiException {
+    ObjectNode secret = registry.create(ResourceTypes.SECRETS, "demo",
+        json("{\"metadata\":{\"name\":\"s\"},\"stringData\":{\"password\":\"hunter2\"}}"));
+    assertFalse(secret.has("stringData"));
+    assertEquals("aHVudGVyMg==", secret.at("/data/password").asText());
+    assertEquals("Opaque", secret.get("type").asText());
+  }
+
+  @Test
+  void wrongFieldTypeIsABadRequest() {
+    ApiException e = assertThrows(ApiException.class,
+        () -> registry.create(ResourceTypes.DEPLOYMENTS, "demo", json(
+            "{\"metadata\":{\"name\":\"w\"},\"spec\":{\"replicas\":\"many\"}}")));
+    assertEquals(400, e.code());
+    assertTrue(e.getMessage().startsWith("Deployment in version \"v1\" cannot be handled as a Deployment"),
+        e.getMessage());
+  }
+
+  @Test
+  void deletingANamespaceMarksItTerminatingAndBlocksNewContent() throws ApiException {
+    ObjectNode marked = registry.delete(ResourceTypes.NAMESPACES, null, "demo", DeleteOptions.DEFAULT);
+    assertEquals("Terminating", marked.at("/status/phase").asText());
+    assertTrue(ObjectMeta.isDeleting(marked));
+    ApiException e = assertThrows(ApiException.class,
+        () -> registry.create(ResourceTypes.CONFIGMAPS, "demo", json("{\"metadata\":{\"name\":\"late\"}}")));
+    assertEquals(403, e.code());
+    assertTrue(e.getMessage().contains("because it is being terminated"), e.getMessage());
+  }
+
+  @Test
+  void podOnALiveNodeGetsAGracePeriodAndUnboundPodGoesAtOnce() throws ApiException {
+    registry.create(ResourceTypes.NODES, null, json("{\"metadata\":{\"name\":\"n1\"}}"));
+    registry.create(ResourceTypes.PODS, "demo", pod("bound", "n1"));
+    registry.create(ResourceTypes.PODS, "demo", pod("loose", ""));
+
+    ObjectNode terminating = registry.delete(ResourceTypes.PODS, "demo", "bound", DeleteOptions.DEFAULT);
+    assertEquals("2026-01-02T03:04:35Z", terminating.at("/metadata/deletionTimestamp").asText());
+    assertEquals(30, terminating.at("/metadata/deletionGracePeriodSeconds").asInt());
+    assertTrue(registry.find(ResourceTypes.PODS, "demo", "bound").isPresent());
+
+    registry.delete(ResourceTypes.PODS, "demo", "loose", DeleteOptions.DEFAULT);
+    assertTrue(registry.find(ResourceTypes.PODS, "demo", "loose").isEmpty());
+
+    registry.delete(ResourceTypes.PODS, "demo", "bound", new DeleteOptions(0L, null, null, null));
+    assertTrue(registry.find(ResourceTypes.PODS, "demo", "bound").isEmpty(), "grace 0 deletes at once");
+  }
+
+  @Test
+  void finalizersHoldDeletionUntilRemoved() throws ApiException {
+    registry.create(ResourceTypes.CONFIGMAPS, "demo",
+        json("{\"metadata\":{\"name\":\"held\",\"finalizers\":[\"example.com/hold\"]}}"));
+    ObjectNode marked = registry.delete(ResourceTypes.CONFIGMAPS, "demo", "held", DeleteOptions.DEFAULT);
+    assertTrue(ObjectMeta.isDeleting(marked));
+    assertNotEquals(java.util.Optional.empty(), registry.find(ResourceTypes.CONFIGMAPS, "demo", "held"));
+
+    registry.patch(ResourceTypes.CONFIGMAPS, "demo", "held", PatchType.MERGE_PATCH,
+        json("{\"metadata\":{\"finalizers\":null}}"), null);
+    assertTrue(registry.find(ResourceTypes.CONFIGMAPS, "demo", "held").isEmpty());
+  }
+
+  @Test
+  void listPagesWithContinueTokens() throws ApiException {
+    for (int i = 0; i < 5; i++) {
+      registry.create(ResourceTypes.CONFIGMAPS, "demo", json("{\"metadata\":{\"name\":\"c" + i + "\"}}"));
+    }
+    ListResult first = registry.list(ResourceTypes.CONFIGMAPS, "demo", null, null, 2, null);
+    assertEquals(2, first.items().size());
+    ListResult second = registry.list(ResourceTypes.CONFIGMAPS, "demo", null, null, 2, first.continueToken());
+    ListResult third = registry.list(ResourceTypes.CONFIGMAPS, "demo", null, null, 2, second.continueToken());
+    assertEquals("c2", ObjectMeta.name(second.items().get(0)));
+    assertEquals(1, third.items().size());
+    assertEquals(null, third.continueToken());
+  }
+
+  private static ObjectNode deployment(String name, int replicas) {
+    return json("""
+        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"%s"},
+         "spec":{"replicas":%d,"selector":{"matchLabels":{"app":"%s"}},
+          "template":{"metadata":{"labels":{"app":"%s"}},
+           "spec":{"containers":[{"name":"web","image":"nginx:1.27"}]}}}}
+        """.formatted(name, replicas, name, name));
+  }
+
+  private static ObjectNode pod(String name, String node) {
+    return json("""
+        {"metadata":{"name":"%s"},"spec":{"nodeName":"%s","containers":[{"name":"c","image":"busybox"}]}}
+        """.formatted(name, node));
+  }
+
+  private static ObjectNode json(String text) {
+    try {
+      return (ObjectNode) Json.parse(text.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+}

@@ -61,4 +61,20 @@ class EventTableTest {
     assertEquals(List.of("30s", "node", "kubelet, node-9", "60m", 12L),
         List.of(cells.get(0), cells.get(3), cells.get(5), cells.get(7), cells.get(8)));
   }
+
+  @Test
+  void eventsApiEventPrintsLikeItsCoreForm() {
+    assertEquals(List.of("30s", "Warning", "FailedScheduling", "pod/pending-1", "", "default-scheduler",
+            "0/1 nodes are available: 1 Insufficient cpu.", "5m", 4L, "pending-1.17c4"),
+        EventColumns.EVENTS_API.cells(object("""
+            {"apiVersion": "events.k8s.io/v1", "kind": "Event",
+             "metadata": {"name": "pending-1.17c4", "namespace": "default"},
+             "eventTime": null, "reportingController": "default-scheduler", "reportingInstance": "",
+             "action": "Scheduling", "reason": "FailedScheduling", "type": "Warning",
+             "regarding": {"kind": "Pod", "namespace": "default", "name": "pending-1"},
+             "note": "0/1 nodes are available: 1 Insufficient cpu.",
+             "deprecatedFirstTimestamp": "2024-05-01T11:55:00Z", "deprecatedLastTimestamp": "2024-05-01T11:59:30Z",
+             "deprecatedCount": 4}
+            """), NOW));
+  }
 }

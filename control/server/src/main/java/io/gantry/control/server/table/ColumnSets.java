@@ -18,6 +18,7 @@ public final class ColumnSets {
       Map.entry("/Event", EventColumns.INSTANCE),
       Map.entry("apps/Deployment", DeploymentColumns.INSTANCE),
       Map.entry("apps/ReplicaSet", ReplicaSetColumns.INSTANCE),
+      Map.entry("events.k8s.io/Event", EventColumns.EVENTS_API),
       Map.entry("discovery.k8s.io/EndpointSlice", EndpointSliceColumns.INSTANCE),
       Map.entry("networking.k8s.io/Ingress", IngressColumns.INSTANCE),
       Map.entry("networking.k8s.io/IngressClass", IngressClassColumns.INSTANCE),

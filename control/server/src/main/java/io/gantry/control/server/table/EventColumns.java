@@ -7,12 +7,29 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Core {@code v1} Events, after {@code printEvent}: last seen, type, reason, object, message; wide:
- * subobject, source, first seen, count, name (in upstream's interleaved order).
+ * Events, after {@code printEvent}: last seen, type, reason, object, message; wide: subobject, source,
+ * first seen, count, name (in upstream's interleaved order). kube-apiserver prints {@code events.k8s.io}
+ * Events with the same printer after converting them to the core shape; {@link #EVENTS_API} does that
+ * renaming first.
  */
 final class EventColumns implements ColumnSet {
 
-  static final EventColumns INSTANCE = new EventColumns();
+  /** Core {@code v1} Events. */
+  static final EventColumns INSTANCE = new EventColumns(false);
+
+  /** {@code events.k8s.io/v1} Events. */
+  static final EventColumns EVENTS_API = new EventColumns(true);
+
+  /** events.k8s.io field name to core field name, as the conversion between the two maps them. */
+  private static final String[][] EVENTS_API_FIELDS = {
+      {"regarding", "involvedObject"},
+      {"note", "message"},
+      {"deprecatedSource", "source"},
+      {"deprecatedFirstTimestamp", "firstTimestamp"},
+      {"deprecatedLastTimestamp", "lastTimestamp"},
+      {"deprecatedCount", "count"},
+      {"reportingController", "reportingComponent"},
+  };
 
   private static final List<Column> COLUMNS = List.of(
       Column.string("Last Seen", "The time at which the most recent occurrence of this event was recorded."),
@@ -29,7 +46,11 @@ final class EventColumns implements ColumnSet {
       Column.wide("Count", "The number of times this event has occurred."),
       new Column("Name", "string", "name", Column.NAME_DESCRIPTION, 1));
 
-  private EventColumns() {}
+  private final boolean eventsApi;
+
+  private EventColumns(boolean eventsApi) {
+    this.eventsApi = eventsApi;
+  }
 
   @Override
   public List<Column> columns() {
@@ -37,7 +58,8 @@ final class EventColumns implements ColumnSet {
   }
 
   @Override
-  public List<Object> cells(ObjectNode event, Instant now) {
+  public List<Object> cells(ObjectNode object, Instant now) {
+    ObjectNode event = eventsApi ? asCoreEvent(object) : object;
     Instant first = Fields.time(event, "firstTimestamp");
     String firstSeen = first != null
         ? HumanDuration.since(first, now)
@@ -69,6 +91,18 @@ final class EventColumns implements ColumnSet {
         firstSeen,
         count,
         Fields.name(event));
+  }
+
+  private static ObjectNode asCoreEvent(ObjectNode event) {
+    ObjectNode core = event.deepCopy();
+    for (String[] names : EVENTS_API_FIELDS) {
+      core.remove(names[1]);
+      JsonNode value = core.remove(names[0]);
+      if (value != null) {
+        core.set(names[1], value);
+      }
+    }
+    return core;
   }
 
   /** {@code formatEventSource}: component (or reportingComponent), then {@code ", "} and host (or reportingInstance). */

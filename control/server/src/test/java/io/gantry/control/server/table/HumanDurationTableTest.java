@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The cases of apimachinery's {@code duration_test.go} (TestHumanDuration and its boundaries). */
-class HumanDurationTest {
+class HumanDurationTableTest {
 
   private static final long MS = 1_000_000L;
   private static final long S = 1_000 * MS;

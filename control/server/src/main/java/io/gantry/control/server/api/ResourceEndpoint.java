@@ -92,7 +92,7 @@ final class ResourceEndpoint {
         labelSelector(request), fieldSelector(type, request), limit(request), request.param("continue"));
     if (request.wantsTable()) {
       ObjectNode table = TableConverter.table(type, result.items(), Long.toString(result.resourceVersion()),
-          TableConverter.IncludeObject.parse(request.param("includeObject")), true, registry.clock().instant());
+          includeObject(request), true, registry.clock().instant());
       if (result.continueToken() != null) {
         ((ObjectNode) table.get("metadata")).put("continue", result.continueToken());
       }
@@ -136,17 +136,25 @@ final class ResourceEndpoint {
     return ApiResponse.json(200, list);
   }
 
-  private ApiResponse object(ResourceType type, ApiRequest request, ObjectNode object) {
+  private ApiResponse object(ResourceType type, ApiRequest request, ObjectNode object) throws ApiException {
     if (request.wantsTable()) {
       return ApiResponse.json(200, TableConverter.table(type, List.of(object), null,
-          TableConverter.IncludeObject.parse(request.param("includeObject")), true, registry.clock().instant()));
+          includeObject(request), true, registry.clock().instant()));
     }
     return ApiResponse.json(200, object);
   }
 
-  private ApiResponse created(ResourceType type, ApiRequest request, ObjectNode object) {
+  private ApiResponse created(ResourceType type, ApiRequest request, ObjectNode object) throws ApiException {
     ApiResponse response = object(type, request, object);
     return new ApiResponse(201, response.contentType(), response.body());
+  }
+
+  static TableConverter.IncludeObject includeObject(ApiRequest request) throws ApiException {
+    try {
+      return TableConverter.IncludeObject.parse(request.param("includeObject"));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
   }
 
   static LabelSelector labelSelector(ApiRequest request) throws ApiException {

@@ -13,6 +13,11 @@ public final class Selectors {
     return ResourceEndpoint.labelSelector(request);
   }
 
+  public static io.gantry.control.server.table.TableConverter.IncludeObject includeObject(ApiRequest request)
+      throws ApiException {
+    return ResourceEndpoint.includeObject(request);
+  }
+
   public static FieldSelector fields(ResourceType type, ApiRequest request) throws ApiException {
     return ResourceEndpoint.fieldSelector(type, request);
   }

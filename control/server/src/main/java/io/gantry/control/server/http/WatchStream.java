@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.api.ApiRequest;
 import io.gantry.control.server.api.ResourcePath;
+import io.gantry.control.server.api.Selectors;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.ObjectEvent;
 import io.gantry.control.server.registry.ObjectWatcher;
@@ -50,6 +51,7 @@ final class WatchStream {
   private final ApiRequest request;
   private final Clock clock;
   private final AtomicBoolean firstTable = new AtomicBoolean(true);
+  private volatile TableConverter.IncludeObject includeObject;
   private final AtomicLong lastRevision = new AtomicLong();
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile Watch watch;
@@ -64,8 +66,9 @@ final class WatchStream {
   /** Validates the request, sends the headers and starts following the store; blocks briefly. */
   void start(ObjectWatcher watcher) throws ApiException {
     ResourceType type = path.type();
-    LabelSelector labels = io.gantry.control.server.api.Selectors.labels(request);
-    FieldSelector fields = io.gantry.control.server.api.Selectors.fields(type, request);
+    LabelSelector labels = Selectors.labels(request);
+    FieldSelector fields = Selectors.fields(type, request);
+    includeObject = Selectors.includeObject(request);
     if (path.name() != null) {
       fields = FieldSelector.parse("metadata.name=" + path.name());
     }
@@ -118,7 +121,7 @@ final class WatchStream {
     ObjectNode object = event.object();
     if (request.wantsTable() && event.type() != ObjectEvent.Type.ERROR) {
       object = TableConverter.table(path.type(), List.of(object), null,
-          TableConverter.IncludeObject.parse(request.param("includeObject")), firstTable.getAndSet(false),
+          includeObject, firstTable.getAndSet(false),
           clock.instant());
     }
     write(event.type().name(), object);

@@ -67,9 +67,9 @@ public final class Kubeconfig {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("apiVersion", "v1");
     config.put("kind", "Config");
-    config.put("clusters", List.of(Map.of("name", clusterName, "cluster", cluster)));
-    config.put("users", List.of(Map.of("name", userName, "user", Map.of("token", token))));
-    config.put("contexts", List.of(Map.of("name", CONTEXT_NAME, "context", context)));
+    config.put("clusters", List.of(named(clusterName, "cluster", cluster)));
+    config.put("users", List.of(named(userName, "user", Map.of("token", token))));
+    config.put("contexts", List.of(named(CONTEXT_NAME, "context", context)));
     config.put("current-context", CONTEXT_NAME);
     config.put("preferences", Map.of());
     try {
@@ -77,6 +77,14 @@ public final class Kubeconfig {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot render kubeconfig: " + e.getMessage(), e);
     }
+  }
+
+  /** A named list entry with the name first, as kubectl itself writes them. */
+  private static Map<String, Object> named(String name, String key, Object value) {
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("name", name);
+    entry.put(key, value);
+    return entry;
   }
 
   private static void checkServerUrl(String serverUrl) {

@@ -11,7 +11,9 @@ import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
 import io.gantry.control.server.selector.FieldSelector;
 import io.gantry.control.server.selector.LabelSelector;
+import io.gantry.control.server.store.Compare;
 import io.gantry.control.server.store.KeyValue;
+import io.gantry.control.server.store.Op;
 import io.gantry.control.server.store.RangeResult;
 import io.gantry.control.server.store.Store;
 import io.gantry.control.server.store.TxnResult;
@@ -41,11 +43,17 @@ public final class ObjectRegistry {
 
   private final Store store;
   private final Clock clock;
+  private final List<WritePlugin> plugins;
   private final SecureRandom random = new SecureRandom();
 
   public ObjectRegistry(Store store, Clock clock) {
+    this(store, clock, List.of());
+  }
+
+  public ObjectRegistry(Store store, Clock clock, List<WritePlugin> plugins) {
     this.store = store;
     this.clock = clock;
+    this.plugins = List.copyOf(plugins);
   }
 
   public Store store() {
@@ -133,11 +141,42 @@ public final class ObjectRegistry {
       metadata.remove("generation");
     }
     String name = ObjectMeta.name(object);
-    TxnResult result = store.create(type.key(namespace, name), StoredObjects.encode(object));
-    if (!result.succeeded()) {
-      throw ApiException.alreadyExists(type, name);
+    String key = type.key(namespace, name);
+    for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
+      ObjectNode candidate = object.deepCopy();
+      TxnParts parts = beforeWrite(type, candidate, null)
+          .after(Compare.absent(key), Op.put(key, StoredObjects.encode(candidate)));
+      TxnResult result = store.txn(parts.compares(), parts.ops());
+      if (result.succeeded()) {
+        return StoredObjects.decode(result.written().get(0));
+      }
+      if (key.equals(result.failedKey())) {
+        throw ApiException.alreadyExists(type, name);
+      }
     }
-    return StoredObjects.decode(result.written().get(0));
+    throw ApiException.conflict(type, name, "too many concurrent writers; try again");
+  }
+
+  private TxnParts beforeWrite(ResourceType type, ObjectNode object, ObjectNode old) throws ApiException {
+    TxnParts parts = TxnParts.NONE;
+    for (WritePlugin plugin : plugins) {
+      parts = parts.plus(plugin.beforeWrite(type, object, old));
+    }
+    return parts;
+  }
+
+  private TxnParts beforeRemove(ResourceType type, ObjectNode old) {
+    TxnParts parts = TxnParts.NONE;
+    for (WritePlugin plugin : plugins) {
+      parts = parts.plus(plugin.beforeRemove(type, old));
+    }
+    return parts;
+  }
+
+  private TxnResult remove(ResourceType type, KeyValue current) {
+    TxnParts parts = beforeRemove(type, StoredObjects.decode(current))
+        .after(Compare.modRevision(current.key(), current.modRevision()), Op.delete(current.key()));
+    return store.txn(parts.compares(), parts.ops());
   }
 
   /** PUT of the main resource or of the {@code status} subresource. */
@@ -257,9 +296,14 @@ public final class ObjectRegistry {
     String key = type.key(namespace, name);
     boolean finalize = ObjectMeta.isDeleting(next) && !ObjectMeta.hasFinalizers(next)
         && type != ResourceTypes.NAMESPACES && type != ResourceTypes.PODS;
-    TxnResult result = finalize
-        ? store.delete(key, current.modRevision())
-        : store.update(key, StoredObjects.encode(next), current.modRevision());
+    TxnResult result;
+    if (finalize) {
+      result = remove(type, current);
+    } else {
+      TxnParts parts = beforeWrite(type, next, old);
+      parts = parts.after(Compare.modRevision(key, current.modRevision()), Op.put(key, StoredObjects.encode(next)));
+      result = store.txn(parts.compares(), parts.ops());
+    }
     if (!result.succeeded()) {
       return Optional.empty();
     }
@@ -275,7 +319,7 @@ public final class ObjectRegistry {
       Optional<ObjectNode> marked = markForDeletion(type, object, options);
       TxnResult result = marked.isPresent()
           ? store.update(current.key(), StoredObjects.encode(marked.get()), current.modRevision())
-          : store.delete(current.key(), current.modRevision());
+          : remove(type, current);
       if (result.succeeded()) {
         return StoredObjects.decode(result.written().get(0));
       }
@@ -329,7 +373,7 @@ public final class ObjectRegistry {
   /** Removes an object whatever its marks: the last step of namespace and pod termination. */
   public boolean forceDelete(ResourceType type, String namespace, String name) {
     Optional<KeyValue> current = store.get(type.key(namespace, name));
-    return current.isPresent() && store.delete(current.get().key(), current.get().modRevision()).succeeded();
+    return current.isPresent() && remove(type, current.get()).succeeded();
   }
 
   private static void checkPreconditions(ResourceType type, String name, ObjectNode object, DeleteOptions options)

@@ -1,0 +1,32 @@
+package io.gantry.control.server.registry;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.api.ApiException;
+import io.gantry.control.server.resource.ResourceType;
+
+/**
+ * Joins the store transaction that writes an object, so that what an object reserves (a
+ * ClusterIP, a NodePort, a pod CIDR) is taken and released atomically with the object itself.
+ *
+ * <p>A plugin reserves by adding a compare that the reservation key is absent (or still its own)
+ * and a put of that key. When another writer wins the race the transaction fails and the
+ * registry calls the plugin again from a fresh read. Plugins are called on the request's thread
+ * and may read the store.
+ */
+public interface WritePlugin {
+
+  /**
+   * Called before an object is created ({@code old} null) or updated; may change {@code object}
+   * (fill in an allocated field) and returns what to add to the write's transaction.
+   *
+   * @throws ApiException to refuse the write, e.g. 422 when an explicit address is taken
+   */
+  default TxnParts beforeWrite(ResourceType type, ObjectNode object, ObjectNode old) throws ApiException {
+    return TxnParts.NONE;
+  }
+
+  /** Called before an object leaves the store for good; returns what to release with it. */
+  default TxnParts beforeRemove(ResourceType type, ObjectNode old) {
+    return TxnParts.NONE;
+  }
+}

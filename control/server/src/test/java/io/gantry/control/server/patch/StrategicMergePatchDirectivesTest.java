@@ -6,11 +6,14 @@ import static io.gantry.control.server.patch.PatchFixtures.json;
 import static io.gantry.control.server.patch.PatchFixtures.object;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -210,6 +213,25 @@ class StrategicMergePatchDirectivesTest {
 
     assertEquals(1, ports.size());
     assertEquals("http", ports.get(0).get("name").asText());
+  }
+
+  @Test
+  void largeListsMergeInLinearTime() {
+    int n = 50_000;
+    ArrayNode env = json("[]").deepCopy();
+    ArrayNode changes = json("[]").deepCopy();
+    for (int i = 0; i < n; i++) {
+      env.addObject().put("name", "V" + i).put("value", "old");
+      changes.addObject().put("name", "V" + (n - 1 - i)).put("value", "new");
+    }
+    ObjectNode live = pod("{\"name\":\"p\"}", "{\"containers\":[{\"name\":\"web\",\"env\":" + env + "}]}");
+    String patch = "{\"spec\":{\"containers\":[{\"name\":\"web\",\"env\":" + changes + "}]}}";
+
+    JsonNode merged = assertTimeoutPreemptively(Duration.ofSeconds(10),
+        () -> smp(ResourceTypes.PODS, live, patch)).at("/spec/containers/0/env");
+
+    assertEquals(n, merged.size());
+    assertEquals(json("{\"name\":\"V" + (n - 1) + "\",\"value\":\"new\"}"), merged.get(0), "patch order wins");
   }
 
   @Test

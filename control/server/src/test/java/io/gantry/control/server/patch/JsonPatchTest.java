@@ -4,6 +4,7 @@ import static io.gantry.control.server.patch.PatchFixtures.json;
 import static io.gantry.control.server.patch.PatchFixtures.object;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -128,6 +129,17 @@ class JsonPatchTest {
   void copyDeepCopiesTheValue() throws PatchException {
     assertEquals(json("{\"a\":{\"x\":1},\"b\":{\"x\":2}}"), patch("{\"a\":{\"x\":1}}",
         "[{\"op\":\"copy\",\"from\":\"/a\",\"path\":\"/b\"},{\"op\":\"replace\",\"path\":\"/b/x\",\"value\":2}]"));
+  }
+
+  @Test
+  void copiesAreBoundedLikeKubeApiserver() {
+    StringBuilder ops = new StringBuilder("[{\"op\":\"add\",\"path\":\"/a\",\"value\":[\"0123456789\"]}");
+    for (int i = 0; i < 40; i++) {
+      ops.append(",{\"op\":\"copy\",\"from\":\"/a\",\"path\":\"/a/-\"}");
+    }
+    String message = error("{}", ops.append("]").toString());
+    assertTrue(message.endsWith("(copy) would copy more than 3145728 bytes in total "
+        + "(expected: at most that much copied by one patch)"), message);
   }
 
   @Test

@@ -217,7 +217,7 @@ class StrategicMergePatchDirectivesTest {
 
   @Test
   void largeListsMergeInLinearTime() {
-    int n = 50_000;
+    int n = 20_000;
     ArrayNode env = json("[]").deepCopy();
     ArrayNode changes = json("[]").deepCopy();
     for (int i = 0; i < n; i++) {

@@ -3,8 +3,8 @@ package io.gantry.control.server.patch;
 import static io.gantry.control.server.patch.Directives.child;
 import static io.gantry.control.server.patch.Directives.where;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -88,11 +88,12 @@ final class ApplyMerge {
     return (ObjectNode) documents.get(0);
   }
 
+  /** Every non-empty top-level document; a top-level array is one document, not several. */
   private static List<JsonNode> documents(ObjectMapper mapper, byte[] body) throws IOException {
     List<JsonNode> documents = new ArrayList<>();
-    try (MappingIterator<JsonNode> it = mapper.readerFor(JsonNode.class).readValues(body)) {
-      while (it.hasNextValue()) {
-        JsonNode document = it.nextValue();
+    try (JsonParser parser = mapper.createParser(body)) {
+      while (parser.nextToken() != null) {
+        JsonNode document = mapper.readTree(parser);
         if (document != null && !document.isNull() && !document.isMissingNode()) {
           documents.add(document);
         }

@@ -5,15 +5,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The order of a merged list, as apimachinery's strategic merge computes it: elements named in the
  * patch (or in {@code $setElementOrder}) take the patch's order; the other elements keep the order
  * they had in the live list; the two sequences are then interleaved, an element of the live list
  * going first only where both it and the next patch element were in the live list, in that order.
- * So elements new to the list follow their predecessor in the patch, and live-only elements stay
- * near where they were.
+ * So without {@code $setElementOrder} new elements come first, and live-only elements stay near
+ * where they were.
  */
 final class ElementOrder {
 
@@ -28,59 +30,63 @@ final class ElementOrder {
    * @param rule        how elements are identified: by merge key, or by value for scalars
    */
   static ArrayNode arrange(List<JsonNode> merged, List<JsonNode> patchOrder, List<JsonNode> serverOrder, ListRule rule) {
-    List<JsonNode> patchItems = new ArrayList<>();
-    List<JsonNode> serverOnly = new ArrayList<>();
+    Map<String, Integer> patchPositions = positions(patchOrder, rule);
+    Map<String, Integer> serverPositions = positions(serverOrder, rule);
+    List<Ranked> patchItems = new ArrayList<>();
+    List<Ranked> serverOnly = new ArrayList<>();
     for (JsonNode element : merged) {
-      (indexOf(patchOrder, element, rule) >= 0 ? patchItems : serverOnly).add(element);
+      String identity = identity(element, rule);
+      Integer inPatch = identity == null ? null : patchPositions.get(identity);
+      Integer inServer = identity == null ? null : serverPositions.get(identity);
+      int server = inServer == null ? -1 : inServer;
+      if (inPatch != null) {
+        patchItems.add(new Ranked(element, inPatch, server));
+      } else {
+        serverOnly.add(new Ranked(element, server < 0 ? Integer.MAX_VALUE : server, server));
+      }
     }
-    sortBy(patchItems, patchOrder, rule);
-    sortBy(serverOnly, serverOrder, rule);
+    // List.sort is stable: elements missing from the order keep their relative order, last.
+    patchItems.sort(Comparator.comparingInt(Ranked::rank));
+    serverOnly.sort(Comparator.comparingInt(Ranked::rank));
 
     ArrayNode out = JsonNodeFactory.instance.arrayNode(merged.size());
     int i = 0;
     int j = 0;
     while (i < serverOnly.size() || j < patchItems.size()) {
       if (j >= patchItems.size()) {
-        out.add(serverOnly.get(i++));
+        out.add(serverOnly.get(i++).element());
       } else if (i >= serverOnly.size()) {
-        out.add(patchItems.get(j++));
+        out.add(patchItems.get(j++).element());
       } else {
-        int left = indexOf(serverOrder, serverOnly.get(i), rule);
-        int right = indexOf(serverOrder, patchItems.get(j), rule);
-        if (left >= 0 && right >= 0 && left < right) {
-          out.add(serverOnly.get(i++));
-        } else {
-          out.add(patchItems.get(j++));
-        }
+        int left = serverOnly.get(i).server();
+        int right = patchItems.get(j).server();
+        out.add(left >= 0 && right >= 0 && left < right ? serverOnly.get(i++).element() : patchItems.get(j++).element());
       }
     }
     return out;
   }
 
-  /** Stable sort by position in {@code order}; elements not in it go last, in their current order. */
-  private static void sortBy(List<JsonNode> elements, List<JsonNode> order, ListRule rule) {
-    elements.sort(Comparator.comparingInt(element -> {
-      int index = indexOf(order, element, rule);
-      return index < 0 ? Integer.MAX_VALUE : index;
-    }));
-  }
-
-  /** The position in {@code list} of the element with the same identity as {@code element}, or -1. */
-  static int indexOf(List<JsonNode> list, JsonNode element, ListRule rule) {
-    JsonNode identity = identity(element, rule);
-    if (identity == null) {
-      return -1; // an element without its merge key matches nothing
-    }
+  /** Each identity's first position in {@code list}. */
+  static Map<String, Integer> positions(List<JsonNode> list, ListRule rule) {
+    Map<String, Integer> positions = new HashMap<>();
     for (int i = 0; i < list.size(); i++) {
-      if (JsonValues.equal(identity, identity(list.get(i), rule))) {
-        return i;
+      String identity = identity(list.get(i), rule);
+      if (identity != null) {
+        positions.putIfAbsent(identity, i);
       }
     }
-    return -1;
+    return positions;
   }
 
-  /** The merge key value of an element of a keyed list (null if absent), or the scalar itself. */
-  static JsonNode identity(JsonNode element, ListRule rule) {
-    return rule.keyed() ? element.get(rule.mergeKey()) : element;
+  /**
+   * The canonical merge key value of an element of a keyed list (null when it has none: such an
+   * element matches nothing), or of the scalar itself.
+   */
+  static String identity(JsonNode element, ListRule rule) {
+    JsonNode identity = rule.keyed() ? element.get(rule.mergeKey()) : element;
+    return identity == null || identity.isNull() ? null : JsonValues.canonical(identity);
   }
+
+  /** An element with its sort rank and its position in the live list (-1 if new). */
+  private record Ranked(JsonNode element, int rank, int server) {}
 }

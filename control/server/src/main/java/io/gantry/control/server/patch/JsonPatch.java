@@ -3,6 +3,7 @@ package io.gantry.control.server.patch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.json.Json;
 
 /**
  * JSON patch, RFC 6902: {@code add}, {@code remove}, {@code replace}, {@code move}, {@code copy} and
@@ -11,22 +12,30 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class JsonPatch {
 
+  /**
+   * The most bytes all {@code copy} operations of one patch may duplicate, as kube-apiserver bounds
+   * them (its request size limit); without it, each copy could double the document.
+   */
+  static final long MAX_COPIED_BYTES = 3 * 1024 * 1024;
+
   private JsonPatch() {}
 
   /** Returns {@code document} patched; neither argument is modified. */
   static JsonNode apply(JsonNode document, ArrayNode operations) throws PatchException {
     JsonNode doc = document.deepCopy();
+    long[] copied = {0};
     for (int i = 0; i < operations.size(); i++) {
       JsonNode operation = operations.get(i);
       if (!operation.isObject()) {
         throw new PatchException("JSON patch operation " + i + " is not a JSON object: " + JsonValues.brief(operation));
       }
-      doc = applyOne(doc, (ObjectNode) operation, i);
+      doc = applyOne(doc, (ObjectNode) operation, i, copied);
     }
     return doc;
   }
 
-  private static JsonNode applyOne(JsonNode doc, ObjectNode operation, int index) throws PatchException {
+  private static JsonNode applyOne(JsonNode doc, ObjectNode operation, int index, long[] copied)
+      throws PatchException {
     String op = member(operation, "op", index, "");
     JsonPointer path = JsonPointer.parse(member(operation, "path", index, op));
     switch (op) {
@@ -52,7 +61,13 @@ final class JsonPatch {
       }
       case "copy": {
         JsonPointer from = JsonPointer.parse(member(operation, "from", index, op));
-        return add(doc, path, require(doc, from).deepCopy());
+        JsonNode value = require(doc, from);
+        copied[0] += Json.bytes(value).length;
+        if (copied[0] > MAX_COPIED_BYTES) {
+          throw new PatchException("JSON patch operation " + index + " (copy) would copy more than "
+              + MAX_COPIED_BYTES + " bytes in total (expected: at most that much copied by one patch)");
+        }
+        return add(doc, path, value.deepCopy());
       }
       case "test": {
         JsonNode expected = value(operation, index, op);

@@ -1,6 +1,7 @@
 package io.gantry.control.server.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.Map;
 
 /** JSON value comparison as the patch formats define it: numbers compare by value, not by type. */
@@ -42,6 +43,39 @@ final class JsonValues {
       return true;
     }
     return a.equals(b);
+  }
+
+  /**
+   * A string equal for exactly the values {@link #equal} calls equal, for hashing: numbers by value,
+   * object members sorted by name.
+   */
+  static String canonical(JsonNode node) {
+    StringBuilder out = new StringBuilder();
+    canonical(node, out);
+    return out.toString();
+  }
+
+  private static void canonical(JsonNode node, StringBuilder out) {
+    if (node.isNumber()) {
+      out.append('#').append(node.decimalValue().stripTrailingZeros());
+    } else if (node.isObject()) {
+      out.append('{');
+      node.properties().stream().sorted(Map.Entry.comparingByKey()).forEach(member -> {
+        out.append(JsonNodeFactory.instance.textNode(member.getKey())).append(':');
+        canonical(member.getValue(), out);
+        out.append(',');
+      });
+      out.append('}');
+    } else if (node.isArray()) {
+      out.append('[');
+      for (JsonNode element : node) {
+        canonical(element, out);
+        out.append(',');
+      }
+      out.append(']');
+    } else {
+      out.append(node);
+    }
   }
 
   /** A short rendering of a value for error messages, cut after 200 characters. */

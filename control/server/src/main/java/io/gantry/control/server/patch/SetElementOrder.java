@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -71,8 +72,8 @@ final class SetElementOrder {
       if (rule.keyed()) {
         StrategicListMerge.requireKey(path, element, rule.mergeKey());
       }
-      JsonNode identity = ElementOrder.identity(element, rule);
-      while (o < order.size() && !JsonValues.equal(identity, ElementOrder.identity(order.get(o), rule))) {
+      String identity = ElementOrder.identity(element, rule);
+      while (o < order.size() && !Objects.equals(identity, ElementOrder.identity(order.get(o), rule))) {
         o++;
       }
       if (o == order.size()) {

@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Merges one list field of a strategic merge patch. Atomic lists are replaced by the patch's list.
@@ -53,8 +56,9 @@ final class StrategicListMerge {
 
   private ArrayNode mergeScalars(ListRule rule, List<JsonNode> live, List<JsonNode> changes) {
     List<JsonNode> union = new ArrayList<>(live);
+    Set<String> present = new HashSet<>(ElementOrder.positions(live, rule).keySet());
     for (JsonNode value : changes) {
-      if (ElementOrder.indexOf(union, value, rule) < 0) {
+      if (present.add(JsonValues.canonical(value))) {
         union.add(value);
       }
     }
@@ -67,7 +71,7 @@ final class StrategicListMerge {
       throw new PatchException(where(path) + ": cannot merge a list of objects without a merge key");
     }
     String key = rule.mergeKey();
-    List<JsonNode> remaining = new ArrayList<>(live);
+    Set<String> deleted = new HashSet<>();
     List<JsonNode> plain = new ArrayList<>();
     boolean replace = false;
     for (JsonNode element : changes) {
@@ -75,8 +79,7 @@ final class StrategicListMerge {
       if (directive == null) {
         plain.add(element);
       } else if (Directives.DELETE.equals(directive.asText())) {
-        JsonNode value = requireKey(path, element, key);
-        remaining.removeIf(candidate -> JsonValues.equal(value, candidate.get(key)));
+        deleted.add(JsonValues.canonical(requireKey(path, element, key)));
       } else if (Directives.REPLACE.equals(directive.asText())) {
         replace = true;
       } else if (Directives.MERGE.equals(directive.asText())) {
@@ -93,18 +96,22 @@ final class StrategicListMerge {
       }
       return replacement;
     }
-    List<JsonNode> merged = new ArrayList<>(remaining);
-    for (JsonNode element : plain) {
-      JsonNode value = requireKey(path, element, key);
-      int at = -1;
-      for (int i = 0; i < merged.size() && at < 0; i++) {
-        if (JsonValues.equal(value, merged.get(i).get(key))) {
-          at = i;
-        }
+    List<JsonNode> remaining = new ArrayList<>(live.size());
+    for (JsonNode element : live) {
+      String identity = ElementOrder.identity(element, rule);
+      if (identity == null || !deleted.contains(identity)) {
+        remaining.add(element);
       }
-      if (at >= 0) {
+    }
+    List<JsonNode> merged = new ArrayList<>(remaining);
+    Map<String, Integer> positions = ElementOrder.positions(merged, rule);
+    for (JsonNode element : plain) {
+      String identity = JsonValues.canonical(requireKey(path, element, key));
+      Integer at = positions.get(identity);
+      if (at != null) {
         merged.set(at, maps.mergeMap(path, (ObjectNode) merged.get(at), (ObjectNode) element));
       } else {
+        positions.put(identity, merged.size());
         merged.add(maps.mergeMap(path, null, (ObjectNode) element));
       }
     }

@@ -142,13 +142,11 @@ final class StrategicMergePatch {
           + "\" must name a list field and hold a list of values");
     }
     if (original.get(field) instanceof ArrayNode current) {
+      Set<String> delete = new HashSet<>();
+      values.forEach(value -> delete.add(JsonValues.canonical(value)));
       ArrayNode kept = JsonNodeFactory.instance.arrayNode();
       for (JsonNode element : current) {
-        boolean delete = false;
-        for (JsonNode value : values) {
-          delete |= JsonValues.equal(element, value);
-        }
-        if (!delete) {
+        if (!delete.contains(JsonValues.canonical(element))) {
           kept.add(element);
         }
       }

@@ -25,6 +25,38 @@ final class ControlOptions {
       description = "Serve the API over plain HTTP without authentication checks by TLS. For debugging only.")
   boolean insecureHttp;
 
+  @Option(names = "--data-plane-port", paramLabel = "PORT", defaultValue = "6444",
+      description = "Port of the DataPlane gRPC stream, on the API address (default: ${DEFAULT-VALUE}).")
+  int dataPlanePort;
+
+  @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "6445",
+      description = "Port of /metrics, /healthz and /readyz, on the API address (default: ${DEFAULT-VALUE}).")
+  int adminPort;
+
+  @Option(names = "--service-cidr", paramLabel = "CIDR", defaultValue = "127.96.0.0/16",
+      description = "ClusterIPs come from here (default: ${DEFAULT-VALUE}).")
+  String serviceCidr;
+
+  @Option(names = "--pod-cidr", paramLabel = "CIDR", defaultValue = "127.244.0.0/16",
+      description = "Each node gets a /24 pod CIDR from here (default: ${DEFAULT-VALUE}).")
+  String podCidr;
+
+  @Option(names = "--node-port-range", paramLabel = "MIN-MAX", defaultValue = "30000-32767",
+      description = "NodePorts come from here (default: ${DEFAULT-VALUE}).")
+  String nodePortRange;
+
+  @Option(names = "--load-balancer-pool", paramLabel = "CIDR", defaultValue = "127.240.0.0/24",
+      description = "LoadBalancer addresses come from here (default: ${DEFAULT-VALUE}).")
+  String loadBalancerPool;
+
+  @Option(names = "--node-monitor-grace-period", paramLabel = "DURATION", defaultValue = "PT40S",
+      description = "A node whose heartbeat is older than this goes NotReady (default: ${DEFAULT-VALUE}).")
+  Duration nodeMonitorGracePeriod;
+
+  @Option(names = "--pod-eviction-timeout", paramLabel = "DURATION", defaultValue = "PT300S",
+      description = "Pods of a NotReady node are deleted after this (default: ${DEFAULT-VALUE}).")
+  Duration podEvictionTimeout;
+
   @Option(names = "--watch-history", paramLabel = "DURATION", defaultValue = "PT5M",
       description = "How far back watches can resume (ISO-8601 duration, default: ${DEFAULT-VALUE}).")
   Duration watchHistory;
@@ -35,9 +67,22 @@ final class ControlOptions {
         ? Duration.ofMinutes(1)
         : watchHistory.dividedBy(5).isZero() ? Duration.ofSeconds(1) : watchHistory.dividedBy(5);
     int ticks = (int) Math.max(1, watchHistory.toMillis() / interval.toMillis());
-    return ControlConfig.defaults(dir.toAbsolutePath())
-        .withApiAddress(new InetSocketAddress(apiHost, apiPort))
-        .withInsecureHttp(insecureHttp)
-        .withCompaction(interval, ticks);
+    String[] range = nodePortRange.split("-", 2);
+    if (range.length != 2) {
+      throw new IllegalArgumentException("--node-port-range: " + nodePortRange + " (expected: MIN-MAX)");
+    }
+    return ControlConfig.builder(dir.toAbsolutePath())
+        .apiAddress(new InetSocketAddress(apiHost, apiPort))
+        .dataPlaneAddress(new InetSocketAddress(apiHost, dataPlanePort))
+        .adminAddress(new InetSocketAddress(apiHost, adminPort))
+        .insecureHttp(insecureHttp)
+        .serviceCidr(serviceCidr)
+        .podCidr(podCidr)
+        .nodePortRange(Integer.parseInt(range[0].trim()), Integer.parseInt(range[1].trim()))
+        .loadBalancerPool(loadBalancerPool)
+        .nodeMonitorGracePeriod(nodeMonitorGracePeriod)
+        .podEvictionTimeout(podEvictionTimeout)
+        .compaction(interval, ticks)
+        .build();
   }
 }

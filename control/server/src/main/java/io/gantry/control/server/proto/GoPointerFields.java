@@ -11,7 +11,9 @@ import io.kubernetes.client.proto.V1Discovery;
 import io.kubernetes.client.proto.V1Networking;
 import io.kubernetes.client.proto.V1Policy;
 import io.kubernetes.client.proto.V1Scheduling;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -30,6 +32,7 @@ import java.util.Set;
  */
 final class GoPointerFields {
 
+  private static final List<String> MISSING = new ArrayList<>();
   private static final Set<FieldDescriptor> FIELDS;
 
   static {
@@ -116,7 +119,7 @@ final class GoPointerFields {
     // networking.k8s.io/v1
     add(s, V1Networking.IngressSpec.getDescriptor(), "ingressClassName");
     add(s, V1Networking.HTTPIngressPath.getDescriptor(), "pathType");
-    add(s, V1Networking.IngressClassParametersReference.getDescriptor(), "apiGroup", "scope",
+    add(s, V1Networking.IngressClassParametersReference.getDescriptor(), "aPIGroup", "scope",
         "namespace");
     add(s, V1Networking.IngressPortStatus.getDescriptor(), "error");
     add(s, V1Networking.NetworkPolicyPort.getDescriptor(), "protocol", "endPort");
@@ -126,6 +129,11 @@ final class GoPointerFields {
     // policy/v1, scheduling.k8s.io/v1
     add(s, V1Policy.PodDisruptionBudgetSpec.getDescriptor(), "unhealthyPodEvictionPolicy");
     add(s, V1Scheduling.PriorityClass.getDescriptor(), "preemptionPolicy");
+    if (!MISSING.isEmpty()) {
+      // A rename in a newer client-java-proto must fail loudly, not silently drop zeros.
+      throw new IllegalStateException("GoPointerFields: " + MISSING
+          + " (expected: existing scalar fields)");
+    }
     FIELDS = Set.copyOf(s);
   }
 
@@ -145,12 +153,10 @@ final class GoPointerFields {
     for (String name : names) {
       FieldDescriptor field = message.findFieldByName(name);
       if (field == null || field.getType() == FieldDescriptor.Type.MESSAGE) {
-        // A rename in a newer client-java-proto must fail loudly, not silently drop zeros.
-        throw new IllegalStateException(
-            "GoPointerFields: " + message.getFullName() + "." + name
-                + " (expected: an existing scalar field)");
+        MISSING.add(message.getFullName() + "." + name);
+      } else {
+        set.add(field);
       }
-      set.add(field);
     }
   }
 }

@@ -74,7 +74,7 @@ final class MessageJson {
       throws ProtobufBodyException {
     checkUnknown(message.getUnknownFields(), path);
     for (FieldDescriptor field : message.getDescriptorForType().getFields()) {
-      String name = field.getName();
+      String name = GoJsonNames.of(field);
       if (field.isMapField()) {
         List<?> entries = (List<?>) message.getField(field);
         if (!entries.isEmpty()) {
@@ -124,11 +124,11 @@ final class MessageJson {
     return switch (field.getJavaType()) {
       case STRING -> NODES.textNode((String) value);
       case BOOLEAN -> NODES.booleanNode((Boolean) value);
-      case INT -> NODES.numberNode(unsigned32(field) ? Integer.toUnsignedLong((Integer) value)
+      case INT -> number(unsigned32(field) ? Integer.toUnsignedLong((Integer) value)
           : (long) (Integer) value);
       case LONG -> unsigned64(field) && (Long) value < 0
           ? NODES.numberNode(new BigInteger(Long.toUnsignedString((Long) value)))
-          : NODES.numberNode((Long) value);
+          : number((Long) value);
       case FLOAT -> finite(((Float) value).doubleValue(), path);
       case DOUBLE -> finite((Double) value, path);
       case BYTE_STRING -> NODES.textNode(Base64.getEncoder().encodeToString(
@@ -181,7 +181,7 @@ final class MessageJson {
       throws ProtobufBodyException {
     long type = longField(message, "type");
     if (type == 0) {
-      return NODES.numberNode((Integer) field(message, "intVal"));
+      return number((Integer) field(message, "intVal"));
     }
     if (type == 1) {
       return NODES.textNode(stringField(message, "strVal"));
@@ -231,6 +231,11 @@ final class MessageJson {
       case com.google.protobuf.Descriptors.EnumValueDescriptor v -> v.getNumber() == 0;
       default -> false;
     };
+  }
+
+  /** The node Jackson would parse the same number into, so decoded and parsed JSON compare equal. */
+  private static JsonNode number(long value) {
+    return value == (int) value ? NODES.numberNode((int) value) : NODES.numberNode(value);
   }
 
   private static JsonNode finite(double value, String path) throws ProtobufBodyException {

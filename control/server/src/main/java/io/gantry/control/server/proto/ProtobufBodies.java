@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.kubernetes.client.proto.Runtime;
@@ -56,33 +59,35 @@ public final class ProtobufBodies {
     if (body.length == MAGIC.length) {
       throw new ProtobufBodyException("protobuf body is empty after the \"k8s\\0\" prefix");
     }
-    Runtime.Unknown envelope = parse(Runtime.Unknown.getDefaultInstance(), body, MAGIC.length,
+    Message envelope = parse(Runtime.Unknown.getDescriptor(), body, MAGIC.length,
         "the runtime.Unknown envelope");
-    String apiVersion = envelope.getTypeMeta().getApiVersion();
-    String kind = envelope.getTypeMeta().getKind();
+    Message typeMeta = (Message) field(envelope, "typeMeta");
+    String apiVersion = (String) field(typeMeta, "apiVersion");
+    String kind = (String) field(typeMeta, "kind");
     if (kind.isEmpty() || apiVersion.isEmpty()) {
       throw new ProtobufBodyException("protobuf envelope has apiVersion \"" + printable(apiVersion)
           + "\" and kind \"" + printable(kind) + "\" (expected: both set)");
     }
-    if (!envelope.getContentEncoding().isEmpty()) {
+    String contentEncoding = (String) field(envelope, "contentEncoding");
+    if (!contentEncoding.isEmpty()) {
       throw new ProtobufBodyException("protobuf envelope has contentEncoding \""
-          + printable(envelope.getContentEncoding()) + "\" (expected: none)");
+          + printable(contentEncoding) + "\" (expected: none)");
     }
-    String contentType = envelope.getContentType();
+    String contentType = (String) field(envelope, "contentType");
     if (!contentType.isEmpty() && !contentType.equals(CONTENT_TYPE)) {
       throw new ProtobufBodyException("protobuf envelope has contentType \""
           + printable(contentType) + "\" (expected: none or " + CONTENT_TYPE + ")");
     }
-    Message prototype = ProtobufKinds.prototype(apiVersion, kind);
-    if (prototype == null) {
+    Descriptor type = ProtobufKinds.descriptor(apiVersion, kind);
+    if (type == null) {
       throw new ProtobufBodyException(ProtobufKinds.knowsGroupVersion(apiVersion)
           ? "protobuf bodies of kind \"" + printable(kind) + "\" in " + apiVersion
               + " are not supported; send JSON instead"
           : "protobuf bodies for apiVersion \"" + printable(apiVersion)
               + "\" are not supported; send JSON instead");
     }
-    byte[] raw = envelope.getRaw().toByteArray();
-    Message object = parse(prototype, raw, 0, apiVersion + " " + kind);
+    byte[] raw = ((ByteString) field(envelope, "raw")).toByteArray();
+    Message object = parse(type, raw, 0, apiVersion + " " + kind);
     ObjectNode json = JsonNodeFactory.instance.objectNode();
     json.put("apiVersion", apiVersion);
     json.put("kind", kind);
@@ -94,14 +99,17 @@ public final class ProtobufBodies {
     return json;
   }
 
-  @SuppressWarnings("unchecked")
-  private static <M extends Message> M parse(M prototype, byte[] bytes, int offset, String what)
+  /**
+   * Parses into a {@link DynamicMessage}: the runtime's parser bounds recursion (nested unknown
+   * groups included), which the pre-22 generated parsers in client-java-proto do not promise.
+   */
+  private static Message parse(Descriptor type, byte[] bytes, int offset, String what)
       throws ProtobufBodyException {
     try {
       CodedInputStream in = CodedInputStream.newInstance(bytes, offset, bytes.length - offset);
       in.setRecursionLimit(RECURSION_LIMIT);
       in.setSizeLimit(MAX_BODY_BYTES);
-      M message = (M) prototype.getParserForType().parseFrom(in);
+      Message message = DynamicMessage.getDefaultInstance(type).getParserForType().parseFrom(in);
       in.checkLastTagWas(0);
       return message;
     } catch (InvalidProtocolBufferException e) {
@@ -111,6 +119,10 @@ public final class ProtobufBodies {
       // escape as anything else.
       throw new ProtobufBodyException("malformed protobuf in " + what + ": " + e, e);
     }
+  }
+
+  private static Object field(Message message, String name) {
+    return message.getField(message.getDescriptorForType().findFieldByName(name));
   }
 
   /** Echoes client text into an error message safely: short, and control characters escaped. */

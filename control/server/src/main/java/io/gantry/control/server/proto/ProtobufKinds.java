@@ -1,6 +1,6 @@
 package io.gantry.control.server.proto;
 
-import com.google.protobuf.Message;
+import com.google.protobuf.Descriptors.Descriptor;
 import io.kubernetes.client.proto.Meta;
 import io.kubernetes.client.proto.V1;
 import io.kubernetes.client.proto.V1Apps;
@@ -29,57 +29,57 @@ import java.util.Set;
  */
 final class ProtobufKinds {
 
-  private static final List<Map.Entry<String, Message>> KINDS = List.of(
-      kind("v1", "Namespace", V1.Namespace.getDefaultInstance()),
-      kind("v1", "Node", V1.Node.getDefaultInstance()),
-      kind("v1", "Pod", V1.Pod.getDefaultInstance()),
-      kind("v1", "Service", V1.Service.getDefaultInstance()),
-      kind("v1", "Endpoints", V1.Endpoints.getDefaultInstance()),
-      kind("v1", "Secret", V1.Secret.getDefaultInstance()),
-      kind("v1", "ConfigMap", V1.ConfigMap.getDefaultInstance()),
-      kind("v1", "Event", V1.Event.getDefaultInstance()),
-      kind("v1", "ServiceAccount", V1.ServiceAccount.getDefaultInstance()),
-      kind("v1", "ResourceQuota", V1.ResourceQuota.getDefaultInstance()),
-      kind("v1", "LimitRange", V1.LimitRange.getDefaultInstance()),
-      kind("v1", "PersistentVolumeClaim", V1.PersistentVolumeClaim.getDefaultInstance()),
-      kind("v1", "Binding", V1.Binding.getDefaultInstance()),
-      kind("apps/v1", "Deployment", V1Apps.Deployment.getDefaultInstance()),
-      kind("apps/v1", "ReplicaSet", V1Apps.ReplicaSet.getDefaultInstance()),
-      kind("apps/v1", "StatefulSet", V1Apps.StatefulSet.getDefaultInstance()),
-      kind("apps/v1", "DaemonSet", V1Apps.DaemonSet.getDefaultInstance()),
-      kind("batch/v1", "Job", V1Batch.Job.getDefaultInstance()),
-      kind("batch/v1", "CronJob", V1Batch.CronJob.getDefaultInstance()),
-      kind("discovery.k8s.io/v1", "EndpointSlice", V1Discovery.EndpointSlice.getDefaultInstance()),
-      kind("networking.k8s.io/v1", "Ingress", V1Networking.Ingress.getDefaultInstance()),
-      kind("networking.k8s.io/v1", "IngressClass", V1Networking.IngressClass.getDefaultInstance()),
+  private static final List<Map.Entry<String, Descriptor>> KINDS = List.of(
+      kind("v1", "Namespace", V1.Namespace.getDescriptor()),
+      kind("v1", "Node", V1.Node.getDescriptor()),
+      kind("v1", "Pod", V1.Pod.getDescriptor()),
+      kind("v1", "Service", V1.Service.getDescriptor()),
+      kind("v1", "Endpoints", V1.Endpoints.getDescriptor()),
+      kind("v1", "Secret", V1.Secret.getDescriptor()),
+      kind("v1", "ConfigMap", V1.ConfigMap.getDescriptor()),
+      kind("v1", "Event", V1.Event.getDescriptor()),
+      kind("v1", "ServiceAccount", V1.ServiceAccount.getDescriptor()),
+      kind("v1", "ResourceQuota", V1.ResourceQuota.getDescriptor()),
+      kind("v1", "LimitRange", V1.LimitRange.getDescriptor()),
+      kind("v1", "PersistentVolumeClaim", V1.PersistentVolumeClaim.getDescriptor()),
+      kind("v1", "Binding", V1.Binding.getDescriptor()),
+      kind("apps/v1", "Deployment", V1Apps.Deployment.getDescriptor()),
+      kind("apps/v1", "ReplicaSet", V1Apps.ReplicaSet.getDescriptor()),
+      kind("apps/v1", "StatefulSet", V1Apps.StatefulSet.getDescriptor()),
+      kind("apps/v1", "DaemonSet", V1Apps.DaemonSet.getDescriptor()),
+      kind("batch/v1", "Job", V1Batch.Job.getDescriptor()),
+      kind("batch/v1", "CronJob", V1Batch.CronJob.getDescriptor()),
+      kind("discovery.k8s.io/v1", "EndpointSlice", V1Discovery.EndpointSlice.getDescriptor()),
+      kind("networking.k8s.io/v1", "Ingress", V1Networking.Ingress.getDescriptor()),
+      kind("networking.k8s.io/v1", "IngressClass", V1Networking.IngressClass.getDescriptor()),
       kind("networking.k8s.io/v1", "NetworkPolicy",
-          V1Networking.NetworkPolicy.getDefaultInstance()),
-      kind("coordination.k8s.io/v1", "Lease", V1Coordination.Lease.getDefaultInstance()),
-      kind("events.k8s.io/v1", "Event", V1Events.Event.getDefaultInstance()),
-      kind("policy/v1", "PodDisruptionBudget", V1Policy.PodDisruptionBudget.getDefaultInstance()),
-      kind("policy/v1", "Eviction", V1Policy.Eviction.getDefaultInstance()),
+          V1Networking.NetworkPolicy.getDescriptor()),
+      kind("coordination.k8s.io/v1", "Lease", V1Coordination.Lease.getDescriptor()),
+      kind("events.k8s.io/v1", "Event", V1Events.Event.getDescriptor()),
+      kind("policy/v1", "PodDisruptionBudget", V1Policy.PodDisruptionBudget.getDescriptor()),
+      kind("policy/v1", "Eviction", V1Policy.Eviction.getDescriptor()),
       kind("scheduling.k8s.io/v1", "PriorityClass",
-          V1Scheduling.PriorityClass.getDefaultInstance()),
-      kind("rbac.authorization.k8s.io/v1", "Role", V1Rbac.Role.getDefaultInstance()),
-      kind("rbac.authorization.k8s.io/v1", "RoleBinding", V1Rbac.RoleBinding.getDefaultInstance()),
-      kind("rbac.authorization.k8s.io/v1", "ClusterRole", V1Rbac.ClusterRole.getDefaultInstance()),
+          V1Scheduling.PriorityClass.getDescriptor()),
+      kind("rbac.authorization.k8s.io/v1", "Role", V1Rbac.Role.getDescriptor()),
+      kind("rbac.authorization.k8s.io/v1", "RoleBinding", V1Rbac.RoleBinding.getDescriptor()),
+      kind("rbac.authorization.k8s.io/v1", "ClusterRole", V1Rbac.ClusterRole.getDescriptor()),
       kind("rbac.authorization.k8s.io/v1", "ClusterRoleBinding",
-          V1Rbac.ClusterRoleBinding.getDefaultInstance()),
+          V1Rbac.ClusterRoleBinding.getDescriptor()),
       kind("authorization.k8s.io/v1", "SelfSubjectAccessReview",
-          V1Authorization.SelfSubjectAccessReview.getDefaultInstance()));
+          V1Authorization.SelfSubjectAccessReview.getDescriptor()));
 
   private static final Set<String> GROUP_VERSIONS;
-  private static final Map<String, Message> BY_KEY;
+  private static final Map<String, Descriptor> BY_KEY;
 
   static {
-    Map<String, Message> byKey = new HashMap<>();
+    Map<String, Descriptor> byKey = new HashMap<>();
     Set<String> groupVersions = new HashSet<>(Set.of("meta.k8s.io/v1"));
-    for (Map.Entry<String, Message> kind : KINDS) {
+    for (Map.Entry<String, Descriptor> kind : KINDS) {
       byKey.put(kind.getKey(), kind.getValue());
       groupVersions.add(kind.getKey().substring(0, kind.getKey().indexOf('\n')));
     }
     for (String groupVersion : groupVersions) {
-      byKey.put(key(groupVersion, "DeleteOptions"), Meta.DeleteOptions.getDefaultInstance());
+      byKey.put(key(groupVersion, "DeleteOptions"), Meta.DeleteOptions.getDescriptor());
     }
     BY_KEY = Map.copyOf(byKey);
     GROUP_VERSIONS = Set.copyOf(groupVersions);
@@ -87,8 +87,8 @@ final class ProtobufKinds {
 
   private ProtobufKinds() {}
 
-  /** The default instance of the message for this type, or null when it is not mapped. */
-  static Message prototype(String apiVersion, String kind) {
+  /** The message type for this apiVersion and kind, or null when it is not mapped. */
+  static Descriptor descriptor(String apiVersion, String kind) {
     return BY_KEY.get(key(apiVersion, kind));
   }
 
@@ -97,8 +97,9 @@ final class ProtobufKinds {
     return GROUP_VERSIONS.contains(apiVersion);
   }
 
-  private static Map.Entry<String, Message> kind(String apiVersion, String kind, Message prototype) {
-    return Map.entry(key(apiVersion, kind), prototype);
+  private static Map.Entry<String, Descriptor> kind(
+      String apiVersion, String kind, Descriptor descriptor) {
+    return Map.entry(key(apiVersion, kind), descriptor);
   }
 
   private static String key(String apiVersion, String kind) {

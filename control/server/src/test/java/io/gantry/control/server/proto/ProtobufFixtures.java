@@ -1,5 +1,6 @@
 package io.gantry.control.server.proto;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -53,9 +54,11 @@ final class ProtobufFixtures {
         .setCreationTimestamp(Meta.Time.getDefaultInstance());
   }
 
+  /** Parses JSON; single quotes are allowed so expected values read well in Java strings. */
   static ObjectNode json(String text) {
     try {
-      return (ObjectNode) Json.MAPPER.readTree(text);
+      return (ObjectNode) Json.MAPPER.reader().with(JsonReadFeature.ALLOW_SINGLE_QUOTES)
+          .readTree(text);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

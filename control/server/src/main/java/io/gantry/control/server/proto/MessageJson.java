@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import com.google.protobuf.UnknownFieldSet;
@@ -113,7 +114,8 @@ final class MessageJson {
       checkUnknown(message.getUnknownFields(), path);
       String key = String.valueOf(message.getField(keyField));
       // A repeated key keeps the last value, as Go's map decoding does.
-      object.set(key, orNull(value(valueField, message.getField(valueField), path + "[" + key + "]")));
+      JsonNode value = value(valueField, message.getField(valueField), path + "[" + key + "]");
+      object.set(key, orNull(value));
     }
     return object;
   }
@@ -133,8 +135,7 @@ final class MessageJson {
       case DOUBLE -> finite((Double) value, path);
       case BYTE_STRING -> NODES.textNode(Base64.getEncoder().encodeToString(
           ((ByteString) value).toByteArray()));
-      case ENUM -> NODES.textNode(((com.google.protobuf.Descriptors.EnumValueDescriptor) value)
-          .getName());
+      case ENUM -> NODES.textNode(((EnumValueDescriptor) value).getName());
       case MESSAGE -> message((Message) value, path);
     };
   }
@@ -212,9 +213,10 @@ final class MessageJson {
           && f.getFixed64List().stream().allMatch(v -> v == 0)
           && f.getLengthDelimitedList().stream().allMatch(ByteString::isEmpty);
       if (!zero) {
-        throw new ProtobufBodyException((path.isEmpty() ? "object" : path) + ": unknown field number "
-            + e.getKey() + " with a value this server cannot represent (the client's Kubernetes"
-            + " types are newer than the server's; send the object as JSON instead)");
+        throw new ProtobufBodyException((path.isEmpty() ? "object" : path)
+            + ": unknown field number " + e.getKey() + " with a value this server cannot"
+            + " represent (the client's Kubernetes types are newer than the server's; send the"
+            + " object as JSON instead)");
       }
     }
   }
@@ -228,12 +230,12 @@ final class MessageJson {
       case Float f -> f == 0;
       case Double d -> d == 0;
       case ByteString b -> b.isEmpty();
-      case com.google.protobuf.Descriptors.EnumValueDescriptor v -> v.getNumber() == 0;
+      case EnumValueDescriptor v -> v.getNumber() == 0;
       default -> false;
     };
   }
 
-  /** The node Jackson would parse the same number into, so decoded and parsed JSON compare equal. */
+  /** The node Jackson parses the same number into, so decoded and parsed JSON compare equal. */
   private static JsonNode number(long value) {
     return value == (int) value ? NODES.numberNode((int) value) : NODES.numberNode(value);
   }
@@ -246,11 +248,13 @@ final class MessageJson {
   }
 
   private static boolean unsigned32(FieldDescriptor f) {
-    return f.getType() == FieldDescriptor.Type.UINT32 || f.getType() == FieldDescriptor.Type.FIXED32;
+    return f.getType() == FieldDescriptor.Type.UINT32
+        || f.getType() == FieldDescriptor.Type.FIXED32;
   }
 
   private static boolean unsigned64(FieldDescriptor f) {
-    return f.getType() == FieldDescriptor.Type.UINT64 || f.getType() == FieldDescriptor.Type.FIXED64;
+    return f.getType() == FieldDescriptor.Type.UINT64
+        || f.getType() == FieldDescriptor.Type.FIXED64;
   }
 
   private static Object field(Message message, String name) {

@@ -94,7 +94,8 @@ public final class ProtobufBodies {
     try {
       json.setAll(MessageJson.convert(object));
     } catch (RuntimeException e) {
-      throw new ProtobufBodyException("cannot convert " + apiVersion + " " + kind + " to JSON: " + e, e);
+      throw new ProtobufBodyException(
+          "cannot convert " + apiVersion + " " + kind + " to JSON: " + e, e);
     }
     return json;
   }

@@ -9,23 +9,27 @@ import java.sql.Statement;
  * Creates and checks the store's tables.
  *
  * <ul>
- *   <li>{@code kv}: the current value of every key, clustered by key.
- *   <li>{@code history}: one row per changed key per revision, clustered by (revision, seq); a
- *       delete keeps the last value in {@code prev_value} and has a null {@code value}.
+ *   <li>{@code kv}: the current value of every key, with a unique index on the key (UTF-8 bytes)
+ *       that serves gets and prefix ranges.
+ *   <li>{@code history}: one row per changed key per revision, with a unique index on
+ *       (revision, seq); a delete keeps the last value in {@code prev_value} and has a null
+ *       {@code value}.
  *   <li>{@code meta}: a single row with the current and the compacted revision.
  * </ul>
  */
 final class Schema {
   static final int VERSION = 1;
 
+  // Rowid tables on purpose: WITHOUT ROWID would copy whole rows (values of kilobytes) into the
+  // interior b-tree pages, multiplying the pages each commit writes.
   private static final String[] DDL = {
     """
     CREATE TABLE IF NOT EXISTS kv (
-      key BLOB NOT NULL PRIMARY KEY,
+      key BLOB NOT NULL UNIQUE,
       value BLOB NOT NULL,
       create_revision INTEGER NOT NULL,
       mod_revision INTEGER NOT NULL
-    ) WITHOUT ROWID""",
+    )""",
     """
     CREATE TABLE IF NOT EXISTS history (
       revision INTEGER NOT NULL,
@@ -35,8 +39,8 @@ final class Schema {
       create_revision INTEGER NOT NULL,
       prev_value BLOB,
       prev_mod_revision INTEGER,
-      PRIMARY KEY (revision, seq)
-    ) WITHOUT ROWID""",
+      UNIQUE (revision, seq)
+    )""",
     """
     CREATE TABLE IF NOT EXISTS meta (
       id INTEGER PRIMARY KEY CHECK (id = 0),

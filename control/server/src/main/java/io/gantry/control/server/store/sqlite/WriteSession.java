@@ -42,7 +42,8 @@ final class WriteSession implements AutoCloseable {
     this.selectKv = connection.prepareStatement(
         "SELECT value, create_revision, mod_revision FROM kv WHERE key = ?");
     this.upsertKv = connection.prepareStatement(
-        "INSERT OR REPLACE INTO kv (key, value, create_revision, mod_revision) VALUES (?, ?, ?, ?)");
+        "INSERT INTO kv (key, value, create_revision, mod_revision) VALUES (?, ?, ?, ?)"
+            + " ON CONFLICT (key) DO UPDATE SET value = excluded.value, mod_revision = excluded.mod_revision");
     this.deleteKv = connection.prepareStatement("DELETE FROM kv WHERE key = ?");
     this.insertHistory = connection.prepareStatement(
         "INSERT INTO history (revision, seq, key, value, create_revision, prev_value, prev_mod_revision)"

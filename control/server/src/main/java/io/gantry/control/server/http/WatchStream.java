@@ -152,13 +152,7 @@ final class WatchStream {
       channel.close();
       return;
     }
-    ObjectNode event = Json.object();
-    event.put("type", type);
-    event.set("object", object);
-    byte[] line = Json.bytes(event);
-    byte[] withNewline = java.util.Arrays.copyOf(line, line.length + 1);
-    withNewline[line.length] = '\n';
-    channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(withNewline)));
+    channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(WatchEventLines.encode(type, object))));
   }
 
   /** Ends the response cleanly; the client sees the end of the stream. */

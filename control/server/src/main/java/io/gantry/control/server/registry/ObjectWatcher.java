@@ -15,10 +15,17 @@ import java.util.function.Consumer;
 /**
  * Turns store watches into Kubernetes watch events: objects that start or stop matching the
  * selectors appear as ADDED or DELETED, as kube-apiserver's watch does.
+ *
+ * <p>Concurrency: events arrive on the store's dispatcher thread; objects handed to sinks are
+ * shared between watches and must not be modified.
  */
 public final class ObjectWatcher {
 
+  /** The last stored value decoded, by identity: the store hands one event to every watch in turn. */
+  private record Decoded(KeyValue kv, ObjectNode object) {}
+
   private final Store store;
+  private volatile Decoded lastDecoded = new Decoded(null, null);
 
   public ObjectWatcher(Store store) {
     this.store = store;
@@ -49,13 +56,28 @@ public final class ObjectWatcher {
     return store.watch(prefix, from, event -> translate(event, labels, fields, sink));
   }
 
-  private static void translate(WatchEvent event, LabelSelector labels, FieldSelector fields,
+  /**
+   * Decodes a stored value once for all the watches that see it. Decoded objects are shared and
+   * must not be modified by sinks.
+   */
+  private ObjectNode decode(KeyValue kv) {
+    Decoded last = lastDecoded;
+    if (last.kv() == kv) {
+      return last.object();
+    }
+    ObjectNode object = StoredObjects.decode(kv);
+    lastDecoded = new Decoded(kv, object);
+    return object;
+  }
+
+  private void translate(WatchEvent event, LabelSelector labels, FieldSelector fields,
       Consumer<ObjectEvent> sink) {
-    ObjectNode previous = event.prevKv() == null ? null : StoredObjects.decode(event.prevKv());
-    boolean wasMatching = previous != null && ObjectRegistry.matches(previous, labels, fields);
-    ObjectNode current = StoredObjects.decode(event.kv());
+    boolean filtered = labels != null || fields != null;
+    ObjectNode previous = event.prevKv() == null || !filtered ? null : StoredObjects.decode(event.prevKv());
+    boolean wasMatching = event.prevKv() != null && (!filtered || ObjectRegistry.matches(previous, labels, fields));
+    ObjectNode current = decode(event.kv());
     if (event.type() == WatchEvent.Type.DELETE) {
-      if (wasMatching || (previous == null && ObjectRegistry.matches(current, labels, fields))) {
+      if (wasMatching || (event.prevKv() == null && ObjectRegistry.matches(current, labels, fields))) {
         sink.accept(new ObjectEvent(ObjectEvent.Type.DELETED, current, event.revision()));
       }
       return;

@@ -455,10 +455,10 @@ public final class ObjectRegistry {
     for (FieldError error : errors) {
       ObjectNode cause = causes.addObject();
       cause.put("reason", error.type().reason());
-      cause.put("message", error.message().substring(error.field().length() + 2));
+      cause.put("message", error.body());
       cause.put("field", error.field());
     }
-    throw ApiException.invalid(type, name, ObjectValidator.invalidMessage(type.kind(), name, errors), details);
+    throw ApiException.invalid(type, name, ObjectValidator.invalidMessage(type, name, errors), details);
   }
 
   private ApiException staleVersion(ResourceType type, String name) {

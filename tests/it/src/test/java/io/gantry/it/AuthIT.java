@@ -79,7 +79,7 @@ class AuthIT {
 
   @Test
   void curlWithAnotherAuthSchemeGets401() {
-    assertUnauthorizedStatus(curl.get("/api/v1/namespaces", null, "-u", "admin:" + gantry.token()));
+    assertUnauthorizedStatus(curl.request("/api/v1/namespaces", null, "-u", "admin:" + gantry.token()));
   }
 
   @Test

@@ -142,8 +142,17 @@ public final class ApiClient {
     }
   }
 
-  /** Opens a watch on {@code path} (which must carry {@code watch=true}); fails unless it answers 200. */
+  /**
+   * Opens a watch on {@code path} (which must carry {@code watch=true}); fails unless it answers 200.
+   * Each watch gets its own HTTP client, hence its own connection: a watch connection is never
+   * handed back to the pool that {@link #get} and friends use.
+   */
   public WatchStream watch(String path) {
+    HttpClient http = HttpClient.newBuilder()
+        .sslContext(tls)
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
     HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
         .header("Accept", "application/json")
         .headers(token == null ? new String[0] : new String[] {"Authorization", "Bearer " + token})

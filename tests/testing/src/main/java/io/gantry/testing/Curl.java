@@ -29,8 +29,16 @@ public final class Curl {
     return new Curl(gantry.url().toString(), gantry.caFile());
   }
 
-  /** {@code curl -s --cacert CA [extra args] URL}; {@code token} may be {@code null} (no header). */
-  public Response get(String path, String token, String... extraArgs) {
+  /** {@code curl -sS --cacert CA URL}: a GET; {@code token} may be {@code null} (no header). */
+  public Response get(String path, String token) {
+    return request(path, token);
+  }
+
+  /**
+   * {@code curl -sS --cacert CA [extraArgs] URL}, e.g. {@code "-X", "POST", "--data-binary", "@file"};
+   * {@code token} may be {@code null} (no Authorization header).
+   */
+  public Response request(String path, String token, String... extraArgs) {
     List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "30", "--cacert", caFile.toString()));
     if (token != null) {
       command.addAll(List.of("-H", "Authorization: Bearer " + token));

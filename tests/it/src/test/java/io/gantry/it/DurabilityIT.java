@@ -60,6 +60,7 @@ class DurabilityIT {
       writer.join(Duration.ofSeconds(40));
     }
     assertTrue(acked.size() >= 10, () -> "too few acknowledged writes to prove anything: " + acked.size());
+    System.out.printf("DurabilityIT: %d configmaps acknowledged before SIGKILL%n", acked.size());
 
     gantry.restart();
     ApiClient after = gantry.api();

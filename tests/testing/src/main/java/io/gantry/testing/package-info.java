@@ -4,7 +4,8 @@
  * port, {@link io.gantry.testing.Kubectl} runs a real {@code kubectl} binary against it,
  * {@link io.gantry.testing.Curl} runs {@code curl}, and {@link io.gantry.testing.ApiClient} makes raw
  * API calls (including streaming watches, {@link io.gantry.testing.WatchStream}) with the JDK HTTP
- * client trusting the cluster CA. {@link io.gantry.testing.PrintedTable} reads kubectl's column
- * output.
+ * client trusting the cluster CA, {@link io.gantry.testing.RawHttps} writes requests by hand over
+ * TLS (truncated, oversized, reused connections), and {@link io.gantry.testing.PrintedTable} reads
+ * kubectl's column output.
  */
 package io.gantry.testing;

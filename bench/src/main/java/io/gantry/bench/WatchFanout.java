@@ -1,0 +1,260 @@
+package io.gantry.bench;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Watch fan-out: N watches on one namespace's ConfigMaps, then W paced creates whose data carry
+ * the writer's {@link System#nanoTime()}; every watch measures arrival minus send per event.
+ *
+ * <p>Concurrency: each watch owns a virtual thread and its slice {@code [w*W, (w+1)*W)} of one
+ * latency array; the array is read only after the executor has terminated, which orders those
+ * plain writes before the read. The driving thread only opens, writes, waits and closes.
+ *
+ * <p>Bounds: at most {@link #MAX_CONCURRENT_OPENS} handshakes at a time and
+ * {@link #OPEN_TIMEOUT} for all opens; after the last write the watches get {@link #DRAIN} to
+ * deliver the rest, then every socket is closed, which ends every reader.
+ */
+final class WatchFanout {
+
+  static final int MAX_CONCURRENT_OPENS = 64;
+  static final Duration OPEN_TIMEOUT = Duration.ofSeconds(120);
+  static final Duration DRAIN = Duration.ofSeconds(15);
+  private static final long UNSET = Long.MIN_VALUE;
+  /** Send and receive times are taken relative to this, so they are never negative. */
+  private static final long ORIGIN = System.nanoTime();
+
+  /** What one run measured; {@code latencies} are nanoseconds of received events only. */
+  record Result(int watchers, int opened, int writes, int writesOk, long received,
+      long duplicates, long unexpected, long[] latencies, long openNanos, long deliveryCpuNanos,
+      long serverDescriptorsAdded, String firstError) {
+    long expected() {
+      return (long) watchers * writes;
+    }
+
+    long lost() {
+      return expected() - received;
+    }
+  }
+
+  private WatchFanout() {}
+
+  static Result run(ApiClient api, GantryServer server, String namespace, int watchers, int writes,
+      Duration interval) throws IOException, InterruptedException {
+    api.createNamespace(namespace);
+    String rv = api.listResourceVersion(namespace);
+    String path = "/api/v1/namespaces/" + namespace + "/configmaps?watch=true&resourceVersion=" + rv;
+    long[] latencies = new long[Math.multiplyExact(watchers, writes)];
+    Arrays.fill(latencies, UNSET);
+    Watcher[] all = new Watcher[watchers];
+    WatchStream[] streams = new WatchStream[watchers];
+    AtomicReference<String> firstError = new AtomicReference<>();
+    AtomicInteger opened = new AtomicInteger();
+    CountDownLatch attempted = new CountDownLatch(watchers);
+    CountDownLatch finished = new CountDownLatch(watchers);
+    Semaphore handshakes = new Semaphore(MAX_CONCURRENT_OPENS);
+    long descriptorsBefore = server.openDescriptors();
+
+    int writesOk = 0;
+    long openNanos;
+    long cpuNanos;
+    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+    try {
+      long openStart = System.nanoTime();
+      for (int w = 0; w < watchers; w++) {
+        Watcher watcher = new Watcher(latencies, w * writes, writes, firstError);
+        all[w] = watcher;
+        int index = w;
+        pool.execute(() -> {
+          boolean counted = false;
+          try {
+            WatchStream stream;
+            handshakes.acquire();
+            try {
+              stream = WatchStream.open(api, path, 20_000);
+            } finally {
+              handshakes.release();
+            }
+            synchronized (streams) {
+              streams[index] = stream;
+            }
+            opened.incrementAndGet();
+            attempted.countDown();
+            counted = true;
+            stream.setReadTimeout(0); // the driver closes the socket to end the read
+            stream.readLines(watcher);
+          } catch (IOException e) {
+            watcher.failed(e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } finally {
+            if (!counted) {
+              attempted.countDown();
+            }
+            finished.countDown();
+          }
+        });
+      }
+      if (!attempted.await(OPEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        Report.log("watch opens still pending after %s", OPEN_TIMEOUT);
+      }
+      openNanos = System.nanoTime() - openStart;
+      Report.log("%d/%d watches open in %d ms; server descriptors %d -> %d", opened.get(), watchers,
+          openNanos / 1_000_000, descriptorsBefore, server.openDescriptors());
+      long descriptorsAdded = server.openDescriptors() - descriptorsBefore;
+      Thread.sleep(200); // let the last watch registrations settle before the clock starts
+
+      long cpuStart = server.cpuNanos();
+      long first = System.nanoTime();
+      for (int i = 0; i < writes; i++) {
+        long sent = System.nanoTime() - ORIGIN;
+        try {
+          HttpResponse<String> r = api.create(namespace, "fan-" + i,
+              Map.of("benchSeq", Integer.toString(i), "benchSentNanos", Long.toString(sent)));
+          if (r.statusCode() == 201) {
+            writesOk++;
+          } else {
+            firstError.compareAndSet(null, "write " + i + ": HTTP " + ApiClient.describe(r));
+          }
+        } catch (IOException e) {
+          firstError.compareAndSet(null, "write " + i + ": " + e);
+        }
+        long next = first + (i + 1) * interval.toNanos();
+        long wait = next - System.nanoTime();
+        if (wait > 0 && i + 1 < writes) {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+      }
+      if (!finished.await(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+        Report.log("%d watches still short of %d events %s after the last write; closing them",
+            finished.getCount(), writes, DRAIN);
+      }
+      cpuNanos = server.cpuNanos() - cpuStart;
+      return collect(all, latencies, watchers, opened.get(), writes, writesOk, openNanos, cpuNanos,
+          descriptorsAdded, firstError.get());
+    } finally {
+      synchronized (streams) {
+        for (WatchStream s : streams) {
+          if (s != null) {
+            try {
+              s.close();
+            } catch (IOException e) {
+              // closing to unblock the reader; nothing to do
+            }
+          }
+        }
+      }
+      pool.shutdownNow();
+      if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+        Report.log("some watch readers did not stop within 30 s");
+      }
+    }
+  }
+
+  private static Result collect(Watcher[] all, long[] latencies, int watchers, int opened,
+      int writes, int writesOk, long openNanos, long cpuNanos, long descriptorsAdded, String error) {
+    long duplicates = 0;
+    long unexpected = 0;
+    for (Watcher w : all) {
+      // Reading the watchers' counters here races with readers that are still running only in
+      // the failure case (drain timeout); the numbers are then a lower bound, which is fine.
+      duplicates += w.duplicates;
+      unexpected += w.unexpected;
+    }
+    long[] received = new long[latencies.length];
+    int n = 0;
+    for (long l : latencies) {
+      if (l != UNSET) {
+        received[n++] = l;
+      }
+    }
+    return new Result(watchers, opened, writes, writesOk, n, duplicates, unexpected,
+        Arrays.copyOf(received, n), openNanos, cpuNanos, descriptorsAdded, error);
+  }
+
+  /** One watch's bookkeeping; touched only by its reader thread until the run ends. */
+  private static final class Watcher implements WatchStream.LineSink {
+    private final long[] latencies;
+    private final int base;
+    private final int writes;
+    private final AtomicReference<String> firstError;
+    private int received;
+    long duplicates;
+    long unexpected;
+
+    Watcher(long[] latencies, int base, int writes, AtomicReference<String> firstError) {
+      this.latencies = latencies;
+      this.base = base;
+      this.writes = writes;
+      this.firstError = firstError;
+    }
+
+    @Override
+    public boolean onLine(byte[] line, int length, long receivedNanos) {
+      // A targeted scan, not a JSON parse: the reader's CPU would otherwise sit in the latencies.
+      String event = new String(line, 0, length, StandardCharsets.ISO_8859_1);
+      String type = stringField(event, "type");
+      if ("BOOKMARK".equals(type)) {
+        return true;
+      }
+      long seq = "ADDED".equals(type) ? longField(event, "benchSeq") : -1;
+      long sent = longField(event, "benchSentNanos");
+      if (seq < 0 || seq >= writes || sent < 0) {
+        unexpected++;
+        firstError.compareAndSet(null, "unexpected watch event: "
+            + (event.length() > 300 ? event.substring(0, 300) + "..." : event));
+        return !"ERROR".equals(type);
+      }
+      int slot = base + (int) seq;
+      if (latencies[slot] != UNSET) {
+        duplicates++;
+      } else {
+        latencies[slot] = receivedNanos - ORIGIN - sent;
+        received++;
+      }
+      return received < writes;
+    }
+
+    void failed(IOException e) {
+      if (received < writes) {
+        firstError.compareAndSet(null, "watch: " + e);
+      }
+    }
+
+    /** The value of the first {@code "name":"value"} in {@code json}, or null. */
+    private static String stringField(String json, String name) {
+      String key = "\"" + name + "\":\"";
+      int at = json.indexOf(key);
+      if (at < 0) {
+        return null;
+      }
+      int from = at + key.length();
+      int to = json.indexOf('"', from);
+      return to < 0 ? null : json.substring(from, to);
+    }
+
+    /** A string field holding a non-negative decimal long, or -1 if absent or malformed. */
+    private static long longField(String json, String name) {
+      String value = stringField(json, name);
+      if (value == null) {
+        return -1;
+      }
+      try {
+        return Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        return -1;
+      }
+    }
+  }
+}

@@ -127,6 +127,9 @@ public final class ApiBench {
     report.figure(scenario, "duplicates", r.duplicates(), "events");
     report.figure(scenario, "unexpected", r.unexpected(), "events");
     report.figure(scenario, "write-errors", r.writes() - r.writesOk(), "count");
+    LatencyStats writes = LatencyStats.of(r.writeLatencies(), r.writeLatencies().length);
+    report.figure(scenario, "write-latency-p50", writes.percentileMillis(50), "ms");
+    report.figure(scenario, "write-latency-p99", writes.percentileMillis(99), "ms");
     report.figure(scenario, "cpu-per-op", r.received() == 0 ? Double.NaN
         : r.deliveryCpuNanos() / 1e3 / r.received(), "us");
     report.figure(scenario, "rss", server.rssMiB(), "MB");

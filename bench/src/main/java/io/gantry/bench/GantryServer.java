@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -132,6 +134,30 @@ final class GantryServer implements AutoCloseable {
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
     return ticks * 1_000_000_000L / clockTicksPerSecond;
+  }
+
+  /**
+   * CPU nanoseconds per live thread, keyed by {@code "<tid> <thread name>"}: for finding which
+   * server thread a scenario keeps busy. Threads that exit between listing and reading are skipped.
+   */
+  Map<String, Long> threadCpuNanos() {
+    Map<String, Long> cpu = new HashMap<>();
+    try (Stream<Path> tasks = Files.list(proc("task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+          cpu.put(task.getFileName() + " " + name, ticks * 1_000_000_000L / clockTicksPerSecond);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // no per-thread view; the caller logs nothing
+    }
+    return cpu;
   }
 
   /** Resident set size in MiB, from VmRSS. */

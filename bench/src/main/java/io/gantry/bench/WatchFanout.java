@@ -1,6 +1,7 @@
 package io.gantry.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,8 +36,11 @@ final class WatchFanout {
   /** Send and receive times are taken relative to this, so they are never negative. */
   private static final long ORIGIN = System.nanoTime();
 
-  /** What one run measured; {@code latencies} are nanoseconds of received events only. */
-  record Result(int watchers, int opened, int writes, int writesOk, long received,
+  /**
+   * What one run measured; {@code latencies} are nanoseconds of received events only,
+   * {@code writeLatencies} those of the successful creates (request to response).
+   */
+  record Result(int watchers, int opened, int writes, int writesOk, long[] writeLatencies, long received,
       long duplicates, long unexpected, long[] latencies, long openNanos, long deliveryCpuNanos,
       long serverDescriptorsAdded, String firstError) {
     long expected() {
@@ -64,14 +68,20 @@ final class WatchFanout {
     CountDownLatch attempted = new CountDownLatch(watchers);
     CountDownLatch finished = new CountDownLatch(watchers);
     Semaphore handshakes = new Semaphore(MAX_CONCURRENT_OPENS);
+    long[] handshakeTimes = new long[watchers];
+    long[] headTimes = new long[watchers];
+    long[] writeTimes = new long[writes];
     long descriptorsBefore = server.openDescriptors();
 
     int writesOk = 0;
     long openNanos;
     long cpuNanos;
+    long clientCpuNanos;
+    long descriptorsAdded;
     ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
     try {
       long openStart = System.nanoTime();
+      Map<String, Long> threadsAtOpen = server.threadCpuNanos();
       for (int w = 0; w < watchers; w++) {
         Watcher watcher = new Watcher(latencies, w * writes, writes, firstError);
         all[w] = watcher;
@@ -89,6 +99,8 @@ final class WatchFanout {
             synchronized (streams) {
               streams[index] = stream;
             }
+            handshakeTimes[index] = stream.handshakeNanos();
+            headTimes[index] = stream.headNanos();
             opened.incrementAndGet();
             attempted.countDown();
             counted = true;
@@ -112,10 +124,14 @@ final class WatchFanout {
       openNanos = System.nanoTime() - openStart;
       Report.log("%d/%d watches open in %d ms; server descriptors %d -> %d", opened.get(), watchers,
           openNanos / 1_000_000, descriptorsBefore, server.openDescriptors());
-      long descriptorsAdded = server.openDescriptors() - descriptorsBefore;
+      descriptorsAdded = server.openDescriptors() - descriptorsBefore;
+      logOpenTimes(handshakeTimes, headTimes, opened.get());
+      logBusiestThreads(threadsAtOpen, server.threadCpuNanos());
       Thread.sleep(200); // let the last watch registrations settle before the clock starts
 
       long cpuStart = server.cpuNanos();
+      Map<String, Long> threadsStart = server.threadCpuNanos();
+      long clientCpuStart = clientCpuNanos();
       long first = System.nanoTime();
       for (int i = 0; i < writes; i++) {
         long sent = System.nanoTime() - ORIGIN;
@@ -123,7 +139,7 @@ final class WatchFanout {
           HttpResponse<String> r = api.create(namespace, "fan-" + i,
               Map.of("benchSeq", Integer.toString(i), "benchSentNanos", Long.toString(sent)));
           if (r.statusCode() == 201) {
-            writesOk++;
+            writeTimes[writesOk++] = System.nanoTime() - ORIGIN - sent;
           } else {
             firstError.compareAndSet(null, "write " + i + ": HTTP " + ApiClient.describe(r));
           }
@@ -141,8 +157,8 @@ final class WatchFanout {
             finished.getCount(), writes, DRAIN);
       }
       cpuNanos = server.cpuNanos() - cpuStart;
-      return collect(all, latencies, watchers, opened.get(), writes, writesOk, openNanos, cpuNanos,
-          descriptorsAdded, firstError.get());
+      clientCpuNanos = clientCpuNanos() - clientCpuStart;
+      logBusiestThreads(threadsStart, server.threadCpuNanos());
     } finally {
       synchronized (streams) {
         for (WatchStream s : streams) {
@@ -160,15 +176,67 @@ final class WatchFanout {
         Report.log("some watch readers did not stop within 30 s");
       }
     }
+    Report.log("delivery used %.1f s of server CPU and %.1f s of this process's CPU",
+        cpuNanos / 1e9, clientCpuNanos / 1e9);
+    logPerWrite(latencies, watchers, writes);
+    return collect(all, latencies, watchers, opened.get(), writes, writesOk,
+        Arrays.copyOf(writeTimes, writesOk), openNanos, cpuNanos, descriptorsAdded, firstError.get());
+  }
+
+  /**
+   * Shows on stderr how latency evolves over the run and spreads within one write's fan-out:
+   * first to last receipt of a handful of writes. A growing first receipt means a backlog; a
+   * wide first-to-last spread means the fan-out itself is slow.
+   */
+  private static void logPerWrite(long[] latencies, int watchers, int writes) {
+    for (int seq : new int[] {0, writes / 4, writes / 2, 3 * writes / 4, writes - 1}) {
+      long[] column = new long[watchers];
+      int n = 0;
+      for (int w = 0; w < watchers; w++) {
+        long l = latencies[w * writes + seq];
+        if (l != UNSET) {
+          column[n++] = l;
+        }
+      }
+      LatencyStats s = LatencyStats.of(column, n);
+      Report.log("  write %d: %d receipts, first %.1f ms, median %.1f ms, last %.1f ms", seq, n,
+          s.percentileMillis(0.001), s.percentileMillis(50), s.maxMillis());
+    }
+  }
+
+  /** Where opening time went: connect+TLS handshake versus request to response head. */
+  private static void logOpenTimes(long[] handshakes, long[] heads, int opened) {
+    long[] h = Arrays.stream(handshakes).filter(t -> t > 0).toArray();
+    long[] r = Arrays.stream(heads).filter(t -> t > 0).toArray();
+    LatencyStats hs = LatencyStats.of(h, h.length);
+    LatencyStats rs = LatencyStats.of(r, r.length);
+    Report.log("  %d opens: handshake p50 %.1f / p99 %.1f ms; request to 200 head p50 %.1f / p99 %.1f ms",
+        opened, hs.percentileMillis(50), hs.percentileMillis(99), rs.percentileMillis(50),
+        rs.percentileMillis(99));
+  }
+
+  /** The server threads that used the most CPU while events were delivered (Linux names, 15 chars). */
+  private static void logBusiestThreads(Map<String, Long> before, Map<String, Long> after) {
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(6)
+        .forEach(e -> Report.log("  server thread %-22s %6d ms CPU", e.getKey(), e.getValue() / 1_000_000));
+  }
+
+  private static long clientCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
   }
 
   private static Result collect(Watcher[] all, long[] latencies, int watchers, int opened,
-      int writes, int writesOk, long openNanos, long cpuNanos, long descriptorsAdded, String error) {
+      int writes, int writesOk, long[] writeTimes, long openNanos, long cpuNanos,
+      long descriptorsAdded, String error) {
     long duplicates = 0;
     long unexpected = 0;
     for (Watcher w : all) {
-      // Reading the watchers' counters here races with readers that are still running only in
-      // the failure case (drain timeout); the numbers are then a lower bound, which is fine.
+      // The readers have terminated (or, after 30 s stuck, are abandoned: a lower bound).
       duplicates += w.duplicates;
       unexpected += w.unexpected;
     }
@@ -179,7 +247,7 @@ final class WatchFanout {
         received[n++] = l;
       }
     }
-    return new Result(watchers, opened, writes, writesOk, n, duplicates, unexpected,
+    return new Result(watchers, opened, writes, writesOk, writeTimes, n, duplicates, unexpected,
         Arrays.copyOf(received, n), openNanos, cpuNanos, descriptorsAdded, error);
   }
 

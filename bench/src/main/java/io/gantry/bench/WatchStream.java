@@ -46,6 +46,8 @@ final class WatchStream implements Closeable {
   private final SSLSocket socket;
   private final InputStream in;
   private boolean chunked;
+  private long handshakeNanos;
+  private long headNanos;
 
   private WatchStream(SSLSocket socket) throws IOException {
     this.socket = socket;
@@ -61,6 +63,7 @@ final class WatchStream implements Closeable {
     SSLSocket socket = (SSLSocket) api.tls().getSocketFactory().createSocket();
     WatchStream stream = null;
     try {
+      long t0 = System.nanoTime();
       socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), timeoutMillis);
       socket.setSoTimeout(timeoutMillis);
       socket.setTcpNoDelay(true);
@@ -68,8 +71,11 @@ final class WatchStream implements Closeable {
       params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name 127.0.0.1
       socket.setSSLParameters(params);
       socket.startHandshake();
+      long t1 = System.nanoTime();
       stream = new WatchStream(socket);
       stream.request(base, pathAndQuery, api.authorization());
+      stream.handshakeNanos = t1 - t0;
+      stream.headNanos = System.nanoTime() - t1;
       return stream;
     } finally {
       if (stream == null) {
@@ -120,6 +126,16 @@ final class WatchStream implements Closeable {
       throw new IOException("watch " + pathAndQuery + ": HTTP " + parts[1] + " "
           + abbreviate(new String(body, StandardCharsets.UTF_8)));
     }
+  }
+
+  /** Time spent connecting and in the TLS handshake. */
+  long handshakeNanos() {
+    return handshakeNanos;
+  }
+
+  /** Time from sending the request to having read the 200 response head. */
+  long headNanos() {
+    return headNanos;
   }
 
   /** Sets the read timeout of the body (0 = none). */

@@ -93,8 +93,11 @@ public final class ApiBench {
     }
     Report.log("%s: measuring %d s", scenario, options.duration().toSeconds());
     long cpuStart = server.cpuNanos();
+    int gcStart = server.gcPausesMillis().size();
     CreateLoad.Result r = CreateLoad.run(api, "default", "c" + clients, clients, options.duration());
     long cpu = server.cpuNanos() - cpuStart;
+    Report.log("%s: %d creates, server stops: %s", scenario, r.ok(),
+        GcLog.summary(server.gcPausesMillis(), gcStart));
     LatencyStats latency = LatencyStats.of(r.latencies(), r.latencies().length);
     report.figure(scenario, "throughput", r.throughput(), "ops/s");
     report.figure(scenario, "latency-p50", latency.percentileMillis(50), "ms");

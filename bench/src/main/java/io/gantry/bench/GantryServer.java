@@ -67,7 +67,8 @@ final class GantryServer implements AutoCloseable {
     Path log = workDir.resolve("server.log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = List.of("bash", "-c", LAUNCHER, "gantry-bench-launcher",
-        java, "-jar", jar.toAbsolutePath().toString(), "control",
+        java, "-Xlog:gc,safepoint:file=" + workDir.resolve("gc.log") + ":uptime", // pauses, for diagnosis
+        "-jar", jar.toAbsolutePath().toString(), "control",
         "--data-dir", dataDir.toString(), "--api-address", "127.0.0.1", "--api-port", "0");
     Process process = new ProcessBuilder(command)
         .redirectErrorStream(true)
@@ -158,6 +159,18 @@ final class GantryServer implements AutoCloseable {
       // no per-thread view; the caller logs nothing
     }
     return cpu;
+  }
+
+  /**
+   * Durations in milliseconds of the server's stop-the-world pauses so far (GC pauses and
+   * safepoints, which include them), oldest first, from its log.
+   */
+  List<Double> gcPausesMillis() {
+    try {
+      return GcLog.pausesMillis(Files.readAllLines(workDir.resolve("gc.log"), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      return List.of();
+    }
   }
 
   /** Resident set size in MiB, from VmRSS. */

@@ -71,6 +71,7 @@ final class WatchFanout {
     long[] handshakeTimes = new long[watchers];
     long[] headTimes = new long[watchers];
     long[] writeTimes = new long[writes];
+    Arrays.fill(writeTimes, UNSET);
     long descriptorsBefore = server.openDescriptors();
 
     int writesOk = 0;
@@ -130,6 +131,9 @@ final class WatchFanout {
       Thread.sleep(200); // let the last watch registrations settle before the clock starts
 
       long cpuStart = server.cpuNanos();
+      int gcStart = server.gcPausesMillis().size();
+      long clientGcStart = clientGcMillis();
+      HiccupMeter hiccups = new HiccupMeter();
       Map<String, Long> threadsStart = server.threadCpuNanos();
       long clientCpuStart = clientCpuNanos();
       long first = System.nanoTime();
@@ -139,7 +143,8 @@ final class WatchFanout {
           HttpResponse<String> r = api.create(namespace, "fan-" + i,
               Map.of("benchSeq", Integer.toString(i), "benchSentNanos", Long.toString(sent)));
           if (r.statusCode() == 201) {
-            writeTimes[writesOk++] = System.nanoTime() - ORIGIN - sent;
+            writeTimes[i] = System.nanoTime() - ORIGIN - sent;
+            writesOk++;
           } else {
             firstError.compareAndSet(null, "write " + i + ": HTTP " + ApiClient.describe(r));
           }
@@ -158,7 +163,11 @@ final class WatchFanout {
       }
       cpuNanos = server.cpuNanos() - cpuStart;
       clientCpuNanos = clientCpuNanos() - clientCpuStart;
+      hiccups.close();
       logBusiestThreads(threadsStart, server.threadCpuNanos());
+      Report.log("  %s", hiccups.summary());
+      Report.log("  server stops during delivery: %s; this process: %d ms in GC",
+          GcLog.summary(server.gcPausesMillis(), gcStart), clientGcMillis() - clientGcStart);
     } finally {
       synchronized (streams) {
         for (WatchStream s : streams) {
@@ -178,18 +187,32 @@ final class WatchFanout {
     }
     Report.log("delivery used %.1f s of server CPU and %.1f s of this process's CPU",
         cpuNanos / 1e9, clientCpuNanos / 1e9);
-    logPerWrite(latencies, watchers, writes);
+    logPerWrite(latencies, writeTimes, watchers, writes);
     return collect(all, latencies, watchers, opened.get(), writes, writesOk,
-        Arrays.copyOf(writeTimes, writesOk), openNanos, cpuNanos, descriptorsAdded, firstError.get());
+        Arrays.stream(writeTimes).filter(t -> t != UNSET).toArray(), openNanos, cpuNanos, descriptorsAdded, firstError.get());
   }
 
   /**
    * Shows on stderr how latency evolves over the run and spreads within one write's fan-out:
-   * first to last receipt of a handful of writes. A growing first receipt means a backlog; a
-   * wide first-to-last spread means the fan-out itself is slow.
+   * first to last receipt of a handful of writes. A first receipt near the acknowledgement
+   * means the write path was slow; a growing first receipt means a delivery backlog; a wide
+   * first-to-last spread means the fan-out itself is slow.
    */
-  private static void logPerWrite(long[] latencies, int watchers, int writes) {
-    for (int seq : new int[] {0, writes / 4, writes / 2, 3 * writes / 4, writes - 1}) {
+  private static void logPerWrite(long[] latencies, long[] acks, int watchers, int writes) {
+    long[] firstReceipt = new long[writes];
+    Arrays.fill(firstReceipt, Long.MAX_VALUE);
+    for (int i = 0; i < latencies.length; i++) {
+      if (latencies[i] != UNSET) {
+        firstReceipt[i % writes] = Math.min(firstReceipt[i % writes], latencies[i]);
+      }
+    }
+    java.util.TreeSet<Integer> shown = new java.util.TreeSet<>(
+        java.util.List.of(0, writes / 4, writes / 2, 3 * writes / 4, writes - 1));
+    java.util.stream.IntStream.range(0, writes).boxed()
+        .sorted((a, b) -> Long.compare(firstReceipt[b], firstReceipt[a]))
+        .limit(3)
+        .forEach(shown::add); // the slowest writes, where stalls show
+    for (int seq : shown) {
       long[] column = new long[watchers];
       int n = 0;
       for (int w = 0; w < watchers; w++) {
@@ -199,7 +222,8 @@ final class WatchFanout {
         }
       }
       LatencyStats s = LatencyStats.of(column, n);
-      Report.log("  write %d: %d receipts, first %.1f ms, median %.1f ms, last %.1f ms", seq, n,
+      Report.log("  write %d: acknowledged after %.1f ms; %d receipts, first %.1f ms, median %.1f ms,"
+          + " last %.1f ms", seq, acks[seq] == UNSET ? Double.NaN : acks[seq] / 1e6, n,
           s.percentileMillis(0.001), s.percentileMillis(50), s.maxMillis());
     }
   }
@@ -223,6 +247,11 @@ final class WatchFanout {
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
         .limit(6)
         .forEach(e -> Report.log("  server thread %-22s %6d ms CPU", e.getKey(), e.getValue() / 1_000_000));
+  }
+
+  private static long clientGcMillis() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(gc -> Math.max(0, gc.getCollectionTime())).sum();
   }
 
   private static long clientCpuNanos() {

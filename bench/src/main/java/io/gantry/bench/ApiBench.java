@@ -29,7 +29,8 @@ import java.time.Duration;
  * the limit is still too low.
  *
  * <p>Exit status: 0 when every figure was measured cleanly, 1 when any create failed or any
- * watch event was lost (the figures are printed first), 2 on a bad command line.
+ * watch event was lost (the figures are printed first), 2 on a bad command line or setup
+ * (missing jar, too few descriptors).
  */
 public final class ApiBench {
 
@@ -49,8 +50,13 @@ public final class ApiBench {
       System.exit(e.getMessage() == null ? 0 : 2);
       return;
     }
-    requireDescriptors(options.watchers() + 512);
-    System.exit(run(options) ? 0 : 1);
+    try {
+      requireDescriptors(options.watchers() + 512);
+      System.exit(run(options) ? 0 : 1);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      System.err.println("ApiBench: " + e.getMessage()); // a setup problem, not a crash: no trace
+      System.exit(2);
+    }
   }
 
   /** Runs every scenario; returns false if any of them saw failures. */
@@ -80,7 +86,7 @@ public final class ApiBench {
         Runtime.getRuntime().removeShutdownHook(hook);
       }
     } finally {
-      Report.log("server stopped, data removed");
+      Report.log("server stopped, data removed; host CPU pressure: %s", cpuPressure());
     }
   }
 
@@ -135,6 +141,7 @@ public final class ApiBench {
     report.figure(scenario, "write-latency-p99", writes.percentileMillis(99), "ms");
     report.figure(scenario, "cpu-per-op", r.received() == 0 ? Double.NaN
         : r.deliveryCpuNanos() / 1e3 / r.received(), "us");
+    report.figure(scenario, "client-stall-max", r.clientStallMillis(), "ms");
     report.figure(scenario, "rss", server.rssMiB(), "MB");
     Report.log("%s: server descriptors grew by %d while %d watches were open", scenario,
         r.serverDescriptorsAdded(), r.opened());
@@ -143,6 +150,15 @@ public final class ApiBench {
       Report.log("%s: first problem: %s", scenario, r.firstError());
     }
     return clean;
+  }
+
+  /** The kernel's CPU pressure (PSI) line: how much of the time runnable tasks waited for a CPU. */
+  private static String cpuPressure() {
+    try {
+      return Files.readAllLines(Path.of("/proc/pressure/cpu")).getFirst();
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   /** Fails fast when this process cannot hold {@code needed} descriptors. */

@@ -18,8 +18,24 @@ final class HiccupMeter implements AutoCloseable {
   private long stallsOver50ms;
   private long stalledNanos;
 
-  HiccupMeter() {
-    thread = Thread.ofPlatform().daemon(true).name("bench-hiccup-meter").start(this::sample);
+  private final String what;
+
+  /** Samples on a platform thread: stalls of the whole process or of its OS scheduling. */
+  static HiccupMeter platform() {
+    return new HiccupMeter(Thread.ofPlatform().daemon(true).name("bench-hiccup-meter"), "this process");
+  }
+
+  /**
+   * Samples on a virtual thread: additionally sees the carrier threads being busy, that is a
+   * backlog of this process's own watch readers.
+   */
+  static HiccupMeter virtual() {
+    return new HiccupMeter(Thread.ofVirtual().name("bench-hiccup-meter-virtual"), "its virtual threads");
+  }
+
+  private HiccupMeter(Thread.Builder builder, String what) {
+    this.what = what;
+    this.thread = builder.start(this::sample);
   }
 
   private void sample() {
@@ -40,14 +56,23 @@ final class HiccupMeter implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     running = false;
-    thread.join(1000);
+    try {
+      thread.join(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The longest stall seen, in milliseconds. */
+  double maxStallMillis() {
+    return maxOvershootNanos / 1e6;
   }
 
   String summary() {
     return String.format(java.util.Locale.ROOT,
-        "this process stalled %d times over 50 ms (%.0f ms in all), longest %.1f ms",
-        stallsOver50ms, stalledNanos / 1e6, maxOvershootNanos / 1e6);
+        "%s stalled %d times over 50 ms (%.0f ms in all), longest %.1f ms",
+        what, stallsOver50ms, stalledNanos / 1e6, maxOvershootNanos / 1e6);
   }
 }

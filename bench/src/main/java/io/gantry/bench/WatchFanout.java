@@ -38,11 +38,13 @@ final class WatchFanout {
 
   /**
    * What one run measured; {@code latencies} are nanoseconds of received events only,
-   * {@code writeLatencies} those of the successful creates (request to response).
+   * {@code writeLatencies} those of the successful creates (request to response);
+   * {@code clientStallMillis} is the longest delay this process's virtual threads (the watch
+   * readers) saw in getting to run: latencies near it are the client's, not the server's.
    */
   record Result(int watchers, int opened, int writes, int writesOk, long[] writeLatencies, long received,
       long duplicates, long unexpected, long[] latencies, long openNanos, long deliveryCpuNanos,
-      long serverDescriptorsAdded, String firstError) {
+      long serverDescriptorsAdded, double clientStallMillis, String firstError) {
     long expected() {
       return (long) watchers * writes;
     }
@@ -79,6 +81,7 @@ final class WatchFanout {
     long cpuNanos;
     long clientCpuNanos;
     long descriptorsAdded;
+    double clientStallMillis;
     ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
     try {
       long openStart = System.nanoTime();
@@ -133,39 +136,42 @@ final class WatchFanout {
       long cpuStart = server.cpuNanos();
       int gcStart = server.gcPausesMillis().size();
       long clientGcStart = clientGcMillis();
-      HiccupMeter hiccups = new HiccupMeter();
+      HiccupMeter hiccups = HiccupMeter.platform();
+      HiccupMeter virtualHiccups = HiccupMeter.virtual();
       Map<String, Long> threadsStart = server.threadCpuNanos();
       long clientCpuStart = clientCpuNanos();
-      long first = System.nanoTime();
-      for (int i = 0; i < writes; i++) {
-        long sent = System.nanoTime() - ORIGIN;
-        try {
-          HttpResponse<String> r = api.create(namespace, "fan-" + i,
-              Map.of("benchSeq", Integer.toString(i), "benchSentNanos", Long.toString(sent)));
-          if (r.statusCode() == 201) {
-            writeTimes[i] = System.nanoTime() - ORIGIN - sent;
-            writesOk++;
-          } else {
-            firstError.compareAndSet(null, "write " + i + ": HTTP " + ApiClient.describe(r));
+      try (hiccups; virtualHiccups) { // they must stop even if the writer fails
+        long first = System.nanoTime();
+        for (int i = 0; i < writes; i++) {
+          long sent = System.nanoTime() - ORIGIN;
+          try {
+            HttpResponse<String> r = api.create(namespace, "fan-" + i,
+                Map.of("benchSeq", Integer.toString(i), "benchSentNanos", Long.toString(sent)));
+            if (r.statusCode() == 201) {
+              writeTimes[i] = System.nanoTime() - ORIGIN - sent;
+              writesOk++;
+            } else {
+              firstError.compareAndSet(null, "write " + i + ": HTTP " + ApiClient.describe(r));
+            }
+          } catch (IOException e) {
+            firstError.compareAndSet(null, "write " + i + ": " + e);
           }
-        } catch (IOException e) {
-          firstError.compareAndSet(null, "write " + i + ": " + e);
+          long next = first + (i + 1) * interval.toNanos();
+          long wait = next - System.nanoTime();
+          if (wait > 0 && i + 1 < writes) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+          }
         }
-        long next = first + (i + 1) * interval.toNanos();
-        long wait = next - System.nanoTime();
-        if (wait > 0 && i + 1 < writes) {
-          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        if (!finished.await(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+          Report.log("%d watches still short of %d events %s after the last write; closing them",
+              finished.getCount(), writes, DRAIN);
         }
-      }
-      if (!finished.await(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
-        Report.log("%d watches still short of %d events %s after the last write; closing them",
-            finished.getCount(), writes, DRAIN);
       }
       cpuNanos = server.cpuNanos() - cpuStart;
       clientCpuNanos = clientCpuNanos() - clientCpuStart;
-      hiccups.close();
+      clientStallMillis = virtualHiccups.maxStallMillis();
       logBusiestThreads(threadsStart, server.threadCpuNanos());
-      Report.log("  %s", hiccups.summary());
+      Report.log("  %s; %s", hiccups.summary(), virtualHiccups.summary());
       Report.log("  server stops during delivery: %s; this process: %d ms in GC",
           GcLog.summary(server.gcPausesMillis(), gcStart), clientGcMillis() - clientGcStart);
     } finally {
@@ -189,7 +195,8 @@ final class WatchFanout {
         cpuNanos / 1e9, clientCpuNanos / 1e9);
     logPerWrite(latencies, writeTimes, watchers, writes);
     return collect(all, latencies, watchers, opened.get(), writes, writesOk,
-        Arrays.stream(writeTimes).filter(t -> t != UNSET).toArray(), openNanos, cpuNanos, descriptorsAdded, firstError.get());
+        Arrays.stream(writeTimes).filter(t -> t != UNSET).toArray(), openNanos, cpuNanos, descriptorsAdded,
+        clientStallMillis, firstError.get());
   }
 
   /**
@@ -261,7 +268,7 @@ final class WatchFanout {
 
   private static Result collect(Watcher[] all, long[] latencies, int watchers, int opened,
       int writes, int writesOk, long[] writeTimes, long openNanos, long cpuNanos,
-      long descriptorsAdded, String error) {
+      long descriptorsAdded, double clientStallMillis, String error) {
     long duplicates = 0;
     long unexpected = 0;
     for (Watcher w : all) {
@@ -277,7 +284,7 @@ final class WatchFanout {
       }
     }
     return new Result(watchers, opened, writes, writesOk, writeTimes, n, duplicates, unexpected,
-        Arrays.copyOf(received, n), openNanos, cpuNanos, descriptorsAdded, error);
+        Arrays.copyOf(received, n), openNanos, cpuNanos, descriptorsAdded, clientStallMillis, error);
   }
 
   /** One watch's bookkeeping; touched only by its reader thread until the run ends. */

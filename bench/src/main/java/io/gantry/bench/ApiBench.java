@@ -64,7 +64,8 @@ public final class ApiBench {
       throws IOException, InterruptedException, GeneralSecurityException {
     Report report = new Report("api.gantry");
     Report.log("starting %s", options.jar().toAbsolutePath());
-    try (GantryServer server = GantryServer.start(options.jar())) {
+    GantryServer server = GantryServer.start(options.jar());
+    try (server) {
       Thread hook = new Thread(server::close, "gantry-bench-stop-server");
       Runtime.getRuntime().addShutdownHook(hook); // Ctrl-C must not leave the server running
       try {

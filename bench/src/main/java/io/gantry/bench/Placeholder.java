@@ -1,1 +1,0 @@
-package io.gantry.bench; final class Placeholder {}

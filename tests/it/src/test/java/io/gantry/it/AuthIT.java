@@ -1,0 +1,109 @@
+package io.gantry.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.testing.Curl;
+import io.gantry.testing.GantryProcess;
+import io.gantry.testing.Json;
+import io.gantry.testing.Kubectl;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Bearer-token authentication as kubectl and curl see it; the public health and version paths. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuthIT {
+
+  private GantryProcess gantry;
+  private Curl curl;
+
+  @BeforeAll
+  void start() {
+    gantry = GantryProcess.start();
+    curl = Curl.against(gantry);
+  }
+
+  @AfterAll
+  void stop() {
+    if (gantry != null) {
+      gantry.close();
+    }
+  }
+
+  @Test
+  void kubectlWithTheAdminTokenIsLetIn() {
+    gantry.kubectl().run("get", "namespaces").assertOk().assertStdoutContains("default");
+  }
+
+  @Test
+  void kubectlWithAWrongTokenIsUnauthorized() {
+    Kubectl kubectl = gantry.kubectl();
+    kubectl.run("get", "namespaces").assertOk(); // warms the discovery cache: the next call is one GET
+
+    kubectl.run("get", "namespaces", "--token=wrong")
+        .assertFailed()
+        .assertStderrContains("error: You must be logged in to the server (Unauthorized)");
+  }
+
+  @Test
+  void kubectlWithAWrongTokenAndColdCacheIsToldToLogIn() {
+    // Discovery fails first; kubectl 1.30+ then words the 401 itself instead of quoting the Status.
+    gantry.kubectl().run("get", "namespaces", "--token=wrong")
+        .assertFailed()
+        .assertStderrContains("error: You must be logged in to the server (");
+  }
+
+  @Test
+  void curlWithTheAdminTokenGetsTheNamespaceList() {
+    Curl.Response response = curl.get("/api/v1/namespaces", gantry.token());
+
+    assertEquals(200, response.status(), response.body());
+    assertEquals("NamespaceList", Json.parse(response.body()).path("kind").asText(), response.body());
+  }
+
+  @Test
+  void curlWithAWrongTokenGets401AndAStatus() {
+    Curl.Response response = curl.get("/api/v1/namespaces", "wrong");
+
+    assertUnauthorizedStatus(response);
+  }
+
+  @Test
+  void curlWithoutATokenGets401AndAStatus() {
+    assertUnauthorizedStatus(curl.get("/api/v1/namespaces", null));
+    assertUnauthorizedStatus(curl.get("/apis/apps/v1/namespaces/default/deployments", null));
+  }
+
+  @Test
+  void curlWithAnotherAuthSchemeGets401() {
+    assertUnauthorizedStatus(curl.request("/api/v1/namespaces", null, "-u", "admin:" + gantry.token()));
+  }
+
+  @Test
+  void versionIsPublic() {
+    Curl.Response response = curl.get("/version", null);
+
+    assertEquals(200, response.status(), response.body());
+    assertTrue(Json.parse(response.body()).path("gitVersion").asText().startsWith("v1."), response.body());
+  }
+
+  @Test
+  void healthzIsPublic() {
+    Curl.Response response = curl.get("/healthz", null);
+
+    assertEquals(200, response.status(), response.body());
+    assertEquals("ok", response.body().trim());
+  }
+
+  private static void assertUnauthorizedStatus(Curl.Response response) {
+    assertEquals(401, response.status(), response.body());
+    JsonNode status = Json.parse(response.body());
+    assertEquals("Status", status.path("kind").asText(), response.body());
+    assertEquals("Failure", status.path("status").asText(), response.body());
+    assertEquals("Unauthorized", status.path("reason").asText(), response.body());
+    assertEquals(401, status.path("code").asInt(), response.body());
+  }
+}

@@ -1,0 +1,162 @@
+package io.gantry.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.testing.GantryProcess;
+import io.gantry.testing.Json;
+import io.gantry.testing.Kubectl;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Invalid objects are refused with a message a person can act on, and nothing is stored. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class InvalidObjectsIT {
+
+  private static final String NS = "invalid";
+
+  private GantryProcess gantry;
+  private Kubectl kubectl;
+
+  @BeforeAll
+  void start() {
+    gantry = GantryProcess.start();
+    kubectl = gantry.kubectl();
+    apply("apiVersion: v1\nkind: Namespace\nmetadata: {name: " + NS + "}\n").assertOk();
+  }
+
+  @AfterAll
+  void stop() {
+    if (gantry != null) {
+      gantry.close();
+    }
+  }
+
+  @Test
+  void serviceWithAnOutOfRangePort() {
+    apply("""
+        apiVersion: v1
+        kind: Service
+        metadata: {name: bad-port, namespace: invalid}
+        spec:
+          selector: {app: web}
+          ports: [{port: 70000}]
+        """).assertFailed().assertStderrContains("spec.ports[0].port: Invalid value: 70000");
+
+    assertAbsent("service", "bad-port");
+  }
+
+  @Test
+  void deploymentWhoseSelectorDoesNotMatchItsTemplate() {
+    apply("""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: bad-selector, namespace: invalid}
+        spec:
+          selector: {matchLabels: {app: x}}
+          template:
+            metadata: {labels: {app: y}}
+            spec:
+              containers: [{name: web, image: nginx}]
+        """).assertFailed()
+        .assertStderrContains("Deployment \"bad-selector\" is invalid")
+        .assertStderrContains("spec.template.metadata.labels: Invalid value");
+
+    assertAbsent("deployment", "bad-selector");
+  }
+
+  @Test
+  void deploymentWithNegativeReplicas() {
+    apply("""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: negative, namespace: invalid}
+        spec:
+          replicas: -1
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              containers: [{name: web, image: nginx}]
+        """).assertFailed().assertStderrContains("spec.replicas: Invalid value: -1");
+
+    assertAbsent("deployment", "negative");
+  }
+
+  @Test
+  void objectWithAnInvalidName() {
+    apply("""
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: Not_A_Name, namespace: invalid}
+        data: {a: b}
+        """).assertFailed().assertStderrContains("metadata.name: Invalid value: \"Not_A_Name\"");
+
+    assertAbsent("configmap", "Not_A_Name");
+  }
+
+  @Test
+  void objectInANamespaceThatDoesNotExist() {
+    apply("""
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: orphan, namespace: nope}
+        data: {a: b}
+        """).assertFailed().assertStderrContains("(NotFound)").assertStderrContains("namespaces \"nope\" not found");
+
+    kubectl.run("get", "configmap", "orphan", "-n", "nope").assertFailed().assertStderrContains("not found");
+    Kubectl.Result everywhere = kubectl.run("get", "configmaps", "-A", "-o", "name").assertOk();
+    assertFalse(everywhere.stdout().contains("orphan"), everywhere::toString);
+  }
+
+  @Test
+  void malformedYamlIsRefusedByKubectl() {
+    apply("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\n  namespace: invalid\n data: [\n")
+        .assertFailed().assertStderrContains("error converting YAML to JSON");
+
+    assertAbsent("configmap", "broken");
+  }
+
+  @Test
+  void malformedYamlSentToTheApiIsABadRequestStatus() {
+    HttpResponse<String> response = gantry.api().send("POST", "/api/v1/namespaces/invalid/configmaps",
+        "application/yaml", java.net.http.HttpRequest.BodyPublishers.ofString(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken-raw\n data: [\n"));
+
+    assertEquals(400, response.statusCode(), response::body);
+    JsonNode status = Json.parse(response.body());
+    assertEquals("Status", status.path("kind").asText(), response::body);
+    assertEquals(400, status.path("code").asInt(), response::body);
+    assertFalse(status.path("message").asText().isBlank(), response::body);
+    assertAbsent("configmap", "broken-raw");
+  }
+
+  @Test
+  void validObjectAfterTheRefusalsIsStillAccepted() {
+    apply("""
+        apiVersion: v1
+        kind: Service
+        metadata: {name: good-port, namespace: invalid}
+        spec:
+          selector: {app: web}
+          ports: [{port: 65535}]
+        """).assertOk();
+
+    JsonNode service = kubectl.run("get", "service", "good-port", "-n", NS, "-o", "json").json();
+    assertTrue(service.at("/spec/ports/0/port").asInt() == 65535, service::toString);
+  }
+
+  private Kubectl.Result apply(String manifest) {
+    return kubectl.runWithInput(manifest, "apply", "-f", "-");
+  }
+
+  private void assertAbsent(String kind, String name) {
+    kubectl.run("get", kind, name, "-n", NS).assertFailed()
+        .assertStderrContains("(NotFound)").assertStderrContains("\"" + name + "\" not found");
+  }
+}

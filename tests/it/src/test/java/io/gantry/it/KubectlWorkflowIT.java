@@ -1,0 +1,347 @@
+package io.gantry.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.testing.GantryProcess;
+import io.gantry.testing.Json;
+import io.gantry.testing.Kubectl;
+import io.gantry.testing.PrintedTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The everyday kubectl workflow against a real Gantry process, with the kubectl on PATH and with
+ * kubectl 1.27 (skipped, with a message, when {@code kubectl.1.27} is not installed next to it).
+ * Every test works in its own namespace, named after the test and the kubectl version.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KubectlWorkflowIT {
+
+  private static final String V1 = "workflow-v1.yaml";
+  private static final String V2 = "workflow-v2.yaml";
+
+  private GantryProcess gantry;
+
+  @BeforeAll
+  void start() {
+    gantry = GantryProcess.start();
+  }
+
+  @AfterAll
+  void stop() {
+    if (gantry != null) {
+      gantry.close();
+    }
+  }
+
+  static Stream<Named<String>> kubectls() {
+    return Stream.of(Named.of("kubectl on PATH", "path"), Named.of("kubectl 1.27", "1.27"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("kubectls")
+  void applyThenEditedApplyPatchesEveryObjectAndAThirdApplyIsUnchanged(String version) {
+    Kubectl kubectl = kubectl(version);
+    String ns = namespace("apply", version);
+
+    Kubectl.Result created = apply(kubectl, V1, ns);
+    for (String object : List.of("namespace/" + ns, "configmap/settings", "secret/creds", "deployment.apps/web",
+        "service/web", "ingress.networking.k8s.io/web", "networkpolicy.networking.k8s.io/web")) {
+      created.assertStdoutContains(object + " created");
+    }
+    assertEquals(List.of("web", "sidecar"), containerNames(getJson(kubectl, ns, "deployment", "web")));
+
+    Kubectl.Result edited = apply(kubectl, V2, ns);
+    edited.assertStdoutContains("deployment.apps/web configured")
+        .assertStdoutContains("service/web configured")
+        .assertStdoutContains("ingress.networking.k8s.io/web configured")
+        .assertStdoutContains("networkpolicy.networking.k8s.io/web configured")
+        .assertStdoutContains("configmap/settings unchanged");
+
+    JsonNode deployment = getJson(kubectl, ns, "deployment", "web");
+    assertEquals(3, deployment.at("/spec/replicas").asInt(), deployment::toString);
+    assertEquals(List.of("web"), containerNames(deployment), "the sidecar must be gone");
+    JsonNode web = deployment.at("/spec/template/spec/containers/0");
+    assertEquals("nginx:1.28", web.path("image").asText(), web::toString);
+    assertEquals("MODE", web.at("/env/0/name").asText(), web::toString);
+    assertEquals("green", web.at("/env/0/value").asText(), web::toString);
+    assertEquals(1, web.path("env").size(), web::toString);
+    assertEquals(80, web.at("/ports/0/containerPort").asInt(), web::toString);
+
+    JsonNode service = getJson(kubectl, ns, "service", "web");
+    assertEquals(List.of(80, 443), service.at("/spec/ports").findValues("port").stream().map(JsonNode::asInt).toList(),
+        service::toString);
+    assertEquals("NodePort", service.at("/spec/type").asText(), service::toString);
+
+    JsonNode ingress = getJson(kubectl, ns, "ingress", "web");
+    assertEquals(List.of("/", "/api"), ingress.at("/spec/rules/0/http/paths").findValues("path").stream()
+        .map(JsonNode::asText).toList(), ingress::toString);
+    assertEquals(443, ingress.at("/spec/rules/0/http/paths/1/backend/service/port/number").asInt(), ingress::toString);
+
+    JsonNode policy = getJson(kubectl, ns, "networkpolicy", "web");
+    JsonNode peers = policy.at("/spec/ingress/0/from");
+    assertEquals(2, peers.size(), policy::toString);
+    assertEquals("frontend", peers.at("/0/podSelector/matchLabels/role").asText(), policy::toString);
+    assertEquals("ops", peers.at("/1/namespaceSelector/matchLabels/team").asText(), policy::toString);
+
+    Kubectl.Result third = apply(kubectl, V2, ns);
+    List<String> lines = third.stdout().lines().filter(line -> !line.isBlank()).toList();
+    assertEquals(7, lines.size(), third::toString);
+    assertTrue(lines.stream().allMatch(line -> line.endsWith(" unchanged")), third::toString);
+  }
+
+  @ParameterizedTest
+  @MethodSource("kubectls")
+  void getPrintsWhatAPersonExpects(String version) {
+    Kubectl kubectl = kubectl(version);
+    String ns = namespace("get", version);
+    apply(kubectl, V2, ns);
+
+    PrintedTable services = kubectl.run("get", "services", "-n", ns).table();
+    assertEquals(List.of("NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"), services.headers());
+    Map<String, String> web = services.rowNamed("web");
+    assertEquals("NodePort", web.get("TYPE"), services::toString);
+    assertTrue(Pattern.matches("80(:\\d+)?/TCP,443(:\\d+)?/TCP", web.get("PORT(S)")), services::toString);
+
+    PrintedTable deployments = kubectl.run("get", "deploy", "-n", ns).table();
+    assertEquals(List.of("NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"), deployments.headers());
+    assertTrue(Pattern.matches("\\d+/3", deployments.rowNamed("web").get("READY")), deployments::toString);
+
+    PrintedTable wide = kubectl.run("get", "deploy", "-n", ns, "-o", "wide").table();
+    assertEquals(List.of("NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"),
+        wide.headers());
+    assertEquals("web", wide.rowNamed("web").get("CONTAINERS"), wide::toString);
+    assertEquals("nginx:1.28", wide.rowNamed("web").get("IMAGES"), wide::toString);
+    assertEquals("app=web", wide.rowNamed("web").get("SELECTOR"), wide::toString);
+
+    Kubectl.Result yaml = kubectl.run("get", "deploy", "web", "-n", ns, "-o", "yaml").assertOk();
+    yaml.assertStdoutContains("apiVersion: apps/v1\n")
+        .assertStdoutContains("kind: Deployment\n")
+        .assertStdoutContains("  namespace: " + ns + "\n")
+        .assertStdoutContains("  replicas: 3\n")
+        .assertStdoutContains("image: nginx:1.28\n");
+
+    PrintedTable everywhere = kubectl.run("get", "configmaps", "-A").table();
+    assertEquals("NAMESPACE", everywhere.headers().get(0), everywhere::toString);
+    assertTrue(everywhere.rows().stream()
+        .anyMatch(row -> ns.equals(row.get("NAMESPACE")) && "settings".equals(row.get("NAME"))), everywhere::toString);
+
+    PrintedTable labelled = kubectl.run("get", "deploy", "-n", ns, "--show-labels").table();
+    assertEquals("LABELS", labelled.headers().get(labelled.headers().size() - 1), labelled::toString);
+    assertEquals("app=web", labelled.rowNamed("web").get("LABELS"), labelled::toString);
+
+    kubectl.run("get", "all", "-n", ns).assertOk()
+        .assertStdoutContains("service/web").assertStdoutContains("deployment.apps/web");
+
+    kubectl.run("get", "deploy,svc", "-n", ns, "-l", "app=web").assertOk()
+        .assertStdoutContains("deployment.apps/web").assertStdoutContains("service/web");
+    Kubectl.Result none = kubectl.run("get", "svc", "-n", ns, "-l", "app=nothing").assertOk();
+    assertEquals("", none.stdout(), none::toString);
+    none.assertStderrContains("No resources found in " + ns + " namespace.");
+  }
+
+  @ParameterizedTest
+  @MethodSource("kubectls")
+  void getWatchSeesALaterChange(String version) {
+    Kubectl kubectl = kubectl(version);
+    String ns = namespace("watch", version);
+    apply(kubectl, V1, ns);
+
+    try (Kubectl.Background watch = kubectl.start("get", "configmaps", "-n", ns, "-w")) {
+      watch.awaitStdout(out -> dataCounts(out, "settings").contains("1"), Duration.ofSeconds(15),
+          "the settings row with DATA 1");
+
+      kubectl.run("patch", "configmap", "settings", "-n", ns, "--type=merge", "-p", "{\"data\":{\"b\":\"2\"}}")
+          .assertOk();
+      watch.awaitStdout(out -> dataCounts(out, "settings").contains("2"), Duration.ofSeconds(5),
+          "a settings row with DATA 2 after the patch");
+
+      kubectl.runWithInput("""
+          apiVersion: v1
+          kind: ConfigMap
+          metadata: {name: late, namespace: %s}
+          data: {x: "1"}
+          """.formatted(ns), "apply", "-f", "-").assertOk();
+      watch.awaitStdout(out -> !dataCounts(out, "late").isEmpty(), Duration.ofSeconds(5),
+          "a row for the configmap created after the watch started");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("kubectls")
+  void scaleLabelAnnotatePatchAndEditLand(String version) throws IOException {
+    Kubectl kubectl = kubectl(version);
+    String ns = namespace("edit", version);
+    apply(kubectl, V1, ns);
+
+    kubectl.run("scale", "deploy", "web", "-n", ns, "--replicas=4").assertOk().assertStdoutContains("scaled");
+    assertEquals(4, getJson(kubectl, ns, "deployment", "web").at("/spec/replicas").asInt());
+
+    // Strategic merge patch: containers merge by name, so web stays and only the sidecar changes.
+    kubectl.run("patch", "deploy", "web", "-n", ns, "-p",
+        "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"sidecar\",\"image\":\"busybox:1.37\"}]}}}}")
+        .assertOk();
+    JsonNode deployment = getJson(kubectl, ns, "deployment", "web");
+    assertEquals(List.of("web", "sidecar"), containerNames(deployment), deployment::toString);
+    assertEquals("nginx:1.27", deployment.at("/spec/template/spec/containers/0/image").asText());
+    assertEquals("busybox:1.37", deployment.at("/spec/template/spec/containers/1/image").asText());
+
+    kubectl.run("label", "configmap", "settings", "-n", ns, "tier=backend").assertOk()
+        .assertStdoutContains("configmap/settings labeled");
+    kubectl.run("annotate", "configmap", "settings", "-n", ns, "note=hello").assertOk()
+        .assertStdoutContains("configmap/settings annotate"); // 1.27 prints "annotate"
+    kubectl.run("patch", "configmap", "settings", "-n", ns, "-p", "{\"data\":{\"b\":\"2\"}}").assertOk();
+    kubectl.run("patch", "configmap", "settings", "-n", ns, "--type=merge", "-p", "{\"data\":{\"c\":\"3\"}}")
+        .assertOk();
+    kubectl.run("patch", "configmap", "settings", "-n", ns, "--type=json",
+        "-p", "[{\"op\":\"add\",\"path\":\"/data/d\",\"value\":\"4\"}]").assertOk();
+    kubectl.withEnv("KUBE_EDITOR", editorReplacing("a: \"1\"", "a: \"2\"").toString())
+        .run("edit", "configmap", "settings", "-n", ns).assertOk()
+        .assertStdoutContains("configmap/settings edited");
+
+    JsonNode settings = getJson(kubectl, ns, "configmap", "settings");
+    assertEquals(Json.parse("{\"a\":\"2\",\"b\":\"2\",\"c\":\"3\",\"d\":\"4\"}"), settings.path("data"),
+        settings::toString);
+    assertEquals("backend", settings.at("/metadata/labels/tier").asText(), settings::toString);
+    assertEquals("hello", settings.at("/metadata/annotations/note").asText(), settings::toString);
+  }
+
+  @ParameterizedTest
+  @MethodSource("kubectls")
+  void describeDeploymentAndService(String version) {
+    Kubectl kubectl = kubectl(version);
+    String ns = namespace("describe", version);
+    apply(kubectl, V2, ns);
+
+    Kubectl.Result deployment = kubectl.run("describe", "deployment", "web", "-n", ns).assertOk();
+    assertTrue(Pattern.compile("(?m)^Name:\\s+web$").matcher(deployment.stdout()).find(), deployment::toString);
+    assertTrue(Pattern.compile("(?m)^Replicas:\\s+3 desired").matcher(deployment.stdout()).find(),
+        deployment::toString);
+    deployment.assertStdoutContains("nginx:1.28");
+
+    Kubectl.Result service = kubectl.run("describe", "service", "web", "-n", ns).assertOk();
+    assertTrue(Pattern.compile("(?m)^Type:\\s+NodePort$").matcher(service.stdout()).find(), service::toString);
+    assertTrue(Pattern.compile("(?m)^Port:\\s+https\\s+443/TCP$").matcher(service.stdout()).find(),
+        service::toString);
+  }
+
+  @ParameterizedTest
+  @MethodSource("kubectls")
+  void createCommandsMakeObjects(String version) {
+    Kubectl kubectl = kubectl(version);
+    String ns = namespace("create", version);
+
+    // kubectl 1.32+ sends these bodies as protobuf; older ones as JSON.
+    kubectl.run("create", "namespace", ns).assertOk().assertStdoutContains("namespace/" + ns + " created");
+    kubectl.run("create", "configmap", "made", "-n", ns, "--from-literal=k=v").assertOk();
+    kubectl.run("create", "secret", "generic", "hidden", "-n", ns, "--from-literal=password=pw").assertOk();
+    kubectl.run("create", "deployment", "app", "-n", ns, "--image=nginx:1.27", "--replicas=2").assertOk();
+    kubectl.run("create", "service", "clusterip", "app", "-n", ns, "--tcp=80:8080").assertOk();
+
+    assertEquals("v", getJson(kubectl, ns, "configmap", "made").at("/data/k").asText());
+    assertEquals("cHc=", getJson(kubectl, ns, "secret", "hidden").at("/data/password").asText());
+    JsonNode deployment = getJson(kubectl, ns, "deployment", "app");
+    assertEquals(2, deployment.at("/spec/replicas").asInt(), deployment::toString);
+    assertEquals("nginx:1.27", deployment.at("/spec/template/spec/containers/0/image").asText(), deployment::toString);
+    JsonNode service = getJson(kubectl, ns, "service", "app");
+    assertEquals(80, service.at("/spec/ports/0/port").asInt(), service::toString);
+    assertEquals(8080, service.at("/spec/ports/0/targetPort").asInt(), service::toString);
+  }
+
+  @ParameterizedTest
+  @MethodSource("kubectls")
+  void apiResourcesAndVersionDescribeTheServer(String version) {
+    Kubectl kubectl = kubectl(version);
+
+    PrintedTable resources = kubectl.run("api-resources").table();
+    Map<String, String> deployments = resources.rowNamed("deployments");
+    assertEquals("deploy", deployments.get("SHORTNAMES"), resources::toString);
+    assertEquals("apps/v1", deployments.get("APIVERSION"), resources::toString);
+    assertEquals("Deployment", deployments.get("KIND"), resources::toString);
+
+    String gitVersion = Json.parse(gantry.api().get("/version").body()).path("gitVersion").asText();
+    assertFalse(gitVersion.isEmpty());
+    kubectl.run("version").assertOk().assertStdoutContains("Server Version").assertStdoutContains(gitVersion);
+  }
+
+  @ParameterizedTest
+  @MethodSource("kubectls")
+  void deleteOfTheManifestRemovesTheNamespace(String version) {
+    Kubectl kubectl = kubectl(version);
+    String ns = namespace("delete", version);
+    apply(kubectl, V2, ns);
+
+    kubectl.runWithInput(Manifests.load(V2, ns), "delete", "-f", "-").assertOk()
+        .assertStdoutContains("namespace \"" + ns + "\" deleted")
+        .assertStdoutContains("deployment.apps \"web\" deleted");
+
+    kubectl.run("get", "namespace", ns).assertFailed()
+        .assertStderrContains("(NotFound): namespaces \"" + ns + "\" not found");
+    Kubectl.Result leftovers = kubectl.run("get", "deploy,svc,configmaps", "-n", ns, "-o", "name").assertOk();
+    assertEquals("", leftovers.stdout(), leftovers::toString);
+  }
+
+  private Kubectl kubectl(String version) {
+    if (version.equals("path")) {
+      return gantry.kubectl();
+    }
+    Optional<Path> binary = Kubectl.version(version);
+    assumeTrue(binary.isPresent(), () -> "kubectl." + version + " is not installed next to the kubectl on PATH");
+    return gantry.kubectl(binary.get());
+  }
+
+  private static String namespace(String test, String version) {
+    return "wf-" + test + "-" + version.replace(".", "");
+  }
+
+  private static Kubectl.Result apply(Kubectl kubectl, String manifest, String ns) {
+    return kubectl.runWithInput(Manifests.load(manifest, ns), "apply", "-f", "-").assertOk();
+  }
+
+  private static JsonNode getJson(Kubectl kubectl, String ns, String kind, String name) {
+    return kubectl.run("get", kind, name, "-n", ns, "-o", "json").json();
+  }
+
+  private static List<String> containerNames(JsonNode deployment) {
+    List<String> names = new ArrayList<>();
+    deployment.at("/spec/template/spec/containers").forEach(container -> names.add(container.path("name").asText()));
+    return names;
+  }
+
+  /** The DATA cells of every printed row for configmap {@code name} (watch output repeats rows). */
+  private static List<String> dataCounts(String output, String name) {
+    return output.lines()
+        .map(line -> line.trim().split("\\s+"))
+        .filter(cells -> cells.length >= 3 && cells[0].equals(name))
+        .map(cells -> cells[1])
+        .toList();
+  }
+
+  /** A KUBE_EDITOR script that replaces {@code from} by {@code to} in the file it is given. */
+  private Path editorReplacing(String from, String to) throws IOException {
+    Path script = Files.createTempFile(gantry.dataDir(), "editor-", ".sh");
+    Files.writeString(script, "#!/bin/sh\nexec sed -i 's/" + from + "/" + to + "/' \"$1\"\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    return script;
+  }
+}

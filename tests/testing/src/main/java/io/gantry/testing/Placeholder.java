@@ -1,1 +1,0 @@
-package io.gantry.testing; final class Placeholder {}

@@ -75,7 +75,7 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       }
       executor.execute(() -> {
         try {
-          new WatchStream(ctx.channel(), resource.get(), request, clock).start(watcher);
+          new WatchStream(ctx.channel(), resource.get(), request, clock, keepAlive).start(watcher);
         } catch (ApiException e) {
           write(ctx, ApiResponse.error(e), keepAlive);
         } catch (RuntimeException e) {

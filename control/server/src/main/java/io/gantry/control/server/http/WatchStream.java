@@ -27,6 +27,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,8 +57,12 @@ final class WatchStream {
   private final AtomicLong lastRevision = new AtomicLong();
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile Watch watch;
+  private final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
 
-  WatchStream(Channel channel, ResourcePath path, ApiRequest request, Clock clock) {
+  private final boolean keepAlive;
+
+  WatchStream(Channel channel, ResourcePath path, ApiRequest request, Clock clock, boolean keepAlive) {
+    this.keepAlive = keepAlive;
     this.channel = channel;
     this.path = path;
     this.request = request;
@@ -80,6 +86,9 @@ final class WatchStream {
     head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
     head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache, private");
+    if (!keepAlive) {
+      head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
     channel.writeAndFlush(head);
     channel.closeFuture().addListener(f -> stopWatch());
     try {
@@ -102,14 +111,14 @@ final class WatchStream {
     if (timeout != null && !timeout.isEmpty()) {
       try {
         long seconds = Long.parseLong(timeout);
-        channel.eventLoop().schedule(this::end, Math.max(1, seconds), TimeUnit.SECONDS);
+        timers.add(channel.eventLoop().schedule(this::end, Math.max(1, seconds), TimeUnit.SECONDS));
       } catch (NumberFormatException e) {
         // kube-apiserver ignores a malformed timeout as well
       }
     }
     if (request.flag("allowWatchBookmarks")) {
-      channel.eventLoop().scheduleAtFixedRate(this::bookmark, BOOKMARK_INTERVAL_SECONDS, BOOKMARK_INTERVAL_SECONDS,
-          TimeUnit.SECONDS);
+      timers.add(channel.eventLoop().scheduleAtFixedRate(this::bookmark, BOOKMARK_INTERVAL_SECONDS,
+          BOOKMARK_INTERVAL_SECONDS, TimeUnit.SECONDS));
     }
   }
 
@@ -155,15 +164,22 @@ final class WatchStream {
     channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(WatchEventLines.encode(type, object))));
   }
 
-  /** Ends the response cleanly; the client sees the end of the stream. */
+  /**
+   * Ends the response cleanly; the client sees the end of the stream, and a keep-alive
+   * connection stays open for its next request.
+   */
   private void end() {
     if (ended.compareAndSet(false, true)) {
       stopWatch();
-      channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+      var written = channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+      if (!keepAlive) {
+        written.addListener(ChannelFutureListener.CLOSE);
+      }
     }
   }
 
   private void stopWatch() {
+    timers.forEach(timer -> timer.cancel(false));
     Watch current = watch;
     if (current != null) {
       current.close();

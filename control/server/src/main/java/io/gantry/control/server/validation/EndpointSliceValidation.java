@@ -77,7 +77,11 @@ final class EndpointSliceValidation {
     }
   }
 
-  /** Upstream {@code ValidateEndpointIP}: no unspecified, loopback or link-local addresses. */
+  /**
+   * Upstream {@code ValidateEndpointIP}: no unspecified, loopback or link-local addresses, with one
+   * Gantry deviation: IPv4 loopback (127.0.0.0/8) is allowed, because this cluster's pod network
+   * (default 127.244.0.0/16) lives there and the EndpointSlice controller publishes those pod IPs.
+   */
   private static void endpointIp(byte[] ip, String address, FieldPath path, List<FieldError> errs) {
     boolean v4 = ip.length == 4;
     boolean allZero = true;
@@ -86,7 +90,7 @@ final class EndpointSliceValidation {
     }
     if (allZero) {
       errs.add(FieldError.invalid(path, address, "may not be unspecified (0.0.0.0)"));
-    } else if (v4 ? (ip[0] & 0xff) == 127 : isV6Loopback(ip)) {
+    } else if (!v4 && isV6Loopback(ip)) {
       errs.add(FieldError.invalid(path, address, "may not be in the loopback range (127.0.0.0/8, ::1/128)"));
     } else if (v4 ? (ip[0] & 0xff) == 169 && (ip[1] & 0xff) == 254 : (ip[0] & 0xff) == 0xfe && (ip[1] & 0xc0) == 0x80) {
       errs.add(FieldError.invalid(path, address, "may not be in the link-local range (169.254.0.0/16, fe80::/10)"));

@@ -41,8 +41,10 @@ class OtherKindsValidationTest {
     assertEquals(List.of("endpoints[0].addresses[0]: Invalid value: \"fd00::1\": must be a valid IPv4 address"),
         slice("addressType: IPv4\nendpoints: [{addresses: [\"fd00::1\"]}]"));
     assertEquals(List.of(), slice("addressType: IPv6\nendpoints: [{addresses: [\"fd00::1\"]}]"));
-    assertEquals(List.of("endpoints[0].addresses[0]: Invalid value: \"127.0.0.1\": may not be in the loopback range"
-        + " (127.0.0.0/8, ::1/128)"), slice("addressType: IPv4\nendpoints: [{addresses: [127.0.0.1]}]"));
+    assertEquals(List.of("endpoints[0].addresses[0]: Invalid value: \"::1\": may not be in the loopback range"
+        + " (127.0.0.0/8, ::1/128)"), slice("addressType: IPv6\nendpoints: [{addresses: [\"::1\"]}]"));
+    // Gantry's pod network is inside 127.0.0.0/8, so IPv4 loopback pod IPs are valid endpoints.
+    assertEquals(List.of(), slice("addressType: IPv4\nendpoints: [{addresses: [127.244.0.5]}]"));
     assertEquals(List.of("endpoints[0].addresses[0]: Invalid value: \"localhost\": should be a domain with at least"
         + " two segments separated by dots"), slice("addressType: FQDN\nendpoints: [{addresses: [localhost]}]"));
     assertEquals(List.of("endpoints[0].addresses: Required value: must contain at least 1 address"),

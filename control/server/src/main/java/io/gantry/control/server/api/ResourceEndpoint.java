@@ -81,7 +81,8 @@ final class ResourceEndpoint {
     }
     String namespace = type.namespaced() ? writeNamespace(path) : null;
     ObjectRegistry.PatchOutcome outcome =
-        registry.patch(type, namespace, path.name(), patchType, patch, path.subresource());
+        registry.patch(type, namespace, path.name(), patchType, patch, path.subresource(),
+            request.param("fieldManager"));
     ApiResponse response = object(type, request, outcome.object());
     return outcome.created() ? new ApiResponse(201, response.contentType(), response.body()) : response;
   }

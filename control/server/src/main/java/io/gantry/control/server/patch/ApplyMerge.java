@@ -21,8 +21,9 @@ import java.util.Map;
  * configuration does not mention are kept.
  *
  * <p>Simplifications against real server-side apply: there is no field ownership, so no
- * {@code managedFields}, no conflicts (409) and no {@code force}; fields (and keyed list elements)
- * that an earlier apply set but this one omits are kept rather than removed; keyed lists use the
+ * {@code managedFields}, no conflicts (409) and no {@code force}; removing what a manager stops
+ * applying is done by {@code AppliedFieldPruning} against that manager's previous configuration;
+ * keyed lists use the
  * strategic-merge key ({@code port} for Service ports) rather than the apply list-map keys
  * ({@code port}+{@code protocol}); an explicit {@code null} in the configuration is ignored.
  * Directive keys ({@code $patch} and the like) are rejected: they are not fields.

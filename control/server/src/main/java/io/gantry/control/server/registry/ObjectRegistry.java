@@ -115,6 +115,11 @@ public final class ObjectRegistry {
   }
 
   public ObjectNode create(ResourceType type, String namespace, ObjectNode body) throws ApiException {
+    return create(type, namespace, body, TxnParts.NONE);
+  }
+
+  private ObjectNode create(ResourceType type, String namespace, ObjectNode body, TxnParts extra)
+      throws ApiException {
     ObjectNode object = body.deepCopy();
     normalizeTypeMeta(type, object);
     ObjectNode metadata = ObjectMeta.metadata(object);
@@ -144,7 +149,7 @@ public final class ObjectRegistry {
     String key = type.key(namespace, name);
     for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
       ObjectNode candidate = object.deepCopy();
-      TxnParts parts = beforeWrite(type, candidate, null)
+      TxnParts parts = beforeWrite(type, candidate, null).plus(extra)
           .after(Compare.absent(key), Op.put(key, StoredObjects.encode(candidate)));
       TxnResult result = store.txn(parts.compares(), parts.ops());
       if (result.succeeded()) {
@@ -174,7 +179,9 @@ public final class ObjectRegistry {
   }
 
   private TxnResult remove(ResourceType type, KeyValue current) {
-    TxnParts parts = beforeRemove(type, StoredObjects.decode(current))
+    ObjectNode old = StoredObjects.decode(current);
+    TxnParts parts = beforeRemove(type, old)
+        .plus(AppliedConfigurations.release(store, type, ObjectMeta.namespace(old), ObjectMeta.name(old)))
         .after(Compare.modRevision(current.key(), current.modRevision()), Op.delete(current.key()));
     return store.txn(parts.compares(), parts.ops());
   }
@@ -193,7 +200,8 @@ public final class ObjectRegistry {
       if (!pinned.isEmpty() && !pinned.equals(Long.toString(current.modRevision()))) {
         throw staleVersion(type, name);
       }
-      Optional<ObjectNode> written = write(type, namespace, name, body.deepCopy(), old, current, subresource);
+      Optional<ObjectNode> written =
+          write(type, namespace, name, body.deepCopy(), old, current, subresource, TxnParts.NONE);
       if (written.isPresent()) {
         return written.get();
       }
@@ -207,13 +215,25 @@ public final class ObjectRegistry {
   /** PATCH of the main resource or of a subresource; server-side apply creates missing objects. */
   public PatchOutcome patch(ResourceType type, String namespace, String name, PatchType patchType, JsonNode patch,
       String subresource) throws ApiException {
+    return patch(type, namespace, name, patchType, patch, subresource, null);
+  }
+
+  /**
+   * PATCH as {@code fieldManager}. For server-side apply the manager's applied configuration is
+   * kept beside the object (in the same transaction), so that fields it stops applying are removed.
+   */
+  public PatchOutcome patch(ResourceType type, String namespace, String name, PatchType patchType, JsonNode patch,
+      String subresource, String fieldManager) throws ApiException {
+    boolean apply = patchType == PatchType.APPLY_PATCH && subresource == null;
+    String appliedKey = apply ? AppliedConfigurations.key(type, namespace, name, fieldManager) : null;
+    TxnParts extra = apply ? new TxnParts(List.of(), List.of(Op.put(appliedKey, Json.bytes(patch)))) : TxnParts.NONE;
     for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
       Optional<KeyValue> found = store.get(type.key(namespace, name));
       if (found.isEmpty()) {
-        if (patchType == PatchType.APPLY_PATCH && subresource == null && patch instanceof ObjectNode applied) {
+        if (apply && patch instanceof ObjectNode applied) {
           ObjectNode object = applied.deepCopy();
           ObjectMeta.metadata(object).put("name", name);
-          return new PatchOutcome(create(type, namespace, object), true);
+          return new PatchOutcome(create(type, namespace, object, extra), true);
         }
         throw ApiException.notFound(type, name);
       }
@@ -221,7 +241,9 @@ public final class ObjectRegistry {
       ObjectNode old = StoredObjects.decode(current);
       ObjectNode patched;
       try {
-        patched = Patches.apply(patchType, type, old, patch);
+        patched = apply
+            ? Patches.applyConfiguration(type, old, patch, AppliedConfigurations.previous(store, appliedKey))
+            : Patches.apply(patchType, type, old, patch);
       } catch (PatchException e) {
         throw new ApiException(422, "Invalid", e.getMessage(), null);
       }
@@ -232,7 +254,7 @@ public final class ObjectRegistry {
       if (!ObjectMeta.name(patched).equals(name)) {
         throw ApiException.badRequest("metadata.name: the name of the object cannot be changed by a patch");
       }
-      Optional<ObjectNode> written = write(type, namespace, name, patched, old, current, subresource);
+      Optional<ObjectNode> written = write(type, namespace, name, patched, old, current, subresource, extra);
       if (written.isPresent()) {
         return new PatchOutcome(written.get(), false);
       }
@@ -248,7 +270,7 @@ public final class ObjectRegistry {
    * caller retries from a fresh read).
    */
   private Optional<ObjectNode> write(ResourceType type, String namespace, String name, ObjectNode updated,
-      ObjectNode old, KeyValue current, String subresource) throws ApiException {
+      ObjectNode old, KeyValue current, String subresource, TxnParts extra) throws ApiException {
     normalizeTypeMeta(type, updated);
     normalizeNamespace(type, namespace, updated);
     ObjectNode next;
@@ -289,18 +311,24 @@ public final class ObjectRegistry {
     }
     metadata.remove("managedFields");
     metadata.put("resourceVersion", Long.toString(current.modRevision()));
+    String key = type.key(namespace, name);
     if (next.equals(old)) {
+      if (!extra.ops().isEmpty()) {
+        TxnParts parts = new TxnParts(List.of(Compare.modRevision(key, current.modRevision())), List.of()).plus(extra);
+        if (!store.txn(parts.compares(), parts.ops()).succeeded()) {
+          return Optional.empty();
+        }
+      }
       return Optional.of(old);
     }
     validate(type, next, ObjectValidator.validateUpdate(type, next, old));
-    String key = type.key(namespace, name);
     boolean finalize = ObjectMeta.isDeleting(next) && !ObjectMeta.hasFinalizers(next)
         && type != ResourceTypes.NAMESPACES && type != ResourceTypes.PODS;
     TxnResult result;
     if (finalize) {
       result = remove(type, current);
     } else {
-      TxnParts parts = beforeWrite(type, next, old);
+      TxnParts parts = beforeWrite(type, next, old).plus(extra);
       parts = parts.after(Compare.modRevision(key, current.modRevision()), Op.put(key, StoredObjects.encode(next)));
       result = store.txn(parts.compares(), parts.ops());
     }

@@ -160,6 +160,33 @@ class ObjectRegistryTest {
   }
 
   @Test
+  void serverSideApplyRemovesWhatTheSameManagerStopsApplying() throws ApiException {
+    String first = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"ssa\"},"
+        + "\"data\":{\"a\":\"1\",\"b\":\"2\"}}";
+    registry.patch(ResourceTypes.CONFIGMAPS, "demo", "ssa", PatchType.APPLY_PATCH, json(first), null, "kubectl");
+    registry.patch(ResourceTypes.CONFIGMAPS, "demo", "ssa", PatchType.MERGE_PATCH,
+        json("{\"data\":{\"c\":\"3\"}}"), null, "other");
+
+    String second = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"ssa\"},"
+        + "\"data\":{\"a\":\"1\"}}";
+    ObjectNode result = registry.patch(ResourceTypes.CONFIGMAPS, "demo", "ssa", PatchType.APPLY_PATCH, json(second),
+        null, "kubectl").object();
+
+    assertEquals("1", result.at("/data/a").asText());
+    assertTrue(result.at("/data/b").isMissingNode(), "b was applied by kubectl only and then left out");
+    assertEquals("3", result.at("/data/c").asText(), "c belongs to another manager");
+  }
+
+  @Test
+  void appliedConfigurationsLeaveWithTheirObject() throws ApiException {
+    registry.patch(ResourceTypes.CONFIGMAPS, "demo", "gone", PatchType.APPLY_PATCH,
+        json("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"gone\"}}"), null, "kubectl");
+    assertEquals(1, store.range("/registry/applied/", null, 0).kvs().size());
+    registry.delete(ResourceTypes.CONFIGMAPS, "demo", "gone", DeleteOptions.DEFAULT);
+    assertEquals(0, store.range("/registry/applied/", null, 0).kvs().size());
+  }
+
+  @Test
   void secretStringDataIsEncodedIntoData() throws ApiException {
     ObjectNode secret = registry.create(ResourceTypes.SECRETS, "demo",
         json("{\"metadata\":{\"name\":\"s\"},\"stringData\":{\"password\":\"hunter2\"}}"));

@@ -5,6 +5,8 @@ import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.api.ApiRouter;
 import io.gantry.control.server.controller.HistoryCompactor;
 import io.gantry.control.server.controller.NamespaceFinalizer;
+import io.gantry.control.server.controller.nodelifecycle.NodeLifecycleController;
+import io.gantry.control.server.controller.scheduler.Scheduler;
 import io.gantry.control.server.http.ApiServer;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.ObjectRegistry;
@@ -20,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -46,6 +49,8 @@ public final class ControlServer implements AutoCloseable {
   private final AdminToken token;
   private final ApiServer api;
   private final ScheduledExecutorService background;
+  /** The scheduler and node lifecycle controller; closed, last started first, before the store. */
+  private final List<AutoCloseable> schedulingControllers = new ArrayList<>();
 
   private ControlServer(ControlConfig config, Store store, ClusterCertificates certificates, AdminToken token,
       ApiServer api, ScheduledExecutorService background) {
@@ -63,6 +68,7 @@ public final class ControlServer implements AutoCloseable {
     Store store = SqliteStore.open(config.dataDir().resolve("store.db"));
     ApiServer api = null;
     ScheduledExecutorService background = null;
+    List<AutoCloseable> scheduling = new ArrayList<>();
     try {
       ClusterCertificates certificates = ClusterCertificates.loadOrCreate(config.dataDir().resolve("pki"),
           List.of(), servingAddresses(config.apiAddress()));
@@ -87,12 +93,15 @@ public final class ControlServer implements AutoCloseable {
           log.warn("history compaction failed: {}", e.toString());
         }
       }, interval, interval, TimeUnit.MILLISECONDS);
+      startScheduling(config, registry, store, clock, scheduling);
       ControlServer server = new ControlServer(config, store, certificates, token, api, background);
+      server.schedulingControllers.addAll(scheduling);
       log.info("control API listening on {}://{}:{} (data dir {}, store revision {})",
           config.insecureHttp() ? "http" : "https", api.localAddress().getHostString(), api.localAddress().getPort(),
           config.dataDir(), store.currentRevision());
       return server;
     } catch (InterruptedException | RuntimeException e) {
+      closeAll(scheduling);
       if (background != null) {
         background.shutdownNow();
       }
@@ -101,6 +110,24 @@ public final class ControlServer implements AutoCloseable {
       }
       store.close();
       throw e;
+    }
+  }
+
+  /** Issue 3: the scheduler and the node lifecycle controller, on the registry. */
+  private static void startScheduling(ControlConfig config, ObjectRegistry registry, Store store, Clock clock,
+      List<AutoCloseable> started) {
+    started.add(Scheduler.start(registry, new ObjectWatcher(store), clock));
+    started.add(new NodeLifecycleController(registry, clock, config.nodeMonitorGracePeriod(),
+        config.podEvictionTimeout()).start(Duration.ofSeconds(1)));
+  }
+
+  private static void closeAll(List<AutoCloseable> controllers) {
+    for (int i = controllers.size() - 1; i >= 0; i--) {
+      try {
+        controllers.get(i).close();
+      } catch (Exception e) {
+        log.warn("stopping {} failed: {}", controllers.get(i).getClass().getSimpleName(), e.toString());
+      }
     }
   }
 
@@ -155,6 +182,7 @@ public final class ControlServer implements AutoCloseable {
   public void close() {
     background.shutdownNow();
     api.close();
+    closeAll(schedulingControllers);
     store.close();
     log.info("control stopped");
   }

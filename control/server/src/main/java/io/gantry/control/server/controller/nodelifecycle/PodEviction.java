@@ -62,7 +62,9 @@ final class PodEviction {
         }
         continue;
       }
-      markNotReady(namespace, name, ObjectMeta.text(pod, "uid"), now);
+      if (readyTrue(pod)) {
+        markNotReady(namespace, name, ObjectMeta.text(pod, "uid"), now);
+      }
       if (noExecuteTaint != null && evictionDue(pod, noExecuteTaint, now)) {
         evict(pod, nodeName);
       }
@@ -99,6 +101,16 @@ final class PodEviction {
         log.warn("cannot evict pod {}/{}: {}", namespace, name, e.getMessage());
       }
     }
+  }
+
+  /** Whether the pod has a Ready condition that is not False (the only ones to update). */
+  private static boolean readyTrue(JsonNode pod) {
+    for (JsonNode condition : pod.path("status").path("conditions")) {
+      if ("Ready".equals(condition.path("type").asText())) {
+        return !"False".equals(condition.path("status").asText());
+      }
+    }
+    return false;
   }
 
   /** Sets the pod's Ready condition to False, if it has one that is not False already. */

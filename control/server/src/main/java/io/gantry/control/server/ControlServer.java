@@ -6,6 +6,8 @@ import io.gantry.control.server.api.ApiRouter;
 import io.gantry.control.server.controller.HistoryCompactor;
 import io.gantry.control.server.controller.NamespaceFinalizer;
 import io.gantry.control.server.controller.endpoints.EndpointSliceController;
+import io.gantry.control.server.controller.nodelifecycle.NodeLifecycleController;
+import io.gantry.control.server.controller.scheduler.Scheduler;
 import io.gantry.control.server.http.ApiServer;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.ObjectRegistry;
@@ -21,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -47,17 +50,18 @@ public final class ControlServer implements AutoCloseable {
   private final AdminToken token;
   private final ApiServer api;
   private final ScheduledExecutorService background;
-  private final EndpointSliceController endpointSlices;
+  /** Controllers, in start order; closed last-started first, after the API and before the store. */
+  private final List<AutoCloseable> controllers;
 
   private ControlServer(ControlConfig config, Store store, ClusterCertificates certificates, AdminToken token,
-      ApiServer api, ScheduledExecutorService background, EndpointSliceController endpointSlices) {
+      ApiServer api, ScheduledExecutorService background, List<AutoCloseable> controllers) {
     this.config = config;
     this.store = store;
     this.certificates = certificates;
     this.token = token;
     this.api = api;
     this.background = background;
-    this.endpointSlices = endpointSlices;
+    this.controllers = List.copyOf(controllers);
   }
 
   public static ControlServer start(ControlConfig config) throws IOException, InterruptedException {
@@ -66,7 +70,7 @@ public final class ControlServer implements AutoCloseable {
     Store store = SqliteStore.open(config.dataDir().resolve("store.db"));
     ApiServer api = null;
     ScheduledExecutorService background = null;
-    EndpointSliceController endpointSlices = null;
+    List<AutoCloseable> controllers = new ArrayList<>();
     try {
       ClusterCertificates certificates = ClusterCertificates.loadOrCreate(config.dataDir().resolve("pki"),
           List.of(), servingAddresses(config.apiAddress()));
@@ -91,17 +95,14 @@ public final class ControlServer implements AutoCloseable {
           log.warn("history compaction failed: {}", e.toString());
         }
       }, interval, interval, TimeUnit.MILLISECONDS);
-      // Controllers (issue 3): started once the registry exists, closed before the store.
-      endpointSlices = EndpointSliceController.start(registry, new ObjectWatcher(store));
-      ControlServer server = new ControlServer(config, store, certificates, token, api, background, endpointSlices);
+      startControllers(config, registry, store, clock, controllers);
+      ControlServer server = new ControlServer(config, store, certificates, token, api, background, controllers);
       log.info("control API listening on {}://{}:{} (data dir {}, store revision {})",
           config.insecureHttp() ? "http" : "https", api.localAddress().getHostString(), api.localAddress().getPort(),
           config.dataDir(), store.currentRevision());
       return server;
     } catch (InterruptedException | RuntimeException e) {
-      if (endpointSlices != null) {
-        endpointSlices.close();
-      }
+      closeAll(controllers);
       if (background != null) {
         background.shutdownNow();
       }
@@ -110,6 +111,25 @@ public final class ControlServer implements AutoCloseable {
       }
       store.close();
       throw e;
+    }
+  }
+
+  /** The controllers, on the registry; each adds itself to {@code started} so a failed start closes it. */
+  private static void startControllers(ControlConfig config, ObjectRegistry registry, Store store, Clock clock,
+      List<AutoCloseable> started) {
+    started.add(EndpointSliceController.start(registry, new ObjectWatcher(store)));
+    started.add(Scheduler.start(registry, new ObjectWatcher(store), clock));
+    started.add(new NodeLifecycleController(registry, clock, config.nodeMonitorGracePeriod(),
+        config.podEvictionTimeout()).start(Duration.ofSeconds(1)));
+  }
+
+  private static void closeAll(List<AutoCloseable> controllers) {
+    for (int i = controllers.size() - 1; i >= 0; i--) {
+      try {
+        controllers.get(i).close();
+      } catch (Exception e) {
+        log.warn("stopping {} failed: {}", controllers.get(i).getClass().getSimpleName(), e.toString());
+      }
     }
   }
 
@@ -162,9 +182,9 @@ public final class ControlServer implements AutoCloseable {
 
   @Override
   public void close() {
-    endpointSlices.close();
-    background.shutdownNow();
     api.close();
+    closeAll(controllers);
+    background.shutdownNow();
     store.close();
     log.info("control stopped");
   }

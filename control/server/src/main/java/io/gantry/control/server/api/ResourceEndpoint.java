@@ -34,6 +34,9 @@ final class ResourceEndpoint {
     if ("scale".equals(path.subresource())) {
       return scale.handle(path, request);
     }
+    if ("binding".equals(path.subresource()) && request.method().equals("POST")) {
+      return bound(path, request);
+    }
     if (path.subresource() != null && !path.subresource().equals("status")) {
       throw new ApiException(501, "NotImplemented",
           "the " + path.subresource() + " subresource of " + type.plural() + " is not served yet", null);
@@ -59,6 +62,18 @@ final class ResourceEndpoint {
           DeleteOptions.from(RequestBodies.tree(request), request.param("gracePeriodSeconds"))));
       default -> throw ApiException.methodNotAllowed(request.method() + " is not allowed on " + type.plural());
     };
+  }
+
+  /** POST pods/{name}/binding, as the scheduler does: 201 with a Success Status. */
+  private ApiResponse bound(ResourcePath path, ApiRequest request) throws ApiException {
+    registry.bind(writeNamespace(path), path.name(), RequestBodies.object(request));
+    ObjectNode status = Json.object();
+    status.put("kind", "Status");
+    status.put("apiVersion", "v1");
+    status.putObject("metadata");
+    status.put("status", "Success");
+    status.put("code", 201);
+    return ApiResponse.json(201, status);
   }
 
   private static String writeNamespace(ResourcePath path) throws ApiException {

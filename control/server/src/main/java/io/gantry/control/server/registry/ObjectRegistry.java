@@ -398,6 +398,28 @@ public final class ObjectRegistry {
     return Optional.empty();
   }
 
+  /**
+   * POST {@code pods/{name}/binding}: assigns a pending pod to a node (see {@link PodBinding}).
+   * Pod update validation forbids changing {@code spec.nodeName}, so, as kube-apiserver's
+   * BindingREST, this writes the stored pod directly (write plugins still join the transaction).
+   */
+  public ObjectNode bind(String namespace, String name, ObjectNode binding) throws ApiException {
+    PodBinding request = PodBinding.parse(name, binding);
+    String key = ResourceTypes.PODS.key(namespace, name);
+    for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
+      KeyValue current = store.get(key).orElseThrow(() -> ApiException.notFound(ResourceTypes.PODS, name));
+      ObjectNode old = StoredObjects.decode(current);
+      ObjectNode next = request.apply(old, clock.instant());
+      TxnParts parts = beforeWrite(ResourceTypes.PODS, next, old)
+          .after(Compare.modRevision(key, current.modRevision()), Op.put(key, StoredObjects.encode(next)));
+      TxnResult result = store.txn(parts.compares(), parts.ops());
+      if (result.succeeded()) {
+        return StoredObjects.decode(result.written().get(0));
+      }
+    }
+    throw ApiException.conflict(ResourceTypes.PODS, name, "too many concurrent writers; try again");
+  }
+
   /** Removes an object whatever its marks: the last step of namespace and pod termination. */
   public boolean forceDelete(ResourceType type, String namespace, String name) {
     Optional<KeyValue> current = store.get(type.key(namespace, name));

@@ -1,11 +1,19 @@
 package io.gantry.control.server.registry;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
+import java.io.IOException;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -32,6 +40,32 @@ final class TypedDecoding {
       Map.entry(ResourceTypes.NETWORKPOLICIES, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class),
       Map.entry(ResourceTypes.LEASES, io.fabric8.kubernetes.api.model.coordination.v1.Lease.class));
 
+  /**
+   * The shared mapper plus RFC 3339 times for the fabric8 fields typed {@code ZonedDateTime}
+   * (MicroTime, such as a Lease's {@code spec.renewTime}), which plain Jackson refuses to bind.
+   */
+  private static final ObjectMapper MAPPER = Json.MAPPER.copy()
+      .registerModule(new SimpleModule("gantry-times").addDeserializer(ZonedDateTime.class, new TimeDeserializer()));
+
+  private static final class TimeDeserializer extends StdScalarDeserializer<ZonedDateTime> {
+    private static final long serialVersionUID = 1L;
+
+    TimeDeserializer() {
+      super(ZonedDateTime.class);
+    }
+
+    @Override
+    public ZonedDateTime deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+      String text = parser.getValueAsString();
+      try {
+        return ZonedDateTime.parse(text);
+      } catch (DateTimeParseException | NullPointerException e) {
+        return (ZonedDateTime) context.handleWeirdStringValue(ZonedDateTime.class, text,
+            "expected an RFC 3339 time such as 2026-01-02T03:04:05.000000Z");
+      }
+    }
+  }
+
   private TypedDecoding() {}
 
   static void check(ResourceType type, ObjectNode object) throws ApiException {
@@ -40,7 +74,7 @@ final class TypedDecoding {
       return;
     }
     try {
-      Json.MAPPER.treeToValue(object, model);
+      MAPPER.treeToValue(object, model);
     } catch (JsonMappingException e) {
       String path = e.getPath().stream()
           .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")

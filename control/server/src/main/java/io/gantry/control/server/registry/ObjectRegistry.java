@@ -270,6 +270,9 @@ public final class ObjectRegistry {
       }
       TypedDecoding.check(type, next);
       Defaults.apply(type, next);
+      for (WritePlugin plugin : plugins) {
+        plugin.prepareForUpdate(type, next, old);
+      }
     }
     ObjectNode metadata = ObjectMeta.metadata(next);
     ObjectNode oldMetadata = ObjectMeta.metadata(old);

@@ -55,7 +55,9 @@ public final class LoadBalancerIpAllocator implements WritePlugin {
   public void prepareForUpdate(ResourceType type, ObjectNode object, ObjectNode old) {
     if (type == ResourceTypes.SERVICES && !Specs.LOAD_BALANCER.equals(Specs.type(object))
         && object.get("status") instanceof ObjectNode status) {
-      status.putObject("loadBalancer");
+      ObjectNode cleared = status.deepCopy();
+      cleared.putObject("loadBalancer");
+      object.set("status", cleared);
     }
   }
 
@@ -108,12 +110,11 @@ public final class LoadBalancerIpAllocator implements WritePlugin {
       claims.release(pool, oldSlot);
     }
     ObjectNode lb = loadBalancerStatus(object);
+    lb.remove("ingress");
     if (slot >= 0) {
       ObjectNode ingress = lb.putArray("ingress").addObject();
       ingress.put("ip", pool.label(slot));
       ingress.put("ipMode", "VIP");
-    } else {
-      lb.remove("ingress");
     }
     return claims.parts();
   }
@@ -158,8 +159,10 @@ public final class LoadBalancerIpAllocator implements WritePlugin {
     return "";
   }
 
+  /** The object's own (copied) {@code status.loadBalancer}, safe to change whatever the caller aliased. */
   private static ObjectNode loadBalancerStatus(ObjectNode service) {
-    ObjectNode status = service.get("status") instanceof ObjectNode s ? s : service.putObject("status");
+    ObjectNode status = service.get("status") instanceof ObjectNode s ? s.deepCopy() : service.objectNode();
+    service.set("status", status);
     return status.get("loadBalancer") instanceof ObjectNode lb ? lb : status.putObject("loadBalancer");
   }
 }

@@ -263,7 +263,8 @@ public final class ObjectRegistry {
       next = updated;
       if (KindRules.hasStatusSubresource(type)) {
         if (old.has("status")) {
-          next.set("status", old.get("status"));
+          // a copy: plugins may change the new status, and must still see the old one
+          next.set("status", old.get("status").deepCopy());
         } else {
           next.remove("status");
         }

@@ -1,6 +1,8 @@
 package io.gantry.control.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.allocation.Allocators;
+import io.gantry.control.server.allocation.KubernetesService;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.api.ApiRouter;
 import io.gantry.control.server.controller.HistoryCompactor;
@@ -75,10 +77,15 @@ public final class ControlServer implements AutoCloseable {
       ClusterCertificates certificates = ClusterCertificates.loadOrCreate(config.dataDir().resolve("pki"),
           List.of(), servingAddresses(config.apiAddress()));
       AdminToken token = AdminToken.loadOrCreate(config.dataDir());
-      ObjectRegistry registry = new ObjectRegistry(store, clock);
+      // Allocators: ClusterIPs, node ports, LoadBalancer addresses and pod CIDRs are reserved in
+      // the same store transaction as the Service or Node they serve.
+      Allocators allocators = Allocators.create(store, config);
+      ObjectRegistry registry = new ObjectRegistry(store, clock, allocators.plugins());
       bootstrap(registry);
       api = ApiServer.start(config.apiAddress(), config.insecureHttp() ? null : certificates.serverSslContext(),
           new ApiRouter(registry, VERSION), new ObjectWatcher(store), token::matches, clock);
+      KubernetesService.ensure(registry, allocators.kubernetesServiceIp(), endpointAddress(api.localAddress()),
+          api.localAddress().getPort());
       background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "gantry-control-background");
         thread.setDaemon(true);
@@ -148,6 +155,13 @@ public final class ControlServer implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Where the {@code kubernetes} Service's endpoints point: the API's address, loopback for a wildcard bind. */
+  private static String endpointAddress(InetSocketAddress bound) {
+    InetAddress address = bound.getAddress();
+    return address.isAnyLocalAddress() || !(address instanceof java.net.Inet4Address)
+        ? "127.0.0.1" : address.getHostAddress();
   }
 
   private static List<InetAddress> servingAddresses(InetSocketAddress address) {

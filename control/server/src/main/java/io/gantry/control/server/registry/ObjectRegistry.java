@@ -285,13 +285,17 @@ public final class ObjectRegistry {
       next = updated;
       if (KindRules.hasStatusSubresource(type)) {
         if (old.has("status")) {
-          next.set("status", old.get("status"));
+          // a copy: plugins may change the new status, and must still see the old one
+          next.set("status", old.get("status").deepCopy());
         } else {
           next.remove("status");
         }
       }
       TypedDecoding.check(type, next);
       Defaults.apply(type, next);
+      for (WritePlugin plugin : plugins) {
+        plugin.prepareForUpdate(type, next, old);
+      }
     }
     ObjectNode metadata = ObjectMeta.metadata(next);
     ObjectNode oldMetadata = ObjectMeta.metadata(old);

@@ -16,6 +16,16 @@ import io.gantry.control.server.resource.ResourceType;
 public interface WritePlugin {
 
   /**
+   * Called on an update of the main resource (not of a subresource) after defaulting and before
+   * validation, like a registry strategy's {@code PrepareForUpdate}: may copy values the server
+   * allocated earlier that the client left out, or drop fields the new object no longer needs
+   * (a Service's node ports when it becomes a ClusterIP Service). Must not touch the store.
+   *
+   * @throws ApiException to refuse the update
+   */
+  default void prepareForUpdate(ResourceType type, ObjectNode object, ObjectNode old) throws ApiException {}
+
+  /**
    * Called before an object is created ({@code old} null) or updated; may change {@code object}
    * (fill in an allocated field) and returns what to add to the write's transaction.
    *

@@ -1,10 +1,13 @@
 package io.gantry.control.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.admin.AdminServer;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.api.ApiRouter;
 import io.gantry.control.server.controller.HistoryCompactor;
 import io.gantry.control.server.controller.NamespaceFinalizer;
+import io.gantry.control.server.dataplane.DataPlane;
+import io.gantry.control.server.dataplane.PushTimings;
 import io.gantry.control.server.http.ApiServer;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.ObjectRegistry;
@@ -46,6 +49,9 @@ public final class ControlServer implements AutoCloseable {
   private final AdminToken token;
   private final ApiServer api;
   private final ScheduledExecutorService background;
+  // Data plane: set once in start, before the server is returned.
+  private DataPlane dataPlane;
+  private AdminServer admin;
 
   private ControlServer(ControlConfig config, Store store, ClusterCertificates certificates, AdminToken token,
       ApiServer api, ScheduledExecutorService background) {
@@ -88,11 +94,12 @@ public final class ControlServer implements AutoCloseable {
         }
       }, interval, interval, TimeUnit.MILLISECONDS);
       ControlServer server = new ControlServer(config, store, certificates, token, api, background);
+      server.startDataPlane(registry, clock);
       log.info("control API listening on {}://{}:{} (data dir {}, store revision {})",
           config.insecureHttp() ? "http" : "https", api.localAddress().getHostString(), api.localAddress().getPort(),
           config.dataDir(), store.currentRevision());
       return server;
-    } catch (InterruptedException | RuntimeException e) {
+    } catch (IOException | InterruptedException | RuntimeException e) {
       if (background != null) {
         background.shutdownNow();
       }
@@ -102,6 +109,36 @@ public final class ControlServer implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  /** The DataPlane gRPC stream and the admin port ({@code /metrics}, {@code /status}, health). */
+  private void startDataPlane(ObjectRegistry registry, Clock clock) throws IOException, InterruptedException {
+    dataPlane = DataPlane.start(new ObjectWatcher(store), config.dataPlaneAddress(), PushTimings.DEFAULT, clock);
+    try {
+      admin = AdminServer.start(config.adminAddress(), this::metricsText, () -> true, dataPlane::statusJson);
+    } catch (IOException | RuntimeException e) {
+      dataPlane.close();
+      throw e;
+    }
+  }
+
+  private String metricsText() {
+    StringBuilder out = new StringBuilder(4096);
+    out.append("# HELP gantry_store_revision The store's current revision.\n")
+        .append("# TYPE gantry_store_revision gauge\n")
+        .append("gantry_store_revision ").append(store.currentRevision()).append('\n');
+    dataPlane.server().renderMetrics(out);
+    return out.toString();
+  }
+
+  /** The data-plane side (snapshot builder and DataPlane gRPC server). */
+  public DataPlane dataPlane() {
+    return dataPlane;
+  }
+
+  /** Where the admin port listens. */
+  public InetSocketAddress adminAddress() {
+    return admin.localAddress();
   }
 
   /** The namespaces every cluster has. */
@@ -154,6 +191,12 @@ public final class ControlServer implements AutoCloseable {
   @Override
   public void close() {
     background.shutdownNow();
+    if (admin != null) {
+      admin.close();
+    }
+    if (dataPlane != null) {
+      dataPlane.close(); // before the store: its informers watch the store
+    }
     api.close();
     store.close();
     log.info("control stopped");

@@ -52,6 +52,7 @@ public final class ControlServer implements AutoCloseable {
   // Data plane: set once in start, before the server is returned.
   private DataPlane dataPlane;
   private AdminServer admin;
+  private ObjectRegistry registry;
 
   private ControlServer(ControlConfig config, Store store, ClusterCertificates certificates, AdminToken token,
       ApiServer api, ScheduledExecutorService background) {
@@ -113,6 +114,7 @@ public final class ControlServer implements AutoCloseable {
 
   /** The DataPlane gRPC stream and the admin port ({@code /metrics}, {@code /status}, health). */
   private void startDataPlane(ObjectRegistry registry, Clock clock) throws IOException, InterruptedException {
+    this.registry = registry;
     dataPlane = DataPlane.start(new ObjectWatcher(store), config.dataPlaneAddress(), PushTimings.DEFAULT, clock);
     try {
       admin = AdminServer.start(config.adminAddress(), this::metricsText, () -> true, dataPlane::statusJson);
@@ -134,6 +136,11 @@ public final class ControlServer implements AutoCloseable {
   /** The data-plane side (snapshot builder and DataPlane gRPC server). */
   public DataPlane dataPlane() {
     return dataPlane;
+  }
+
+  /** The object registry, for in-process callers (tests, the all-in-one command). */
+  public ObjectRegistry registry() {
+    return registry;
   }
 
   /** Where the admin port listens. */

@@ -88,8 +88,13 @@ public final class ViewSnapshotBuilder implements AutoCloseable {
     });
   }
 
-  /** Applies one event; runs on the builder thread. Package-private for tests that skip informers. */
-  void onEvent(io.gantry.control.server.resource.ResourceType type, ObjectEvent.Type eventType, ObjectNode object,
+  /** Hands one event to the builder thread, as an attached informer does; for tests that skip informers. */
+  void onEventForTest(io.gantry.control.server.resource.ResourceType type, ObjectEvent.Type eventType,
+      ObjectNode object, long eventRevision) {
+    executor.execute(() -> onEvent(type, eventType, object, eventRevision));
+  }
+
+  private void onEvent(io.gantry.control.server.resource.ResourceType type, ObjectEvent.Type eventType, ObjectNode object,
       long eventRevision) {
     revision = Math.max(revision, eventRevision);
     boolean deleted = eventType == ObjectEvent.Type.DELETED;

@@ -3,6 +3,7 @@ package io.gantry.control.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.allocation.Allocators;
 import io.gantry.control.server.allocation.KubernetesService;
+import io.gantry.control.server.admin.AdminServer;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.api.ApiRouter;
 import io.gantry.control.server.controller.HistoryCompactor;
@@ -10,6 +11,8 @@ import io.gantry.control.server.controller.NamespaceFinalizer;
 import io.gantry.control.server.controller.endpoints.EndpointSliceController;
 import io.gantry.control.server.controller.nodelifecycle.NodeLifecycleController;
 import io.gantry.control.server.controller.scheduler.Scheduler;
+import io.gantry.control.server.dataplane.DataPlane;
+import io.gantry.control.server.dataplane.PushTimings;
 import io.gantry.control.server.http.ApiServer;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.ObjectRegistry;
@@ -54,6 +57,10 @@ public final class ControlServer implements AutoCloseable {
   private final ScheduledExecutorService background;
   /** Controllers, in start order; closed last-started first, after the API and before the store. */
   private final List<AutoCloseable> controllers;
+  // Data plane: set once in start, before the server is returned.
+  private DataPlane dataPlane;
+  private AdminServer admin;
+  private ObjectRegistry registry;
 
   private ControlServer(ControlConfig config, Store store, ClusterCertificates certificates, AdminToken token,
       ApiServer api, ScheduledExecutorService background, List<AutoCloseable> controllers) {
@@ -104,11 +111,12 @@ public final class ControlServer implements AutoCloseable {
       }, interval, interval, TimeUnit.MILLISECONDS);
       startControllers(config, registry, store, clock, controllers);
       ControlServer server = new ControlServer(config, store, certificates, token, api, background, controllers);
+      server.startDataPlane(registry, clock);
       log.info("control API listening on {}://{}:{} (data dir {}, store revision {})",
           config.insecureHttp() ? "http" : "https", api.localAddress().getHostString(), api.localAddress().getPort(),
           config.dataDir(), store.currentRevision());
       return server;
-    } catch (InterruptedException | RuntimeException e) {
+    } catch (IOException | InterruptedException | RuntimeException e) {
       closeAll(controllers);
       if (background != null) {
         background.shutdownNow();
@@ -138,6 +146,42 @@ public final class ControlServer implements AutoCloseable {
         log.warn("stopping {} failed: {}", controllers.get(i).getClass().getSimpleName(), e.toString());
       }
     }
+  }
+
+  /** The DataPlane gRPC stream and the admin port ({@code /metrics}, {@code /status}, health). */
+  private void startDataPlane(ObjectRegistry registry, Clock clock) throws IOException, InterruptedException {
+    this.registry = registry;
+    dataPlane = DataPlane.start(new ObjectWatcher(store), config.dataPlaneAddress(), PushTimings.DEFAULT, clock);
+    try {
+      admin = AdminServer.start(config.adminAddress(), this::metricsText, () -> true, dataPlane::statusJson);
+    } catch (IOException | RuntimeException e) {
+      dataPlane.close();
+      throw e;
+    }
+  }
+
+  private String metricsText() {
+    StringBuilder out = new StringBuilder(4096);
+    out.append("# HELP gantry_store_revision The store's current revision.\n")
+        .append("# TYPE gantry_store_revision gauge\n")
+        .append("gantry_store_revision ").append(store.currentRevision()).append('\n');
+    dataPlane.server().renderMetrics(out);
+    return out.toString();
+  }
+
+  /** The data-plane side (snapshot builder and DataPlane gRPC server). */
+  public DataPlane dataPlane() {
+    return dataPlane;
+  }
+
+  /** The object registry, for in-process callers (tests, the all-in-one command). */
+  public ObjectRegistry registry() {
+    return registry;
+  }
+
+  /** Where the admin port listens. */
+  public InetSocketAddress adminAddress() {
+    return admin.localAddress();
   }
 
   /** The namespaces every cluster has. */
@@ -197,6 +241,12 @@ public final class ControlServer implements AutoCloseable {
   @Override
   public void close() {
     api.close();
+    if (admin != null) {
+      admin.close();
+    }
+    if (dataPlane != null) {
+      dataPlane.close(); // before the store: its informers watch the store
+    }
     closeAll(controllers);
     background.shutdownNow();
     store.close();

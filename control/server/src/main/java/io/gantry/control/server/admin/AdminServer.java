@@ -1,0 +1,102 @@
+package io.gantry.control.server.admin;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control component's admin port: {@code /metrics} (Prometheus text format),
+ * {@code /healthz}, {@code /readyz} and {@code /status} (JSON: the data-plane daemons and
+ * their ACKed versions). Plain HTTP, meant for loopback; not a hot path, so the JDK's HTTP
+ * server on one platform thread does.
+ */
+public final class AdminServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private AdminServer(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  /**
+   * @param metrics the Prometheus text to serve
+   * @param ready   whether {@code /readyz} says ready
+   * @param status  the JSON document {@code /status} serves
+   */
+  public static AdminServer start(InetSocketAddress address, Supplier<String> metrics, BooleanSupplier ready,
+      Supplier<String> status) throws IOException {
+    Objects.requireNonNull(address, "address");
+    HttpServer server;
+    try {
+      server = HttpServer.create(address, 16);
+    } catch (IOException e) {
+      throw new IOException("cannot serve the admin port on " + address + ": " + e.getMessage(), e);
+    }
+    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+      Thread thread = new Thread(r, "gantry-admin-http");
+      thread.setDaemon(true);
+      return thread;
+    });
+    server.setExecutor(executor);
+    server.createContext("/metrics", exchange -> reply(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
+        metrics.get()));
+    server.createContext("/healthz", exchange -> reply(exchange, 200, "text/plain; charset=utf-8", "ok\n"));
+    server.createContext("/readyz", exchange -> {
+      boolean isReady = ready.getAsBoolean();
+      reply(exchange, isReady ? 200 : 503, "text/plain; charset=utf-8", isReady ? "ok\n" : "not ready\n");
+    });
+    server.createContext("/status", exchange -> reply(exchange, 200, "application/json", status.get()));
+    server.start();
+    AdminServer admin = new AdminServer(server, executor);
+    log.info("admin endpoints (/metrics, /healthz, /readyz, /status) on http://{}:{}",
+        admin.localAddress().getHostString(), admin.localAddress().getPort());
+    return admin;
+  }
+
+  private static void reply(HttpExchange exchange, int code, String contentType, String body) throws IOException {
+    try (exchange) {
+      if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
+        byte[] bytes = "method not allowed (expected: GET)\n".getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(405, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        return;
+      }
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", contentType);
+      boolean head = exchange.getRequestMethod().equals("HEAD");
+      exchange.sendResponseHeaders(code, head ? -1 : bytes.length);
+      if (!head) {
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(bytes);
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("admin request {} failed: {}", exchange.getRequestURI(), e.toString());
+      throw e;
+    }
+  }
+
+  public InetSocketAddress localAddress() {
+    return server.getAddress();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

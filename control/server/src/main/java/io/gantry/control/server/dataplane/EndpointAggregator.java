@@ -1,0 +1,82 @@
+package io.gantry.control.server.dataplane;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.api.v1.Endpoint;
+import io.gantry.control.api.v1.EndpointPort;
+import io.gantry.control.api.v1.EndpointView;
+import io.gantry.control.server.registry.ObjectMeta;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Folds every EndpointSlice of one service into one {@link EndpointView}, as kube-proxy's
+ * endpoint slice cache does: one entry per address, the first slice (by name) wins when two
+ * slices list the same address, FQDN slices are skipped, and unset conditions take the API's
+ * meaning (ready unset = ready, serving unset = ready, terminating unset = false). Entries are
+ * sorted by address so equal inputs give {@code equals} views.
+ *
+ * <p>Pure functions; thread-safe.
+ */
+final class EndpointAggregator {
+
+  /** The label naming the service an EndpointSlice belongs to. */
+  static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+  private EndpointAggregator() {
+  }
+
+  /** The service a slice belongs to, or "" when the slice has no service-name label. */
+  static String serviceName(ObjectNode slice) {
+    return slice.path("metadata").path("labels").path(SERVICE_NAME_LABEL).asText("");
+  }
+
+  static EndpointView aggregate(String namespace, String service, Collection<ObjectNode> slices) {
+    List<ObjectNode> ordered = new ArrayList<>(slices);
+    ordered.sort(Comparator.comparing(ObjectMeta::name));
+    Map<String, Endpoint> byAddress = new LinkedHashMap<>();
+    for (ObjectNode slice : ordered) {
+      if (slice.path("addressType").asText("").equals("FQDN")) {
+        continue;
+      }
+      Map<String, EndpointPort> ports = new LinkedHashMap<>();
+      for (JsonNode port : slice.path("ports")) {
+        ports.put(ViewTranslator.text(port, "name", ""), EndpointPort.newBuilder()
+            .setPort(port.path("port").asInt(0))
+            .setProtocol(ViewTranslator.text(port, "protocol", "TCP"))
+            .setAppProtocol(ViewTranslator.text(port, "appProtocol", ""))
+            .build());
+      }
+      for (JsonNode endpoint : slice.path("endpoints")) {
+        JsonNode conditions = endpoint.path("conditions");
+        boolean ready = conditions.path("ready").asBoolean(true);
+        boolean serving = conditions.has("serving") && !conditions.get("serving").isNull()
+            ? conditions.get("serving").asBoolean() : ready;
+        boolean terminating = conditions.path("terminating").asBoolean(false);
+        JsonNode target = endpoint.path("targetRef");
+        boolean podTarget = ViewTranslator.text(target, "kind", "Pod").equals("Pod");
+        for (JsonNode address : endpoint.path("addresses")) {
+          byAddress.putIfAbsent(address.asText(), Endpoint.newBuilder()
+              .setAddress(address.asText())
+              .putAllPorts(ports)
+              .setNodeName(ViewTranslator.text(endpoint, "nodeName", ""))
+              .setZone(ViewTranslator.text(endpoint, "zone", ""))
+              .setHostname(ViewTranslator.text(endpoint, "hostname", ""))
+              .setReady(ready)
+              .setServing(serving)
+              .setTerminating(terminating)
+              .setTargetPodName(podTarget ? ViewTranslator.text(target, "name", "") : "")
+              .setTargetPodUid(podTarget ? ViewTranslator.text(target, "uid", "") : "")
+              .build());
+        }
+      }
+    }
+    List<Endpoint> endpoints = new ArrayList<>(byAddress.values());
+    endpoints.sort(Comparator.comparing(Endpoint::getAddress));
+    return EndpointView.newBuilder().setNamespace(namespace).setServiceName(service).addAllEndpoints(endpoints).build();
+  }
+}

@@ -1,0 +1,164 @@
+package io.gantry.control.server.dataplane;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.api.v1.NodeAddress;
+import io.gantry.control.api.v1.NodeView;
+import io.gantry.control.api.v1.PodView;
+import io.gantry.control.api.v1.ServicePort;
+import io.gantry.control.api.v1.ServiceView;
+import io.gantry.control.server.registry.ObjectMeta;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Translates Services, Nodes and Pods (Kubernetes JSON) into the compact views of the
+ * DataPlane stream, applying the API's defaults so that daemons never have to. EndpointSlices
+ * are aggregated per service by {@link EndpointAggregator}.
+ *
+ * <p>Pure functions of their input; thread-safe.
+ */
+final class ViewTranslator {
+
+  /** Annotations a data-plane daemon acts on; every other annotation stays in the control plane. */
+  static final String ANNOTATION_PREFIX = "gantry.io/";
+  static final String BALANCING_ANNOTATION = "gantry.io/balancing";
+
+  private static final Set<String> NODE_LABELS = Set.of("topology.kubernetes.io/zone",
+      "topology.kubernetes.io/region", "kubernetes.io/hostname");
+  private static final int DEFAULT_AFFINITY_TIMEOUT_SECONDS = 10800;
+
+  private ViewTranslator() {
+  }
+
+  static ServiceView service(ObjectNode service) {
+    JsonNode spec = service.path("spec");
+    ServiceView.Builder view = ServiceView.newBuilder()
+        .setNamespace(ObjectMeta.namespace(service))
+        .setName(ObjectMeta.name(service))
+        .setType(text(spec, "type", "ClusterIP"))
+        .setExternalName(text(spec, "externalName", ""))
+        .setInternalTrafficPolicy(text(spec, "internalTrafficPolicy", "Cluster"))
+        .setExternalTrafficPolicy(text(spec, "externalTrafficPolicy", "Cluster"))
+        .setHealthCheckNodePort(spec.path("healthCheckNodePort").asInt(0))
+        .setPublishNotReadyAddresses(spec.path("publishNotReadyAddresses").asBoolean(false))
+        .setSelectorless(!spec.path("selector").isObject() || spec.path("selector").isEmpty());
+    String clusterIp = text(spec, "clusterIP", "");
+    view.setHeadless(clusterIp.equals("None"));
+    if (spec.path("clusterIPs").isArray() && !spec.path("clusterIPs").isEmpty()) {
+      for (JsonNode ip : spec.path("clusterIPs")) {
+        if (!ip.asText().equals("None") && !ip.asText().isEmpty()) {
+          view.addClusterIps(ip.asText());
+        }
+      }
+    } else if (!clusterIp.isEmpty() && !clusterIp.equals("None")) {
+      view.addClusterIps(clusterIp);
+    }
+    for (JsonNode ip : spec.path("externalIPs")) {
+      view.addExternalIps(ip.asText());
+    }
+    for (JsonNode ingress : service.path("status").path("loadBalancer").path("ingress")) {
+      if (!ingress.path("ip").asText("").isEmpty()) {
+        view.addLoadBalancerIps(ingress.path("ip").asText());
+      }
+    }
+    String affinity = text(spec, "sessionAffinity", "None");
+    view.setSessionAffinity(affinity);
+    if (affinity.equals("ClientIP")) {
+      view.setSessionAffinityTimeoutSeconds(spec.path("sessionAffinityConfig").path("clientIP")
+          .path("timeoutSeconds").asInt(DEFAULT_AFFINITY_TIMEOUT_SECONDS));
+    }
+    for (JsonNode port : spec.path("ports")) {
+      ServicePort.Builder p = ServicePort.newBuilder()
+          .setName(text(port, "name", ""))
+          .setProtocol(text(port, "protocol", "TCP"))
+          .setPort(port.path("port").asInt(0))
+          .setNodePort(port.path("nodePort").asInt(0))
+          .setAppProtocol(text(port, "appProtocol", ""));
+      JsonNode target = port.get("targetPort");
+      if (target == null || target.isNull()) {
+        p.setTargetPortNumber(p.getPort()); // the API defaults targetPort to port
+      } else if (target.isNumber()) {
+        p.setTargetPortNumber(target.asInt());
+      } else if (target.asText().chars().allMatch(Character::isDigit) && !target.asText().isEmpty()) {
+        p.setTargetPortNumber(Integer.parseInt(target.asText()));
+      } else {
+        p.setTargetPortName(target.asText());
+      }
+      view.addPorts(p);
+    }
+    for (Map.Entry<String, JsonNode> annotation : service.path("metadata").path("annotations").properties()) {
+      if (annotation.getKey().startsWith(ANNOTATION_PREFIX)) {
+        view.putAnnotations(annotation.getKey(), annotation.getValue().asText());
+      }
+    }
+    return view.build();
+  }
+
+  static NodeView node(ObjectNode node) {
+    JsonNode spec = node.path("spec");
+    NodeView.Builder view = NodeView.newBuilder()
+        .setName(ObjectMeta.name(node))
+        .setUnschedulable(spec.path("unschedulable").asBoolean(false));
+    for (JsonNode address : node.path("status").path("addresses")) {
+      view.addAddresses(NodeAddress.newBuilder().setType(text(address, "type", ""))
+          .setAddress(text(address, "address", "")));
+    }
+    if (spec.path("podCIDRs").isArray() && !spec.path("podCIDRs").isEmpty()) {
+      spec.path("podCIDRs").forEach(cidr -> view.addPodCidrs(cidr.asText()));
+    } else if (!text(spec, "podCIDR", "").isEmpty()) {
+      view.addPodCidrs(text(spec, "podCIDR", ""));
+    }
+    for (JsonNode condition : node.path("status").path("conditions")) {
+      if (text(condition, "type", "").equals("Ready")) {
+        view.setReady(text(condition, "status", "").equals("True"));
+      }
+    }
+    JsonNode labels = node.path("metadata").path("labels");
+    for (String label : NODE_LABELS) {
+      if (labels.hasNonNull(label)) {
+        view.putLabels(label, labels.get(label).asText());
+      }
+    }
+    return view.build();
+  }
+
+  static PodView pod(ObjectNode pod) {
+    JsonNode spec = pod.path("spec");
+    JsonNode status = pod.path("status");
+    PodView.Builder view = PodView.newBuilder()
+        .setNamespace(ObjectMeta.namespace(pod))
+        .setName(ObjectMeta.name(pod))
+        .setUid(ObjectMeta.text(pod, "uid"))
+        .setHostname(text(spec, "hostname", ""))
+        .setSubdomain(text(spec, "subdomain", ""))
+        .setNodeName(text(spec, "nodeName", ""));
+    if (status.path("podIPs").isArray() && !status.path("podIPs").isEmpty()) {
+      status.path("podIPs").forEach(ip -> view.addIps(text(ip, "ip", "")));
+    } else if (!text(status, "podIP", "").isEmpty()) {
+      view.addIps(text(status, "podIP", ""));
+    }
+    for (Map.Entry<String, JsonNode> label : pod.path("metadata").path("labels").properties()) {
+      view.putLabels(label.getKey(), label.getValue().asText());
+    }
+    return view.build();
+  }
+
+  /** The version of a single-object view: its store revision. */
+  static long version(ObjectNode object) {
+    String rv = ObjectMeta.text(object, "resourceVersion");
+    try {
+      return rv.isEmpty() ? 0 : Long.parseLong(rv);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  static String text(JsonNode node, String field, String fallback) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull() || value.asText().isEmpty()) {
+      return fallback;
+    }
+    return value.asText();
+  }
+}

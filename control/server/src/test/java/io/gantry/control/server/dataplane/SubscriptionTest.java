@@ -1,0 +1,129 @@
+package io.gantry.control.server.dataplane;
+
+import static io.gantry.control.server.dataplane.DeltaTest.SERVICE;
+import static io.gantry.control.server.dataplane.DeltaTest.service;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gantry.control.api.v1.Ack;
+import io.gantry.control.api.v1.ControlMessage;
+import io.gantry.control.api.v1.DaemonMessage;
+import io.gantry.control.api.v1.Nack;
+import io.gantry.control.api.v1.ResourceError;
+import io.gantry.control.api.v1.Role;
+import io.gantry.control.api.v1.Subscribe;
+import io.grpc.Status;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SubscriptionTest {
+
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  private final BlockingQueue<ControlMessage> pushed = new LinkedBlockingQueue<>();
+  private final AtomicReference<Status> failed = new AtomicReference<>();
+  private final AtomicReference<ViewSnapshot> current = new AtomicReference<>(ViewSnapshot.EMPTY);
+  private final DataPlaneMetrics metrics = new DataPlaneMetrics();
+  private final Subscription subscription = new Subscription(new PushSink() {
+    @Override
+    public boolean isReady() {
+      return true;
+    }
+
+    @Override
+    public void push(ControlMessage message) {
+      pushed.add(message);
+    }
+
+    @Override
+    public void fail(Status status) {
+      failed.set(status);
+    }
+  }, current::get, scheduler, new PushTimings(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(30)),
+      metrics, Instant.EPOCH);
+
+  @AfterEach
+  void stop() {
+    scheduler.shutdownNow();
+  }
+
+  /** Publishes a snapshot where service "web" is at {@code version}. */
+  private void publish(long version) {
+    Map<String, io.gantry.control.api.v1.Resource> services = new HashMap<>();
+    services.put("demo/web", service("web", version));
+    current.set(new ViewSnapshot(version, Map.of(SERVICE, services), Map.of(SERVICE, Set.of("demo/web"))));
+    subscription.onSnapshot(current.get());
+  }
+
+  private ControlMessage nextPush() throws InterruptedException {
+    ControlMessage message = pushed.poll(5, TimeUnit.SECONDS);
+    assertTrue(message != null, "expected a push");
+    return message;
+  }
+
+  private void subscribe() {
+    subscription.onMessage(DaemonMessage.newBuilder().setSubscribe(Subscribe.newBuilder().setNodeName("n1")
+        .setRole(Role.ROLE_PROXY).addTypes(SERVICE)).build());
+  }
+
+  @Test
+  void manyChangesWhileAPushIsUnansweredBecomeOnePushOfTheLatestState() throws InterruptedException {
+    publish(1);
+    subscribe();
+    ControlMessage initial = nextPush();
+    assertEquals(1, initial.getUpserts(0).getVersion());
+
+    for (long version = 2; version <= 50; version++) {
+      publish(version);
+    }
+    assertNull(pushed.poll(50, TimeUnit.MILLISECONDS), "no push before the previous one is answered");
+    assertEquals(1, subscription.status().pendingKeys(), "only the dirty key is kept, not 49 changes");
+
+    subscription.onMessage(DaemonMessage.newBuilder().setAck(Ack.newBuilder().setNonce(initial.getNonce())).build());
+    ControlMessage coalesced = nextPush();
+    assertEquals(1, coalesced.getUpsertsCount());
+    assertEquals(50, coalesced.getUpserts(0).getVersion());
+    assertEquals(50, coalesced.getSystemVersion());
+    assertNull(pushed.poll(50, TimeUnit.MILLISECONDS));
+    assertEquals(1, subscription.status().ackedVersion());
+  }
+
+  @Test
+  void nackIsRecordedAndTheSameBadVersionIsNotResent() throws InterruptedException {
+    publish(1);
+    subscribe();
+    ControlMessage initial = nextPush();
+    subscription.onMessage(DaemonMessage.newBuilder().setNack(Nack.newBuilder().setNonce(initial.getNonce())
+        .addErrors(ResourceError.newBuilder().setType(SERVICE).setName("demo/web").setMessage("bad port"))).build());
+    subscription.onSnapshot(current.get()); // the same snapshot again: nothing new to send
+
+    assertNull(pushed.poll(50, TimeUnit.MILLISECONDS));
+    DaemonStatus status = subscription.status();
+    assertEquals(1, status.nacks());
+    assertTrue(status.lastNack().contains("service demo/web: bad port"), status.lastNack());
+    assertEquals(1, metrics.nacks());
+    assertEquals("proxy/n1", status.daemonId());
+
+    publish(2);
+    assertEquals(2, nextPush().getUpserts(0).getVersion(), "a new version is pushed after a NACK");
+  }
+
+  @Test
+  void subscribeWithoutTypesIsRefused() {
+    subscription.onMessage(DaemonMessage.newBuilder().setSubscribe(Subscribe.newBuilder().setNodeName("n1")
+        .setRole(Role.ROLE_DNS)).build());
+    assertEquals(Status.Code.INVALID_ARGUMENT, failed.get().getCode());
+    assertTrue(failed.get().getDescription().contains("types: []"), failed.get().getDescription());
+  }
+}

@@ -1,0 +1,117 @@
+package io.gantry.control.server.dataplane;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.api.v1.Endpoint;
+import io.gantry.control.api.v1.EndpointView;
+import io.gantry.control.api.v1.NodeView;
+import io.gantry.control.api.v1.ServicePort;
+import io.gantry.control.api.v1.ServiceView;
+import io.gantry.control.server.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ViewTranslatorTest {
+
+  static ObjectNode json(String text) {
+    return Json.parseObject(text.replace('\'', '"').getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void serviceViewAppliesDefaultsAndKeepsOnlyGantryAnnotations() {
+    ServiceView view = ViewTranslator.service(json("""
+        {'metadata':{'namespace':'demo','name':'web','resourceVersion':'12',
+           'annotations':{'gantry.io/balancing':'least-request','kubectl.kubernetes.io/last-applied':'{}'}},
+         'spec':{'type':'NodePort','clusterIP':'127.96.0.10','clusterIPs':['127.96.0.10'],
+           'selector':{'app':'web'},'sessionAffinity':'ClientIP','externalTrafficPolicy':'Local',
+           'ports':[{'name':'http','port':80,'targetPort':'http-alt','nodePort':30080},
+                    {'name':'dns','protocol':'UDP','port':53,'targetPort':5353},
+                    {'name':'plain','port':8080}]},
+         'status':{'loadBalancer':{'ingress':[{'ip':'127.240.0.1'}]}}}
+        """));
+
+    assertEquals("demo", view.getNamespace());
+    assertEquals("NodePort", view.getType());
+    assertEquals(List.of("127.96.0.10"), view.getClusterIpsList());
+    assertEquals(List.of("127.240.0.1"), view.getLoadBalancerIpsList());
+    assertEquals("ClientIP", view.getSessionAffinity());
+    assertEquals(10800, view.getSessionAffinityTimeoutSeconds());
+    assertEquals("Local", view.getExternalTrafficPolicy());
+    assertEquals("Cluster", view.getInternalTrafficPolicy());
+    assertFalse(view.getHeadless());
+    assertFalse(view.getSelectorless());
+    ServicePort http = view.getPorts(0);
+    assertEquals("TCP", http.getProtocol());
+    assertEquals("http-alt", http.getTargetPortName());
+    assertEquals(30080, http.getNodePort());
+    assertEquals(5353, view.getPorts(1).getTargetPortNumber());
+    assertEquals("UDP", view.getPorts(1).getProtocol());
+    assertEquals(8080, view.getPorts(2).getTargetPortNumber(), "targetPort defaults to port");
+    assertEquals(java.util.Map.of("gantry.io/balancing", "least-request"), view.getAnnotationsMap());
+  }
+
+  @Test
+  void headlessSelectorlessServiceHasNoClusterIps() {
+    ServiceView view = ViewTranslator.service(json("""
+        {'metadata':{'namespace':'demo','name':'db'},'spec':{'clusterIP':'None','clusterIPs':['None'],
+         'ports':[{'port':5432}]}}
+        """));
+    assertTrue(view.getHeadless());
+    assertTrue(view.getSelectorless());
+    assertEquals(0, view.getClusterIpsCount());
+    assertEquals("ClusterIP", view.getType());
+    assertEquals("None", view.getSessionAffinity());
+  }
+
+  @Test
+  void endpointViewAggregatesSlicesOnePerAddress() {
+    ObjectNode a = json("""
+        {'metadata':{'namespace':'demo','name':'web-a','resourceVersion':'5',
+           'labels':{'kubernetes.io/service-name':'web'}},
+         'addressType':'IPv4','ports':[{'name':'http','port':8080,'protocol':'TCP'}],
+         'endpoints':[{'addresses':['127.244.1.5'],'conditions':{'ready':true},'nodeName':'n1','zone':'z1',
+            'targetRef':{'kind':'Pod','name':'web-1','uid':'u1'}},
+           {'addresses':['127.244.1.6'],'conditions':{'ready':false,'serving':true,'terminating':true}}]}
+        """);
+    ObjectNode b = json("""
+        {'metadata':{'namespace':'demo','name':'web-b','resourceVersion':'7',
+           'labels':{'kubernetes.io/service-name':'web'}},
+         'addressType':'IPv4','ports':[{'name':'http','port':9090}],
+         'endpoints':[{'addresses':['127.244.1.5']},{'addresses':['127.244.0.9']}]}
+        """);
+    EndpointView view = EndpointAggregator.aggregate("demo", "web", List.of(b, a));
+
+    assertEquals("web", EndpointAggregator.serviceName(a));
+    assertEquals(List.of("127.244.0.9", "127.244.1.5", "127.244.1.6"),
+        view.getEndpointsList().stream().map(Endpoint::getAddress).toList());
+    Endpoint first = view.getEndpoints(1);
+    assertEquals(8080, first.getPortsMap().get("http").getPort(), "the first slice by name wins a duplicate");
+    assertEquals("n1", first.getNodeName());
+    assertEquals("web-1", first.getTargetPodName());
+    assertTrue(first.getReady() && first.getServing() && !first.getTerminating());
+    Endpoint terminating = view.getEndpoints(2);
+    assertTrue(!terminating.getReady() && terminating.getServing() && terminating.getTerminating());
+    Endpoint unset = view.getEndpoints(0);
+    assertTrue(unset.getReady() && unset.getServing(), "unset conditions mean ready and serving");
+    assertEquals("TCP", unset.getPortsMap().get("http").getProtocol());
+  }
+
+  @Test
+  void nodeViewTakesAddressesCidrsReadinessAndZone() {
+    NodeView view = ViewTranslator.node(json("""
+        {'metadata':{'name':'n1','labels':{'topology.kubernetes.io/zone':'z1','team':'x'}},
+         'spec':{'podCIDR':'127.244.1.0/24','podCIDRs':['127.244.1.0/24']},
+         'status':{'addresses':[{'type':'InternalIP','address':'127.0.1.1'}],
+           'conditions':[{'type':'MemoryPressure','status':'False'},{'type':'Ready','status':'True'}]}}
+        """));
+    assertEquals("n1", view.getName());
+    assertTrue(view.getReady());
+    assertEquals(List.of("127.244.1.0/24"), view.getPodCidrsList());
+    assertEquals("127.0.1.1", view.getAddresses(0).getAddress());
+    assertEquals(java.util.Map.of("topology.kubernetes.io/zone", "z1"), view.getLabelsMap());
+  }
+}

@@ -69,7 +69,8 @@ final class GantryServer implements AutoCloseable {
     List<String> command = List.of("bash", "-c", LAUNCHER, "gantry-bench-launcher",
         java, "-Xlog:gc,safepoint:file=" + workDir.resolve("gc.log") + ":uptime", // pauses, for diagnosis
         "-jar", jar.toAbsolutePath().toString(), "control",
-        "--data-dir", dataDir.toString(), "--api-address", "127.0.0.1", "--api-port", "0");
+        "--data-dir", dataDir.toString(), "--api-address", "127.0.0.1", "--api-port", "0",
+        "--data-plane-port", "0", "--admin-port", "0");
     Process process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())

@@ -77,12 +77,27 @@ public final class GantryProcess implements AutoCloseable {
     return jar;
   }
 
+  /** Ports of the DataPlane stream and the admin endpoint: chosen once, kept across restarts. */
+  private final int dataPlanePort = FreePort.find();
+  private final int adminPort = FreePort.find();
+
+  /** Where {@code /metrics}, {@code /status}, {@code /healthz} listen (plain HTTP on 127.0.0.1). */
+  public int adminPort() {
+    return adminPort;
+  }
+
+  /** Where the DataPlane gRPC stream listens on 127.0.0.1. */
+  public int dataPlanePort() {
+    return dataPlanePort;
+  }
+
   private void launch() throws IOException {
     Path log = log();
     long logOffset = Files.exists(log) ? Files.size(log) : 0;
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString(), "up",
-        "--data-dir", dataDir.toString(), "--api-port", Integer.toString(port)));
+        "--data-dir", dataDir.toString(), "--api-port", Integer.toString(port),
+        "--data-plane-port", Integer.toString(dataPlanePort), "--admin-port", Integer.toString(adminPort)));
     command.addAll(extraArgs);
     process = new ProcessBuilder(command)
         .redirectErrorStream(true)

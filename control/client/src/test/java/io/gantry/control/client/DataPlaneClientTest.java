@@ -75,7 +75,7 @@ class DataPlaneClientTest {
 
   private void createService(String name, int ip) throws Exception {
     registry.create(ResourceTypes.SERVICES, "default", json("{'metadata':{'name':'" + name + "'},'spec':{"
-        + "'clusterIP':'127.96.0." + ip + "','selector':{'app':'" + name + "'},"
+        + "'clusterIP':'127.96.0." + ip + "',"
         + "'ports':[{'name':'http','port':80,'targetPort':8080}]}}"));
   }
 
@@ -102,6 +102,14 @@ class DataPlaneClientTest {
     }
   }
 
+  /**
+   * How many of a type's resources the test made: the control component always serves the
+   * {@code kubernetes} Service and its endpoints too.
+   */
+  private static long own(DataPlaneSnapshot snapshot, ResourceType type) {
+    return snapshot.of(type).keySet().stream().filter(key -> !key.equals("default/kubernetes")).count();
+  }
+
   private String balancing(DataPlaneClient client, String service) {
     var view = client.snapshot().service("default", service);
     return view == null ? null : view.getAnnotationsMap().get("gantry.io/balancing");
@@ -116,7 +124,7 @@ class DataPlaneClientTest {
     DataPlaneClient a = started(client("node-a"));
     DataPlaneClient b = started(client("node-b"));
     await("both subscribers to hold 3 services and 3 endpoints", () -> List.of(a, b).stream().allMatch(c ->
-        c.snapshot().of(SERVICE).size() == 3 && c.snapshot().of(ENDPOINTS).size() == 3));
+        own(c.snapshot(), SERVICE) == 3 && own(c.snapshot(), ENDPOINTS) == 3));
     assertEquals(List.of(8080), a.snapshot().service("default", "s1").getPortsList().stream()
         .map(p -> p.getTargetPortNumber()).toList());
     assertEquals("10.244.1.2", b.snapshot().endpoints("default", "s2").getEndpoints(0).getAddress());
@@ -144,7 +152,7 @@ class DataPlaneClientTest {
     assertEquals(2, resumed.stats().lastPushSize(), "one upsert (s3) and one removal (s1 endpoints)");
     assertEquals("least-request", balancing(resumed, "s3"));
     assertNull(resumed.snapshot().endpoints("default", "s1"));
-    assertEquals(2, resumed.snapshot().of(SERVICE).size());
+    assertEquals(2, own(resumed.snapshot(), SERVICE));
 
     // A daemon that rejects a view NACKs it and keeps its last good copy; the server records the NACK.
     DataPlaneClient strict = started(client("node-c").extraValidator(r ->
@@ -179,10 +187,16 @@ class DataPlaneClientTest {
   @Test
   void clientReconnectsWithBackoffAfterTheServerRestarts() throws Exception {
     createService("s1", 11);
+    // A fixed API port too: the kubernetes Service's endpoints follow the API port, and a new one
+    // would be a real change to push.
+    InetSocketAddress api;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      api = new InetSocketAddress("127.0.0.1", probe.getLocalPort());
+    }
     // A fixed port, so the restarted server is found at the same address.
     InetSocketAddress address = server.dataPlane().server().localAddress();
     server.close();
-    server = ControlServer.start(ControlConfig.builder(dir).apiAddress(new InetSocketAddress("127.0.0.1", 0))
+    server = ControlServer.start(ControlConfig.builder(dir).apiAddress(api)
         .dataPlaneAddress(address).adminAddress(new InetSocketAddress("127.0.0.1", 0)).insecureHttp(true).build());
     registry = server.registry();
     DataPlaneClient client = started(client("node-a"));
@@ -191,7 +205,7 @@ class DataPlaneClientTest {
     InetSocketAddress same = server.dataPlane().server().localAddress();
     server.close();
     await("the client to notice", () -> !client.stats().connected());
-    server = ControlServer.start(ControlConfig.builder(dir).apiAddress(new InetSocketAddress("127.0.0.1", 0))
+    server = ControlServer.start(ControlConfig.builder(dir).apiAddress(api)
         .dataPlaneAddress(same).adminAddress(new InetSocketAddress("127.0.0.1", 0)).insecureHttp(true).build());
     registry = server.registry();
     createService("s2", 12);

@@ -1,9 +1,87 @@
 package io.gantry.control.server.validation;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.resource.ResourceType;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Validates objects as kube-apiserver does before storing them, returning every error found (never throwing
+ * for bad input). Values kube-apiserver fills in by defaulting before it validates are accepted when absent.
+ */
 public final class ObjectValidator {
-  public static List<FieldError> validateCreate(ResourceType t, ObjectNode o) { return List.of(); }
-  public static List<FieldError> validateUpdate(ResourceType t, ObjectNode o, ObjectNode old) { return List.of(); }
-  public static String invalidMessage(String kind, String name, List<FieldError> e) { return kind; }
+
+  private ObjectValidator() {}
+
+  /** All errors of a new object (create), in field order; {@code object} is the full JSON as received. */
+  public static List<FieldError> validateCreate(ResourceType type, ObjectNode object) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(object, "object");
+    List<FieldError> errs = new ArrayList<>();
+    MetadataValidation.validate(type, object, errs);
+    switch (type.kind()) {
+      case "Namespace" -> ClusterValidation.validateNamespace(object, errs);
+      case "Node" -> ClusterValidation.validateNode(object, errs);
+      case "Pod" -> PodSpecValidation.validatePod(object, errs);
+      case "Service" -> ServiceValidation.validate(object, errs);
+      case "Endpoints" -> ClusterValidation.validateEndpoints(object, errs);
+      case "Secret" -> ConfigValidation.validateSecret(object, errs);
+      case "ConfigMap" -> ConfigValidation.validateConfigMap(object, errs);
+      case "Event" -> ClusterValidation.validateEvent(object, errs);
+      case "Deployment" -> DeploymentValidation.validateDeployment(object, errs);
+      case "ReplicaSet" -> DeploymentValidation.validateReplicaSet(object, errs);
+      case "EndpointSlice" -> EndpointSliceValidation.validate(object, errs);
+      case "Ingress" -> IngressValidation.validateIngress(object, errs);
+      case "IngressClass" -> IngressValidation.validateIngressClass(object, errs);
+      case "NetworkPolicy" -> NetworkPolicyValidation.validate(object, errs);
+      case "Lease" -> ClusterValidation.validateLease(object, errs);
+      default -> { }
+    }
+    return List.copyOf(errs);
+  }
+
+  /** All errors of an update: the create checks on the new object, then the fields that may not change. */
+  public static List<FieldError> validateUpdate(ResourceType type, ObjectNode object, ObjectNode old) {
+    Objects.requireNonNull(old, "old");
+    List<FieldError> errs = new ArrayList<>(validateCreate(type, object));
+    MetadataValidation.validateUpdate(object, old, errs);
+    switch (type.kind()) {
+      case "Pod" -> PodUpdateValidation.validate(object, old, errs);
+      case "Service" -> ServiceValidation.validateUpdate(object, old, errs);
+      case "Secret", "ConfigMap" -> ConfigValidation.validateUpdate(type.kind(), object, old, errs);
+      case "Deployment", "ReplicaSet" -> DeploymentValidation.validateUpdate(object, old, errs);
+      case "EndpointSlice" -> EndpointSliceValidation.validateUpdate(object, old, errs);
+      case "IngressClass" -> IngressValidation.validateIngressClassUpdate(object, old, errs);
+      default -> { }
+    }
+    return List.copyOf(errs);
+  }
+
+  /**
+   * The message of kube-apiserver's {@code NewInvalid}: {@code Service "web" is invalid: <error>}, or with
+   * several distinct errors {@code Service "web" is invalid: [<a>, <b>]}. kube-apiserver names the kind
+   * group-qualified ({@code Deployment.apps}); see {@link #invalidMessage(ResourceType, String, List)}.
+   */
+  public static String invalidMessage(String kind, String name, List<FieldError> errors) {
+    Objects.requireNonNull(kind, "kind");
+    String head = kind + " " + GoFormat.quote(name == null ? "" : name) + " is invalid";
+    Set<String> messages = new LinkedHashSet<>();
+    for (FieldError e : errors) {
+      messages.add(e.message());
+    }
+    if (messages.isEmpty()) {
+      return head;
+    }
+    String joined = String.join(", ", messages);
+    return head + ": " + (messages.size() == 1 ? joined : "[" + joined + "]");
+  }
+
+  /** {@link #invalidMessage(String, String, List)} with the kind qualified by group, as kube-apiserver prints it. */
+  public static String invalidMessage(ResourceType type, String name, List<FieldError> errors) {
+    String kind = type.group().isEmpty() ? type.kind() : type.kind() + "." + type.group();
+    return invalidMessage(kind, name, errors);
+  }
 }

@@ -1,0 +1,137 @@
+package io.gantry.control.server.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The lighter kinds: Namespace, Node, Lease, Event and Endpoints. */
+final class ClusterValidation {
+
+  static final List<String> TAINT_EFFECTS = List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
+  private static final FieldPath SPEC = FieldPath.root("spec");
+
+  private ClusterValidation() {}
+
+  static void validateNamespace(JsonNode ns, List<FieldError> errs) {
+    for (String finalizer : Nodes.strings(Nodes.path(ns, "spec", "finalizers"))) {
+      FieldPath path = SPEC.child("finalizers");
+      List<String> msgs = NameRules.qualifiedName(finalizer);
+      msgs.forEach(m -> errs.add(FieldError.invalid(path, finalizer, m)));
+      if (msgs.isEmpty() && !finalizer.contains("/") && !finalizer.equals("kubernetes")) {
+        errs.add(FieldError.invalid(path, finalizer, "name is neither a standard finalizer name nor is it fully qualified"));
+      }
+    }
+  }
+
+  static void validateNode(JsonNode node, List<FieldError> errs) {
+    JsonNode spec = Nodes.field(node, "spec");
+    String podCIDR = Nodes.text(spec, "podCIDR", "");
+    if (!podCIDR.isEmpty()) {
+      NetRules.cidr(podCIDR).forEach(m -> errs.add(FieldError.invalid(SPEC.child("podCIDR"), podCIDR, m)));
+    }
+    List<String> cidrs = Nodes.strings(Nodes.field(spec, "podCIDRs"));
+    for (int i = 0; i < cidrs.size(); i++) {
+      String cidr = cidrs.get(i);
+      FieldPath at = SPEC.child("podCIDRs").index(i);
+      NetRules.cidr(cidr).forEach(m -> errs.add(FieldError.invalid(at, cidr, m)));
+    }
+    List<JsonNode> taints = Nodes.list(spec, "taints");
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < taints.size(); i++) {
+      FieldPath idx = SPEC.child("taints").index(i);
+      String key = Nodes.text(taints.get(i), "key", "");
+      String value = Nodes.text(taints.get(i), "value", "");
+      String effect = Nodes.text(taints.get(i), "effect", "");
+      NameRules.qualifiedName(key).forEach(m -> errs.add(FieldError.invalid(idx.child("key"), key, m)));
+      List<String> valueMsgs = NameRules.labelValue(value);
+      if (!valueMsgs.isEmpty()) {
+        errs.add(FieldError.invalid(idx.child("value"), value, String.join(";", valueMsgs)));
+      }
+      if (effect.isEmpty()) {
+        errs.add(FieldError.required(idx.child("effect"), ""));
+      } else if (!TAINT_EFFECTS.contains(effect)) {
+        errs.add(FieldError.notSupported(idx.child("effect"), effect, TAINT_EFFECTS));
+      }
+      if (!seen.add(effect + "\u0000" + key)) {
+        errs.add(new FieldError(idx.toString(), FieldError.Type.DUPLICATE,
+            new GoLiteral("core.Taint{Key:" + GoFormat.quote(key) + ", Value:" + GoFormat.quote(value) + ", Effect:"
+                + GoFormat.quote(effect) + ", TimeAdded:(*v1.Time)(nil)}"),
+            "taints must be unique by key and effect pair"));
+      }
+    }
+  }
+
+  static void validateLease(JsonNode lease, List<FieldError> errs) {
+    JsonNode spec = Nodes.field(lease, "spec");
+    JsonNode duration = Nodes.field(spec, "leaseDurationSeconds");
+    if (!duration.isMissingNode() && duration.asLong() <= 0) {
+      errs.add(FieldError.invalid(SPEC.child("leaseDurationSeconds"), duration.asLong(), "must be greater than 0"));
+    }
+    JsonNode transitions = Nodes.field(spec, "leaseTransitions");
+    if (!transitions.isMissingNode() && transitions.asLong() < 0) {
+      errs.add(FieldError.invalid(SPEC.child("leaseTransitions"), transitions.asLong(),
+          "must be greater than or equal to 0"));
+    }
+    if (!Nodes.text(spec, "preferredHolder", "").isEmpty() && Nodes.text(spec, "strategy", "").isEmpty()) {
+      errs.add(FieldError.forbidden(SPEC.child("preferredHolder"), "may only be specified if `strategy` is defined"));
+    }
+  }
+
+  /** core/v1 Events, lightly: the involved object's namespace matches, and new-style events are well-formed. */
+  static void validateEvent(JsonNode event, List<FieldError> errs) {
+    String namespace = Nodes.text(Nodes.field(event, "metadata"), "namespace", "");
+    String involvedNamespace = Nodes.text(Nodes.field(event, "involvedObject"), "namespace", "");
+    boolean newStyle = !Nodes.text(event, "eventTime", "").isEmpty();
+    FieldPath involvedPath = FieldPath.root("involvedObject", "namespace");
+    if (involvedNamespace.isEmpty()) {
+      boolean allowed = namespace.isEmpty() || namespace.equals("default") || newStyle && namespace.equals("kube-system");
+      if (!allowed) {
+        errs.add(FieldError.invalid(involvedPath, involvedNamespace, "does not match event.namespace"));
+      }
+    } else if (!namespace.equals(involvedNamespace)) {
+      errs.add(FieldError.invalid(involvedPath, involvedNamespace, "does not match event.namespace"));
+    }
+    if (!newStyle) {
+      return;
+    }
+    String controller = Nodes.text(event, "reportingComponent", "");
+    if (controller.isEmpty()) {
+      errs.add(FieldError.required(FieldPath.root("reportingComponent"), ""));
+    }
+    NameRules.qualifiedName(controller)
+        .forEach(m -> errs.add(FieldError.invalid(FieldPath.root("reportingComponent"), controller, m)));
+    if (Nodes.text(event, "reportingInstance", "").isEmpty()) {
+      errs.add(FieldError.required(FieldPath.root("reportingInstance"), ""));
+    }
+    if (Nodes.text(event, "action", "").isEmpty()) {
+      errs.add(FieldError.required(FieldPath.root("action"), ""));
+    }
+    String type = Nodes.text(event, "type", "");
+    if (!type.equals("Normal") && !type.equals("Warning")) {
+      errs.add(FieldError.invalid(FieldPath.root("type"), "", "has invalid value: " + type));
+    }
+  }
+
+  /** Endpoints subsets: addresses are IPs, ports valid numbers and protocols. */
+  static void validateEndpoints(JsonNode endpoints, List<FieldError> errs) {
+    List<JsonNode> subsets = Nodes.list(endpoints, "subsets");
+    for (int s = 0; s < subsets.size(); s++) {
+      FieldPath subset = FieldPath.root("subsets").index(s);
+      for (String list : List.of("addresses", "notReadyAddresses")) {
+        List<JsonNode> addresses = Nodes.list(subsets.get(s), list);
+        for (int i = 0; i < addresses.size(); i++) {
+          String ip = Nodes.text(addresses.get(i), "ip", "");
+          FieldPath at = subset.child(list).index(i).child("ip");
+          NetRules.ip(ip).forEach(m -> errs.add(FieldError.invalid(at, ip, m)));
+        }
+      }
+      List<JsonNode> ports = Nodes.list(subsets.get(s), "ports");
+      for (int i = 0; i < ports.size(); i++) {
+        FieldPath at = subset.child("ports").index(i);
+        Ports.number(ports.get(i), "port", at.child("port"), errs);
+        Ports.protocol(ports.get(i), at.child("protocol"), errs);
+      }
+    }
+  }
+}

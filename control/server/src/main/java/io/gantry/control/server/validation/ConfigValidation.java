@@ -1,0 +1,148 @@
+package io.gantry.control.server.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/** ConfigMaps and Secrets: data keys, sizes, Secret types' required keys, base64 values, {@code immutable}. */
+final class ConfigValidation {
+
+  /** Upstream {@code MaxSecretSize}, also the ConfigMap limit: 1 MiB. */
+  static final int MAX_SIZE = 1024 * 1024;
+  private static final FieldPath DATA = FieldPath.root("data");
+  private static final FieldPath BINARY_DATA = FieldPath.root("binaryData");
+
+  private ConfigValidation() {}
+
+  static void validateConfigMap(JsonNode cm, List<FieldError> errs) {
+    JsonNode data = Nodes.field(cm, "data");
+    JsonNode binary = Nodes.field(cm, "binaryData");
+    long size = 0;
+    for (Map.Entry<String, String> e : Nodes.stringMap(data).entrySet()) {
+      keys(e.getKey(), DATA, errs);
+      if (binary.has(e.getKey())) {
+        errs.add(FieldError.invalid(DATA.key(e.getKey()), e.getKey(), "duplicate of key present in binaryData"));
+      }
+      size += e.getValue().getBytes(StandardCharsets.UTF_8).length;
+    }
+    for (Map.Entry<String, String> e : Nodes.stringMap(binary).entrySet()) {
+      keys(e.getKey(), BINARY_DATA, errs);
+      if (data.has(e.getKey())) {
+        errs.add(FieldError.invalid(BINARY_DATA.key(e.getKey()), e.getKey(), "duplicate of key present in data"));
+      }
+      byte[] decoded = base64(e.getValue(), BINARY_DATA.key(e.getKey()), errs);
+      size += decoded == null ? 0 : decoded.length;
+    }
+    if (size > MAX_SIZE) {
+      errs.add(FieldError.tooLong(FieldPath.root(""), MAX_SIZE));
+    }
+  }
+
+  static void validateSecret(JsonNode secret, List<FieldError> errs) {
+    JsonNode data = Nodes.field(secret, "data");
+    long size = 0;
+    for (Map.Entry<String, String> e : Nodes.stringMap(data).entrySet()) {
+      keys(e.getKey(), DATA, errs);
+      byte[] decoded = base64(e.getValue(), DATA.key(e.getKey()), errs);
+      size += decoded == null ? 0 : decoded.length;
+    }
+    // stringData is merged into data before kube-apiserver validates, so its errors name data[key].
+    for (Map.Entry<String, String> e : Nodes.stringMap(Nodes.field(secret, "stringData")).entrySet()) {
+      if (!data.has(e.getKey())) {
+        keys(e.getKey(), DATA, errs);
+      }
+      size += e.getValue().getBytes(StandardCharsets.UTF_8).length;
+    }
+    if (size > MAX_SIZE) {
+      errs.add(FieldError.tooLong(DATA, MAX_SIZE));
+    }
+    requiredKeys(secret, errs);
+  }
+
+  private static void requiredKeys(JsonNode secret, List<FieldError> errs) {
+    String type = Nodes.text(secret, "type", "Opaque");
+    switch (type) {
+      case "kubernetes.io/service-account-token" -> {
+        if (Nodes.text(Nodes.path(secret, "metadata", "annotations"), "kubernetes.io/service-account.name", "").isEmpty()) {
+          errs.add(FieldError.required(FieldPath.root("metadata", "annotations").key("kubernetes.io/service-account.name"),
+              ""));
+        }
+      }
+      case "kubernetes.io/dockercfg" -> requireKey(secret, ".dockercfg", errs);
+      case "kubernetes.io/dockerconfigjson" -> requireKey(secret, ".dockerconfigjson", errs);
+      case "kubernetes.io/basic-auth" -> {
+        if (!hasKey(secret, "username") && !hasKey(secret, "password")) {
+          errs.add(FieldError.required(DATA.key("username"), ""));
+          errs.add(FieldError.required(DATA.key("password"), ""));
+        }
+      }
+      case "kubernetes.io/ssh-auth" -> requireKey(secret, "ssh-privatekey", errs);
+      case "kubernetes.io/tls" -> {
+        requireKey(secret, "tls.crt", errs);
+        requireKey(secret, "tls.key", errs);
+      }
+      default -> { }
+    }
+  }
+
+  private static boolean hasKey(JsonNode secret, String key) {
+    return Nodes.field(secret, "data").has(key) || Nodes.field(secret, "stringData").has(key);
+  }
+
+  private static void requireKey(JsonNode secret, String key, List<FieldError> errs) {
+    if (!hasKey(secret, key)) {
+      errs.add(FieldError.required(DATA.key(key), ""));
+    }
+  }
+
+  private static void keys(String key, FieldPath map, List<FieldError> errs) {
+    NameRules.configMapKey(key).forEach(m -> errs.add(FieldError.invalid(map.key(key), key, m)));
+  }
+
+  /** Go's {@code encoding/base64} StdEncoding; its error names the first bad byte's offset. */
+  private static byte[] base64(String value, FieldPath path, List<FieldError> errs) {
+    try {
+      return Base64.getDecoder().decode(value.replace("\r", "").replace("\n", ""));
+    } catch (IllegalArgumentException e) {
+      errs.add(FieldError.invalid(path, "<secret contents redacted>",
+          "illegal base64 data at input byte " + firstBadByte(value)));
+      return null;
+    }
+  }
+
+  private static int firstBadByte(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean ok = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/'
+          || c == '=';
+      if (!ok) {
+        return i;
+      }
+    }
+    int pad = value.indexOf('=');
+    return pad >= 0 ? pad : value.length() - value.length() % 4;
+  }
+
+  /** Immutable ConfigMaps and Secrets keep their data and stay immutable; a Secret's type never changes. */
+  static void validateUpdate(String kind, JsonNode object, JsonNode old, List<FieldError> errs) {
+    if (kind.equals("Secret")) {
+      MetadataValidation.immutable(FieldPath.root("type"), Nodes.text(object, "type", "Opaque"),
+          Nodes.text(old, "type", "Opaque"), errs);
+    }
+    if (!Nodes.field(old, "immutable").asBoolean(false)) {
+      return;
+    }
+    if (!Nodes.field(object, "immutable").asBoolean(false)) {
+      errs.add(FieldError.forbidden(FieldPath.root("immutable"), "field is immutable when `immutable` is set"));
+    }
+    List<String> fields = kind.equals("Secret") ? List.of("data") : List.of("data", "binaryData");
+    for (String field : fields) {
+      boolean stringData = field.equals("data") && !Nodes.field(object, "stringData").isEmpty();
+      if (stringData || !Nodes.field(object, field).equals(Nodes.field(old, field))) {
+        errs.add(FieldError.forbidden(FieldPath.root(field), "field is immutable when `immutable` is set"));
+      }
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package io.gantry.control.server.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.control.server.resource.ResourceType;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/** {@code metadata} rules shared by every kind: names, namespace, labels, annotations, finalizers, immutables. */
+final class MetadataValidation {
+
+  /** Upstream {@code TotalAnnotationSizeLimitB}: 256 KiB over all keys and values. */
+  static final int ANNOTATIONS_MAX_BYTES = 256 * 1024;
+
+  private static final FieldPath META = FieldPath.root("metadata");
+  private static final Set<String> STANDARD_FINALIZERS = Set.of("kubernetes", "orphan", "foregroundDeletion");
+
+  private MetadataValidation() {}
+
+  /** The name rule of a kind: Service names are DNS-1035 labels, Namespace names DNS-1123 labels, others subdomains. */
+  static Function<String, List<String>> nameRule(ResourceType type) {
+    return switch (type.kind()) {
+      case "Service" -> NameRules::dns1035Label;
+      case "Namespace" -> NameRules::dns1123Label;
+      default -> NameRules::dns1123Subdomain;
+    };
+  }
+
+  static void validate(ResourceType type, JsonNode object, List<FieldError> errs) {
+    JsonNode meta = Nodes.field(object, "metadata");
+    Function<String, List<String>> rule = nameRule(type);
+    String generateName = Nodes.text(meta, "generateName", "");
+    if (!generateName.isEmpty()) {
+      for (String msg : rule.apply(maskTrailingDash(generateName))) {
+        errs.add(FieldError.invalid(META.child("generateName"), generateName, msg));
+      }
+    }
+    String name = Nodes.text(meta, "name", "");
+    if (name.isEmpty()) {
+      if (generateName.isEmpty()) {
+        errs.add(FieldError.required(META.child("name"), "name or generateName is required"));
+      }
+    } else {
+      for (String msg : rule.apply(name)) {
+        errs.add(FieldError.invalid(META.child("name"), name, msg));
+      }
+    }
+    String namespace = Nodes.text(meta, "namespace", "");
+    if (type.namespaced()) {
+      if (namespace.isEmpty()) {
+        errs.add(FieldError.required(META.child("namespace"), ""));
+      } else {
+        for (String msg : NameRules.dns1123Label(namespace)) {
+          errs.add(FieldError.invalid(META.child("namespace"), namespace, msg));
+        }
+      }
+    } else if (!namespace.isEmpty()) {
+      errs.add(FieldError.forbidden(META.child("namespace"), "not allowed on this type"));
+    }
+    validateLabels(Nodes.field(meta, "labels"), META.child("labels"), errs);
+    validateAnnotations(Nodes.field(meta, "annotations"), META.child("annotations"), errs);
+    for (String finalizer : Nodes.strings(Nodes.field(meta, "finalizers"))) {
+      FieldPath path = META.child("finalizers");
+      List<String> msgs = NameRules.qualifiedName(finalizer);
+      msgs.forEach(msg -> errs.add(FieldError.invalid(path, finalizer, msg)));
+      if (msgs.isEmpty() && type.group().isEmpty() && !finalizer.contains("/")
+          && !STANDARD_FINALIZERS.contains(finalizer)) {
+        errs.add(FieldError.invalid(path, finalizer, "name is neither a standard finalizer name nor is it fully qualified"));
+      }
+    }
+  }
+
+  /** Names, namespace and uid may not change; an absent uid is taken to be the stored one. */
+  static void validateUpdate(JsonNode object, JsonNode old, List<FieldError> errs) {
+    JsonNode meta = Nodes.field(object, "metadata");
+    JsonNode oldMeta = Nodes.field(old, "metadata");
+    for (String field : List.of("name", "namespace", "uid")) {
+      String now = Nodes.text(meta, field, "");
+      String before = Nodes.text(oldMeta, field, "");
+      if (field.equals("uid") && now.isEmpty()) {
+        continue;
+      }
+      immutable(META.child(field), now, before, errs);
+    }
+  }
+
+  static void immutable(FieldPath path, Object now, Object before, List<FieldError> errs) {
+    if (!Objects.equals(now, before)) {
+      errs.add(FieldError.invalid(path, now, "field is immutable"));
+    }
+  }
+
+  /** Label keys must be qualified names and values valid label values; errors name the whole map's path. */
+  static void validateLabels(JsonNode labels, FieldPath path, List<FieldError> errs) {
+    for (Map.Entry<String, String> e : Nodes.stringMap(labels).entrySet()) {
+      for (String msg : NameRules.qualifiedName(e.getKey())) {
+        errs.add(FieldError.invalid(path, e.getKey(), msg));
+      }
+      for (String msg : NameRules.labelValue(e.getValue())) {
+        errs.add(FieldError.invalid(path, e.getValue(), msg));
+      }
+    }
+  }
+
+  static void validateAnnotations(JsonNode annotations, FieldPath path, List<FieldError> errs) {
+    long size = 0;
+    for (Map.Entry<String, String> e : Nodes.stringMap(annotations).entrySet()) {
+      for (String msg : NameRules.qualifiedName(e.getKey().toLowerCase(Locale.ROOT))) {
+        errs.add(FieldError.invalid(path, e.getKey(), msg));
+      }
+      size += e.getKey().getBytes(StandardCharsets.UTF_8).length + e.getValue().getBytes(StandardCharsets.UTF_8).length;
+    }
+    if (size > ANNOTATIONS_MAX_BYTES) {
+      errs.add(FieldError.tooLong(path, ANNOTATIONS_MAX_BYTES));
+    }
+  }
+
+  /** Upstream's {@code maskTrailingDash}, quirk included: {@code "web-"} is checked as {@code "wea"}. */
+  static String maskTrailingDash(String name) {
+    if (name.length() > 1 && name.endsWith("-")) {
+      return name.substring(0, name.length() - 2) + "a";
+    }
+    return name;
+  }
+}

@@ -1,0 +1,112 @@
+package io.gantry.control.server.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/** A pod spec, of a Pod or of a workload's pod template (upstream {@code ValidatePodSpec}, the common part). */
+final class PodSpecValidation {
+
+  static final List<String> RESTART_POLICIES = List.of("Always", "OnFailure", "Never");
+  static final List<String> DNS_POLICIES = List.of("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None");
+
+  private PodSpecValidation() {}
+
+  static void validatePod(JsonNode pod, List<FieldError> errs) {
+    validateSpec(Nodes.field(pod, "spec"), FieldPath.root("spec"), errs);
+  }
+
+  /** A pod template: labels and annotations (at {@code <path>.labels}, as upstream reports them) and the spec. */
+  static void validateTemplate(JsonNode template, FieldPath path, List<FieldError> errs) {
+    JsonNode meta = Nodes.field(template, "metadata");
+    MetadataValidation.validateLabels(Nodes.field(meta, "labels"), path.child("labels"), errs);
+    MetadataValidation.validateAnnotations(Nodes.field(meta, "annotations"), path.child("annotations"), errs);
+    validateSpec(Nodes.field(template, "spec"), path.child("spec"), errs);
+    if (!Nodes.field(Nodes.field(template, "spec"), "ephemeralContainers").isEmpty()) {
+      errs.add(FieldError.forbidden(path.child("spec", "ephemeralContainers"),
+          "ephemeral containers not allowed in pod template"));
+    }
+  }
+
+  static void validateSpec(JsonNode spec, FieldPath path, List<FieldError> errs) {
+    Set<String> volumes = volumes(Nodes.list(spec, "volumes"), path.child("volumes"), errs);
+    Set<String> names = new HashSet<>();
+    List<JsonNode> containers = Nodes.list(spec, "containers");
+    if (containers.isEmpty()) {
+      errs.add(FieldError.required(path.child("containers"), ""));
+    }
+    for (int i = 0; i < containers.size(); i++) {
+      ContainerValidation.validate(containers.get(i), path.child("containers").index(i), names, volumes, errs);
+    }
+    List<JsonNode> inits = Nodes.list(spec, "initContainers");
+    for (int i = 0; i < inits.size(); i++) {
+      ContainerValidation.validate(inits.get(i), path.child("initContainers").index(i), names, volumes, errs);
+    }
+    String restartPolicy = Nodes.text(spec, "restartPolicy", "Always");
+    if (restartPolicy.isEmpty()) {
+      errs.add(FieldError.required(path.child("restartPolicy"), ""));
+    } else if (!RESTART_POLICIES.contains(restartPolicy)) {
+      errs.add(FieldError.notSupported(path.child("restartPolicy"), restartPolicy, RESTART_POLICIES));
+    }
+    String dnsPolicy = Nodes.text(spec, "dnsPolicy");
+    if (dnsPolicy != null && !DNS_POLICIES.contains(dnsPolicy)) {
+      errs.add(FieldError.notSupported(path.child("dnsPolicy"), dnsPolicy, DNS_POLICIES));
+    }
+    for (String field : List.of("nodeName", "serviceAccountName", "schedulerName")) {
+      String value = Nodes.text(spec, field, "");
+      if (!value.isEmpty()) {
+        NameRules.dns1123Subdomain(value).forEach(msg -> errs.add(FieldError.invalid(path.child(field), value, msg)));
+      }
+    }
+    for (String field : List.of("hostname", "subdomain")) {
+      String value = Nodes.text(spec, field, "");
+      if (!value.isEmpty()) {
+        NameRules.dns1123Label(value).forEach(msg -> errs.add(FieldError.invalid(path.child(field), value, msg)));
+      }
+    }
+    JsonNode deadline = Nodes.field(spec, "activeDeadlineSeconds");
+    if (!deadline.isMissingNode() && (deadline.asLong() < 1 || deadline.asLong() > Integer.MAX_VALUE)) {
+      errs.add(FieldError.invalid(path.child("activeDeadlineSeconds"), deadline.asLong(),
+          NameRules.inclusiveRangeError(1, Integer.MAX_VALUE)));
+    }
+    JsonNode grace = Nodes.field(spec, "terminationGracePeriodSeconds");
+    if (!grace.isMissingNode() && grace.asLong() < 0) {
+      errs.add(FieldError.invalid(path.child("terminationGracePeriodSeconds"), grace.asLong(),
+          "must be greater than or equal to 0"));
+    }
+  }
+
+  /** Volume names (DNS-1123 labels, unique) and exactly one source each; returns the names. */
+  private static Set<String> volumes(List<JsonNode> volumes, FieldPath path, List<FieldError> errs) {
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < volumes.size(); i++) {
+      JsonNode vol = volumes.get(i);
+      FieldPath idx = path.index(i);
+      int sources = 0;
+      for (Iterator<String> it = vol.fieldNames(); it.hasNext(); ) {
+        String source = it.next();
+        if (source.equals("name") || vol.get(source).isNull()) {
+          continue;
+        }
+        if (++sources > 1) {
+          errs.add(FieldError.forbidden(idx.child(source), "may not specify more than 1 volume type"));
+        }
+      }
+      if (sources == 0) {
+        errs.add(FieldError.required(idx, "must specify a volume type"));
+      }
+      String name = Nodes.text(vol, "name", "");
+      if (name.isEmpty()) {
+        errs.add(FieldError.required(idx.child("name"), ""));
+      } else {
+        NameRules.dns1123Label(name).forEach(msg -> errs.add(FieldError.invalid(idx.child("name"), name, msg)));
+      }
+      if (!names.add(name)) {
+        errs.add(FieldError.duplicate(idx.child("name"), name));
+      }
+    }
+    return names;
+  }
+}

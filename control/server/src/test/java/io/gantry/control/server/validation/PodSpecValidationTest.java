@@ -1,0 +1,165 @@
+package io.gantry.control.server.validation;
+
+import static io.gantry.control.server.validation.ValidationFixtures.LABEL_MSG;
+import static io.gantry.control.server.validation.ValidationFixtures.create;
+import static io.gantry.control.server.validation.ValidationFixtures.update;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gantry.control.server.resource.ResourceTypes;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PodSpecValidationTest {
+
+  private static final String POD = """
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: web-0, namespace: default, labels: {app: web}}
+      spec:
+        restartPolicy: Always
+        volumes:
+        - {name: config, configMap: {name: web-config}}
+        initContainers:
+        - {name: init, image: busybox:1.36, command: [sh, -c, "true"]}
+        containers:
+        - name: web
+          image: nginx:1.27
+          ports: [{name: http, containerPort: 80}]
+          env: [{name: MODE, value: prod}]
+          volumeMounts: [{name: config, mountPath: /etc/web}]
+          resources:
+            requests: {cpu: 250m, memory: 64Mi}
+            limits: {cpu: "1", memory: 128Mi}
+          readinessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 5}
+          livenessProbe: {tcpSocket: {port: 80}, initialDelaySeconds: 10}
+      """;
+
+  private static List<String> pod(String spec) {
+    return create(ResourceTypes.PODS, "metadata: {name: p, namespace: default}\nspec:\n" + spec.indent(2));
+  }
+
+  @Test
+  void realisticPodPasses() {
+    assertEquals(List.of(), create(ResourceTypes.PODS, POD));
+  }
+
+  @Test
+  void containersRequired() {
+    assertEquals(List.of("spec.containers: Required value"), pod("restartPolicy: Always"));
+  }
+
+  @Test
+  void containerNamesAreUniqueLabelsAcrossInitContainers() {
+    assertEquals(List.of("spec.containers[0].name: Invalid value: \"Web\": " + LABEL_MSG),
+        pod("containers: [{name: Web, image: nginx}]"));
+    assertEquals(List.of("spec.initContainers[0].name: Duplicate value: \"web\""),
+        pod("containers: [{name: web, image: nginx}]\ninitContainers: [{name: web, image: busybox}]"));
+    assertEquals(List.of("spec.containers[0].name: Required value"), pod("containers: [{image: nginx}]"));
+  }
+
+  @Test
+  void imageRequired() {
+    assertEquals(List.of("spec.containers[0].image: Required value"), pod("containers: [{name: web}]"));
+  }
+
+  @Test
+  void containerPorts() {
+    assertEquals(List.of("spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and"
+        + " 65535, inclusive"), pod("containers: [{name: web, image: nginx, ports: [{containerPort: 70000}]}]"));
+    assertEquals(List.of("spec.containers[0].ports[0].containerPort: Required value"),
+        pod("containers: [{name: web, image: nginx, ports: [{name: http}]}]"));
+    assertEquals(List.of("spec.containers[0].ports[0].protocol: Unsupported value: \"ICMP\": supported values:"
+        + " \"SCTP\", \"TCP\", \"UDP\""),
+        pod("containers: [{name: web, image: nginx, ports: [{containerPort: 80, protocol: ICMP}]}]"));
+    assertEquals(List.of("spec.containers[0].ports[0].name: Invalid value: \"http-management-x\": must be no more than"
+        + " 15 characters"),
+        pod("containers: [{name: web, image: nginx, ports: [{name: http-management-x, containerPort: 80}]}]"));
+    assertEquals(List.of("spec.containers[0].ports[1].name: Duplicate value: \"http\""),
+        pod("containers: [{name: web, image: nginx, ports: [{name: http, containerPort: 80},"
+            + " {name: http, containerPort: 81}]}]"));
+  }
+
+  @Test
+  void restartPolicy() {
+    assertEquals(List.of("spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\","
+        + " \"OnFailure\", \"Never\""), pod("restartPolicy: Sometimes\ncontainers: [{name: web, image: nginx}]"));
+  }
+
+  @Test
+  void envNames() {
+    assertEquals(List.of("spec.containers[0].env[0].name: Invalid value: \"A=B\": a valid environment variable name"
+        + " must consist only of printable ASCII characters other than '='"),
+        pod("containers: [{name: web, image: nginx, env: [{name: A=B, value: x}]}]"));
+    assertEquals(List.of("spec.containers[0].env[0].name: Required value",
+            "spec.containers[0].env[0].name: Invalid value: \"\": environment variable name must be non-empty"),
+        pod("containers: [{name: web, image: nginx, env: [{value: x}]}]"));
+  }
+
+  @Test
+  void probes() {
+    assertEquals(List.of("spec.containers[0].readinessProbe.periodSeconds: Invalid value: -1: must be greater than"
+        + " or equal to 0"), pod("containers: [{name: web, image: nginx, readinessProbe: {exec: {command: [true]},"
+        + " periodSeconds: -1}}]"));
+    assertEquals(List.of("spec.containers[0].livenessProbe: Required value: must specify a handler type"),
+        pod("containers: [{name: web, image: nginx, livenessProbe: {periodSeconds: 5}}]"));
+    assertEquals(List.of("spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1"),
+        pod("containers: [{name: web, image: nginx, livenessProbe: {tcpSocket: {port: 80}, successThreshold: 2}}]"));
+    assertEquals(List.of("spec.containers[0].livenessProbe.tcpSocket: Forbidden: may not specify more than 1"
+        + " handler type"), pod("containers: [{name: web, image: nginx, livenessProbe: {httpGet: {port: 80},"
+        + " tcpSocket: {port: 80}}}]"));
+  }
+
+  @Test
+  void resources() {
+    assertEquals(List.of("spec.containers[0].resources.requests: Invalid value: \"2\": must be less than or equal to"
+        + " cpu limit of 1"), pod("containers: [{name: web, image: nginx, resources: {requests: {cpu: \"2\"},"
+        + " limits: {cpu: \"1\"}}}]"));
+    assertEquals(List.of(), pod("containers: [{name: web, image: nginx, resources: {requests: {memory: 1Gi},"
+        + " limits: {memory: 1024Mi}}}]"));
+    assertEquals(List.of("spec.containers[0].resources.limits[memory]: Invalid value: \"lots\": "
+        + Quantities.FORMAT_MSG), pod("containers: [{name: web, image: nginx, resources: {limits: {memory: lots}}}]"));
+    assertEquals(List.of("spec.containers[0].resources.limits[gpu]: Invalid value: \"gpu\": must be a standard"
+        + " resource for containers"), pod("containers: [{name: web, image: nginx, resources: {limits: {gpu: 1}}}]"));
+  }
+
+  @Test
+  void volumesAndMounts() {
+    assertEquals(List.of("spec.containers[0].volumeMounts[0].name: Not found: \"data\""),
+        pod("containers: [{name: web, image: nginx, volumeMounts: [{name: data, mountPath: /data}]}]"));
+    assertEquals(List.of("spec.volumes[0]: Required value: must specify a volume type"),
+        pod("volumes: [{name: data}]\ncontainers: [{name: web, image: nginx}]"));
+  }
+
+  @Test
+  void quantitiesParse() {
+    assertEquals(0, Quantities.parse("500m").compareTo(new java.math.BigDecimal("0.5")));
+    assertEquals(0, Quantities.parse("1Ki").compareTo(new java.math.BigDecimal("1024")));
+    assertEquals(0, Quantities.parse("1e3").compareTo(new java.math.BigDecimal("1000")));
+    assertEquals(0, Quantities.parse("1.5G").compareTo(new java.math.BigDecimal("1500000000")));
+    assertEquals(null, Quantities.parse("1Gb"));
+    assertEquals(null, Quantities.parse("abc"));
+  }
+
+  @Test
+  void podUpdatesMayChangeImagesButNotPorts() {
+    String old = POD.replace("name: web-0, namespace: default,", "name: web-0, namespace: default, uid: u1,");
+    assertEquals(List.of(), update(ResourceTypes.PODS, POD.replace("nginx:1.27", "nginx:1.28"), old));
+    List<String> errs = update(ResourceTypes.PODS, POD.replace("containerPort: 80", "containerPort: 81"), old);
+    assertEquals(1, errs.size());
+    assertTrue(errs.get(0).startsWith("spec: Forbidden: " + PodUpdateValidation.FORBIDDEN), errs.get(0));
+    assertTrue(errs.get(0).contains("spec.containers[0].ports[0].containerPort"), errs.get(0));
+  }
+
+  @Test
+  void podUpdatesMayNotAddContainersOrRaiseTheDeadline() {
+    String old = "metadata: {name: p, namespace: default}\nspec: {activeDeadlineSeconds: 30, containers:"
+        + " [{name: a, image: x}]}";
+    assertEquals(List.of("spec.containers: Forbidden: pod updates may not add or remove containers"),
+        update(ResourceTypes.PODS, "metadata: {name: p, namespace: default}\nspec: {activeDeadlineSeconds: 30,"
+            + " containers: [{name: a, image: x}, {name: b, image: y}]}", old));
+    assertEquals(List.of("spec.activeDeadlineSeconds: Invalid value: 60: must be less than or equal to previous"
+        + " value"), update(ResourceTypes.PODS, "metadata: {name: p, namespace: default}\n"
+        + "spec: {activeDeadlineSeconds: 60, containers: [{name: a, image: x}]}", old));
+  }
+}

@@ -5,6 +5,7 @@ import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.api.ApiRouter;
 import io.gantry.control.server.controller.HistoryCompactor;
 import io.gantry.control.server.controller.NamespaceFinalizer;
+import io.gantry.control.server.controller.WorkloadControllers;
 import io.gantry.control.server.http.ApiServer;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.ObjectRegistry;
@@ -46,15 +47,17 @@ public final class ControlServer implements AutoCloseable {
   private final AdminToken token;
   private final ApiServer api;
   private final ScheduledExecutorService background;
+  private final WorkloadControllers workloads;
 
   private ControlServer(ControlConfig config, Store store, ClusterCertificates certificates, AdminToken token,
-      ApiServer api, ScheduledExecutorService background) {
+      ApiServer api, ScheduledExecutorService background, WorkloadControllers workloads) {
     this.config = config;
     this.store = store;
     this.certificates = certificates;
     this.token = token;
     this.api = api;
     this.background = background;
+    this.workloads = workloads;
   }
 
   public static ControlServer start(ControlConfig config) throws IOException, InterruptedException {
@@ -63,6 +66,7 @@ public final class ControlServer implements AutoCloseable {
     Store store = SqliteStore.open(config.dataDir().resolve("store.db"));
     ApiServer api = null;
     ScheduledExecutorService background = null;
+    WorkloadControllers workloads = null;
     try {
       ClusterCertificates certificates = ClusterCertificates.loadOrCreate(config.dataDir().resolve("pki"),
           List.of(), servingAddresses(config.apiAddress()));
@@ -87,12 +91,17 @@ public final class ControlServer implements AutoCloseable {
           log.warn("history compaction failed: {}", e.toString());
         }
       }, interval, interval, TimeUnit.MILLISECONDS);
-      ControlServer server = new ControlServer(config, store, certificates, token, api, background);
+      // workload controllers (ReplicaSet, Deployment) and the garbage collector
+      workloads = WorkloadControllers.start(registry, new ObjectWatcher(store));
+      ControlServer server = new ControlServer(config, store, certificates, token, api, background, workloads);
       log.info("control API listening on {}://{}:{} (data dir {}, store revision {})",
           config.insecureHttp() ? "http" : "https", api.localAddress().getHostString(), api.localAddress().getPort(),
           config.dataDir(), store.currentRevision());
       return server;
     } catch (InterruptedException | RuntimeException e) {
+      if (workloads != null) {
+        workloads.close();
+      }
       if (background != null) {
         background.shutdownNow();
       }
@@ -153,6 +162,7 @@ public final class ControlServer implements AutoCloseable {
 
   @Override
   public void close() {
+    workloads.close();
     background.shutdownNow();
     api.close();
     store.close();

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Concurrency: informer listeners only record expectations and enqueue ReplicaSet keys; one
  * worker at a time reconciles a key (the queue guarantees it). {@link Expectations} stop a
- * reconcile from acting on a cache that has not yet seen its previous creations and deletions.
+ * reconcile from acting on a cache that has not yet seen its previous creations and deletions,
+ * and a reconcile waits (re-queued) until the ReplicaSet cache has seen its last status write.
  *
  * <p>Lifecycle: construct (registers the listeners), start the informers, {@link #start}, and
  * {@link #close} before the store closes.
@@ -50,6 +52,8 @@ public final class ReplicaSetController implements AutoCloseable {
   private final Informer pods;
   private final Expectations expectations = new Expectations();
   private final WorkQueue<String> queue = new WorkQueue<>("replicaset");
+  /** The revision of this controller's latest ReplicaSet status write. */
+  private final AtomicLong statusWrites = new AtomicLong();
   private ControllerLoop<String> loop;
 
   public ReplicaSetController(ObjectRegistry registry, Informer replicaSets, Informer pods) {
@@ -131,6 +135,11 @@ public final class ReplicaSetController implements AutoCloseable {
   }
 
   void reconcile(String key) throws ApiException {
+    if (replicaSets.revision() < statusWrites.get()) {
+      // the cache has not seen our last status write yet: acting now would only conflict
+      queue.addAfter(key, Duration.ofMillis(2));
+      return;
+    }
     Optional<ObjectNode> found = replicaSets.get(key);
     if (found.isEmpty()) {
       expectations.forget(key);
@@ -165,7 +174,8 @@ public final class ReplicaSetController implements AutoCloseable {
       ObjectNode body = rs.deepCopy();
       body.set("status", status);
       try {
-        registry.update(ResourceTypes.REPLICASETS, namespace, ObjectMeta.name(rs), body, "status");
+        ObjectNode written = registry.update(ResourceTypes.REPLICASETS, namespace, ObjectMeta.name(rs), body, "status");
+        statusWrites.accumulateAndGet(Long.parseLong(ObjectMeta.text(written, "resourceVersion")), Math::max);
       } catch (ApiException e) {
         if (e.code() != 404) {
           throw e;

@@ -43,6 +43,7 @@ public final class DeploymentController implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DeploymentController.class);
   private static final Duration CATCH_UP = Duration.ofMillis(2);
+  private static final Duration CONFLICT_DELAY = Duration.ofMillis(20);
 
   private final ObjectRegistry registry;
   private final Informer deployments;
@@ -64,7 +65,7 @@ public final class DeploymentController implements AutoCloseable {
   }
 
   public DeploymentController start(int workers) {
-    loop = ControllerLoop.start("deployment-controller", queue, this::reconcile, workers);
+    loop = ControllerLoop.start("deployment-controller", queue, this::reconcileOrRequeue, workers);
     resyncAll();
     return this;
   }
@@ -131,6 +132,22 @@ public final class DeploymentController implements AutoCloseable {
       return Optional.of(LabelSelector.fromJson(d.path("spec").path("selector")));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
+    }
+  }
+
+  /**
+   * A 409 means another writer (usually the ReplicaSet controller's status) got there first; its
+   * event re-queues the key anyway, so it is not an error worth a warning. Look again shortly.
+   */
+  private void reconcileOrRequeue(String key) throws ApiException {
+    try {
+      reconcile(key);
+    } catch (ApiException e) {
+      if (e.code() != 409) {
+        throw e;
+      }
+      log.debug("deployment {}: {}; trying again", key, e.getMessage());
+      queue.addAfter(key, CONFLICT_DELAY);
     }
   }
 

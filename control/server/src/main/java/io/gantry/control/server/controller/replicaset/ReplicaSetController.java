@@ -65,7 +65,7 @@ public final class ReplicaSetController implements AutoCloseable {
   }
 
   public ReplicaSetController start(int workers) {
-    loop = ControllerLoop.start("replicaset-controller", queue, this::reconcile, workers);
+    loop = ControllerLoop.start("replicaset-controller", queue, this::reconcileOrRequeue, workers);
     resyncAll();
     return this;
   }
@@ -131,6 +131,22 @@ public final class ReplicaSetController implements AutoCloseable {
       return Optional.of(LabelSelector.fromJson(rs.path("spec").path("selector")));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
+    }
+  }
+
+  /**
+   * A 409 means another writer (the Deployment controller resizing, a client) got there first; its
+   * event re-queues the key anyway, so it is not an error worth a warning. Look again shortly.
+   */
+  private void reconcileOrRequeue(String key) throws ApiException {
+    try {
+      reconcile(key);
+    } catch (ApiException e) {
+      if (e.code() != 409) {
+        throw e;
+      }
+      log.debug("replicaset {}: {}; trying again", key, e.getMessage());
+      queue.addAfter(key, Duration.ofMillis(20));
     }
   }
 

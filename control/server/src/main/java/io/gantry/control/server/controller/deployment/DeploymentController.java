@@ -136,14 +136,18 @@ public final class DeploymentController implements AutoCloseable {
   }
 
   /**
-   * A 409 means another writer (usually the ReplicaSet controller's status) got there first; its
-   * event re-queues the key anyway, so it is not an error worth a warning. Look again shortly.
+   * A 409 means another writer (usually the ReplicaSet controller's status) got there first, a
+   * 404 that something was deleted meanwhile; their events re-queue the key anyway, so neither is
+   * an error worth a warning. Look again shortly.
    */
   private void reconcileOrRequeue(String key) throws ApiException {
     try {
       reconcile(key);
     } catch (ApiException e) {
-      if (e.code() != 409) {
+      if (e.code() == 404 && deployments.get(key).isEmpty()) {
+        return; // deleted meanwhile
+      }
+      if (e.code() != 409 && e.code() != 404) {
         throw e;
       }
       log.debug("deployment {}: {}; trying again", key, e.getMessage());

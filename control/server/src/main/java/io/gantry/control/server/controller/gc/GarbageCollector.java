@@ -52,7 +52,12 @@ public final class GarbageCollector implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GarbageCollector.class);
 
   /** One unit of work: check a dependent's owners, or orphan an owner's dependents. */
-  record Item(boolean orphan, ResourceType type, String namespace, String name) {}
+  record Item(boolean orphan, ResourceType type, String namespace, String name) {
+    @Override
+    public String toString() {
+      return (orphan ? "orphaning " : "") + type.kind() + " " + namespace + "/" + name;
+    }
+  }
 
   /** Where an object lives, for the uid index. */
   private record Ref(ResourceType type, String namespace, String name) {}
@@ -190,14 +195,7 @@ public final class GarbageCollector implements AutoCloseable {
     String uid = ObjectMeta.text(found.get(), "uid");
     Set<Ref> refs = dependents.getOrDefault(uid, Set.of());
     for (Ref dependent : List.copyOf(refs)) {
-      Optional<ObjectNode> fresh = registry.find(dependent.type(), dependent.namespace(), dependent.name());
-      if (fresh.isEmpty()) {
-        continue;
-      }
-      ObjectNode updated = fresh.get().deepCopy();
-      if (OwnerReferences.remove(updated, uid)) {
-        registry.update(dependent.type(), dependent.namespace(), dependent.name(), updated, null);
-      }
+      removeOwner(dependent, uid);
     }
     ObjectNode owner = found.get().deepCopy();
     ArrayNode kept = Json.MAPPER.createArrayNode();
@@ -209,6 +207,31 @@ public final class GarbageCollector implements AutoCloseable {
     ObjectMeta.metadata(owner).set("finalizers", kept);
     registry.update(item.type(), item.namespace(), item.name(), owner, null);
     log.info("orphaned the dependents of {} {}/{}", item.type().kind(), item.namespace(), item.name());
+  }
+
+  /** Drops one owner reference from a dependent: a compare-and-swap on fresh reads, retried on conflict. */
+  private void removeOwner(Ref dependent, String ownerUid) throws ApiException {
+    for (int attempt = 1; ; attempt++) {
+      Optional<ObjectNode> fresh = registry.find(dependent.type(), dependent.namespace(), dependent.name());
+      if (fresh.isEmpty()) {
+        return;
+      }
+      ObjectNode updated = fresh.get().deepCopy();
+      if (!OwnerReferences.remove(updated, ownerUid)) {
+        return;
+      }
+      try {
+        registry.update(dependent.type(), dependent.namespace(), dependent.name(), updated, null);
+        return;
+      } catch (ApiException e) {
+        if (e.code() == 404) {
+          return;
+        }
+        if (e.code() != 409 || attempt >= 8) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static boolean hasFinalizer(ObjectNode object, String finalizer) {

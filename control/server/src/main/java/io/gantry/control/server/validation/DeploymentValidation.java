@@ -58,7 +58,11 @@ final class DeploymentValidation {
             "empty selector is invalid for deployment"));
       }
       if (errs.size() == before) {
-        parsed = LabelSelector.fromJson(selector);
+        try {
+          parsed = LabelSelector.fromJson(selector);
+        } catch (IllegalArgumentException e) {
+          errs.add(FieldError.invalid(selectorPath, GoFormat.labelSelector(selector), "invalid label selector"));
+        }
       }
     }
     JsonNode template = Nodes.field(spec, "template");

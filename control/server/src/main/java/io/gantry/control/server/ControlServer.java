@@ -13,6 +13,7 @@ import io.gantry.control.server.controller.nodelifecycle.NodeLifecycleController
 import io.gantry.control.server.controller.scheduler.Scheduler;
 import io.gantry.control.server.dataplane.DataPlane;
 import io.gantry.control.server.dataplane.PushTimings;
+import io.gantry.control.server.controller.WorkloadControllers;
 import io.gantry.control.server.http.ApiServer;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.ObjectRegistry;
@@ -133,6 +134,7 @@ public final class ControlServer implements AutoCloseable {
   private static void startControllers(ControlConfig config, ObjectRegistry registry, Store store, Clock clock,
       List<AutoCloseable> started) {
     started.add(EndpointSliceController.start(registry, new ObjectWatcher(store)));
+    started.add(WorkloadControllers.start(registry, new ObjectWatcher(store)));
     started.add(Scheduler.start(registry, new ObjectWatcher(store), clock));
     started.add(new NodeLifecycleController(registry, clock, config.nodeMonitorGracePeriod(),
         config.podEvictionTimeout()).start(Duration.ofSeconds(1)));

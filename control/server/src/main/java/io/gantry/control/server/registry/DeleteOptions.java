@@ -15,6 +15,17 @@ public record DeleteOptions(Long gracePeriodSeconds, String preconditionUid, Str
 
   public static final DeleteOptions DEFAULT = new DeleteOptions(null, null, null, null);
 
+  /**
+   * The finalizer a deletion with {@code propagationPolicy: Orphan} puts on the object: the garbage
+   * collector strips the object's uid from its dependents' owner references, then removes it.
+   */
+  public static final String ORPHAN_FINALIZER = "orphan";
+
+  /** Whether the deletion asks for the dependents to be kept (orphaned) rather than deleted. */
+  public boolean orphan() {
+    return "Orphan".equals(propagationPolicy);
+  }
+
   /** From a {@code DeleteOptions} body (may be null) and the {@code gracePeriodSeconds} query value. */
   public static DeleteOptions from(JsonNode body, String graceQuery) {
     Long grace = null;
@@ -31,6 +42,10 @@ public record DeleteOptions(Long gracePeriodSeconds, String preconditionUid, Str
         version = preconditions.hasNonNull("resourceVersion") ? preconditions.get("resourceVersion").asText() : null;
       }
       propagation = body.hasNonNull("propagationPolicy") ? body.get("propagationPolicy").asText() : null;
+      if (propagation == null && body.hasNonNull("orphanDependents")) {
+        // the deprecated boolean that predates propagationPolicy
+        propagation = body.get("orphanDependents").asBoolean() ? "Orphan" : "Background";
+      }
     }
     if (graceQuery != null && !graceQuery.isEmpty()) {
       grace = Long.parseLong(graceQuery);

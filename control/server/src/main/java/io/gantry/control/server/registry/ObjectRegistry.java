@@ -367,6 +367,9 @@ public final class ObjectRegistry {
     ObjectNode marked = object.deepCopy();
     ObjectNode metadata = ObjectMeta.metadata(marked);
     Instant now = clock.instant();
+    if (type != ResourceTypes.NAMESPACES && options.propagationPolicy() != null) {
+      propagationFinalizer(metadata, options.orphan());
+    }
     if (type == ResourceTypes.NAMESPACES) {
       if (!metadata.has("deletionTimestamp")) {
         metadata.put("deletionTimestamp", ObjectMeta.timestamp(now));
@@ -382,7 +385,14 @@ public final class ObjectRegistry {
       String node = marked.path("spec").path("nodeName").asText("");
       boolean nodeExists = !node.isEmpty() && store.get(ResourceTypes.NODES.key(null, node)).isPresent();
       if (grace <= 0 || !nodeExists) {
-        return ObjectMeta.hasFinalizers(marked) ? Optional.of(marked) : Optional.empty();
+        if (!ObjectMeta.hasFinalizers(marked)) {
+          return Optional.empty();
+        }
+        if (!metadata.has("deletionTimestamp")) {
+          metadata.put("deletionTimestamp", ObjectMeta.timestamp(now));
+          metadata.put("deletionGracePeriodSeconds", 0);
+        }
+        return Optional.of(marked);
       }
       Instant deadline = now.plusSeconds(grace);
       String existing = ObjectMeta.text(marked, "deletionTimestamp");
@@ -422,6 +432,35 @@ public final class ObjectRegistry {
       }
     }
     throw ApiException.conflict(ResourceTypes.PODS, name, "too many concurrent writers; try again");
+  }
+
+  /**
+   * kube-apiserver's {@code deletionFinalizersForGarbageCollection}: {@code Orphan} adds the
+   * {@value DeleteOptions#ORPHAN_FINALIZER} finalizer (the garbage collector orphans the dependents,
+   * then removes it); {@code Background} and {@code Foreground} take it away again. Foreground is
+   * served as Background: the object goes at once and the collector deletes its dependents after.
+   */
+  private static void propagationFinalizer(ObjectNode metadata, boolean orphan) {
+    com.fasterxml.jackson.databind.node.ArrayNode kept = Json.MAPPER.createArrayNode();
+    boolean present = false;
+    for (JsonNode finalizer : metadata.path("finalizers")) {
+      if (DeleteOptions.ORPHAN_FINALIZER.equals(finalizer.asText())) {
+        present = true;
+      } else {
+        kept.add(finalizer);
+      }
+    }
+    if (orphan == present) {
+      return;
+    }
+    if (orphan) {
+      kept.add(DeleteOptions.ORPHAN_FINALIZER);
+    }
+    if (kept.isEmpty()) {
+      metadata.remove("finalizers");
+    } else {
+      metadata.set("finalizers", kept);
+    }
   }
 
   /** Removes an object whatever its marks: the last step of namespace and pod termination. */

@@ -1,0 +1,81 @@
+package io.gantry.control.server.controller;
+
+import io.gantry.control.server.controller.deployment.DeploymentController;
+import io.gantry.control.server.controller.gc.GarbageCollector;
+import io.gantry.control.server.controller.replicaset.ReplicaSetController;
+import io.gantry.control.server.controller.runtime.Informer;
+import io.gantry.control.server.registry.ObjectRegistry;
+import io.gantry.control.server.registry.ObjectWatcher;
+import io.gantry.control.server.resource.ResourceTypes;
+import java.util.List;
+
+/**
+ * The workload controllers and the garbage collector over shared informers: what
+ * kube-controller-manager runs for Deployments, ReplicaSets and owner references.
+ *
+ * <p>Lifecycle: {@link #start} creates the informers, registers the controllers on them, starts
+ * the informers (their initial listing queues every object) and then the controllers' workers;
+ * {@link #close} stops the controllers, then the informers. Close before the store.
+ */
+public final class WorkloadControllers implements AutoCloseable {
+
+  private final List<Informer> informers;
+  private final ReplicaSetController replicaSets;
+  private final DeploymentController deployments;
+  private final GarbageCollector garbageCollector;
+
+  private WorkloadControllers(List<Informer> informers, ReplicaSetController replicaSets,
+      DeploymentController deployments, GarbageCollector garbageCollector) {
+    this.informers = informers;
+    this.replicaSets = replicaSets;
+    this.deployments = deployments;
+    this.garbageCollector = garbageCollector;
+  }
+
+  public static WorkloadControllers start(ObjectRegistry registry, ObjectWatcher watcher) {
+    Informer deploymentInformer = Informer.of(ResourceTypes.DEPLOYMENTS);
+    Informer replicaSetInformer = Informer.of(ResourceTypes.REPLICASETS);
+    Informer podInformer = Informer.of(ResourceTypes.PODS);
+    Informer serviceInformer = Informer.of(ResourceTypes.SERVICES);
+    Informer sliceInformer = Informer.of(ResourceTypes.ENDPOINTSLICES);
+    List<Informer> informers = List.of(deploymentInformer, replicaSetInformer, podInformer, serviceInformer,
+        sliceInformer);
+    ReplicaSetController rsController = new ReplicaSetController(registry, replicaSetInformer, podInformer);
+    DeploymentController deploymentController = new DeploymentController(registry, deploymentInformer,
+        replicaSetInformer, podInformer);
+    GarbageCollector gc = new GarbageCollector(registry, informers);
+    for (Informer informer : informers) {
+      informer.start(watcher);
+    }
+    rsController.start(2);
+    deploymentController.start(2);
+    gc.start(1);
+    return new WorkloadControllers(informers, rsController, deploymentController, gc);
+  }
+
+  public ReplicaSetController replicaSets() {
+    return replicaSets;
+  }
+
+  public DeploymentController deployments() {
+    return deployments;
+  }
+
+  public GarbageCollector garbageCollector() {
+    return garbageCollector;
+  }
+
+  /** Queues every Deployment and ReplicaSet again (after a test clock moved, for instance). */
+  public void resyncAll() {
+    deployments.resyncAll();
+    replicaSets.resyncAll();
+  }
+
+  @Override
+  public void close() {
+    garbageCollector.close();
+    deployments.close();
+    replicaSets.close();
+    informers.forEach(Informer::close);
+  }
+}

@@ -1,0 +1,61 @@
+package io.gantry.control.server.controller.replicaset;
+
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Creations and deletions a controller has asked for but not yet seen in its informer, per owner
+ * key: upstream's {@code UIDTrackingControllerExpectations}. While an owner has some outstanding,
+ * its reconcile must not create or delete pods again (its cache would count them wrong). Deletions
+ * are tracked by pod key, so a pod that starts terminating counts as observed once.
+ * Expectations older than five minutes are considered satisfied, in case an event was lost.
+ *
+ * <p>Concurrency: thread-safe; each owner's record is replaced atomically.
+ */
+final class Expectations {
+
+  private static final long TTL_NANOS = TimeUnit.MINUTES.toNanos(5);
+
+  private record Pending(int adds, Set<String> deletes, long since) {}
+
+  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+
+  /** Whether the owner may act on its cache again. */
+  boolean satisfied(String owner) {
+    Pending p = pending.get(owner);
+    return p == null || (p.adds() <= 0 && p.deletes().isEmpty()) || System.nanoTime() - p.since() > TTL_NANOS;
+  }
+
+  void expectCreations(String owner, int count) {
+    pending.put(owner, new Pending(count, Set.of(), System.nanoTime()));
+  }
+
+  void expectDeletions(String owner, Collection<String> podKeys) {
+    pending.put(owner, new Pending(0, Set.copyOf(podKeys), System.nanoTime()));
+  }
+
+  /** A pod of the owner appeared, or a creation failed and will never appear. */
+  void creationObserved(String owner) {
+    pending.computeIfPresent(owner, (k, p) -> new Pending(p.adds() - 1, p.deletes(), p.since()));
+  }
+
+  /** A pod of the owner was deleted or started terminating, or its deletion failed. */
+  void deletionObserved(String owner, String podKey) {
+    pending.computeIfPresent(owner, (k, p) -> {
+      if (!p.deletes().contains(podKey)) {
+        return p;
+      }
+      Set<String> rest = new HashSet<>(p.deletes());
+      rest.remove(podKey);
+      return new Pending(p.adds(), Set.copyOf(rest), p.since());
+    });
+  }
+
+  void forget(String owner) {
+    pending.remove(owner);
+  }
+}

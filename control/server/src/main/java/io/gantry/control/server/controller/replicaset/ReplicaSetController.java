@@ -1,0 +1,299 @@
+package io.gantry.control.server.controller.replicaset;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.api.ApiException;
+import io.gantry.control.server.controller.gc.ControllerRefManager;
+import io.gantry.control.server.controller.gc.OwnerReferences;
+import io.gantry.control.server.controller.runtime.ControllerLoop;
+import io.gantry.control.server.controller.runtime.Informer;
+import io.gantry.control.server.controller.runtime.WorkQueue;
+import io.gantry.control.server.json.Json;
+import io.gantry.control.server.registry.DeleteOptions;
+import io.gantry.control.server.registry.ObjectEvent;
+import io.gantry.control.server.registry.ObjectMeta;
+import io.gantry.control.server.registry.ObjectRegistry;
+import io.gantry.control.server.resource.ResourceTypes;
+import io.gantry.control.server.selector.LabelSelector;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps {@code spec.replicas} pods running for each ReplicaSet, as kube-controller-manager's
+ * ReplicaSet controller: it claims pods by selector (adopting orphans, releasing pods whose labels
+ * no longer match), creates missing pods from the template (named {@code <rs>-xxxxx}, controlled by
+ * the ReplicaSet), deletes surplus ones in {@link PodDeletionOrder}, and publishes the status
+ * through the {@code status} subresource. Terminating and finished pods do not count.
+ *
+ * <p>Concurrency: informer listeners only record expectations and enqueue ReplicaSet keys; one
+ * worker at a time reconciles a key (the queue guarantees it). {@link Expectations} stop a
+ * reconcile from acting on a cache that has not yet seen its previous creations and deletions,
+ * and a reconcile waits (re-queued) until the ReplicaSet cache has seen its last status write.
+ *
+ * <p>Lifecycle: construct (registers the listeners), start the informers, {@link #start}, and
+ * {@link #close} before the store closes.
+ */
+public final class ReplicaSetController implements AutoCloseable {
+
+  /** The most pods one reconcile creates or deletes (upstream's {@code BurstReplicas}). */
+  public static final int BURST_REPLICAS = 500;
+
+  private static final Logger log = LoggerFactory.getLogger(ReplicaSetController.class);
+
+  private final ObjectRegistry registry;
+  private final Informer replicaSets;
+  private final Informer pods;
+  private final Expectations expectations = new Expectations();
+  private final WorkQueue<String> queue = new WorkQueue<>("replicaset");
+  /** The revision of this controller's latest ReplicaSet status write. */
+  private final AtomicLong statusWrites = new AtomicLong();
+  private ControllerLoop<String> loop;
+
+  public ReplicaSetController(ObjectRegistry registry, Informer replicaSets, Informer pods) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.replicaSets = Objects.requireNonNull(replicaSets, "replicaSets");
+    this.pods = Objects.requireNonNull(pods, "pods");
+    replicaSets.listener(this::onReplicaSet);
+    pods.listener(this::onPod);
+  }
+
+  public ReplicaSetController start(int workers) {
+    loop = ControllerLoop.start("replicaset-controller", queue, this::reconcileOrRequeue, workers);
+    resyncAll();
+    return this;
+  }
+
+  /** Queues every ReplicaSet (a periodic resync, or after a test moves its clock). */
+  public void resyncAll() {
+    replicaSets.list().forEach(rs -> queue.add(Informer.key(rs)));
+  }
+
+  private void onReplicaSet(ObjectEvent.Type type, ObjectNode rs, ObjectNode old) {
+    String key = Informer.key(rs);
+    if (type == ObjectEvent.Type.DELETED) {
+      expectations.forget(key);
+    }
+    queue.add(key);
+  }
+
+  private void onPod(ObjectEvent.Type type, ObjectNode pod, ObjectNode old) {
+    String podKey = Informer.key(pod);
+    Optional<String> owner = controllingReplicaSet(pod);
+    if (old != null) {
+      Optional<String> oldOwner = controllingReplicaSet(old);
+      if (oldOwner.isPresent() && !oldOwner.equals(owner)) {
+        queue.add(oldOwner.get());
+      }
+    }
+    boolean gone = type == ObjectEvent.Type.DELETED
+        || (ObjectMeta.isDeleting(pod) && (old == null || !ObjectMeta.isDeleting(old)));
+    if (owner.isPresent()) {
+      if (gone) {
+        expectations.deletionObserved(owner.get(), podKey);
+      } else if (type == ObjectEvent.Type.ADDED) {
+        expectations.creationObserved(owner.get());
+      }
+      queue.add(owner.get());
+      return;
+    }
+    if (type != ObjectEvent.Type.DELETED && !ObjectMeta.isDeleting(pod)) {
+      // an orphan: the ReplicaSets that match it may adopt it
+      for (ObjectNode rs : replicaSets.list(ObjectMeta.namespace(pod))) {
+        if (selector(rs).map(s -> s.matches(pod.path("metadata").path("labels"))).orElse(false)) {
+          queue.add(Informer.key(rs));
+        }
+      }
+    }
+  }
+
+  /** The key of the cached ReplicaSet that controls the pod (matching uid), if any. */
+  private Optional<String> controllingReplicaSet(ObjectNode pod) {
+    Optional<ObjectNode> ref = OwnerReferences.controllerOf(pod);
+    if (ref.isEmpty() || !"ReplicaSet".equals(ref.get().path("kind").asText())) {
+      return Optional.empty();
+    }
+    Optional<ObjectNode> rs = replicaSets.get(ObjectMeta.namespace(pod), ref.get().path("name").asText());
+    if (rs.isEmpty() || !ObjectMeta.text(rs.get(), "uid").equals(ref.get().path("uid").asText())) {
+      return Optional.empty();
+    }
+    return Optional.of(Informer.key(rs.get()));
+  }
+
+  private static Optional<LabelSelector> selector(ObjectNode rs) {
+    try {
+      return Optional.of(LabelSelector.fromJson(rs.path("spec").path("selector")));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * A 409 means another writer (the Deployment controller resizing, a client) got there first; its
+   * event re-queues the key anyway, so it is not an error worth a warning. Look again shortly.
+   */
+  private void reconcileOrRequeue(String key) throws ApiException {
+    try {
+      reconcile(key);
+    } catch (ApiException e) {
+      if (e.code() != 409) {
+        throw e;
+      }
+      log.debug("replicaset {}: {}; trying again", key, e.getMessage());
+      queue.addAfter(key, Duration.ofMillis(20));
+    }
+  }
+
+  void reconcile(String key) throws ApiException {
+    if (replicaSets.revision() < statusWrites.get()) {
+      // the cache has not seen our last status write yet: acting now would only conflict
+      queue.addAfter(key, Duration.ofMillis(2));
+      return;
+    }
+    Optional<ObjectNode> found = replicaSets.get(key);
+    if (found.isEmpty()) {
+      expectations.forget(key);
+      return;
+    }
+    ObjectNode rs = found.get();
+    Optional<LabelSelector> selector = selector(rs);
+    if (selector.isEmpty() || selector.get().isEmpty()) {
+      log.warn("replicaset {} has an invalid or empty selector; ignoring it", key);
+      return;
+    }
+    String namespace = ObjectMeta.namespace(rs);
+    List<ObjectNode> active = new ArrayList<>();
+    for (ObjectNode pod : pods.list(namespace)) {
+      if (Pods.isActive(pod)) {
+        active.add(pod);
+      }
+    }
+    List<ObjectNode> claimed = new ControllerRefManager(registry, ResourceTypes.REPLICASETS, rs, selector.get(),
+        ResourceTypes.PODS).claim(active);
+    ApiException manageError = null;
+    if (expectations.satisfied(key) && !ObjectMeta.isDeleting(rs)) {
+      try {
+        manageReplicas(key, rs, claimed);
+      } catch (ApiException e) {
+        manageError = e;
+      }
+    }
+    Instant now = registry.clock().instant();
+    ObjectNode status = ReplicaSetStatus.calculate(rs, claimed, manageError, now);
+    if (!status.equals(rs.get("status"))) {
+      ObjectNode body = rs.deepCopy();
+      body.set("status", status);
+      try {
+        ObjectNode written = registry.update(ResourceTypes.REPLICASETS, namespace, ObjectMeta.name(rs), body, "status");
+        statusWrites.accumulateAndGet(Long.parseLong(ObjectMeta.text(written, "resourceVersion")), Math::max);
+      } catch (ApiException e) {
+        if (e.code() != 404) {
+          throw e;
+        }
+      }
+    }
+    if (manageError != null) {
+      throw manageError;
+    }
+    requeueForAvailability(key, rs, claimed, now);
+  }
+
+  /** Creates or deletes pods to close the gap between the claimed pods and {@code spec.replicas}. */
+  private void manageReplicas(String key, ObjectNode rs, List<ObjectNode> claimed) throws ApiException {
+    int desired = rs.path("spec").path("replicas").asInt(1);
+    int diff = claimed.size() - desired;
+    String namespace = ObjectMeta.namespace(rs);
+    if (diff < 0) {
+      int count = Math.min(-diff, BURST_REPLICAS);
+      expectations.expectCreations(key, count);
+      for (int i = 0; i < count; i++) {
+        try {
+          registry.create(ResourceTypes.PODS, namespace, podFromTemplate(rs));
+        } catch (ApiException e) {
+          // the failed creation and the ones skipped after it will never be observed
+          for (int skipped = i; skipped < count; skipped++) {
+            expectations.creationObserved(key);
+          }
+          throw e;
+        }
+      }
+    } else if (diff > 0) {
+      List<ObjectNode> victims = PodDeletionOrder.pick(claimed, claimed, Math.min(diff, BURST_REPLICAS));
+      expectations.expectDeletions(key, victims.stream().map(Informer::key).toList());
+      ApiException first = null;
+      for (ObjectNode pod : victims) {
+        try {
+          registry.delete(ResourceTypes.PODS, namespace, ObjectMeta.name(pod),
+              new DeleteOptions(null, ObjectMeta.text(pod, "uid"), null, null));
+        } catch (ApiException e) {
+          expectations.deletionObserved(key, Informer.key(pod));
+          if (e.code() != 404 && first == null) {
+            first = e;
+          }
+        }
+      }
+      if (first != null) {
+        throw first;
+      }
+    }
+  }
+
+  /** A pod for the ReplicaSet: upstream's {@code GetPodFromTemplate} with a controller reference. */
+  static ObjectNode podFromTemplate(ObjectNode rs) {
+    JsonNode template = rs.path("spec").path("template");
+    ObjectNode pod = Json.object();
+    pod.put("apiVersion", "v1");
+    pod.put("kind", "Pod");
+    ObjectNode metadata = pod.putObject("metadata");
+    metadata.put("generateName", ObjectMeta.name(rs) + "-");
+    metadata.put("namespace", ObjectMeta.namespace(rs));
+    for (String field : new String[] {"labels", "annotations", "finalizers"}) {
+      JsonNode value = template.path("metadata").get(field);
+      if (value != null && !value.isNull()) {
+        metadata.set(field, value.deepCopy());
+      }
+    }
+    metadata.putArray("ownerReferences").add(OwnerReferences.controllerRef(ResourceTypes.REPLICASETS, rs));
+    JsonNode spec = template.get("spec");
+    pod.set("spec", spec == null ? Json.object() : spec.deepCopy());
+    return pod;
+  }
+
+  /**
+   * With {@code minReadySeconds}, ready pods become available later without any event: look again
+   * when the first of them will have been ready long enough.
+   */
+  private void requeueForAvailability(String key, ObjectNode rs, List<ObjectNode> claimed, Instant now) {
+    long minReady = rs.path("spec").path("minReadySeconds").asLong(0);
+    if (minReady <= 0) {
+      return;
+    }
+    Instant next = null;
+    for (ObjectNode pod : claimed) {
+      Optional<Instant> since = Pods.readySince(pod);
+      if (since.isPresent() && !Pods.isAvailable(pod, minReady, now)) {
+        Instant at = since.get().plusSeconds(minReady).plusMillis(1);
+        next = next == null || at.isBefore(next) ? at : next;
+      }
+    }
+    if (next != null) {
+      Duration delay = Duration.between(now, next);
+      queue.addAfter(key, delay.isNegative() ? Duration.ofMillis(1) : delay);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (loop != null) {
+      loop.close();
+    } else {
+      queue.close();
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package io.gantry.control.server.controller.gc;
+
+import static io.gantry.control.server.controller.WorkloadFixture.NS;
+import static io.gantry.control.server.controller.WorkloadFixture.await;
+import static io.gantry.control.server.controller.WorkloadFixture.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.api.ApiException;
+import io.gantry.control.server.controller.WorkloadFixture;
+import io.gantry.control.server.registry.DeleteOptions;
+import io.gantry.control.server.registry.ObjectMeta;
+import io.gantry.control.server.resource.ResourceTypes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GarbageCollectorTest {
+
+  private static final DeleteOptions BACKGROUND = new DeleteOptions(null, null, null, "Background");
+  private static final DeleteOptions ORPHAN = new DeleteOptions(null, null, null, "Orphan");
+
+  @TempDir
+  Path dir;
+  private WorkloadFixture f;
+
+  @BeforeEach
+  void open() throws ApiException {
+    f = new WorkloadFixture(dir);
+  }
+
+  @AfterEach
+  void close() {
+    f.close();
+  }
+
+  private void runningDeployment() throws ApiException {
+    f.registry.create(ResourceTypes.DEPLOYMENTS, NS, WorkloadFixture.deployment("web", 2, "1.27"));
+    await("a replica set with 2 pods", () -> f.list(ResourceTypes.REPLICASETS).size() == 1 && f.pods().size() == 2);
+  }
+
+  @Test
+  void deletingADeploymentRemovesItsReplicaSetsAndTheirPods() throws ApiException {
+    runningDeployment();
+    f.registry.delete(ResourceTypes.DEPLOYMENTS, NS, "web", BACKGROUND);
+    assertTrue(f.registry.find(ResourceTypes.DEPLOYMENTS, NS, "web").isEmpty(), "background: the owner goes at once");
+    await("replica sets and pods collected",
+        () -> f.list(ResourceTypes.REPLICASETS).isEmpty() && f.pods().isEmpty());
+  }
+
+  @Test
+  void orphanPolicyKeepsDependentsWithoutTheOwnerReference() throws ApiException {
+    runningDeployment();
+    String rsName = ObjectMeta.name(f.list(ResourceTypes.REPLICASETS).get(0));
+    Set<String> podNames = f.pods().stream().map(ObjectMeta::name).collect(Collectors.toSet());
+
+    ObjectNode marked = f.registry.delete(ResourceTypes.DEPLOYMENTS, NS, "web", ORPHAN);
+    assertTrue(ObjectMeta.isDeleting(marked));
+    assertEquals("orphan", marked.at("/metadata/finalizers/0").asText());
+    await("the deployment gone after orphaning",
+        () -> f.registry.find(ResourceTypes.DEPLOYMENTS, NS, "web").isEmpty());
+
+    ObjectNode rs = f.get(ResourceTypes.REPLICASETS, rsName);
+    assertFalse(rs.path("metadata").has("ownerReferences"), "orphaned: " + rs.path("metadata"));
+    WorkloadFixture.holdsFor("the replica set and its pods stay", Duration.ofMillis(300), () -> {
+      try {
+        return f.registry.find(ResourceTypes.REPLICASETS, NS, rsName).isPresent()
+            && f.pods().stream().map(ObjectMeta::name).collect(Collectors.toSet()).equals(podNames);
+      } catch (ApiException e) {
+        return false;
+      }
+    });
+    for (ObjectNode pod : f.pods()) {
+      assertEquals(rsName, pod.at("/metadata/ownerReferences/0/name").asText(), "pods keep their replica set");
+    }
+  }
+
+  @Test
+  void dependentsOfAMissingOwnerAreDeletedAndDanglingReferencesDropped() throws ApiException {
+    ObjectNode service = f.registry.create(ResourceTypes.SERVICES, NS, json(
+        "{\"metadata\":{\"name\":\"web\"},\"spec\":{\"ports\":[{\"port\":80}]}}"));
+    String ghost = """
+        {"apiVersion":"apps/v1","kind":"ReplicaSet","name":"ghost","uid":"00000000-0000-0000-0000-000000000001"}""";
+    String live = """
+        {"apiVersion":"v1","kind":"Service","name":"web","uid":"%s"}""".formatted(ObjectMeta.text(service, "uid"));
+    f.registry.create(ResourceTypes.PODS, NS, json("""
+        {"metadata":{"name":"lost","ownerReferences":[%s]},
+         "spec":{"containers":[{"name":"c","image":"nginx:1.27"}]}}""".formatted(ghost)));
+    f.registry.create(ResourceTypes.PODS, NS, json("""
+        {"metadata":{"name":"shared","ownerReferences":[%s,%s]},
+         "spec":{"containers":[{"name":"c","image":"nginx:1.27"}]}}""".formatted(ghost, live)));
+
+    await("the pod with only a missing owner deleted", () -> f.registry.find(ResourceTypes.PODS, NS, "lost").isEmpty());
+    await("the dangling reference dropped",
+        () -> f.get(ResourceTypes.PODS, "shared").at("/metadata/ownerReferences").size() == 1);
+    assertEquals("web", f.get(ResourceTypes.PODS, "shared").at("/metadata/ownerReferences/0/name").asText());
+
+    f.registry.delete(ResourceTypes.SERVICES, NS, "web", BACKGROUND);
+    await("deleted with its last owner", () -> f.registry.find(ResourceTypes.PODS, NS, "shared").isEmpty());
+  }
+
+  @Test
+  void aNamesakeWithAnotherUidIsNotTheOwner() throws ApiException {
+    ObjectNode first = f.registry.create(ResourceTypes.SERVICES, NS, json(
+        "{\"metadata\":{\"name\":\"web\"},\"spec\":{\"ports\":[{\"port\":80}]}}"));
+    f.registry.create(ResourceTypes.PODS, NS, json("""
+        {"metadata":{"name":"p","ownerReferences":[{"apiVersion":"v1","kind":"Service","name":"web","uid":"%s"}]},
+         "spec":{"containers":[{"name":"c","image":"nginx:1.27"}]}}""".formatted(ObjectMeta.text(first, "uid"))));
+    f.registry.delete(ResourceTypes.SERVICES, NS, "web", BACKGROUND);
+    f.registry.create(ResourceTypes.SERVICES, NS, json(
+        "{\"metadata\":{\"name\":\"web\"},\"spec\":{\"ports\":[{\"port\":80}]}}"));
+    await("collected although a service named web exists again",
+        () -> f.registry.find(ResourceTypes.PODS, NS, "p").isEmpty());
+    assertEquals(List.of("web"), f.list(ResourceTypes.SERVICES).stream().map(ObjectMeta::name).toList());
+  }
+}

@@ -1,5 +1,7 @@
 package io.gantry.control.server.dataplane;
 
+import io.gantry.control.api.translate.ViewTranslator;
+import io.gantry.control.api.translate.EndpointAggregator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.api.ViewValidator;
 import io.gantry.control.api.v1.Resource;

@@ -1,6 +1,6 @@
 package io.gantry.control.server.dataplane;
 
-import static io.gantry.control.server.dataplane.ViewTranslatorTest.json;
+import io.gantry.control.api.translate.ViewTranslator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -81,5 +81,10 @@ class ViewSnapshotBuilderTest {
 
     assertEquals(4, after.get(ResourceType.RESOURCE_TYPE_NODE, "n1").getVersion());
     assertTrue(after.changed().isEmpty() || !after.changed().containsKey(ResourceType.RESOURCE_TYPE_NODE));
+  }
+
+  private static com.fasterxml.jackson.databind.node.ObjectNode json(String text) {
+    return io.gantry.control.server.json.Json.parseObject(
+        text.replace('\'', '"').getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 }

@@ -1,11 +1,10 @@
-package io.gantry.control.server.dataplane;
+package io.gantry.control.api.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.api.v1.Endpoint;
 import io.gantry.control.api.v1.EndpointPort;
 import io.gantry.control.api.v1.EndpointView;
-import io.gantry.control.server.registry.ObjectMeta;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -22,22 +21,22 @@ import java.util.Map;
  *
  * <p>Pure functions; thread-safe.
  */
-final class EndpointAggregator {
+public final class EndpointAggregator {
 
   /** The label naming the service an EndpointSlice belongs to. */
-  static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+  public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
   private EndpointAggregator() {
   }
 
   /** The service a slice belongs to, or "" when the slice has no service-name label. */
-  static String serviceName(ObjectNode slice) {
+  public static String serviceName(ObjectNode slice) {
     return slice.path("metadata").path("labels").path(SERVICE_NAME_LABEL).asText("");
   }
 
-  static EndpointView aggregate(String namespace, String service, Collection<ObjectNode> slices) {
+  public static EndpointView aggregate(String namespace, String service, Collection<ObjectNode> slices) {
     List<ObjectNode> ordered = new ArrayList<>(slices);
-    ordered.sort(Comparator.comparing(ObjectMeta::name));
+    ordered.sort(Comparator.comparing(Meta::name));
     Map<String, Endpoint> byAddress = new LinkedHashMap<>();
     for (ObjectNode slice : ordered) {
       if (slice.path("addressType").asText("").equals("FQDN")) {

@@ -1,4 +1,4 @@
-package io.gantry.control.server.dataplane;
+package io.gantry.control.api.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,7 +7,6 @@ import io.gantry.control.api.v1.NodeView;
 import io.gantry.control.api.v1.PodView;
 import io.gantry.control.api.v1.ServicePort;
 import io.gantry.control.api.v1.ServiceView;
-import io.gantry.control.server.registry.ObjectMeta;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,11 +17,11 @@ import java.util.Set;
  *
  * <p>Pure functions of their input; thread-safe.
  */
-final class ViewTranslator {
+public final class ViewTranslator {
 
   /** Annotations a data-plane daemon acts on; every other annotation stays in the control plane. */
-  static final String ANNOTATION_PREFIX = "gantry.io/";
-  static final String BALANCING_ANNOTATION = "gantry.io/balancing";
+  public static final String ANNOTATION_PREFIX = "gantry.io/";
+  public static final String BALANCING_ANNOTATION = "gantry.io/balancing";
 
   private static final Set<String> NODE_LABELS = Set.of("topology.kubernetes.io/zone",
       "topology.kubernetes.io/region", "kubernetes.io/hostname");
@@ -31,11 +30,11 @@ final class ViewTranslator {
   private ViewTranslator() {
   }
 
-  static ServiceView service(ObjectNode service) {
+  public static ServiceView service(ObjectNode service) {
     JsonNode spec = service.path("spec");
     ServiceView.Builder view = ServiceView.newBuilder()
-        .setNamespace(ObjectMeta.namespace(service))
-        .setName(ObjectMeta.name(service))
+        .setNamespace(Meta.namespace(service))
+        .setName(Meta.name(service))
         .setType(text(spec, "type", "ClusterIP"))
         .setExternalName(text(spec, "externalName", ""))
         .setInternalTrafficPolicy(text(spec, "internalTrafficPolicy", "Cluster"))
@@ -95,10 +94,10 @@ final class ViewTranslator {
     return view.build();
   }
 
-  static NodeView node(ObjectNode node) {
+  public static NodeView node(ObjectNode node) {
     JsonNode spec = node.path("spec");
     NodeView.Builder view = NodeView.newBuilder()
-        .setName(ObjectMeta.name(node))
+        .setName(Meta.name(node))
         .setUnschedulable(spec.path("unschedulable").asBoolean(false));
     for (JsonNode address : node.path("status").path("addresses")) {
       view.addAddresses(NodeAddress.newBuilder().setType(text(address, "type", ""))
@@ -123,13 +122,13 @@ final class ViewTranslator {
     return view.build();
   }
 
-  static PodView pod(ObjectNode pod) {
+  public static PodView pod(ObjectNode pod) {
     JsonNode spec = pod.path("spec");
     JsonNode status = pod.path("status");
     PodView.Builder view = PodView.newBuilder()
-        .setNamespace(ObjectMeta.namespace(pod))
-        .setName(ObjectMeta.name(pod))
-        .setUid(ObjectMeta.text(pod, "uid"))
+        .setNamespace(Meta.namespace(pod))
+        .setName(Meta.name(pod))
+        .setUid(Meta.text(pod, "uid"))
         .setHostname(text(spec, "hostname", ""))
         .setSubdomain(text(spec, "subdomain", ""))
         .setNodeName(text(spec, "nodeName", ""));
@@ -145,8 +144,8 @@ final class ViewTranslator {
   }
 
   /** The version of a single-object view: its store revision. */
-  static long version(ObjectNode object) {
-    String rv = ObjectMeta.text(object, "resourceVersion");
+  public static long version(ObjectNode object) {
+    String rv = Meta.text(object, "resourceVersion");
     try {
       return rv.isEmpty() ? 0 : Long.parseLong(rv);
     } catch (NumberFormatException e) {
@@ -154,7 +153,7 @@ final class ViewTranslator {
     }
   }
 
-  static String text(JsonNode node, String field, String fallback) {
+  public static String text(JsonNode node, String field, String fallback) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull() || value.asText().isEmpty()) {
       return fallback;

@@ -1,4 +1,4 @@
-package io.gantry.control.server.dataplane;
+package io.gantry.control.api.translate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,7 +10,6 @@ import io.gantry.control.api.v1.EndpointView;
 import io.gantry.control.api.v1.NodeView;
 import io.gantry.control.api.v1.ServicePort;
 import io.gantry.control.api.v1.ServiceView;
-import io.gantry.control.server.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,12 @@ import org.junit.jupiter.api.Test;
 class ViewTranslatorTest {
 
   static ObjectNode json(String text) {
-    return Json.parseObject(text.replace('\'', '"').getBytes(StandardCharsets.UTF_8));
+    try {
+      return (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(text.replace('\'', '"').getBytes(StandardCharsets.UTF_8));
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(e);
+    }
   }
 
   @Test

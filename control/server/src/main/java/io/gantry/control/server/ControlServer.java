@@ -3,7 +3,7 @@ package io.gantry.control.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.allocation.Allocators;
 import io.gantry.control.server.allocation.KubernetesService;
-import io.gantry.control.server.admin.AdminServer;
+import io.gantry.common.admin.AdminServer;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.api.ApiRouter;
 import io.gantry.control.server.controller.HistoryCompactor;

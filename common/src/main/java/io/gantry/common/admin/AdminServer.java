@@ -1,4 +1,4 @@
-package io.gantry.control.server.admin;
+package io.gantry.common.admin;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -15,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The control component's admin port: {@code /metrics} (Prometheus text format),
- * {@code /healthz}, {@code /readyz} and {@code /status} (JSON: the data-plane daemons and
- * their ACKed versions). Plain HTTP, meant for loopback; not a hot path, so the JDK's HTTP
- * server on one platform thread does.
+ * A daemon's admin port: {@code /metrics} (Prometheus text format), {@code /healthz},
+ * {@code /readyz} and {@code /status} (a JSON document of the daemon's choosing; the control
+ * component lists its data-plane daemons there). Plain HTTP, meant for loopback; not a hot
+ * path, so the JDK's HTTP server on one platform thread does.
  */
 public final class AdminServer implements AutoCloseable {
 

@@ -14,6 +14,7 @@ import io.gantry.control.server.controller.scheduler.Scheduler;
 import io.gantry.control.server.dataplane.DataPlane;
 import io.gantry.control.server.dataplane.PushTimings;
 import io.gantry.control.server.controller.WorkloadControllers;
+import io.gantry.control.server.http.ApiMetrics;
 import io.gantry.control.server.http.ApiServer;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.ObjectRegistry;
@@ -58,13 +59,15 @@ public final class ControlServer implements AutoCloseable {
   private final ScheduledExecutorService background;
   /** Controllers, in start order; closed last-started first, after the API and before the store. */
   private final List<AutoCloseable> controllers;
+  private final ApiMetrics apiMetrics;
   // Data plane: set once in start, before the server is returned.
   private DataPlane dataPlane;
   private AdminServer admin;
   private ObjectRegistry registry;
 
   private ControlServer(ControlConfig config, Store store, ClusterCertificates certificates, AdminToken token,
-      ApiServer api, ScheduledExecutorService background, List<AutoCloseable> controllers) {
+      ApiServer api, ScheduledExecutorService background, List<AutoCloseable> controllers, ApiMetrics apiMetrics) {
+    this.apiMetrics = apiMetrics;
     this.config = config;
     this.store = store;
     this.certificates = certificates;
@@ -81,6 +84,7 @@ public final class ControlServer implements AutoCloseable {
     ApiServer api = null;
     ScheduledExecutorService background = null;
     List<AutoCloseable> controllers = new ArrayList<>();
+    ApiMetrics apiMetrics = new ApiMetrics();
     try {
       ClusterCertificates certificates = ClusterCertificates.loadOrCreate(config.dataDir().resolve("pki"),
           List.of(), servingAddresses(config.apiAddress()));
@@ -91,7 +95,7 @@ public final class ControlServer implements AutoCloseable {
       ObjectRegistry registry = new ObjectRegistry(store, clock, allocators.plugins());
       bootstrap(registry);
       api = ApiServer.start(config.apiAddress(), config.insecureHttp() ? null : certificates.serverSslContext(),
-          new ApiRouter(registry, VERSION), new ObjectWatcher(store), token::matches, clock);
+          new ApiRouter(registry, VERSION), new ObjectWatcher(store), token::matches, clock, apiMetrics);
       KubernetesService.ensure(registry, allocators.kubernetesServiceIp(), endpointAddress(api.localAddress()),
           api.localAddress().getPort());
       background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -111,7 +115,8 @@ public final class ControlServer implements AutoCloseable {
         }
       }, interval, interval, TimeUnit.MILLISECONDS);
       startControllers(config, registry, store, clock, controllers);
-      ControlServer server = new ControlServer(config, store, certificates, token, api, background, controllers);
+      ControlServer server = new ControlServer(config, store, certificates, token, api, background, controllers,
+          apiMetrics);
       server.startDataPlane(registry, clock);
       log.info("control API listening on {}://{}:{} (data dir {}, store revision {})",
           config.insecureHttp() ? "http" : "https", api.localAddress().getHostString(), api.localAddress().getPort(),
@@ -167,6 +172,7 @@ public final class ControlServer implements AutoCloseable {
     out.append("# HELP gantry_store_revision The store's current revision.\n")
         .append("# TYPE gantry_store_revision gauge\n")
         .append("gantry_store_revision ").append(store.currentRevision()).append('\n');
+    apiMetrics.render(out);
     dataPlane.server().renderMetrics(out);
     return out.toString();
   }

@@ -40,9 +40,11 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   private final Predicate<String> tokenCheck;
   private final Executor executor;
   private final Clock clock;
+  private final ApiMetrics metrics;
 
   ApiHttpHandler(ApiRouter router, ObjectWatcher watcher, Predicate<String> tokenCheck, Executor executor,
-      Clock clock) {
+      Clock clock, ApiMetrics metrics) {
+    this.metrics = metrics;
     this.router = router;
     this.watcher = watcher;
     this.tokenCheck = tokenCheck;
@@ -73,6 +75,8 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         write(ctx, ApiResponse.error(ApiException.pathNotFound()), keepAlive);
         return;
       }
+      metrics.watchOpened();
+      ctx.channel().closeFuture().addListener(f -> metrics.watchClosed());
       executor.execute(() -> {
         try {
           new WatchStream(ctx.channel(), resource.get(), request, clock, keepAlive).start(watcher);
@@ -85,7 +89,14 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       });
       return;
     }
-    executor.execute(() -> write(ctx, router.handle(request), keepAlive));
+    long started = System.nanoTime();
+    executor.execute(() -> {
+      ApiResponse response = router.handle(request);
+      write(ctx, response, keepAlive);
+      Optional<ResourcePath> resource = ResourcePath.parse(path);
+      metrics.record(ApiMetrics.verb(request.method(), resource.map(r -> r.name() != null).orElse(true), false),
+          resource.map(r -> r.type().plural()).orElse(""), response.status(), System.nanoTime() - started);
+    });
   }
 
   private boolean authenticated(FullHttpRequest msg) {

@@ -56,9 +56,10 @@ public final class ApiServer implements AutoCloseable {
    * @param router     answers requests
    * @param watcher    serves watches
    * @param tokenCheck accepts a bearer token
+   * @param metrics    counts requests
    */
   public static ApiServer start(InetSocketAddress address, SslContext ssl, ApiRouter router, ObjectWatcher watcher,
-      Predicate<String> tokenCheck, Clock clock) throws InterruptedException {
+      Predicate<String> tokenCheck, Clock clock, ApiMetrics metrics) throws InterruptedException {
     Objects.requireNonNull(address, "address");
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -80,7 +81,7 @@ public final class ApiServer implements AutoCloseable {
               }
               pipeline.addLast("http", new HttpServerCodec());
               pipeline.addLast("aggregate", new HttpObjectAggregator(MAX_BODY_BYTES));
-              pipeline.addLast("api", new ApiHttpHandler(router, watcher, tokenCheck, executor, clock));
+              pipeline.addLast("api", new ApiHttpHandler(router, watcher, tokenCheck, executor, clock, metrics));
             }
           })
           .bind(address).sync().channel();

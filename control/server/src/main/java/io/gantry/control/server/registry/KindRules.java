@@ -51,7 +51,7 @@ final class KindRules {
       o.remove("metadata");
       o.remove("status");
     }
-    return !a.equals(b);
+    return !SameContent.same(a, b);
   }
 
   static JsonNode status(ObjectNode object) {

@@ -316,7 +316,7 @@ public final class ObjectRegistry {
     metadata.remove("managedFields");
     metadata.put("resourceVersion", Long.toString(current.modRevision()));
     String key = type.key(namespace, name);
-    if (next.equals(old)) {
+    if (SameContent.same(next, old)) {
       if (!extra.ops().isEmpty()) {
         TxnParts parts = new TxnParts(List.of(Compare.modRevision(key, current.modRevision())), List.of()).plus(extra);
         if (!store.txn(parts.compares(), parts.ops()).succeeded()) {

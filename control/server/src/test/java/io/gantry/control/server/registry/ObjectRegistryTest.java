@@ -141,6 +141,22 @@ class ObjectRegistryTest {
   }
 
   @Test
+  void statusRewrittenWithTheSameNumbersAsLongsIsNoChange() throws ApiException {
+    ObjectNode created = registry.create(ResourceTypes.DEPLOYMENTS, "demo", deployment("web", 2));
+    ObjectNode withStatus = created.deepCopy();
+    withStatus.putObject("status").put("replicas", 2).put("observedGeneration", 1);
+    ObjectNode stored = registry.update(ResourceTypes.DEPLOYMENTS, "demo", "web", withStatus, "status");
+    long before = store.currentRevision();
+
+    ObjectNode again = stored.deepCopy();
+    again.putObject("status").put("replicas", 2L).put("observedGeneration", 1L);
+    ObjectNode result = registry.update(ResourceTypes.DEPLOYMENTS, "demo", "web", again, "status");
+
+    assertEquals(before, store.currentRevision(), "identical content must not be written again");
+    assertEquals(stored.at("/metadata/resourceVersion"), result.at("/metadata/resourceVersion"));
+  }
+
+  @Test
   void mergePatchLandsAndKeepsOtherFields() throws ApiException {
     registry.create(ResourceTypes.CONFIGMAPS, "demo", json("{\"metadata\":{\"name\":\"a\"},\"data\":{\"x\":\"1\"}}"));
     ObjectNode patched = registry.patch(ResourceTypes.CONFIGMAPS, "demo", "a", PatchType.MERGE_PATCH,

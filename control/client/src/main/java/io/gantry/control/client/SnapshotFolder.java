@@ -82,7 +82,7 @@ final class SnapshotFolder {
     return map;
   }
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   private static Set<String>[] changes(Map<ResourceType, Set<String>[]> changes, ResourceType type) {
     return changes.computeIfAbsent(type, t -> new Set[] {new HashSet<>(), new HashSet<>(), new HashSet<>()});
   }

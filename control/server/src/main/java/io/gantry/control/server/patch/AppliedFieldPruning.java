@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,8 +27,7 @@ final class AppliedFieldPruning {
     if (previous == null || !previous.isObject()) {
       return;
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = previous.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : previous.properties()) {
       String name = field.getKey();
       String childPath = path.isEmpty() ? name : path + "." + name;
       if (isIdentity(childPath)) {

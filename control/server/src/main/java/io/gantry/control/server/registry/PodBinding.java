@@ -70,7 +70,7 @@ record PodBinding(String podName, String nodeName, String uid, String resourceVe
       ObjectNode metadata = ObjectMeta.metadata(bound);
       ObjectNode target = metadata.has("annotations") && metadata.get("annotations").isObject()
           ? (ObjectNode) metadata.get("annotations") : metadata.putObject("annotations");
-      annotations.fields().forEachRemaining(e -> target.set(e.getKey(), e.getValue()));
+      annotations.properties().forEach(e -> target.set(e.getKey(), e.getValue()));
     }
     ObjectNode status = bound.has("status") && bound.get("status").isObject()
         ? (ObjectNode) bound.get("status") : bound.putObject("status");

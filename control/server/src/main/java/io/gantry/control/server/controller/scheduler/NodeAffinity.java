@@ -15,7 +15,7 @@ final class NodeAffinity {
 
   static boolean matches(JsonNode pod, ObjectNode node) {
     JsonNode labels = node.path("metadata").path("labels");
-    var selector = pod.path("spec").path("nodeSelector").fields();
+    var selector = pod.path("spec").path("nodeSelector").properties().iterator();
     while (selector.hasNext()) {
       var entry = selector.next();
       if (!labels.has(entry.getKey()) || !labels.get(entry.getKey()).asText().equals(entry.getValue().asText())) {

@@ -86,7 +86,7 @@ public final class PodConditions {
         if (same) {
           return false;
         }
-        condition.fields().forEachRemaining(e -> c.set(e.getKey(), e.getValue()));
+        condition.properties().forEach(e -> c.set(e.getKey(), e.getValue()));
         for (String field : new String[] {"reason", "message"}) {
           if (!condition.has(field)) {
             c.remove(field);

@@ -91,6 +91,75 @@ public final class GantryProcess implements AutoCloseable {
     return dataPlanePort;
   }
 
+  /** {@code 127.0.0.1:<dataPlanePort>}, for a DataPlane client. */
+  public java.net.InetSocketAddress dataPlaneAddress() {
+    return new java.net.InetSocketAddress("127.0.0.1", dataPlanePort);
+  }
+
+  /** {@code GET http://127.0.0.1:<adminPort><path>} (e.g. {@code /metrics}, {@code /status}). */
+  public java.net.http.HttpResponse<String> admin(String path) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+        .timeout(Duration.ofSeconds(10)).build();
+    try {
+      return http.send(request, BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("GET " + request.uri() + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /**
+   * Runs another gantry command from the same jar ({@code java -jar gantry.jar args…}, e.g.
+   * {@code status --admin-address …}) to completion, within 60 s.
+   */
+  public static CliResult runCli(String... args) {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>(List.of(java, "-jar", locateJar().toString()));
+    command.addAll(List.of(args));
+    try {
+      Path out = Files.createTempFile("gantry-cli-out-", ".txt");
+      Path err = Files.createTempFile("gantry-cli-err-", ".txt");
+      try {
+        Process cli = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        if (!cli.waitFor(60, TimeUnit.SECONDS)) {
+          cli.destroyForcibly().waitFor();
+          throw new AssertionError(String.join(" ", command) + " did not finish within 60 s\n--- stdout ---\n"
+              + Files.readString(out) + "\n--- stderr ---\n" + Files.readString(err));
+        }
+        return new CliResult(String.join(" ", command), cli.exitValue(), Files.readString(out), Files.readString(err));
+      } finally {
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(String.join(" ", command), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** What one {@link #runCli} call did. */
+  public record CliResult(String command, int exitCode, String stdout, String stderr) {
+
+    /** Fails unless the exit code is 0. */
+    public CliResult assertOk() {
+      if (exitCode != 0) {
+        throw new AssertionError("expected success: " + this);
+      }
+      return this;
+    }
+
+    @Override
+    public String toString() {
+      return command + "\nexit code " + exitCode + "\n--- stdout ---\n" + stdout + "\n--- stderr ---\n" + stderr;
+    }
+  }
+
   private void launch() throws IOException {
     Path log = log();
     long logOffset = Files.exists(log) ? Files.size(log) : 0;

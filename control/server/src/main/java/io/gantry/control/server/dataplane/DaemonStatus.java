@@ -18,16 +18,22 @@ import java.util.List;
  * @param lastNack           the errors of its last NACK, or ""
  * @param pendingKeys        changed resources waiting for the next push
  * @param connectedAt        when the stream opened
+ * @param syncedVersion      the newest served version this daemon holds every change of its types up to:
+ *                           its ACKed version, or later when the versions since changed only other types
  */
 public record DaemonStatus(String daemonId, String nodeName, Role role, List<String> types, boolean connected,
-    long ackedVersion, long pushes, long nacks, String lastNack, int pendingKeys, Instant connectedAt) {
+    long ackedVersion, long pushes, long nacks, String lastNack, int pendingKeys, Instant connectedAt,
+    long syncedVersion) {
 
   public DaemonStatus {
     types = List.copyOf(types);
   }
 
-  /** How many store revisions this daemon is behind {@code systemVersion}. */
+  /**
+   * How many store revisions this daemon is behind {@code systemVersion}: 0 when it holds the
+   * served state of every type it subscribed to, even if other types changed since its last ACK.
+   */
   public long lag(long systemVersion) {
-    return Math.max(0, systemVersion - ackedVersion);
+    return Math.max(0, systemVersion - Math.max(ackedVersion, syncedVersion));
   }
 }

@@ -90,6 +90,7 @@ public final class DataPlane implements AutoCloseable {
       daemon.put("role", status.role().name().replace("ROLE_", "").toLowerCase(java.util.Locale.ROOT));
       daemon.put("connected", status.connected());
       daemon.put("ackedVersion", status.ackedVersion());
+      daemon.put("syncedVersion", status.syncedVersion());
       daemon.put("lag", status.lag(snapshot.systemVersion()));
       daemon.put("pushes", status.pushes());
       daemon.put("nacks", status.nacks());

@@ -64,6 +64,12 @@ final class Subscription {
   private long inFlightVersion;
   private long nonces;
   private long ackedVersion;
+  /** The newest snapshot version handed to this subscription (on subscribe, push or onSnapshot). */
+  private long seenVersion;
+  /** The newest version this daemon holds every change of its types up to; see {@link DaemonStatus}. */
+  private long syncedVersion;
+  /** Whether the daemon ACKed or NACKed the last push (not when it timed out). */
+  private boolean lastPushAnswered;
   private long pushes;
   private long nackCount;
   private String lastNack = "";
@@ -83,7 +89,8 @@ final class Subscription {
     this.connectedAt = connectedAt;
     this.context = new SynchronizationContext((thread, e) ->
         log.error("data-plane subscription task failed on {}", thread.getName(), e));
-    this.status = new DaemonStatus("", "", Role.ROLE_UNSPECIFIED, List.of(), true, 0, 0, 0, "", 0, connectedAt);
+    this.status = new DaemonStatus("", "", Role.ROLE_UNSPECIFIED, List.of(), true, 0, 0, 0, "", 0, connectedAt,
+        0);
   }
 
   DaemonStatus status() {
@@ -100,6 +107,7 @@ final class Subscription {
       if (hello == null || closed) {
         return;
       }
+      seenVersion = Math.max(seenVersion, snapshot.systemVersion());
       boolean added = false;
       for (Map.Entry<ResourceType, Set<String>> changed : snapshot.changed().entrySet()) {
         if (types.contains(changed.getKey()) && !changed.getValue().isEmpty()) {
@@ -109,6 +117,8 @@ final class Subscription {
       }
       if (added) {
         scheduleFlush();
+      } else if (caughtUp()) {
+        publishStatus(); // only other types changed: the daemon is as current as the served state
       }
     });
   }
@@ -194,6 +204,8 @@ final class Subscription {
     metrics.ackedPushes.increment();
     metrics.ackNanos.add(System.nanoTime() - inFlightSentNanos);
     ackedVersion = inFlightVersion;
+    lastPushAnswered = true;
+    syncedVersion = Math.max(syncedVersion, inFlightVersion);
     if (!errors.isEmpty()) {
       nackCount++;
       metrics.nacks.increment();
@@ -211,6 +223,7 @@ final class Subscription {
     }
     // Changes that came in meanwhile have waited long enough: push them now.
     flush();
+    caughtUp();
     publishStatus();
   }
 
@@ -248,7 +261,9 @@ final class Subscription {
     Delta delta = Delta.compute(snapshot, held, dirty);
     dirty.clear();
     dirtySinceNanos = -1;
+    seenVersion = Math.max(seenVersion, snapshot.systemVersion());
     if (delta.isEmpty() && !initial) {
+      caughtUp();
       publishStatus();
       return;
     }
@@ -260,6 +275,7 @@ final class Subscription {
         .addAllRemovals(delta.removals())
         .build();
     inFlightNonce = nonce;
+    lastPushAnswered = false;
     inFlightVersion = snapshot.systemVersion();
     inFlightSentNanos = System.nanoTime();
     pushes++;
@@ -270,6 +286,19 @@ final class Subscription {
         scheduler);
     sink.push(message);
     publishStatus();
+  }
+
+  /**
+   * When the last push was answered and nothing is in flight or waiting, the daemon holds the state
+   * of its types as of the newest snapshot seen: moves {@code syncedVersion} there and says whether
+   * it did.
+   */
+  private boolean caughtUp() {
+    if (hello == null || !lastPushAnswered || inFlightNonce != null || !dirty.isEmpty()) {
+      return false;
+    }
+    syncedVersion = Math.max(syncedVersion, seenVersion);
+    return true;
   }
 
   private void ackTimedOut(String nonce) {
@@ -319,6 +348,6 @@ final class Subscription {
     }
     status = new DaemonStatus(hello == null ? "" : daemonId(), hello == null ? "" : hello.getNodeName(),
         hello == null ? Role.ROLE_UNSPECIFIED : hello.getRole(), labels(), !closed, ackedVersion, pushes, nackCount,
-        lastNack, pending, connectedAt);
+        lastNack, pending, connectedAt, syncedVersion);
   }
 }

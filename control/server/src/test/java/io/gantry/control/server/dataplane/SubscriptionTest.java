@@ -11,6 +11,7 @@ import io.gantry.control.api.v1.ControlMessage;
 import io.gantry.control.api.v1.DaemonMessage;
 import io.gantry.control.api.v1.Nack;
 import io.gantry.control.api.v1.ResourceError;
+import io.gantry.control.api.v1.ResourceType;
 import io.gantry.control.api.v1.Role;
 import io.gantry.control.api.v1.Subscribe;
 import io.grpc.Status;
@@ -97,6 +98,46 @@ class SubscriptionTest {
     assertEquals(50, coalesced.getSystemVersion());
     assertNull(pushed.poll(50, TimeUnit.MILLISECONDS));
     assertEquals(1, subscription.status().ackedVersion());
+  }
+
+  @Test
+  void changesOfOtherTypesDoNotMakeAnUpToDateDaemonLag() throws InterruptedException {
+    publish(1);
+    subscribe();
+    ControlMessage initial = nextPush();
+    ack(initial);
+    assertEquals(0, subscription.status().lag(1));
+
+    // Only a node changed (version 5): a service-only daemon has nothing to receive and is current.
+    Map<String, io.gantry.control.api.v1.Resource> services = current.get().of(SERVICE);
+    current.set(new ViewSnapshot(5, Map.of(SERVICE, services, ResourceType.RESOURCE_TYPE_NODE,
+        Map.of("n1", node("n1", 5))), Map.of(ResourceType.RESOURCE_TYPE_NODE, Set.of("n1"))));
+    subscription.onSnapshot(current.get());
+    assertNull(pushed.poll(50, TimeUnit.MILLISECONDS), "nothing to push for a node");
+    assertEquals(1, subscription.status().ackedVersion());
+    assertEquals(0, subscription.status().lag(5), () -> subscription.status().toString());
+
+    // A service change is a real lag until the daemon answers its push.
+    publish(6);
+    ControlMessage next = nextPush();
+    assertEquals(1, subscription.status().lag(6), () -> subscription.status().toString());
+    // A node change while that push is unanswered is no reason to call the daemon current.
+    current.set(new ViewSnapshot(7, Map.of(SERVICE, current.get().of(SERVICE), ResourceType.RESOURCE_TYPE_NODE,
+        Map.of("n1", node("n1", 7))), Map.of(ResourceType.RESOURCE_TYPE_NODE, Set.of("n1"))));
+    subscription.onSnapshot(current.get());
+    assertEquals(2, subscription.status().lag(7), () -> subscription.status().toString());
+    ack(next);
+    assertEquals(6, subscription.status().ackedVersion());
+    assertEquals(0, subscription.status().lag(7), () -> subscription.status().toString());
+  }
+
+  private void ack(ControlMessage push) {
+    subscription.onMessage(DaemonMessage.newBuilder().setAck(Ack.newBuilder().setNonce(push.getNonce())).build());
+  }
+
+  private static io.gantry.control.api.v1.Resource node(String name, long version) {
+    return io.gantry.control.api.v1.Resource.newBuilder().setName(name).setVersion(version)
+        .setNode(io.gantry.control.api.v1.NodeView.newBuilder().setName(name)).build();
   }
 
   @Test

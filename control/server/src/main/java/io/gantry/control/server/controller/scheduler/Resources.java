@@ -1,5 +1,6 @@
 package io.gantry.control.server.controller.scheduler;
 
+import io.gantry.control.server.resource.Quantity;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**

@@ -1,5 +1,6 @@
 package io.gantry.control.server.controller.scheduler;
 
+import io.gantry.control.server.resource.Quantity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

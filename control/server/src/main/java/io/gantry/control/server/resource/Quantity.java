@@ -1,4 +1,4 @@
-package io.gantry.control.server.controller.scheduler;
+package io.gantry.control.server.resource;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

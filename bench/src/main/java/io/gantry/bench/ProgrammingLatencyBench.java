@@ -82,6 +82,9 @@ public final class ProgrammingLatencyBench {
     foldScenario(report, "daemon-apply", options.services(), options.endpointsPerService(), options.foldIterations());
     foldScenario(report, "daemon-apply-x10", options.services() * 10, options.endpointsPerService(),
         Math.max(1, options.foldIterations() / 4));
+    if (options.applyOnly()) {
+      return true;
+    }
     ServiceCluster cluster = new ServiceCluster(options.services(), options.endpointsPerService(),
         options.namespaces(), options.daemons());
     Report.log("starting %s", options.jar().toAbsolutePath());

@@ -21,16 +21,17 @@ import java.util.Map;
  * @param burstClients requests in flight during the burst
  * @param foldIterations measured folds in the daemon-apply micro-benchmark
  * @param serverHeap the control process's -Xmx, or "" for the JVM default
+ * @param applyOnly run only the in-process daemon-apply scenarios (no control process)
  */
 record ProgrammingLatencyOptions(Path jar, int services, int endpointsPerService, int namespaces, int loadClients,
     int daemons, int fullClients, int connectWave, int singles, Duration singleGap, int burst, int burstClients,
-    int foldIterations, String serverHeap) {
+    int foldIterations, String serverHeap, boolean applyOnly) {
 
   static final String USAGE = """
       usage: ProgrammingLatencyBench [--jar PATH] [--services N] [--endpoints-per-service N] [--namespaces N]
                                      [--load-clients N] [--daemons N] [--full-clients N] [--connect-wave N]
                                      [--singles N] [--single-gap-ms N] [--burst N] [--burst-clients N]
-                                     [--fold-iterations N] [--server-heap SIZE]
+                                     [--fold-iterations N] [--server-heap SIZE] [--apply-only]
         --jar PATH                 gantry jar to start (default: $GANTRY_JAR, else cli/target/gantry.jar)
         --services N               selector-less Services, one EndpointSlice each (default 10000)
         --endpoints-per-service N  endpoints per slice (default 10: 100 000 endpoints)
@@ -45,6 +46,7 @@ record ProgrammingLatencyOptions(Path jar, int services, int endpointsPerService
         --burst-clients N          requests in flight during the burst (default 16)
         --fold-iterations N        measured folds in the daemon-apply micro-benchmark (default 20000)
         --server-heap SIZE         -Xmx of the control process, e.g. 2g (default: the JVM's)
+        --apply-only               only the in-process daemon-apply micro-benchmark
       Figures go to stdout, one per line; progress goes to stderr.""";
 
   static ProgrammingLatencyOptions parse(String[] args, Map<String, String> env) {
@@ -62,6 +64,7 @@ record ProgrammingLatencyOptions(Path jar, int services, int endpointsPerService
     int burstClients = 16;
     int folds = 20_000;
     String heap = "";
+    boolean applyOnly = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -73,6 +76,10 @@ record ProgrammingLatencyOptions(Path jar, int services, int endpointsPerService
       }
       if (name.equals("-h") || name.equals("--help")) {
         throw new BenchOptions.UsageException(null);
+      }
+      if (name.equals("--apply-only")) {
+        applyOnly = true;
+        continue;
       }
       if (value == null) {
         if (i + 1 >= args.length) {
@@ -115,7 +122,7 @@ record ProgrammingLatencyOptions(Path jar, int services, int endpointsPerService
           + ": every change of a burst goes to a different slice)");
     }
     return new ProgrammingLatencyOptions(Path.of(jar), services, endpoints, namespaces, loadClients, daemons, full,
-        wave, singles, Duration.ofMillis(gapMs), burst, burstClients, folds, heap);
+        wave, singles, Duration.ofMillis(gapMs), burst, burstClients, folds, heap, applyOnly);
   }
 
   private static int intIn(String name, String value, int min, int max) {

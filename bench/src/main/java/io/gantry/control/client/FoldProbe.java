@@ -102,7 +102,7 @@ public final class FoldProbe {
       long g = (long) i * count + j;
       boolean ready = j != 0 || !firstNotReady;
       view.addEndpoints(Endpoint.newBuilder()
-          .setAddress("127." + (244 + g / 65536) + "." + (g / 256 % 256) + "." + (g % 256))
+          .setAddress("10." + (g >> 16 & 255) + "." + (g >> 8 & 255) + "." + (g & 255))
           .putPorts("http", EndpointPort.newBuilder().setPort(8080).setProtocol("TCP").build())
           .setNodeName("node-" + (g % 1000)).setReady(ready).setServing(ready));
     }

@@ -277,6 +277,15 @@ final class GantryServer implements AutoCloseable {
     }
     closed = true;
     stop(process);
+    String keep = System.getenv("GANTRY_BENCH_KEEP_LOG");
+    if (keep != null && !keep.isEmpty()) {
+      try {
+        Files.copy(log, Path.of(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Report.log("server log kept in %s", keep);
+      } catch (IOException e) {
+        Report.log("could not keep the server log in %s: %s", keep, e);
+      }
+    }
     deleteTree(workDir);
   }
 

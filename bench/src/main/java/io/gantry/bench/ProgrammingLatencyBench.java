@@ -209,6 +209,7 @@ public final class ProgrammingLatencyBench {
     LongBuffer pairs = new LongBuffer(Integer.MAX_VALUE);
     int missing = 0;
     long cpu = server.cpuNanos();
+    java.util.Map<String, Long> threads = server.threadCpuNanos();
     long benchCpu = benchCpuNanos();
     int stride = Math.max(1, cluster.services() / Math.max(1, options.singles()));
     for (int k = 0; k < options.singles(); k++) {
@@ -225,7 +226,8 @@ public final class ProgrammingLatencyBench {
     report.figure(scenario, "cpu-per-change", serverCpu / 1e6 / options.singles(), "ms");
     report.figure(scenario, "rss", server.rssMiB(), "MB");
     report.figure(scenario, "heap-used", server.heapUsedMiB(), "MB");
-    Report.log("%s: bench process CPU %.1f s", scenario, (benchCpuNanos() - benchCpu) / 1e9);
+    Report.log("%s: bench process CPU %.1f s; busiest server threads: %s", scenario,
+        (benchCpuNanos() - benchCpu) / 1e9, busiest(threads, server.threadCpuNanos()));
     return missing == 0;
   }
 
@@ -241,6 +243,7 @@ public final class ProgrammingLatencyBench {
     AtomicInteger next = new AtomicInteger();
     int offset = cluster.services() / 2;
     long cpu = server.cpuNanos();
+    java.util.Map<String, Long> threads = server.threadCpuNanos();
     long benchCpu = benchCpuNanos();
     long start = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(options.burstClients());
@@ -291,8 +294,9 @@ public final class ProgrammingLatencyBench {
     for (SimulatedDaemon daemon : daemons) {
       pushes += daemon.log().pushes();
     }
-    Report.log("%s: writes took %.0f ms; bench process CPU %.1f s; %d pushes received in all so far", scenario,
-        (written - start) / 1e6, (benchCpuNanos() - benchCpu) / 1e9, pushes);
+    Report.log("%s: writes took %.0f ms; bench process CPU %.1f s; %d pushes received in all so far; "
+        + "busiest server threads: %s", scenario, (written - start) / 1e6, (benchCpuNanos() - benchCpu) / 1e9, pushes,
+        busiest(threads, server.threadCpuNanos()));
     return missing == 0;
   }
 
@@ -413,6 +417,17 @@ public final class ProgrammingLatencyBench {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** The server threads that used the most CPU between two samples, as "name=ms" pairs. */
+  private static String busiest(java.util.Map<String, Long> before, java.util.Map<String, Long> after) {
+    return after.entrySet().stream()
+        .map(e -> java.util.Map.entry(e.getKey().substring(e.getKey().indexOf(' ') + 1),
+            e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(5)
+        .map(e -> e.getKey() + "=" + e.getValue() / 1_000_000 + "ms")
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   private static long benchCpuNanos() {

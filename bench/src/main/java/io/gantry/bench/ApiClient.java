@@ -95,6 +95,25 @@ final class ApiClient {
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * Sends {@code body} (JSON) with {@code method} (POST, PUT) to {@code path}; returns the
+   * response whatever its status.
+   */
+  HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+    return http.send(request(path).header("Content-Type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The {@code metadata.resourceVersion} of an object in a response body, as a number. */
+  static long resourceVersion(HttpResponse<String> response) throws IOException {
+    JsonNode rv = JSON.readTree(response.body()).path("metadata").path("resourceVersion");
+    try {
+      return Long.parseLong(rv.asText());
+    } catch (NumberFormatException e) {
+      throw new IOException("no numeric metadata.resourceVersion in the response: " + describe(response), e);
+    }
+  }
+
   /** Creates a namespace, accepting one that already exists. */
   void createNamespace(String name) throws IOException, InterruptedException {
     String body = "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + name + "\"}}";

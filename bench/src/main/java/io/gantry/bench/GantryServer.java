@@ -32,6 +32,9 @@ final class GantryServer implements AutoCloseable {
 
   private static final Pattern LISTENING =
       Pattern.compile("control API listening on (https://127\\.0\\.0\\.1:\\d+)");
+  /** Logged before the API line, so both are in the log once {@link #LISTENING} is. */
+  private static final Pattern DATA_PLANE = Pattern.compile("data-plane gRPC listening on [^ ]*/127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern ADMIN = Pattern.compile("admin endpoints .* on (http://127\\.0\\.0\\.1:\\d+)");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   /** Sets the soft descriptor limit to min(hard, 65536), then becomes the JVM. */
   private static final String LAUNCHER = """
@@ -44,19 +47,26 @@ final class GantryServer implements AutoCloseable {
   private final Path workDir;
   private final Path dataDir;
   private final URI baseUri;
+  private final Path log;
   private final long clockTicksPerSecond;
   private boolean closed;
 
-  private GantryServer(Process process, Path workDir, Path dataDir, URI baseUri, long ticks) {
+  private GantryServer(Process process, Path workDir, Path dataDir, URI baseUri, Path log, long ticks) {
     this.process = process;
     this.workDir = workDir;
     this.dataDir = dataDir;
     this.baseUri = baseUri;
+    this.log = log;
     this.clockTicksPerSecond = ticks;
   }
 
   /** Starts {@code java -jar jar control} and waits until its API listens. */
   static GantryServer start(Path jar) throws IOException, InterruptedException {
+    return start(jar, List.of());
+  }
+
+  /** As {@link #start(Path)}, with extra JVM options for the server (e.g. {@code -Xmx2g}). */
+  static GantryServer start(Path jar, List<String> jvmOptions) throws IOException, InterruptedException {
     requireNonNull(jar, "jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalArgumentException("--jar: " + jar.toAbsolutePath()
@@ -66,11 +76,12 @@ final class GantryServer implements AutoCloseable {
     Path dataDir = workDir.resolve("data");
     Path log = workDir.resolve("server.log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = List.of("bash", "-c", LAUNCHER, "gantry-bench-launcher",
-        java, "-Xlog:gc,safepoint:file=" + workDir.resolve("gc.log") + ":uptime", // pauses, for diagnosis
-        "-jar", jar.toAbsolutePath().toString(), "control",
+    List<String> command = new java.util.ArrayList<>(List.of("bash", "-c", LAUNCHER, "gantry-bench-launcher",
+        java, "-Xlog:gc,safepoint:file=" + workDir.resolve("gc.log") + ":uptime")); // pauses, for diagnosis
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "control",
         "--data-dir", dataDir.toString(), "--api-address", "127.0.0.1", "--api-port", "0",
-        "--data-plane-port", "0", "--admin-port", "0");
+        "--data-plane-port", "0", "--admin-port", "0"));
     Process process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
@@ -79,7 +90,7 @@ final class GantryServer implements AutoCloseable {
     GantryServer server = null;
     try {
       URI base = awaitListening(process, log);
-      server = new GantryServer(process, workDir, dataDir, base, clockTicksPerSecond());
+      server = new GantryServer(process, workDir, dataDir, base, log, clockTicksPerSecond());
       return server;
     } finally {
       if (server == null) {
@@ -110,6 +121,24 @@ final class GantryServer implements AutoCloseable {
 
   URI baseUri() {
     return baseUri;
+  }
+
+  /** Where the DataPlane gRPC stream listens (127.0.0.1, an ephemeral port). */
+  java.net.InetSocketAddress dataPlaneAddress() throws IOException {
+    Matcher m = DATA_PLANE.matcher(Files.readString(log, StandardCharsets.UTF_8));
+    if (!m.find()) {
+      throw new IOException("no \"data-plane gRPC listening on\" line in the server log");
+    }
+    return new java.net.InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1)));
+  }
+
+  /** The admin port's base ({@code /status}, {@code /metrics}), plain HTTP on 127.0.0.1. */
+  URI adminUri() throws IOException {
+    Matcher m = ADMIN.matcher(Files.readString(log, StandardCharsets.UTF_8));
+    if (!m.find()) {
+      throw new IOException("no \"admin endpoints ... on\" line in the server log");
+    }
+    return URI.create(m.group(1));
   }
 
   Path caCertificate() {
@@ -185,6 +214,30 @@ final class GantryServer implements AutoCloseable {
     throw new IOException("no VmRSS in " + proc("status"));
   }
 
+  /**
+   * The server's used Java heap in MiB, from {@code jcmd <pid> GC.heap_info} of this JVM's JDK,
+   * or NaN when that is unavailable.
+   */
+  double heapUsedMiB() {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    try {
+      Process p = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "GC.heap_info")
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return Double.NaN;
+      }
+      Matcher m = Pattern.compile("heap\\s+total[^\\n]*used (\\d+)K").matcher(out);
+      return m.find() ? Long.parseLong(m.group(1)) / 1024.0 : Double.NaN;
+    } catch (IOException e) {
+      return Double.NaN;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Double.NaN;
+    }
+  }
+
   /** Open file descriptors (sockets included), or -1 if unreadable. */
   long openDescriptors() {
     try (Stream<Path> fds = Files.list(proc("fd"))) {
@@ -224,6 +277,15 @@ final class GantryServer implements AutoCloseable {
     }
     closed = true;
     stop(process);
+    String keep = System.getenv("GANTRY_BENCH_KEEP_LOG");
+    if (keep != null && !keep.isEmpty()) {
+      try {
+        Files.copy(log, Path.of(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Report.log("server log kept in %s", keep);
+      } catch (IOException e) {
+        Report.log("could not keep the server log in %s: %s", keep, e);
+      }
+    }
     deleteTree(workDir);
   }
 

@@ -29,6 +29,18 @@ final class LongBuffer {
     return size;
   }
 
+  long get(int index) {
+    if (index >= size) {
+      throw new IndexOutOfBoundsException(index + " (size " + size + ")");
+    }
+    return values[index];
+  }
+
+  /** A copy of the values. */
+  long[] toArray() {
+    return Arrays.copyOf(values, size);
+  }
+
   /** Concatenates {@code parts} into one array. */
   static long[] concat(Iterable<LongBuffer> parts) {
     int total = 0;

@@ -9,7 +9,6 @@ import io.gantry.control.api.v1.ResourceKey;
 import io.gantry.control.api.v1.ResourceType;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,9 @@ import java.util.function.Function;
 /**
  * Folds one push into a snapshot: validates every upsert ({@link ViewValidator} plus an
  * optional extra check), applies the good ones and the removals, and keeps the previous copy of
- * every rejected resource. Only types the push touches are copied.
+ * every rejected resource. Each type's map is a {@link PersistentHashMap}: folding a change
+ * copies one trie path, so the cost follows the push, not the cluster, and untouched entries
+ * (and types) are shared with the previous snapshot.
  *
  * <p>Pure: the same inputs give the same result; thread-safe.
  */
@@ -51,7 +52,9 @@ final class SnapshotFolder {
             .setMessage(String.join("; ", problems)).build());
         continue;
       }
-      Resource old = writable(next, current, type).put(resource.getName(), resource);
+      PersistentHashMap<String, Resource> map = persistent(next.get(type));
+      Resource old = map.get(resource.getName());
+      next.put(type, map.plus(resource.getName(), resource));
       if (old == null) {
         changes(changes, type)[0].add(resource.getName());
       } else if (!old.equals(resource)) {
@@ -61,25 +64,23 @@ final class SnapshotFolder {
     for (ResourceKey removal : push.getRemovalsList()) {
       Map<String, Resource> map = next.get(removal.getType());
       if (map != null && map.containsKey(removal.getName())) {
-        writable(next, current, removal.getType()).remove(removal.getName());
+        next.put(removal.getType(), persistent(map).minus(removal.getName()));
         changes(changes, removal.getType())[2].add(removal.getName());
       }
     }
     Map<ResourceType, Changes.TypeChanges> byType = new EnumMap<>(ResourceType.class);
     changes.forEach((type, sets) -> byType.put(type, new Changes.TypeChanges(sets[0], sets[1], sets[2])));
     next.entrySet().removeIf(entry -> entry.getValue().isEmpty());
-    next.replaceAll((type, map) -> map == current.resources().get(type) ? map : Map.copyOf(map));
     return new Result(new DataPlaneSnapshot(push.getSystemVersion(), next), new Changes(byType), errors);
   }
 
-  private static Map<String, Resource> writable(Map<ResourceType, Map<String, Resource>> next,
-      DataPlaneSnapshot current, ResourceType type) {
-    Map<String, Resource> map = next.get(type);
-    if (map == null || map == current.resources().get(type)) {
-      map = map == null ? new HashMap<>() : new HashMap<>(map);
-      next.put(type, map);
-    }
-    return map;
+  /**
+   * The persistent form of a type's map: itself after the first fold, so an update costs a
+   * path copy (proportional to the change), not a copy of the type's map (proportional to the
+   * cluster). A snapshot from elsewhere ({@code resumeFrom}) is converted once.
+   */
+  private static PersistentHashMap<String, Resource> persistent(Map<String, Resource> map) {
+    return map == null ? PersistentHashMap.empty() : PersistentHashMap.copyOf(map);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -53,4 +53,27 @@ class SnapshotFolderTest {
     DataPlaneSnapshot next = folder.fold(start, ControlMessage.newBuilder().setSystemVersion(3).build()).snapshot();
     assertSame(start.of(NODE), next.of(NODE));
   }
+
+  @Test
+  void aChangeSharesTheRestOfItsTypeAndCopiesNothingElse() {
+    SnapshotFolder folder = new SnapshotFolder(r -> List.of());
+    ControlMessage.Builder initial = ControlMessage.newBuilder().setSystemVersion(1);
+    for (int i = 0; i < 5000; i++) {
+      initial.addUpserts(node("n" + i, 1, "127.244." + (i % 256) + ".0/24"));
+    }
+    DataPlaneSnapshot start = folder.fold(DataPlaneSnapshot.EMPTY, initial.build()).snapshot();
+    Resource kept = start.of(NODE).get("n1");
+    SnapshotFolder.Result result = folder.fold(start, ControlMessage.newBuilder().setSystemVersion(2)
+        .addUpserts(node("n7", 2, "127.244.99.0/24")).addRemovals(Resources.key(NODE, "n8")).build());
+
+    DataPlaneSnapshot next = result.snapshot();
+    assertEquals(4999, next.of(NODE).size());
+    assertEquals(2, next.version(NODE, "n7"));
+    assertEquals(-1, next.version(NODE, "n8"));
+    assertEquals(1, start.version(NODE, "n7"), "the previous snapshot is unchanged");
+    assertEquals(5000, start.of(NODE).size());
+    assertSame(kept, next.of(NODE).get("n1"));
+    assertEquals(Set.of("n7"), result.changes().of(NODE).updated());
+    assertEquals(Set.of("n8"), result.changes().of(NODE).removed());
+  }
 }

@@ -105,6 +105,8 @@ class RolloutIT {
     k("rollout", "status", "deployment/web", "--timeout=60s").assertOk()
         .assertStdoutContains("successfully rolled out");
     assertEquals(List.of("1", "2"), historyRevisions("web"));
+    k("rollout", "history", "deployment/web").assertStdoutContains("first release");
+    k("rollout", "history", "deployment/web", "--revision=2").assertOk().assertStdoutContains("nginx:1.28");
     List<JsonNode> sets = replicaSets("app=web");
     assertEquals(2, sets.size(), () -> "ReplicaSets: " + names(sets));
     JsonNode old = only(sets, rs -> image(rs).equals("nginx:1.27"));
@@ -116,6 +118,7 @@ class RolloutIT {
     await("the old ReplicaSet's pods gone", () -> k("get", "rs", "-o", "wide").stdout(),
         () -> replicaSets("app=web").stream().allMatch(rs -> !image(rs).equals("nginx:1.27")
             || rs.at("/status/replicas").asInt() == 0));
+    assertTrue(kubelet.finished() > 0, "the old pods were removed without the kubelet finishing their termination");
     // The table kubectl prints agrees.
     String table = k("get", "rs", "-l", "app=web").assertOk().stdout();
     assertTrue(table.lines().anyMatch(line -> line.startsWith(name(old) + " ") && line.matches("\\S+\\s+0\\s+0\\s+0\\s.*")),

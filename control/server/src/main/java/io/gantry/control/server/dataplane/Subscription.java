@@ -49,6 +49,10 @@ final class Subscription {
   private final PushSink sink;
   private final Supplier<ViewSnapshot> snapshots;
   private final ScheduledExecutorService scheduler;
+  /** Pushes that timed out, by nonce (numeric order), with their versions: their answers may still come. */
+  private final java.util.TreeMap<String, Long> timedOut =
+      new java.util.TreeMap<>(java.util.Comparator.comparingLong(Long::parseLong));
+  private static final int MAX_TIMED_OUT_REMEMBERED = 64;
   private final PushTimings timings;
   private final DataPlaneMetrics metrics;
   private final Instant connectedAt;
@@ -199,7 +203,14 @@ final class Subscription {
 
   private void answered(String nonce, List<ResourceError> errors) {
     if (inFlightNonce == null || !inFlightNonce.equals(nonce)) {
-      return; // an answer to a push that already timed out
+      Long lateVersion = timedOut.remove(nonce);
+      if (lateVersion != null) {
+        // The stream is ordered: a late answer to push N means the daemon applied every push up to N.
+        ackedVersion = Math.max(ackedVersion, lateVersion);
+        timedOut.keySet().removeIf(other -> Long.parseLong(other) < Long.parseLong(nonce));
+        publishStatus();
+      }
+      return;
     }
     metrics.ackedPushes.increment();
     metrics.ackNanos.add(System.nanoTime() - inFlightSentNanos);
@@ -306,6 +317,10 @@ final class Subscription {
       metrics.ackTimeouts.increment();
       log.warn("data-plane daemon {} has not answered push {} in {}; pushing on", daemonId(), nonce,
           timings.ackTimeout());
+      timedOut.put(nonce, inFlightVersion);
+      if (timedOut.size() > MAX_TIMED_OUT_REMEMBERED) {
+        timedOut.pollFirstEntry();
+      }
       inFlightNonce = null;
       ackTimer = null;
       flush();

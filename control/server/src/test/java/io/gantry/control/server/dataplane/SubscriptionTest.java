@@ -101,6 +101,51 @@ class SubscriptionTest {
   }
 
   @Test
+  void anAnswerThatComesAfterItsPushTimedOutStillCounts() throws InterruptedException {
+    ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    BlockingQueue<ControlMessage> sent = new LinkedBlockingQueue<>();
+    AtomicReference<ViewSnapshot> state = new AtomicReference<>(ViewSnapshot.EMPTY);
+    Subscription slow = new Subscription(new PushSink() {
+      @Override
+      public boolean isReady() {
+        return true;
+      }
+
+      @Override
+      public void push(ControlMessage message) {
+        sent.add(message);
+      }
+
+      @Override
+      public void fail(Status status) {
+        failed.set(status);
+      }
+    }, state::get, timers, new PushTimings(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(50)),
+        metrics, Instant.EPOCH);
+    try {
+      Map<String, io.gantry.control.api.v1.Resource> services = new HashMap<>();
+      services.put("demo/web", service("web", 7));
+      state.set(new ViewSnapshot(7, Map.of(SERVICE, services), Map.of(SERVICE, Set.of("demo/web"))));
+      slow.onSnapshot(state.get());
+      slow.onMessage(DaemonMessage.newBuilder().setSubscribe(Subscribe.newBuilder().setNodeName("n1")
+          .setRole(Role.ROLE_PROXY).addTypes(SERVICE)).build());
+      ControlMessage initial = sent.poll(5, TimeUnit.SECONDS);
+      assertTrue(initial != null, "expected the initial push");
+      Thread.sleep(200); // past the 50 ms ACK timeout
+      assertEquals(0, slow.status().ackedVersion());
+
+      slow.onMessage(DaemonMessage.newBuilder().setAck(Ack.newBuilder().setNonce(initial.getNonce())).build());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (slow.status().ackedVersion() != 7 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertEquals(7, slow.status().ackedVersion(), "a late ACK still says what the daemon holds");
+    } finally {
+      timers.shutdownNow();
+    }
+  }
+
+  @Test
   void changesOfOtherTypesDoNotMakeAnUpToDateDaemonLag() throws InterruptedException {
     publish(1);
     subscribe();

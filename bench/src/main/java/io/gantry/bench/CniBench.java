@@ -1,0 +1,195 @@
+package io.gantry.bench;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * {@code bin/bench cni [ITERATIONS]}: ADD+DEL latency of {@code gantry-cni} against Debian's reference
+ * plugins (package {@code containernetworking-plugins}, {@code /usr/lib/cni}), interleaved in one run
+ * with the same configuration shape.
+ *
+ * <p>As root: bridge mode, {@code gantry-cni} (bridge + built-in IPAM) vs reference {@code bridge} +
+ * {@code host-local}, each iteration on a fresh network namespace (created and deleted outside the
+ * timing), two test bridges and addresses in 10.99.x only inside those namespaces. Without root: the
+ * IPAM-only path, {@code gantry-cni} as IPAM plugin vs {@code host-local}. Also the bare start-up time
+ * (VERSION). Figures: mean, p50, p99 in ms per target and the ratio of means gantry/reference.
+ */
+public final class CniBench {
+  private static final Path REFERENCE = Path.of(System.getenv().getOrDefault("GANTRY_CNI_REFERENCE", "/usr/lib/cni"));
+
+  private CniBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 40;
+    Path gantry = gantryLauncher();
+    boolean root = "root".equals(System.getProperty("user.name"));
+    if (!Files.isExecutable(REFERENCE.resolve("host-local"))) {
+      Report.log("reference plugins missing in %s: apt-get install containernetworking-plugins", REFERENCE);
+      System.exit(2);
+    }
+    Path work = Files.createTempDirectory("gantry-cni-bench");
+    try {
+      startup(gantry, iterations);
+      if (root) {
+        Report.log("root: bridge mode, %d iterations, a fresh netns each", iterations);
+        addDel(gantry, work, iterations, true);
+      } else {
+        Report.log("not root: IPAM-only path (gantry-cni IPAM mode vs host-local), %d iterations", iterations);
+        addDel(gantry, work, iterations, false);
+      }
+    } finally {
+      if (root) {
+        run(null, null, "ip", "link", "del", "gbench-g");
+        run(null, null, "ip", "link", "del", "gbench-r");
+      }
+      try (Stream<Path> files = Files.walk(work)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  static Path gantryLauncher() {
+    String override = System.getenv("GANTRY_CNI");
+    if (override != null) {
+      return Path.of(override);
+    }
+    Path jar = Path.of(System.getenv().getOrDefault("GANTRY_JAR", "cli/target/gantry.jar")).toAbsolutePath();
+    return jar.getParent().getParent().getParent().resolve("cni-plugin/target/bin/gantry-cni");
+  }
+
+  private static void startup(Path gantry, int iterations) throws Exception {
+    long[] ours = new long[iterations];
+    long[] theirs = new long[iterations];
+    Map<String, String> env = Map.of("CNI_COMMAND", "VERSION");
+    for (int i = 0; i < iterations; i++) {
+      ours[i] = timed(env, "{\"cniVersion\":\"1.1.0\"}", gantry.toString());
+      theirs[i] = timed(env, "{\"cniVersion\":\"1.1.0\"}", REFERENCE.resolve("host-local").toString());
+    }
+    report("version", ours, theirs, "reference host-local");
+  }
+
+  private static void addDel(Path gantry, Path work, int iterations, boolean bridge) throws Exception {
+    String ipamOnly = "{\"cniVersion\":\"1.0.0\",\"name\":\"%s\",\"type\":\"bridge\",\"ipam\":{\"type\":\"%s\","
+        + "\"dataDir\":\"%s\",\"ranges\":[[{\"subnet\":\"%s\"}]]}}";
+    String bridged = "{\"cniVersion\":\"1.0.0\",\"name\":\"%s\",\"type\":\"%s\",\"bridge\":\"%s\",\"isGateway\":true,"
+        + "\"isDefaultGateway\":true,\"ipam\":{\"type\":\"%s\",\"dataDir\":\"%s\",\"ranges\":[[{\"subnet\":\"%s\"}]]}}";
+    String ours = bridge
+        ? String.format(bridged, "benchg", "gantry-cni", "gbench-g", "gantry-cni", work.resolve("g"), "10.99.10.0/24")
+        : String.format(ipamOnly, "benchg", "gantry-cni", work.resolve("g"), "10.99.10.0/24");
+    String theirs = bridge
+        ? String.format(bridged, "benchr", "bridge", "gbench-r", "host-local", work.resolve("r"), "10.99.11.0/24")
+        : String.format(ipamOnly, "benchr", "host-local", work.resolve("r"), "10.99.11.0/24");
+    String ourCommand = gantry.toString();
+    String theirCommand = REFERENCE.resolve(bridge ? "bridge" : "host-local").toString();
+    long[][] add = new long[2][iterations];
+    long[][] del = new long[2][iterations];
+    long[][] both = new long[2][iterations];
+    Path fakeNetns = Files.createFile(work.resolve("netns"));
+    for (int i = 0; i < iterations + 3; i++) {
+      for (int target = 0; target < 2; target++) {
+        String ns = "gantry-cni-bench-" + target + "-" + i;
+        String netnsPath = fakeNetns.toString();
+        if (bridge) {
+          run(null, null, "ip", "netns", "add", ns);
+          netnsPath = "/var/run/netns/" + ns;
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put("CNI_CONTAINERID", "bench-" + i);
+        env.put("CNI_NETNS", netnsPath);
+        env.put("CNI_IFNAME", "eth0");
+        env.put("CNI_PATH", REFERENCE.toString());
+        env.put("CNI_COMMAND", "ADD");
+        String conf = target == 0 ? ours : theirs;
+        String command = target == 0 ? ourCommand : theirCommand;
+        try {
+          long a = timed(env, conf, command);
+          env.put("CNI_COMMAND", "DEL");
+          long d = timed(env, conf, command);
+          if (i >= 3) { // the first rounds warm the page cache and create the bridges
+            add[target][i - 3] = a;
+            del[target][i - 3] = d;
+            both[target][i - 3] = a + d;
+          }
+        } finally {
+          if (bridge) {
+            run(null, null, "ip", "netns", "del", ns);
+          }
+        }
+      }
+    }
+    String scenario = bridge ? "bridge" : "ipam";
+    String peer = bridge ? "reference bridge+host-local" : "reference host-local";
+    report(scenario + "-add", add[0], add[1], peer);
+    report(scenario + "-del", del[0], del[1], peer);
+    report(scenario + "-add-del", both[0], both[1], peer);
+  }
+
+  private static void report(String scenario, long[] ours, long[] theirs, String peer) {
+    LatencyStats g = LatencyStats.of(ours, ours.length);
+    LatencyStats r = LatencyStats.of(theirs, theirs.length);
+    double gMean = mean(ours);
+    double rMean = mean(theirs);
+    for (Object[] target : new Object[][] {{"gantry", g, gMean}, {"reference", r, rMean}}) {
+      Report report = new Report("cni." + target[0]);
+      LatencyStats stats = (LatencyStats) target[1];
+      report.figure(scenario, "mean", (Double) target[2], "ms");
+      report.figure(scenario, "p50", stats.percentileMillis(50), "ms");
+      report.figure(scenario, "p99", stats.percentileMillis(99), "ms");
+    }
+    new Report("cni.ratio").figure(scenario, "mean_gantry_over_reference", gMean / rMean, "x");
+    Report.log("%s: gantry-cni mean %.1f ms vs %s %.1f ms (%.2fx)", scenario, gMean, peer, rMean, gMean / rMean);
+  }
+
+  private static double mean(long[] nanos) {
+    double sum = 0;
+    for (long n : nanos) {
+      sum += n;
+    }
+    return sum / nanos.length / 1e6;
+  }
+
+  private static long timed(Map<String, String> env, String stdin, String command) throws Exception {
+    long start = System.nanoTime();
+    String out = run(env, stdin, command);
+    long elapsed = System.nanoTime() - start;
+    if (out == null) {
+      throw new IllegalStateException(command + " " + env.get("CNI_COMMAND") + " failed");
+    }
+    return elapsed;
+  }
+
+  /** Runs a command with exactly {@code env} (when given); its stdout, or null when it failed. */
+  private static String run(Map<String, String> env, String stdin, String... argv) throws IOException,
+      InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD);
+    if (env != null) {
+      builder.environment().clear();
+      builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+      builder.environment().putAll(env);
+    }
+    Process process = builder.start();
+    try (OutputStream in = process.getOutputStream()) {
+      if (stdin != null) {
+        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      return null;
+    }
+    if (process.exitValue() != 0) {
+      Report.log("%s exited %d: %s", String.join(" ", argv), process.exitValue(), out.strip());
+      return null;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,106 @@
+package io.gantry.cni;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The network configuration a runtime streams on stdin, with the fields every command shares checked:
+ * {@code cniVersion} (one of {@link #SUPPORTED_VERSIONS}, code 1 otherwise), {@code name} (usable as a
+ * directory name) and {@code type}. Plugin fields are read by the mode that needs them, through the
+ * typed getters here, which name the field in their code-7 errors.
+ */
+public record NetConf(String cniVersion, String name, String type, Map<String, Object> raw) {
+
+  /** The spec versions this plugin speaks, oldest first. */
+  public static final List<String> SUPPORTED_VERSIONS = List.of("1.0.0", "1.1.0");
+  /** The newest supported version: used for VERSION output and for errors before a version is known. */
+  public static final String LATEST = "1.1.0";
+
+  /** Validates the shared fields of a parsed configuration. */
+  @SuppressWarnings("unchecked")
+  public static NetConf from(Object json, CniEnv.Command command) throws CniException {
+    if (!(json instanceof Map<?, ?> map)) {
+      throw new CniException(CniException.DECODING_FAILURE,
+          "the network configuration on stdin is not a JSON object");
+    }
+    Map<String, Object> raw = (Map<String, Object>) map;
+    Object version = raw.get("cniVersion");
+    if (version == null) {
+      throw new CniException(CniException.INVALID_NETWORK_CONFIG,
+          "cniVersion is missing (supported: " + String.join(", ", SUPPORTED_VERSIONS) + ")");
+    }
+    if (!(version instanceof String v) || !SUPPORTED_VERSIONS.contains(v)) {
+      throw new CniException(CniException.INCOMPATIBLE_VERSION,
+          "cniVersion " + version + " is not supported (supported: " + String.join(", ", SUPPORTED_VERSIONS) + ")");
+    }
+    if ((command == CniEnv.Command.GC || command == CniEnv.Command.STATUS) && v.equals("1.0.0")) {
+      throw new CniException(CniException.INCOMPATIBLE_VERSION,
+          command + " needs cniVersion 1.1.0 or later (the configuration says " + v + ")");
+    }
+    Object name = raw.get("name");
+    if (!(name instanceof String n) || n.isEmpty()) {
+      throw new CniException(CniException.INVALID_NETWORK_CONFIG, "name is missing (expected: the network name)");
+    }
+    if (n.length() > 255 || n.equals(".") || n.equals("..") || n.indexOf('/') >= 0 || n.indexOf('\0') >= 0) {
+      throw new CniException(CniException.INVALID_NETWORK_CONFIG,
+          "name: " + CniEnv.abbreviate(n) + " (expected: a network name without '/', not '.' or '..')");
+    }
+    Object type = raw.get("type");
+    if (!(type instanceof String t) || t.isEmpty()) {
+      throw new CniException(CniException.INVALID_NETWORK_CONFIG, "type is missing (expected: the plugin name)");
+    }
+    return new NetConf(v, n, t, raw);
+  }
+
+  /** Whether results may carry 1.1 fields (interface {@code mtu}). */
+  public boolean atLeast11() {
+    return !cniVersion.equals("1.0.0");
+  }
+
+  public String string(String key, String fallback) throws CniException {
+    Object value = raw.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof String s)) {
+      throw new CniException(CniException.INVALID_NETWORK_CONFIG, key + ": " + value + " (expected: a string)");
+    }
+    return s;
+  }
+
+  public boolean bool(String key, boolean fallback) throws CniException {
+    Object value = raw.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Boolean b)) {
+      throw new CniException(CniException.INVALID_NETWORK_CONFIG, key + ": " + value + " (expected: true or false)");
+    }
+    return b;
+  }
+
+  /** An integer field within [min, max]; 0 when absent. */
+  public int integer(String key, int min, int max) throws CniException {
+    Object value = raw.get(key);
+    if (value == null) {
+      return 0;
+    }
+    if (!(value instanceof Long l) || l < min || l > max) {
+      throw new CniException(CniException.INVALID_NETWORK_CONFIG,
+          key + ": " + value + " (expected: an integer from " + min + " to " + max + ")");
+    }
+    return l.intValue();
+  }
+
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> object(String key) throws CniException {
+    Object value = raw.get(key);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Map<?, ?> m)) {
+      throw new CniException(CniException.INVALID_NETWORK_CONFIG, key + ": " + value + " (expected: an object)");
+    }
+    return (Map<String, Object>) m;
+  }
+}

@@ -1,0 +1,291 @@
+package io.gantry.cni.bridge;
+
+import io.gantry.cni.CniEnv;
+import io.gantry.cni.CniException;
+import io.gantry.cni.Configs;
+import io.gantry.cni.IpamPlugin;
+import io.gantry.cni.NetConf;
+import io.gantry.cni.Plugin;
+import io.gantry.cni.ipam.Ipam;
+import io.gantry.cni.ipam.IpamConfig;
+import io.gantry.cni.ipam.Route;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The bridge plugin (config {@code type} is this plugin). ADD allocates from the built-in IPAM, makes
+ * sure the bridge exists (with the gateway address when {@code isGateway}), creates the veth pair with
+ * the pod end directly in {@code CNI_NETNS} under {@code CNI_IFNAME}, and configures addresses and
+ * routes inside; any failure undoes the veth and the allocation. The host end's name is derived from
+ * container ID and interface ({@link #hostVethName}), so DEL and GC find it without state.
+ */
+public final class BridgePlugin implements Plugin {
+  /** Host-side veth names start with this; GC only ever removes such links from the bridge. */
+  static final String VETH_PREFIX = "gv";
+  private static final Path SYS_NET = Path.of("/sys/class/net");
+  private static final Pattern MAC = Pattern.compile("link/ether ([0-9a-f:]{17})");
+
+  @Override
+  public Map<String, Object> add(CniEnv env, NetConf conf) throws CniException, IOException {
+    BridgeConfig bridge = BridgeConfig.from(conf);
+    IpamConfig ipamConfig = Configs.ipam(conf);
+    Configs.requireNetns(env);
+    Ipam ipam = new Ipam(ipamConfig);
+    List<Ipam.Lease> leases = ipam.allocate(env.containerId(), env.ifName());
+    String hostVeth = hostVethName(env.containerId(), env.ifName());
+    try {
+      if (exists(hostVeth)) {
+        IpTool.host("link", "del", hostVeth); // a repeated ADD: start over
+      }
+      ensureBridge(bridge);
+      String mtu = bridge.mtu() > 0 ? " mtu " + bridge.mtu() : "";
+      List<String> host = new ArrayList<>();
+      host.add("link set " + bridge.bridge() + " up");
+      if (bridge.isGateway()) {
+        for (Ipam.Lease lease : leases) {
+          if (lease.gateway() != null) {
+            host.add("addr replace " + lease.gateway() + "/" + lease.prefix() + " dev " + bridge.bridge());
+          }
+        }
+      }
+      host.add("link add " + hostVeth + mtu + " type veth peer name " + env.ifName() + mtu
+          + " netns " + env.netns());
+      host.add("link set " + hostVeth + " master " + bridge.bridge());
+      if (bridge.hairpin()) {
+        host.add("link set dev " + hostVeth + " type bridge_slave hairpin on");
+      }
+      host.add("link set " + hostVeth + " up");
+      IpTool.hostBatch(host);
+
+      List<String> pod = new ArrayList<>();
+      pod.add("link set lo up");
+      for (Ipam.Lease lease : leases) {
+        pod.add("addr add " + lease.ip() + "/" + lease.prefix() + " dev " + env.ifName()
+            + (lease.ip().isV4() ? "" : " nodad"));
+      }
+      pod.add("link set " + env.ifName() + " up");
+      List<Route> routes = routes(bridge, ipamConfig, leases);
+      for (Route route : routes) {
+        pod.add("route add " + route.dst() + (route.gw() == null ? "" : " via " + route.gw())
+            + " dev " + env.ifName());
+      }
+      pod.add("link show dev " + env.ifName());
+      String shown = IpTool.podBatch(env.netns(), pod, "-o").stdout();
+      Matcher mac = MAC.matcher(shown);
+      return result(conf, env, bridge, hostVeth, mac.find() ? mac.group(1) : null, leases, routes);
+    } catch (CniException | RuntimeException e) {
+      undo(hostVeth, ipam, env);
+      throw e;
+    }
+  }
+
+  private static void undo(String hostVeth, Ipam ipam, CniEnv env) {
+    try {
+      if (exists(hostVeth)) {
+        IpTool.host("link", "del", hostVeth);
+      }
+    } catch (CniException ignored) {
+      // best effort: the error being reported is the original one
+    }
+    try {
+      ipam.release(env.containerId(), env.ifName());
+    } catch (IOException ignored) {
+      // best effort, as above; GC reclaims what is left
+    }
+  }
+
+  private static List<Route> routes(BridgeConfig bridge, IpamConfig ipam, List<Ipam.Lease> leases) {
+    List<Route> routes = new ArrayList<>();
+    if (bridge.defaultRoute()) {
+      for (Ipam.Lease lease : leases) {
+        if (lease.gateway() != null) {
+          String any = lease.ip().isV4() ? "0.0.0.0/0" : "::/0";
+          routes.add(new Route(io.gantry.cni.ipam.Subnet.parse(any), lease.gateway()));
+        }
+      }
+    }
+    for (Route route : ipam.routes()) {
+      if (!routes.contains(route)) {
+        routes.add(route);
+      }
+    }
+    return routes;
+  }
+
+  private static Map<String, Object> result(NetConf conf, CniEnv env, BridgeConfig bridge, String hostVeth,
+      String podMac, List<Ipam.Lease> leases, List<Route> routes) throws CniException {
+    List<Object> interfaces = new ArrayList<>();
+    interfaces.add(iface(conf, bridge.bridge(), sysfs(bridge.bridge(), "address"), null, bridge.mtu()));
+    interfaces.add(iface(conf, hostVeth, sysfs(hostVeth, "address"), null, bridge.mtu()));
+    interfaces.add(iface(conf, env.ifName(), podMac, env.netns(), bridge.mtu()));
+    List<Object> ips = new ArrayList<>();
+    for (Ipam.Lease lease : leases) {
+      Map<String, Object> ip = lease.toJson();
+      ip.put("interface", 2);
+      ips.add(ip);
+    }
+    List<Object> routeJson = new ArrayList<>();
+    for (Route route : routes) {
+      routeJson.add(route.toJson());
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("interfaces", interfaces);
+    result.put("ips", ips);
+    if (!routeJson.isEmpty()) {
+      result.put("routes", routeJson);
+    }
+    Map<String, Object> dns = Configs.dns(conf);
+    result.put("dns", dns == null ? Map.of() : dns);
+    return result;
+  }
+
+  private static Map<String, Object> iface(NetConf conf, String name, String mac, String sandbox, int mtu) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("name", name);
+    if (mac != null) {
+      json.put("mac", mac);
+    }
+    if (mtu > 0 && conf.atLeast11()) {
+      json.put("mtu", mtu);
+    }
+    if (sandbox != null) {
+      json.put("sandbox", sandbox);
+    }
+    return json;
+  }
+
+  private static void ensureBridge(BridgeConfig bridge) throws CniException {
+    if (exists(bridge.bridge())) {
+      if (!Files.isDirectory(SYS_NET.resolve(bridge.bridge()).resolve("bridge"))) {
+        throw new CniException(CniException.INVALID_NETWORK_CONFIG,
+            "bridge: " + bridge.bridge() + " exists and is not a bridge");
+      }
+      return;
+    }
+    List<String> args = new ArrayList<>(List.of("link", "add", "name", bridge.bridge()));
+    if (bridge.mtu() > 0) {
+      args.addAll(List.of("mtu", Integer.toString(bridge.mtu())));
+    }
+    args.addAll(List.of("type", "bridge"));
+    IpTool.Output created = IpTool.host(args.toArray(String[]::new));
+    // Another ADD may have created it in the meantime: that is as good.
+    if (created.exit() != 0 && !exists(bridge.bridge())) {
+      throw new CniException(CniException.INTERNAL, "cannot create bridge " + bridge.bridge() + ": "
+          + created.stderr().strip());
+    }
+  }
+
+  @Override
+  public void del(CniEnv env, NetConf conf) throws CniException, IOException {
+    BridgeConfig.from(conf);
+    Set<String> veths = new LinkedHashSet<>();
+    veths.add(hostVethName(env.containerId(), env.ifName()));
+    // A chained DEL carries the ADD's result: its host-side veth is ours to remove as well.
+    Map<String, Object> prev = Configs.prevResult(conf, false);
+    if (prev != null) {
+      for (Map<?, ?> iface : io.gantry.cni.Results.objects(prev, "interfaces")) {
+        if (iface.get("name") instanceof String name && name.startsWith(VETH_PREFIX)
+            && iface.get("sandbox") == null && CniEnv.invalidInterfaceName(name) == null) {
+          veths.add(name);
+        }
+      }
+    }
+    for (String veth : veths) {
+      if (exists(veth)) {
+        IpTool.Output out = IpTool.host("link", "del", veth);
+        if (out.exit() != 0 && exists(veth)) {
+          throw new CniException(CniException.INTERNAL, "cannot delete " + veth + ": " + out.stderr().strip());
+        }
+      }
+    }
+    new Ipam(Configs.ipam(conf)).release(env.containerId(), env.ifName());
+  }
+
+  @Override
+  public void check(CniEnv env, NetConf conf) throws CniException, IOException {
+    BridgeConfig bridge = BridgeConfig.from(conf);
+    Map<String, Object> prev = Configs.prevResult(conf, true);
+    IpamPlugin.checkReservation(env, conf, prev);
+    new BridgeCheck(env, bridge, prev, hostVethName(env.containerId(), env.ifName())).run();
+  }
+
+  @Override
+  public void gc(CniEnv env, NetConf conf) throws CniException, IOException {
+    BridgeConfig bridge = BridgeConfig.from(conf);
+    Set<Ipam.Attachment> valid = Configs.validAttachments(conf);
+    new Ipam(Configs.ipam(conf)).collectGarbage(valid);
+    Set<String> keep = new LinkedHashSet<>();
+    for (Ipam.Attachment attachment : valid) {
+      keep.add(hostVethName(attachment.containerId(), attachment.ifName()));
+    }
+    Path ports = SYS_NET.resolve(bridge.bridge()).resolve("brif");
+    if (!Files.isDirectory(ports)) {
+      return;
+    }
+    List<String> stale = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(ports)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (name.startsWith(VETH_PREFIX) && name.length() == VETH_PREFIX.length() + 12 && !keep.contains(name)) {
+          stale.add(name);
+        }
+      }
+    }
+    for (String veth : stale) {
+      IpTool.host("link", "del", veth);
+    }
+  }
+
+  @Override
+  public void status(CniEnv env, NetConf conf) throws CniException, IOException {
+    BridgeConfig.from(conf);
+    IpamConfig ipam = Configs.ipam(conf);
+    if (IpTool.find("ip") == null || IpTool.find("nsenter") == null) {
+      throw new CniException(CniException.PLUGIN_NOT_AVAILABLE,
+          "ip (iproute2) or nsenter (util-linux) is not installed");
+    }
+    if (!Configs.writable(ipam.dataDir())) {
+      throw new CniException(CniException.PLUGIN_NOT_AVAILABLE,
+          "ipam.dataDir " + ipam.dataDir() + " cannot be created or written");
+    }
+  }
+
+  /** {@code gv} + 12 hex digits of SHA-256(containerID, ifname): stable, unique, 14 characters. */
+  public static String hostVethName(String containerId, String ifName) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(containerId.getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+      sha.update(ifName.getBytes(StandardCharsets.UTF_8));
+      return VETH_PREFIX + HexFormat.of().formatHex(sha.digest(), 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  static boolean exists(String link) {
+    return Files.exists(SYS_NET.resolve(link));
+  }
+
+  static String sysfs(String link, String attribute) {
+    try {
+      return Files.readString(SYS_NET.resolve(link).resolve(attribute), StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.gantry.cni.bridge;
+
+import io.gantry.cni.CniException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs iproute2's {@code ip} on the host or, through util-linux {@code nsenter --net=PATH}, inside a
+ * network namespace. The runtime calls plugins with a minimal environment, so the binaries are looked
+ * up in the usual sbin/bin directories rather than on {@code PATH}.
+ */
+public final class IpTool {
+  private static final List<String> DIRS = List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin", "/usr/local/sbin",
+      "/usr/local/bin");
+  private static final int MAX_OUTPUT = 1 << 20;
+
+  /** What a command printed and how it ended. */
+  public record Output(int exit, String stdout, String stderr) {}
+
+  private IpTool() {}
+
+  /** The absolute path of {@code name} in the sbin/bin directories, or null. */
+  public static String find(String name) {
+    for (String dir : DIRS) {
+      Path candidate = Path.of(dir, name);
+      if (Files.isExecutable(candidate)) {
+        return candidate.toString();
+      }
+    }
+    return null;
+  }
+
+  /** Runs {@code ip -batch -} with {@code commands} (one per line) on the host; code 100 on failure. */
+  public static Output hostBatch(List<String> commands, String... options) throws CniException {
+    List<String> argv = new ArrayList<>();
+    argv.add(require("ip"));
+    argv.addAll(List.of(options));
+    argv.add("-batch");
+    argv.add("-");
+    return check(run(argv, String.join("\n", commands) + "\n"), "ip " + commands);
+  }
+
+  /** Runs {@code ip -batch -} inside the namespace at {@code netns}; code 100 on failure. */
+  public static Output podBatch(String netns, List<String> commands, String... options) throws CniException {
+    List<String> argv = new ArrayList<>();
+    argv.add(require("nsenter"));
+    argv.add("--net=" + netns);
+    argv.add(require("ip"));
+    argv.addAll(List.of(options));
+    argv.add("-batch");
+    argv.add("-");
+    return check(run(argv, String.join("\n", commands) + "\n"), "ip (in " + netns + ") " + commands);
+  }
+
+  /** Runs {@code ip ARGS...} on the host without judging the exit code. */
+  public static Output host(String... args) throws CniException {
+    List<String> argv = new ArrayList<>();
+    argv.add(require("ip"));
+    argv.addAll(List.of(args));
+    return run(argv, null);
+  }
+
+  private static String require(String name) throws CniException {
+    String path = find(name);
+    if (path == null) {
+      throw new CniException(CniException.INTERNAL, name + " not found in " + DIRS
+          + " (bridge mode needs iproute2 and util-linux)");
+    }
+    return path;
+  }
+
+  private static Output check(Output output, String what) throws CniException {
+    if (output.exit() != 0) {
+      throw new CniException(CniException.INTERNAL, what + " failed: " + output.stderr().strip(),
+          "exit " + output.exit() + "; stdout: " + output.stdout().strip());
+    }
+    return output;
+  }
+
+  static Output run(List<String> argv, String stdin) throws CniException {
+    ProcessBuilder builder = new ProcessBuilder(argv);
+    builder.environment().put("LC_ALL", "C");
+    try {
+      Process process = builder.start();
+      try (OutputStream in = process.getOutputStream()) {
+        if (stdin != null) {
+          in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      String stdout = read(process.getInputStream());
+      String stderr = read(process.getErrorStream());
+      return new Output(process.waitFor(), stdout, stderr);
+    } catch (IOException e) {
+      throw new CniException(CniException.INTERNAL, "cannot run " + argv.get(0) + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CniException(CniException.INTERNAL, "interrupted while running " + argv);
+    }
+  }
+
+  private static String read(InputStream stream) throws IOException {
+    byte[] bytes = stream.readNBytes(MAX_OUTPUT);
+    stream.transferTo(OutputStream.nullOutputStream());
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,201 @@
+package io.gantry.cni.ipam;
+
+import io.gantry.cni.CniException;
+import io.gantry.cni.ipam.AllocationStore.Allocation;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Allocation, release, check and garbage collection of addresses, keyed by (network, container ID,
+ * interface name). Every operation is one critical section of {@link AllocationStore#locked}.
+ */
+public final class Ipam {
+  private final IpamConfig config;
+  private final AllocationStore store;
+
+  public Ipam(IpamConfig config) {
+    this.config = config;
+    this.store = new AllocationStore(config.networkDir());
+  }
+
+  /** An allocated address with its range's prefix length and gateway. */
+  public record Lease(Ip ip, int prefix, Ip gateway) {
+    /** The spec's {@code ips} entry (without the {@code interface} index, which the caller adds). */
+    public Map<String, Object> toJson() {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("address", ip + "/" + prefix);
+      if (gateway != null) {
+        json.put("gateway", gateway.toString());
+      }
+      return json;
+    }
+  }
+
+  public IpamConfig config() {
+    return config;
+  }
+
+  /**
+   * Allocates one address from every range set for the owner. An owner that already holds an
+   * address of a set keeps it (a repeated ADD is answered with the same address). When a set is
+   * exhausted, the addresses this call reserved are released again and code 101 is thrown.
+   */
+  private List<Lease> allocateLocked(String containerId, String ifName) throws IOException {
+    return store.locked(true, List.of(), () -> {
+      List<Allocation> existing = store.all();
+      List<Lease> leases = new ArrayList<>();
+      List<Ip> reservedNow = new ArrayList<>();
+      try {
+        for (int set = 0; set < config.rangeSets().size(); set++) {
+          List<IpRange> ranges = config.rangeSets().get(set);
+          Lease lease = held(existing, ranges, containerId, ifName);
+          if (lease == null) {
+            lease = reserveNext(set, ranges, containerId, ifName);
+            if (lease == null) {
+              throw new Exhausted(describe(ranges));
+            }
+            reservedNow.add(lease.ip());
+          }
+          leases.add(lease);
+        }
+      } catch (Exhausted e) {
+        for (Ip ip : reservedNow) {
+          store.release(ip);
+        }
+        throw e;
+      }
+      return List.copyOf(leases);
+    });
+  }
+
+  private static Lease held(List<Allocation> existing, List<IpRange> ranges, String id, String ifName) {
+    for (Allocation allocation : existing) {
+      if (allocation.ownedBy(id, ifName)) {
+        for (IpRange range : ranges) {
+          if (range.contains(allocation.ip())) {
+            return new Lease(allocation.ip(), range.subnet().prefix(), range.gateway());
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Round-robin: the search starts after the address last reserved in this set and wraps once. */
+  private Lease reserveNext(int set, List<IpRange> ranges, String id, String ifName) throws IOException {
+    Ip last = store.lastReserved(set);
+    int startRange = 0;
+    Ip startAfter = null;
+    if (last != null) {
+      for (int i = 0; i < ranges.size(); i++) {
+        if (ranges.get(i).contains(last)) {
+          startRange = i;
+          startAfter = last;
+        }
+      }
+    }
+    // Visit ranges startRange..end then 0..startRange, and inside startRange first the part after
+    // startAfter, then (at the end of the loop) the part up to and including it.
+    for (int step = 0; step <= ranges.size(); step++) {
+      IpRange range = ranges.get((startRange + step) % ranges.size());
+      Ip from = range.start();
+      Ip to = range.end();
+      if (startAfter != null && step == 0) {
+        from = startAfter.plus(1);
+      } else if (startAfter != null && step == ranges.size()) {
+        to = startAfter;
+      } else if (step == ranges.size()) {
+        break;
+      }
+      for (Ip ip = from; ip.compareTo(to) <= 0; ip = ip.plus(1)) {
+        if (ip.equals(range.gateway())) {
+          continue;
+        }
+        if (store.reserve(ip, id, ifName)) {
+          store.setLastReserved(set, ip);
+          return new Lease(ip, range.subnet().prefix(), range.gateway());
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String describe(List<IpRange> ranges) {
+    List<String> parts = new ArrayList<>();
+    for (IpRange range : ranges) {
+      parts.add(range.start() + "-" + range.end() + " of " + range.subnet());
+    }
+    return String.join(", ", parts);
+  }
+
+  /** Releases every address of the owner; releasing nothing is success (DEL is idempotent). */
+  public int release(String containerId, String ifName) throws IOException {
+    return store.locked(false, 0, () -> {
+      int released = 0;
+      for (Allocation allocation : store.all()) {
+        if (allocation.ownedBy(containerId, ifName)) {
+          store.release(allocation.ip());
+          released++;
+        }
+      }
+      return released;
+    });
+  }
+
+  /** The owner's addresses, for CHECK. */
+  public List<Ip> held(String containerId, String ifName) throws IOException {
+    return store.locked(false, List.of(), () -> {
+      List<Ip> ips = new ArrayList<>();
+      for (Allocation allocation : store.all()) {
+        if (allocation.ownedBy(containerId, ifName)) {
+          ips.add(allocation.ip());
+        }
+      }
+      return ips;
+    });
+  }
+
+  /** Releases every allocation whose (container ID, interface) is not in {@code valid}; returns them. */
+  public List<Allocation> collectGarbage(Set<Attachment> valid) throws IOException {
+    return store.locked(false, List.of(), () -> {
+      List<Allocation> released = new ArrayList<>();
+      for (Allocation allocation : store.all()) {
+        if (!valid.contains(new Attachment(allocation.containerId(), allocation.ifName()))) {
+          store.release(allocation.ip());
+          released.add(allocation);
+        }
+      }
+      return released;
+    });
+  }
+
+  /** An entry of {@code cni.dev/valid-attachments}. */
+  public record Attachment(String containerId, String ifName) {}
+
+  /** Thrown inside the lock when a range set has no free address; carries code 101. */
+  static final class Exhausted extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Exhausted(String ranges) {
+      super("no free address left in " + ranges);
+    }
+
+    CniException toCni() {
+      return new CniException(CniException.RANGE_EXHAUSTED, getMessage(),
+          "every address of the range set is allocated; release pods or widen ipam.ranges");
+    }
+  }
+
+  /** See {@link #allocateLocked}: the exhaustion signal becomes the plugin's error 101. */
+  public List<Lease> allocate(String containerId, String ifName) throws CniException, IOException {
+    try {
+      return allocateLocked(containerId, ifName);
+    } catch (Exhausted e) {
+      throw e.toCni();
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package io.gantry.cni;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gantry.cni.CniProcess.Outcome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every kind of bad input gets the spec's code, a message naming what is wrong, and changes nothing. */
+class BadInputIT {
+  @TempDir Path temp;
+  Path netns;
+  String good;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    netns = Files.createFile(temp.resolve("netns"));
+    good = "{\"cniVersion\":\"1.1.0\",\"name\":\"badnet\",\"type\":\"bridge\",\"ipam\":{\"type\":\"gantry-cni\","
+        + "\"dataDir\":\"" + temp.resolve("data") + "\",\"ranges\":[[{\"subnet\":\"10.99.9.0/24\"}]]}}";
+    // The good configuration works, so each failure below is down to the one thing changed.
+    assertEquals(0, CniProcess.run(CniProcess.env("STATUS", null, null, null), good).exit());
+  }
+
+  @AfterEach
+  void nothingAllocated() {
+    assertFalse(Files.exists(temp.resolve("data/badnet")), "bad input must not allocate anything");
+  }
+
+  Outcome add(Map<String, String> env, String conf) throws Exception {
+    Outcome outcome = CniProcess.run(env, conf);
+    assertTrue(outcome.exit() != 0, "expected failure: " + outcome.stdout());
+    assertTrue(outcome.json().containsKey("cniVersion"), outcome.stdout());
+    return outcome;
+  }
+
+  Map<String, String> addEnv() {
+    return CniProcess.env("ADD", "pod-a", netns.toString(), "eth0");
+  }
+
+  @Test
+  void missingCommand() throws Exception {
+    Map<String, String> env = addEnv();
+    env.remove("CNI_COMMAND");
+    Outcome outcome = add(env, good);
+    assertEquals(4, outcome.code());
+    assertTrue(outcome.msg().contains("CNI_COMMAND"), outcome.msg());
+  }
+
+  @Test
+  void unknownCommand() throws Exception {
+    Map<String, String> env = addEnv();
+    env.put("CNI_COMMAND", "ATTACH");
+    Outcome outcome = add(env, good);
+    assertEquals(4, outcome.code());
+    assertTrue(outcome.msg().contains("ATTACH"), outcome.msg());
+  }
+
+  @Test
+  void missingVariablesAreAllNamed() throws Exception {
+    Outcome outcome = add(CniProcess.env("ADD", null, null, null), good);
+    assertEquals(4, outcome.code());
+    for (String name : new String[] {"CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME"}) {
+      assertTrue(outcome.msg().contains(name), outcome.msg());
+    }
+  }
+
+  @Test
+  void invalidInterfaceAndContainerId() throws Exception {
+    Outcome outcome = add(CniProcess.env("ADD", "-bad id", netns.toString(), "eth0/with:slash"), good);
+    assertEquals(4, outcome.code());
+    assertTrue(outcome.msg().contains("CNI_IFNAME") && outcome.msg().contains("CNI_CONTAINERID"), outcome.msg());
+    assertEquals(4, add(CniProcess.env("ADD", "pod-a", netns.toString(), "a-very-long-ifname"), good).code());
+  }
+
+  @Test
+  void malformedArgs() throws Exception {
+    Map<String, String> env = addEnv();
+    env.put("CNI_ARGS", "K8S_POD_NAME=x;garbage");
+    Outcome outcome = add(env, good);
+    assertEquals(4, outcome.code());
+    assertTrue(outcome.msg().contains("CNI_ARGS"), outcome.msg());
+  }
+
+  @Test
+  void unknownVersion() throws Exception {
+    Outcome outcome = add(addEnv(), good.replace("1.1.0", "0.3.1"));
+    assertEquals(1, outcome.code());
+    assertTrue(outcome.msg().contains("0.3.1") && outcome.msg().contains("1.1.0"), outcome.msg());
+    assertEquals("1.1.0", outcome.json().get("cniVersion"), "errors speak the newest version when unknown");
+  }
+
+  @Test
+  void malformedJson() throws Exception {
+    Outcome outcome = add(addEnv(), "{\"cniVersion\": \"1.1.0\", \"name\": ");
+    assertEquals(6, outcome.code());
+    assertTrue(outcome.msg().contains("not valid JSON"), outcome.msg());
+    assertEquals(6, add(addEnv(), "[1, 2]").code());
+    assertEquals(6, add(addEnv(), "").code());
+  }
+
+  @Test
+  void missingNetns() throws Exception {
+    Path gone = temp.resolve("no-such-netns");
+    Outcome outcome = add(CniProcess.env("ADD", "pod-a", gone.toString(), "eth0"), good);
+    assertEquals(3, outcome.code());
+    assertTrue(outcome.msg().contains(gone.toString()), outcome.msg());
+    assertEquals("1.1.0", outcome.json().get("cniVersion"));
+  }
+
+  @Test
+  void invalidNetworkConfig() throws Exception {
+    Outcome subnet = add(addEnv(), good.replace("10.99.9.0/24", "10.99.9.0/33"));
+    assertEquals(7, subnet.code());
+    assertTrue(subnet.msg().contains("ipam.ranges[0][0].subnet"), subnet.msg());
+    Outcome tiny = add(addEnv(), good.replace("10.99.9.0/24", "10.99.9.0/31"));
+    assertEquals(7, tiny.code());
+    assertTrue(tiny.msg().contains("too small"), tiny.msg());
+    Outcome start = add(addEnv(), good.replace("\"subnet\":\"10.99.9.0/24\"",
+        "\"subnet\":\"10.99.9.0/24\",\"rangeStart\":\"10.98.0.5\""));
+    assertEquals(7, start.code());
+    assertTrue(start.msg().contains("rangeStart") && start.msg().contains("10.98.0.5"), start.msg());
+    assertEquals(7, add(addEnv(), good.replace("\"name\":\"badnet\",", "")).code());
+    Outcome noRanges = add(addEnv(), good.replace("\"ranges\"", "\"rangez\""));
+    assertEquals(7, noRanges.code());
+    assertTrue(noRanges.msg().contains("ipam.ranges"), noRanges.msg());
+    Outcome name = add(addEnv(), good.replace("\"badnet\"", "\"../escape\""));
+    assertEquals(7, name.code());
+  }
+}

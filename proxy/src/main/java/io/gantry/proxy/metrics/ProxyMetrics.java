@@ -41,8 +41,12 @@ public final class ProxyMetrics {
     listeners.set(listenerCount);
   }
 
-  /** Records the time from a control write to the moment it was live on this node. */
-  public synchronized void programmingLatency(double seconds) {
+  /**
+   * Records the time from a DataPlane push reaching this proxy to the moment it was live (new
+   * listeners open). The views carry no write timestamps yet, so the control-side share of
+   * kube-proxy's {@code network_programming_duration_seconds} is not included.
+   */
+  public synchronized void syncLatency(double seconds) {
     int i = 0;
     while (i < BUCKETS.length && seconds > BUCKETS[i]) {
       i++;
@@ -82,9 +86,9 @@ public final class ProxyMetrics {
         .append("# TYPE gantry_proxy_listeners gauge\n")
         .append("gantry_proxy_listeners ").append(listeners.get()).append('\n');
     synchronized (this) {
-      String name = "gantry_proxy_network_programming_duration_seconds";
+      String name = "gantry_proxy_sync_duration_seconds";
       out.append("# HELP ").append(name)
-          .append(" Time from the control write that caused a change to the moment it was live here.\n")
+          .append(" Time from a DataPlane push arriving to the moment it was live here.\n")
           .append("# TYPE ").append(name).append(" histogram\n");
       long cumulative = 0;
       for (int i = 0; i < BUCKETS.length; i++) {

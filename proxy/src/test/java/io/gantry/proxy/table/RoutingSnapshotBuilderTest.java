@@ -1,14 +1,14 @@
 package io.gantry.proxy.table;
 
-import static io.gantry.proxy.table.Views.endpoint;
-import static io.gantry.proxy.table.Views.endpoints;
-import static io.gantry.proxy.table.Views.epPort;
-import static io.gantry.proxy.table.Views.namedPort;
-import static io.gantry.proxy.table.Views.node;
-import static io.gantry.proxy.table.Views.nodePort;
-import static io.gantry.proxy.table.Views.port;
-import static io.gantry.proxy.table.Views.ready;
-import static io.gantry.proxy.table.Views.service;
+import static io.gantry.proxy.table.ViewFactory.endpoint;
+import static io.gantry.proxy.table.ViewFactory.endpoints;
+import static io.gantry.proxy.table.ViewFactory.epPort;
+import static io.gantry.proxy.table.ViewFactory.namedPort;
+import static io.gantry.proxy.table.ViewFactory.node;
+import static io.gantry.proxy.table.ViewFactory.nodePort;
+import static io.gantry.proxy.table.ViewFactory.port;
+import static io.gantry.proxy.table.ViewFactory.ready;
+import static io.gantry.proxy.table.ViewFactory.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -9,7 +9,7 @@ import io.gantry.control.api.v1.ServicePort;
 import io.gantry.control.api.v1.ServiceView;
 
 /** Small factories of views for tests. */
-public final class Views {
+public final class ViewFactory {
 
   public static ServiceView.Builder service(String name, String clusterIp, ServicePort... ports) {
     ServiceView.Builder b = ServiceView.newBuilder().setNamespace("default").setName(name).setType("ClusterIP")
@@ -68,6 +68,6 @@ public final class Views {
     return b.build();
   }
 
-  private Views() {
+  private ViewFactory() {
   }
 }

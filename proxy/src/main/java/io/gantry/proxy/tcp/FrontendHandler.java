@@ -1,0 +1,222 @@
+package io.gantry.proxy.tcp;
+
+import io.gantry.proxy.balance.Target;
+import io.gantry.proxy.metrics.ServiceMetrics;
+import io.gantry.proxy.table.ListenKey;
+import io.gantry.proxy.table.Protocol;
+import io.gantry.proxy.table.ServiceEntry;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client side of one relayed connection. Admission is decided once, at accept: the
+ * connection limit, then the routing table's entry for the address the client reached (read
+ * once), then a pick. No entry or no endpoint: a TCP reset at once; a {@code Local} policy
+ * without a local endpoint: a plain close (the proxy cannot un-accept, so "drop" is a FIN
+ * without data). The endpoint is dialled on this event loop; the client is read only once it is
+ * connected, so a failed connect before any byte retries another endpoint.
+ */
+final class FrontendHandler extends ChannelInboundHandlerAdapter {
+
+  private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
+
+  private final TcpSettings settings;
+  private Channel inbound;
+  private Channel outbound;
+  private ServiceEntry entry;
+  private ListenKey listener;
+  private Target target;
+  private List<Target> tried;
+  private ServiceMetrics metrics;
+  private boolean admitted;
+  private boolean counted;
+  private boolean connected;
+  private ConnectionRegistry.Tracked tracked;
+  /** What the client sent before the endpoint answered (epoll reads on RDHUP even with AUTO_READ off). */
+  private java.util.ArrayDeque<Object> early;
+  private boolean inputShutdownEarly;
+
+  FrontendHandler(TcpSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    inbound = ctx.channel();
+    if (!settings.connections().admit()) {
+      settings.metrics().rejectedOverLimit();
+      Relays.reset(inbound);
+      return;
+    }
+    admitted = true;
+    listener = new ListenKey((InetSocketAddress) inbound.localAddress(), Protocol.TCP);
+    entry = settings.snapshot().get().lookup(listener);
+    if (entry == null) {
+      Relays.reset(inbound);
+      return;
+    }
+    metrics = entry.metrics();
+    target = entry.pick(((InetSocketAddress) inbound.remoteAddress()).getAddress());
+    if (target == null) {
+      metrics.noEndpoint();
+      if (entry.localPolicy()) {
+        inbound.close();
+      } else {
+        Relays.reset(inbound);
+      }
+      return;
+    }
+    metrics.opened();
+    counted = true;
+    connect();
+  }
+
+  private void connect() {
+    Bootstrap b = new Bootstrap().group(inbound.eventLoop()).channel(settings.transport().socketChannel())
+        .option(ChannelOption.AUTO_READ, false)
+        .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+        .handler(new BackendHandler(inbound, metrics));
+    Target dialled = target;
+    ChannelFuture f = b.connect(dialled.address());
+    outbound = f.channel();
+    f.addListener(done -> {
+      if (done.isSuccess()) {
+        if (!inbound.isActive()) {
+          outbound.close();
+          return;
+        }
+        connected = true;
+        dialled.load().opened();
+        tracked = settings.connections().track(inbound, listener, dialled);
+        if (early != null || inputShutdownEarly) {
+          flushEarly();
+        } else if (!Splicer.start(settings, inbound, outbound, metrics)) {
+          inbound.read();
+        }
+        return;
+      }
+      metrics.connectError();
+      if (!inbound.isActive()) {
+        return;
+      }
+      if (tried == null) {
+        tried = new ArrayList<>(settings.maxAttempts());
+      }
+      tried.add(dialled);
+      Target next = tried.size() < settings.maxAttempts() ? entry.pickExcluding(tried) : null;
+      log.debug("{}: connect to {} failed ({}); {}", entry.key(), dialled, done.cause().toString(),
+          next == null ? "resetting the client" : "trying " + next);
+      if (next == null) {
+        Relays.reset(inbound);
+      } else {
+        target = next;
+        connect();
+      }
+    });
+  }
+
+  private void flushEarly() {
+    Object msg;
+    while (early != null && (msg = early.poll()) != null) {
+      if (msg instanceof ByteBuf buf) {
+        metrics.bytesIn(buf.readableBytes());
+      }
+      outbound.write(msg);
+    }
+    early = null;
+    outbound.flush();
+    if (inputShutdownEarly) {
+      Relays.forwardHalfClose(outbound, inbound);
+    } else {
+      inbound.read();
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!connected && outbound != null && inbound.isActive()) {
+      if (early == null) {
+        early = new java.util.ArrayDeque<>(2);
+      }
+      early.add(msg); // bounded: nothing asks for a read before the connect, so at most one RDHUP read
+      return;
+    }
+    if (!connected || !outbound.isActive()) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (msg instanceof ByteBuf buf) {
+      metrics.bytesIn(buf.readableBytes());
+    }
+    outbound.writeAndFlush(msg).addListener(f -> {
+      if (f.isSuccess()) {
+        inbound.read();
+      } else {
+        inbound.close();
+      }
+    });
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      if (connected) {
+        Relays.forwardHalfClose(outbound, inbound);
+      } else if (outbound != null) {
+        inputShutdownEarly = true; // passed on once the endpoint answers
+      } else {
+        inbound.close();
+      }
+    } else if (evt instanceof IdleStateEvent) {
+      inbound.close();
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (admitted) {
+      admitted = false;
+      settings.connections().release();
+    }
+    if (tracked != null) {
+      settings.connections().untrack(tracked);
+      tracked = null;
+    }
+    if (connected) {
+      connected = false;
+      target.load().closed();
+    }
+    if (counted) {
+      counted = false;
+      metrics.closed();
+    }
+    if (early != null) {
+      early.forEach(ReferenceCountUtil::release);
+      early = null;
+    }
+    Relays.closeOnFlush(outbound);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("client connection {} failed: {}", ctx.channel(), cause.toString());
+    ctx.close();
+  }
+}

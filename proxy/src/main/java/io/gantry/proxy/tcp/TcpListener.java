@@ -1,0 +1,47 @@
+package io.gantry.proxy.tcp;
+
+import io.gantry.proxy.table.ListenKey;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+
+/**
+ * One listening TCP socket of the proxy. It holds no service: each accepted connection looks its
+ * address up in the routing table, so a changed service keeps its listener. Closing it stops
+ * accepting; connections already accepted stay and drain.
+ */
+public final class TcpListener implements AutoCloseable {
+
+  private final ListenKey key;
+  private final Channel channel;
+
+  private TcpListener(ListenKey key, Channel channel) {
+    this.key = key;
+    this.channel = channel;
+  }
+
+  /** Binds (blocking until bound; never call on an event loop). */
+  public static TcpListener open(ListenKey key, EventLoopGroup boss, EventLoopGroup workers, TcpSettings settings) {
+    Channel channel = new ServerBootstrap()
+        .group(boss, workers)
+        .channel(settings.transport().serverSocketChannel())
+        .option(ChannelOption.SO_BACKLOG, 4096)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.AUTO_READ, false)
+        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new TcpProxyInitializer(settings))
+        .bind(key.address()).syncUninterruptibly().channel();
+    return new TcpListener(key, channel);
+  }
+
+  public ListenKey key() {
+    return key;
+  }
+
+  @Override
+  public void close() {
+    channel.close().syncUninterruptibly();
+  }
+}

@@ -1,0 +1,23 @@
+package io.gantry.proxy.tcp;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/** The pipeline of an accepted client connection: idle timeout, then the relay. */
+final class TcpProxyInitializer extends ChannelInitializer<Channel> {
+
+  private final TcpSettings settings;
+
+  TcpProxyInitializer(TcpSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  protected void initChannel(Channel ch) {
+    ch.pipeline()
+        .addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+        .addLast("relay", new FrontendHandler(settings));
+  }
+}

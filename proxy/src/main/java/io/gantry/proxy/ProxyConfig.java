@@ -20,10 +20,12 @@ import java.util.Objects;
  * @param maxUdpFlows     the most UDP flows per listener
  * @param threads         event loop threads (0: one per core)
  * @param splice          relay TCP with splice(2) where possible
+ * @param clusterAddresses serve ClusterIPs, LoadBalancer IPs and external IPs (false: NodePorts only, for extra
+ *                        proxies sharing one network namespace, as {@code gantry up --nodes N} runs them)
  */
 public record ProxyConfig(String nodeName, List<InetAddress> nodeAddresses, Balancing balancing,
     Duration connectTimeout, Duration idleTimeout, Duration udpIdleTimeout, Duration drainTimeout,
-    int maxConnections, int maxUdpFlows, int threads, boolean splice) {
+    int maxConnections, int maxUdpFlows, int threads, boolean splice, boolean clusterAddresses) {
 
   public ProxyConfig {
     Objects.requireNonNull(nodeName, "nodeName");
@@ -47,32 +49,37 @@ public record ProxyConfig(String nodeName, List<InetAddress> nodeAddresses, Bala
   /** Defaults: random balancing, 5 s connect, 1 h idle, 60 s UDP idle, 30 s drain, 100 000 connections. */
   public static ProxyConfig defaults(String nodeName) {
     return new ProxyConfig(nodeName, List.of(), Balancing.RANDOM, Duration.ofSeconds(5), Duration.ofHours(1),
-        Duration.ofSeconds(60), Duration.ofSeconds(30), 100_000, 65_536, 0, false);
+        Duration.ofSeconds(60), Duration.ofSeconds(30), 100_000, 65_536, 0, false, true);
   }
 
   public ProxyConfig withNodeAddresses(List<InetAddress> value) {
     return new ProxyConfig(nodeName, value, balancing, connectTimeout, idleTimeout, udpIdleTimeout, drainTimeout,
-        maxConnections, maxUdpFlows, threads, splice);
+        maxConnections, maxUdpFlows, threads, splice, clusterAddresses);
   }
 
   public ProxyConfig withBalancing(Balancing value) {
     return new ProxyConfig(nodeName, nodeAddresses, value, connectTimeout, idleTimeout, udpIdleTimeout, drainTimeout,
-        maxConnections, maxUdpFlows, threads, splice);
+        maxConnections, maxUdpFlows, threads, splice, clusterAddresses);
   }
 
   public ProxyConfig withTimeouts(Duration connect, Duration idle, Duration udpIdle, Duration drain) {
     return new ProxyConfig(nodeName, nodeAddresses, balancing, connect, idle, udpIdle, drain, maxConnections,
-        maxUdpFlows, threads, splice);
+        maxUdpFlows, threads, splice, clusterAddresses);
   }
 
   public ProxyConfig withLimits(int connections, int udpFlows, int threadCount) {
     return new ProxyConfig(nodeName, nodeAddresses, balancing, connectTimeout, idleTimeout, udpIdleTimeout,
-        drainTimeout, connections, udpFlows, threadCount, splice);
+        drainTimeout, connections, udpFlows, threadCount, splice, clusterAddresses);
   }
 
   public ProxyConfig withSplice(boolean value) {
     return new ProxyConfig(nodeName, nodeAddresses, balancing, connectTimeout, idleTimeout, udpIdleTimeout,
-        drainTimeout, maxConnections, maxUdpFlows, threads, value);
+        drainTimeout, maxConnections, maxUdpFlows, threads, value, clusterAddresses);
+  }
+
+  public ProxyConfig withClusterAddresses(boolean value) {
+    return new ProxyConfig(nodeName, nodeAddresses, balancing, connectTimeout, idleTimeout, udpIdleTimeout,
+        drainTimeout, maxConnections, maxUdpFlows, threads, splice, value);
   }
 
   private static void positive(String name, Duration d) {

@@ -72,7 +72,7 @@ public final class ProxyServer implements AutoCloseable {
     });
     this.connections = new ConnectionRegistry(config.maxConnections());
     this.builder = new RoutingSnapshotBuilder(config.nodeName(), config.nodeAddresses(), config.balancing(),
-        new EndpointLoad.Registry(), metrics, System::nanoTime);
+        new EndpointLoad.Registry(), metrics, System::nanoTime).clusterAddresses(config.clusterAddresses());
     this.tcp = new TcpSettings(this::snapshot, transport, config.connectTimeout(), config.idleTimeout(), 3,
         config.splice(), connections, metrics);
     this.udp = new UdpSettings(this::snapshot, transport, config.udpIdleTimeout(), config.maxUdpFlows(), metrics);

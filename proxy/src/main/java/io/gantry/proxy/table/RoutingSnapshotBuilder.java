@@ -56,6 +56,7 @@ public final class RoutingSnapshotBuilder {
   private final EndpointLoad.Registry loads;
   private final ProxyMetrics metrics;
   private final LongSupplier nanoClock;
+  private boolean clusterAddresses = true;
   private RoutingSnapshot previous = RoutingSnapshot.EMPTY;
   private long version;
 
@@ -67,6 +68,12 @@ public final class RoutingSnapshotBuilder {
     this.loads = Objects.requireNonNull(loads, "loads");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+  }
+
+  /** Whether to serve ClusterIPs, LoadBalancer IPs and external IPs (default true; false: NodePorts only). */
+  public RoutingSnapshotBuilder clusterAddresses(boolean value) {
+    this.clusterAddresses = value;
+    return this;
   }
 
   /**
@@ -110,13 +117,13 @@ public final class RoutingSnapshotBuilder {
         AffinityTable affinity = affinity(service, portKey);
         ServiceEntry internal = entry(portKey, clusterTargets, internalLocal, balancing, affinity, serviceMetrics);
         ServiceEntry external = entry(portKey, externalTargets, externalLocal, balancing, affinity, serviceMetrics);
-        for (String ip : service.getClusterIpsList()) {
+        for (String ip : clusterAddresses ? service.getClusterIpsList() : List.<String>of()) {
           put(entries, warnings, ip, port.getPort(), protocol, internal);
         }
-        for (String ip : service.getExternalIpsList()) {
+        for (String ip : clusterAddresses ? service.getExternalIpsList() : List.<String>of()) {
           put(entries, warnings, ip, port.getPort(), protocol, external);
         }
-        if (service.getType().equals("LoadBalancer")) {
+        if (clusterAddresses && service.getType().equals("LoadBalancer")) {
           for (String ip : service.getLoadBalancerIpsList()) {
             put(entries, warnings, ip, port.getPort(), protocol, external);
           }

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * figure: Gantry over HAProxy (higher is better for rates, lower for CPU). Every process it starts
  * is stopped by its own handle; every load run is bounded by a timeout.
  *
- * <p>Options: {@code --jar PATH}, {@code --duration-seconds N} (5), {@code --reps N} (1),
+ * <p>Options: {@code --jar PATH}, {@code --duration-seconds N} (5), {@code --reps N} (3; figures are medians),
  * {@code --workers N} (proxy threads for both, 1), {@code --splice}, {@code --base-port P} (19400),
  * {@code --java-opts "..."}. Needs haproxy, nginx, wrk and iperf3 on PATH.
  */
@@ -63,7 +63,7 @@ public final class ProxyBench {
     }
     Path jar = Path.of(opts.getOrDefault("jar", System.getenv().getOrDefault("GANTRY_JAR", "cli/target/gantry.jar")));
     int duration = Integer.parseInt(opts.getOrDefault("duration-seconds", "5"));
-    int reps = Integer.parseInt(opts.getOrDefault("reps", "1"));
+    int reps = Integer.parseInt(opts.getOrDefault("reps", "3"));
     int workers = Integer.parseInt(opts.getOrDefault("workers", "1"));
     int base = Integer.parseInt(opts.getOrDefault("base-port", "19400"));
     String javaOpts = opts.getOrDefault("java-opts", "-XX:+UseParallelGC -Xms256m -Xmx256m");
@@ -152,44 +152,48 @@ public final class ProxyBench {
     Map<String, Process> targets = new LinkedHashMap<>();
     targets.put("haproxy", haproxy);
     targets.put("gantry", gantry);
-    Map<String, Map<String, Double>> figures = new LinkedHashMap<>();
-    for (int rep = 1; rep <= reps; rep++) {
-      for (Map.Entry<String, Process> t : targets.entrySet()) {
-        String name = t.getKey();
-        long pid = t.getValue().pid();
-        int ip = name.equals("gantry") ? ganIperf : hapIperf;
-        int hp = name.equals("gantry") ? ganHttp : hapHttp;
-        Map<String, Double> f = figures.computeIfAbsent(name, k -> new LinkedHashMap<>());
-        Report.log("rep %d: %s", rep, name);
-        for (int streams : List.of(1, 8)) {
+    // Interleaved per scenario (haproxy, gantry, haproxy, gantry, ...) so that load from other
+    // processes on a shared machine hits both alike; each figure is the median over the reps.
+    Map<String, Map<String, List<Double>>> samples = new LinkedHashMap<>();
+    for (String scenario : List.of("bulk_p1", "bulk_p8", "connrate", "rr_keepalive")) {
+      for (int rep = 1; rep <= reps; rep++) {
+        for (Map.Entry<String, Process> t : targets.entrySet()) {
+          String name = t.getKey();
+          long pid = t.getValue().pid();
+          Map<String, List<Double>> f = samples.computeIfAbsent(name, k -> new LinkedHashMap<>());
+          Report.log("%s rep %d: %s", scenario, rep, name);
+          int ip = name.equals("gantry") ? ganIperf : hapIperf;
+          int hp = name.equals("gantry") ? ganHttp : hapHttp;
           long t0 = cpuTicks(pid);
-          double[] r = iperf(ip, streams, duration);
-          double cpuMsPerGb = (cpuTicks(pid) - t0) * 1000.0 / CLK_TCK / (r[1] / 1e9);
-          add(f, "bulk_p" + streams + ".throughput", r[0] / 1e9);
-          add(f, "bulk_p" + streams + ".cpu_per_GB", cpuMsPerGb);
+          if (scenario.startsWith("bulk_p")) {
+            double[] r = iperf(ip, Integer.parseInt(scenario.substring(6)), duration);
+            add(f, scenario + ".throughput", r[0] / 1e9);
+            add(f, scenario + ".cpu_per_GB", (cpuTicks(pid) - t0) * 1000.0 / CLK_TCK / (r[1] / 1e9));
+          } else {
+            boolean close = scenario.equals("connrate");
+            Map<String, Double> w = wrk(duration, hp, close ? 32 : 64, close);
+            add(f, scenario + ".rate", w.get("rps"));
+            add(f, scenario + ".p50", w.get("p50_us") / 1000);
+            add(f, scenario + ".p99", w.get("p99_us") / 1000);
+            add(f, scenario + ".errors", w.get("errors"));
+            add(f, scenario + ".cpu_per_op", (cpuTicks(pid) - t0) * 1e6 / CLK_TCK / w.get("requests"));
+            if (close) {
+              Thread.sleep(1000); // let TIME_WAIT churn settle
+            }
+          }
         }
-        long t0 = cpuTicks(pid);
-        Map<String, Double> w = wrk(duration, hp, 32, true);
-        add(f, "connrate.rate", w.get("rps"));
-        add(f, "connrate.p50", w.get("p50_us") / 1000);
-        add(f, "connrate.p99", w.get("p99_us") / 1000);
-        add(f, "connrate.errors", w.get("errors"));
-        add(f, "connrate.cpu_per_op", (cpuTicks(pid) - t0) * 1e6 / CLK_TCK / w.get("requests"));
-        Thread.sleep(1000); // let TIME_WAIT churn settle
-        t0 = cpuTicks(pid);
-        w = wrk(duration, hp, 64, false);
-        add(f, "rr_keepalive.rate", w.get("rps"));
-        add(f, "rr_keepalive.p50", w.get("p50_us") / 1000);
-        add(f, "rr_keepalive.p99", w.get("p99_us") / 1000);
-        add(f, "rr_keepalive.errors", w.get("errors"));
-        add(f, "rr_keepalive.cpu_per_op", (cpuTicks(pid) - t0) * 1e6 / CLK_TCK / w.get("requests"));
       }
     }
+    Map<String, Map<String, Double>> figures = new LinkedHashMap<>();
+    samples.forEach((target, f) -> {
+      Map<String, Double> medians = figures.computeIfAbsent(target, k -> new LinkedHashMap<>());
+      f.forEach((key, values) -> medians.put(key, median(values)));
+    });
     for (Map.Entry<String, Map<String, Double>> t : figures.entrySet()) {
       Report r = new Report("proxy." + t.getKey());
       for (Map.Entry<String, Double> e : t.getValue().entrySet()) {
         String[] parts = e.getKey().split("\\.");
-        r.figure(parts[0], parts[1], e.getValue() / reps, unit(e.getKey()));
+        r.figure(parts[0], parts[1], e.getValue(), unit(e.getKey()));
       }
     }
     Map<String, Double> g = figures.get("gantry");
@@ -218,8 +222,14 @@ public final class ProxyBench {
     return "count";
   }
 
-  private static void add(Map<String, Double> f, String key, double value) {
-    f.merge(key, value, Double::sum);
+  private static void add(Map<String, List<Double>> f, String key, double value) {
+    f.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   private static String service(String name, int port, int backend) {

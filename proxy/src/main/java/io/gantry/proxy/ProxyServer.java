@@ -48,7 +48,6 @@ public final class ProxyServer implements AutoCloseable {
 
   private final ProxyConfig config;
   private final Transports transport = Transports.chosen();
-  private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final ScheduledExecutorService context;
   private final ProxyMetrics metrics = new ProxyMetrics();
@@ -63,7 +62,6 @@ public final class ProxyServer implements AutoCloseable {
   private ProxyServer(ProxyConfig config) {
     this.config = config;
     int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
-    this.boss = transport.group(1);
     this.workers = transport.group(threads);
     this.context = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "gantry-proxy-update");
@@ -134,7 +132,7 @@ public final class ProxyServer implements AutoCloseable {
       }
       try {
         listeners.put(key, key.protocol() == Protocol.TCP
-            ? TcpListener.open(key, boss, workers, tcp)
+            ? TcpListener.open(key, workers, tcp)
             : UdpListener.open(key, workers, udp));
         opened.add(key);
       } catch (RuntimeException ex) {
@@ -190,7 +188,6 @@ public final class ProxyServer implements AutoCloseable {
       log.warn("closing listeners: {}", e.toString());
     }
     context.shutdownNow();
-    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 

@@ -9,7 +9,8 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 
 /**
  * The endpoint side of one relayed connection: what the endpoint sends goes to the client; the
- * next read waits until that write completed (backpressure). Lives on the client's event loop.
+ * next read waits while the client's outbound buffer is over its high-water mark (backpressure).
+ * Lives on the client's event loop.
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
 
@@ -31,13 +32,25 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     if (msg instanceof ByteBuf buf) {
       metrics.bytesOut(buf.readableBytes());
     }
-    inbound.writeAndFlush(msg).addListener(f -> {
-      if (f.isSuccess()) {
-        ctx.channel().read();
-      } else {
-        ctx.channel().close();
-      }
-    });
+    inbound.write(msg, inbound.voidPromise()); // failures close the client side, and so this one
+  }
+
+  /** Backpressure: flush the batch to the client; read on only while the client keeps up. */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    inbound.flush();
+    if (inbound.isWritable()) {
+      ctx.read();
+    }
+  }
+
+  /** The endpoint drained what the client sent: read the client on. */
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      inbound.read();
+    }
+    ctx.fireChannelWritabilityChanged();
   }
 
   @Override

@@ -90,6 +90,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, TcpSettings.WATER_MARK)
+        .option(ChannelOption.RCVBUF_ALLOCATOR, TcpSettings.recvAllocator())
         .handler(new BackendHandler(inbound, metrics));
     Target dialled = target;
     ChannelFuture f = b.connect(dialled.address());
@@ -163,13 +165,32 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (msg instanceof ByteBuf buf) {
       metrics.bytesIn(buf.readableBytes());
     }
-    outbound.writeAndFlush(msg).addListener(f -> {
-      if (f.isSuccess()) {
+    // Failures surface in the endpoint's pipeline, which closes it and so this side.
+    outbound.write(msg, outbound.voidPromise());
+  }
+
+  /**
+   * Backpressure: after a batch, flush it to the endpoint and read on only while the endpoint's
+   * outbound buffer is under its high-water mark; otherwise the endpoint side reads us on again
+   * when it drains ({@link BackendHandler#channelWritabilityChanged}).
+   */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (connected) {
+      outbound.flush();
+      if (outbound.isWritable()) {
         inbound.read();
-      } else {
-        inbound.close();
       }
-    });
+    }
+  }
+
+  /** The client drained what the endpoint sent: read the endpoint on. */
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (connected && inbound.isWritable()) {
+      outbound.read();
+    }
+    ctx.fireChannelWritabilityChanged();
   }
 
   @Override

@@ -22,15 +22,18 @@ public final class TcpListener implements AutoCloseable {
   }
 
   /** Binds (blocking until bound; never call on an event loop). */
-  public static TcpListener open(ListenKey key, EventLoopGroup boss, EventLoopGroup workers, TcpSettings settings) {
+  public static TcpListener open(ListenKey key, EventLoopGroup workers, TcpSettings settings) {
+    // Accepting on the relay loops (no separate boss) saves a thread handoff per connection.
     Channel channel = new ServerBootstrap()
-        .group(boss, workers)
+        .group(workers, workers)
         .channel(settings.transport().serverSocketChannel())
         .option(ChannelOption.SO_BACKLOG, 4096)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TcpSettings.WATER_MARK)
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, TcpSettings.recvAllocator())
         .childHandler(new TcpProxyInitializer(settings))
         .bind(key.address()).syncUninterruptibly().channel();
     return new TcpListener(key, channel);

@@ -21,6 +21,15 @@ public record TcpSettings(Supplier<io.gantry.proxy.table.RoutingSnapshot> snapsh
     Duration connectTimeout, Duration idleTimeout, int maxAttempts, boolean splice, ConnectionRegistry connections,
     ProxyMetrics metrics) {
 
+  /** Per direction, at most this much is buffered in the proxy before reading from the sender stops. */
+  static final io.netty.channel.WriteBufferWaterMark WATER_MARK =
+      new io.netty.channel.WriteBufferWaterMark(128 * 1024, 512 * 1024);
+
+  /** Reads grow up to 256 KiB when a sender is fast (bulk transfers), and shrink back for chatty ones. */
+  static io.netty.channel.RecvByteBufAllocator recvAllocator() {
+    return new io.netty.channel.AdaptiveRecvByteBufAllocator(64, 2048, 256 * 1024);
+  }
+
   public TcpSettings {
     Objects.requireNonNull(snapshot, "snapshot");
     Objects.requireNonNull(transport, "transport");

@@ -145,10 +145,12 @@ public final class ProxyBench {
     for (int port : List.of(iperfPort, httpPort, hapIperf, hapHttp, ganIperf, ganHttp)) {
       waitTcp(port);
     }
-    Report.log("warming up (JIT) for %d s", Math.max(3, duration));
-    wrk(Math.max(3, duration), ganHttp, 32, false);
-    wrk(2, ganHttp, 32, true);
-    iperf(ganIperf, 1, 2);
+    // The JIT needs about 10 s of connection churn before the connection path is compiled.
+    Report.log("warming up (JIT) for 20 s");
+    wrk(10, ganHttp, 32, true);
+    wrk(5, ganHttp, 64, false);
+    iperf(ganIperf, 8, 3);
+    Thread.sleep(1000);
     Map<String, Process> targets = new LinkedHashMap<>();
     targets.put("haproxy", haproxy);
     targets.put("gantry", gantry);

@@ -8,9 +8,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 
 /**
- * The endpoint side of one relayed connection: what the endpoint sends goes to the client; the
- * next read waits while the client's outbound buffer is over its high-water mark (backpressure).
- * Lives on the client's event loop.
+ * The endpoint side of one relayed connection: what the endpoint sends goes to the client;
+ * reading pauses while the client's outbound buffer is over its high-water mark (backpressure).
+ * Lives on the client's event loop; reads start once the frontend has wired both sides.
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
 
@@ -23,11 +23,6 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelActive(ChannelHandlerContext ctx) {
-    ctx.read();
-  }
-
-  @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof ByteBuf buf) {
       metrics.bytesOut(buf.readableBytes());
@@ -35,21 +30,19 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     inbound.write(msg, inbound.voidPromise()); // failures close the client side, and so this one
   }
 
-  /** Backpressure: flush the batch to the client; read on only while the client keeps up. */
+  /** Backpressure: flush the batch to the client; stop reading while the client lags. */
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     inbound.flush();
-    if (inbound.isWritable()) {
-      ctx.read();
+    if (!inbound.isWritable()) {
+      ctx.channel().config().setAutoRead(false);
     }
   }
 
-  /** The endpoint drained what the client sent: read the client on. */
+  /** The endpoint's buffer crossed a water mark: pause or resume reading the client. */
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (ctx.channel().isWritable()) {
-      inbound.read();
-    }
+    inbound.config().setAutoRead(ctx.channel().isWritable());
     ctx.fireChannelWritabilityChanged();
   }
 

@@ -34,7 +34,7 @@ public final class TcpListener implements AutoCloseable {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TcpSettings.WATER_MARK)
         .childOption(ChannelOption.RCVBUF_ALLOCATOR, TcpSettings.recvAllocator())
-        .childHandler(new TcpProxyInitializer(settings))
+        .childHandler(new TcpProxyInitializer(settings, key))
         .bind(key.address()).syncUninterruptibly().channel();
     return new TcpListener(key, channel);
   }

@@ -9,15 +9,17 @@ import java.util.concurrent.TimeUnit;
 final class TcpProxyInitializer extends ChannelInitializer<Channel> {
 
   private final TcpSettings settings;
+  private final io.gantry.proxy.table.ListenKey listener;
 
-  TcpProxyInitializer(TcpSettings settings) {
+  TcpProxyInitializer(TcpSettings settings, io.gantry.proxy.table.ListenKey listener) {
     this.settings = settings;
+    this.listener = listener;
   }
 
   @Override
   protected void initChannel(Channel ch) {
     ch.pipeline()
         .addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
-        .addLast("relay", new FrontendHandler(settings));
+        .addLast("relay", new FrontendHandler(settings, listener));
   }
 }

@@ -20,8 +20,8 @@ final class UpCommand implements Callable<Integer> {
   ControlOptions options = new ControlOptions();
 
   @Option(names = "--nodes", paramLabel = "N", defaultValue = "1",
-      description = "Number of nodes (default: ${DEFAULT-VALUE}). Node agents arrive with the node issue; "
-          + "today only the control component runs.")
+      description = "Number of nodes (default: ${DEFAULT-VALUE}): one service proxy each (node-i serves "
+          + "NodePorts on 127.0.0.(10+i); node-1 also ClusterIPs, LoadBalancer IPs and 127.0.0.1).")
   int nodes;
 
   @Option(names = "--network", paramLabel = "MODE",
@@ -46,8 +46,10 @@ final class UpCommand implements Callable<Integer> {
     Path kubeconfig = server.dataDir().resolve("kubeconfig");
     Kubeconfig.write(kubeconfig, "gantry", server.url(), server.certificates().caCertificatePem(),
         server.token().value());
+    var proxies = UpProxies.start(nodes, new java.net.InetSocketAddress(options.apiHost, options.dataPlanePort));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      proxies.forEach(io.gantry.proxy.ProxyDaemon::close);
       server.close();
       stopped.countDown();
     }, "gantry-shutdown"));

@@ -1,0 +1,128 @@
+package io.gantry.cli;
+
+import io.gantry.proxy.ProxyConfig;
+import io.gantry.proxy.ProxyDaemon;
+import io.gantry.proxy.balance.Balancing;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gantry proxy}: the per-node service proxy, alone. */
+@Command(name = "proxy", mixinStandardHelpOptions = true,
+    description = "Run the service proxy (ClusterIP, NodePort, LoadBalancer and external IPs over TCP and UDP), "
+        + "fed by the control component or by a folder of Kubernetes YAML.")
+final class ProxyCommand implements Callable<Integer> {
+
+  static final class Source {
+    @Option(names = "--control", paramLabel = "HOST:PORT",
+        description = "Follow the control component's DataPlane stream at this address (e.g. 127.0.0.1:6444).")
+    String control;
+
+    @Option(names = "--manifests", paramLabel = "DIR",
+        description = "Serve the Services, EndpointSlices and Nodes in this folder of YAML; reloads on change.")
+    Path manifests;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  @Option(names = "--node", paramLabel = "NAME", defaultValue = "node-1",
+      description = "This node's name: decides which endpoints are local (default: ${DEFAULT-VALUE}).")
+  String node;
+
+  @Option(names = "--node-address", paramLabel = "IP",
+      description = "An address of this node to serve NodePorts on (repeatable; added to the Node's own addresses).")
+  List<String> nodeAddresses = new ArrayList<>();
+
+  @Option(names = "--balancing", paramLabel = "ALGO", defaultValue = "random",
+      description = "random, round-robin, least-connections or power-of-two (default: ${DEFAULT-VALUE}); "
+          + "a service's gantry.io/balancing annotation overrides it.")
+  String balancing;
+
+  @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "PT5S",
+      description = "Connect timeout to endpoints, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  Duration connectTimeout;
+
+  @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "PT1H",
+      description = "Close TCP connections idle this long (default: ${DEFAULT-VALUE}).")
+  Duration idleTimeout;
+
+  @Option(names = "--udp-idle-timeout", paramLabel = "DURATION", defaultValue = "PT60S",
+      description = "Forget UDP flows idle this long (default: ${DEFAULT-VALUE}).")
+  Duration udpIdleTimeout;
+
+  @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "PT30S",
+      description = "How long connections to removed endpoints or services live on (default: ${DEFAULT-VALUE}).")
+  Duration drainTimeout;
+
+  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "100000",
+      description = "The most TCP connections open at once; more are reset (default: ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+      description = "Event loop threads (default: one per core).")
+  int threads;
+
+  @Option(names = "--splice", description = "Relay TCP with splice(2) where the kernel allows it.")
+  boolean splice;
+
+  @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "6446",
+      description = "Admin port (/metrics, /healthz, /readyz, /status) on 127.0.0.1; 0 picks a free one, -1 none "
+          + "(default: ${DEFAULT-VALUE}).")
+  int adminPort;
+
+  @Override
+  public Integer call() throws Exception {
+    ProxyConfig config;
+    try {
+      List<InetAddress> addresses = new ArrayList<>();
+      for (String a : nodeAddresses) {
+        if (!io.gantry.control.api.IpLiterals.isIp(a)) {
+          throw new IllegalArgumentException("--node-address: " + a + " (expected: an IP address)");
+        }
+        addresses.add(InetAddress.getByName(a));
+      }
+      config = ProxyConfig.defaults(node).withNodeAddresses(addresses).withBalancing(Balancing.parse(balancing))
+          .withTimeouts(connectTimeout, idleTimeout, udpIdleTimeout, drainTimeout)
+          .withLimits(maxConnections, 65_536, threads).withSplice(splice);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+    InetSocketAddress admin = adminPort < 0 ? null : new InetSocketAddress("127.0.0.1", adminPort);
+    ProxyDaemon daemon = source.manifests != null
+        ? ProxyDaemon.fromManifests(config, source.manifests, admin)
+        : ProxyDaemon.fromControl(config, hostPort(source.control), admin);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      daemon.close();
+      stopped.countDown();
+    }, "gantry-proxy-shutdown"));
+    System.out.printf("Gantry proxy is up (node %s, %s%s).%n", node,
+        source.manifests != null ? "manifests " + source.manifests : "control " + source.control,
+        daemon.adminAddress() == null ? "" : ", admin http://127.0.0.1:" + daemon.adminAddress().getPort());
+    System.out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  static InetSocketAddress hostPort(String value) {
+    int colon = value.lastIndexOf(':');
+    try {
+      if (colon <= 0) {
+        throw new NumberFormatException();
+      }
+      return new InetSocketAddress(value.substring(0, colon), Integer.parseInt(value.substring(colon + 1)));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--control: " + value + " (expected: HOST:PORT)");
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.gantry.proxy;
+
+import io.gantry.proxy.balance.Balancing;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How one proxy runs.
+ *
+ * @param nodeName        the node this proxy serves (decides which endpoints are local)
+ * @param nodeAddresses   extra addresses of this node to serve NodePorts on (beside its NodeView's)
+ * @param balancing       the default balancing (services may override it by annotation)
+ * @param connectTimeout  connect timeout to endpoints
+ * @param idleTimeout     TCP connections idle this long are closed
+ * @param udpIdleTimeout  UDP flows idle this long are forgotten
+ * @param drainTimeout    how long connections to removed endpoints, services or listeners may live on
+ * @param maxConnections  the most TCP connections open at once
+ * @param maxUdpFlows     the most UDP flows per listener
+ * @param threads         event loop threads (0: one per core)
+ * @param splice          relay TCP with splice(2) where possible
+ * @param clusterAddresses serve ClusterIPs, LoadBalancer IPs and external IPs (false: NodePorts only, for extra
+ *                        proxies sharing one network namespace, as {@code gantry up --nodes N} runs them)
+ */
+public record ProxyConfig(String nodeName, List<InetAddress> nodeAddresses, Balancing balancing,
+    Duration connectTimeout, Duration idleTimeout, Duration udpIdleTimeout, Duration drainTimeout,
+    int maxConnections, int maxUdpFlows, int threads, boolean splice, boolean clusterAddresses) {
+
+  public ProxyConfig {
+    Objects.requireNonNull(nodeName, "nodeName");
+    nodeAddresses = List.copyOf(nodeAddresses);
+    Objects.requireNonNull(balancing, "balancing");
+    positive("connectTimeout", connectTimeout);
+    positive("idleTimeout", idleTimeout);
+    positive("udpIdleTimeout", udpIdleTimeout);
+    Objects.requireNonNull(drainTimeout, "drainTimeout");
+    if (maxConnections < 1) {
+      throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: >= 1)");
+    }
+    if (maxUdpFlows < 1) {
+      throw new IllegalArgumentException("maxUdpFlows: " + maxUdpFlows + " (expected: >= 1)");
+    }
+    if (threads < 0) {
+      throw new IllegalArgumentException("threads: " + threads + " (expected: >= 0)");
+    }
+  }
+
+  /** Defaults: random balancing, 5 s connect, 1 h idle, 60 s UDP idle, 30 s drain, 100 000 connections. */
+  public static ProxyConfig defaults(String nodeName) {
+    return new ProxyConfig(nodeName, List.of(), Balancing.RANDOM, Duration.ofSeconds(5), Duration.ofHours(1),
+        Duration.ofSeconds(60), Duration.ofSeconds(30), 100_000, 65_536, 0, false, true);
+  }
+
+  public ProxyConfig withNodeAddresses(List<InetAddress> value) {
+    return new ProxyConfig(nodeName, value, balancing, connectTimeout, idleTimeout, udpIdleTimeout, drainTimeout,
+        maxConnections, maxUdpFlows, threads, splice, clusterAddresses);
+  }
+
+  public ProxyConfig withBalancing(Balancing value) {
+    return new ProxyConfig(nodeName, nodeAddresses, value, connectTimeout, idleTimeout, udpIdleTimeout, drainTimeout,
+        maxConnections, maxUdpFlows, threads, splice, clusterAddresses);
+  }
+
+  public ProxyConfig withTimeouts(Duration connect, Duration idle, Duration udpIdle, Duration drain) {
+    return new ProxyConfig(nodeName, nodeAddresses, balancing, connect, idle, udpIdle, drain, maxConnections,
+        maxUdpFlows, threads, splice, clusterAddresses);
+  }
+
+  public ProxyConfig withLimits(int connections, int udpFlows, int threadCount) {
+    return new ProxyConfig(nodeName, nodeAddresses, balancing, connectTimeout, idleTimeout, udpIdleTimeout,
+        drainTimeout, connections, udpFlows, threadCount, splice, clusterAddresses);
+  }
+
+  public ProxyConfig withSplice(boolean value) {
+    return new ProxyConfig(nodeName, nodeAddresses, balancing, connectTimeout, idleTimeout, udpIdleTimeout,
+        drainTimeout, maxConnections, maxUdpFlows, threads, value, clusterAddresses);
+  }
+
+  public ProxyConfig withClusterAddresses(boolean value) {
+    return new ProxyConfig(nodeName, nodeAddresses, balancing, connectTimeout, idleTimeout, udpIdleTimeout,
+        drainTimeout, maxConnections, maxUdpFlows, threads, splice, value);
+  }
+
+  private static void positive(String name, Duration d) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
+    }
+  }
+}

@@ -1,0 +1,201 @@
+package io.gantry.proxy;
+
+import io.gantry.common.transport.Transports;
+import io.gantry.control.api.v1.EndpointView;
+import io.gantry.control.api.v1.NodeView;
+import io.gantry.control.api.v1.ServiceView;
+import io.gantry.proxy.balance.EndpointLoad;
+import io.gantry.proxy.metrics.ProxyMetrics;
+import io.gantry.proxy.table.ListenKey;
+import io.gantry.proxy.table.Protocol;
+import io.gantry.proxy.table.RoutingSnapshot;
+import io.gantry.proxy.table.RoutingSnapshotBuilder;
+import io.gantry.proxy.table.ServiceEntry;
+import io.gantry.proxy.tcp.ConnectionRegistry;
+import io.gantry.proxy.tcp.TcpListener;
+import io.gantry.proxy.tcp.TcpSettings;
+import io.gantry.proxy.udp.UdpListener;
+import io.gantry.proxy.udp.UdpSettings;
+import io.netty.channel.EventLoopGroup;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The service proxy daemon: takes views ({@link #update}), builds a {@link RoutingSnapshot},
+ * publishes it, then opens the listeners it needs and closes the ones it no longer needs.
+ *
+ * <p>Concurrency: every update, listener change and drain sweep runs on one serialized context
+ * (a single thread that may block on binds, never an event loop). The snapshot is published with
+ * one volatile write before new listeners open, so a new listener never accepts a connection the
+ * table does not know. Event loops read {@link #snapshot()} once per connection or datagram.
+ *
+ * <p>Lifecycle: {@link #start} creates the event loops and the context; {@link #close} closes
+ * listeners and loops.
+ */
+public final class ProxyServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+  private final ProxyConfig config;
+  private final Transports transport = Transports.chosen();
+  private final EventLoopGroup workers;
+  private final ScheduledExecutorService context;
+  private final ProxyMetrics metrics = new ProxyMetrics();
+  private final ConnectionRegistry connections;
+  private final RoutingSnapshotBuilder builder;
+  private final TcpSettings tcp;
+  private final UdpSettings udp;
+  private final Map<ListenKey, AutoCloseable> listeners = new HashMap<>(); // context only
+  private volatile RoutingSnapshot snapshot = RoutingSnapshot.EMPTY;
+  private volatile boolean firstUpdate;
+
+  private ProxyServer(ProxyConfig config) {
+    this.config = config;
+    int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
+    this.workers = transport.group(threads);
+    this.context = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "gantry-proxy-update");
+      t.setDaemon(true);
+      return t;
+    });
+    this.connections = new ConnectionRegistry(config.maxConnections());
+    this.builder = new RoutingSnapshotBuilder(config.nodeName(), config.nodeAddresses(), config.balancing(),
+        new EndpointLoad.Registry(), metrics, System::nanoTime).clusterAddresses(config.clusterAddresses());
+    this.tcp = new TcpSettings(this::snapshot, transport, config.connectTimeout(), config.idleTimeout(), 3,
+        config.splice(), connections, metrics);
+    this.udp = new UdpSettings(this::snapshot, transport, config.udpIdleTimeout(), config.maxUdpFlows(), metrics);
+  }
+
+  public static ProxyServer start(ProxyConfig config) {
+    ProxyServer server = new ProxyServer(Objects.requireNonNull(config, "config"));
+    server.context.scheduleWithFixedDelay(server::sweep, 1, 1, TimeUnit.SECONDS);
+    log.info("proxy for node {} started ({} transport, {} balancing by default)", config.nodeName(),
+        server.transport.name().toLowerCase(java.util.Locale.ROOT), config.balancing().flag());
+    return server;
+  }
+
+  /** The routing table now live. */
+  public RoutingSnapshot snapshot() {
+    return snapshot;
+  }
+
+  public ProxyMetrics metrics() {
+    return metrics;
+  }
+
+  public ConnectionRegistry connections() {
+    return connections;
+  }
+
+  public ProxyConfig config() {
+    return config;
+  }
+
+  /** Whether the proxy has applied a first configuration. */
+  public boolean ready() {
+    return firstUpdate;
+  }
+
+  /**
+   * Applies a complete configuration (asynchronously, on the update context).
+   *
+   * @return completes with the snapshot once it is live and its listeners are open
+   */
+  public CompletableFuture<RoutingSnapshot> update(Collection<ServiceView> services, Map<String, EndpointView> endpoints,
+      Collection<NodeView> nodes) {
+    List<ServiceView> s = List.copyOf(services);
+    Map<String, EndpointView> e = Map.copyOf(endpoints);
+    List<NodeView> n = List.copyOf(nodes);
+    return CompletableFuture.supplyAsync(() -> apply(s, e, n), context);
+  }
+
+  private RoutingSnapshot apply(List<ServiceView> services, Map<String, EndpointView> endpoints, List<NodeView> nodes) {
+    RoutingSnapshot next = builder.build(services, endpoints, nodes);
+    for (String warning : next.warnings()) {
+      log.warn("{}", warning);
+    }
+    snapshot = next; // publish before opening listeners: they must find their entries
+    List<ListenKey> opened = new ArrayList<>();
+    for (ListenKey key : next.listeners()) {
+      if (listeners.containsKey(key)) {
+        continue;
+      }
+      try {
+        listeners.put(key, key.protocol() == Protocol.TCP
+            ? TcpListener.open(key, workers, tcp)
+            : UdpListener.open(key, workers, udp));
+        opened.add(key);
+      } catch (RuntimeException ex) {
+        log.warn("cannot listen on {} for {}: {} (will retry on the next change)", key, next.lookup(key).key(),
+            ex.toString());
+      }
+    }
+    List<ListenKey> closed = new ArrayList<>();
+    listeners.entrySet().removeIf(entry -> {
+      if (next.lookup(entry.getKey()) != null) {
+        return false;
+      }
+      closeQuietly(entry.getValue());
+      closed.add(entry.getKey());
+      return true;
+    });
+    if (!opened.isEmpty() || !closed.isEmpty()) {
+      log.info("routing table v{}: {} listeners ({} opened, {} closed; connections on closed ones drain)",
+          next.version(), listeners.size(), opened.size(), closed.size());
+    }
+    metrics.snapshotApplied(listeners.size());
+    firstUpdate = true;
+    return next;
+  }
+
+  private void sweep() {
+    try {
+      RoutingSnapshot current = snapshot;
+      connections.sweep(current, System.nanoTime(), config.drainTimeout().toNanos());
+      for (ServiceEntry entry : current.entries().values()) {
+        if (entry.affinity() != null) {
+          entry.affinity().sweep();
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("drain sweep failed: {}", e.toString());
+    }
+  }
+
+  /** The addresses listened on now (for status and tests). */
+  public CompletableFuture<List<ListenKey>> listening() {
+    return CompletableFuture.supplyAsync(() -> List.copyOf(listeners.keySet()), context);
+  }
+
+  @Override
+  public void close() {
+    try {
+      context.submit(() -> {
+        listeners.values().forEach(ProxyServer::closeQuietly);
+        listeners.clear();
+      }).get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("closing listeners: {}", e.toString());
+    }
+    context.shutdownNow();
+    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      log.debug("close failed: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Per-service counters and the proxy's Prometheus text for the admin port's {@code /metrics}. */
+package io.gantry.proxy.metrics;

@@ -1,0 +1,117 @@
+package io.gantry.proxy.table;
+
+import io.gantry.proxy.balance.AffinityTable;
+import io.gantry.proxy.balance.Balancing;
+import io.gantry.proxy.balance.Picker;
+import io.gantry.proxy.balance.Target;
+import io.gantry.proxy.metrics.ServiceMetrics;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What one listening address of one service port leads to: the endpoints to balance over
+ * (already filtered with the service's traffic policy for this kind of address), the picker, the
+ * affinity table, and the service's metrics. Immutable apart from the picker's position, the
+ * affinity table and the counters, which are thread-safe.
+ */
+public final class ServiceEntry {
+
+  private final ServicePortKey key;
+  private final Target[] targets;
+  private final Set<InetSocketAddress> targetAddresses;
+  private final boolean localPolicy;
+  private final Balancing balancing;
+  private final Picker picker;
+  private final AffinityTable affinity;
+  private final ServiceMetrics metrics;
+
+  ServiceEntry(ServicePortKey key, List<Target> targets, boolean localPolicy, Balancing balancing, Picker picker,
+      AffinityTable affinity, ServiceMetrics metrics) {
+    this.key = Objects.requireNonNull(key, "key");
+    this.targets = targets.toArray(Target[]::new);
+    this.targetAddresses = new HashSet<>();
+    for (Target t : this.targets) {
+      targetAddresses.add(t.address());
+    }
+    this.localPolicy = localPolicy;
+    this.balancing = balancing;
+    this.picker = picker;
+    this.affinity = affinity;
+    this.metrics = metrics;
+  }
+
+  public ServicePortKey key() {
+    return key;
+  }
+
+  /** The endpoints to balance over; empty when the service has none usable from this node. */
+  public List<Target> targets() {
+    return List.of(targets);
+  }
+
+  public boolean hasTargets() {
+    return targets.length > 0;
+  }
+
+  /**
+   * Whether a {@code Local} traffic policy applies: with no (local) endpoint, traffic is dropped,
+   * not refused.
+   */
+  public boolean localPolicy() {
+    return localPolicy;
+  }
+
+  public Balancing balancing() {
+    return balancing;
+  }
+
+  public Picker picker() {
+    return picker;
+  }
+
+  /** The affinity table, or null without {@code sessionAffinity: ClientIP}. */
+  public AffinityTable affinity() {
+    return affinity;
+  }
+
+  public ServiceMetrics metrics() {
+    return metrics;
+  }
+
+  /** Whether {@code address} is still one of this entry's endpoints. */
+  public boolean serves(InetSocketAddress address) {
+    return targetAddresses.contains(address);
+  }
+
+  /** A target for a new connection from {@code client}, or null when there is none. */
+  public Target pick(InetAddress client) {
+    Target[] current = targets;
+    if (current.length == 0) {
+      return null;
+    }
+    return affinity == null ? picker.pick(current) : affinity.pick(client, current, picker);
+  }
+
+  /**
+   * A target other than those already tried (after a failed connect), or null. Affinity is not
+   * consulted: the remembered target just failed.
+   */
+  public Target pickExcluding(Collection<Target> tried) {
+    if (tried.isEmpty()) {
+      return targets.length == 0 ? null : picker.pick(targets);
+    }
+    Target[] rest = Arrays.stream(targets).filter(t -> !tried.contains(t)).toArray(Target[]::new);
+    return rest.length == 0 ? null : picker.pick(rest);
+  }
+
+  @Override
+  public String toString() {
+    return key + " -> " + Arrays.toString(targets) + (localPolicy ? " (Local)" : "");
+  }
+}

@@ -1,0 +1,209 @@
+package io.gantry.proxy.table;
+
+import static io.gantry.proxy.table.ViewFactory.endpoint;
+import static io.gantry.proxy.table.ViewFactory.endpoints;
+import static io.gantry.proxy.table.ViewFactory.epPort;
+import static io.gantry.proxy.table.ViewFactory.namedPort;
+import static io.gantry.proxy.table.ViewFactory.node;
+import static io.gantry.proxy.table.ViewFactory.nodePort;
+import static io.gantry.proxy.table.ViewFactory.port;
+import static io.gantry.proxy.table.ViewFactory.ready;
+import static io.gantry.proxy.table.ViewFactory.service;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gantry.control.api.v1.EndpointView;
+import io.gantry.control.api.v1.NodeView;
+import io.gantry.control.api.v1.ServiceView;
+import io.gantry.proxy.balance.Balancing;
+import io.gantry.proxy.balance.EndpointLoad;
+import io.gantry.proxy.balance.Target;
+import io.gantry.proxy.metrics.ProxyMetrics;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class RoutingSnapshotBuilderTest {
+
+  private final long[] now = {0};
+  private final RoutingSnapshotBuilder builder = new RoutingSnapshotBuilder("n1", List.of(), Balancing.RANDOM,
+      new EndpointLoad.Registry(), new ProxyMetrics(), () -> now[0]);
+
+  private RoutingSnapshot build(List<ServiceView> services, List<EndpointView> eps, List<NodeView> nodes) {
+    return builder.build(services, eps.stream().collect(Collectors.toMap(
+        e -> e.getNamespace() + "/" + e.getServiceName(), e -> e)), nodes);
+  }
+
+  private static InetSocketAddress at(String ip, int port) throws Exception {
+    return new InetSocketAddress(InetAddress.getByName(ip), port);
+  }
+
+  private static Set<String> targets(ServiceEntry entry) {
+    return entry.targets().stream().map(Target::toString).collect(Collectors.toSet());
+  }
+
+  @Test
+  void readyEndpointsOnlyWhenAnyIsReady() throws Exception {
+    RoutingSnapshot s = build(List.of(service("web", "127.96.0.10", port("", "TCP", 80, 8080)).build()),
+        List.of(endpoints("web",
+            ready("127.0.1.1", "n1", "", "TCP", 8080),
+            endpoint("127.0.1.2", "n1", false, true, true).putPorts("", epPort("TCP", 8080)).build(),
+            endpoint("127.0.1.3", "n1", false, false, false).putPorts("", epPort("TCP", 8080)).build())),
+        List.of());
+    assertEquals(Set.of("127.0.1.1:8080"), targets(s.lookup(at("127.96.0.10", 80), Protocol.TCP)));
+  }
+
+  @Test
+  void fallsBackToServingTerminatingWhenNoneIsReady() throws Exception {
+    RoutingSnapshot s = build(List.of(service("web", "127.96.0.10", port("", "TCP", 80, 8080)).build()),
+        List.of(endpoints("web",
+            endpoint("127.0.1.2", "n1", false, true, true).putPorts("", epPort("TCP", 8080)).build(),
+            endpoint("127.0.1.3", "n1", false, false, true).putPorts("", epPort("TCP", 8080)).build(),
+            endpoint("127.0.1.4", "n1", false, true, false).putPorts("", epPort("TCP", 8080)).build())),
+        List.of());
+    assertEquals(Set.of("127.0.1.2:8080"), targets(s.lookup(at("127.96.0.10", 80), Protocol.TCP)));
+  }
+
+  @Test
+  void noEndpointsGivesAnEmptyClusterEntry() throws Exception {
+    RoutingSnapshot s = build(List.of(service("web", "127.96.0.10", port("", "TCP", 80, 8080)).build()),
+        List.of(), List.of());
+    ServiceEntry e = s.lookup(at("127.96.0.10", 80), Protocol.TCP);
+    assertNotNull(e);
+    assertFalse(e.hasTargets());
+    assertFalse(e.localPolicy());
+    assertNull(e.pick(InetAddress.getLoopbackAddress()));
+  }
+
+  @Test
+  void internalTrafficPolicyLocalKeepsNodeLocalEndpointsForClusterIpsOnly() throws Exception {
+    ServiceView svc = service("web", "127.96.0.10", nodePort("", 80, 30080)).setType("NodePort")
+        .setInternalTrafficPolicy("Local").build();
+    RoutingSnapshot s = build(List.of(svc), List.of(endpoints("web",
+        ready("127.0.1.1", "n1", "", "TCP", 80), ready("127.0.1.2", "n2", "", "TCP", 80))),
+        List.of(node("n1", "127.0.0.11")));
+    ServiceEntry cluster = s.lookup(at("127.96.0.10", 80), Protocol.TCP);
+    assertEquals(Set.of("127.0.1.1:80"), targets(cluster));
+    assertTrue(cluster.localPolicy());
+    ServiceEntry external = s.lookup(at("127.0.0.11", 30080), Protocol.TCP);
+    assertEquals(Set.of("127.0.1.1:80", "127.0.1.2:80"), targets(external));
+    assertFalse(external.localPolicy());
+  }
+
+  @Test
+  void externalTrafficPolicyLocalWithoutLocalEndpointsDrops() throws Exception {
+    ServiceView svc = service("web", "127.96.0.10", nodePort("", 80, 30080)).setType("LoadBalancer")
+        .addLoadBalancerIps("127.240.0.5").setExternalTrafficPolicy("Local").setHealthCheckNodePort(31000).build();
+    RoutingSnapshot s = build(List.of(svc), List.of(endpoints("web", ready("127.0.1.2", "n2", "", "TCP", 80))),
+        List.of(node("n1", "127.0.0.11")));
+    ServiceEntry lb = s.lookup(at("127.240.0.5", 80), Protocol.TCP);
+    assertFalse(lb.hasTargets());
+    assertTrue(lb.localPolicy());
+    assertSame(lb, s.lookup(at("127.0.0.11", 30080), Protocol.TCP));
+    assertEquals(Set.of("127.0.1.2:80"), targets(s.lookup(at("127.96.0.10", 80), Protocol.TCP)));
+    assertEquals(Map.of(31000, 0), s.healthChecks());
+  }
+
+  @Test
+  void localPolicyFallsBackToLocalTerminatingEndpoints() throws Exception {
+    ServiceView svc = service("web", "127.96.0.10", port("", "TCP", 80, 80)).setInternalTrafficPolicy("Local")
+        .build();
+    RoutingSnapshot s = build(List.of(svc), List.of(endpoints("web",
+        ready("127.0.1.2", "n2", "", "TCP", 80),
+        endpoint("127.0.1.1", "n1", false, true, true).putPorts("", epPort("TCP", 80)).build())), List.of());
+    assertEquals(Set.of("127.0.1.1:80"), targets(s.lookup(at("127.96.0.10", 80), Protocol.TCP)));
+  }
+
+  @Test
+  void namedAndMultiplePortsResolvePerEndpoint() throws Exception {
+    ServiceView svc = service("web", "127.96.0.10", namedPort("http", 80, "web"), port("dns", "UDP", 53, 5353))
+        .build();
+    RoutingSnapshot s = build(List.of(svc), List.of(endpoints("web",
+        endpoint("127.0.1.1", "n1", true, true, false).putPorts("http", epPort("TCP", 8080))
+            .putPorts("dns", epPort("UDP", 5353)).build(),
+        endpoint("127.0.1.2", "n1", true, true, false).putPorts("http", epPort("TCP", 9090)).build())),
+        List.of());
+    assertEquals(Set.of("127.0.1.1:8080", "127.0.1.2:9090"), targets(s.lookup(at("127.96.0.10", 80), Protocol.TCP)));
+    assertEquals(Set.of("127.0.1.1:5353"), targets(s.lookup(at("127.96.0.10", 53), Protocol.UDP)));
+    assertNull(s.lookup(at("127.96.0.10", 53), Protocol.TCP));
+  }
+
+  @Test
+  void nodePortsOnEveryNodeAddressAndExternalIps() throws Exception {
+    RoutingSnapshotBuilder withFlag = new RoutingSnapshotBuilder("n1", List.of(InetAddress.getByName("127.0.0.1")),
+        Balancing.RANDOM, new EndpointLoad.Registry(), new ProxyMetrics(), System::nanoTime);
+    ServiceView svc = service("web", "127.96.0.10", nodePort("", 80, 30080)).setType("NodePort")
+        .addExternalIps("127.50.0.1").build();
+    RoutingSnapshot s = withFlag.build(List.of(svc), Map.of("default/web", endpoints("web",
+        ready("127.0.1.1", "n2", "", "TCP", 80))), List.of(node("n1", "127.0.0.11"), node("n2", "127.0.0.12")));
+    assertNotNull(s.lookup(at("127.0.0.1", 30080), Protocol.TCP));
+    assertNotNull(s.lookup(at("127.0.0.11", 30080), Protocol.TCP));
+    assertNull(s.lookup(at("127.0.0.12", 30080), Protocol.TCP));
+    assertNotNull(s.lookup(at("127.50.0.1", 80), Protocol.TCP));
+    assertEquals(4, s.listeners().size());
+  }
+
+  @Test
+  void headlessAndExternalNameServicesAreNotServed() {
+    RoutingSnapshot s = build(List.of(service("h", null, port("", "TCP", 80, 80)).setHeadless(true).build(),
+        service("x", null).setType("ExternalName").setExternalName("example.com").build()), List.of(), List.of());
+    assertTrue(s.listeners().isEmpty());
+  }
+
+  @Test
+  void conflictingAddressesKeepTheFirstServiceAndWarn() throws Exception {
+    RoutingSnapshot s = build(List.of(
+        service("b", "127.96.0.11", port("", "TCP", 80, 80)).addExternalIps("127.50.0.1").build(),
+        service("a", "127.96.0.10", port("", "TCP", 80, 80)).addExternalIps("127.50.0.1").build()),
+        List.of(), List.of());
+    assertEquals("a", s.lookup(at("127.50.0.1", 80), Protocol.TCP).key().name());
+    assertEquals(1, s.warnings().size());
+  }
+
+  @Test
+  void affinityKeepsAClientOnItsEndpointUntilTimeoutAndAcrossSnapshots() throws Exception {
+    ServiceView svc = service("web", "127.96.0.10", port("", "TCP", 80, 80)).setSessionAffinity("ClientIP")
+        .setSessionAffinityTimeoutSeconds(10).build();
+    List<EndpointView> eps = List.of(endpoints("web", ready("127.0.1.1", "n1", "", "TCP", 80),
+        ready("127.0.1.2", "n1", "", "TCP", 80), ready("127.0.1.3", "n1", "", "TCP", 80)));
+    RoutingSnapshot s1 = build(List.of(svc), eps, List.of());
+    InetAddress client = InetAddress.getByName("127.0.0.7");
+    ServiceEntry e1 = s1.lookup(at("127.96.0.10", 80), Protocol.TCP);
+    Target first = e1.pick(client);
+    for (int i = 0; i < 50; i++) {
+      now[0] += 5_000_000_000L; // each use renews the timeout
+      assertEquals(first, e1.pick(client));
+    }
+    RoutingSnapshot s2 = build(List.of(svc), eps, List.of());
+    assertEquals(first, s2.lookup(at("127.96.0.10", 80), Protocol.TCP).pick(client));
+    assertSame(e1.affinity(), s2.lookup(at("127.96.0.10", 80), Protocol.TCP).affinity());
+    // The endpoint goes away: the client moves.
+    List<EndpointView> without = List.of(EndpointView.newBuilder(eps.get(0)).clearEndpoints()
+        .addAllEndpoints(eps.get(0).getEndpointsList().stream()
+            .filter(e -> !e.getAddress().equals(first.address().getAddress().getHostAddress())).toList()).build());
+    Target moved = build(List.of(svc), without, List.of()).lookup(at("127.96.0.10", 80), Protocol.TCP).pick(client);
+    assertFalse(moved.equals(first));
+    // Timeout: after 10 s idle the memory is gone (sweep) and picks are free again.
+    now[0] += 11_000_000_000L;
+    assertEquals(0, e1.affinity().sweep());
+  }
+
+  @Test
+  void balancingAnnotationOverridesTheDefaultAndBadValuesWarn() throws Exception {
+    RoutingSnapshot s = build(List.of(
+        service("a", "127.96.0.10", port("", "TCP", 80, 80)).putAnnotations("gantry.io/balancing", "p2c").build(),
+        service("b", "127.96.0.11", port("", "TCP", 80, 80)).putAnnotations("gantry.io/balancing", "nope").build()),
+        List.of(), List.of());
+    assertEquals(Balancing.POWER_OF_TWO, s.lookup(at("127.96.0.10", 80), Protocol.TCP).balancing());
+    assertEquals(Balancing.RANDOM, s.lookup(at("127.96.0.11", 80), Protocol.TCP).balancing());
+    assertEquals(1, s.warnings().size());
+  }
+}

@@ -54,7 +54,9 @@ public final class Autopath {
   private static Answer viaCname(DnsRequest request, String target, Answer found, int ttl) {
     byte[] targetName = Wire.name(target);
     byte[] cname = Wire.record(null, Wire.TYPE_CNAME, ttl, targetName);
-    int targetOffset = 12 + ResponseWriter.nameBytes(request.name()) + 4 + 12;
+    int questionBytes = request.question() != null ? request.question().length
+        : ResponseWriter.nameBytes(request.name()) + 4;
+    int targetOffset = 12 + questionBytes + 12;
     if (targetOffset > 0x3FFF) {
       return null;
     }

@@ -16,9 +16,15 @@ import java.net.InetSocketAddress;
  * @param problem     why the query is malformed (FORMERR), or null
  * @param sender      where the query came from
  * @param tcp         whether it came over TCP
+ * @param question    the question section as received (name, type, class), or null to encode it from the fields
  */
 public record DnsRequest(int id, int flags, String name, int qtype, int qclass, int udpSize, int ednsVersion,
-    String problem, InetSocketAddress sender, boolean tcp) {
+    String problem, InetSocketAddress sender, boolean tcp, byte[] question) {
+
+  public DnsRequest(int id, int flags, String name, int qtype, int qclass, int udpSize, int ednsVersion,
+      String problem, InetSocketAddress sender, boolean tcp) {
+    this(id, flags, name, qtype, qclass, udpSize, ednsVersion, problem, sender, tcp, null);
+  }
 
   public int opcode() {
     return (flags >>> 11) & 0xF;

@@ -34,7 +34,10 @@ public final class DnsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
   /** TCP connections idle this long are closed (RFC 7766 suggests seconds). */
   private static final int TCP_IDLE_SECONDS = 10;
-  private static final int MAX_UDP_PAYLOAD = 4096;
+  /** The largest query read; a bigger one is cut and answered FORMERR (real queries are well under it). */
+  private static final int MAX_UDP_PAYLOAD = 1232;
+  /** Datagrams one recvmmsg may read. */
+  private static final int BATCH = 64;
 
   private final EventLoopGroup group;
   private final List<Channel> channels;
@@ -92,7 +95,7 @@ public final class DnsServer implements AutoCloseable {
         if (epoll) {
           udp.option(EpollChannelOption.SO_REUSEPORT, true)
               .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_UDP_PAYLOAD)
-              .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_UDP_PAYLOAD * 16));
+              .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_UDP_PAYLOAD * BATCH));
         } else {
           udp.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_UDP_PAYLOAD));
         }

@@ -10,6 +10,7 @@ import io.netty.handler.codec.dns.DnsRecord;
 import io.netty.handler.codec.dns.DnsRecordType;
 import io.netty.handler.codec.dns.DnsSection;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,6 +36,79 @@ public final class QueryDecoder extends DatagramDnsQueryDecoder {
     }
   }
 
+  /**
+   * The common shape without allocating Netty's message objects: one question whose name is
+   * plain lower-ASCII-safe labels without compression, and no record but an optional OPT that
+   * ends the packet. Returns null for anything else, which then goes through Netty's decoder.
+   */
+  private static DnsRequest fastParse(ByteBuf content, int start, int id, int flags, InetSocketAddress sender,
+      boolean tcp) {
+    int end = content.writerIndex();
+    if (content.getUnsignedShort(start + 6) != 0 || content.getUnsignedShort(start + 8) != 0) {
+      return null;
+    }
+    int additional = content.getUnsignedShort(start + 10);
+    if (additional > 1) {
+      return null;
+    }
+    int size = end - start;
+    if (size > 512 + 64) {
+      return null;
+    }
+    byte[] packet = new byte[size];
+    content.getBytes(start, packet);
+    int pos = HEADER_BYTES;
+    byte[] dotted = new byte[255];
+    int length = 0;
+    while (true) {
+      if (pos >= size) {
+        return null;
+      }
+      int label = packet[pos++] & 0xFF;
+      if (label == 0) {
+        break;
+      }
+      if (label > 63 || pos + label > size || length + label + 1 > 254) {
+        return null;
+      }
+      for (int i = 0; i < label; i++) {
+        byte b = packet[pos + i];
+        if (b <= 32 || b == '.' || b >= 127) {
+          return null;
+        }
+        dotted[length++] = b;
+      }
+      dotted[length++] = '.';
+      pos += label;
+    }
+    if (length == 0) {
+      dotted[length++] = '.';
+    }
+    if (pos + 4 > size) {
+      return null;
+    }
+    int qtype = (packet[pos] & 0xFF) << 8 | packet[pos + 1] & 0xFF;
+    int qclass = (packet[pos + 2] & 0xFF) << 8 | packet[pos + 3] & 0xFF;
+    pos += 4;
+    int questionEnd = pos;
+    int udpSize = 0;
+    int version = 0;
+    if (additional == 1) {
+      if (pos + 11 > size || packet[pos] != 0 || packet[pos + 1] != 0 || packet[pos + 2] != 41) {
+        return null;
+      }
+      udpSize = Math.max(512, (packet[pos + 3] & 0xFF) << 8 | packet[pos + 4] & 0xFF);
+      version = packet[pos + 6] & 0xFF;
+      pos += 11 + ((packet[pos + 9] & 0xFF) << 8 | packet[pos + 10] & 0xFF);
+    }
+    if (pos != size) {
+      return null;
+    }
+    String name = new String(dotted, 0, length, StandardCharsets.ISO_8859_1);
+    return new DnsRequest(id, flags, name, qtype, qclass, udpSize, version, null, sender, tcp,
+        java.util.Arrays.copyOfRange(packet, HEADER_BYTES, questionEnd));
+  }
+
   /** The request in {@code content} (not consumed, not released), or null when it deserves no answer. */
   public DnsRequest parse(ByteBuf content, InetSocketAddress sender, InetSocketAddress recipient, boolean tcp) {
     if (content.readableBytes() < HEADER_BYTES) {
@@ -51,6 +125,10 @@ public final class QueryDecoder extends DatagramDnsQueryDecoder {
     }
     if (content.getUnsignedShort(start + 4) != 1) {
       return DnsRequest.malformed(id, flags, "question count " + content.getUnsignedShort(start + 4), sender, tcp);
+    }
+    DnsRequest fast = fastParse(content, start, id, flags, sender, tcp);
+    if (fast != null) {
+      return fast;
     }
     List<Object> decoded = new ArrayList<>(1);
     try {

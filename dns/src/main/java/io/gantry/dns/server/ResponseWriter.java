@@ -46,7 +46,8 @@ public final class ResponseWriter {
    * @return whether the answer was truncated (TC set)
    */
   public static boolean write(ByteBuf out, DnsRequest request, Answer answer, boolean authoritative) {
-    int questionBytes = request.name() == null ? 0 : nameBytes(request.name()) + 4;
+    int questionBytes = request.name() == null ? 0
+        : request.question() != null ? request.question().length : nameBytes(request.name()) + 4;
     int optBytes = request.edns() ? OPT_BYTES : 0;
     int base = 12 + questionBytes + optBytes;
     int limit = limit(request);
@@ -83,7 +84,9 @@ public final class ResponseWriter {
     out.writeShort(answerCount);
     out.writeShort(withAuthority ? answer.authorityCount() : 0);
     out.writeShort((withAdditional ? answer.additionalCount() : 0) + (request.edns() ? 1 : 0));
-    if (request.name() != null) {
+    if (request.question() != null) {
+      out.writeBytes(request.question());
+    } else if (request.name() != null) {
       writeName(out, request.name());
       out.writeShort(request.qtype());
       out.writeShort(request.qclass());

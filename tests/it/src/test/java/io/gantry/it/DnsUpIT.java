@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.gantry.testing.Dig;
+import io.gantry.testing.DnsProcess;
 import io.gantry.testing.GantryProcess;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -63,6 +64,29 @@ class DnsUpIT {
     Dig.Result deleted = until(r -> r.status().equals("NXDOMAIN"), millis, "web.dnsit.svc.cluster.local");
     assertEquals("NXDOMAIN", deleted.status(), deleted::toString);
     assertTrue(millis[0] < 1000, "gone after " + millis[0] + " ms");
+  }
+
+  @Test
+  void aSeparateGantryDnsProcessFollowsTheControlComponentToo() {
+    gantry.kubectl().run("create", "namespace", "dnsit2").assertOk();
+    try (DnsProcess dns = DnsProcess.start("--control", "127.0.0.1:" + gantry.dataPlanePort(), "--no-forward",
+        "--node-name", "it-node")) {
+      Dig.Result before = Dig.query(dns.port(), "kubernetes.default.svc.cluster.local");
+      long start = System.nanoTime();
+      while (before.answers().isEmpty() && System.nanoTime() - start < 10_000_000_000L) {
+        before = Dig.query(dns.port(), "kubernetes.default.svc.cluster.local");
+      }
+      assertEquals(1, before.answers().size(), before::toString);
+      gantry.kubectl().run("-n", "dnsit2", "create", "service", "clusterip", "api", "--tcp=443:8443").assertOk();
+      start = System.nanoTime();
+      Dig.Result r;
+      do {
+        r = Dig.query(dns.port(), "api.dnsit2.svc.cluster.local");
+      } while (r.answers().isEmpty() && System.nanoTime() - start < 10_000_000_000L);
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertEquals(1, r.answers().size(), r::toString);
+      assertTrue(millis < 1000, "served after " + millis + " ms");
+    }
   }
 
   @Test

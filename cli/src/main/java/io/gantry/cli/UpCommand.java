@@ -2,6 +2,7 @@ package io.gantry.cli;
 
 import io.gantry.control.server.ControlServer;
 import io.gantry.control.server.tls.Kubeconfig;
+import io.gantry.dns.DnsDaemon;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -29,6 +30,11 @@ final class UpCommand implements Callable<Integer> {
           + "loopback).")
   String network;
 
+  @Option(names = "--dns-port", paramLabel = "PORT", defaultValue = "1053",
+      description = "Port of the in-cluster DNS (UDP and TCP) on the API address; 0 disables it "
+          + "(default: ${DEFAULT-VALUE}).")
+  int dnsPort;
+
   @Override
   public Integer call() throws Exception {
     if (nodes < 1) {
@@ -46,15 +52,20 @@ final class UpCommand implements Callable<Integer> {
     Path kubeconfig = server.dataDir().resolve("kubeconfig");
     Kubeconfig.write(kubeconfig, "gantry", server.url(), server.certificates().caCertificatePem(),
         server.token().value());
-    var proxies = UpProxies.start(nodes, new java.net.InetSocketAddress(options.apiHost, options.dataPlanePort));
+    var dataPlane = server.dataPlane().server().localAddress();
+    var proxies = UpProxies.start(nodes, dataPlane);
+    DnsDaemon dns = dnsPort == 0 ? null : InProcessDns.startOrWarn(options.apiHost, dnsPort, dataPlane);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (dns != null) {
+        dns.close();
+      }
       proxies.forEach(io.gantry.proxy.ProxyDaemon::close);
       server.close();
       stopped.countDown();
     }, "gantry-shutdown"));
     System.out.printf("""
-        Gantry is up (network mode: %s, API: %s).
+        Gantry is up (network mode: %s, API: %s, DNS: %s).
         Kubeconfig: %s
 
         Try:
@@ -64,7 +75,8 @@ final class UpCommand implements Callable<Integer> {
           kubectl get all
 
         Ctrl-C stops the cluster; its state stays in %s.
-        """, mode.flag(), server.url(), kubeconfig, kubeconfig, server.dataDir());
+        """, mode.flag(), server.url(), dns == null ? "off" : dns.address().getHostString() + ":" + dnsPort, kubeconfig,
+        kubeconfig, server.dataDir());
     System.out.flush();
     if (!Files.exists(kubeconfig)) {
       return 1;

@@ -80,6 +80,12 @@ public final class GantryProcess implements AutoCloseable {
   /** Ports of the DataPlane stream and the admin endpoint: chosen once, kept across restarts. */
   private final int dataPlanePort = FreePort.find();
   private final int adminPort = FreePort.find();
+  private final int dnsPort = FreePort.find();
+
+  /** Where the in-process DNS serves UDP and TCP on 127.0.0.1. */
+  public int dnsPort() {
+    return dnsPort;
+  }
 
   /** Where {@code /metrics}, {@code /status}, {@code /healthz} listen (plain HTTP on 127.0.0.1). */
   public int adminPort() {
@@ -166,7 +172,8 @@ public final class GantryProcess implements AutoCloseable {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString(), "up",
         "--data-dir", dataDir.toString(), "--api-port", Integer.toString(port),
-        "--data-plane-port", Integer.toString(dataPlanePort), "--admin-port", Integer.toString(adminPort)));
+        "--data-plane-port", Integer.toString(dataPlanePort), "--admin-port", Integer.toString(adminPort),
+        "--dns-port", Integer.toString(dnsPort)));
     command.addAll(extraArgs);
     process = new ProcessBuilder(command)
         .redirectErrorStream(true)

@@ -1,0 +1,312 @@
+package io.gantry.dns.forward;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.gantry.common.transport.Transports;
+import io.gantry.dns.metrics.DnsMetrics;
+import io.gantry.dns.server.DnsRequest;
+import io.gantry.dns.server.ResponseWriter;
+import io.gantry.dns.zone.Answer;
+import io.gantry.dns.zone.Wire;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * Forwards names outside the cluster zone to upstream resolvers over UDP, with a Caffeine cache
+ * that keeps each response for its smallest TTL (NXDOMAIN and NODATA for the SOA's negative TTL,
+ * RFC 2308) and ages the TTLs it hands out. Stub domains send a suffix to its own servers. Each
+ * upstream gets {@code tryTimeout} to answer before the next is tried; when none answers, a
+ * cached answer expired less than {@code serveStale} ago is served with TTL 30 (RFC 8767), else
+ * SERVFAIL.
+ *
+ * <p>Concurrency: one event loop owns the upstream socket, the timeouts and the pending map's
+ * mutations through it; the cache is Caffeine's (thread-safe); replies run on that loop and hand
+ * the buffer to the server's channel.
+ */
+@SuppressWarnings("deprecation") // Netty 4.2 deprecates RCVBUF_ALLOCATOR without a stable replacement yet
+public final class UpstreamForwarder implements Forwarder {
+
+  private static final int STALE_TTL = 30;
+  private static final int MAX_RESPONSE = 4096;
+
+  /** A response as the cache keeps it. */
+  record Cached(byte[] message, ResponseInspector inspection, long storedNanos) {
+  }
+
+  private record Pending(DnsRequest request, String key, List<InetSocketAddress> servers, int attempt,
+      ByteBufAllocator alloc, Consumer<ByteBuf> reply, ScheduledFuture<?> timeout) {
+  }
+
+  private final List<InetSocketAddress> upstreams;
+  private final Map<String, List<InetSocketAddress>> stubs;
+  private final Duration tryTimeout;
+  private final long serveStaleNanos;
+  private final DnsMetrics metrics;
+  private final Ticker ticker;
+  private final Cache<String, Cached> cache;
+  private final EventLoopGroup group;
+  private final Channel channel;
+  private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
+
+  /**
+   * @param upstreams  the default resolvers (may be empty when every name has a stub domain)
+   * @param stubs      suffix (lower case, trailing dot) to its resolvers
+   * @param tryTimeout how long one upstream has to answer
+   * @param serveStale how long after expiry a cached answer may still be served when no upstream answers
+   */
+  public UpstreamForwarder(List<InetSocketAddress> upstreams, Map<String, List<InetSocketAddress>> stubs,
+      int cacheSize, Duration tryTimeout, Duration serveStale, DnsMetrics metrics, Ticker ticker)
+      throws InterruptedException {
+    this.upstreams = List.copyOf(upstreams);
+    this.stubs = Map.copyOf(stubs);
+    this.tryTimeout = Objects.requireNonNull(tryTimeout, "tryTimeout");
+    this.serveStaleNanos = serveStale.toNanos();
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.ticker = ticker;
+    if (cacheSize < 0) {
+      throw new IllegalArgumentException("cacheSize: " + cacheSize + " (expected: 0 or more)");
+    }
+    this.cache = Caffeine.newBuilder().maximumSize(cacheSize).ticker(ticker)
+        .expireAfter(Expiry.creating((String key, Cached value) ->
+            Duration.ofSeconds(value.inspection().cacheTtl()).plusNanos(serveStaleNanos)))
+        .build();
+    Transports transport = Transports.chosen();
+    this.group = transport.group(1);
+    this.channel = new Bootstrap().group(group).channel(transport.datagramChannel())
+        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_RESPONSE))
+        .handler(new ChannelInitializer<DatagramChannel>() {
+          @Override
+          protected void initChannel(DatagramChannel ch) {
+            ch.pipeline().addLast(new SimpleChannelInboundHandler<DatagramPacket>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                onResponse(packet);
+              }
+
+              @Override
+              public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                // ICMP errors and the like: the timeout handles the query
+              }
+            });
+          }
+        })
+        .bind(new InetSocketAddress(0)).sync().channel();
+  }
+
+  @Override
+  public void forward(DnsRequest request, ByteBufAllocator alloc, Consumer<ByteBuf> reply) {
+    String lower = request.name().toLowerCase(Locale.ROOT);
+    String key = lower + "/" + request.qtype() + "/" + request.qclass();
+    Cached cached = cache.getIfPresent(key);
+    long now = ticker.read();
+    if (cached != null && now - cached.storedNanos() < TimeUnit.SECONDS.toNanos(cached.inspection().cacheTtl())) {
+      metrics.cacheHit(cached.inspection().rcode() != 0 || cached.inspection().ttlOffsets().length == 0);
+      reply.accept(fromCache(alloc, request, cached, now, false));
+      return;
+    }
+    metrics.cacheMiss();
+    List<InetSocketAddress> servers = serversFor(lower);
+    if (servers.isEmpty()) {
+      reply.accept(error(alloc, request, Answer.SERVFAIL));
+      return;
+    }
+    channel.eventLoop().execute(() -> send(new Pending(request, key, servers, 0, alloc, reply, null)));
+  }
+
+  private List<InetSocketAddress> serversFor(String lower) {
+    String best = null;
+    for (String suffix : stubs.keySet()) {
+      if ((lower.equals(suffix) || lower.endsWith("." + suffix)) && (best == null || suffix.length() > best.length())) {
+        best = suffix;
+      }
+    }
+    return best != null ? stubs.get(best) : upstreams;
+  }
+
+  /** On the loop: sends the query to the attempt's server and arms its timeout. */
+  private void send(Pending p) {
+    int id;
+    do {
+      id = ThreadLocalRandom.current().nextInt(0x10000);
+    } while (pending.containsKey(id));
+    int queryId = id;
+    InetSocketAddress server = p.servers().get(p.attempt() % p.servers().size());
+    ScheduledFuture<?> timeout = channel.eventLoop().schedule(() -> timedOut(queryId, server),
+        tryTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    pending.put(queryId, new Pending(p.request(), p.key(), p.servers(), p.attempt(), p.alloc(), p.reply(), timeout));
+    metrics.forwardRequest(server.toString());
+    channel.writeAndFlush(new DatagramPacket(query(queryId, p.request()), server), channel.voidPromise());
+  }
+
+  private void timedOut(int id, InetSocketAddress server) {
+    Pending p = pending.remove(id);
+    if (p == null) {
+      return;
+    }
+    metrics.upstreamFailure(server.toString());
+    failed(p);
+  }
+
+  private void failed(Pending p) {
+    if (p.attempt() + 1 < Math.min(p.servers().size() + 1, 3)) {
+      send(new Pending(p.request(), p.key(), p.servers(), p.attempt() + 1, p.alloc(), p.reply(), null));
+      return;
+    }
+    Cached stale = cache.getIfPresent(p.key());
+    long now = ticker.read();
+    if (stale != null && now - stale.storedNanos()
+        < TimeUnit.SECONDS.toNanos(stale.inspection().cacheTtl()) + serveStaleNanos) {
+      metrics.staleServed();
+      p.reply().accept(fromCache(p.alloc(), p.request(), stale, now, true));
+      return;
+    }
+    p.reply().accept(error(p.alloc(), p.request(), Answer.SERVFAIL));
+  }
+
+  private void onResponse(DatagramPacket packet) {
+    ByteBuf content = packet.content();
+    if (content.readableBytes() < 12) {
+      return;
+    }
+    int id = content.getUnsignedShort(content.readerIndex());
+    Pending p = pending.get(id);
+    if (p == null) {
+      return;
+    }
+    InetSocketAddress expected = p.servers().get(p.attempt() % p.servers().size());
+    if (!expected.equals(packet.sender())) {
+      return; // not from the server we asked: ignore, as a spoofed answer would be
+    }
+    byte[] message = ByteBufUtil.getBytes(content);
+    ResponseInspector inspection = ResponseInspector.inspect(message);
+    if (inspection == null || !sameQuestion(message, inspection, p.request())) {
+      return;
+    }
+    pending.remove(id);
+    p.timeout().cancel(false);
+    metrics.forwardResponse(expected.toString(), inspection.rcode());
+    if (inspection.rcode() == Answer.SERVFAIL || inspection.rcode() == Answer.REFUSED) {
+      failed(p);
+      return;
+    }
+    Cached cached = new Cached(message, inspection, ticker.read());
+    if (inspection.cacheTtl() > 0) {
+      cache.put(p.key(), cached);
+    }
+    p.reply().accept(fromCache(p.alloc(), p.request(), cached, cached.storedNanos(), false));
+  }
+
+  private static boolean sameQuestion(byte[] message, ResponseInspector inspection, DnsRequest request) {
+    ByteBuf expected = Unpooled.buffer(300);
+    try {
+      writeQuestion(expected, request);
+      int length = expected.readableBytes();
+      if (inspection.questionEnd() - 12 != length) {
+        return false;
+      }
+      for (int i = 0; i < length; i++) {
+        if (Character.toLowerCase((char) (message[12 + i] & 0xFF)) != Character.toLowerCase((char) expected.getByte(i))) {
+          return false;
+        }
+      }
+      return true;
+    } finally {
+      expected.release();
+    }
+  }
+
+  /** The response for {@code request} from a cached message: its id, its question spelling, aged TTLs. */
+  private static ByteBuf fromCache(ByteBufAllocator alloc, DnsRequest request, Cached cached, long now, boolean stale) {
+    byte[] message = cached.message();
+    ResponseInspector inspection = cached.inspection();
+    int end = inspection.optStart() >= 0 && !request.edns() ? inspection.optStart() : message.length;
+    if (end > ResponseWriter.limit(request)) {
+      ByteBuf out = alloc.ioBuffer(end);
+      out.writeShort(request.id());
+      out.writeShort((ResponseInspector.u16(message, 2) | 0x0200) & ~0x0400); // TC: retry over TCP
+      out.writeShort(1).writeShort(0).writeShort(0).writeShort(0);
+      writeQuestion(out, request);
+      return out;
+    }
+    ByteBuf out = alloc.ioBuffer(end);
+    out.writeBytes(message, 0, end);
+    out.setShort(0, request.id());
+    if (end != message.length) {
+      out.setShort(10, ResponseInspector.u16(message, 10) - 1);
+    }
+    ByteBuf question = out.slice(12, inspection.questionEnd() - 12);
+    question.writerIndex(0);
+    writeQuestion(question, request);
+    long age = TimeUnit.NANOSECONDS.toSeconds(now - cached.storedNanos());
+    for (int offset : inspection.ttlOffsets()) {
+      if (offset >= end) {
+        break;
+      }
+      long ttl = stale ? STALE_TTL : Math.max(0, ResponseInspector.u32(message, offset) - age);
+      out.setInt(offset, (int) ttl);
+    }
+    return out;
+  }
+
+  private static void writeQuestion(ByteBuf out, DnsRequest request) {
+    ByteBuf name = Unpooled.wrappedBuffer(Wire.name(request.name()));
+    out.writeBytes(name);
+    out.writeShort(request.qtype());
+    out.writeShort(request.qclass());
+  }
+
+  private static ByteBuf query(int id, DnsRequest request) {
+    ByteBuf out = Unpooled.buffer(64);
+    out.writeShort(id);
+    out.writeShort(0x0100); // RD
+    out.writeShort(1).writeShort(0).writeShort(0).writeShort(1);
+    out.writeBytes(Wire.name(request.name().toLowerCase(Locale.ROOT)));
+    out.writeShort(request.qtype());
+    out.writeShort(request.qclass());
+    out.writeByte(0).writeShort(Wire.TYPE_OPT).writeShort(ResponseWriter.ADVERTISED_UDP_SIZE).writeInt(0).writeShort(0);
+    return out;
+  }
+
+  private static ByteBuf error(ByteBufAllocator alloc, DnsRequest request, int rcode) {
+    ByteBuf out = alloc.ioBuffer(64);
+    ResponseWriter.writeError(out, request, rcode);
+    return out;
+  }
+
+  /** How many responses the cache holds (for tests and status). */
+  public long cacheSize() {
+    cache.cleanUp();
+    return cache.estimatedSize();
+  }
+
+  @Override
+  public void close() {
+    channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+  }
+}

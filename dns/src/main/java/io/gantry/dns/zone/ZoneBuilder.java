@@ -1,0 +1,248 @@
+package io.gantry.dns.zone;
+
+import io.gantry.control.api.IpLiterals;
+import io.gantry.control.api.v1.Endpoint;
+import io.gantry.control.api.v1.EndpointPort;
+import io.gantry.control.api.v1.EndpointView;
+import io.gantry.control.api.v1.PodView;
+import io.gantry.control.api.v1.ServicePort;
+import io.gantry.control.api.v1.ServiceView;
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns views into the records of the Kubernetes DNS specification (schema 1.1.0) and
+ * precomputes their answers. One builder per snapshot; not thread-safe.
+ *
+ * <p>Records, with {@code <zone>} the cluster domain:
+ * <ul>
+ *   <li>{@code dns-version.<zone>} TXT "1.1.0"; the zone apex has the SOA.</li>
+ *   <li>ClusterIP services: {@code <svc>.<ns>.svc.<zone>} A/AAAA per cluster IP, PTR from each
+ *       cluster IP, SRV {@code _<port>._<proto>.<svc>.<ns>.svc.<zone>} per named port targeting the
+ *       service name.</li>
+ *   <li>Headless services: the service name has one A/AAAA per ready endpoint (every endpoint when
+ *       the service publishes not-ready addresses); each such endpoint gets
+ *       {@code <hostname>.<svc>.<ns>.svc.<zone>} (its hostname, or the dashed address when it has
+ *       none, as CoreDNS does) and a PTR to it; SRV per named port, one per endpoint, targeting that
+ *       name.</li>
+ *   <li>ExternalName services: a CNAME to the external name.</li>
+ *   <li>Pods (the widely used extension, not in the specification): {@code a-b-c-d.<ns>.pod.<zone>}
+ *       A/AAAA for each pod IP, for pods that exist ("pods verified" in CoreDNS terms).</li>
+ * </ul>
+ * Every ancestor of a name inside the zone exists (NODATA rather than NXDOMAIN, RFC 8020).
+ */
+final class ZoneBuilder {
+
+  private record Rr(int type, byte[] rdata, String target) {
+  }
+
+  private final ZoneConfig config;
+  private final long version;
+  private final String zone;
+  /** name -> type -> rdata key -> record; insertion-ordered so answers are deterministic. */
+  private final Map<String, Map<Integer, Map<String, Rr>>> records = new HashMap<>();
+  private final Map<String, String> podNamespaces = new HashMap<>();
+
+  ZoneBuilder(ZoneConfig config, long version) {
+    this.config = config;
+    this.version = version;
+    this.zone = config.fqdn();
+  }
+
+  DnsZoneSnapshot build(Collection<ServiceView> services, Collection<EndpointView> endpoints,
+      Collection<PodView> pods) {
+    exist(zone);
+    add("dns-version." + zone, Wire.TYPE_TXT, Wire.txt(ZoneConfig.SCHEMA_VERSION), null);
+    Map<String, EndpointView> endpointsByService = new HashMap<>();
+    for (EndpointView view : endpoints) {
+      endpointsByService.put(view.getNamespace() + "/" + view.getServiceName(), view);
+    }
+    for (ServiceView service : services) {
+      try {
+        service(service, endpointsByService.get(service.getNamespace() + "/" + service.getName()));
+      } catch (IllegalArgumentException e) {
+        // A name that cannot be a DNS name (too long): the service gets no records, the rest do.
+      }
+    }
+    for (PodView pod : pods) {
+      pod(pod);
+    }
+    return finish();
+  }
+
+  private void service(ServiceView service, EndpointView endpoints) {
+    String base = lower(service.getName()) + "." + lower(service.getNamespace()) + ".svc." + zone;
+    exist(base);
+    if (service.getType().equals("ExternalName")) {
+      if (!service.getExternalName().isEmpty()) {
+        String target = service.getExternalName().endsWith(".") ? service.getExternalName()
+            : service.getExternalName() + ".";
+        add(base, Wire.TYPE_CNAME, Wire.name(lower(target)), null);
+      }
+      return;
+    }
+    if (!service.getHeadless()) {
+      for (String ip : service.getClusterIpsList()) {
+        InetAddress address = literal(ip);
+        if (address != null) {
+          add(base, addressType(address), address.getAddress(), null);
+          add(Wire.reverseName(address), Wire.TYPE_PTR, Wire.name(base), null);
+        }
+      }
+      for (ServicePort port : service.getPortsList()) {
+        if (!port.getName().isEmpty()) {
+          add(srvName(port.getName(), port.getProtocol(), base), Wire.TYPE_SRV,
+              Wire.srv(0, 100, port.getPort(), base), base);
+        }
+      }
+      return;
+    }
+    if (endpoints == null) {
+      return;
+    }
+    for (Endpoint endpoint : endpoints.getEndpointsList()) {
+      if (!endpoint.getReady() && !service.getPublishNotReadyAddresses()) {
+        continue;
+      }
+      InetAddress address = literal(endpoint.getAddress());
+      if (address == null) {
+        continue;
+      }
+      String host = endpoint.getHostname().isEmpty() ? Wire.dashed(address) : lower(endpoint.getHostname());
+      String hostName = host + "." + base;
+      add(base, addressType(address), address.getAddress(), null);
+      add(hostName, addressType(address), address.getAddress(), null);
+      add(Wire.reverseName(address), Wire.TYPE_PTR, Wire.name(hostName), null);
+      for (Map.Entry<String, EndpointPort> port : endpoint.getPortsMap().entrySet()) {
+        if (!port.getKey().isEmpty()) {
+          add(srvName(port.getKey(), port.getValue().getProtocol(), base), Wire.TYPE_SRV,
+              Wire.srv(0, 100, port.getValue().getPort(), hostName), hostName);
+        }
+      }
+    }
+  }
+
+  private void pod(PodView pod) {
+    String namespace = lower(pod.getNamespace());
+    for (String ip : pod.getIpsList()) {
+      InetAddress address = literal(ip);
+      if (address == null) {
+        continue;
+      }
+      podNamespaces.put(address.getHostAddress(), namespace);
+      try {
+        add(Wire.dashed(address) + "." + namespace + ".pod." + zone, addressType(address), address.getAddress(), null);
+      } catch (IllegalArgumentException e) {
+        // not a valid DNS name; skip this pod's record
+      }
+    }
+  }
+
+  private String srvName(String port, String protocol, String base) {
+    String proto = protocol.isEmpty() ? "tcp" : lower(protocol);
+    String parent = "_" + proto + "." + base;
+    exist(parent);
+    return "_" + lower(port) + "." + parent;
+  }
+
+  private void add(String name, int type, byte[] rdata, String target) {
+    Wire.name(name); // validates before anything is recorded
+    exist(name);
+    Map<String, Rr> set = records.get(name).computeIfAbsent(type, t -> new LinkedHashMap<>());
+    set.putIfAbsent(java.util.HexFormat.of().formatHex(rdata), new Rr(type, rdata, target));
+  }
+
+  /** Marks a name, and its ancestors up to the zone when it lies in the zone, as existing. */
+  private void exist(String name) {
+    String current = name;
+    while (!records.containsKey(current)) {
+      records.put(current, new LinkedHashMap<>());
+      if (current.equals(zone) || !current.endsWith("." + zone)) {
+        return; // reverse names claim no ancestors: the arpa tree is not ours
+      }
+      current = current.substring(current.indexOf('.') + 1);
+    }
+  }
+
+  private DnsZoneSnapshot finish() {
+    byte[] soaRdata = Wire.soa("ns.dns." + zone, "hostmaster." + zone, version & 0xFFFFFFFFL, 7200, 1800, 86400,
+        config.negativeTtl());
+    byte[] soa = Wire.record(zone, Wire.TYPE_SOA, config.negativeTtl(), soaRdata);
+    add(zone, Wire.TYPE_SOA, soaRdata, null);
+    Answer noData = Answer.negative(Answer.NOERROR, soa);
+    Map<String, NameEntry> names = new HashMap<>(records.size() * 2);
+    for (Map.Entry<String, Map<Integer, Map<String, Rr>>> entry : records.entrySet()) {
+      Map<Integer, Map<String, Rr>> byType = entry.getValue();
+      int[] types = new int[byType.size()];
+      Answer[] answers = new Answer[byType.size()];
+      List<Rr> all = new ArrayList<>();
+      int i = 0;
+      for (Map.Entry<Integer, Map<String, Rr>> set : byType.entrySet()) {
+        types[i] = set.getKey();
+        answers[i] = answer(set.getValue().values());
+        all.addAll(set.getValue().values());
+        i++;
+      }
+      Answer any = all.isEmpty() ? null : answer(all);
+      names.put(entry.getKey(), new NameEntry(types, answers, any, noData));
+    }
+    return new DnsZoneSnapshot(config, version, Map.copyOf(names), Map.copyOf(podNamespaces),
+        Answer.negative(Answer.NXDOMAIN, soa));
+  }
+
+  private Answer answer(Collection<Rr> set) {
+    ByteArrayOutputStream answers = new ByteArrayOutputStream();
+    ByteArrayOutputStream additional = new ByteArrayOutputStream();
+    int[] ends = new int[set.size()];
+    int i = 0;
+    int additionalCount = 0;
+    Map<String, Boolean> targets = new LinkedHashMap<>();
+    for (Rr rr : set) {
+      int ttl = rr.type() == Wire.TYPE_SOA ? config.negativeTtl() : config.ttl();
+      answers.writeBytes(Wire.record(null, rr.type(), ttl, rr.rdata()));
+      ends[i++] = answers.size();
+      if (rr.target() != null) {
+        targets.put(rr.target(), Boolean.TRUE);
+      }
+    }
+    for (String target : targets.keySet()) {
+      Map<Integer, Map<String, Rr>> targetRecords = records.getOrDefault(target, Map.of());
+      for (int type : new int[] {Wire.TYPE_A, Wire.TYPE_AAAA}) {
+        for (Rr rr : targetRecords.getOrDefault(type, Map.of()).values()) {
+          additional.writeBytes(Wire.record(target, type, config.ttl(), rr.rdata()));
+          additionalCount++;
+        }
+      }
+    }
+    return new Answer(Answer.NOERROR, answers.toByteArray(), ends, new byte[0], 0, additional.toByteArray(),
+        additionalCount);
+  }
+
+  private static int addressType(InetAddress address) {
+    return address.getAddress().length == 4 ? Wire.TYPE_A : Wire.TYPE_AAAA;
+  }
+
+  /** An address literal, or {@code null}; never a name lookup. */
+  private static InetAddress literal(String ip) {
+    if (!IpLiterals.isIp(ip)) {
+      return null;
+    }
+    try {
+      return InetAddress.getByName(ip);
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+
+  private static String lower(String text) {
+    return text.toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,97 @@
+package io.gantry.dns.forward;
+
+import io.gantry.dns.zone.Wire;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A tiny authoritative server on 127.0.0.1 for the forwarding tests (no traffic leaves the
+ * machine): {@code *.nx.*} names are NXDOMAIN with an SOA (TTL 30, minimum 10); names with
+ * "silent" get no answer; every other A query gets {@code address} with TTL 60.
+ */
+public final class FakeUpstream implements AutoCloseable {
+
+  private final DatagramSocket socket;
+  private final Thread thread;
+  private final byte[] address;
+  public final AtomicInteger queries = new AtomicInteger();
+  final AtomicBoolean down = new AtomicBoolean();
+
+  public FakeUpstream(String address) throws IOException {
+    this.address = InetAddress.getByName(address).getAddress();
+    this.socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+    this.thread = new Thread(this::serve, "fake-upstream");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  public InetSocketAddress address() {
+    return (InetSocketAddress) socket.getLocalSocketAddress();
+  }
+
+  private void serve() {
+    byte[] buffer = new byte[4096];
+    while (!socket.isClosed()) {
+      try {
+        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        socket.receive(packet);
+        queries.incrementAndGet();
+        byte[] query = Arrays.copyOf(buffer, packet.getLength());
+        String name = name(query);
+        if (down.get() || name.contains("silent")) {
+          continue;
+        }
+        byte[] response = respond(query, name);
+        socket.send(new DatagramPacket(response, response.length, packet.getSocketAddress()));
+      } catch (SocketException e) {
+        return;
+      } catch (IOException e) {
+        // keep serving
+      }
+    }
+  }
+
+  private static String name(byte[] query) {
+    StringBuilder name = new StringBuilder();
+    int pos = 12;
+    while (query[pos] != 0) {
+      name.append(new String(query, pos + 1, query[pos], StandardCharsets.US_ASCII)).append('.');
+      pos += query[pos] + 1;
+    }
+    return name.toString();
+  }
+
+  private byte[] respond(byte[] query, String name) {
+    int questionEnd = 12 + Wire.name(name).length + 4;
+    boolean nx = name.contains(".nx.");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(query[0]);
+    out.write(query[1]);
+    out.write(0x81); // QR, RD
+    out.write(0x80 | (nx ? 3 : 0)); // RA
+    out.writeBytes(new byte[] {0, 1, 0, nx ? (byte) 0 : (byte) 1, 0, nx ? (byte) 1 : (byte) 0, 0, 0});
+    out.write(query, 12, questionEnd - 12);
+    if (nx) {
+      out.writeBytes(Wire.record("example.org.", Wire.TYPE_SOA, 30,
+          Wire.soa("ns.example.org.", "root.example.org.", 1, 60, 60, 60, 10)));
+    } else {
+      out.writeBytes(Wire.record(null, Wire.TYPE_A, 60, address));
+    }
+    return out.toByteArray();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    socket.close();
+    thread.join(2000);
+  }
+}

@@ -1,0 +1,121 @@
+package io.gantry.dns.forward;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gantry.dns.DnsTesting;
+import io.gantry.dns.DnsTesting.Rendered;
+import io.gantry.dns.metrics.DnsMetrics;
+import io.gantry.dns.server.DnsRequest;
+import io.gantry.dns.zone.Wire;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Forwarding to fake upstreams on 127.0.0.1, with time from a fake ticker. */
+class UpstreamForwarderTest {
+
+  private final AtomicLong now = new AtomicLong(1_000_000_000L);
+  private final DnsMetrics metrics = new DnsMetrics("dns://:0");
+  private FakeUpstream upstream;
+  private FakeUpstream stub;
+  private UpstreamForwarder forwarder;
+
+  private UpstreamForwarder forwarder(Duration tryTimeout) throws Exception {
+    upstream = new FakeUpstream("192.0.2.1");
+    stub = new FakeUpstream("192.0.2.99");
+    forwarder = new UpstreamForwarder(List.of(upstream.address()), Map.of("corp.example.", List.of(stub.address())),
+        1000, tryTimeout, Duration.ofMinutes(5), metrics, now::get);
+    return forwarder;
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    if (forwarder != null) {
+      forwarder.close();
+    }
+    if (upstream != null) {
+      upstream.close();
+      stub.close();
+    }
+  }
+
+  private Rendered ask(String name, int id) throws Exception {
+    CompletableFuture<ByteBuf> reply = new CompletableFuture<>();
+    DnsRequest request = new DnsRequest(id, 0x0100, name, Wire.TYPE_A, 1, 0, 0, null, DnsTesting.CLIENT, false);
+    forwarder.forward(request, ByteBufAllocator.DEFAULT, reply::complete);
+    ByteBuf response = reply.get(5, TimeUnit.SECONDS);
+    assertEquals(id, response.getUnsignedShort(0), "the client's id");
+    return DnsTesting.render(response);
+  }
+
+  private void advance(Duration duration) {
+    now.addAndGet(duration.toNanos());
+  }
+
+  @Test
+  void answersAreForwardedThenServedFromTheCacheWithAgedTtls() throws Exception {
+    forwarder(Duration.ofSeconds(1));
+    assertEquals(List.of("a.example.org. 60 A 192.0.2.1"), ask("a.example.org.", 1).answers());
+    advance(Duration.ofSeconds(15));
+    Rendered cached = ask("A.Example.ORG.", 2);
+    assertEquals(List.of("A.Example.ORG. 45 A 192.0.2.1"), cached.answers(), "the client's spelling, TTL aged");
+    assertEquals(1, upstream.queries.get());
+    advance(Duration.ofSeconds(50));
+    ask("a.example.org.", 3);
+    assertEquals(2, upstream.queries.get(), "expired: asked again");
+    assertTrue(metrics.render().contains("coredns_cache_hits_total{server=\"dns://:0\",zones=\".\",view=\"\",type=\"success\"} 1"));
+  }
+
+  @Test
+  void negativeAnswersAreCachedForTheSoaMinimum() throws Exception {
+    forwarder(Duration.ofSeconds(1));
+    Rendered nx = ask("x.nx.example.org.", 1);
+    assertEquals(3, nx.rcode());
+    assertEquals(1, nx.authority().size());
+    advance(Duration.ofSeconds(9));
+    assertEquals(3, ask("x.nx.example.org.", 2).rcode());
+    assertEquals(1, upstream.queries.get(), "cached for min(SOA TTL 30, minimum 10)");
+    advance(Duration.ofSeconds(2));
+    ask("x.nx.example.org.", 3);
+    assertEquals(2, upstream.queries.get());
+  }
+
+  @Test
+  void stubDomainsGoToTheirOwnServers() throws Exception {
+    forwarder(Duration.ofSeconds(1));
+    assertEquals(List.of("db.corp.example. 60 A 192.0.2.99"), ask("db.corp.example.", 1).answers());
+    assertEquals(0, upstream.queries.get());
+    assertEquals(1, stub.queries.get());
+  }
+
+  @Test
+  void servfailQuicklyWhenNoUpstreamAnswers() throws Exception {
+    forwarder(Duration.ofMillis(200));
+    long start = System.nanoTime();
+    assertEquals(2, ask("silent.example.org.", 1).rcode());
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(millis < 1500, "SERVFAIL after " + millis + " ms");
+    assertEquals(2, upstream.queries.get(), "one retry");
+    assertTrue(metrics.render().contains("gantry_dns_upstream_failures_total"));
+  }
+
+  @Test
+  void aStaleAnswerIsServedForABoundedTimeWhenUpstreamsFail() throws Exception {
+    forwarder(Duration.ofMillis(200));
+    ask("b.example.org.", 1);
+    upstream.down.set(true);
+    advance(Duration.ofSeconds(120));
+    Rendered stale = ask("b.example.org.", 2);
+    assertEquals(List.of("b.example.org. 30 A 192.0.2.1"), stale.answers(), "stale, TTL 30 (RFC 8767)");
+    advance(Duration.ofMinutes(10));
+    assertEquals(2, ask("b.example.org.", 3).rcode(), "past the stale window: SERVFAIL");
+  }
+}

@@ -1,0 +1,160 @@
+package io.gantry.dns.server;
+
+import static io.gantry.dns.server.Queries.query;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gantry.control.api.v1.Endpoint;
+import io.gantry.control.api.v1.EndpointView;
+import io.gantry.control.api.v1.PodView;
+import io.gantry.control.api.v1.ServiceView;
+import io.gantry.dns.DnsTesting;
+import io.gantry.dns.DnsTesting.Rendered;
+import io.gantry.dns.metrics.DnsMetrics;
+import io.gantry.dns.zone.DnsZoneSnapshot;
+import io.gantry.dns.zone.Wire;
+import io.gantry.dns.zone.ZoneConfig;
+import io.gantry.dns.zone.ZoneHolder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The handler on an EmbeddedChannel: protocol rules, EDNS0, truncation, errors. */
+class DnsQueryHandlerTest {
+
+  private static final InetSocketAddress POD = new InetSocketAddress("127.244.0.77", 5555);
+
+  private final DnsMetrics metrics = new DnsMetrics("dns://:53");
+  private final EmbeddedChannel channel = new EmbeddedChannel(new QueryDecoder(),
+      new DnsQueryHandler(new ZoneHolder(zone()), null, new Autopath(), metrics));
+
+  private static DnsZoneSnapshot zone() {
+    List<Endpoint> many = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      many.add(Endpoint.newBuilder().setAddress("127.244.1." + (i + 1)).setReady(true).build());
+    }
+    return DnsZoneSnapshot.build(ZoneConfig.defaults(), 1,
+        List.of(ServiceView.newBuilder().setNamespace("default").setName("web").setType("ClusterIP")
+                .addClusterIps("127.96.0.10").build(),
+            ServiceView.newBuilder().setNamespace("other").setName("api").setType("ClusterIP")
+                .addClusterIps("127.96.0.11").build(),
+            ServiceView.newBuilder().setNamespace("default").setName("many").setType("ClusterIP").setHeadless(true)
+                .build()),
+        List.of(EndpointView.newBuilder().setNamespace("default").setServiceName("many").addAllEndpoints(many).build()),
+        List.of(PodView.newBuilder().setNamespace("default").setName("client").addIps("127.244.0.77").build()));
+  }
+
+  @AfterEach
+  void close() {
+    channel.finishAndReleaseAll();
+  }
+
+  private Rendered send(byte[] packet) {
+    return send(packet, DnsTesting.CLIENT);
+  }
+
+  private Rendered send(byte[] packet, InetSocketAddress from) {
+    channel.writeInbound(new DatagramPacket(Unpooled.wrappedBuffer(packet), new InetSocketAddress("127.0.0.1", 53), from));
+    DatagramPacket out = channel.readOutbound();
+    if (out == null) {
+      return null;
+    }
+    assertEquals(from, out.recipient());
+    ByteBuf content = out.content();
+    assertEquals(0x4242, content.getUnsignedShort(0));
+    return DnsTesting.render(content);
+  }
+
+  @Test
+  void answersFromTheZone() {
+    Rendered r = send(query(0x4242, "web.default.svc.cluster.local", Wire.TYPE_A, 0));
+    assertEquals(List.of("web.default.svc.cluster.local. 5 A 127.96.0.10"), r.answers());
+    assertTrue(r.authoritative());
+    assertEquals(1, metrics.responses(0));
+  }
+
+  @Test
+  void withoutEdnsAnswersThatDoNotFit512BytesAreTruncated() {
+    Rendered r = send(query(0x4242, "many.default.svc.cluster.local", Wire.TYPE_A, 0));
+    assertTrue(r.truncated());
+    assertTrue(r.answers().size() < 60);
+  }
+
+  @Test
+  void ednsBufferSizeIsHonoured() {
+    Rendered big = send(query(0x4242, "many.default.svc.cluster.local", Wire.TYPE_A, 4096));
+    assertFalse(big.truncated());
+    assertEquals(60, big.answers().size());
+    Rendered small = send(query(0x4242, "many.default.svc.cluster.local", Wire.TYPE_A, 600));
+    assertTrue(small.truncated());
+  }
+
+  @Test
+  void garbageWithAHeaderIsFormerr() {
+    byte[] packet = query(0x4242, "web.default.svc.cluster.local", Wire.TYPE_A, 0);
+    packet[12] = 63; // a label running past the end
+    assertEquals(1, send(packet).rcode());
+    byte[] twoQuestions = query(0x4242, "a", Wire.TYPE_A, 0);
+    twoQuestions[5] = 2;
+    assertEquals(1, send(twoQuestions).rcode());
+  }
+
+  @Test
+  void pointerLoopsAreFormerr() {
+    byte[] packet = new byte[] {0x42, 0x42, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, (byte) 0xC0, 12, 0, 1, 0, 1};
+    assertEquals(1, send(packet).rcode());
+  }
+
+  @Test
+  void shortPacketsAndResponsesGetSilence() {
+    assertNull(send(new byte[] {1, 2, 3}));
+    byte[] response = query(0x4242, "web.default.svc.cluster.local", Wire.TYPE_A, 0);
+    response[2] |= (byte) 0x80;
+    assertNull(send(response));
+  }
+
+  @Test
+  void otherOpcodesAreNotImplemented() {
+    byte[] notify = query(0x4242, "cluster.local", Wire.TYPE_SOA, 0);
+    notify[2] = (byte) (4 << 3);
+    assertEquals(4, send(notify).rcode());
+    assertEquals(4, send(query(0x4242, "cluster.local", Wire.TYPE_AXFR, 0)).rcode());
+  }
+
+  @Test
+  void otherNamesAreRefusedWithoutAForwarder() {
+    assertEquals(5, send(query(0x4242, "example.com", Wire.TYPE_A, 0)).rcode());
+  }
+
+  @Test
+  void unknownEdnsVersionIsBadvers() {
+    byte[] packet = query(0x4242, "web.default.svc.cluster.local", Wire.TYPE_A, 1232);
+    packet[packet.length - 5] = 1; // version 1
+    channel.writeInbound(new DatagramPacket(Unpooled.wrappedBuffer(packet), new InetSocketAddress("127.0.0.1", 53),
+        DnsTesting.CLIENT));
+    DatagramPacket out = channel.readOutbound();
+    ByteBuf content = out.content();
+    assertEquals(0, content.getUnsignedByte(3) & 0xF);
+    assertEquals(1, content.getUnsignedByte(content.writerIndex() - 6), "extended rcode 1: BADVERS");
+    out.release();
+  }
+
+  @Test
+  void autopathExpandsAPodsSearchPathOnTheServer() {
+    Rendered r = send(query(0x4242, "api.other.default.svc.cluster.local", Wire.TYPE_A, 0), POD);
+    assertEquals(0, r.rcode());
+    assertEquals(List.of("api.other.default.svc.cluster.local. 5 CNAME api.other.svc.cluster.local.",
+        "api.other.svc.cluster.local. 5 A 127.96.0.11"), r.answers());
+    Rendered notAPod = send(query(0x4242, "api.other.default.svc.cluster.local", Wire.TYPE_A, 0));
+    assertEquals(3, notAPod.rcode(), "unknown clients get the plain answer");
+    assertEquals(3, send(query(0x4242, "nothing.default.svc.cluster.local", Wire.TYPE_A, 0), POD).rcode());
+  }
+}

@@ -1,0 +1,204 @@
+package io.gantry.dns.zone;
+
+import static io.gantry.dns.DnsTesting.ask;
+import static io.gantry.dns.zone.Views.clusterIp;
+import static io.gantry.dns.zone.Views.endpoint;
+import static io.gantry.dns.zone.Views.endpoints;
+import static io.gantry.dns.zone.Views.externalName;
+import static io.gantry.dns.zone.Views.headless;
+import static io.gantry.dns.zone.Views.pod;
+import static io.gantry.dns.zone.Views.port;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gantry.dns.DnsTesting.Rendered;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Every record rule of the Kubernetes DNS specification (schema 1.1.0), and the protocol's negative answers. */
+class DnsZoneSnapshotTest {
+
+  private static final String SOA = "cluster.local. 5 SOA ns.dns.cluster.local.";
+
+  private final DnsZoneSnapshot zone = DnsZoneSnapshot.build(ZoneConfig.defaults(), 7,
+      List.of(
+          clusterIp("default", "web", "127.96.0.10", port("http", "TCP", 80), port("dns", "UDP", 53), port("", "TCP", 9)),
+          clusterIp("ns2", "api6", "fd00::10"),
+          headless("default", "db", false, port("pg", "TCP", 5432)),
+          headless("default", "warm", true),
+          headless("default", "empty", false),
+          externalName("default", "ext", "Example.COM")),
+      List.of(
+          endpoints("default", "db",
+              endpoint("127.244.0.5", "db-0", true, "pg", 5432),
+              endpoint("127.244.0.6", "", true, "pg", 5433),
+              endpoint("127.244.0.7", "db-2", false, "pg", 5432)),
+          endpoints("default", "warm", endpoint("127.244.0.9", "", false, null, 0))),
+      List.of(pod("default", "p1", "127.244.1.4")));
+
+  @Test
+  void clusterIpServiceHasAnARecordWithTheConfiguredTtl() {
+    Rendered r = ask(zone, "web.default.svc.cluster.local.", Wire.TYPE_A);
+    assertEquals(0, r.rcode());
+    assertTrue(r.authoritative());
+    assertEquals(List.of("web.default.svc.cluster.local. 5 A 127.96.0.10"), r.answers());
+  }
+
+  @Test
+  void ipv6ClusterIpIsAnAaaaRecordAndAnIp6ArpaPtr() {
+    assertEquals(List.of("api6.ns2.svc.cluster.local. 5 AAAA fd00:0:0:0:0:0:0:10"),
+        ask(zone, "api6.ns2.svc.cluster.local.", Wire.TYPE_AAAA).answers());
+    String reverse = "0.1." + "0.".repeat(28) + "d.f.ip6.arpa.";
+    assertEquals(List.of(reverse + " 5 PTR api6.ns2.svc.cluster.local."), ask(zone, reverse, Wire.TYPE_PTR).answers());
+  }
+
+  @Test
+  void namedPortsOfClusterIpServicesHaveSrvRecordsTargetingTheService() {
+    Rendered r = ask(zone, "_http._tcp.web.default.svc.cluster.local.", Wire.TYPE_SRV);
+    assertEquals(List.of("_http._tcp.web.default.svc.cluster.local. 5 SRV 0 100 80 web.default.svc.cluster.local."),
+        r.answers());
+    assertEquals(List.of("web.default.svc.cluster.local. 5 A 127.96.0.10"), r.additional());
+    assertEquals(1, ask(zone, "_dns._udp.web.default.svc.cluster.local.", Wire.TYPE_SRV).answers().size());
+  }
+
+  @Test
+  void srvOfAnUnnamedPortOrWrongProtocolDoesNotExist() {
+    assertEquals(3, ask(zone, "_http._udp.web.default.svc.cluster.local.", Wire.TYPE_SRV).rcode());
+    assertEquals(3, ask(zone, "__tcp.web.default.svc.cluster.local.", Wire.TYPE_SRV).rcode());
+  }
+
+  @Test
+  void clusterIpHasAPtrRecord() {
+    assertEquals(List.of("10.0.96.127.in-addr.arpa. 5 PTR web.default.svc.cluster.local."),
+        ask(zone, "10.0.96.127.in-addr.arpa.", Wire.TYPE_PTR).answers());
+  }
+
+  @Test
+  void headlessServiceHasOneRecordPerReadyEndpoint() {
+    assertEquals(List.of("db.default.svc.cluster.local. 5 A 127.244.0.5", "db.default.svc.cluster.local. 5 A 127.244.0.6"),
+        ask(zone, "db.default.svc.cluster.local.", Wire.TYPE_A).answers());
+  }
+
+  @Test
+  void publishNotReadyAddressesIncludesNotReadyEndpoints() {
+    assertEquals(List.of("warm.default.svc.cluster.local. 5 A 127.244.0.9"),
+        ask(zone, "warm.default.svc.cluster.local.", Wire.TYPE_A).answers());
+  }
+
+  @Test
+  void endpointsHaveHostnameRecordsNamedByHostnameOrDashedAddress() {
+    assertEquals(List.of("db-0.db.default.svc.cluster.local. 5 A 127.244.0.5"),
+        ask(zone, "db-0.db.default.svc.cluster.local.", Wire.TYPE_A).answers());
+    assertEquals(List.of("127-244-0-6.db.default.svc.cluster.local. 5 A 127.244.0.6"),
+        ask(zone, "127-244-0-6.db.default.svc.cluster.local.", Wire.TYPE_A).answers());
+    assertEquals(3, ask(zone, "db-2.db.default.svc.cluster.local.", Wire.TYPE_A).rcode(), "not ready: no record");
+  }
+
+  @Test
+  void headlessSrvHasOneRecordPerEndpointTargetingItsHostname() {
+    Rendered r = ask(zone, "_pg._tcp.db.default.svc.cluster.local.", Wire.TYPE_SRV);
+    assertEquals(List.of(
+        "_pg._tcp.db.default.svc.cluster.local. 5 SRV 0 100 5432 db-0.db.default.svc.cluster.local.",
+        "_pg._tcp.db.default.svc.cluster.local. 5 SRV 0 100 5433 127-244-0-6.db.default.svc.cluster.local."),
+        r.answers());
+    assertEquals(List.of("db-0.db.default.svc.cluster.local. 5 A 127.244.0.5",
+        "127-244-0-6.db.default.svc.cluster.local. 5 A 127.244.0.6"), r.additional());
+  }
+
+  @Test
+  void endpointAddressesHavePtrRecordsToTheirHostnames() {
+    assertEquals(List.of("5.0.244.127.in-addr.arpa. 5 PTR db-0.db.default.svc.cluster.local."),
+        ask(zone, "5.0.244.127.in-addr.arpa.", Wire.TYPE_PTR).answers());
+  }
+
+  @Test
+  void externalNameIsACnameForEveryType() {
+    assertEquals(List.of("ext.default.svc.cluster.local. 5 CNAME example.com."),
+        ask(zone, "ext.default.svc.cluster.local.", Wire.TYPE_A).answers());
+    assertEquals(List.of("ext.default.svc.cluster.local. 5 CNAME example.com."),
+        ask(zone, "ext.default.svc.cluster.local.", Wire.TYPE_CNAME).answers());
+  }
+
+  @Test
+  void dnsVersionRecordCarriesTheSchemaVersion() {
+    assertEquals(List.of("dns-version.cluster.local. 5 TXT 1.1.0"),
+        ask(zone, "dns-version.cluster.local.", Wire.TYPE_TXT).answers());
+  }
+
+  @Test
+  void podsHaveDashedAddressRecords() {
+    assertEquals(List.of("127-244-1-4.default.pod.cluster.local. 5 A 127.244.1.4"),
+        ask(zone, "127-244-1-4.default.pod.cluster.local.", Wire.TYPE_A).answers());
+    assertEquals(3, ask(zone, "127-244-1-5.default.pod.cluster.local.", Wire.TYPE_A).rcode(), "no such pod");
+    assertEquals("default", zone.podNamespace("127.244.1.4"));
+  }
+
+  @Test
+  void missingNamesAreNxdomainWithTheSoaAndNegativeTtl() {
+    Rendered r = ask(zone, "nope.default.svc.cluster.local.", Wire.TYPE_A);
+    assertEquals(3, r.rcode());
+    assertEquals(List.of(), r.answers());
+    assertEquals(List.of(SOA), r.authority());
+  }
+
+  @Test
+  void existingNamesWithoutTheTypeAreNodataWithTheSoa() {
+    Rendered r = ask(zone, "web.default.svc.cluster.local.", Wire.TYPE_AAAA);
+    assertEquals(0, r.rcode());
+    assertEquals(List.of(), r.answers());
+    assertEquals(List.of(SOA), r.authority());
+  }
+
+  @Test
+  void ancestorsOfNamesExist() {
+    for (String name : List.of("default.svc.cluster.local.", "svc.cluster.local.", "_tcp.web.default.svc.cluster.local.",
+        "default.pod.cluster.local.", "empty.default.svc.cluster.local.")) {
+      Rendered r = ask(zone, name, Wire.TYPE_A);
+      assertEquals(0, r.rcode(), name);
+      assertEquals(List.of(SOA), r.authority(), name);
+    }
+  }
+
+  @Test
+  void theApexAnswersItsSoa() {
+    assertEquals(List.of("cluster.local. 5 SOA ns.dns.cluster.local."),
+        ask(zone, "cluster.local.", Wire.TYPE_SOA).answers());
+  }
+
+  @Test
+  void namesAreCaseInsensitive() {
+    Rendered r = ask(zone, "WEB.Default.SVC.cluster.LOCAL.", Wire.TYPE_A);
+    assertEquals(List.of("WEB.Default.SVC.cluster.LOCAL. 5 A 127.96.0.10"), r.answers(), "the client's spelling");
+  }
+
+  @Test
+  void namesOutsideTheZoneAreNotOurs() {
+    assertNull(zone.lookup("example.com.", Wire.TYPE_A));
+    assertNull(zone.lookup("9.9.9.9.in-addr.arpa.", Wire.TYPE_PTR));
+    assertNull(zone.lookup("local.", Wire.TYPE_A));
+  }
+
+  @Test
+  void ttlsAndZoneAreConfigurable() {
+    DnsZoneSnapshot custom = DnsZoneSnapshot.build(new ZoneConfig("Corp.Example.", 30, 10), 1,
+        List.of(clusterIp("a", "b", "127.96.0.2")), List.of(), List.of());
+    assertEquals(List.of("b.a.svc.corp.example. 30 A 127.96.0.2"),
+        ask(custom, "b.a.svc.corp.example.", Wire.TYPE_A).answers());
+    assertEquals(List.of("corp.example. 10 SOA ns.dns.corp.example."),
+        ask(custom, "x.corp.example.", Wire.TYPE_A).authority());
+    assertThrows(IllegalArgumentException.class, () -> new ZoneConfig("", 5, 5));
+    assertThrows(IllegalArgumentException.class, () -> new ZoneConfig("cluster.local", -1, 5));
+  }
+
+  @Test
+  void theDefaultTtlMatchesCoreDnsKubernetesPlugin() {
+    assertEquals(5, ZoneConfig.defaults().ttl());
+  }
+
+  @Test
+  void anyReturnsEveryRecordOfTheName() {
+    assertEquals(1, ask(zone, "web.default.svc.cluster.local.", Wire.TYPE_ANY).answers().size());
+  }
+}

@@ -332,7 +332,7 @@ public final class DnsBench {
       try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
         int port = udp.getLocalPort();
         try (ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-          return port;
+          return tcp.getLocalPort();
         } catch (IOException e) {
           // taken for TCP: try another
         }

@@ -189,6 +189,9 @@ final class PodWorker {
       }
       if (c.everStarted || c.waitingReason != null && !"ContainerCreating".equals(c.waitingReason)) {
         if (now.isBefore(c.backoffUntil)) {
+          if ("ErrImagePull".equals(c.waitingReason)) {
+            c.waitingReason = "ImagePullBackOff";
+          }
           if (c.everStarted && c.state == State.TERMINATED) {
             c.waitingReason = "CrashLoopBackOff";
             c.waitingMessage = "back-off " + c.backoff.toSeconds() + "s restarting failed container=" + c.name

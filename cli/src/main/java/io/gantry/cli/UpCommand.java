@@ -20,8 +20,8 @@ final class UpCommand implements Callable<Integer> {
   ControlOptions options = new ControlOptions();
 
   @Option(names = "--nodes", paramLabel = "N", defaultValue = "1",
-      description = "Number of nodes (default: ${DEFAULT-VALUE}). Node agents arrive with the node issue; "
-          + "today only the control component runs.")
+      description = "Number of node agents to run in-process (default: ${DEFAULT-VALUE}): node-i with address "
+          + "127.0.0.(10+i); 0 runs the control component alone.")
   int nodes;
 
   @Option(names = "--network", paramLabel = "MODE",
@@ -31,8 +31,8 @@ final class UpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (nodes < 1) {
-      System.err.println("--nodes: " + nodes + " (expected: 1 or more)");
+    if (nodes < 0 || nodes > 200) {
+      System.err.println("--nodes: " + nodes + " (expected: 0-200)");
       return 2;
     }
     NetworkMode mode;
@@ -46,23 +46,25 @@ final class UpCommand implements Callable<Integer> {
     Path kubeconfig = server.dataDir().resolve("kubeconfig");
     Kubeconfig.write(kubeconfig, "gantry", server.url(), server.certificates().caCertificatePem(),
         server.token().value());
+    LocalNodes agents = LocalNodes.start(server, nodes);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      agents.close();
       server.close();
       stopped.countDown();
     }, "gantry-shutdown"));
     System.out.printf("""
-        Gantry is up (network mode: %s, API: %s).
+        Gantry is up (network mode: %s, API: %s, nodes: %d).
         Kubeconfig: %s
 
         Try:
           export KUBECONFIG=%s
           kubectl get namespaces
-          kubectl create deployment web --image=nginx --replicas=2
+          kubectl create deployment web --image=gantry/echo-http --replicas=2
           kubectl get all
 
         Ctrl-C stops the cluster; its state stays in %s.
-        """, mode.flag(), server.url(), kubeconfig, kubeconfig, server.dataDir());
+        """, mode.flag(), server.url(), nodes, kubeconfig, kubeconfig, server.dataDir());
     System.out.flush();
     if (!Files.exists(kubeconfig)) {
       return 1;

@@ -53,6 +53,10 @@ public final class NodeServer implements AutoCloseable {
       reply(exchange, 400, "tailLines: " + query.get("tailLines") + " (expected: a number)\n");
       return;
     }
+    if (Boolean.parseBoolean(query.getOrDefault("follow", "false")) && parts.length == 3) {
+      follow(exchange, logs, parts, tail, Boolean.parseBoolean(query.getOrDefault("timestamps", "false")));
+      return;
+    }
     String text = logs.read(parts[0], parts[1], parts.length == 3 ? parts[2] : null,
         Boolean.parseBoolean(query.getOrDefault("previous", "false")), tail,
         Boolean.parseBoolean(query.getOrDefault("timestamps", "false")));
@@ -60,6 +64,21 @@ public final class NodeServer implements AutoCloseable {
       reply(exchange, 404, "no log for " + String.join("/", parts) + "\n");
     } else {
       reply(exchange, 200, text);
+    }
+  }
+
+  /** Chunked: the log so far, then each new line, until the container stops or the reader goes. */
+  private static void follow(HttpExchange exchange, LogFiles logs, String[] parts, int tail, boolean timestamps)
+      throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    exchange.sendResponseHeaders(200, 0);
+    try (OutputStream out = exchange.getResponseBody()) {
+      logs.follow(parts[0], parts[1], parts[2], tail, timestamps, text -> {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+      });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -320,6 +320,7 @@ final class PodWorker {
     c.ready = false;
     c.killReason = null;
     manager.recordProcess(process);
+    manager.logs().running(namespace, name, c.name, true);
     log.info("pod {}/{} container {}: started pid {} ({})", namespace, name, c.name, process.pid(),
         c.restartCount == 0 ? "first start" : "restart " + c.restartCount);
     process.onExit().thenRun(() -> manager.post(() -> exited(c, generation, process)));
@@ -409,6 +410,7 @@ final class PodWorker {
     if (generation != c.generation) {
       return;
     }
+    manager.logs().running(namespace, name, c.name, false);
     Instant now = manager.now();
     int exit = process.exitValue();
     stopProbes(c);

@@ -125,6 +125,14 @@ class NodeAgentIT {
     });
     assertTrue(get("http://" + ip + ":8080/").startsWith("pod: " + name + "\n"));
 
+    // kubectl logs: the current instance, the killed one with --previous, --tail
+    String current = kubectl.run("-n", "pods", "logs", name).assertOk().stdout();
+    assertTrue(current.contains("echo-http listening on " + ip + ":8080"), current);
+    String previous = kubectl.run("-n", "pods", "logs", name, "--previous").assertOk().stdout();
+    assertTrue(previous.contains("GET /from-the-test"), previous);
+    assertEquals(1, kubectl.run("-n", "pods", "logs", name, "--previous", "--tail=1").assertOk().stdout()
+        .strip().lines().count());
+
     // a failing readiness probe turns the pod, and its endpoint, not ready
     http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/healthz?code=503"))
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
@@ -133,6 +141,30 @@ class NodeAgentIT {
     await("2 ready endpoints", () -> readyEndpoints() == 2);
     String printed = kubectl.run("-n", "pods", "get", "pod", name).assertOk().stdout();
     assertTrue(printed.contains("0/1"), printed);
+  }
+
+  @Test
+  void logsFollowAContainerUntilItEnds() {
+    kubectl.run("create", "namespace", "logs").assertOk();
+    kubectl.runWithInput("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: brief, namespace: logs}
+        spec:
+          restartPolicy: Never
+          containers:
+          - name: main
+            image: /bin/sh
+            args: ["-c", "echo one; sleep 2; echo two; echo three >&2"]
+        """, "apply", "-f", "-").assertOk();
+    await("brief running", () -> kubectl.run("-n", "logs", "get", "pod", "brief", "-o", "json").assertOk().json()
+        .at("/status/containerStatuses/0/state/running").isObject());
+    String followed = kubectl.run("-n", "logs", "logs", "-f", "brief").assertOk().stdout();
+    assertEquals("one\ntwo\nthree\n", followed);
+    await("brief Succeeded", () -> "Succeeded".equals(kubectl.run("-n", "logs", "get", "pod", "brief", "-o", "json")
+        .assertOk().json().at("/status/phase").asText()));
+    kubectl.run("-n", "logs", "logs", "brief", "-c", "nope").assertFailed()
+        .assertStderrContains("container nope is not valid for pod brief");
   }
 
   private int readyEndpoints() {

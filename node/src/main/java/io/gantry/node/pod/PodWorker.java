@@ -100,13 +100,37 @@ final class PodWorker {
     this.name = meta.path("name").asText();
     this.podDir = manager.logs().podDir(namespace, name, uid);
     for (JsonNode c : pod.path("spec").path("containers")) {
-      containers.add(new Container(c));
+      Container container = new Container(c);
+      adoptReportedStatus(container, pod.path("status").path("containerStatuses"));
+      containers.add(container);
     }
     JsonNode existing = pod.path("status").path("startTime");
     startTime = existing.isTextual() ? Instant.parse(existing.asText()) : manager.now();
     for (JsonNode c : pod.path("status").path("conditions")) {
       conditions.put(c.path("type").asText(), new String[] {c.path("status").asText(),
           c.path("lastTransitionTime").asText(time(manager.now()))});
+    }
+  }
+
+  /**
+   * A pod this agent already ran before it restarted: its processes were stopped with the agent,
+   * so the next start is a restart, and the lost instance is reported as Kubernetes reports a
+   * container that could not be located.
+   */
+  private void adoptReportedStatus(Container c, JsonNode statuses) {
+    for (JsonNode status : statuses) {
+      if (c.name.equals(status.path("name").asText()) && status.hasNonNull("containerID")) {
+        c.everStarted = true;
+        c.restartCount = status.path("restartCount").asInt(0);
+        c.containerId = status.path("containerID").asText();
+        c.state = State.TERMINATED;
+        c.terminated = status.path("state").path("terminated").isObject()
+            ? ((ObjectNode) status.path("state").path("terminated")).deepCopy()
+            : F.objectNode().put("exitCode", 137).put("reason", "ContainerStatusUnknown")
+                .put("message", "The container could not be located when the node agent restarted")
+                .put("startedAt", status.path("state").path("running").path("startedAt").asText(time(manager.now())))
+                .put("finishedAt", time(manager.now()));
+      }
     }
   }
 

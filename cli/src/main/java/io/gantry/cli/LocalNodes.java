@@ -6,6 +6,7 @@ import io.gantry.node.NodeAgentConfig;
 import io.gantry.node.api.KubeClient;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +25,16 @@ final class LocalNodes implements AutoCloseable {
     this.agents = agents;
   }
 
-  static LocalNodes start(ControlServer server, int count) throws IOException {
+  /**
+   * Starts {@code count} agents; their heartbeat is the kubelet's 10 s, or a quarter of
+   * {@code nodeMonitorGracePeriod} when that is shorter, so a live node is never marked Unknown.
+   */
+  static LocalNodes start(ControlServer server, int count, Duration nodeMonitorGracePeriod) throws IOException {
+    Duration quarter = nodeMonitorGracePeriod.dividedBy(4);
+    Duration heartbeat = quarter.compareTo(Duration.ofSeconds(10)) < 0 ? quarter : Duration.ofSeconds(10);
+    if (heartbeat.compareTo(Duration.ofMillis(100)) < 0) {
+      heartbeat = Duration.ofMillis(100);
+    }
     KubeClient api = KubeClient.create(URI.create(server.url()),
         server.url().startsWith("https") ? server.certificates().caCertificatePem() : null, server.token().value());
     List<NodeAgent> agents = new ArrayList<>();
@@ -32,7 +42,7 @@ final class LocalNodes implements AutoCloseable {
       for (int i = 1; i <= count; i++) {
         String name = "node-" + i;
         agents.add(NodeAgent.start(NodeAgentConfig.builder(name, "127.0." + (10 + i) / 256 + "." + (10 + i) % 256,
-            server.dataDir().resolve("nodes").resolve(name)).build(), api));
+            server.dataDir().resolve("nodes").resolve(name)).heartbeatInterval(heartbeat).build(), api));
       }
     } catch (IOException | RuntimeException e) {
       agents.forEach(NodeAgent::close);

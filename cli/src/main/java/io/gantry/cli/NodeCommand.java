@@ -1,9 +1,11 @@
 package io.gantry.cli;
 
+import io.gantry.common.admin.AdminServer;
 import io.gantry.node.NodeAgent;
 import io.gantry.node.NodeAgentConfig;
 import io.gantry.node.api.KubeClient;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -44,6 +46,10 @@ final class NodeCommand implements Callable<Integer> {
       description = "Lease renewal interval, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration heartbeat;
 
+  @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "10248",
+      description = "/metrics, /healthz, /readyz and /status on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks one).")
+  int adminPort;
+
   @Override
   public Integer call() throws Exception {
     if (NetworkMode.parse(network) != NetworkMode.LOOPBACK) {
@@ -61,8 +67,11 @@ final class NodeCommand implements Callable<Integer> {
     }
     KubeClient api = KubeClient.fromKubeconfig(kubeconfig);
     NodeAgent agent = NodeAgent.start(config, api);
+    AdminServer admin = AdminServer.start(new InetSocketAddress("127.0.0.1", adminPort), agent::metrics,
+        agent::ready, agent::status);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      admin.close();
       agent.close();
       api.close();
       stopped.countDown();

@@ -1,5 +1,6 @@
 package io.gantry.cli;
 
+import io.gantry.control.server.ControlConfig;
 import io.gantry.control.server.ControlServer;
 import io.gantry.control.server.tls.Kubeconfig;
 import java.nio.file.Files;
@@ -42,11 +43,12 @@ final class UpCommand implements Callable<Integer> {
       System.err.println(e.getMessage());
       return 2;
     }
-    ControlServer server = ControlServer.start(options.toConfig());
+    ControlConfig config = options.toConfig();
+    ControlServer server = ControlServer.start(config);
     Path kubeconfig = server.dataDir().resolve("kubeconfig");
     Kubeconfig.write(kubeconfig, "gantry", server.url(), server.certificates().caCertificatePem(),
         server.token().value());
-    LocalNodes agents = LocalNodes.start(server, nodes);
+    LocalNodes agents = LocalNodes.start(server, nodes, config.nodeMonitorGracePeriod());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       agents.close();

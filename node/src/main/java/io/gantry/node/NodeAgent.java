@@ -76,6 +76,39 @@ public final class NodeAgent implements AutoCloseable {
     return server.port();
   }
 
+  /** Healthy: the last heartbeat is younger than the Lease duration. */
+  public boolean ready() {
+    return registrar.lastHeartbeat().plusSeconds(config.leaseDuration()).isAfter(java.time.Instant.now());
+  }
+
+  /** Prometheus text: pods, containers, restarts, heartbeat age. */
+  public String metrics() {
+    PodManager.Stats stats = pods.stats();
+    String label = "{node=\"" + config.nodeName() + "\"}";
+    java.time.Instant beat = registrar.lastHeartbeat();
+    double age = beat.equals(java.time.Instant.EPOCH) ? -1
+        : java.time.Duration.between(beat, java.time.Instant.now()).toMillis() / 1000.0;
+    return gauge("gantry_node_pods", "Pods bound to this node that the agent runs.", label, stats.pods())
+        + gauge("gantry_node_containers_running", "Containers whose process runs.", label, stats.runningContainers())
+        + gauge("gantry_node_containers_ready", "Running containers that are ready.", label, stats.readyContainers())
+        + gauge("gantry_node_container_restarts", "Sum of the restart counts of the pods' containers.", label,
+            stats.restarts())
+        + gauge("gantry_node_heartbeat_age_seconds", "Seconds since the last Lease renewal (-1: never).", label, age);
+  }
+
+  private static String gauge(String name, String help, String labels, double value) {
+    String number = value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    return "# HELP " + name + " " + help + "\n# TYPE " + name + " gauge\n" + name + labels + " " + number + "\n";
+  }
+
+  /** A JSON summary for the admin port's {@code /status}. */
+  public String status() {
+    PodManager.Stats stats = pods.stats();
+    String cidr = podCidr();
+    return "{\"node\":\"" + config.nodeName() + "\",\"address\":\"" + config.nodeAddress() + "\",\"podCIDR\":"
+        + (cidr == null ? "null" : "\"" + cidr + "\"") + ",\"pods\":" + stats.pods() + ",\"ready\":" + ready() + "}";
+  }
+
   @Override
   public void close() {
     registrar.close();

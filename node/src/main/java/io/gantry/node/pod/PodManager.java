@@ -59,6 +59,7 @@ public final class PodManager implements AutoCloseable {
   private final Path processDir;
   private final List<String> javaLauncher;
   private volatile boolean closed;
+  private volatile Stats stats = new Stats(0, 0, 0, 0);
   private volatile KubeClient.Watch watch;
   private Thread watcher;
 
@@ -100,6 +101,20 @@ public final class PodManager implements AutoCloseable {
     launcher.add("-cp");
     launcher.add(classpath);
     return launcher;
+  }
+
+  /**
+   * What the agent runs, for {@code /metrics}: published by the loop after every pod step.
+   *
+   * @param pods              pods this agent runs
+   * @param runningContainers containers whose process runs
+   * @param readyContainers   running containers that are ready
+   * @param restarts          the sum of the pods' container restart counts
+   */
+  public record Stats(int pods, int runningContainers, int readyContainers, int restarts) {}
+
+  public Stats stats() {
+    return stats;
   }
 
   public LogFiles logs() {
@@ -279,6 +294,21 @@ public final class PodManager implements AutoCloseable {
 
   void offerStatus(PodWorker worker, JsonNode status) {
     statusWriter.offer(worker.uid, worker.namespace, worker.name, status);
+    int running = 0;
+    int ready = 0;
+    int restarts = 0;
+    for (PodWorker w : workers.values()) {
+      JsonNode s = w == worker ? status : w.lastStatus();
+      if (s == null) {
+        continue;
+      }
+      for (JsonNode cs : s.path("containerStatuses")) {
+        running += cs.path("state").has("running") ? 1 : 0;
+        ready += cs.path("ready").asBoolean() ? 1 : 0;
+        restarts += cs.path("restartCount").asInt();
+      }
+    }
+    stats = new Stats(workers.size(), running, ready, restarts);
   }
 
   void post(Runnable task) {

@@ -504,8 +504,15 @@ final class PodWorker {
     return podDir;
   }
 
+  private JsonNode lastStatus;
+
   private void publish() {
-    manager.offerStatus(this, status());
+    lastStatus = status();
+    manager.offerStatus(this, lastStatus);
+  }
+
+  JsonNode lastStatus() {
+    return lastStatus;
   }
 
   ObjectNode status() {

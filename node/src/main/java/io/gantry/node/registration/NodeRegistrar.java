@@ -53,6 +53,7 @@ public final class NodeRegistrar implements AutoCloseable {
   private volatile String podCidr;
   private Instant lastReport = Instant.EPOCH;
   private volatile boolean closed;
+  private volatile Instant lastHeartbeat = Instant.EPOCH;
 
   public NodeRegistrar(KubeClient api, NodeAgentConfig config, MachineInfo machine, int serverPort,
       Consumer<String> onPodCidr, Clock clock) {
@@ -80,6 +81,7 @@ public final class NodeRegistrar implements AutoCloseable {
       }
       renewLease();
       syncStatus();
+      lastHeartbeat = clock.instant();
     } catch (IOException | RuntimeException e) {
       if (!closed) {
         log.warn("node {}: heartbeat failed: {}", config.nodeName(), e.toString());
@@ -258,6 +260,11 @@ public final class NodeRegistrar implements AutoCloseable {
 
   private static String seconds(Instant instant) {
     return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
+  }
+
+  /** When the Lease was last renewed and the status synced successfully (EPOCH: never). */
+  public Instant lastHeartbeat() {
+    return lastHeartbeat;
   }
 
   /** The pod CIDR once known, else null. Only for tests and status; read on any thread. */

@@ -5,8 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.testing.FreePort;
 import io.gantry.testing.GantryProcess;
 import io.gantry.testing.Kubectl;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,9 +67,10 @@ class NodeFailoverIT {
     Kubectl kubectl = gantry.kubectl();
     Path nodeDir = Files.createDirectories(gantry.dataDir().resolve("external-node"));
     String java = ProcessHandle.current().info().command().orElse("java");
+    int adminPort = FreePort.find();
     node = new ProcessBuilder(java, "-jar", GantryProcess.locateJar().toString(), "node", "--kubeconfig",
         gantry.kubeconfig().toString(), "--node-name", "node-9", "--node-address", "127.0.0.29", "--data-dir",
-        nodeDir.toString(), "--port", "0", "--heartbeat", "PT1S")
+        nodeDir.toString(), "--port", "0", "--heartbeat", "PT1S", "--admin-port", Integer.toString(adminPort))
         .redirectErrorStream(true).redirectOutput(nodeDir.resolve("node.log").toFile()).start();
     await("3 nodes Ready", () -> readyNodes(kubectl).size() == 3);
 
@@ -77,6 +83,10 @@ class NodeFailoverIT {
     });
     JsonNode victim = running.stream().filter(p -> p.at("/spec/nodeName").asText().equals("node-9")).findFirst()
         .orElseThrow();
+    String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + adminPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(metrics.contains("gantry_node_pods{node=\"node-9\"} 1\n"), metrics);
+    assertTrue(metrics.contains("gantry_node_containers_ready{node=\"node-9\"} 1\n"), metrics);
     long pid = Long.parseLong(victim.at("/status/containerStatuses/0/containerID").asText().substring(9));
 
     node.destroyForcibly();

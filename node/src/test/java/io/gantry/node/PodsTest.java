@@ -289,4 +289,51 @@ class PodsTest {
     await("running once the ConfigMap exists", WAIT,
         () -> containerStatus(pod("waits-for-config"), "main").at("/state/running").isObject());
   }
+
+  @Test
+  void echoTcpAndUdpAnswerAndTheProbeImageReportsReachability() throws Exception {
+    create("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: echoes}
+        spec:
+          nodeName: pods-node
+          containers:
+          - {name: tcp, image: gantry/echo-tcp, ports: [{containerPort: 9000}]}
+          - {name: udp, image: gantry/echo-udp, args: ["9001"]}
+        """);
+    String ip = await("echoes running", WAIT, () -> {
+      JsonNode p = pod("echoes");
+      return "True".equals(condition(p, "Ready")) ? p.at("/status/podIP").asText() : null;
+    });
+    await("echo-tcp listening", WAIT, () -> {
+      try (java.net.Socket socket = new java.net.Socket(ip, 9000)) {
+        socket.getOutputStream().write("ping\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return new String(socket.getInputStream().readNBytes(5), java.nio.charset.StandardCharsets.US_ASCII)
+            .equals("ping\n");
+      }
+    });
+    for (String[] probe : new String[][] {{"probe-tcp", "tcp", ip + ":9000", "Succeeded"},
+        {"probe-udp", "udp", ip + ":9001", "Succeeded"}, {"probe-closed", "tcp", ip + ":9009", "Failed"},
+        {"probe-http", "http", "http://" + ip + ":9000/", "Failed"}}) {
+      create("""
+          apiVersion: v1
+          kind: Pod
+          metadata: {name: %s}
+          spec:
+            nodeName: pods-node
+            restartPolicy: Never
+            containers: [{name: main, image: gantry/probe, args: ["%s", "%s", "--timeout", "2"]}]
+          """.formatted(probe[0], probe[1], probe[2]));
+    }
+    for (String[] expected : new String[][] {{"probe-tcp", "Succeeded"}, {"probe-udp", "Succeeded"},
+        {"probe-closed", "Failed"}, {"probe-http", "Failed"}}) {
+      JsonNode done = await(expected[0] + " finished", WAIT, () -> {
+        JsonNode p = pod(expected[0]);
+        String phase = p.at("/status/phase").asText();
+        return phase.equals("Succeeded") || phase.equals("Failed") ? p : null;
+      });
+      assertEquals(expected[1], done.at("/status/phase").asText(), done.at("/status").toString());
+    }
+  }
 }

@@ -226,8 +226,11 @@ public final class PodManager implements AutoCloseable {
     worker.update(pod);
   }
 
-  /** Called by a worker once its processes are gone: delete the pod object, then free its address. */
+  /** Called by a worker once its processes are gone: free its address, then delete the pod object. */
   void finishTermination(PodWorker worker, boolean deleteObject) {
+    // every process of the pod is gone: its address is free now, before the object goes, as the
+    // kubelet tears the sandbox's network down before it lets the pod be deleted
+    ipam.release(worker.uid);
     Thread.ofVirtual().name("delete-" + worker.name).start(() -> {
       if (deleteObject) {
         ObjectNode options = JsonNodeFactory.instance.objectNode();
@@ -244,8 +247,6 @@ public final class PodManager implements AutoCloseable {
         }
       }
       post(() -> {
-        // the address goes back only now: every process of the pod is gone
-        ipam.release(worker.uid);
         workers.remove(worker.uid);
         statusWriter.forget(worker.uid);
         logs.forget(worker.namespace, worker.name, worker.podDir());

@@ -291,9 +291,6 @@ final class PodWorker {
     if (c.everStarted) {
       c.restartCount--; // nothing was created: the restart did not happen
       c.terminated = c.lastTerminated;
-      c.state = State.TERMINATED;
-    } else {
-      c.state = State.WAITING;
     }
     c.waitingReason = reason;
     c.waitingMessage = message;

@@ -157,7 +157,15 @@ public final class LogFiles {
     pods.remove(namespace + "/" + name, podDir);
     current.keySet().removeIf(k -> k.startsWith(namespace + "/" + name + "/"));
     running.removeIf(k -> k.startsWith(namespace + "/" + name + "/"));
-    try (var walk = Files.walk(podDir)) {
+    deleteTree(podDir);
+  }
+
+  /** Deletes a directory and everything in it; a leftover is harmless. */
+  public static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
       for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }

@@ -250,6 +250,7 @@ public final class PodManager implements AutoCloseable {
         workers.remove(worker.uid);
         statusWriter.forget(worker.uid);
         logs.forget(worker.namespace, worker.name, worker.podDir());
+        LogFiles.deleteTree(workDir(worker.uid));
         log.info("node {}: pod {}/{} removed", config.nodeName(), worker.namespace, worker.name);
       });
     });
@@ -287,6 +288,11 @@ public final class PodManager implements AutoCloseable {
 
   void releaseIp(String uid) {
     ipam.release(uid);
+  }
+
+  /** A pod's default working directory ({@code <dataDir>/pods/<uid>}), removed with the pod. */
+  Path workDir(String uid) {
+    return config.dataDir().resolve("pods").resolve(uid);
   }
 
   ContainerLog newLog(Path file) throws IOException {

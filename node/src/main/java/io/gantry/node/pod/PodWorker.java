@@ -256,7 +256,7 @@ final class PodWorker {
     int restartCount = c.restartCount;
     Thread.ofVirtual().name("start-" + name + "-" + c.name).start(() -> {
       try {
-        Launch.Plan plan = Launch.plan(manager.api(), podNow, c.spec, ip, manager.hostIp(), podDir,
+        Launch.Plan plan = Launch.plan(manager.api(), podNow, c.spec, ip, manager.hostIp(), manager.workDir(uid),
             manager.javaLauncher(), (int) ProcessHandle.current().pid());
         Files.createDirectories(plan.workingDir());
         Path logPath = manager.logs().containerFile(podDir, namespace, name, c.name, restartCount);

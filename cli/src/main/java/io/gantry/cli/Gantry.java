@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code gantry} command. */
 @Command(name = "gantry", mixinStandardHelpOptions = true, versionProvider = Gantry.Version.class,
     description = "Kubernetes-style cluster networking on the JVM.",
-    subcommands = {UpCommand.class, ControlCommand.class, ProxyCommand.class, DnsCommand.class, StatusCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {UpCommand.class, ControlCommand.class, NodeCommand.class, ProxyCommand.class, DnsCommand.class,
+        StatusCommand.class, CommandLine.HelpCommand.class})
 public final class Gantry implements Runnable {
 
   @CommandLine.Spec

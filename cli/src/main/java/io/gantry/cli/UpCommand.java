@@ -1,5 +1,6 @@
 package io.gantry.cli;
 
+import io.gantry.control.server.ControlConfig;
 import io.gantry.control.server.ControlServer;
 import io.gantry.control.server.tls.Kubeconfig;
 import io.gantry.dns.DnsDaemon;
@@ -21,8 +22,9 @@ final class UpCommand implements Callable<Integer> {
   ControlOptions options = new ControlOptions();
 
   @Option(names = "--nodes", paramLabel = "N", defaultValue = "1",
-      description = "Number of nodes (default: ${DEFAULT-VALUE}): one service proxy each (node-i serves "
-          + "NodePorts on 127.0.0.(10+i); node-1 also ClusterIPs, LoadBalancer IPs and 127.0.0.1).")
+      description = "Number of nodes (default: ${DEFAULT-VALUE}): node-i runs a node agent and a service proxy "
+          + "in-process with address 127.0.0.(10+i) (node-1's proxy also serves ClusterIPs, LoadBalancer IPs "
+          + "and 127.0.0.1); 0 runs the control component alone.")
   int nodes;
 
   @Option(names = "--network", paramLabel = "MODE",
@@ -37,8 +39,8 @@ final class UpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (nodes < 1) {
-      System.err.println("--nodes: " + nodes + " (expected: 1 or more)");
+    if (nodes < 0 || nodes > 200) {
+      System.err.println("--nodes: " + nodes + " (expected: 0-200)");
       return 2;
     }
     NetworkMode mode;
@@ -48,11 +50,13 @@ final class UpCommand implements Callable<Integer> {
       System.err.println(e.getMessage());
       return 2;
     }
-    ControlServer server = ControlServer.start(options.toConfig());
+    ControlConfig config = options.toConfig();
+    ControlServer server = ControlServer.start(config);
     Path kubeconfig = server.dataDir().resolve("kubeconfig");
     Kubeconfig.write(kubeconfig, "gantry", server.url(), server.certificates().caCertificatePem(),
         server.token().value());
     var dataPlane = server.dataPlane().server().localAddress();
+    LocalNodes agents = LocalNodes.start(server, nodes, config.nodeMonitorGracePeriod());
     var proxies = UpProxies.start(nodes, dataPlane);
     DnsDaemon dns = dnsPort == 0 ? null : InProcessDns.startOrWarn(options.apiHost, dnsPort, dataPlane);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -61,22 +65,23 @@ final class UpCommand implements Callable<Integer> {
         dns.close();
       }
       proxies.forEach(io.gantry.proxy.ProxyDaemon::close);
+      agents.close();
       server.close();
       stopped.countDown();
     }, "gantry-shutdown"));
     System.out.printf("""
-        Gantry is up (network mode: %s, API: %s, DNS: %s).
+        Gantry is up (network mode: %s, API: %s, nodes: %d, DNS: %s).
         Kubeconfig: %s
 
         Try:
           export KUBECONFIG=%s
           kubectl get namespaces
-          kubectl create deployment web --image=nginx --replicas=2
+          kubectl create deployment web --image=gantry/echo-http --replicas=2
           kubectl get all
 
         Ctrl-C stops the cluster; its state stays in %s.
-        """, mode.flag(), server.url(), dns == null ? "off" : dns.address().getHostString() + ":" + dnsPort, kubeconfig,
-        kubeconfig, server.dataDir());
+        """, mode.flag(), server.url(), nodes, dns == null ? "off" : dns.address().getHostString() + ":" + dnsPort,
+        kubeconfig, kubeconfig, server.dataDir());
     System.out.flush();
     if (!Files.exists(kubeconfig)) {
       return 1;

@@ -45,7 +45,7 @@ class ControllersIT {
 
   @BeforeAll
   void start() {
-    gantry = GantryProcess.start();
+    gantry = GantryProcess.start("--nodes", "0"); // its own Node worker-1 only, and an idle cluster
   }
 
   @AfterAll

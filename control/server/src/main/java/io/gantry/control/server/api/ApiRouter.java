@@ -27,6 +27,20 @@ public final class ApiRouter {
         || path.equals("/version/");
   }
 
+  /**
+   * For {@code GET pods/{name}/log?follow=true}: where the node agent streams that container's log.
+   * Streaming requests are relayed by the HTTP layer; this only resolves and checks them.
+   */
+  public java.net.URI followLogs(ResourcePath path, ApiRequest request) throws ApiException {
+    return resources.logs().nodeUri(path, request, true);
+  }
+
+  /** Whether {@code request} is {@code GET .../pods/{name}/log?follow=true}. */
+  public static boolean isLogFollow(ResourcePath path, ApiRequest request) {
+    return "GET".equals(request.method()) && "log".equals(path.subresource())
+        && "pods".equals(path.type().plural()) && path.name() != null && "true".equals(request.param("follow"));
+  }
+
   public ApiResponse handle(ApiRequest request) {
     try {
       return route(request);

@@ -23,16 +23,25 @@ final class ResourceEndpoint {
 
   private final ObjectRegistry registry;
   private final ScaleSubresource scale;
+  private final PodLogs logs;
 
   ResourceEndpoint(ObjectRegistry registry) {
     this.registry = registry;
     this.scale = new ScaleSubresource(registry);
+    this.logs = new PodLogs(registry);
+  }
+
+  PodLogs logs() {
+    return logs;
   }
 
   ApiResponse handle(ResourcePath path, ApiRequest request) throws ApiException {
     ResourceType type = path.type();
     if ("scale".equals(path.subresource())) {
       return scale.handle(path, request);
+    }
+    if ("log".equals(path.subresource()) && type.plural().equals("pods")) {
+      return logs.handle(path, request);
     }
     if ("binding".equals(path.subresource()) && request.method().equals("POST")) {
       return bound(path, request);

@@ -89,6 +89,23 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       });
       return;
     }
+    Optional<ResourcePath> logPath = ResourcePath.parse(path).filter(r -> ApiRouter.isLogFollow(r, request));
+    if (logPath.isPresent()) {
+      executor.execute(() -> {
+        try {
+          LogFollowStream.relay(ctx.channel(), router.followLogs(logPath.get(), request), keepAlive);
+        } catch (ApiException e) {
+          write(ctx, ApiResponse.error(e), keepAlive);
+        } catch (java.io.IOException e) {
+          write(ctx, ApiResponse.error(new ApiException(503, "ServiceUnavailable",
+              "cannot reach the node for logs: " + e.getMessage(), null)), keepAlive);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          ctx.close();
+        }
+      });
+      return;
+    }
     long started = System.nanoTime();
     executor.execute(() -> {
       ApiResponse response = router.handle(request);

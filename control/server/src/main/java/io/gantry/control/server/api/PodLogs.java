@@ -1,0 +1,112 @@
+package io.gantry.control.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.control.server.registry.ObjectRegistry;
+import io.gantry.control.server.resource.ResourceTypes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code GET pods/{name}/log}, as kube-apiserver serves it: finds the pod's node, and relays the
+ * request to the node agent's endpoint ({@code status.daemonEndpoints.kubeletEndpoint.Port} on the
+ * Node's InternalIP, path {@code /containerLogs/{ns}/{pod}/{container}}) with {@code tailLines},
+ * {@code previous} and {@code timestamps}. Runs on the API's request thread (a virtual thread).
+ */
+final class PodLogs {
+
+  /** A log answer larger than this is cut (the agent rotates files at 10 MiB). */
+  private static final int MAX_BYTES = 32 << 20;
+
+  private final ObjectRegistry registry;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
+      .version(HttpClient.Version.HTTP_1_1).build();
+
+  PodLogs(ObjectRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** Where the node agent serves one container's log: {@code http://ip:port/containerLogs/...?query}. */
+  URI nodeUri(ResourcePath path, ApiRequest request, boolean follow) throws ApiException {
+    JsonNode pod = registry.get(ResourceTypes.PODS, path.namespace(), path.name());
+    List<String> names = new ArrayList<>();
+    pod.at("/spec/containers").forEach(c -> names.add(c.path("name").asText()));
+    String container = request.param("container");
+    if (container == null || container.isEmpty()) {
+      if (names.size() != 1) {
+        throw ApiException.badRequest("a container name must be specified for pod " + path.name()
+            + ", choose one of: " + names);
+      }
+      container = names.get(0);
+    } else if (!names.contains(container)) {
+      throw ApiException.badRequest("container " + container + " is not valid for pod " + path.name());
+    }
+    String nodeName = pod.at("/spec/nodeName").asText("");
+    if (nodeName.isEmpty()) {
+      throw ApiException.badRequest("pod " + path.name() + " does not have a host assigned");
+    }
+    JsonNode node = registry.get(ResourceTypes.NODES, null, nodeName);
+    String address = null;
+    for (JsonNode a : node.at("/status/addresses")) {
+      if ("InternalIP".equals(a.path("type").asText())) {
+        address = a.path("address").asText();
+      }
+    }
+    int port = node.at("/status/daemonEndpoints/kubeletEndpoint/Port").asInt(0);
+    if (address == null || port <= 0) {
+      throw new ApiException(503, "ServiceUnavailable", "node " + nodeName + " does not serve logs", null);
+    }
+    StringBuilder query = new StringBuilder();
+    for (String name : new String[] {"tailLines", "previous", "timestamps"}) {
+      String value = request.param(name);
+      if (value != null) {
+        query.append(query.isEmpty() ? "?" : "&").append(name).append('=')
+            .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+      }
+    }
+    if (follow) {
+      query.append(query.isEmpty() ? "?" : "&").append("follow=true");
+    }
+    return URI.create("http://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + port
+        + "/containerLogs/" + path.namespace() + "/" + path.name() + "/" + container + query);
+  }
+
+  ApiResponse handle(ResourcePath path, ApiRequest request) throws ApiException {
+    if (!request.method().equals("GET")) {
+      throw ApiException.methodNotAllowed(request.method() + " is not allowed on pods/log");
+    }
+    URI uri = nodeUri(path, request, false);
+    try {
+      HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+          .build(), HttpResponse.BodyHandlers.ofInputStream());
+      byte[] body;
+      try (InputStream in = response.body()) {
+        body = in.readNBytes(MAX_BYTES);
+      }
+      if (response.statusCode() == 404) {
+        String container = uri.getPath().substring(uri.getPath().lastIndexOf('/') + 1);
+        throw ApiException.badRequest("true".equals(request.param("previous"))
+            ? "previous terminated container \"" + container + "\" in pod \"" + path.name() + "\" not found"
+            : "container \"" + container + "\" in pod \"" + path.name() + "\" is waiting to start");
+      }
+      if (response.statusCode() != 200) {
+        throw new ApiException(502, "BadGateway", "node answered " + response.statusCode() + ": "
+            + new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8), null);
+      }
+      return new ApiResponse(200, "text/plain; charset=utf-8", body);
+    } catch (IOException e) {
+      throw new ApiException(503, "ServiceUnavailable", "cannot reach the node for logs: " + e.getMessage(), null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiException.internal("interrupted");
+    }
+  }
+}

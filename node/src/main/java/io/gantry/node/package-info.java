@@ -1,0 +1,8 @@
+/**
+ * The node agent ({@code gantry node}): {@link io.gantry.node.NodeAgent} registers the Node,
+ * heartbeats through its Lease, and runs the pods bound to the node as processes with their own
+ * loopback addresses, probes, restarts, logs and Kubernetes pod status. Feature packages:
+ * {@code api} (a small Kubernetes REST client), {@code registration}, {@code pod}, {@code probe},
+ * {@code ipam}, {@code logs}, and {@code workloads} (the built-in images' main classes).
+ */
+package io.gantry.node;

@@ -1,0 +1,426 @@
+package io.gantry.node.pod;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.node.NodeAgentConfig;
+import io.gantry.node.api.ApiException;
+import io.gantry.node.api.KubeClient;
+import io.gantry.node.ipam.LoopbackIpam;
+import io.gantry.node.logs.ContainerLog;
+import io.gantry.node.logs.LogFiles;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the pods bound to this node: lists and watches {@code pods?fieldSelector=spec.nodeName=<node>},
+ * keeps one {@link PodWorker} per pod UID, gives each pod an address from the node's pod CIDR
+ * ({@link LoopbackIpam}), and writes their statuses ({@link StatusWriter}).
+ *
+ * <p>Concurrency: all pod state lives on one loop thread ({@link #post}, {@link #schedule}); the
+ * watch, process starts, probes and API writes run on virtual threads and post back to it.
+ *
+ * <p>Lifecycle: {@link #start} kills processes a previous run of the agent left behind (recorded
+ * under {@code <dataDir>/processes}) and starts the watch; {@link #close} stops the watch and every
+ * pod process (SIGTERM, SIGKILL after 5 s), keeping the pods' address allocations.
+ */
+public final class PodManager implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(PodManager.class);
+
+  private final KubeClient api;
+  private final NodeAgentConfig config;
+  private final Clock clock;
+  private final ScheduledExecutorService loop;
+  private final Map<String, PodWorker> workers = new HashMap<>();
+  private final LoopbackIpam ipam;
+  private final LogFiles logs;
+  private final StatusWriter statusWriter;
+  private final Path processDir;
+  private final List<String> javaLauncher;
+  private volatile boolean closed;
+  private volatile Stats stats = new Stats(0, 0, 0, 0);
+  private volatile KubeClient.Watch watch;
+  private Thread watcher;
+
+  public PodManager(KubeClient api, NodeAgentConfig config, Clock clock) throws IOException {
+    this.api = requireNonNull(api, "api");
+    this.config = requireNonNull(config, "config");
+    this.clock = requireNonNull(clock, "clock");
+    this.loop = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("node-" + config.nodeName() + "-pods").daemon().factory());
+    this.ipam = new LoopbackIpam(config.dataDir().resolve("ipam"));
+    this.logs = new LogFiles(config.dataDir().resolve("logs"));
+    this.processDir = config.dataDir().resolve("processes");
+    Files.createDirectories(processDir);
+    this.statusWriter = new StatusWriter(api, config.nodeName());
+    this.javaLauncher = javaLauncher(config.workloadJvmOptions());
+  }
+
+  /** {@code java <options> -cp <the gantry jar or this JVM's class path>}: how built-in images run. */
+  static List<String> javaLauncher(List<String> options) {
+    String java = ProcessHandle.current().info().command().orElse(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String classpath = System.getProperty("java.class.path");
+    try {
+      var source = PodManager.class.getProtectionDomain().getCodeSource();
+      if (source != null) {
+        Path location = Path.of(source.getLocation().toURI());
+        if (Files.isRegularFile(location)) {
+          classpath = location.toString();
+        } else if (!classpath.contains(location.toString())) {
+          classpath = location + File.pathSeparator + classpath;
+        }
+      }
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      // fall back to the class path
+    }
+    List<String> launcher = new ArrayList<>();
+    launcher.add(java);
+    launcher.addAll(options);
+    launcher.add("-cp");
+    launcher.add(classpath);
+    return launcher;
+  }
+
+  /**
+   * What the agent runs, for {@code /metrics}: published by the loop after every pod step.
+   *
+   * @param pods              pods this agent runs
+   * @param runningContainers containers whose process runs
+   * @param readyContainers   running containers that are ready
+   * @param restarts          the sum of the pods' container restart counts
+   */
+  public record Stats(int pods, int runningContainers, int readyContainers, int restarts) {}
+
+  public Stats stats() {
+    return stats;
+  }
+
+  public LogFiles logs() {
+    return logs;
+  }
+
+  public void start() {
+    killLeftovers();
+    watcher = Thread.ofVirtual().name("node-" + config.nodeName() + "-watch").start(this::watchLoop);
+  }
+
+  /** The control component allocated the node's pod CIDR: pods waiting for an address can go on. */
+  public void podCidrAssigned(String cidr) {
+    post(() -> {
+      ipam.setCidr(cidr);
+      new ArrayList<>(workers.values()).forEach(PodWorker::sync);
+    });
+  }
+
+  private void watchLoop() {
+    String selector = "fieldSelector=" + KubeClient.q("spec.nodeName=" + config.nodeName());
+    while (!closed) {
+      try {
+        JsonNode list = api.get("/api/v1/pods?" + selector);
+        List<JsonNode> items = new ArrayList<>();
+        list.path("items").forEach(items::add);
+        post(() -> reconcile(items));
+        String[] rv = {list.path("metadata").path("resourceVersion").asText("")};
+        while (!closed) {
+          api.watch("/api/v1/pods?" + selector + "&resourceVersion=" + rv[0] + "&timeoutSeconds=300",
+              w -> watch = w, event -> {
+                JsonNode object = event.path("object");
+                String newRv = object.path("metadata").path("resourceVersion").asText("");
+                if (!newRv.isEmpty()) {
+                  rv[0] = newRv;
+                }
+                String type = event.path("type").asText();
+                if ("BOOKMARK".equals(type)) {
+                  return;
+                }
+                post(() -> onEvent(type, object));
+              });
+        }
+      } catch (ApiException e) {
+        if (e.code() != 410 && !closed) {
+          log.warn("node {}: pod watch failed: {}", config.nodeName(), e.getMessage());
+          pause();
+        }
+      } catch (IOException | RuntimeException e) {
+        if (!closed) {
+          log.warn("node {}: pod watch failed: {}", config.nodeName(), e.toString());
+          pause();
+        }
+      }
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void reconcile(List<JsonNode> pods) {
+    Set<String> seen = new HashSet<>();
+    for (JsonNode pod : pods) {
+      seen.add(pod.path("metadata").path("uid").asText());
+      onEvent("MODIFIED", pod);
+    }
+    for (PodWorker worker : new ArrayList<>(workers.values())) {
+      if (!seen.contains(worker.uid)) {
+        worker.apiGone();
+      }
+    }
+    // addresses held by pods that no longer exist here (the agent was down when they went)
+    for (String uid : ipam.holders()) {
+      if (!seen.contains(uid) && !workers.containsKey(uid)) {
+        ipam.release(uid);
+      }
+    }
+  }
+
+  private void onEvent(String type, JsonNode pod) {
+    if (closed) {
+      return;
+    }
+    String uid = pod.path("metadata").path("uid").asText();
+    if (!config.nodeName().equals(pod.path("spec").path("nodeName").asText())) {
+      return;
+    }
+    PodWorker worker = workers.get(uid);
+    if ("DELETED".equals(type)) {
+      if (worker != null) {
+        worker.apiGone();
+      }
+      return;
+    }
+    if (worker == null) {
+      String phase = pod.path("status").path("phase").asText("");
+      if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+        return; // finished before this agent started: nothing to run
+      }
+      worker = new PodWorker(this, pod);
+      workers.put(uid, worker);
+      log.info("node {}: pod {}/{} assigned", config.nodeName(), worker.namespace, worker.name);
+    }
+    worker.update(pod);
+  }
+
+  /** Called by a worker once its processes are gone: free its address, then delete the pod object. */
+  void finishTermination(PodWorker worker, boolean deleteObject) {
+    // every process of the pod is gone: its address is free now, before the object goes, as the
+    // kubelet tears the sandbox's network down before it lets the pod be deleted
+    ipam.release(worker.uid);
+    Thread.ofVirtual().name("delete-" + worker.name).start(() -> {
+      if (deleteObject) {
+        ObjectNode options = JsonNodeFactory.instance.objectNode();
+        options.put("apiVersion", "v1").put("kind", "DeleteOptions").put("gracePeriodSeconds", 0);
+        options.putObject("preconditions").put("uid", worker.uid);
+        try {
+          api.delete("/api/v1/namespaces/" + worker.namespace + "/pods/" + worker.name, options);
+        } catch (ApiException e) {
+          if (e.code() != 404 && e.code() != 409) {
+            log.warn("pod {}/{}: delete failed: {}", worker.namespace, worker.name, e.getMessage());
+          }
+        } catch (IOException e) {
+          log.warn("pod {}/{}: delete failed: {}", worker.namespace, worker.name, e.toString());
+        }
+      }
+      post(() -> {
+        workers.remove(worker.uid);
+        statusWriter.forget(worker.uid);
+        logs.forget(worker.namespace, worker.name, worker.podDir());
+        LogFiles.deleteTree(workDir(worker.uid));
+        log.info("node {}: pod {}/{} removed", config.nodeName(), worker.namespace, worker.name);
+      });
+    });
+  }
+
+  // ---- services for workers (loop thread) ----
+
+  KubeClient api() {
+    return api;
+  }
+
+  NodeAgentConfig config() {
+    return config;
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  String hostIp() {
+    return config.nodeAddress();
+  }
+
+  List<String> javaLauncher() {
+    return javaLauncher;
+  }
+
+  String allocateIp(String uid) {
+    Optional<String> ip = ipam.allocate(uid);
+    if (ip.isEmpty() && ipam.ready()) {
+      log.warn("node {}: no free pod address", config.nodeName());
+    }
+    return ip.orElse(null);
+  }
+
+  void releaseIp(String uid) {
+    ipam.release(uid);
+  }
+
+  /** A pod's default working directory ({@code <dataDir>/pods/<uid>}), removed with the pod. */
+  Path workDir(String uid) {
+    return config.dataDir().resolve("pods").resolve(uid);
+  }
+
+  ContainerLog newLog(Path file) throws IOException {
+    return new ContainerLog(file, config.logMaxBytes(), config.logMaxFiles());
+  }
+
+  void offerStatus(PodWorker worker, JsonNode status) {
+    statusWriter.offer(worker.uid, worker.namespace, worker.name, status);
+    int running = 0;
+    int ready = 0;
+    int restarts = 0;
+    for (PodWorker w : workers.values()) {
+      JsonNode s = w == worker ? status : w.lastStatus();
+      if (s == null) {
+        continue;
+      }
+      for (JsonNode cs : s.path("containerStatuses")) {
+        running += cs.path("state").has("running") ? 1 : 0;
+        ready += cs.path("ready").asBoolean() ? 1 : 0;
+        restarts += cs.path("restartCount").asInt();
+      }
+    }
+    stats = new Stats(workers.size(), running, ready, restarts);
+  }
+
+  void post(Runnable task) {
+    if (!loop.isShutdown()) {
+      try {
+        loop.execute(() -> run(task));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
+    }
+  }
+
+  void schedule(PodWorker worker, Duration delay) {
+    schedule(worker::sync, delay);
+  }
+
+  void schedule(Runnable task, Duration delay) {
+    if (!loop.isShutdown()) {
+      try {
+        loop.schedule(() -> run(task), Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
+    }
+  }
+
+  private static void run(Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      log.error("pod loop task failed", e);
+    }
+  }
+
+  /** Process records let the next run of the agent kill what this one leaves behind after a crash. */
+  void recordProcess(Process process) {
+    String start = process.info().startInstant().map(Instant::toString).orElse("");
+    try {
+      Files.writeString(processDir.resolve(Long.toString(process.pid())), start, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      log.warn("cannot record pid {}: {}", process.pid(), e.toString());
+    }
+  }
+
+  void forgetProcess(Process process) {
+    try {
+      Files.deleteIfExists(processDir.resolve(Long.toString(process.pid())));
+    } catch (IOException e) {
+      // a stale record is checked against the start time before anything is killed
+    }
+  }
+
+  private void killLeftovers() {
+    try (var files = Files.list(processDir)) {
+      for (Path file : files.toList()) {
+        String name = file.getFileName().toString();
+        if (name.matches("\\d+")) {
+          String start = Files.readString(file, StandardCharsets.UTF_8).trim();
+          ProcessHandle.of(Long.parseLong(name)).filter(p -> p.info().startInstant().map(Instant::toString)
+              .orElse("").equals(start) && !start.isEmpty()).ifPresent(p -> {
+                log.info("node {}: killing pid {} left by a previous run", config.nodeName(), p.pid());
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+              });
+        }
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      log.warn("node {}: cannot read process records: {}", config.nodeName(), e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    KubeClient.Watch w = watch;
+    if (w != null) {
+      w.close();
+    }
+    if (watcher != null) {
+      watcher.interrupt();
+    }
+    List<Process> processes = new ArrayList<>();
+    try {
+      loop.submit(() -> workers.values().forEach(worker -> {
+        processes.addAll(worker.processes());
+        worker.killAll();
+      })).get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("node {}: stopping pods: {}", config.nodeName(), e.toString());
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    for (Process p : processes) {
+      try {
+        if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          PodWorker.signal(p, true);
+          p.waitFor(2, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        PodWorker.signal(p, true);
+      }
+      forgetProcess(p);
+    }
+    loop.shutdownNow();
+    statusWriter.close();
+  }
+}

@@ -1,0 +1,103 @@
+package io.gantry.node.pod;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.node.api.ApiException;
+import io.gantry.node.api.KubeClient;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes pod statuses to the API ({@code PATCH .../pods/{name}/status}, a merge patch of the whole
+ * {@code status}), as the kubelet's status manager: only the latest status of a pod is kept, an
+ * unchanged status is not written again, and a failed write is retried with the newest status.
+ *
+ * <p>Concurrency: {@link #offer} from the pod loop; one virtual thread writes.
+ */
+final class StatusWriter implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(StatusWriter.class);
+
+  private record Pending(String namespace, String name, JsonNode status) {}
+
+  private final KubeClient api;
+  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private final Map<String, JsonNode> written = new ConcurrentHashMap<>();
+  private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private volatile boolean closed;
+
+  StatusWriter(KubeClient api, String nodeName) {
+    this.api = api;
+    this.thread = Thread.ofVirtual().name("node-" + nodeName + "-status").start(this::run);
+  }
+
+  void offer(String uid, String namespace, String name, JsonNode status) {
+    if (status.equals(written.get(uid))) {
+      pending.remove(uid);
+      return;
+    }
+    if (pending.put(uid, new Pending(namespace, name, status)) == null) {
+      queue.add(uid);
+    }
+  }
+
+  void forget(String uid) {
+    pending.remove(uid);
+    written.remove(uid);
+  }
+
+  private void run() {
+    while (!closed) {
+      String uid;
+      try {
+        uid = queue.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      Pending p = pending.remove(uid);
+      if (p == null || p.status.equals(written.get(uid))) {
+        continue;
+      }
+      ObjectNode patch = JsonNodeFactory.instance.objectNode();
+      patch.set("status", p.status);
+      try {
+        api.mergePatch("/api/v1/namespaces/" + p.namespace + "/pods/" + p.name + "/status", patch);
+        written.put(uid, p.status);
+      } catch (ApiException e) {
+        if (e.code() != 404 && e.code() != 409 && !closed) {
+          log.warn("pod {}/{}: status write failed: {}", p.namespace, p.name, e.getMessage());
+          retry(uid, p);
+        }
+      } catch (IOException e) {
+        if (!closed) {
+          log.warn("pod {}/{}: status write failed: {}", p.namespace, p.name, e.toString());
+          retry(uid, p);
+        }
+      }
+    }
+  }
+
+  private void retry(String uid, Pending p) {
+    try {
+      Thread.sleep(500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (pending.putIfAbsent(uid, p) == null) {
+      queue.add(uid);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+  }
+}

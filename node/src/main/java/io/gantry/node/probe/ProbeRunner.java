@@ -1,0 +1,135 @@
+package io.gantry.node.probe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one probe attempt, as the kubelet's probers do: {@code httpGet} succeeds on a status of
+ * 200-399 (redirects are not followed), {@code tcpSocket} on an accepted connection, {@code exec}
+ * on exit code 0, each within {@code timeoutSeconds}. Stateless.
+ */
+public final class ProbeRunner {
+
+  private ProbeRunner() {}
+
+  /** The outcome: success and a short message for events and logs. */
+  public record Result(boolean success, String message) {}
+
+  public static Result run(ProbeSpec probe, String podIp, JsonNode containerPorts, ProbeSpec.ExecContext exec) {
+    try {
+      return switch (probe.kind()) {
+        case "httpGet" -> http(probe, podIp, containerPorts);
+        case "tcpSocket" -> tcp(probe, podIp, containerPorts);
+        case "exec" -> exec(probe, exec);
+        default -> new Result(false, probe.kind() + " probes are not supported by gantry");
+      };
+    } catch (IOException e) {
+      return new Result(false, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Result(false, "interrupted");
+    }
+  }
+
+  private static Result tcp(ProbeSpec probe, String podIp, JsonNode ports) throws IOException {
+    String host = probe.handler().path("host").asText(podIp);
+    int port = ProbeSpec.port(probe.handler().path("port"), ports);
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), (int) probe.timeout().toMillis());
+      return new Result(true, "connected to " + host + ":" + port);
+    }
+  }
+
+  /** A minimal HTTP/1.1 GET with {@code Connection: close}, so no pooled connection outlives the probe. */
+  private static Result http(ProbeSpec probe, String podIp, JsonNode ports) throws IOException {
+    JsonNode h = probe.handler();
+    if ("HTTPS".equalsIgnoreCase(h.path("scheme").asText("HTTP"))) {
+      return new Result(false, "HTTPS probes are not supported by gantry");
+    }
+    String host = h.path("host").asText(podIp);
+    int port = ProbeSpec.port(h.path("port"), ports);
+    String path = h.path("path").asText("/");
+    if (!path.startsWith("/")) {
+      path = "/" + path;
+    }
+    StringBuilder request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\n");
+    boolean hostHeader = false;
+    boolean userAgent = false;
+    for (JsonNode header : h.path("httpHeaders")) {
+      String name = header.path("name").asText();
+      hostHeader |= name.equalsIgnoreCase("host");
+      userAgent |= name.equalsIgnoreCase("user-agent");
+      request.append(name).append(": ").append(header.path("value").asText()).append("\r\n");
+    }
+    if (!hostHeader) {
+      request.append("Host: ").append(host).append(':').append(port).append("\r\n");
+    }
+    if (!userAgent) {
+      request.append("User-Agent: kube-probe/1.32\r\n");
+    }
+    request.append("Accept: */*\r\nConnection: close\r\n\r\n");
+    int timeout = (int) probe.timeout().toMillis();
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), timeout);
+      socket.setSoTimeout(timeout);
+      OutputStream out = socket.getOutputStream();
+      out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      byte[] head = new byte[64];
+      int n = 0;
+      int r;
+      while (n < head.length && (r = in.read(head, n, head.length - n)) > 0) {
+        n += r;
+        if (new String(head, 0, n, StandardCharsets.ISO_8859_1).contains("\r\n")) {
+          break;
+        }
+      }
+      String line = new String(head, 0, n, StandardCharsets.ISO_8859_1);
+      String[] parts = line.split(" ", 3);
+      if (parts.length < 2 || !parts[0].startsWith("HTTP/") || !parts[1].matches("\\d{3}")) {
+        return new Result(false, "not an HTTP answer from " + host + ":" + port);
+      }
+      int status = Integer.parseInt(parts[1]);
+      return new Result(status >= 200 && status < 400, "HTTP probe failed with statuscode: " + status);
+    }
+  }
+
+  private static Result exec(ProbeSpec probe, ProbeSpec.ExecContext context)
+      throws IOException, InterruptedException {
+    List<String> command = probe.command();
+    if (command.isEmpty()) {
+      return new Result(false, "exec probe without a command");
+    }
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().clear();
+    builder.environment().putAll(context.env());
+    if (context.workingDir() != null) {
+      builder.directory(context.workingDir().toFile());
+    }
+    Process process = builder.start();
+    process.getOutputStream().close();
+    Thread drain = Thread.ofVirtual().start(() -> {
+      try (InputStream in = process.getInputStream()) {
+        in.transferTo(OutputStream.nullOutputStream());
+      } catch (IOException e) {
+        // the probe's output is not kept
+      }
+    });
+    if (!process.waitFor(probe.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      drain.interrupt();
+      return new Result(false, "command timed out after " + probe.timeout().toSeconds() + "s");
+    }
+    int exit = process.exitValue();
+    return new Result(exit == 0, "command exited with " + exit);
+  }
+}

@@ -1,0 +1,339 @@
+package io.gantry.node;
+
+import static io.gantry.node.ControlFixture.await;
+import static io.gantry.node.ControlFixture.yaml;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pods as processes against a real control component: addresses from the pod CIDR, environment
+ * from ConfigMaps, Secrets and the downward API, probes, restarts with back-off, restart policies,
+ * graceful deletion, and logs.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PodsTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @TempDir
+  static Path dir;
+  private ControlFixture control;
+  private NodeAgent agent;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  @BeforeAll
+  void start() throws Exception {
+    control = ControlFixture.start(dir.resolve("control"), Duration.ofSeconds(40));
+    agent = NodeAgent.start(NodeAgentConfig.builder("pods-node", "127.0.0.21", dir.resolve("node"))
+        .heartbeatInterval(Duration.ofSeconds(1)).backoff(Duration.ofMillis(500), Duration.ofSeconds(2)).build(),
+        control.api);
+    await("pod CIDR", WAIT, agent::podCidr);
+  }
+
+  @AfterAll
+  void stop() {
+    if (agent != null) {
+      agent.close();
+    }
+    if (control != null) {
+      control.close();
+    }
+  }
+
+  private JsonNode pod(String name) throws Exception {
+    return control.api.get("/api/v1/namespaces/default/pods/" + name);
+  }
+
+  private void create(String yaml) throws Exception {
+    JsonNode object = yaml(yaml);
+    String kind = object.path("kind").asText();
+    String plural = kind.equals("ConfigMap") ? "configmaps" : kind.equals("Secret") ? "secrets" : "pods";
+    control.api.create("/api/v1/namespaces/default/" + plural, object);
+  }
+
+  private static JsonNode containerStatus(JsonNode pod, String name) {
+    for (JsonNode cs : pod.at("/status/containerStatuses")) {
+      if (name.equals(cs.path("name").asText())) {
+        return cs;
+      }
+    }
+    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+  }
+
+  private static String condition(JsonNode pod, String type) {
+    for (JsonNode c : pod.at("/status/conditions")) {
+      if (type.equals(c.path("type").asText())) {
+        return c.path("status").asText();
+      }
+    }
+    return "";
+  }
+
+  private String get(String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  @Test
+  void echoPodRunsOnItsAddressWithItsEnvironmentAndIsProbedRestartedAndDeletedGracefully() throws Exception {
+    create("""
+        {apiVersion: v1, kind: ConfigMap, metadata: {name: settings}, data: {greeting: hello}}
+        """);
+    create("""
+        {apiVersion: v1, kind: Secret, metadata: {name: creds}, data: {password: czNjcmV0}}
+        """);
+    create("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web-1, labels: {app: web}}
+        spec:
+          nodeName: pods-node
+          terminationGracePeriodSeconds: 3
+          containers:
+          - name: web
+            image: gantry/echo-http
+            ports: [{containerPort: 8080, name: http}]
+            readinessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 1, failureThreshold: 1}
+          - name: env
+            image: /bin/sh
+            args: ["-c", "echo greeting=$GREETING password=$PASSWORD name=$MY_NAME ns=$MY_NS ip=$MY_IP node=$MY_NODE expanded=$(GREETING); trap 'echo got TERM; exit 0' TERM; while true; do sleep 0.2; done"]
+            env:
+            - {name: GREETING, valueFrom: {configMapKeyRef: {name: settings, key: greeting}}}
+            - {name: PASSWORD, valueFrom: {secretKeyRef: {name: creds, key: password}}}
+            - {name: MY_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+            - {name: MY_NS, valueFrom: {fieldRef: {fieldPath: metadata.namespace}}}
+            - {name: MY_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}
+            - {name: MY_NODE, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}
+        """);
+    JsonNode pod = await("web-1 Running and Ready", WAIT, () -> {
+      JsonNode p = pod("web-1");
+      return "Running".equals(p.at("/status/phase").asText()) && "True".equals(condition(p, "Ready")) ? p : null;
+    });
+    String ip = pod.at("/status/podIP").asText();
+    assertTrue(ip.startsWith(agent.podCidr().substring(0, agent.podCidr().lastIndexOf('.') + 1)), pod.toString());
+    assertEquals(ip, pod.at("/status/podIPs/0/ip").asText());
+    assertEquals("127.0.0.21", pod.at("/status/hostIP").asText());
+    for (String type : new String[] {"PodScheduled", "Initialized", "ContainersReady", "Ready"}) {
+      assertEquals("True", condition(pod, type), type + " in " + pod.at("/status"));
+    }
+    JsonNode web = containerStatus(pod, "web");
+    assertTrue(web.path("ready").asBoolean() && web.path("started").asBoolean(), web.toString());
+    assertEquals(0, web.path("restartCount").asInt());
+    assertEquals("gantry/echo-http", web.path("image").asText());
+    assertFalse(web.path("imageID").asText().isEmpty());
+    assertTrue(web.path("containerID").asText().matches("gantry://\\d+"), web.toString());
+    assertTrue(web.at("/state/running/startedAt").isTextual(), web.toString());
+
+    String answer = get("http://" + ip + ":8080/hello");
+    assertTrue(answer.startsWith("pod: web-1\n"), answer);
+    assertTrue(answer.contains("request: GET /hello"), answer);
+
+    String logUrl = "http://127.0.0.21:" + agent.serverPort() + "/containerLogs/default/web-1/env";
+    String log = await("env log", WAIT, () -> {
+      String text = get(logUrl);
+      return text.contains("greeting=") ? text : null;
+    });
+    assertTrue(log.contains("greeting=hello password=s3cret name=web-1 ns=default ip=" + ip
+        + " node=pods-node expanded=hello"), log);
+
+    // readiness: a failing probe turns the pod not ready, a passing one back
+    http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/healthz?code=503"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+    await("web-1 not ready", WAIT, () -> "False".equals(condition(pod("web-1"), "Ready")));
+    assertFalse(containerStatus(pod("web-1"), "web").path("ready").asBoolean());
+    http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/healthz?code=200"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+    await("web-1 ready again", WAIT, () -> "True".equals(condition(pod("web-1"), "Ready")));
+
+    // kill the process: restarted, restartCount 1, the killed instance in lastState
+    long pid = Long.parseLong(web.path("containerID").asText().substring("gantry://".length()));
+    ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+    JsonNode restarted = await("web restarted", WAIT, () -> {
+      JsonNode cs = containerStatus(pod("web-1"), "web");
+      return cs.path("restartCount").asInt() == 1 && cs.at("/state/running").isObject() ? cs : null;
+    });
+    assertEquals(137, restarted.at("/lastState/terminated/exitCode").asInt(), restarted.toString());
+    assertFalse(restarted.path("containerID").asText().equals(web.path("containerID").asText()));
+    await("web-1 ready after restart", WAIT, () -> "True".equals(condition(pod("web-1"), "Ready")));
+    assertTrue(get("http://" + ip + ":8080/").startsWith("pod: web-1\n"));
+
+    // graceful deletion: SIGTERM, the object goes once the processes are gone, then the address is free
+    long shPid = Long.parseLong(containerStatus(pod("web-1"), "env").path("containerID").asText().substring(9));
+    control.api.delete("/api/v1/namespaces/default/pods/web-1", null);
+    await("web-1 gone", WAIT, () -> control.getOrNull("/api/v1/namespaces/default/pods/web-1") == null);
+    assertFalse(ProcessHandle.of(shPid).map(ProcessHandle::isAlive).orElse(false));
+    assertFalse(Files.exists(dir.resolve("node").resolve("ipam").resolve(ip)), "address released");
+  }
+
+  @Test
+  void restartPoliciesBackOffAndLiveness() throws Exception {
+    create("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: never-fails}
+        spec:
+          nodeName: pods-node
+          restartPolicy: Never
+          containers: [{name: main, image: /bin/sh, args: ["-c", "exit 3"]}]
+        """);
+    create("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: onfailure-succeeds}
+        spec:
+          nodeName: pods-node
+          restartPolicy: OnFailure
+          containers: [{name: main, image: /bin/sh, args: ["-c", "exit 0"]}]
+        """);
+    create("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: crasher}
+        spec:
+          nodeName: pods-node
+          containers: [{name: main, image: /bin/sh, args: ["-c", "echo crashing; exit 1"]}]
+        """);
+    Path alive = dir.resolve("alive");
+    Files.writeString(alive, "yes");
+    create("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: live}
+        spec:
+          nodeName: pods-node
+          terminationGracePeriodSeconds: 1
+          containers:
+          - name: main
+            image: /bin/sleep
+            args: ["600"]
+            livenessProbe: {exec: {command: [/bin/test, -f, "%s"]}, periodSeconds: 1, failureThreshold: 2}
+        """.formatted(alive));
+    create("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: not-an-image}
+        spec:
+          nodeName: pods-node
+          containers: [{name: main, image: nginx}]
+        """);
+    JsonNode failed = await("never-fails Failed", WAIT, () -> {
+      JsonNode p = pod("never-fails");
+      return "Failed".equals(p.at("/status/phase").asText()) ? p : null;
+    });
+    JsonNode terminated = containerStatus(failed, "main").at("/state/terminated");
+    assertEquals(3, terminated.path("exitCode").asInt(), failed.toString());
+    assertEquals("Error", terminated.path("reason").asText());
+    await("onfailure-succeeds Succeeded", WAIT, () -> "Succeeded".equals(pod("onfailure-succeeds").at("/status/phase").asText()));
+    assertEquals("Completed", containerStatus(pod("onfailure-succeeds"), "main").at("/state/terminated/reason").asText());
+
+    JsonNode crashing = await("crasher in CrashLoopBackOff", WAIT, () -> {
+      JsonNode cs = containerStatus(pod("crasher"), "main");
+      return cs.path("restartCount").asInt() >= 2 && "CrashLoopBackOff".equals(cs.at("/state/waiting/reason").asText())
+          ? cs : null;
+    });
+    assertEquals(1, crashing.at("/lastState/terminated/exitCode").asInt(), crashing.toString());
+    assertEquals("Running", pod("crasher").at("/status/phase").asText());
+
+    await("live running", WAIT, () -> containerStatus(pod("live"), "main").at("/state/running").isObject());
+    Files.delete(alive);
+    JsonNode restarted = await("live restarted by its liveness probe", WAIT, () -> {
+      JsonNode cs = containerStatus(pod("live"), "main");
+      return cs.path("restartCount").asInt() >= 1 ? cs : null;
+    });
+    assertTrue(restarted.at("/lastState/terminated/message").asText().startsWith("Liveness probe failed"),
+        restarted.toString());
+
+    JsonNode image = containerStatus(pod("not-an-image"), "main");
+    assertTrue(image.at("/state/waiting/reason").asText().matches("ErrImagePull|ImagePullBackOff"), image.toString());
+    assertTrue(image.at("/state/waiting/message").asText().contains("gantry runs processes"), image.toString());
+    assertEquals("Pending", pod("not-an-image").at("/status/phase").asText());
+  }
+
+  @Test
+  void aMissingConfigMapHoldsTheContainerUntilItExists() throws Exception {
+    create("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: waits-for-config}
+        spec:
+          nodeName: pods-node
+          containers:
+          - name: main
+            image: /bin/sleep
+            args: ["600"]
+            env: [{name: X, valueFrom: {configMapKeyRef: {name: later, key: x}}}]
+        """);
+    JsonNode waiting = await("CreateContainerConfigError", WAIT, () -> {
+      JsonNode cs = containerStatus(pod("waits-for-config"), "main");
+      return "CreateContainerConfigError".equals(cs.at("/state/waiting/reason").asText()) ? cs : null;
+    });
+    assertTrue(waiting.at("/state/waiting/message").asText().contains("later"), waiting.toString());
+    create("""
+        {apiVersion: v1, kind: ConfigMap, metadata: {name: later}, data: {x: "1"}}
+        """);
+    await("running once the ConfigMap exists", WAIT,
+        () -> containerStatus(pod("waits-for-config"), "main").at("/state/running").isObject());
+  }
+
+  @Test
+  void echoTcpAndUdpAnswerAndTheProbeImageReportsReachability() throws Exception {
+    create("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: echoes}
+        spec:
+          nodeName: pods-node
+          containers:
+          - {name: tcp, image: gantry/echo-tcp, ports: [{containerPort: 9000}]}
+          - {name: udp, image: gantry/echo-udp, args: ["9001"]}
+        """);
+    String ip = await("echoes running", WAIT, () -> {
+      JsonNode p = pod("echoes");
+      return "True".equals(condition(p, "Ready")) ? p.at("/status/podIP").asText() : null;
+    });
+    await("echo-tcp listening", WAIT, () -> {
+      try (java.net.Socket socket = new java.net.Socket(ip, 9000)) {
+        socket.getOutputStream().write("ping\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return new String(socket.getInputStream().readNBytes(5), java.nio.charset.StandardCharsets.US_ASCII)
+            .equals("ping\n");
+      }
+    });
+    for (String[] probe : new String[][] {{"probe-tcp", "tcp", ip + ":9000", "Succeeded"},
+        {"probe-udp", "udp", ip + ":9001", "Succeeded"}, {"probe-closed", "tcp", ip + ":9009", "Failed"},
+        {"probe-http", "http", "http://" + ip + ":9000/", "Failed"}}) {
+      create("""
+          apiVersion: v1
+          kind: Pod
+          metadata: {name: %s}
+          spec:
+            nodeName: pods-node
+            restartPolicy: Never
+            containers: [{name: main, image: gantry/probe, args: ["%s", "%s", "--timeout", "2"]}]
+          """.formatted(probe[0], probe[1], probe[2]));
+    }
+    for (String[] expected : new String[][] {{"probe-tcp", "Succeeded"}, {"probe-udp", "Succeeded"},
+        {"probe-closed", "Failed"}, {"probe-http", "Failed"}}) {
+      JsonNode done = await(expected[0] + " finished", WAIT, () -> {
+        JsonNode p = pod(expected[0]);
+        String phase = p.at("/status/phase").asText();
+        return phase.equals("Succeeded") || phase.equals("Failed") ? p : null;
+      });
+      assertEquals(expected[1], done.at("/status/phase").asText(), done.at("/status").toString());
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package io.gantry.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.testing.GantryProcess;
+import io.gantry.testing.Kubectl;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Pods that really run: {@code gantry up --nodes 3} in loopback mode, a Deployment of three
+ * {@code gantry/echo-http} replicas applied with kubectl lands one pod per node, each answering
+ * at its own 127.244.x.y address; a killed process is restarted; a failing readiness probe turns
+ * the pod and its endpoint not ready; {@code kubectl logs} shows what the pod printed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NodeAgentIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  private static final String APP = """
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: echo, namespace: pods}
+      spec:
+        replicas: 3
+        selector: {matchLabels: {app: echo}}
+        template:
+          metadata: {labels: {app: echo}}
+          spec:
+            containers:
+            - name: echo
+              image: gantry/echo-http
+              ports: [{containerPort: 8080, name: http}]
+              readinessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 1, failureThreshold: 1}
+      ---
+      apiVersion: v1
+      kind: Service
+      metadata: {name: echo, namespace: pods}
+      spec:
+        selector: {app: echo}
+        ports: [{port: 80, targetPort: http}]
+      """;
+
+  private GantryProcess gantry;
+  private Kubectl kubectl;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  @BeforeAll
+  void start() {
+    gantry = GantryProcess.start("--nodes", "3", "--network", "loopback");
+    kubectl = gantry.kubectl();
+  }
+
+  @AfterAll
+  void stop() {
+    if (gantry != null) {
+      gantry.close();
+    }
+  }
+
+  @Test
+  void deploymentRunsOnePodPerNodeReachableRestartedAndProbed() throws Exception {
+    await("3 nodes Ready", () -> {
+      JsonNode nodes = kubectl.run("get", "nodes", "-o", "json").assertOk().json();
+      int ready = 0;
+      for (JsonNode node : nodes.path("items")) {
+        for (JsonNode c : node.at("/status/conditions")) {
+          ready += "Ready".equals(c.path("type").asText()) && "True".equals(c.path("status").asText()) ? 1 : 0;
+        }
+      }
+      return ready == 3;
+    });
+    kubectl.run("create", "namespace", "pods").assertOk();
+    kubectl.runWithInput(APP, "apply", "-f", "-").assertOk();
+
+    Map<String, JsonNode> pods = awaitValue("3 pods Running and Ready", () -> {
+      Map<String, JsonNode> ready = new HashMap<>();
+      for (JsonNode pod : kubectl.run("-n", "pods", "get", "pods", "-o", "json").assertOk().json().path("items")) {
+        if ("Running".equals(pod.at("/status/phase").asText()) && "True".equals(condition(pod, "Ready"))) {
+          ready.put(pod.at("/metadata/name").asText(), pod);
+        }
+      }
+      return ready.size() == 3 ? ready : null;
+    });
+    Set<String> nodes = new HashSet<>();
+    Set<String> ips = new HashSet<>();
+    for (JsonNode pod : pods.values()) {
+      nodes.add(pod.at("/spec/nodeName").asText());
+      String ip = pod.at("/status/podIP").asText();
+      assertTrue(ip.startsWith("127.244."), pod.toString());
+      ips.add(ip);
+      String answer = get("http://" + ip + ":8080/from-the-test");
+      assertTrue(answer.startsWith("pod: " + pod.at("/metadata/name").asText() + "\n"), answer);
+      assertTrue(answer.contains("request: GET /from-the-test"), answer);
+    }
+    assertEquals(3, nodes.size(), "one pod per node: " + nodes);
+    assertEquals(3, ips.size(), "three addresses: " + ips);
+    await("3 ready endpoints", () -> readyEndpoints() == 3);
+
+    // kill a pod's process: it is restarted and restartCount goes up
+    JsonNode victim = pods.values().iterator().next();
+    String name = victim.at("/metadata/name").asText();
+    String ip = victim.at("/status/podIP").asText();
+    long pid = Long.parseLong(victim.at("/status/containerStatuses/0/containerID").asText().substring("gantry://".length()));
+    assertTrue(ProcessHandle.of(pid).orElseThrow().destroyForcibly());
+    await(name + " restarted", () -> {
+      JsonNode pod = kubectl.run("-n", "pods", "get", "pod", name, "-o", "json").assertOk().json();
+      return pod.at("/status/containerStatuses/0/restartCount").asInt() == 1
+          && "True".equals(condition(pod, "Ready"));
+    });
+    assertTrue(get("http://" + ip + ":8080/").startsWith("pod: " + name + "\n"));
+
+    // kubectl logs: the current instance, the killed one with --previous, --tail
+    String current = kubectl.run("-n", "pods", "logs", name).assertOk().stdout();
+    assertTrue(current.contains("echo-http listening on " + ip + ":8080"), current);
+    String previous = kubectl.run("-n", "pods", "logs", name, "--previous").assertOk().stdout();
+    assertTrue(previous.contains("GET /from-the-test"), previous);
+    assertEquals(1, kubectl.run("-n", "pods", "logs", name, "--previous", "--tail=1").assertOk().stdout()
+        .strip().lines().count());
+
+    // a failing readiness probe turns the pod, and its endpoint, not ready
+    http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/healthz?code=503"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+    await(name + " not ready", () -> "False".equals(condition(
+        kubectl.run("-n", "pods", "get", "pod", name, "-o", "json").assertOk().json(), "Ready")));
+    await("2 ready endpoints", () -> readyEndpoints() == 2);
+    String printed = kubectl.run("-n", "pods", "get", "pod", name).assertOk().stdout();
+    assertTrue(printed.contains("0/1"), printed);
+  }
+
+  @Test
+  void logsFollowAContainerUntilItEnds() {
+    kubectl.run("create", "namespace", "logs").assertOk();
+    kubectl.runWithInput("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: brief, namespace: logs}
+        spec:
+          restartPolicy: Never
+          containers:
+          - name: main
+            image: /bin/sh
+            args: ["-c", "echo one; sleep 2; echo two; echo three >&2"]
+        """, "apply", "-f", "-").assertOk();
+    await("brief running", () -> kubectl.run("-n", "logs", "get", "pod", "brief", "-o", "json").assertOk().json()
+        .at("/status/containerStatuses/0/state/running").isObject());
+    String followed = kubectl.run("-n", "logs", "logs", "-f", "brief").assertOk().stdout();
+    assertEquals("one\ntwo\nthree\n", followed);
+    await("brief Succeeded", () -> "Succeeded".equals(kubectl.run("-n", "logs", "get", "pod", "brief", "-o", "json")
+        .assertOk().json().at("/status/phase").asText()));
+    kubectl.run("-n", "logs", "logs", "brief", "-c", "nope").assertFailed()
+        .assertStderrContains("container nope is not valid for pod brief");
+  }
+
+  private int readyEndpoints() {
+    JsonNode slices = kubectl.run("-n", "pods", "get", "endpointslices", "-l", "kubernetes.io/service-name=echo",
+        "-o", "json").assertOk().json();
+    int ready = 0;
+    for (JsonNode slice : slices.path("items")) {
+      for (JsonNode endpoint : slice.path("endpoints")) {
+        ready += endpoint.at("/conditions/ready").asBoolean(false) ? 1 : 0;
+      }
+    }
+    return ready;
+  }
+
+  private String get(String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private static String condition(JsonNode pod, String type) {
+    for (JsonNode c : pod.at("/status/conditions")) {
+      if (type.equals(c.path("type").asText())) {
+        return c.path("status").asText();
+      }
+    }
+    return "";
+  }
+
+  private void await(String what, Supplier<Boolean> condition) {
+    awaitValue(what, () -> condition.get() ? Boolean.TRUE : null);
+  }
+
+  private <T> T awaitValue(String what, Supplier<T> condition) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      T value = condition.get();
+      if (value != null) {
+        return value;
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted");
+      }
+    }
+    throw new AssertionError("timed out waiting for " + what + "\n" + gantry.logTail());
+  }
+}

@@ -81,7 +81,7 @@ class DataPlaneIT {
   @BeforeAll
   void start() {
     // No kubelet heartbeats here: keep the node lifecycle controller from marking the node (and its pods) NotReady.
-    gantry = GantryProcess.start("--node-monitor-grace-period", "PT10M");
+    gantry = GantryProcess.start("--nodes", "0", "--node-monitor-grace-period", "PT10M"); // the test plays the kubelet
     kubectl = gantry.kubectl();
     api = gantry.api();
     apply("""

@@ -63,7 +63,7 @@ class RolloutIT {
   @BeforeAll
   void start() {
     // No heartbeats from the fake kubelet: keep the node lifecycle controller from marking the node NotReady.
-    gantry = GantryProcess.start("--node-monitor-grace-period", "PT10M");
+    gantry = GantryProcess.start("--nodes", "0", "--node-monitor-grace-period", "PT10M"); // the test plays the kubelet
     kubectl = gantry.kubectl().withTimeout(Duration.ofSeconds(90));
     kubectl.runWithInput(NODE, "apply", "-f", "-").assertOk();
     kubectl.run("create", "namespace", NS).assertOk();

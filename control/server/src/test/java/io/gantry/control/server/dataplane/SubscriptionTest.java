@@ -151,7 +151,7 @@ class SubscriptionTest {
     subscribe();
     ControlMessage initial = nextPush();
     ack(initial);
-    assertEquals(0, subscription.status().lag(1));
+    eventually(() -> subscription.status().lag(1) == 0);
 
     // Only a node changed (version 5): a service-only daemon has nothing to receive and is current.
     Map<String, io.gantry.control.api.v1.Resource> services = current.get().of(SERVICE);
@@ -160,20 +160,32 @@ class SubscriptionTest {
     subscription.onSnapshot(current.get());
     assertNull(pushed.poll(50, TimeUnit.MILLISECONDS), "nothing to push for a node");
     assertEquals(1, subscription.status().ackedVersion());
-    assertEquals(0, subscription.status().lag(5), () -> subscription.status().toString());
+    eventually(() -> subscription.status().lag(5) == 0);
 
     // A service change is a real lag until the daemon answers its push.
     publish(6);
     ControlMessage next = nextPush();
-    assertEquals(1, subscription.status().lag(6), () -> subscription.status().toString());
+    eventually(() -> subscription.status().lag(6) == 1);
     // A node change while that push is unanswered is no reason to call the daemon current.
     current.set(new ViewSnapshot(7, Map.of(SERVICE, current.get().of(SERVICE), ResourceType.RESOURCE_TYPE_NODE,
         Map.of("n1", node("n1", 7))), Map.of(ResourceType.RESOURCE_TYPE_NODE, Set.of("n1"))));
     subscription.onSnapshot(current.get());
-    assertEquals(2, subscription.status().lag(7), () -> subscription.status().toString());
+    eventually(() -> subscription.status().lag(7) == 2);
     ack(next);
-    assertEquals(6, subscription.status().ackedVersion());
-    assertEquals(0, subscription.status().lag(7), () -> subscription.status().toString());
+    eventually(() -> subscription.status().ackedVersion() == 6);
+    eventually(() -> subscription.status().lag(7) == 0);
+  }
+
+  /**
+   * Waits for the subscription's serialized context: a message handed to it while its timer
+   * thread is inside a push runs on that thread right after, not on the caller's.
+   */
+  private void eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, () -> "timed out; status " + subscription.status());
+      Thread.sleep(1);
+    }
   }
 
   private void ack(ControlMessage push) {

@@ -99,6 +99,15 @@ public final class LabelSelector {
     return reqs.isEmpty() ? EVERYTHING : new LabelSelector(reqs);
   }
 
+  /** {@code spec.selector} of a workload, or empty when it does not parse. */
+  public static java.util.Optional<LabelSelector> ofSpec(JsonNode object) {
+    try {
+      return java.util.Optional.of(fromJson(object.path("spec").path("selector")));
+    } catch (IllegalArgumentException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /**
    * From a {@code metav1.LabelSelector} object; {@code null}, missing or {@code {}} selects everything.
    * Throws {@link IllegalArgumentException} for an unknown operator or invalid keys and values.

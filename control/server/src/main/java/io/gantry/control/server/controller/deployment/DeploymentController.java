@@ -76,9 +76,9 @@ public final class DeploymentController implements AutoCloseable {
   }
 
   private void onReplicaSet(ObjectEvent.Type type, ObjectNode rs, ObjectNode old) {
-    Optional<String> owner = controllingDeployment(rs);
+    Optional<String> owner = controlling(rs);
     if (old != null) {
-      Optional<String> oldOwner = controllingDeployment(old);
+      Optional<String> oldOwner = controlling(old);
       if (oldOwner.isPresent() && !oldOwner.equals(owner)) {
         queue.add(oldOwner.get());
       }
@@ -89,7 +89,7 @@ public final class DeploymentController implements AutoCloseable {
     }
     if (type != ObjectEvent.Type.DELETED && OwnerReferences.controllerOf(rs).isEmpty()) {
       for (ObjectNode d : deployments.list(ObjectMeta.namespace(rs))) {
-        if (selector(d).map(s -> s.matches(rs.path("metadata").path("labels"))).orElse(false)) {
+        if (LabelSelector.ofSpec(d).map(s -> s.matches(rs.path("metadata").path("labels"))).orElse(false)) {
           queue.add(Informer.key(d));
         }
       }
@@ -106,7 +106,7 @@ public final class DeploymentController implements AutoCloseable {
       return;
     }
     replicaSets.get(ObjectMeta.namespace(pod), ref.get().path("name").asText())
-        .flatMap(this::controllingDeployment)
+        .flatMap(this::controlling)
         .ifPresent(key -> {
           ObjectNode d = deployments.get(key).orElse(null);
           if (d != null && !Fenceposts.isRollingUpdate(d)) {
@@ -115,25 +115,7 @@ public final class DeploymentController implements AutoCloseable {
         });
   }
 
-  private Optional<String> controllingDeployment(ObjectNode rs) {
-    Optional<ObjectNode> ref = OwnerReferences.controllerOf(rs);
-    if (ref.isEmpty() || !"Deployment".equals(ref.get().path("kind").asText())) {
-      return Optional.empty();
-    }
-    Optional<ObjectNode> d = deployments.get(ObjectMeta.namespace(rs), ref.get().path("name").asText());
-    if (d.isEmpty() || !ObjectMeta.text(d.get(), "uid").equals(ref.get().path("uid").asText())) {
-      return Optional.empty();
-    }
-    return Optional.of(Informer.key(d.get()));
-  }
 
-  private static Optional<LabelSelector> selector(ObjectNode d) {
-    try {
-      return Optional.of(LabelSelector.fromJson(d.path("spec").path("selector")));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
-  }
 
   /**
    * A 409 means another writer (usually the ReplicaSet controller's status) got there first, a
@@ -165,7 +147,7 @@ public final class DeploymentController implements AutoCloseable {
       return;
     }
     ObjectNode d = found.get();
-    Optional<LabelSelector> selector = selector(d);
+    Optional<LabelSelector> selector = LabelSelector.ofSpec(d);
     if (selector.isEmpty() || selector.get().isEmpty()) {
       log.warn("deployment {} has an invalid or empty selector; ignoring it", key);
       return;
@@ -203,5 +185,9 @@ public final class DeploymentController implements AutoCloseable {
     } else {
       queue.close();
     }
+  }
+
+  private Optional<String> controlling(ObjectNode dependent) {
+    return OwnerReferences.controllingKey(dependent, "Deployment", deployments);
   }
 }

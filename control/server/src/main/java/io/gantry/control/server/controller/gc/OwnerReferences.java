@@ -40,6 +40,25 @@ public final class OwnerReferences {
     return Optional.empty();
   }
 
+  /**
+   * The cache key of the owner of kind {@code ownerKind} that controls {@code dependent}, when the
+   * informer holds it with the same uid (a namesake with another uid is not the owner).
+   */
+  public static Optional<String> controllingKey(ObjectNode dependent, String ownerKind,
+      io.gantry.control.server.controller.runtime.Informer owners) {
+    Optional<ObjectNode> ref = controllerOf(dependent);
+    if (ref.isEmpty() || !ownerKind.equals(ref.get().path("kind").asText())) {
+      return Optional.empty();
+    }
+    Optional<ObjectNode> owner = owners.get(io.gantry.control.server.registry.ObjectMeta.namespace(dependent),
+        ref.get().path("name").asText());
+    if (owner.isEmpty() || !io.gantry.control.server.registry.ObjectMeta.text(owner.get(), "uid")
+        .equals(ref.get().path("uid").asText())) {
+      return Optional.empty();
+    }
+    return Optional.of(io.gantry.control.server.controller.runtime.Informer.key(owner.get()));
+  }
+
   /** Whether the object's controller is the owner with this uid. */
   public static boolean isControlledBy(ObjectNode object, String ownerUid) {
     return controllerOf(object).map(ref -> ownerUid.equals(ref.path("uid").asText())).orElse(false);

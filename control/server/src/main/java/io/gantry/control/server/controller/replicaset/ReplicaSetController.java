@@ -85,9 +85,9 @@ public final class ReplicaSetController implements AutoCloseable {
 
   private void onPod(ObjectEvent.Type type, ObjectNode pod, ObjectNode old) {
     String podKey = Informer.key(pod);
-    Optional<String> owner = controllingReplicaSet(pod);
+    Optional<String> owner = controlling(pod);
     if (old != null) {
-      Optional<String> oldOwner = controllingReplicaSet(old);
+      Optional<String> oldOwner = controlling(old);
       if (oldOwner.isPresent() && !oldOwner.equals(owner)) {
         queue.add(oldOwner.get());
       }
@@ -106,33 +106,14 @@ public final class ReplicaSetController implements AutoCloseable {
     if (type != ObjectEvent.Type.DELETED && !ObjectMeta.isDeleting(pod)) {
       // an orphan: the ReplicaSets that match it may adopt it
       for (ObjectNode rs : replicaSets.list(ObjectMeta.namespace(pod))) {
-        if (selector(rs).map(s -> s.matches(pod.path("metadata").path("labels"))).orElse(false)) {
+        if (LabelSelector.ofSpec(rs).map(s -> s.matches(pod.path("metadata").path("labels"))).orElse(false)) {
           queue.add(Informer.key(rs));
         }
       }
     }
   }
 
-  /** The key of the cached ReplicaSet that controls the pod (matching uid), if any. */
-  private Optional<String> controllingReplicaSet(ObjectNode pod) {
-    Optional<ObjectNode> ref = OwnerReferences.controllerOf(pod);
-    if (ref.isEmpty() || !"ReplicaSet".equals(ref.get().path("kind").asText())) {
-      return Optional.empty();
-    }
-    Optional<ObjectNode> rs = replicaSets.get(ObjectMeta.namespace(pod), ref.get().path("name").asText());
-    if (rs.isEmpty() || !ObjectMeta.text(rs.get(), "uid").equals(ref.get().path("uid").asText())) {
-      return Optional.empty();
-    }
-    return Optional.of(Informer.key(rs.get()));
-  }
 
-  private static Optional<LabelSelector> selector(ObjectNode rs) {
-    try {
-      return Optional.of(LabelSelector.fromJson(rs.path("spec").path("selector")));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
-  }
 
   /**
    * A 409 means another writer (the Deployment controller resizing, a client) got there first; its
@@ -162,7 +143,7 @@ public final class ReplicaSetController implements AutoCloseable {
       return;
     }
     ObjectNode rs = found.get();
-    Optional<LabelSelector> selector = selector(rs);
+    Optional<LabelSelector> selector = LabelSelector.ofSpec(rs);
     if (selector.isEmpty() || selector.get().isEmpty()) {
       log.warn("replicaset {} has an invalid or empty selector; ignoring it", key);
       return;
@@ -295,5 +276,9 @@ public final class ReplicaSetController implements AutoCloseable {
     } else {
       queue.close();
     }
+  }
+
+  private Optional<String> controlling(ObjectNode dependent) {
+    return OwnerReferences.controllingKey(dependent, "ReplicaSet", replicaSets);
   }
 }

@@ -71,6 +71,11 @@ final class ProxyCommand implements Callable<Integer> {
       description = "Event loop threads (default: one per core).")
   int threads;
 
+  @Option(names = "--cluster-cidr", paramLabel = "CIDR", defaultValue = ProxyConfig.DEFAULT_CLUSTER_CIDR,
+      description = "The pod CIDR: clients in it or on this node reaching a LoadBalancer IP or external IP of an "
+          + "externalTrafficPolicy: Local service use all endpoints (default: ${DEFAULT-VALUE}).")
+  String clusterCidr;
+
   @Option(names = "--splice", description = "Relay TCP with splice(2) where the kernel allows it.")
   boolean splice;
 
@@ -92,7 +97,8 @@ final class ProxyCommand implements Callable<Integer> {
       }
       config = ProxyConfig.defaults(node).withNodeAddresses(addresses).withBalancing(Balancing.parse(balancing))
           .withTimeouts(connectTimeout, idleTimeout, udpIdleTimeout, drainTimeout)
-          .withLimits(maxConnections, 65_536, threads).withSplice(splice);
+          .withLimits(maxConnections, 65_536, threads).withSplice(splice)
+          .withClusterCidr(io.gantry.proxy.table.Cidr.parse(clusterCidr));
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       return 2;

@@ -1,6 +1,7 @@
 package io.gantry.proxy;
 
 import io.gantry.proxy.balance.Balancing;
+import io.gantry.proxy.table.Cidr;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -22,15 +23,18 @@ import java.util.Objects;
  * @param splice          relay TCP with splice(2) where possible
  * @param clusterAddresses serve ClusterIPs, LoadBalancer IPs and external IPs (false: NodePorts only, for extra
  *                        proxies sharing one network namespace, as {@code gantry up --nodes N} runs them)
+ * @param clusterCidr     the pod CIDR: clients in it (or on this node's addresses) reaching a LoadBalancer IP or
+ *                        external IP of an {@code externalTrafficPolicy: Local} service use all its endpoints
  */
 public record ProxyConfig(String nodeName, List<InetAddress> nodeAddresses, Balancing balancing,
     Duration connectTimeout, Duration idleTimeout, Duration udpIdleTimeout, Duration drainTimeout,
-    int maxConnections, int maxUdpFlows, int threads, boolean splice, boolean clusterAddresses) {
+    int maxConnections, int maxUdpFlows, int threads, boolean splice, boolean clusterAddresses, Cidr clusterCidr) {
 
   public ProxyConfig {
     Objects.requireNonNull(nodeName, "nodeName");
     nodeAddresses = List.copyOf(nodeAddresses);
     Objects.requireNonNull(balancing, "balancing");
+    Objects.requireNonNull(clusterCidr, "clusterCidr");
     positive("connectTimeout", connectTimeout);
     positive("idleTimeout", idleTimeout);
     positive("udpIdleTimeout", udpIdleTimeout);
@@ -46,40 +50,52 @@ public record ProxyConfig(String nodeName, List<InetAddress> nodeAddresses, Bala
     }
   }
 
-  /** Defaults: random balancing, 5 s connect, 1 h idle, 60 s UDP idle, 30 s drain, 100 000 connections. */
+  /** The default pod CIDR, {@value}: Gantry's pods live on loopback addresses. */
+  public static final String DEFAULT_CLUSTER_CIDR = "127.244.0.0/16";
+
+  /**
+   * Defaults: random balancing, 5 s connect, 1 h idle, 60 s UDP idle, 30 s drain, 100 000 connections, cluster
+   * CIDR {@value #DEFAULT_CLUSTER_CIDR}.
+   */
   public static ProxyConfig defaults(String nodeName) {
     return new ProxyConfig(nodeName, List.of(), Balancing.RANDOM, Duration.ofSeconds(5), Duration.ofHours(1),
-        Duration.ofSeconds(60), Duration.ofSeconds(30), 100_000, 65_536, 0, false, true);
+        Duration.ofSeconds(60), Duration.ofSeconds(30), 100_000, 65_536, 0, false, true,
+        Cidr.parse(DEFAULT_CLUSTER_CIDR));
   }
 
   public ProxyConfig withNodeAddresses(List<InetAddress> value) {
     return new ProxyConfig(nodeName, value, balancing, connectTimeout, idleTimeout, udpIdleTimeout, drainTimeout,
-        maxConnections, maxUdpFlows, threads, splice, clusterAddresses);
+        maxConnections, maxUdpFlows, threads, splice, clusterAddresses, clusterCidr);
   }
 
   public ProxyConfig withBalancing(Balancing value) {
     return new ProxyConfig(nodeName, nodeAddresses, value, connectTimeout, idleTimeout, udpIdleTimeout, drainTimeout,
-        maxConnections, maxUdpFlows, threads, splice, clusterAddresses);
+        maxConnections, maxUdpFlows, threads, splice, clusterAddresses, clusterCidr);
   }
 
   public ProxyConfig withTimeouts(Duration connect, Duration idle, Duration udpIdle, Duration drain) {
     return new ProxyConfig(nodeName, nodeAddresses, balancing, connect, idle, udpIdle, drain, maxConnections,
-        maxUdpFlows, threads, splice, clusterAddresses);
+        maxUdpFlows, threads, splice, clusterAddresses, clusterCidr);
   }
 
   public ProxyConfig withLimits(int connections, int udpFlows, int threadCount) {
     return new ProxyConfig(nodeName, nodeAddresses, balancing, connectTimeout, idleTimeout, udpIdleTimeout,
-        drainTimeout, connections, udpFlows, threadCount, splice, clusterAddresses);
+        drainTimeout, connections, udpFlows, threadCount, splice, clusterAddresses, clusterCidr);
   }
 
   public ProxyConfig withSplice(boolean value) {
     return new ProxyConfig(nodeName, nodeAddresses, balancing, connectTimeout, idleTimeout, udpIdleTimeout,
-        drainTimeout, maxConnections, maxUdpFlows, threads, value, clusterAddresses);
+        drainTimeout, maxConnections, maxUdpFlows, threads, value, clusterAddresses, clusterCidr);
   }
 
   public ProxyConfig withClusterAddresses(boolean value) {
     return new ProxyConfig(nodeName, nodeAddresses, balancing, connectTimeout, idleTimeout, udpIdleTimeout,
-        drainTimeout, maxConnections, maxUdpFlows, threads, splice, value);
+        drainTimeout, maxConnections, maxUdpFlows, threads, splice, value, clusterCidr);
+  }
+
+  public ProxyConfig withClusterCidr(Cidr value) {
+    return new ProxyConfig(nodeName, nodeAddresses, balancing, connectTimeout, idleTimeout, udpIdleTimeout,
+        drainTimeout, maxConnections, maxUdpFlows, threads, splice, clusterAddresses, value);
   }
 
   private static void positive(String name, Duration d) {

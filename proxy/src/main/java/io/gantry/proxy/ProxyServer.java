@@ -5,6 +5,7 @@ import io.gantry.control.api.v1.EndpointView;
 import io.gantry.control.api.v1.NodeView;
 import io.gantry.control.api.v1.ServiceView;
 import io.gantry.proxy.balance.EndpointLoad;
+import io.gantry.proxy.health.HealthCheckListener;
 import io.gantry.proxy.metrics.ProxyMetrics;
 import io.gantry.proxy.table.ListenKey;
 import io.gantry.proxy.table.Protocol;
@@ -56,6 +57,7 @@ public final class ProxyServer implements AutoCloseable {
   private final TcpSettings tcp;
   private final UdpSettings udp;
   private final Map<ListenKey, AutoCloseable> listeners = new HashMap<>(); // context only
+  private final Map<ListenKey, HealthCheckListener> healthListeners = new HashMap<>(); // context only
   private volatile RoutingSnapshot snapshot = RoutingSnapshot.EMPTY;
   private volatile boolean firstUpdate;
 
@@ -70,7 +72,7 @@ public final class ProxyServer implements AutoCloseable {
     });
     this.connections = new ConnectionRegistry(config.maxConnections());
     this.builder = new RoutingSnapshotBuilder(config.nodeName(), config.nodeAddresses(), config.balancing(),
-        new EndpointLoad.Registry(), metrics, System::nanoTime).clusterAddresses(config.clusterAddresses());
+        new EndpointLoad.Registry(), metrics, System::nanoTime).clusterAddresses(config.clusterAddresses()).clusterCidr(config.clusterCidr());
     this.tcp = new TcpSettings(this::snapshot, transport, config.connectTimeout(), config.idleTimeout(), 3,
         config.splice(), connections, metrics);
     this.udp = new UdpSettings(this::snapshot, transport, config.udpIdleTimeout(), config.maxUdpFlows(), metrics);
@@ -149,13 +151,41 @@ public final class ProxyServer implements AutoCloseable {
       closed.add(entry.getKey());
       return true;
     });
+    applyHealthChecks(next, opened, closed);
     if (!opened.isEmpty() || !closed.isEmpty()) {
-      log.info("routing table v{}: {} listeners ({} opened, {} closed; connections on closed ones drain)",
-          next.version(), listeners.size(), opened.size(), closed.size());
+      log.info("routing table v{}: {} listeners, {} health-check listeners ({} opened, {} closed; connections on "
+          + "closed ones drain)", next.version(), listeners.size(), healthListeners.size(), opened.size(),
+          closed.size());
     }
     metrics.snapshotApplied(listeners.size());
     firstUpdate = true;
     return next;
+  }
+
+  /** Opens and closes the healthCheckNodePort listeners; their answers read the live snapshot. */
+  private void applyHealthChecks(RoutingSnapshot next, List<ListenKey> opened, List<ListenKey> closed) {
+    java.util.Set<ListenKey> wanted = next.healthListeners();
+    for (ListenKey key : wanted) {
+      if (healthListeners.containsKey(key)) {
+        continue;
+      }
+      try {
+        healthListeners.put(key, HealthCheckListener.open(key, workers, transport.serverSocketChannel(),
+            this::snapshot));
+        opened.add(key);
+      } catch (RuntimeException ex) {
+        log.warn("cannot serve health checks on {} for {}: {} (will retry on the next change)", key,
+            next.healthChecks().get(key.address().getPort()), ex.toString());
+      }
+    }
+    healthListeners.entrySet().removeIf(entry -> {
+      if (wanted.contains(entry.getKey())) {
+        return false;
+      }
+      closeQuietly(entry.getValue());
+      closed.add(entry.getKey());
+      return true;
+    });
   }
 
   private void sweep() {
@@ -177,12 +207,19 @@ public final class ProxyServer implements AutoCloseable {
     return CompletableFuture.supplyAsync(() -> List.copyOf(listeners.keySet()), context);
   }
 
+  /** The healthCheckNodePort addresses listened on now (for status and tests). */
+  public CompletableFuture<List<ListenKey>> healthListening() {
+    return CompletableFuture.supplyAsync(() -> List.copyOf(healthListeners.keySet()), context);
+  }
+
   @Override
   public void close() {
     try {
       context.submit(() -> {
         listeners.values().forEach(ProxyServer::closeQuietly);
         listeners.clear();
+        healthListeners.values().forEach(ProxyServer::closeQuietly);
+        healthListeners.clear();
       }).get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.warn("closing listeners: {}", e.toString());

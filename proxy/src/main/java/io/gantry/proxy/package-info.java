@@ -4,6 +4,7 @@
  * {@link io.gantry.proxy.ProxyServer} (the daemon: listeners, data paths, drain, metrics) fed by
  * {@link io.gantry.proxy.source.StaticManifestSource} (a folder of YAML) or
  * {@link io.gantry.proxy.source.ControlSource} (the DataPlane stream). The routing table lives in
- * {@code table}, the pickers in {@code balance}, the data paths in {@code tcp} and {@code udp}.
+ * {@code table}, the pickers in {@code balance}, the data paths in {@code tcp} and {@code udp}, the
+ * {@code healthCheckNodePort} servers in {@code health}.
  */
 package io.gantry.proxy;

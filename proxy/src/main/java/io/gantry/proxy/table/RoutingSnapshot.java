@@ -1,31 +1,36 @@
 package io.gantry.proxy.table;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The proxy's routing table at one moment: every (address, port, protocol) it serves, mapped to
- * a {@link ServiceEntry}, plus the local-endpoint counts its {@code healthCheckNodePort}s report.
- * Immutable; published with one volatile write; event loops read it without locks.
+ * a {@link ServiceEntry}, plus what its {@code healthCheckNodePort}s report. Immutable; published
+ * with one volatile write; event loops read it without locks.
  *
- * @param version  a counter, one per snapshot built
- * @param entries  listening key to entry
- * @param healthChecks health-check node port to the number of local endpoints of its service
- * @param warnings what the builder skipped and why (conflicting addresses, bad annotations)
+ * @param version       a counter, one per snapshot built
+ * @param entries       listening key to entry
+ * @param healthChecks  health-check node port to what it reports
+ * @param warnings      what the builder skipped and why (conflicting addresses, bad annotations)
+ * @param nodeAddresses this node's addresses (NodePorts and health-check ports listen there)
+ * @param clusterCidr   the pod CIDR: clients in it (or on this node) are in-cluster clients; null: none
  */
-public record RoutingSnapshot(long version, Map<ListenKey, ServiceEntry> entries, Map<Integer, Integer> healthChecks,
-    List<String> warnings) {
+public record RoutingSnapshot(long version, Map<ListenKey, ServiceEntry> entries, Map<Integer, HealthCheck> healthChecks,
+    List<String> warnings, List<InetAddress> nodeAddresses, Cidr clusterCidr) {
 
-  public static final RoutingSnapshot EMPTY = new RoutingSnapshot(0, Map.of(), Map.of(), List.of());
+  public static final RoutingSnapshot EMPTY = new RoutingSnapshot(0, Map.of(), Map.of(), List.of(), List.of(), null);
 
   public RoutingSnapshot {
     entries = Collections.unmodifiableMap(new HashMap<>(entries));
     healthChecks = Map.copyOf(healthChecks);
     warnings = List.copyOf(warnings);
+    nodeAddresses = List.copyOf(nodeAddresses);
   }
 
   /** The entry behind a listening address, or null. */
@@ -37,8 +42,38 @@ public record RoutingSnapshot(long version, Map<ListenKey, ServiceEntry> entries
     return entries.get(key);
   }
 
-  /** Every address the proxy must listen on. */
+  /**
+   * The entry for a new connection or flow from {@code client} to {@code key}: for a LoadBalancer
+   * IP or external IP with {@code externalTrafficPolicy: Local}, an in-cluster client (pod CIDR
+   * or this node) gets the service's cluster-wide entry, as kube-proxy short-circuits such traffic
+   * to all endpoints. Null when nothing listens there.
+   */
+  public ServiceEntry route(ListenKey key, InetAddress client) {
+    ServiceEntry entry = entries.get(key);
+    if (entry != null && entry.inClusterEntry() != null && inCluster(client)) {
+      return entry.inClusterEntry();
+    }
+    return entry;
+  }
+
+  /** Whether {@code client} is inside the cluster: in the pod CIDR or one of this node's addresses. */
+  public boolean inCluster(InetAddress client) {
+    return (clusterCidr != null && clusterCidr.contains(client)) || nodeAddresses.contains(client); // a handful of addresses
+  }
+
+  /** Every address the proxy must listen on for services. */
   public Set<ListenKey> listeners() {
     return entries.keySet();
+  }
+
+  /** Every address the proxy must serve health checks on: each health-check port on each node address. */
+  public Set<ListenKey> healthListeners() {
+    Set<ListenKey> keys = new LinkedHashSet<>();
+    for (int port : healthChecks.keySet()) {
+      for (InetAddress address : nodeAddresses) {
+        keys.add(new ListenKey(new InetSocketAddress(address, port), Protocol.TCP));
+      }
+    }
+    return keys;
   }
 }

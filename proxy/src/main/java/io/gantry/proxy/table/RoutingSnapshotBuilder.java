@@ -35,6 +35,10 @@ import java.util.function.LongSupplier;
  *   <li>ClusterIPs use {@code internalTrafficPolicy}; NodePorts, LoadBalancer IPs and external IPs
  *       use {@code externalTrafficPolicy}; {@code Local} keeps endpoints on this node only (same
  *       ready-then-terminating fallback among them);</li>
+ *   <li>in-cluster clients (pod CIDR or this node) of LoadBalancer IPs and external IPs of a
+ *       {@code Local} service get all endpoints ({@link ServiceEntry#inClusterEntry});</li>
+ *   <li>a {@code healthCheckNodePort} per {@code externalTrafficPolicy: Local} service, reporting
+ *       its local endpoints ({@link HealthCheck});</li>
  *   <li>an endpoint's port for a service port is the EndpointSlice port of the same name (the
  *       EndpointSlice controller has resolved named target ports per pod already);</li>
  *   <li>NodePorts on every address of this node ({@link NodeView} InternalIP/ExternalIP and the
@@ -57,6 +61,7 @@ public final class RoutingSnapshotBuilder {
   private final ProxyMetrics metrics;
   private final LongSupplier nanoClock;
   private boolean clusterAddresses = true;
+  private Cidr clusterCidr;
   private RoutingSnapshot previous = RoutingSnapshot.EMPTY;
   private long version;
 
@@ -76,6 +81,12 @@ public final class RoutingSnapshotBuilder {
     return this;
   }
 
+  /** The pod CIDR: clients in it are in-cluster clients (null: only this node's addresses are). */
+  public RoutingSnapshotBuilder clusterCidr(Cidr value) {
+    this.clusterCidr = value;
+    return this;
+  }
+
   /**
    * @param services  every service view
    * @param endpoints endpoint views by {@code namespace/service}
@@ -85,7 +96,7 @@ public final class RoutingSnapshotBuilder {
       Collection<NodeView> nodes) {
     List<InetAddress> nodeAddresses = nodeAddresses(nodes);
     Map<ListenKey, ServiceEntry> entries = new HashMap<>();
-    Map<Integer, Integer> healthChecks = new HashMap<>();
+    Map<Integer, HealthCheck> healthChecks = new HashMap<>();
     List<String> warnings = new ArrayList<>();
     Set<InetSocketAddress> referenced = new HashSet<>();
     List<ServiceView> ordered = new ArrayList<>(services);
@@ -103,7 +114,8 @@ public final class RoutingSnapshotBuilder {
       Balancing balancing = balancing(service, warnings);
       ServiceMetrics serviceMetrics = metrics.service(key);
       if (service.getHealthCheckNodePort() > 0 && externalLocal) {
-        healthChecks.put(service.getHealthCheckNodePort(), local.size());
+        healthChecks.put(service.getHealthCheckNodePort(),
+            new HealthCheck(service.getNamespace(), service.getName(), local.size()));
       }
       for (ServicePort port : service.getPortsList()) {
         Protocol protocol = Protocol.parse(port.getProtocol());
@@ -117,15 +129,21 @@ public final class RoutingSnapshotBuilder {
         AffinityTable affinity = affinity(service, portKey);
         ServiceEntry internal = entry(portKey, clusterTargets, internalLocal, balancing, affinity, serviceMetrics);
         ServiceEntry external = entry(portKey, externalTargets, externalLocal, balancing, affinity, serviceMetrics);
+        // In-cluster clients of LoadBalancer IPs and external IPs get all endpoints (kube-proxy's
+        // short-circuit to the cluster chain); outside clients keep the Local policy.
+        ServiceEntry externalIps = externalLocal
+            ? new ServiceEntry(portKey, externalTargets, true, balancing, external.picker(), affinity, serviceMetrics,
+                entry(portKey, targets(usable, port, protocol, referenced), false, balancing, affinity, serviceMetrics))
+            : external;
         for (String ip : clusterAddresses ? service.getClusterIpsList() : List.<String>of()) {
           put(entries, warnings, ip, port.getPort(), protocol, internal);
         }
         for (String ip : clusterAddresses ? service.getExternalIpsList() : List.<String>of()) {
-          put(entries, warnings, ip, port.getPort(), protocol, external);
+          put(entries, warnings, ip, port.getPort(), protocol, externalIps);
         }
         if (clusterAddresses && service.getType().equals("LoadBalancer")) {
           for (String ip : service.getLoadBalancerIpsList()) {
-            put(entries, warnings, ip, port.getPort(), protocol, external);
+            put(entries, warnings, ip, port.getPort(), protocol, externalIps);
           }
         }
         if ((service.getType().equals("NodePort") || service.getType().equals("LoadBalancer"))
@@ -138,7 +156,8 @@ public final class RoutingSnapshotBuilder {
       }
     }
     loads.retainBusyOr(referenced);
-    RoutingSnapshot snapshot = new RoutingSnapshot(++version, entries, healthChecks, warnings);
+    RoutingSnapshot snapshot = new RoutingSnapshot(++version, entries, healthChecks, warnings, nodeAddresses,
+        clusterCidr);
     previous = snapshot;
     return snapshot;
   }

@@ -30,9 +30,15 @@ public final class ServiceEntry {
   private final Picker picker;
   private final AffinityTable affinity;
   private final ServiceMetrics metrics;
+  private final ServiceEntry inClusterEntry;
 
   ServiceEntry(ServicePortKey key, List<Target> targets, boolean localPolicy, Balancing balancing, Picker picker,
       AffinityTable affinity, ServiceMetrics metrics) {
+    this(key, targets, localPolicy, balancing, picker, affinity, metrics, null);
+  }
+
+  ServiceEntry(ServicePortKey key, List<Target> targets, boolean localPolicy, Balancing balancing, Picker picker,
+      AffinityTable affinity, ServiceMetrics metrics, ServiceEntry inClusterEntry) {
     this.key = Objects.requireNonNull(key, "key");
     this.targets = targets.toArray(Target[]::new);
     this.targetAddresses = new HashSet<>();
@@ -44,6 +50,16 @@ public final class ServiceEntry {
     this.picker = picker;
     this.affinity = affinity;
     this.metrics = metrics;
+    this.inClusterEntry = inClusterEntry;
+  }
+
+  /**
+   * The entry in-cluster clients use instead of this one (all endpoints, {@code Cluster}
+   * semantics), or null when they use this one: set for LoadBalancer IPs and external IPs of
+   * services with {@code externalTrafficPolicy: Local}.
+   */
+  public ServiceEntry inClusterEntry() {
+    return inClusterEntry;
   }
 
   public ServicePortKey key() {

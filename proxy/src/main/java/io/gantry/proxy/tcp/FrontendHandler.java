@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The client side of one relayed connection. Admission is decided once, at accept: the
  * connection limit, then the routing table's entry for the address the client reached (read
- * once), then a pick. No entry or no endpoint: a TCP reset at once; a {@code Local} policy
+ * once; in-cluster clients of a LoadBalancer IP or external IP get its cluster-wide entry), then a pick. No entry or no endpoint: a TCP reset at once; a {@code Local} policy
  * without a local endpoint: a plain close (the proxy cannot un-accept, so "drop" is a FIN
  * without data). The endpoint is dialled on this event loop; the client is read only once it is
  * connected, so a failed connect before any byte retries another endpoint. Once connected, both
@@ -67,13 +67,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     admitted = true;
-    entry = settings.snapshot().get().lookup(listener);
+    java.net.InetAddress client = ((InetSocketAddress) inbound.remoteAddress()).getAddress();
+    entry = settings.snapshot().get().route(listener, client); // in-cluster clients: Cluster semantics
     if (entry == null) {
       Relays.reset(inbound);
       return;
     }
     metrics = entry.metrics();
-    target = entry.pick(((InetSocketAddress) inbound.remoteAddress()).getAddress());
+    target = entry.pick(client);
     if (target == null) {
       metrics.noEndpoint();
       if (entry.localPolicy()) {

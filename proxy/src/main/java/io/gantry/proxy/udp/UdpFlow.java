@@ -14,6 +14,8 @@ import java.util.ArrayDeque;
 final class UdpFlow {
 
   final Target target;
+  /** Whether the client is in-cluster (decided when the flow opens): it uses the cluster-wide entry. */
+  final boolean inCluster;
   private final int maxPending;
   private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
   private Channel channel;
@@ -23,8 +25,9 @@ final class UdpFlow {
   private boolean closed;
   private long lastActive = System.nanoTime();
 
-  UdpFlow(Target target, int maxPending) {
+  UdpFlow(Target target, int maxPending, boolean inCluster) {
     this.target = target;
+    this.inCluster = inCluster;
     this.maxPending = maxPending;
   }
 

@@ -2,6 +2,7 @@ package io.gantry.proxy.udp;
 
 import io.gantry.proxy.balance.Target;
 import io.gantry.proxy.table.ListenKey;
+import io.gantry.proxy.table.RoutingSnapshot;
 import io.gantry.proxy.table.ServiceEntry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -57,13 +58,17 @@ final class UdpFrontendHandler extends SimpleChannelInboundHandler<DatagramPacke
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-    ServiceEntry entry = settings.snapshot().get().lookup(key);
-    if (entry == null) {
+    RoutingSnapshot snapshot = settings.snapshot().get();
+    ServiceEntry listened = snapshot.lookup(key);
+    if (listened == null) {
       return; // the listener is closing
     }
-    entry.metrics().datagram();
+    listened.metrics().datagram();
     InetSocketAddress client = packet.sender();
     UdpFlow flow = flows.get(client);
+    // In-cluster or not is decided once per flow; the flow remembers it.
+    ServiceEntry entry = flow != null && flow.inCluster && listened.inClusterEntry() != null
+        ? listened.inClusterEntry() : listened;
     if (flow != null && (!entry.serves(flow.target.address()) || !flow.usable())) {
       flows.remove(client);
       flow.close();
@@ -73,19 +78,21 @@ final class UdpFrontendHandler extends SimpleChannelInboundHandler<DatagramPacke
       if (flows.size() >= settings.maxFlows()) {
         return;
       }
+      boolean inCluster = listened.inClusterEntry() != null && snapshot.inCluster(client.getAddress());
+      entry = inCluster ? listened.inClusterEntry() : listened;
       Target target = entry.pick(client.getAddress());
       if (target == null) {
         entry.metrics().noEndpoint();
         return;
       }
-      flow = open(client, target, entry);
+      flow = open(client, target, entry, inCluster);
       flows.put(client, flow);
     }
     flow.send(packet.content().retain());
   }
 
-  private UdpFlow open(InetSocketAddress client, Target target, ServiceEntry entry) {
-    UdpFlow flow = new UdpFlow(target, MAX_PENDING);
+  private UdpFlow open(InetSocketAddress client, Target target, ServiceEntry entry, boolean inCluster) {
+    UdpFlow flow = new UdpFlow(target, MAX_PENDING, inCluster);
     entry.metrics().udpFlow();
     target.load().opened();
     Bootstrap b = new Bootstrap().group(listener.eventLoop()).channel(settings.transport().datagramChannel())

@@ -107,9 +107,9 @@ class RoutingSnapshotBuilderTest {
     ServiceEntry lb = s.lookup(at("127.240.0.5", 80), Protocol.TCP);
     assertFalse(lb.hasTargets());
     assertTrue(lb.localPolicy());
-    assertSame(lb, s.lookup(at("127.0.0.11", 30080), Protocol.TCP));
+    assertSame(null, s.lookup(at("127.0.0.11", 30080), Protocol.TCP).inClusterEntry());
     assertEquals(Set.of("127.0.1.2:80"), targets(s.lookup(at("127.96.0.10", 80), Protocol.TCP)));
-    assertEquals(Map.of(31000, 0), s.healthChecks());
+    assertEquals(Map.of(31000, new HealthCheck("default", "web", 0)), s.healthChecks());
   }
 
   @Test

@@ -22,10 +22,24 @@ public final class EchoHttp {
 
   private EchoHttp() {}
 
+  private static volatile boolean draining;
+
   public static void main(String[] args) throws IOException {
     Workloads.dieWithParent();
     AtomicInteger health = new AtomicInteger(200);
     String address = Workloads.address();
+    List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    long drainMillis = drainMillis();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      draining = true;
+      System.out.println("SIGTERM: draining for " + drainMillis + " ms");
+      try {
+        Thread.sleep(drainMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      servers.forEach(server -> server.stop(1));
+    }, "drain"));
     for (int port : Workloads.ports(args, "TCP", 8080)) {
       HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 128);
       server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -59,8 +73,14 @@ public final class EchoHttp {
         reply(exchange, 200, body.toString());
       });
       server.start();
+      servers.add(server);
       System.out.println("echo-http listening on " + address + ":" + port);
     }
+  }
+
+  private static long drainMillis() {
+    String v = Workloads.env("ECHO_DRAIN_SECONDS");
+    return v.matches("\\d{1,3}") ? Long.parseLong(v) * 1000 : 3000;
   }
 
   private static void drain(HttpExchange exchange) throws IOException {
@@ -72,6 +92,9 @@ public final class EchoHttp {
   private static void reply(HttpExchange exchange, int status, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    if (draining) {
+      exchange.getResponseHeaders().set("Connection", "close");
+    }
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);

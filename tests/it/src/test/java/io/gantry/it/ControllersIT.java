@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.testing.GantryProcess;
+import io.gantry.testing.Poll;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -105,13 +106,7 @@ class ControllersIT {
     throw new AssertionError("no gantry_store_revision in /metrics:\n" + metrics);
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(200);
-    }
+  private static void await(String what, BooleanSupplier condition) {
+    Poll.until(what, Duration.ofSeconds(30), Duration.ofMillis(200), condition, () -> "(see the gantry log)");
   }
 }

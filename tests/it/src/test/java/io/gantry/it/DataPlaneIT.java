@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.control.api.v1.Endpoint;
@@ -21,6 +20,7 @@ import io.gantry.control.client.Changes;
 import io.gantry.control.client.DataPlaneClient;
 import io.gantry.control.client.DataPlaneSnapshot;
 import io.gantry.testing.ApiClient;
+import io.gantry.testing.Poll;
 import io.gantry.testing.GantryProcess;
 import io.gantry.testing.Json;
 import io.gantry.testing.Kubectl;
@@ -576,21 +576,7 @@ class DataPlaneIT {
       }
     }
     throw new AssertionError("no row " + first + " in\n" + table);
-  }
-
-  /** Polls {@code condition} until it holds; fails with {@code state} after {@link #CONVERGE}. */
-  private static void await(String what, Supplier<?> state, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + CONVERGE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("expected " + what + " within " + CONVERGE + "; last state: " + state.get());
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
-    }
+  }  private static void await(String what, Supplier<?> state, BooleanSupplier condition) {
+    Poll.until(what, CONVERGE, Duration.ofMillis(20), condition, state);
   }
 }

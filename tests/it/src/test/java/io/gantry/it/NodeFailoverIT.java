@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.testing.FreePort;
+import io.gantry.testing.Poll;
 import io.gantry.testing.GantryProcess;
 import io.gantry.testing.Kubectl;
 import java.net.URI;
@@ -137,19 +138,6 @@ class NodeFailoverIT {
   }
 
   private <T> T awaitValue(String what, Supplier<T> condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      T value = condition.get();
-      if (value != null) {
-        return value;
-      }
-      try {
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted");
-      }
-    }
-    throw new AssertionError("timed out waiting for " + what + "\n" + gantry.logTail());
+    return Poll.value(what, WAIT, Duration.ofMillis(250), condition, gantry::logTail);
   }
 }

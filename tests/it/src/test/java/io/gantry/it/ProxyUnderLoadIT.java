@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.testing.GantryProcess;
+import io.gantry.testing.Poll;
 import io.gantry.testing.Kubectl;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -388,18 +389,6 @@ class ProxyUnderLoadIT {
   }
 
   private void await(String what, Supplier<Boolean> condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.get()) {
-        return;
-      }
-      try {
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted");
-      }
-    }
-    throw new AssertionError("timed out waiting for " + what + "\n" + gantry.logTail());
+    Poll.until(what, WAIT, Duration.ofMillis(250), condition::get, gantry::logTail);
   }
 }

@@ -2,11 +2,11 @@ package io.gantry.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.gantry.testing.GantryProcess;
+import io.gantry.testing.Poll;
 import io.gantry.testing.Kubectl;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -350,17 +350,6 @@ class RolloutIT {
   }
 
   private static void await(String what, Supplier<?> state, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + CONVERGE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("expected " + what + " within " + CONVERGE + "; last state: " + state.get());
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
-    }
+    Poll.until(what, CONVERGE, Duration.ofMillis(200), condition, state);
   }
 }

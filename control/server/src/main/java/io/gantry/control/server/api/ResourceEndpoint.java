@@ -11,12 +11,9 @@ import io.gantry.control.server.registry.DeleteOptions;
 import io.gantry.control.server.registry.ListResult;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.resource.ResourceType;
-import io.gantry.control.server.selector.FieldSelector;
-import io.gantry.control.server.selector.LabelSelector;
 import io.gantry.control.server.table.TableConverter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** The REST verbs on one resource path: get, list, create, update, patch, delete, deletecollection. */
 final class ResourceEndpoint {
@@ -114,10 +111,10 @@ final class ResourceEndpoint {
   private ApiResponse list(ResourcePath path, ApiRequest request) throws ApiException {
     ResourceType type = path.type();
     ListResult result = registry.list(type, type.namespaced() ? path.namespace() : null,
-        labelSelector(request), fieldSelector(type, request), limit(request), request.param("continue"));
+        Selectors.labels(request), Selectors.fields(type, request), limit(request), request.param("continue"));
     if (request.wantsTable()) {
       ObjectNode table = TableConverter.table(type, result.items(), Long.toString(result.resourceVersion()),
-          includeObject(request), true, registry.clock().instant());
+          Selectors.includeObject(request), true, registry.clock().instant());
       if (result.continueToken() != null) {
         ((ObjectNode) table.get("metadata")).put("continue", result.continueToken());
       }
@@ -140,7 +137,7 @@ final class ResourceEndpoint {
     ResourceType type = path.type();
     String namespace = type.namespaced() ? path.namespace() : null;
     DeleteOptions options = DeleteOptions.from(RequestBodies.tree(request), request.param("gracePeriodSeconds"));
-    ListResult all = registry.list(type, namespace, labelSelector(request), fieldSelector(type, request), 0, null);
+    ListResult all = registry.list(type, namespace, Selectors.labels(request), Selectors.fields(type, request), 0, null);
     List<ObjectNode> deleted = new ArrayList<>();
     for (ObjectNode object : all.items()) {
       String ns = type.namespaced() ? object.path("metadata").path("namespace").asText() : null;
@@ -164,7 +161,7 @@ final class ResourceEndpoint {
   private ApiResponse object(ResourceType type, ApiRequest request, ObjectNode object) throws ApiException {
     if (request.wantsTable()) {
       return ApiResponse.json(200, TableConverter.table(type, List.of(object), null,
-          includeObject(request), true, registry.clock().instant()));
+          Selectors.includeObject(request), true, registry.clock().instant()));
     }
     return ApiResponse.json(200, object);
   }
@@ -172,44 +169,6 @@ final class ResourceEndpoint {
   private ApiResponse created(ResourceType type, ApiRequest request, ObjectNode object) throws ApiException {
     ApiResponse response = object(type, request, object);
     return new ApiResponse(201, response.contentType(), response.body());
-  }
-
-  static TableConverter.IncludeObject includeObject(ApiRequest request) throws ApiException {
-    try {
-      return TableConverter.IncludeObject.parse(request.param("includeObject"));
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest(e.getMessage());
-    }
-  }
-
-  static LabelSelector labelSelector(ApiRequest request) throws ApiException {
-    String text = request.param("labelSelector");
-    if (text == null || text.isBlank()) {
-      return null;
-    }
-    try {
-      return LabelSelector.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("unable to parse requirement: " + e.getMessage());
-    }
-  }
-
-  static FieldSelector fieldSelector(ResourceType type, ApiRequest request) throws ApiException {
-    String text = request.param("fieldSelector");
-    if (text == null || text.isBlank()) {
-      return null;
-    }
-    FieldSelector selector;
-    try {
-      selector = FieldSelector.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("invalid field selector: " + e.getMessage());
-    }
-    Optional<String> unsupported = selector.unsupportedField(type);
-    if (unsupported.isPresent()) {
-      throw ApiException.badRequest(unsupported.get());
-    }
-    return selector;
   }
 
   private static int limit(ApiRequest request) throws ApiException {

@@ -3,22 +3,52 @@ package io.gantry.control.server.api;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.selector.FieldSelector;
 import io.gantry.control.server.selector.LabelSelector;
+import io.gantry.control.server.table.TableConverter;
+import java.util.Optional;
 
-/** The {@code labelSelector} and {@code fieldSelector} query parameters, parsed with API errors. */
+/**
+ * The {@code labelSelector}, {@code fieldSelector} and {@code includeObject} query parameters,
+ * parsed with API errors.
+ */
 public final class Selectors {
 
   private Selectors() {}
 
-  public static LabelSelector labels(ApiRequest request) throws ApiException {
-    return ResourceEndpoint.labelSelector(request);
+  public static TableConverter.IncludeObject includeObject(ApiRequest request) throws ApiException {
+    try {
+      return TableConverter.IncludeObject.parse(request.param("includeObject"));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
   }
 
-  public static io.gantry.control.server.table.TableConverter.IncludeObject includeObject(ApiRequest request)
-      throws ApiException {
-    return ResourceEndpoint.includeObject(request);
+  public static LabelSelector labels(ApiRequest request) throws ApiException {
+    String text = request.param("labelSelector");
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    try {
+      return LabelSelector.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("unable to parse requirement: " + e.getMessage());
+    }
   }
 
   public static FieldSelector fields(ResourceType type, ApiRequest request) throws ApiException {
-    return ResourceEndpoint.fieldSelector(type, request);
+    String text = request.param("fieldSelector");
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    FieldSelector selector;
+    try {
+      selector = FieldSelector.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("invalid field selector: " + e.getMessage());
+    }
+    Optional<String> unsupported = selector.unsupportedField(type);
+    if (unsupported.isPresent()) {
+      throw ApiException.badRequest(unsupported.get());
+    }
+    return selector;
   }
 }

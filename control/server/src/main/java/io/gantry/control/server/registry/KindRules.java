@@ -1,6 +1,5 @@
 package io.gantry.control.server.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
@@ -34,11 +33,9 @@ final class KindRules {
       object.putObject("status").put("phase", "Pending");
     } else if (type == ResourceTypes.DEPLOYMENTS || type == ResourceTypes.REPLICASETS
         || type == ResourceTypes.SERVICES || type == ResourceTypes.INGRESSES) {
-      object.putObject("status");
-      if (type == ResourceTypes.SERVICES) {
-        ((ObjectNode) object.get("status")).putObject("loadBalancer");
-      } else if (type == ResourceTypes.INGRESSES) {
-        ((ObjectNode) object.get("status")).putObject("loadBalancer");
+      ObjectNode status = object.putObject("status");
+      if (type == ResourceTypes.SERVICES || type == ResourceTypes.INGRESSES) {
+        status.putObject("loadBalancer");
       }
     }
   }
@@ -52,9 +49,5 @@ final class KindRules {
       o.remove("status");
     }
     return !SameContent.same(a, b);
-  }
-
-  static JsonNode status(ObjectNode object) {
-    return object.get("status");
   }
 }

@@ -8,12 +8,17 @@ import picocli.CommandLine.Option;
 
 /** The options every command that runs the control component shares. */
 final class ControlOptions {
+  static final String LOOPBACK_API_HOST = "127.0.0.1";
+  static final String LOOPBACK_SERVICE_CIDR = "127.96.0.0/16";
+  static final String LOOPBACK_POD_CIDR = "127.244.0.0/16";
+  static final String LOOPBACK_LOAD_BALANCER_POOL = "127.240.0.0/24";
+
 
   @Option(names = "--data-dir", paramLabel = "DIR",
       description = "Where the store, certificates, token and kubeconfig live (default: ~/.gantry).")
   Path dataDir;
 
-  @Option(names = "--api-address", paramLabel = "HOST", defaultValue = "127.0.0.1",
+  @Option(names = "--api-address", paramLabel = "HOST", defaultValue = LOOPBACK_API_HOST,
       description = "Address the API listens on (default: ${DEFAULT-VALUE}).")
   String apiHost;
 
@@ -33,11 +38,11 @@ final class ControlOptions {
       description = "Port of /metrics, /healthz and /readyz, on the API address (default: ${DEFAULT-VALUE}).")
   int adminPort;
 
-  @Option(names = "--service-cidr", paramLabel = "CIDR", defaultValue = "127.96.0.0/16",
+  @Option(names = "--service-cidr", paramLabel = "CIDR", defaultValue = LOOPBACK_SERVICE_CIDR,
       description = "ClusterIPs come from here (default: ${DEFAULT-VALUE}).")
   String serviceCidr;
 
-  @Option(names = "--pod-cidr", paramLabel = "CIDR", defaultValue = "127.244.0.0/16",
+  @Option(names = "--pod-cidr", paramLabel = "CIDR", defaultValue = LOOPBACK_POD_CIDR,
       description = "Each node gets a /24 pod CIDR from here (default: ${DEFAULT-VALUE}).")
   String podCidr;
 
@@ -45,7 +50,7 @@ final class ControlOptions {
       description = "NodePorts come from here (default: ${DEFAULT-VALUE}).")
   String nodePortRange;
 
-  @Option(names = "--load-balancer-pool", paramLabel = "CIDR", defaultValue = "127.240.0.0/24",
+  @Option(names = "--load-balancer-pool", paramLabel = "CIDR", defaultValue = LOOPBACK_LOAD_BALANCER_POOL,
       description = "LoadBalancer addresses come from here (default: ${DEFAULT-VALUE}).")
   String loadBalancerPool;
 

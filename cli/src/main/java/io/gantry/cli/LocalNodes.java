@@ -30,11 +30,7 @@ final class LocalNodes implements AutoCloseable {
    * {@code nodeMonitorGracePeriod} when that is shorter, so a live node is never marked Unknown.
    */
   static LocalNodes start(ControlServer server, int count, Duration nodeMonitorGracePeriod) throws IOException {
-    Duration quarter = nodeMonitorGracePeriod.dividedBy(4);
-    Duration heartbeat = quarter.compareTo(Duration.ofSeconds(10)) < 0 ? quarter : Duration.ofSeconds(10);
-    if (heartbeat.compareTo(Duration.ofMillis(100)) < 0) {
-      heartbeat = Duration.ofMillis(100);
-    }
+    Duration heartbeat = heartbeat(nodeMonitorGracePeriod);
     KubeClient api = KubeClient.create(URI.create(server.url()),
         server.url().startsWith("https") ? server.certificates().caCertificatePem() : null, server.token().value());
     List<NodeAgent> agents = new ArrayList<>();
@@ -50,6 +46,13 @@ final class LocalNodes implements AutoCloseable {
       throw e;
     }
     return new LocalNodes(api, agents);
+  }
+
+  /** The kubelet's 10 s, or a quarter of the grace period when shorter (at least 100 ms). */
+  static Duration heartbeat(Duration nodeMonitorGracePeriod) {
+    Duration quarter = nodeMonitorGracePeriod.dividedBy(4);
+    Duration heartbeat = quarter.compareTo(Duration.ofSeconds(10)) < 0 ? quarter : Duration.ofSeconds(10);
+    return heartbeat.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : heartbeat;
   }
 
   @Override

@@ -3,7 +3,13 @@ package io.gantry.cli;
 import io.gantry.control.server.ControlConfig;
 import io.gantry.control.server.ControlServer;
 import io.gantry.control.server.tls.Kubeconfig;
+import io.gantry.cli.host.ClusterDnsService;
+import io.gantry.cli.host.HostNetwork;
+import io.gantry.cli.host.HostNodes;
+import io.gantry.cli.host.HostPlan;
+import io.gantry.cli.host.PodRoutes;
 import io.gantry.dns.DnsDaemon;
+import io.gantry.node.api.KubeClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -45,10 +51,24 @@ final class UpCommand implements Callable<Integer> {
     }
     NetworkMode mode;
     try {
-      mode = network == null ? NetworkMode.detect() : NetworkMode.parse(network);
+      mode = network != null ? NetworkMode.parse(network) : nodes == 0 ? NetworkMode.LOOPBACK : NetworkMode.detect();
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       return 2;
+    }
+    HostNetwork hostNetwork = null;
+    if (mode == NetworkMode.HOST) {
+      if (nodes < 1) {
+        System.err.println("--nodes: 0 (expected: at least 1 in host mode; use --network loopback for the control"
+            + " component alone)");
+        return 2;
+      }
+      String conflict = useHostPlanAddresses();
+      if (conflict != null) {
+        System.err.println(conflict);
+        return 2;
+      }
+      hostNetwork = HostNetwork.create(new HostPlan(nodes));
     }
     ControlConfig config = options.toConfig();
     ControlServer server = ControlServer.start(config);
@@ -56,17 +76,25 @@ final class UpCommand implements Callable<Integer> {
     Kubeconfig.write(kubeconfig, "gantry", server.url(), server.certificates().caCertificatePem(),
         server.token().value());
     var dataPlane = server.dataPlane().server().localAddress();
-    LocalNodes agents = LocalNodes.start(server, nodes, config.nodeMonitorGracePeriod());
-    var proxies = UpProxies.start(nodes, dataPlane);
     DnsDaemon dns = dnsPort == 0 ? null : InProcessDns.startOrWarn(options.apiHost, dnsPort, dataPlane);
+    AutoCloseable daemons = hostNetwork == null
+        ? startLoopbackDaemons(server, config, dataPlane)
+        : startHostDaemons(hostNetwork.plan(), server, config, kubeconfig, dns);
+    HostNetwork plannedNetwork = hostNetwork;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       if (dns != null) {
         dns.close();
       }
-      proxies.forEach(io.gantry.proxy.ProxyDaemon::close);
-      agents.close();
+      try {
+        daemons.close();
+      } catch (Exception e) {
+        System.err.println("stopping the node daemons: " + e);
+      }
       server.close();
+      if (plannedNetwork != null) {
+        plannedNetwork.close();
+      }
       stopped.countDown();
     }, "gantry-shutdown"));
     System.out.printf("""
@@ -88,5 +116,56 @@ final class UpCommand implements Callable<Integer> {
     }
     stopped.await();
     return 0;
+  }
+
+  private AutoCloseable startLoopbackDaemons(ControlServer server, ControlConfig config,
+      java.net.InetSocketAddress dataPlane) throws Exception {
+    LocalNodes agents = LocalNodes.start(server, nodes, config.nodeMonitorGracePeriod());
+    var proxies = UpProxies.start(nodes, dataPlane);
+    return () -> {
+      proxies.forEach(io.gantry.proxy.ProxyDaemon::close);
+      agents.close();
+    };
+  }
+
+  /** Host mode: the cluster DNS Service, routes between node pod CIDRs, and node daemons in their namespaces. */
+  private AutoCloseable startHostDaemons(HostPlan plan, ControlServer server, ControlConfig config, Path kubeconfig,
+      DnsDaemon dns) throws Exception {
+    KubeClient api = KubeClient.fromKubeconfig(kubeconfig);
+    if (dns != null) {
+      ClusterDnsService.ensure(api, HostPlan.GATEWAY, dns.address().getPort());
+    }
+    PodRoutes routes = PodRoutes.start(plan, api);
+    HostNodes daemons = HostNodes.start(plan, kubeconfig, server.dataPlane().server().localAddress().getPort(),
+        server.dataDir(), LocalNodes.heartbeat(config.nodeMonitorGracePeriod()));
+    return () -> {
+      daemons.close();
+      routes.close();
+      api.close();
+    };
+  }
+
+  /**
+   * Host mode listens on the underlay gateway (the node namespaces cannot reach the host's
+   * loopback) and allocates from the host plan's ranges; flags left at their loopback defaults
+   * take the plan's values. Returns an error message when an explicit flag contradicts the plan.
+   */
+  private String useHostPlanAddresses() {
+    if (options.apiHost.equals(ControlOptions.LOOPBACK_API_HOST)) {
+      options.apiHost = HostPlan.GATEWAY;
+    } else if (!options.apiHost.equals(HostPlan.GATEWAY)) {
+      return "--api-address: " + options.apiHost + " (expected: " + HostPlan.GATEWAY
+          + " in host mode, where the node namespaces reach the control component)";
+    }
+    if (options.serviceCidr.equals(ControlOptions.LOOPBACK_SERVICE_CIDR)) {
+      options.serviceCidr = HostPlan.SERVICE_CIDR;
+    }
+    if (options.podCidr.equals(ControlOptions.LOOPBACK_POD_CIDR)) {
+      options.podCidr = HostPlan.POD_CIDR;
+    }
+    if (options.loadBalancerPool.equals(ControlOptions.LOOPBACK_LOAD_BALANCER_POOL)) {
+      options.loadBalancerPool = HostPlan.LOAD_BALANCER_POOL;
+    }
+    return null;
   }
 }

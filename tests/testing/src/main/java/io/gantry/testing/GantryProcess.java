@@ -82,30 +82,30 @@ public final class GantryProcess implements AutoCloseable {
   private final int adminPort = FreePort.find();
   private final int dnsPort = FreePort.find();
 
-  /** Where the in-process DNS serves UDP and TCP on 127.0.0.1. */
+  /** Where the in-process DNS serves UDP and TCP on the API address (127.0.0.1 unless given). */
   public int dnsPort() {
     return dnsPort;
   }
 
-  /** Where {@code /metrics}, {@code /status}, {@code /healthz} listen (plain HTTP on 127.0.0.1). */
+  /** Where {@code /metrics}, {@code /status}, {@code /healthz} listen (plain HTTP on the API address). */
   public int adminPort() {
     return adminPort;
   }
 
-  /** Where the DataPlane gRPC stream listens on 127.0.0.1. */
+  /** Where the DataPlane gRPC stream listens on the API address. */
   public int dataPlanePort() {
     return dataPlanePort;
   }
 
-  /** {@code 127.0.0.1:<dataPlanePort>}, for a DataPlane client. */
+  /** {@code <API address>:<dataPlanePort>}, for a DataPlane client. */
   public java.net.InetSocketAddress dataPlaneAddress() {
-    return new java.net.InetSocketAddress("127.0.0.1", dataPlanePort);
+    return new java.net.InetSocketAddress(url().getHost(), dataPlanePort);
   }
 
-  /** {@code GET http://127.0.0.1:<adminPort><path>} (e.g. {@code /metrics}, {@code /status}). */
+  /** {@code GET http://<API address>:<adminPort><path>} (e.g. {@code /metrics}, {@code /status}). */
   public java.net.http.HttpResponse<String> admin(String path) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + url().getHost() + ":" + adminPort + path))
         .timeout(Duration.ofSeconds(10)).build();
     try {
       return http.send(request, BodyHandlers.ofString());
@@ -174,6 +174,10 @@ public final class GantryProcess implements AutoCloseable {
         "--data-dir", dataDir.toString(), "--api-port", Integer.toString(port),
         "--data-plane-port", Integer.toString(dataPlanePort), "--admin-port", Integer.toString(adminPort),
         "--dns-port", Integer.toString(dnsPort)));
+    if (!extraArgs.contains("--network")) {
+      // as root, gantry up would detect host mode; tests choose it explicitly
+      command.addAll(List.of("--network", "loopback"));
+    }
     command.addAll(extraArgs);
     process = new ProcessBuilder(command)
         .redirectErrorStream(true)
@@ -214,9 +218,11 @@ public final class GantryProcess implements AutoCloseable {
     }
   }
 
-  /** {@code https://127.0.0.1:PORT}. */
+  /** {@code https://127.0.0.1:PORT}, or the {@code --api-address} given. */
   public URI url() {
-    return URI.create("https://127.0.0.1:" + port);
+    int flag = extraArgs.indexOf("--api-address");
+    String host = flag >= 0 && flag + 1 < extraArgs.size() ? extraArgs.get(flag + 1) : "127.0.0.1";
+    return URI.create("https://" + host + ":" + port);
   }
 
   public int port() {

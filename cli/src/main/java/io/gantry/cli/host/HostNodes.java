@@ -1,0 +1,102 @@
+package io.gantry.cli.host;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The daemons of a host-mode local cluster: in each node's namespace, a {@code gantry node}
+ * process (the node agent, its pods in namespaces of their own) and a {@code gantry proxy}
+ * process (the service proxy, its service addresses on a dummy interface), both from this same
+ * jar, logging to {@code <dataDir>/nodes/node-i/{agent,proxy}.log}.
+ */
+public final class HostNodes implements AutoCloseable {
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+
+  private final List<Process> processes;
+
+  private HostNodes(List<Process> processes) {
+    this.processes = processes;
+  }
+
+  /**
+   * Starts the daemons of every node of {@code plan}.
+   *
+   * @param kubeconfig a kubeconfig whose server is reachable from the node namespaces
+   * @param dataPlanePort the control component's DataPlane port on the gateway address
+   */
+  public static HostNodes start(HostPlan plan, Path kubeconfig, int dataPlanePort, Path dataDir, Duration heartbeat)
+      throws IOException {
+    List<String> gantry = gantryCommand();
+    List<Process> processes = new ArrayList<>();
+    try {
+      for (int i = 1; i <= plan.nodes(); i++) {
+        String name = HostPlan.nodeName(i);
+        Path dir = dataDir.resolve("nodes").resolve(name);
+        Files.createDirectories(dir);
+        List<String> agent = new ArrayList<>(gantry);
+        agent.addAll(List.of("node", "--kubeconfig", kubeconfig.toString(), "--node-name", name,
+            "--network", "host", "--node-address", HostPlan.nodeAddress(i), "--data-dir", dir.toString(),
+            "--heartbeat", heartbeat.toString(), "--cluster-dns", HostPlan.CLUSTER_DNS));
+        processes.add(launch(HostPlan.namespace(i), agent, dir.resolve("agent.log")));
+        List<String> proxy = new ArrayList<>(gantry);
+        proxy.addAll(List.of("proxy", "--control", HostPlan.GATEWAY + ":" + dataPlanePort, "--node", name,
+            "--network", "host", "--node-address", HostPlan.nodeAddress(i),
+            "--cluster-cidr", HostPlan.POD_CIDR, "--admin-port", "6446"));
+        processes.add(launch(HostPlan.namespace(i), proxy, dir.resolve("proxy.log")));
+      }
+    } catch (IOException | RuntimeException e) {
+      new HostNodes(processes).close();
+      throw e;
+    }
+    return new HostNodes(processes);
+  }
+
+  private static Process launch(String netns, List<String> command, Path log) throws IOException {
+    List<String> inNamespace = new ArrayList<>(List.of("ip", "netns", "exec", netns));
+    inNamespace.addAll(command);
+    Process process = new ProcessBuilder(inNamespace).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    process.onExit().thenAccept(p -> System.err.println(command.get(command.indexOf("-jar") + 2) + " in " + netns
+        + " exited with " + p.exitValue() + "; see " + log));
+    return process;
+  }
+
+  /** This JVM and this jar: {@code ip netns exec} execs it, so each PID held is the daemon's own. */
+  private static List<String> gantryCommand() throws IOException {
+    String java = ProcessHandle.current().info().command()
+        .orElseThrow(() -> new IOException("cannot tell which java runs this process"));
+    try {
+      Path jar = Path.of(HostNodes.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (!Files.isRegularFile(jar)) {
+        throw new IOException("host mode starts node daemons from the gantry jar, but this runs from " + jar
+            + " (expected: java -jar gantry.jar, as bin/gantry does)");
+      }
+      return List.of(java, "-jar", jar.toString());
+    } catch (URISyntaxException e) {
+      throw new IOException("cannot locate the gantry jar", e);
+    }
+  }
+
+  /** SIGTERM to every daemon (they stop their pods and release their addresses), SIGKILL after a deadline. */
+  @Override
+  public void close() {
+    processes.forEach(Process::destroy);
+    long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+    for (Process process : processes) {
+      try {
+        if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+      }
+    }
+  }
+}

@@ -68,6 +68,7 @@ public final class PodManager implements AutoCloseable {
   private volatile KubeClient.Watch watch;
   private Thread watcher;
   private boolean gcPending;
+  private Set<String> gcSeen = Set.of();
 
   public PodManager(KubeClient api, NodeAgentConfig config, Clock clock) throws IOException {
     this.api = requireNonNull(api, "api");
@@ -205,8 +206,6 @@ public final class PodManager implements AutoCloseable {
     gcSeen = seen;
     collectGarbage();
   }
-
-  private Set<String> gcSeen = Set.of();
 
   /** Releases the networks of pods neither listed nor running here; waits for the pod CIDR in host mode. */
   private void collectGarbage() {

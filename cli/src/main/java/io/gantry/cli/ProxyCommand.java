@@ -124,7 +124,7 @@ final class ProxyCommand implements Callable<Integer> {
       if (host) {
         config = config.withHostNetwork(serviceInterface);
         if (addresses.isEmpty()) {
-          addresses = HostAddresses.detect();
+          addresses = HostAddresses.detect(serviceInterface);
         }
       }
       config = config.withNodeAddresses(addresses);

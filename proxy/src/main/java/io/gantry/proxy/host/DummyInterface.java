@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  * Host mode's address plumbing, as kube-proxy's IPVS mode does it: service addresses are /32
  * (IPv6: /128) addresses of a dummy interface, so the kernel delivers their packets locally and
  * the proxy's listeners can bind on them. Each call is one {@code ip} process ({@link IpBatch}).
+ * On a kernel without the dummy driver the interface is created as a bridge without ports, which
+ * serves the same purpose.
  */
 public final class DummyInterface implements AddressPlumbing {
 
@@ -47,17 +49,36 @@ public final class DummyInterface implements AddressPlumbing {
     checkName(name);
     JsonNode link = link(name);
     if (link == null) {
-      IpBatch.batch(List.of("link add " + name + " type dummy", "link set " + name + " up"));
-      log.info("created dummy interface {} for service addresses", name);
+      create(name);
     } else {
       String kind = link.path("linkinfo").path("info_kind").asText("");
-      if (!kind.equals("dummy")) {
-        throw new IOException("service interface " + name + " exists and is not a dummy interface (kind: "
-            + (kind.isEmpty() ? "none" : kind) + "); pick another with --service-interface");
+      if (!kind.equals("dummy") && !(kind.equals("bridge") && portless(name))) {
+        throw new IOException("service interface " + name + " exists and is neither a dummy interface nor a bridge "
+            + "without ports (kind: " + (kind.isEmpty() ? "none" : kind) + "); pick another with --service-interface");
       }
       IpBatch.run(List.of("link", "set", name, "up"));
     }
     return new DummyInterface(name);
+  }
+
+  private static void create(String name) throws IOException {
+    try {
+      IpBatch.run(List.of("link", "add", name, "type", "dummy"));
+      log.info("created dummy interface {} for service addresses", name);
+    } catch (IOException e) {
+      if (e.getMessage() == null || !e.getMessage().contains("Unknown device type")) {
+        throw e;
+      }
+      // Some kernels (e.g. minimal VM kernels) are built without the dummy driver. A bridge
+      // with no ports is the same for this purpose: addresses on it are local, and it forwards nothing.
+      IpBatch.run(List.of("link", "add", name, "type", "bridge"));
+      log.warn("this kernel has no dummy interface driver; created {} as a bridge without ports instead", name);
+    }
+    IpBatch.run(List.of("link", "set", name, "up"));
+  }
+
+  private static boolean portless(String name) throws IOException {
+    return !JSON.readTree(IpBatch.run(List.of("-j", "link", "show", "master", name))).elements().hasNext();
   }
 
   /** The interface's link as {@code ip -d -j link show} describes it, or null when it does not exist. */
@@ -85,7 +106,7 @@ public final class DummyInterface implements AddressPlumbing {
     for (JsonNode link : JSON.readTree(IpBatch.run(List.of("-j", "address", "show", "dev", name)))) {
       for (JsonNode info : link.path("addr_info")) {
         String local = info.path("local").asText("");
-        if (!local.isEmpty()) {
+        if (!local.isEmpty() && !info.path("scope").asText("").equals("link")) { // the kernel's own fe80::
           addresses.add(HostAddresses.literal(local));
         }
       }

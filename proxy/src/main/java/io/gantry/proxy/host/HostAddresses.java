@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * The node addresses host mode serves NodePorts on by default: every global IPv4 and IPv6
- * address of the network namespace's interfaces except loopback and dummy ones (service
- * addresses live on dummies), plus {@code 127.0.0.1}. Link-local addresses are left out: a
+ * address of the network namespace's interfaces except loopback and dummy ones and the service
+ * interface (service addresses live there), plus {@code 127.0.0.1}. Link-local addresses are left out: a
  * socket bound to one needs a scope, and nothing outside the link could reach it.
  */
 public final class HostAddresses {
@@ -21,17 +21,18 @@ public final class HostAddresses {
   private HostAddresses() {
   }
 
-  /** Reads them now with {@code ip -d -j address show} (blocks). */
-  public static List<InetAddress> detect() throws IOException {
-    return parse(IpBatch.run(List.of("-d", "-j", "address", "show")));
+  /** Reads them now with {@code ip -d -j address show} (blocks); {@code serviceInterface} is left out too. */
+  public static List<InetAddress> detect(String serviceInterface) throws IOException {
+    return parse(IpBatch.run(List.of("-d", "-j", "address", "show")), serviceInterface);
   }
 
   /** The addresses in {@code ip -d -j address show} output, then 127.0.0.1. */
-  static List<InetAddress> parse(String json) throws IOException {
+  static List<InetAddress> parse(String json, String serviceInterface) throws IOException {
     List<InetAddress> addresses = new ArrayList<>();
     for (JsonNode link : JSON.readTree(json)) {
       if (link.path("link_type").asText("").equals("loopback")
-          || link.path("linkinfo").path("info_kind").asText("").equals("dummy")) {
+          || link.path("linkinfo").path("info_kind").asText("").equals("dummy")
+          || link.path("ifname").asText("").equals(serviceInterface)) {
         continue;
       }
       for (JsonNode info : link.path("addr_info")) {

@@ -21,20 +21,23 @@ class HostAddressesTest {
           {"family":"inet6","local":"fe80::1","prefixlen":64,"scope":"link"}]},
        {"ifname":"gantry-svc","link_type":"ether","linkinfo":{"info_kind":"dummy"},"addr_info":[
           {"family":"inet","local":"10.212.0.10","prefixlen":32,"scope":"global"}]},
+       {"ifname":"gantry-svc2","link_type":"ether","linkinfo":{"info_kind":"bridge"},"addr_info":[
+          {"family":"inet","local":"10.212.0.11","prefixlen":32,"scope":"global"}]},
        {"ifname":"eth1","link_type":"ether","addr_info":[]}]
       """;
 
   @Test
   void globalAddressesOfRealInterfacesPlusLoopbackOne() throws IOException {
     assertEquals(List.of(InetAddress.getByName("10.202.1.1"), InetAddress.getByName("fd00:202::1"),
-        InetAddress.getByName("127.0.0.1")), HostAddresses.parse(IP_OUTPUT));
+        InetAddress.getByName("127.0.0.1")), HostAddresses.parse(IP_OUTPUT, "gantry-svc2"),
+        "the service interface is left out whatever its kind");
   }
 
   @Test
   void somethingNotAnAddressIsAnErrorNotALookup() {
     IOException e = assertThrows(IOException.class, () -> HostAddresses.parse("""
         [{"ifname":"eth0","link_type":"ether","addr_info":[{"local":"node.example","scope":"global"}]}]
-        """));
+        """, "gantry-svc"));
     assertEquals("ip printed node.example where an address belongs (expected: an IP literal)", e.getMessage());
   }
 

@@ -133,9 +133,15 @@ final class ProxyCommand implements Callable<Integer> {
       return 2;
     }
     InetSocketAddress admin = adminPort < 0 ? null : new InetSocketAddress("127.0.0.1", adminPort);
-    ProxyDaemon daemon = source.manifests != null
-        ? ProxyDaemon.fromManifests(config, source.manifests, admin)
-        : ProxyDaemon.fromControl(config, hostPort(source.control), admin);
+    ProxyDaemon daemon;
+    try {
+      daemon = source.manifests != null
+          ? ProxyDaemon.fromManifests(config, source.manifests, admin)
+          : ProxyDaemon.fromControl(config, hostPort(source.control), admin);
+    } catch (IllegalStateException e) { // e.g. host mode without root: ip cannot create the service interface
+      System.err.println("gantry proxy: " + e.getMessage());
+      return 1;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       daemon.close();

@@ -112,7 +112,7 @@ public final class ProxyServer implements AutoCloseable {
     try {
       return start(config, DummyInterface.open(config.serviceInterface()));
     } catch (IOException e) {
-      throw new IllegalStateException("host network mode: " + e.getMessage(), e);
+      throw new IllegalStateException("host network mode (needs root or CAP_NET_ADMIN): " + e.getMessage(), e);
     }
   }
 
@@ -243,7 +243,7 @@ public final class ProxyServer implements AutoCloseable {
         try {
           plumbing.remove(strays);
           plumbed.removeAll(strays);
-          log.info("removed {} service addresses no service owns from {}", strays.size(), plumbing);
+          log.info("removed {} service addresses no service owns from {}", strays.size(), plumbing); // NONE has none
         } catch (IOException e) {
           log.warn("cannot remove stray service addresses from {}: {}", plumbing, e.getMessage());
         }
@@ -262,7 +262,9 @@ public final class ProxyServer implements AutoCloseable {
     try {
       plumbing.add(missing);
       plumbed.addAll(missing);
-      log.info("added {} service addresses to {}", missing.size(), plumbing);
+      if (plumbing != AddressPlumbing.NONE) {
+        log.info("added {} service addresses to {}", missing.size(), plumbing);
+      }
     } catch (IOException e) {
       log.warn("cannot add service addresses to {}: {} (listeners on them fail; retried on the next change)",
           plumbing, e.getMessage());
@@ -288,7 +290,9 @@ public final class ProxyServer implements AutoCloseable {
       plumbing.remove(done);
       plumbed.removeAll(done);
       done.forEach(releasing::remove);
-      log.info("removed {} service addresses from {} (no listener, connections drained)", done.size(), plumbing);
+      if (plumbing != AddressPlumbing.NONE) {
+        log.info("removed {} service addresses from {} (no listener, connections drained)", done.size(), plumbing);
+      }
     } catch (IOException e) {
       log.warn("cannot remove service addresses from {}: {} (retrying)", plumbing, e.getMessage());
     }

@@ -3,6 +3,7 @@ package io.gantry.cli;
 import io.gantry.proxy.ProxyConfig;
 import io.gantry.proxy.ProxyDaemon;
 import io.gantry.proxy.balance.Balancing;
+import io.gantry.proxy.host.HostAddresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -39,8 +40,24 @@ final class ProxyCommand implements Callable<Integer> {
   String node;
 
   @Option(names = "--node-address", paramLabel = "IP",
-      description = "An address of this node to serve NodePorts on (repeatable; added to the Node's own addresses).")
+      description = "An address of this node to serve NodePorts on (repeatable; added to the Node's own addresses). "
+          + "Host mode without it: every global address of the non-loopback, non-dummy interfaces, and 127.0.0.1.")
   List<String> nodeAddresses = new ArrayList<>();
+
+  @Option(names = "--network", paramLabel = "MODE", defaultValue = "loopback",
+      description = "loopback (service addresses are 127.x, already local) or host (needs root: ClusterIPs, "
+          + "LoadBalancer IPs and external IPs are added to --service-interface) (default: ${DEFAULT-VALUE}).")
+  String network;
+
+  @Option(names = "--service-interface", paramLabel = "NAME", defaultValue = "gantry-svc",
+      description = "Host mode: the dummy interface that holds service addresses; created when missing "
+          + "(default: ${DEFAULT-VALUE}).")
+  String serviceInterface;
+
+  @Option(names = "--cluster-addresses", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Serve ClusterIPs, LoadBalancer IPs and external IPs; --no-cluster-addresses serves NodePorts "
+          + "only, for a second proxy beside one that already serves them in the same network namespace.")
+  boolean clusterAddresses;
 
   @Option(names = "--balancing", paramLabel = "ALGO", defaultValue = "random",
       description = "random, round-robin, least-connections or power-of-two (default: ${DEFAULT-VALUE}); "
@@ -95,24 +112,43 @@ final class ProxyCommand implements Callable<Integer> {
         }
         addresses.add(InetAddress.getByName(a));
       }
-      config = ProxyConfig.defaults(node).withNodeAddresses(addresses).withBalancing(Balancing.parse(balancing))
+      boolean host = switch (network) {
+        case "loopback" -> false;
+        case "host" -> true;
+        default -> throw new IllegalArgumentException("--network: " + network + " (expected: loopback or host)");
+      };
+      config = ProxyConfig.defaults(node).withBalancing(Balancing.parse(balancing))
           .withTimeouts(connectTimeout, idleTimeout, udpIdleTimeout, drainTimeout)
-          .withLimits(maxConnections, 65_536, threads).withSplice(splice)
+          .withLimits(maxConnections, 65_536, threads).withSplice(splice).withClusterAddresses(clusterAddresses)
           .withClusterCidr(io.gantry.proxy.table.Cidr.parse(clusterCidr));
+      if (host) {
+        config = config.withHostNetwork(serviceInterface);
+        if (addresses.isEmpty()) {
+          addresses = HostAddresses.detect(serviceInterface);
+        }
+      }
+      config = config.withNodeAddresses(addresses);
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       return 2;
     }
     InetSocketAddress admin = adminPort < 0 ? null : new InetSocketAddress("127.0.0.1", adminPort);
-    ProxyDaemon daemon = source.manifests != null
-        ? ProxyDaemon.fromManifests(config, source.manifests, admin)
-        : ProxyDaemon.fromControl(config, hostPort(source.control), admin);
+    ProxyDaemon daemon;
+    try {
+      daemon = source.manifests != null
+          ? ProxyDaemon.fromManifests(config, source.manifests, admin)
+          : ProxyDaemon.fromControl(config, hostPort(source.control), admin);
+    } catch (IllegalStateException e) { // e.g. host mode without root: ip cannot create the service interface
+      System.err.println("gantry proxy: " + e.getMessage());
+      return 1;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       daemon.close();
       stopped.countDown();
     }, "gantry-proxy-shutdown"));
-    System.out.printf("Gantry proxy is up (node %s, %s%s).%n", node,
+    System.out.printf("Gantry proxy is up (node %s, %s network, NodePorts on %s, %s%s).%n", node, network,
+        config.nodeAddresses().stream().map(InetAddress::getHostAddress).toList(),
         source.manifests != null ? "manifests " + source.manifests : "control " + source.control,
         daemon.adminAddress() == null ? "" : ", admin http://127.0.0.1:" + daemon.adminAddress().getPort());
     System.out.flush();

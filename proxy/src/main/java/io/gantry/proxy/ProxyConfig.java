@@ -1,6 +1,7 @@
 package io.gantry.proxy;
 
 import io.gantry.proxy.balance.Balancing;
+import io.gantry.proxy.host.DummyInterface;
 import io.gantry.proxy.table.Cidr;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -25,16 +26,22 @@ import java.util.Objects;
  *                        proxies sharing one network namespace, as {@code gantry up --nodes N} runs them)
  * @param clusterCidr     the pod CIDR: clients in it (or on this node's addresses) reaching a LoadBalancer IP or
  *                        external IP of an {@code externalTrafficPolicy: Local} service use all its endpoints
+ * @param serviceInterface host network mode: the dummy interface ClusterIPs, LoadBalancer IPs and external IPs are
+ *                        added to before the proxy binds on them; "" for loopback mode (addresses are already local)
  */
 public record ProxyConfig(String nodeName, List<InetAddress> nodeAddresses, Balancing balancing,
     Duration connectTimeout, Duration idleTimeout, Duration udpIdleTimeout, Duration drainTimeout,
-    int maxConnections, int maxUdpFlows, int threads, boolean splice, boolean clusterAddresses, Cidr clusterCidr) {
+    int maxConnections, int maxUdpFlows, int threads, boolean splice, boolean clusterAddresses, Cidr clusterCidr,
+    String serviceInterface) {
 
   public ProxyConfig {
     Objects.requireNonNull(nodeName, "nodeName");
     nodeAddresses = List.copyOf(nodeAddresses);
     Objects.requireNonNull(balancing, "balancing");
     Objects.requireNonNull(clusterCidr, "clusterCidr");
+    if (!serviceInterface.isEmpty()) {
+      DummyInterface.checkName(serviceInterface);
+    }
     positive("connectTimeout", connectTimeout);
     positive("idleTimeout", idleTimeout);
     positive("udpIdleTimeout", udpIdleTimeout);
@@ -60,42 +67,54 @@ public record ProxyConfig(String nodeName, List<InetAddress> nodeAddresses, Bala
   public static ProxyConfig defaults(String nodeName) {
     return new ProxyConfig(nodeName, List.of(), Balancing.RANDOM, Duration.ofSeconds(5), Duration.ofHours(1),
         Duration.ofSeconds(60), Duration.ofSeconds(30), 100_000, 65_536, 0, false, true,
-        Cidr.parse(DEFAULT_CLUSTER_CIDR));
+        Cidr.parse(DEFAULT_CLUSTER_CIDR), "");
   }
 
   public ProxyConfig withNodeAddresses(List<InetAddress> value) {
     return new ProxyConfig(nodeName, value, balancing, connectTimeout, idleTimeout, udpIdleTimeout, drainTimeout,
-        maxConnections, maxUdpFlows, threads, splice, clusterAddresses, clusterCidr);
+        maxConnections, maxUdpFlows, threads, splice, clusterAddresses, clusterCidr, serviceInterface);
   }
 
   public ProxyConfig withBalancing(Balancing value) {
     return new ProxyConfig(nodeName, nodeAddresses, value, connectTimeout, idleTimeout, udpIdleTimeout, drainTimeout,
-        maxConnections, maxUdpFlows, threads, splice, clusterAddresses, clusterCidr);
+        maxConnections, maxUdpFlows, threads, splice, clusterAddresses, clusterCidr, serviceInterface);
   }
 
   public ProxyConfig withTimeouts(Duration connect, Duration idle, Duration udpIdle, Duration drain) {
     return new ProxyConfig(nodeName, nodeAddresses, balancing, connect, idle, udpIdle, drain, maxConnections,
-        maxUdpFlows, threads, splice, clusterAddresses, clusterCidr);
+        maxUdpFlows, threads, splice, clusterAddresses, clusterCidr, serviceInterface);
   }
 
   public ProxyConfig withLimits(int connections, int udpFlows, int threadCount) {
     return new ProxyConfig(nodeName, nodeAddresses, balancing, connectTimeout, idleTimeout, udpIdleTimeout,
-        drainTimeout, connections, udpFlows, threadCount, splice, clusterAddresses, clusterCidr);
+        drainTimeout, connections, udpFlows, threadCount, splice, clusterAddresses, clusterCidr, serviceInterface);
   }
 
   public ProxyConfig withSplice(boolean value) {
     return new ProxyConfig(nodeName, nodeAddresses, balancing, connectTimeout, idleTimeout, udpIdleTimeout,
-        drainTimeout, maxConnections, maxUdpFlows, threads, value, clusterAddresses, clusterCidr);
+        drainTimeout, maxConnections, maxUdpFlows, threads, value, clusterAddresses, clusterCidr, serviceInterface);
   }
 
   public ProxyConfig withClusterAddresses(boolean value) {
     return new ProxyConfig(nodeName, nodeAddresses, balancing, connectTimeout, idleTimeout, udpIdleTimeout,
-        drainTimeout, maxConnections, maxUdpFlows, threads, splice, value, clusterCidr);
+        drainTimeout, maxConnections, maxUdpFlows, threads, splice, value, clusterCidr, serviceInterface);
   }
 
   public ProxyConfig withClusterCidr(Cidr value) {
     return new ProxyConfig(nodeName, nodeAddresses, balancing, connectTimeout, idleTimeout, udpIdleTimeout,
-        drainTimeout, maxConnections, maxUdpFlows, threads, splice, clusterAddresses, value);
+        drainTimeout, maxConnections, maxUdpFlows, threads, splice, clusterAddresses, value, serviceInterface);
+  }
+
+  /** Host network mode with service addresses on the dummy interface {@code name}. */
+  public ProxyConfig withHostNetwork(String name) {
+    return new ProxyConfig(nodeName, nodeAddresses, balancing, connectTimeout, idleTimeout, udpIdleTimeout,
+        drainTimeout, maxConnections, maxUdpFlows, threads, splice, clusterAddresses, clusterCidr,
+        DummyInterface.checkName(name));
+  }
+
+  /** Whether this proxy runs in host network mode (service addresses on {@link #serviceInterface}). */
+  public boolean hostNetwork() {
+    return !serviceInterface.isEmpty();
   }
 
   private static void positive(String name, Duration d) {

@@ -18,12 +18,18 @@ import io.gantry.proxy.tcp.TcpSettings;
 import io.gantry.proxy.udp.UdpListener;
 import io.gantry.proxy.udp.UdpSettings;
 import io.netty.channel.EventLoopGroup;
+import io.gantry.proxy.host.AddressPlumbing;
+import io.gantry.proxy.host.DummyInterface;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,12 +46,20 @@ import org.slf4j.LoggerFactory;
  * one volatile write before new listeners open, so a new listener never accepts a connection the
  * table does not know. Event loops read {@link #snapshot()} once per connection or datagram.
  *
+ * <p>Addresses: before a listener binds, its address is made local by the
+ * {@link AddressPlumbing} (host mode: a /32 on a dummy interface; loopback mode: nothing). An
+ * address no listener needs any more is taken away only once no connection uses it or the drain
+ * timeout passed, so draining connections keep their local address.
+ *
  * <p>Lifecycle: {@link #start} creates the event loops and the context; {@link #close} closes
- * listeners and loops.
+ * listeners and loops. Service addresses stay on the interface after close: a restarted proxy
+ * takes them over, and reconciles away the ones no service owns with its first table.
  */
 public final class ProxyServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+  /** How long after the drain deadline an address waits for its last connections to finish closing. */
+  private static final long RELEASE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final ProxyConfig config;
   private final Transports transport = Transports.chosen();
@@ -58,11 +72,17 @@ public final class ProxyServer implements AutoCloseable {
   private final UdpSettings udp;
   private final Map<ListenKey, AutoCloseable> listeners = new HashMap<>(); // context only
   private final Map<ListenKey, HealthCheckListener> healthListeners = new HashMap<>(); // context only
+  private final AddressPlumbing plumbing;
+  private final Set<InetAddress> plumbed = new HashSet<>(); // context only: service addresses in place
+  private final Map<InetAddress, Long> releasing = new HashMap<>(); // context only: address -> deadline (nanos)
+  private boolean reconciled; // context only
   private volatile RoutingSnapshot snapshot = RoutingSnapshot.EMPTY;
   private volatile boolean firstUpdate;
 
-  private ProxyServer(ProxyConfig config) {
+  private ProxyServer(ProxyConfig config, AddressPlumbing plumbing, Set<InetAddress> present) {
     this.config = config;
+    this.plumbing = plumbing;
+    this.plumbed.addAll(present);
     int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
     this.workers = transport.group(threads);
     this.context = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -78,11 +98,38 @@ public final class ProxyServer implements AutoCloseable {
     this.udp = new UdpSettings(this::snapshot, transport, config.udpIdleTimeout(), config.maxUdpFlows(), metrics);
   }
 
+  /**
+   * Starts a proxy; in host network mode it first creates the service interface if missing and
+   * reads the addresses on it (blocks on {@code ip}).
+   *
+   * @throws IllegalStateException when host mode cannot use its service interface
+   */
   public static ProxyServer start(ProxyConfig config) {
-    ProxyServer server = new ProxyServer(Objects.requireNonNull(config, "config"));
+    Objects.requireNonNull(config, "config");
+    if (!config.hostNetwork()) {
+      return start(config, AddressPlumbing.NONE);
+    }
+    try {
+      return start(config, DummyInterface.open(config.serviceInterface()));
+    } catch (IOException e) {
+      throw new IllegalStateException("host network mode (needs root or CAP_NET_ADMIN): " + e.getMessage(), e);
+    }
+  }
+
+  /** Starts a proxy that makes service addresses local with {@code plumbing} (tests pass their own). */
+  public static ProxyServer start(ProxyConfig config, AddressPlumbing plumbing) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(plumbing, "plumbing");
+    Set<InetAddress> present;
+    try {
+      present = plumbing.present();
+    } catch (IOException e) {
+      throw new IllegalStateException("reading service addresses from " + plumbing + ": " + e.getMessage(), e);
+    }
+    ProxyServer server = new ProxyServer(config, plumbing, present);
     server.context.scheduleWithFixedDelay(server::sweep, 1, 1, TimeUnit.SECONDS);
-    log.info("proxy for node {} started ({} transport, {} balancing by default)", config.nodeName(),
-        server.transport.name().toLowerCase(java.util.Locale.ROOT), config.balancing().flag());
+    log.info("proxy for node {} started ({} transport, {} balancing by default, {})", config.nodeName(),
+        server.transport.name().toLowerCase(java.util.Locale.ROOT), config.balancing().flag(), plumbing);
     return server;
   }
 
@@ -126,6 +173,8 @@ public final class ProxyServer implements AutoCloseable {
     for (String warning : next.warnings()) {
       log.warn("{}", warning);
     }
+    Set<InetAddress> wanted = serviceAddresses(next);
+    plumb(wanted); // before binding: a listener needs its address to be local
     snapshot = next; // publish before opening listeners: they must find their entries
     List<ListenKey> opened = new ArrayList<>();
     for (ListenKey key : next.listeners()) {
@@ -152,6 +201,12 @@ public final class ProxyServer implements AutoCloseable {
       return true;
     });
     applyHealthChecks(next, opened, closed);
+    long releaseBy = System.nanoTime() + config.drainTimeout().toNanos() + RELEASE_GRACE_NANOS;
+    for (InetAddress address : plumbed) {
+      if (!wanted.contains(address)) {
+        releasing.putIfAbsent(address, releaseBy); // taken away once its connections drained (sweep)
+      }
+    }
     if (!opened.isEmpty() || !closed.isEmpty()) {
       log.info("routing table v{}: {} listeners, {} health-check listeners ({} opened, {} closed; connections on "
           + "closed ones drain)", next.version(), listeners.size(), healthListeners.size(), opened.size(),
@@ -160,6 +215,87 @@ public final class ProxyServer implements AutoCloseable {
     metrics.snapshotApplied(listeners.size());
     firstUpdate = true;
     return next;
+  }
+
+  /** The addresses of {@code table}'s listeners that are not node addresses: what the plumbing must make local. */
+  private static Set<InetAddress> serviceAddresses(RoutingSnapshot table) {
+    Set<InetAddress> node = new HashSet<>(table.nodeAddresses());
+    Set<InetAddress> service = new HashSet<>();
+    for (ListenKey key : table.listeners()) {
+      InetAddress address = key.address().getAddress();
+      if (!node.contains(address)) {
+        service.add(address);
+      }
+    }
+    return service;
+  }
+
+  /**
+   * Makes {@code wanted} local. The first table also reconciles: addresses an earlier run left
+   * that no service owns now go at once (no connection of this process can use them).
+   */
+  private void plumb(Set<InetAddress> wanted) {
+    releasing.keySet().removeAll(wanted); // back in use before its drain ended
+    if (!reconciled) {
+      Set<InetAddress> strays = new HashSet<>(plumbed);
+      strays.removeAll(wanted);
+      if (!strays.isEmpty()) {
+        try {
+          plumbing.remove(strays);
+          plumbed.removeAll(strays);
+          log.info("removed {} service addresses no service owns from {}", strays.size(), plumbing); // NONE has none
+        } catch (IOException e) {
+          log.warn("cannot remove stray service addresses from {}: {}", plumbing, e.getMessage());
+        }
+      }
+      reconciled = true;
+    }
+    List<InetAddress> missing = new ArrayList<>();
+    for (InetAddress address : wanted) {
+      if (!plumbed.contains(address)) {
+        missing.add(address);
+      }
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    try {
+      plumbing.add(missing);
+      plumbed.addAll(missing);
+      if (plumbing != AddressPlumbing.NONE) {
+        log.info("added {} service addresses to {}", missing.size(), plumbing);
+      }
+    } catch (IOException e) {
+      log.warn("cannot add service addresses to {}: {} (listeners on them fail; retried on the next change)",
+          plumbing, e.getMessage());
+    }
+  }
+
+  /** Takes away released addresses whose last connection closed or whose drain deadline passed. */
+  private void releaseDrained(long now) {
+    if (releasing.isEmpty()) {
+      return;
+    }
+    Set<InetAddress> busy = connections.listenerAddresses();
+    List<InetAddress> done = new ArrayList<>();
+    for (Map.Entry<InetAddress, Long> e : releasing.entrySet()) {
+      if (!busy.contains(e.getKey()) || now - e.getValue() >= 0) {
+        done.add(e.getKey());
+      }
+    }
+    if (done.isEmpty()) {
+      return;
+    }
+    try {
+      plumbing.remove(done);
+      plumbed.removeAll(done);
+      done.forEach(releasing::remove);
+      if (plumbing != AddressPlumbing.NONE) {
+        log.info("removed {} service addresses from {} (no listener, connections drained)", done.size(), plumbing);
+      }
+    } catch (IOException e) {
+      log.warn("cannot remove service addresses from {}: {} (retrying)", plumbing, e.getMessage());
+    }
   }
 
   /** Opens and closes the healthCheckNodePort listeners; their answers read the live snapshot. */
@@ -191,7 +327,9 @@ public final class ProxyServer implements AutoCloseable {
   private void sweep() {
     try {
       RoutingSnapshot current = snapshot;
-      connections.sweep(current, System.nanoTime(), config.drainTimeout().toNanos());
+      long now = System.nanoTime();
+      connections.sweep(current, now, config.drainTimeout().toNanos());
+      releaseDrained(now);
       for (ServiceEntry entry : current.entries().values()) {
         if (entry.affinity() != null) {
           entry.affinity().sweep();
@@ -200,6 +338,11 @@ public final class ProxyServer implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("drain sweep failed: {}", e.toString());
     }
+  }
+
+  /** The service addresses the plumbing holds now (for status and tests). */
+  public CompletableFuture<Set<InetAddress>> serviceAddresses() {
+    return CompletableFuture.supplyAsync(() -> Set.copyOf(plumbed), context);
   }
 
   /** The addresses listened on now (for status and tests). */

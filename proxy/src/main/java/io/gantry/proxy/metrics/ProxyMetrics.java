@@ -8,21 +8,21 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The proxy's metrics: per-service counters, daemon-wide counters and the programming-latency
- * histogram, rendered in the Prometheus text format. Services keep their counters after removal
+ * histograms, rendered in the Prometheus text format. Services keep their counters after removal
  * (counters never go back), which bounds memory by the number of services ever seen.
  */
 public final class ProxyMetrics {
-
-  /** Upper bounds (seconds) of the programming-latency buckets. */
-  private static final double[] BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
   private final ConcurrentHashMap<String, ServiceMetrics> services = new ConcurrentHashMap<>();
   private final LongAdder rejectedOverLimit = new LongAdder();
   private final LongAdder snapshots = new LongAdder();
   private final AtomicLong listeners = new AtomicLong();
-  private final long[] bucketCounts = new long[BUCKETS.length + 1];
-  private double latencySum;
-  private long latencyCount;
+  private final Histogram syncLatency = new Histogram("gantry_proxy_sync_duration_seconds",
+      "Time from a DataPlane push arriving to the moment it was live here.",
+      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
+  private final Histogram programmingLatency = new Histogram("gantry_proxy_network_programming_duration_seconds",
+      "Time from the control write that changed a service's endpoints to the moment the change was live here "
+          + "(kube-proxy's network_programming_duration_seconds).", programmingBuckets());
 
   public ServiceMetrics service(String key) {
     return services.computeIfAbsent(key, k -> new ServiceMetrics());
@@ -43,17 +43,34 @@ public final class ProxyMetrics {
 
   /**
    * Records the time from a DataPlane push reaching this proxy to the moment it was live (new
-   * listeners open). The views carry no write timestamps yet, so the control-side share of
-   * kube-proxy's {@code network_programming_duration_seconds} is not included.
+   * listeners open): the node's share of {@link #programmingLatency}.
    */
-  public synchronized void syncLatency(double seconds) {
-    int i = 0;
-    while (i < BUCKETS.length && seconds > BUCKETS[i]) {
-      i++;
+  public void syncLatency(double seconds) {
+    syncLatency.observe(seconds);
+  }
+
+  /** Records one change's end-to-end programming latency (see {@link ProgrammingLatencyTracker}). */
+  public void programmingLatency(double seconds) {
+    programmingLatency.observe(seconds);
+  }
+
+  public long programmingLatencyCount() {
+    return programmingLatency.count();
+  }
+
+  /** kube-proxy's buckets: 0.25 s, 0.5 s, 1-59 s by 1 s, 60-115 s by 5 s, 120-300 s by 30 s. */
+  private static double[] programmingBuckets() {
+    java.util.List<Double> bounds = new java.util.ArrayList<>(java.util.List.of(0.25, 0.5));
+    for (int s = 1; s < 60; s++) {
+      bounds.add((double) s);
     }
-    bucketCounts[i]++;
-    latencySum += seconds;
-    latencyCount++;
+    for (int s = 60; s < 120; s += 5) {
+      bounds.add((double) s);
+    }
+    for (int s = 120; s <= 300; s += 30) {
+      bounds.add((double) s);
+    }
+    return bounds.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   public String render() {
@@ -85,21 +102,8 @@ public final class ProxyMetrics {
     out.append("# HELP gantry_proxy_listeners Open listening sockets.\n")
         .append("# TYPE gantry_proxy_listeners gauge\n")
         .append("gantry_proxy_listeners ").append(listeners.get()).append('\n');
-    synchronized (this) {
-      String name = "gantry_proxy_sync_duration_seconds";
-      out.append("# HELP ").append(name)
-          .append(" Time from a DataPlane push arriving to the moment it was live here.\n")
-          .append("# TYPE ").append(name).append(" histogram\n");
-      long cumulative = 0;
-      for (int i = 0; i < BUCKETS.length; i++) {
-        cumulative += bucketCounts[i];
-        out.append(name).append("_bucket{le=\"").append(BUCKETS[i]).append("\"} ").append(cumulative).append('\n');
-      }
-      cumulative += bucketCounts[BUCKETS.length];
-      out.append(name).append("_bucket{le=\"+Inf\"} ").append(cumulative).append('\n');
-      out.append(name).append("_sum ").append(latencySum).append('\n');
-      out.append(name).append("_count ").append(latencyCount).append('\n');
-    }
+    syncLatency.render(out);
+    programmingLatency.render(out);
     return out.toString();
   }
 

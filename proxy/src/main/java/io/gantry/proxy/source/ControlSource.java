@@ -10,7 +10,9 @@ import io.gantry.control.client.Changes;
 import io.gantry.control.client.DataPlaneClient;
 import io.gantry.control.client.DataPlaneSnapshot;
 import io.gantry.proxy.ProxyServer;
+import io.gantry.proxy.metrics.ProgrammingLatencyTracker;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +22,9 @@ import java.util.Objects;
 /**
  * Control-driven mode: subscribes to services, endpoints and nodes on the DataPlane stream (role
  * PROXY) and applies each snapshot the client publishes. The client coalesces pushes; each
- * snapshot is applied whole (the builder reuses pickers and affinity tables).
+ * snapshot is applied whole (the builder reuses pickers and affinity tables). Once a snapshot is
+ * live, the endpoint changes in it are measured against their trigger times
+ * ({@link ProgrammingLatencyTracker}).
  */
 public final class ControlSource implements AutoCloseable {
 
@@ -35,19 +39,24 @@ public final class ControlSource implements AutoCloseable {
     DataPlaneClient client = DataPlaneClient.builder(control, nodeName, Role.ROLE_PROXY)
         .types(ResourceType.RESOURCE_TYPE_SERVICE, ResourceType.RESOURCE_TYPE_ENDPOINTS,
             ResourceType.RESOURCE_TYPE_NODE)
-        .listener((snapshot, changes) -> apply(proxy, snapshot, changes))
+        .listener(new Applier(proxy, new ProgrammingLatencyTracker(proxy.metrics(), Clock.systemUTC()))::apply)
         .start();
     return new ControlSource(client);
   }
 
-  private static void apply(ProxyServer proxy, DataPlaneSnapshot snapshot, Changes changes) {
-    if (changes.isEmpty() && proxy.ready()) {
-      return;
+  /** Applies each snapshot and, once it is live, measures how long the change took to get here. */
+  private record Applier(ProxyServer proxy, ProgrammingLatencyTracker programming) {
+    void apply(DataPlaneSnapshot snapshot, Changes changes) {
+      if (changes.isEmpty() && proxy.ready()) {
+        return;
+      }
+      long received = System.nanoTime();
+      Views views = views(snapshot);
+      proxy.update(views.services(), views.endpoints(), views.nodes()).thenRun(() -> {
+        proxy.metrics().syncLatency((System.nanoTime() - received) / 1e9);
+        programming.published(views.endpoints());
+      });
     }
-    long received = System.nanoTime();
-    Views views = views(snapshot);
-    proxy.update(views.services(), views.endpoints(), views.nodes())
-        .thenRun(() -> proxy.metrics().syncLatency((System.nanoTime() - received) / 1e9));
   }
 
   /** The proxy's views in a DataPlane snapshot. */

@@ -5,6 +5,8 @@ import io.gantry.proxy.table.ListenKey;
 import io.gantry.proxy.table.RoutingSnapshot;
 import io.gantry.proxy.table.ServiceEntry;
 import io.netty.channel.Channel;
+import java.net.InetAddress;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,6 +80,15 @@ public final class ConnectionRegistry {
 
   public int relayed() {
     return relayed.size();
+  }
+
+  /** The local addresses relayed connections were accepted on (for taking service addresses away safely). */
+  public Set<InetAddress> listenerAddresses() {
+    Set<InetAddress> addresses = new HashSet<>();
+    for (Tracked t : relayed) {
+      addresses.add(t.listener.address().getAddress());
+    }
+    return addresses;
   }
 
   /**

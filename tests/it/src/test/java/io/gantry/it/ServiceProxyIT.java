@@ -3,7 +3,9 @@ package io.gantry.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gantry.testing.FreePort;
 import io.gantry.testing.GantryProcess;
+import io.gantry.testing.Poll;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,7 +14,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,6 +103,106 @@ class ServiceProxyIT {
     assertTrue(clusterIp.startsWith("127.96."), clusterIp);
     assertEquals("backend / hello", roundTrip(clusterIp, 7000));
     assertEquals("backend / hello", roundTrip("127.0.0.11", nodePort));
+  }
+
+  /**
+   * kube-proxy's network_programming_duration_seconds: a proxy of its own (NodePorts only, so it
+   * does not compete for the ClusterIPs of gantry up's proxy) follows the DataPlane stream; each
+   * pod change reaches it as an EndpointSlice with a trigger time, and its histogram counts it.
+   */
+  @Test
+  void podChangesAreMeasuredAsNetworkProgrammingLatency() throws Exception {
+    int adminPort = FreePort.find();
+    Path log = Files.createTempFile("gantry-proxy-", ".log");
+    Process proxy = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
+        GantryProcess.locateJar().toString(), "proxy", "--control", "127.0.0.1:" + gantry.dataPlanePort(),
+        "--node", "node-1", "--no-cluster-addresses", "--node-address", "127.0.0.61",
+        "--admin-port", Integer.toString(adminPort))
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      Poll.until("the proxy to be ready", Duration.ofSeconds(60), Duration.ofMillis(200),
+          () -> proxy.isAlive() && admin(adminPort, "/readyz").startsWith("200"), () -> read(log));
+      double[] before = programming(adminPort);
+      assertEquals(0, before[0], "nothing changed since the proxy started");
+      gantry.kubectl().runWithInput("""
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: latency, namespace: default}
+          spec:
+            replicas: 1
+            selector: {matchLabels: {app: latency}}
+            template:
+              metadata: {labels: {app: latency}}
+              spec:
+                containers:
+                - name: echo
+                  image: gantry/echo-http
+                  ports: [{containerPort: 8080, name: http}]
+                  readinessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 1}
+          ---
+          apiVersion: v1
+          kind: Service
+          metadata: {name: latency, namespace: default}
+          spec:
+            selector: {app: latency}
+            ports: [{name: web, port: 80, targetPort: http}]
+          """, "apply", "-f", "-").assertOk();
+      double created = Poll.value("a programming latency observation for the new service", Duration.ofSeconds(60),
+          Duration.ofMillis(200), () -> {
+            double count = programming(adminPort)[0];
+            return count > 0 ? count : null;
+          }, () -> admin(adminPort, "/metrics"));
+      gantry.kubectl().run("scale", "deployment", "latency", "--replicas=2").assertOk();
+      Poll.until("the pod added by scaling to be measured", Duration.ofSeconds(60), Duration.ofMillis(200),
+          () -> programming(adminPort)[0] > created, () -> admin(adminPort, "/metrics"));
+      double[] after = programming(adminPort);
+      System.out.printf("network programming latency: %.0f observations, mean %.3f s%n", after[0],
+          after[1] / after[0]);
+      assertTrue(after[1] / after[0] < 30, "mean programming latency " + after[1] / after[0] + " s");
+    } finally {
+      gantry.kubectl().run("delete", "deployment,service", "latency");
+      proxy.destroy();
+      if (!proxy.waitFor(10, TimeUnit.SECONDS)) {
+        proxy.destroyForcibly();
+      }
+      Files.deleteIfExists(log);
+    }
+  }
+
+  /** {count, sum} of gantry_proxy_network_programming_duration_seconds. */
+  private static double[] programming(int adminPort) {
+    double[] result = new double[2];
+    for (String line : admin(adminPort, "/metrics").split("\n")) {
+      if (line.startsWith("gantry_proxy_network_programming_duration_seconds_count ")) {
+        result[0] = Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
+      } else if (line.startsWith("gantry_proxy_network_programming_duration_seconds_sum ")) {
+        result[1] = Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
+      }
+    }
+    return result;
+  }
+
+  /** "STATUS BODY" of GET http://127.0.0.1:PORT/PATH, or "000 reason" when it cannot connect. */
+  private static String admin(int port, String path) {
+    try {
+      HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() + " " + response.body();
+    } catch (IOException e) {
+      return "000 " + e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return e.toString();
+    }
   }
 
   /** Retries until the proxy has the service (the DataPlane push is asynchronous). */

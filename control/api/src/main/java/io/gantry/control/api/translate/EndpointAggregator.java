@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.api.v1.Endpoint;
 import io.gantry.control.api.v1.EndpointPort;
 import io.gantry.control.api.v1.EndpointView;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -17,7 +19,8 @@ import java.util.Map;
  * endpoint slice cache does: one entry per address, the first slice (by name) wins when two
  * slices list the same address, FQDN slices are skipped, and unset conditions take the API's
  * meaning (ready unset = ready, serving unset = ready, terminating unset = false). Entries are
- * sorted by address so equal inputs give {@code equals} views.
+ * sorted by address so equal inputs give {@code equals} views. The view's trigger time is the
+ * newest {@value #TRIGGER_TIME_ANNOTATION} among the slices.
  *
  * <p>Pure functions; thread-safe.
  */
@@ -25,6 +28,9 @@ public final class EndpointAggregator {
 
   /** The label naming the service an EndpointSlice belongs to. */
   public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+  /** When the change behind a slice was made (RFC 3339), set by the EndpointSlice controller. */
+  public static final String TRIGGER_TIME_ANNOTATION = "endpoints.kubernetes.io/last-change-trigger-time";
 
   private EndpointAggregator() {
   }
@@ -38,7 +44,9 @@ public final class EndpointAggregator {
     List<ObjectNode> ordered = new ArrayList<>(slices);
     ordered.sort(Comparator.comparing(Meta::name));
     Map<String, Endpoint> byAddress = new LinkedHashMap<>();
+    long triggerMillis = 0;
     for (ObjectNode slice : ordered) {
+      triggerMillis = Math.max(triggerMillis, triggerTimeMillis(slice));
       if (slice.path("addressType").asText("").equals("FQDN")) {
         continue;
       }
@@ -76,6 +84,20 @@ public final class EndpointAggregator {
     }
     List<Endpoint> endpoints = new ArrayList<>(byAddress.values());
     endpoints.sort(Comparator.comparing(Endpoint::getAddress));
-    return EndpointView.newBuilder().setNamespace(namespace).setServiceName(service).addAllEndpoints(endpoints).build();
+    return EndpointView.newBuilder().setNamespace(namespace).setServiceName(service).addAllEndpoints(endpoints)
+        .setLastChangeTriggerTimeMillis(triggerMillis).build();
+  }
+
+  /** A slice's {@value #TRIGGER_TIME_ANNOTATION} in epoch milliseconds; 0 when absent or not RFC 3339. */
+  static long triggerTimeMillis(ObjectNode slice) {
+    String text = slice.path("metadata").path("annotations").path(TRIGGER_TIME_ANNOTATION).asText("");
+    if (text.isEmpty()) {
+      return 0;
+    }
+    try {
+      return Math.max(0, OffsetDateTime.parse(text).toInstant().toEpochMilli());
+    } catch (DateTimeParseException | ArithmeticException e) {
+      return 0;
+    }
   }
 }

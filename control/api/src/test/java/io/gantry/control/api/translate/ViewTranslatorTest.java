@@ -118,4 +118,28 @@ class ViewTranslatorTest {
     assertEquals("127.0.1.1", view.getAddresses(0).getAddress());
     assertEquals(java.util.Map.of("topology.kubernetes.io/zone", "z1"), view.getLabelsMap());
   }
+
+  @Test
+  void endpointViewCarriesTheNewestTriggerTimeOfItsSlices() {
+    ObjectNode older = json("""
+        {'metadata':{'namespace':'demo','name':'web-a','labels':{'kubernetes.io/service-name':'web'},
+           'annotations':{'endpoints.kubernetes.io/last-change-trigger-time':'2026-01-02T03:04:05Z'}},
+         'addressType':'IPv4','endpoints':[{'addresses':['127.244.1.5']}]}
+        """);
+    ObjectNode newer = json("""
+        {'metadata':{'namespace':'demo','name':'web-b','labels':{'kubernetes.io/service-name':'web'},
+           'annotations':{'endpoints.kubernetes.io/last-change-trigger-time':'2026-01-02T03:04:06.250Z'}},
+         'addressType':'IPv4','endpoints':[{'addresses':['127.244.1.6']}]}
+        """);
+    ObjectNode garbled = json("""
+        {'metadata':{'namespace':'demo','name':'web-c','labels':{'kubernetes.io/service-name':'web'},
+           'annotations':{'endpoints.kubernetes.io/last-change-trigger-time':'yesterday'}},
+         'addressType':'IPv4','endpoints':[]}
+        """);
+
+    assertEquals(java.time.Instant.parse("2026-01-02T03:04:06.250Z").toEpochMilli(),
+        EndpointAggregator.aggregate("demo", "web", List.of(older, newer, garbled)).getLastChangeTriggerTimeMillis());
+    assertEquals(0, EndpointAggregator.aggregate("demo", "web", List.of(garbled)).getLastChangeTriggerTimeMillis(),
+        "an unreadable annotation means no trigger time");
+  }
 }

@@ -17,7 +17,7 @@ final class SliceTemplates {
   static final String LABEL_SERVICE_NAME = "kubernetes.io/service-name";
   static final String LABEL_MANAGED_BY = "endpointslice.kubernetes.io/managed-by";
   static final String LABEL_HEADLESS = "service.kubernetes.io/headless";
-  static final String TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time";
+  static final String TRIGGER_TIME = io.gantry.control.api.translate.EndpointAggregator.TRIGGER_TIME_ANNOTATION;
   static final String ADDRESS_TYPE = "IPv4";
 
   private SliceTemplates() {}

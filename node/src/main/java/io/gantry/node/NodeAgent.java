@@ -14,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One node agent (loopback mode): registers the Node and heartbeats through its Lease
- * ({@link NodeRegistrar}), runs the pods bound to the node as processes ({@link PodManager}) and
- * serves their logs on its own HTTP endpoint ({@link NodeServer}).
+ * One node agent: registers the Node and heartbeats through its Lease ({@link NodeRegistrar}),
+ * runs the pods bound to the node as processes ({@link PodManager}; in loopback mode, or in a
+ * network namespace per pod in host mode) and serves their logs on its own HTTP endpoint
+ * ({@link NodeServer}).
  *
  * <p>Lifecycle: {@link #start} returns once the endpoint listens and the first heartbeat is
  * scheduled; {@link #close} stops the heartbeat, then stops every pod process (SIGTERM, then

@@ -2,6 +2,7 @@ package io.gantry.node;
 
 import static java.util.Objects.requireNonNull;
 
+import io.gantry.node.network.HostNetworkConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -24,10 +25,12 @@ import java.util.List;
  * @param logMaxFiles       rotated files kept per container (besides the current one)
  * @param serverPort        the port of the agent's own HTTP endpoint (logs); 0 picks a free one
  * @param workloadJvmOptions JVM options for the built-in workload images
+ * @param hostNetwork       host network mode's settings; null runs pods in loopback mode
  */
 public record NodeAgentConfig(String nodeName, String nodeAddress, Path dataDir, Duration heartbeatInterval,
     int leaseDuration, Duration statusReportInterval, Duration backoffBase, Duration backoffMax, long logMaxBytes,
-    int logMaxFiles, int serverPort, List<String> workloadJvmOptions) {
+    int logMaxFiles, int serverPort, List<String> workloadJvmOptions,
+    HostNetworkConfig hostNetwork) {
 
   public NodeAgentConfig {
     requireNonNull(nodeName, "nodeName");
@@ -79,6 +82,7 @@ public record NodeAgentConfig(String nodeName, String nodeAddress, Path dataDir,
     private int serverPort;
     private List<String> workloadJvmOptions = List.of("-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-Xss512k", "-XX:CICompilerCount=1");
+    private HostNetworkConfig hostNetwork;
 
     private Builder(String nodeName, String nodeAddress, Path dataDir) {
       this.nodeName = nodeName;
@@ -93,10 +97,12 @@ public record NodeAgentConfig(String nodeName, String nodeAddress, Path dataDir,
     public Builder logRotation(long maxBytes, int maxFiles) { this.logMaxBytes = maxBytes; this.logMaxFiles = maxFiles; return this; }
     public Builder serverPort(int value) { this.serverPort = value; return this; }
     public Builder workloadJvmOptions(List<String> value) { this.workloadJvmOptions = value; return this; }
+    public Builder hostNetwork(HostNetworkConfig value) { this.hostNetwork = value; return this; }
 
     public NodeAgentConfig build() {
       return new NodeAgentConfig(nodeName, nodeAddress, dataDir, heartbeatInterval, leaseDuration,
-          statusReportInterval, backoffBase, backoffMax, logMaxBytes, logMaxFiles, serverPort, workloadJvmOptions);
+          statusReportInterval, backoffBase, backoffMax, logMaxBytes, logMaxFiles, serverPort, workloadJvmOptions,
+          hostNetwork);
     }
   }
 }

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.node.NodeAgentConfig;
 import io.gantry.node.api.ApiException;
 import io.gantry.node.api.KubeClient;
-import io.gantry.node.ipam.LoopbackIpam;
+import io.gantry.node.network.HostPodNetwork;
+import io.gantry.node.network.LoopbackPodNetwork;
+import io.gantry.node.network.PodNetwork;
 import io.gantry.node.logs.ContainerLog;
 import io.gantry.node.logs.LogFiles;
 import java.io.File;
@@ -24,7 +26,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,15 +35,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the pods bound to this node: lists and watches {@code pods?fieldSelector=spec.nodeName=<node>},
- * keeps one {@link PodWorker} per pod UID, gives each pod an address from the node's pod CIDR
- * ({@link LoopbackIpam}), and writes their statuses ({@link StatusWriter}).
+ * keeps one {@link PodWorker} per pod UID, gives each pod its network and an address from the
+ * node's pod CIDR ({@link PodNetwork}: loopback or host mode), and writes their statuses
+ * ({@link StatusWriter}).
  *
  * <p>Concurrency: all pod state lives on one loop thread ({@link #post}, {@link #schedule}); the
- * watch, process starts, probes and API writes run on virtual threads and post back to it.
+ * watch, network set-up and tear-down, process starts, probes and API writes run on virtual
+ * threads and post back to it.
  *
  * <p>Lifecycle: {@link #start} kills processes a previous run of the agent left behind (recorded
  * under {@code <dataDir>/processes}) and starts the watch; {@link #close} stops the watch and every
- * pod process (SIGTERM, SIGKILL after 5 s), keeping the pods' address allocations.
+ * pod process (SIGTERM, SIGKILL after 5 s), keeping the pods' networks and addresses for the next
+ * run. The first pod list after a start (and every re-list) releases the networks of pods that are
+ * no longer bound here.
  */
 public final class PodManager implements AutoCloseable {
 
@@ -53,7 +58,7 @@ public final class PodManager implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService loop;
   private final Map<String, PodWorker> workers = new HashMap<>();
-  private final LoopbackIpam ipam;
+  private final PodNetwork network;
   private final LogFiles logs;
   private final StatusWriter statusWriter;
   private final Path processDir;
@@ -62,6 +67,8 @@ public final class PodManager implements AutoCloseable {
   private volatile Stats stats = new Stats(0, 0, 0, 0);
   private volatile KubeClient.Watch watch;
   private Thread watcher;
+  private boolean gcPending;
+  private Set<String> gcSeen = Set.of();
 
   public PodManager(KubeClient api, NodeAgentConfig config, Clock clock) throws IOException {
     this.api = requireNonNull(api, "api");
@@ -69,7 +76,8 @@ public final class PodManager implements AutoCloseable {
     this.clock = requireNonNull(clock, "clock");
     this.loop = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("node-" + config.nodeName() + "-pods").daemon().factory());
-    this.ipam = new LoopbackIpam(config.dataDir().resolve("ipam"));
+    this.network = config.hostNetwork() == null ? new LoopbackPodNetwork(config.dataDir().resolve("ipam"))
+        : new HostPodNetwork(config.hostNetwork(), config.dataDir());
     this.logs = new LogFiles(config.dataDir().resolve("logs"));
     this.processDir = config.dataDir().resolve("processes");
     Files.createDirectories(processDir);
@@ -129,7 +137,10 @@ public final class PodManager implements AutoCloseable {
   /** The control component allocated the node's pod CIDR: pods waiting for an address can go on. */
   public void podCidrAssigned(String cidr) {
     post(() -> {
-      ipam.setCidr(cidr);
+      network.setCidr(cidr);
+      if (gcPending) {
+        collectGarbage();
+      }
       new ArrayList<>(workers.values()).forEach(PodWorker::sync);
     });
   }
@@ -191,12 +202,27 @@ public final class PodManager implements AutoCloseable {
         worker.apiGone();
       }
     }
-    // addresses held by pods that no longer exist here (the agent was down when they went)
-    for (String uid : ipam.holders()) {
-      if (!seen.contains(uid) && !workers.containsKey(uid)) {
-        ipam.release(uid);
-      }
+    // networks held by pods that no longer exist here (the agent was down when they went)
+    gcSeen = seen;
+    collectGarbage();
+  }
+
+  /** Releases the networks of pods neither listed nor running here; waits for the pod CIDR in host mode. */
+  private void collectGarbage() {
+    if (!network.ready()) {
+      gcPending = true;
+      return;
     }
+    gcPending = false;
+    Set<String> keep = new HashSet<>(gcSeen);
+    keep.addAll(workers.keySet());
+    Thread.ofVirtual().name("node-" + config.nodeName() + "-network-gc").start(() -> {
+      try {
+        network.collectGarbage(keep);
+      } catch (IOException | RuntimeException e) {
+        log.warn("node {}: pod network garbage collection failed: {}", config.nodeName(), e.toString());
+      }
+    });
   }
 
   private void onEvent(String type, JsonNode pod) {
@@ -226,12 +252,12 @@ public final class PodManager implements AutoCloseable {
     worker.update(pod);
   }
 
-  /** Called by a worker once its processes are gone: free its address, then delete the pod object. */
+  /** Called by a worker once its processes are gone: free its network, then delete the pod object. */
   void finishTermination(PodWorker worker, boolean deleteObject) {
-    // every process of the pod is gone: its address is free now, before the object goes, as the
-    // kubelet tears the sandbox's network down before it lets the pod be deleted
-    ipam.release(worker.uid);
     Thread.ofVirtual().name("delete-" + worker.name).start(() -> {
+      // every process of the pod is gone: its network and address go now, before the object, as
+      // the kubelet tears the sandbox's network down before it lets the pod be deleted
+      tearDownNetwork(worker);
       if (deleteObject) {
         ObjectNode options = JsonNodeFactory.instance.objectNode();
         options.put("apiVersion", "v1").put("kind", "DeleteOptions").put("gracePeriodSeconds", 0);
@@ -278,16 +304,50 @@ public final class PodManager implements AutoCloseable {
     return javaLauncher;
   }
 
-  String allocateIp(String uid) {
-    Optional<String> ip = ipam.allocate(uid);
-    if (ip.isEmpty() && ipam.ready()) {
-      log.warn("node {}: no free pod address", config.nodeName());
-    }
-    return ip.orElse(null);
+  boolean networkReady() {
+    return network.ready();
   }
 
-  void releaseIp(String uid) {
-    ipam.release(uid);
+  /** Sets the pod's network up on a virtual thread; the worker hears of the outcome on the loop. */
+  void setUpNetwork(PodWorker worker, PodNetwork.Pod pod) {
+    Thread.ofVirtual().name("network-" + worker.name).start(() -> {
+      try {
+        long start = System.nanoTime();
+        String ip = network.setUp(pod);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        post(() -> worker.networkReady(ip, millis));
+      } catch (IOException | RuntimeException e) {
+        log.warn("pod {}/{}: cannot set up the pod network: {}", worker.namespace, worker.name, e.getMessage());
+        post(() -> worker.networkFailed(e.getMessage()));
+      }
+    });
+  }
+
+  /** Tears the pod's network down on a virtual thread (a finished pod keeps no address). */
+  void releaseNetwork(PodWorker worker) {
+    Thread.ofVirtual().name("network-" + worker.name).start(() -> tearDownNetwork(worker));
+  }
+
+  private void tearDownNetwork(PodWorker worker) {
+    try {
+      long start = System.nanoTime();
+      network.tearDown(worker.uid);
+      log.info("pod {}/{}: network removed in {} ms", worker.namespace, worker.name,
+          (System.nanoTime() - start) / 1_000_000);
+    } catch (IOException | RuntimeException e) {
+      log.warn("pod {}/{}: cannot tear the pod network down (garbage collection retries): {}", worker.namespace,
+          worker.name, e.getMessage());
+    }
+  }
+
+  /** How to run a command inside the pod's network ({@link PodNetwork#commandPrefix}). */
+  List<String> commandPrefix(String uid) {
+    return network.commandPrefix(uid);
+  }
+
+  /** The pod network, for running commands in pods (e.g. exec). */
+  public PodNetwork network() {
+    return network;
   }
 
   /** A pod's default working directory ({@code <dataDir>/pods/<uid>}), removed with the pod. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.node.logs.ContainerLog;
+import io.gantry.node.network.PodNetwork;
 import io.gantry.node.probe.ProbeRunner;
 import io.gantry.node.probe.ProbeSpec;
 import io.gantry.node.probe.ProbeWorker;
@@ -84,6 +85,9 @@ final class PodWorker {
   private final Map<String, String[]> conditions = new HashMap<>();
   private final Path podDir;
   private String podIp;
+  private boolean networkPending;
+  private String networkError;
+  private Instant networkRetryAt = Instant.EPOCH;
   private Instant startTime;
   private boolean terminating;
   private boolean gone;
@@ -190,6 +194,7 @@ final class PodWorker {
           anyAlive = true; // a fork in flight: wait for it to land, then stop it
         }
       }
+      anyAlive |= networkPending; // a set-up in flight: tear down only after it landed
       publish();
       if (!anyAlive) {
         removing = true;
@@ -198,11 +203,13 @@ final class PodWorker {
       return;
     }
     if (podIp == null) {
-      podIp = manager.allocateIp(uid);
-      if (podIp == null) {
-        publish();
-        return;
+      if (!networkPending && manager.networkReady() && !now.isBefore(networkRetryAt)) {
+        networkPending = true;
+        manager.setUpNetwork(this, new PodNetwork.Pod(uid, namespace, name,
+            pod.path("spec").path("dnsPolicy").asText("ClusterFirst")));
       }
+      publish();
+      return;
     }
     for (Container c : containers) {
       if (c.alive()) {
@@ -230,9 +237,27 @@ final class PodWorker {
     }
     if (!finished && containers.stream().allMatch(c -> c.state == State.TERMINATED && !willRestart(c))) {
       finished = true;
-      manager.releaseIp(uid);
+      manager.releaseNetwork(this);
     }
     publish();
+  }
+
+  /** The pod's network is up (on the loop). */
+  void networkReady(String ip, long millis) {
+    networkPending = false;
+    networkError = null;
+    podIp = ip;
+    log.info("pod {}/{}: network ready in {} ms, address {}", namespace, name, millis, ip);
+    sync();
+  }
+
+  /** Setting the network up failed: report it and try again in 5 s, as the kubelet retries a sandbox. */
+  void networkFailed(String message) {
+    networkPending = false;
+    networkError = message;
+    networkRetryAt = manager.now().plusSeconds(5);
+    manager.schedule(this, Duration.ofSeconds(5));
+    sync();
   }
 
   private boolean willRestart(Container c) {
@@ -261,7 +286,9 @@ final class PodWorker {
         Files.createDirectories(plan.workingDir());
         Path logPath = manager.logs().containerFile(podDir, namespace, name, c.name, restartCount);
         ContainerLog logFile = manager.newLog(logPath);
-        ProcessBuilder builder = new ProcessBuilder(plan.argv()).directory(plan.workingDir().toFile());
+        List<String> argv = new ArrayList<>(manager.commandPrefix(uid));
+        argv.addAll(plan.argv());
+        ProcessBuilder builder = new ProcessBuilder(argv).directory(plan.workingDir().toFile());
         builder.environment().clear();
         builder.environment().putAll(plan.env());
         Process process;
@@ -373,7 +400,7 @@ final class PodWorker {
     ProbeSpec probe = ProbeSpec.parse(spec);
     String ip = podIp;
     JsonNode ports = c.spec.path("ports");
-    ProbeSpec.ExecContext exec = new ProbeSpec.ExecContext(c.env, c.workingDir);
+    ProbeSpec.ExecContext exec = new ProbeSpec.ExecContext(c.env, c.workingDir, manager.commandPrefix(uid));
     return new ProbeWorker(probe, () -> ProbeRunner.run(probe, ip, ports, exec), initial,
         (success, message) -> manager.post(() -> probed(c, generation, kind, success, message)))
         .start("probe-" + kind + "-" + name + "-" + c.name);
@@ -553,6 +580,8 @@ final class PodWorker {
           waiting.put("reason", c.waitingReason == null ? "ContainerCreating" : c.waitingReason);
           if (c.waitingMessage != null) {
             waiting.put("message", c.waitingMessage);
+          } else if (networkError != null && podIp == null) {
+            waiting.put("message", "failed to set up the pod network: " + networkError);
           }
         }
       }

@@ -108,7 +108,9 @@ public final class ProbeRunner {
     if (command.isEmpty()) {
       return new Result(false, "exec probe without a command");
     }
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    List<String> argv = new java.util.ArrayList<>(context.prefix());
+    argv.addAll(command);
+    ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
     builder.environment().clear();
     builder.environment().putAll(context.env());
     if (context.workingDir() != null) {

@@ -50,6 +50,9 @@ public record ProbeSpec(Duration initialDelay, Duration period, Duration timeout
     return command;
   }
 
-  /** Where an exec probe runs: the container's environment and working directory. */
-  public record ExecContext(Map<String, String> env, java.nio.file.Path workingDir) {}
+  /**
+   * Where an exec probe runs: the container's environment and working directory, and the argv
+   * prefix that enters the pod's network ({@code ip netns exec <netns>} in host mode).
+   */
+  public record ExecContext(Map<String, String> env, java.nio.file.Path workingDir, List<String> prefix) {}
 }

@@ -1,0 +1,290 @@
+package io.gantry.node.network;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Host mode: each pod gets a network namespace {@code gp-<12 hex of its UID>} ({@code ip netns
+ * add}), wired to the node bridge by {@code gantry-cni} ADD with the node's pod CIDR as the IPAM
+ * range, and a {@code /etc/netns/<name>/resolv.conf} pointing at the cluster DNS with Kubernetes'
+ * search path, which {@code ip netns exec} mounts over {@code /etc/resolv.conf} for the pod's
+ * processes. Tear-down runs CNI DEL, then {@code ip netns del}, then removes that directory.
+ *
+ * <p>Ownership: before it creates a namespace the agent writes a record {@code <dataDir>/netns/<name>}
+ * holding the pod UID, and it removes the record last. Garbage collection only ever touches
+ * namespaces with a record, so agents sharing a machine never remove each other's pods. The plugin
+ * keeps its allocations under {@code <dataDir>/cni}, also per agent; it creates the bridge in the
+ * network namespace the agent runs in and changes no sysctl (forwarding is the caller's business).
+ *
+ * <p>Concurrency: operations on one pod are serialized (striped locks); garbage collection excludes
+ * every other operation, so it never sees half a set-up.
+ */
+public final class HostPodNetwork implements PodNetwork {
+
+  private static final Logger log = LoggerFactory.getLogger(HostPodNetwork.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PREFIX = "gp-";
+  private static final String IFNAME = "eth0";
+  private static final String NETWORK = "gantry";
+  private static final Duration IP_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration CNI_TIMEOUT = Duration.ofSeconds(60);
+  private static final Path RUN_NETNS = Path.of("/var/run/netns");
+  private static final Path ETC_NETNS = Path.of("/etc/netns");
+
+  private final HostNetworkConfig config;
+  private final Path records;
+  private final Path cniData;
+  private final Path cidrFile;
+  private final String ip;
+  private final ReadWriteLock gcLock = new ReentrantReadWriteLock();
+  private final ReentrantLock[] stripes = new ReentrantLock[32];
+  private volatile String cidr;
+  private volatile boolean assigned;
+
+  /** Fails with every problem of {@link HostNetworkConfig#problems} at once. */
+  public HostPodNetwork(HostNetworkConfig config, Path dataDir) throws IOException {
+    this.config = requireNonNull(config, "config");
+    List<String> problems = config.problems();
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException(String.join("; ", problems));
+    }
+    this.records = dataDir.resolve("netns");
+    this.cniData = dataDir.resolve("cni");
+    this.cidrFile = cniData.resolve("pod-cidr");
+    this.ip = HostCommand.find("ip");
+    Files.createDirectories(records);
+    Files.createDirectories(cniData);
+    // the CIDR of the previous run lets tear-down and GC run before the Node reports it again
+    this.cidr = Files.exists(cidrFile) ? Files.readString(cidrFile, StandardCharsets.UTF_8).strip() : null;
+    for (int i = 0; i < stripes.length; i++) {
+      stripes[i] = new ReentrantLock();
+    }
+  }
+
+  /** {@code gp-} and the first 12 hex digits of the pod UID: unique per pod, 15 characters. */
+  public static String netnsName(String uid) {
+    String hex = uid.replace("-", "").toLowerCase(java.util.Locale.ROOT);
+    if (hex.length() < 12 || !hex.substring(0, 12).matches("[0-9a-f]{12}")) {
+      throw new IllegalArgumentException("uid: " + uid + " (expected: a UUID)");
+    }
+    return PREFIX + hex.substring(0, 12);
+  }
+
+  @Override
+  public String mode() {
+    return "host";
+  }
+
+  @Override
+  public void setCidr(String cidr) {
+    requireNonNull(cidr, "cidr");
+    if (!cidr.matches("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}")) {
+      throw new IllegalArgumentException("podCIDR: " + cidr + " (expected: an IPv4 CIDR)");
+    }
+    this.cidr = cidr;
+    this.assigned = true;
+    try {
+      Files.writeString(cidrFile, cidr + "\n", StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      log.warn("cannot record the pod CIDR in {}: {}", cidrFile, e.toString());
+    }
+  }
+
+  @Override
+  public boolean ready() {
+    return assigned;
+  }
+
+  @Override
+  public String setUp(Pod pod) throws IOException {
+    if (!assigned) {
+      throw new IOException("the node has no pod CIDR yet");
+    }
+    String name = netnsName(pod.uid());
+    gcLock.readLock().lock();
+    ReentrantLock lock = stripe(pod.uid());
+    lock.lock();
+    try {
+      Files.writeString(records.resolve(name), pod.uid() + "\n", StandardCharsets.UTF_8);
+      if (!Files.exists(RUN_NETNS.resolve(name))) {
+        HostCommand.check(List.of(ip, "netns", "add", name), IP_TIMEOUT);
+      }
+      writeEtc(name, pod);
+      // a repeated ADD (agent restart) rebuilds the veth and keeps the address
+      JsonNode result = cni("ADD", pod.uid(), name, List.of());
+      String address = result.path("ips").path(0).path("address").asText("");
+      if (!address.matches("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}")) {
+        throw new IOException("gantry-cni ADD returned no IPv4 address: " + result);
+      }
+      return address.substring(0, address.indexOf('/'));
+    } finally {
+      lock.unlock();
+      gcLock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public void tearDown(String uid) throws IOException {
+    gcLock.readLock().lock();
+    try {
+      tearDownLocked(uid);
+    } finally {
+      gcLock.readLock().unlock();
+    }
+  }
+
+  private void tearDownLocked(String uid) throws IOException {
+    String name = netnsName(uid);
+    ReentrantLock lock = stripe(uid);
+    lock.lock();
+    try {
+      Path record = records.resolve(name);
+      if (!Files.exists(record)) {
+        return; // never set up by this agent, or already gone
+      }
+      cni("DEL", uid, Files.exists(RUN_NETNS.resolve(name)) ? name : null, List.of());
+      if (Files.exists(RUN_NETNS.resolve(name))) {
+        HostCommand.check(List.of(ip, "netns", "del", name), IP_TIMEOUT);
+      }
+      deleteTree(ETC_NETNS.resolve(name));
+      Files.deleteIfExists(record);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void collectGarbage(Set<String> keep) throws IOException {
+    gcLock.writeLock().lock();
+    try {
+      Set<String> kept = new TreeSet<>();
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(records, PREFIX + "*")) {
+        for (Path file : files) {
+          String uid = Files.readString(file, StandardCharsets.UTF_8).strip();
+          if (keep.contains(uid)) {
+            kept.add(uid);
+          } else {
+            log.info("removing the network of pod {} (netns {}), which is no longer on this node", uid,
+                file.getFileName());
+            try {
+              tearDownLocked(uid);
+            } catch (IOException | RuntimeException e) {
+              // one broken pod must not keep the others' networks: the next collection retries it
+              log.warn("cannot remove netns {}: {}", file.getFileName(), e.getMessage());
+            }
+          }
+        }
+      }
+      if (cidr != null) {
+        // the plugin's GC releases addresses, and removes the bridge's veths, of every other attachment
+        cni("GC", null, null, List.copyOf(kept));
+      }
+    } finally {
+      gcLock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public List<String> commandPrefix(String uid) {
+    return List.of(ip, "netns", "exec", netnsName(uid));
+  }
+
+  /**
+   * {@code /etc/netns/<name>/resolv.conf} for {@code ClusterFirst} (and {@code
+   * ClusterFirstWithHostNet}) pods, as the kubelet writes it; {@code Default} pods keep the node's.
+   */
+  private void writeEtc(String name, Pod pod) throws IOException {
+    Path dir = ETC_NETNS.resolve(name);
+    deleteTree(dir);
+    if ("Default".equals(pod.dnsPolicy()) || "None".equals(pod.dnsPolicy())) {
+      return;
+    }
+    Files.createDirectories(dir);
+    String domain = config.clusterDomain();
+    Files.writeString(dir.resolve("resolv.conf"), "nameserver " + config.clusterDns() + "\n"
+        + "search " + pod.namespace() + ".svc." + domain + " svc." + domain + " " + domain + "\n"
+        + "options ndots:5\n", StandardCharsets.UTF_8);
+  }
+
+  private JsonNode cni(String command, String uid, String netns, List<String> validUids) throws IOException {
+    String pluginCidr = cidr;
+    if (pluginCidr == null) {
+      throw new IOException("the node's pod CIDR is unknown; cannot run gantry-cni " + command);
+    }
+    ObjectNode conf = JSON.createObjectNode();
+    conf.put("cniVersion", "1.1.0").put("name", NETWORK).put("type", HostNetworkConfig.PLUGIN)
+        .put("bridge", config.bridge());
+    ObjectNode ipam = conf.putObject("ipam");
+    ipam.putArray("ranges").addArray().addObject().put("subnet", pluginCidr);
+    ipam.put("dataDir", cniData.toAbsolutePath().toString());
+    if ("GC".equals(command)) {
+      ArrayNode valid = conf.putArray("cni.dev/valid-attachments");
+      validUids.forEach(u -> valid.addObject().put("containerID", u).put("ifname", IFNAME));
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("CNI_COMMAND", command);
+    if (uid != null) {
+      env.put("CNI_CONTAINERID", uid);
+      env.put("CNI_IFNAME", IFNAME);
+    }
+    if (netns != null) {
+      env.put("CNI_NETNS", RUN_NETNS.resolve(netns).toString());
+    }
+    env.put("CNI_PATH", config.cniBin().toAbsolutePath().toString());
+    HostCommand.Output out = HostCommand.run(List.of(config.plugin().toString()), env, JSON.writeValueAsString(conf),
+        CNI_TIMEOUT);
+    JsonNode answer;
+    try {
+      answer = out.stdout().isBlank() ? JSON.createObjectNode() : JSON.readTree(out.stdout());
+    } catch (IOException e) {
+      throw new IOException("gantry-cni " + command + " printed no JSON (exit " + out.exit() + "): "
+          + abbreviate(out.stdout() + out.stderr()), e);
+    }
+    if (out.exit() != 0) {
+      throw new IOException("gantry-cni " + command + " failed (code " + answer.path("code").asText("?") + "): "
+          + answer.path("msg").asText(abbreviate(out.stdout() + out.stderr()))
+          + (answer.hasNonNull("details") ? " (" + answer.path("details").asText() + ")" : ""));
+    }
+    return answer;
+  }
+
+  private ReentrantLock stripe(String uid) {
+    return stripes[Math.floorMod(uid.hashCode(), stripes.length)];
+  }
+
+  private static String abbreviate(String text) {
+    String stripped = text.strip();
+    return stripped.length() > 400 ? stripped.substring(0, 400) + "..." : stripped;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+}

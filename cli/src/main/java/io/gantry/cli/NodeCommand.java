@@ -139,10 +139,10 @@ final class NodeCommand implements Callable<Integer> {
     try {
       var source = NodeCommand.class.getProtectionDomain().getCodeSource();
       if (source != null) {
-        Path jar = Path.of(source.getLocation().toURI()).toAbsolutePath();
-        Path checkout = jar.getParent() == null ? null : jar.getParent().getParent(); // cli/target -> cli
-        if (checkout != null && checkout.getParent() != null) {
-          candidates.add(checkout.getParent().resolve("cni-plugin").resolve("target").resolve("bin"));
+        Path target = Path.of(source.getLocation().toURI()).toAbsolutePath().getParent(); // <checkout>/cli/target
+        Path checkout = target == null || target.getParent() == null ? null : target.getParent().getParent();
+        if (checkout != null) {
+          candidates.add(checkout.resolve("cni-plugin").resolve("target").resolve("bin"));
         }
       }
     } catch (URISyntaxException | RuntimeException e) {

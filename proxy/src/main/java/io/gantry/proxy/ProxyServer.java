@@ -6,6 +6,9 @@ import io.gantry.control.api.v1.NodeView;
 import io.gantry.control.api.v1.ServiceView;
 import io.gantry.proxy.balance.EndpointLoad;
 import io.gantry.proxy.health.HealthCheckListener;
+import io.gantry.proxy.host.AddressPlumbing;
+import io.gantry.proxy.host.DummyInterface;
+import io.gantry.proxy.host.ServiceAddresses;
 import io.gantry.proxy.metrics.ProxyMetrics;
 import io.gantry.proxy.table.ListenKey;
 import io.gantry.proxy.table.Protocol;
@@ -18,8 +21,6 @@ import io.gantry.proxy.tcp.TcpSettings;
 import io.gantry.proxy.udp.UdpListener;
 import io.gantry.proxy.udp.UdpSettings;
 import io.netty.channel.EventLoopGroup;
-import io.gantry.proxy.host.AddressPlumbing;
-import io.gantry.proxy.host.DummyInterface;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -72,17 +73,13 @@ public final class ProxyServer implements AutoCloseable {
   private final UdpSettings udp;
   private final Map<ListenKey, AutoCloseable> listeners = new HashMap<>(); // context only
   private final Map<ListenKey, HealthCheckListener> healthListeners = new HashMap<>(); // context only
-  private final AddressPlumbing plumbing;
-  private final Set<InetAddress> plumbed = new HashSet<>(); // context only: service addresses in place
-  private final Map<InetAddress, Long> releasing = new HashMap<>(); // context only: address -> deadline (nanos)
-  private boolean reconciled; // context only
+  private final ServiceAddresses addresses; // context only
   private volatile RoutingSnapshot snapshot = RoutingSnapshot.EMPTY;
   private volatile boolean firstUpdate;
 
-  private ProxyServer(ProxyConfig config, AddressPlumbing plumbing, Set<InetAddress> present) {
+  private ProxyServer(ProxyConfig config, ServiceAddresses addresses) {
     this.config = config;
-    this.plumbing = plumbing;
-    this.plumbed.addAll(present);
+    this.addresses = addresses;
     int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
     this.workers = transport.group(threads);
     this.context = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -120,13 +117,13 @@ public final class ProxyServer implements AutoCloseable {
   public static ProxyServer start(ProxyConfig config, AddressPlumbing plumbing) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(plumbing, "plumbing");
-    Set<InetAddress> present;
+    ServiceAddresses addresses;
     try {
-      present = plumbing.present();
+      addresses = new ServiceAddresses(plumbing);
     } catch (IOException e) {
       throw new IllegalStateException("reading service addresses from " + plumbing + ": " + e.getMessage(), e);
     }
-    ProxyServer server = new ProxyServer(config, plumbing, present);
+    ProxyServer server = new ProxyServer(config, addresses);
     server.context.scheduleWithFixedDelay(server::sweep, 1, 1, TimeUnit.SECONDS);
     log.info("proxy for node {} started ({} transport, {} balancing by default, {})", config.nodeName(),
         server.transport.name().toLowerCase(java.util.Locale.ROOT), config.balancing().flag(), plumbing);
@@ -173,8 +170,9 @@ public final class ProxyServer implements AutoCloseable {
     for (String warning : next.warnings()) {
       log.warn("{}", warning);
     }
-    Set<InetAddress> wanted = serviceAddresses(next);
-    plumb(wanted); // before binding: a listener needs its address to be local
+    // Before binding: a listener needs its address to be local. Unwanted ones leave once drained (sweep).
+    addresses.want(serviceAddresses(next),
+        System.nanoTime() + config.drainTimeout().toNanos() + RELEASE_GRACE_NANOS);
     snapshot = next; // publish before opening listeners: they must find their entries
     List<ListenKey> opened = new ArrayList<>();
     for (ListenKey key : next.listeners()) {
@@ -201,12 +199,6 @@ public final class ProxyServer implements AutoCloseable {
       return true;
     });
     applyHealthChecks(next, opened, closed);
-    long releaseBy = System.nanoTime() + config.drainTimeout().toNanos() + RELEASE_GRACE_NANOS;
-    for (InetAddress address : plumbed) {
-      if (!wanted.contains(address)) {
-        releasing.putIfAbsent(address, releaseBy); // taken away once its connections drained (sweep)
-      }
-    }
     if (!opened.isEmpty() || !closed.isEmpty()) {
       log.info("routing table v{}: {} listeners, {} health-check listeners ({} opened, {} closed; connections on "
           + "closed ones drain)", next.version(), listeners.size(), healthListeners.size(), opened.size(),
@@ -228,74 +220,6 @@ public final class ProxyServer implements AutoCloseable {
       }
     }
     return service;
-  }
-
-  /**
-   * Makes {@code wanted} local. The first table also reconciles: addresses an earlier run left
-   * that no service owns now go at once (no connection of this process can use them).
-   */
-  private void plumb(Set<InetAddress> wanted) {
-    releasing.keySet().removeAll(wanted); // back in use before its drain ended
-    if (!reconciled) {
-      Set<InetAddress> strays = new HashSet<>(plumbed);
-      strays.removeAll(wanted);
-      if (!strays.isEmpty()) {
-        try {
-          plumbing.remove(strays);
-          plumbed.removeAll(strays);
-          log.info("removed {} service addresses no service owns from {}", strays.size(), plumbing); // NONE has none
-        } catch (IOException e) {
-          log.warn("cannot remove stray service addresses from {}: {}", plumbing, e.getMessage());
-        }
-      }
-      reconciled = true;
-    }
-    List<InetAddress> missing = new ArrayList<>();
-    for (InetAddress address : wanted) {
-      if (!plumbed.contains(address)) {
-        missing.add(address);
-      }
-    }
-    if (missing.isEmpty()) {
-      return;
-    }
-    try {
-      plumbing.add(missing);
-      plumbed.addAll(missing);
-      if (plumbing != AddressPlumbing.NONE) {
-        log.info("added {} service addresses to {}", missing.size(), plumbing);
-      }
-    } catch (IOException e) {
-      log.warn("cannot add service addresses to {}: {} (listeners on them fail; retried on the next change)",
-          plumbing, e.getMessage());
-    }
-  }
-
-  /** Takes away released addresses whose last connection closed or whose drain deadline passed. */
-  private void releaseDrained(long now) {
-    if (releasing.isEmpty()) {
-      return;
-    }
-    Set<InetAddress> busy = connections.listenerAddresses();
-    List<InetAddress> done = new ArrayList<>();
-    for (Map.Entry<InetAddress, Long> e : releasing.entrySet()) {
-      if (!busy.contains(e.getKey()) || now - e.getValue() >= 0) {
-        done.add(e.getKey());
-      }
-    }
-    if (done.isEmpty()) {
-      return;
-    }
-    try {
-      plumbing.remove(done);
-      plumbed.removeAll(done);
-      done.forEach(releasing::remove);
-      if (plumbing != AddressPlumbing.NONE) {
-        log.info("removed {} service addresses from {} (no listener, connections drained)", done.size(), plumbing);
-      }
-    } catch (IOException e) {
-      log.warn("cannot remove service addresses from {}: {} (retrying)", plumbing, e.getMessage());
-    }
   }
 
   /** Opens and closes the healthCheckNodePort listeners; their answers read the live snapshot. */
@@ -329,7 +253,9 @@ public final class ProxyServer implements AutoCloseable {
       RoutingSnapshot current = snapshot;
       long now = System.nanoTime();
       connections.sweep(current, now, config.drainTimeout().toNanos());
-      releaseDrained(now);
+      if (addresses.releasing()) { // after closing expired connections: their addresses can go now
+        addresses.releaseDrained(connections.listenerAddresses(), now);
+      }
       for (ServiceEntry entry : current.entries().values()) {
         if (entry.affinity() != null) {
           entry.affinity().sweep();
@@ -342,7 +268,7 @@ public final class ProxyServer implements AutoCloseable {
 
   /** The service addresses the plumbing holds now (for status and tests). */
   public CompletableFuture<Set<InetAddress>> serviceAddresses() {
-    return CompletableFuture.supplyAsync(() -> Set.copyOf(plumbed), context);
+    return CompletableFuture.supplyAsync(addresses::held, context);
   }
 
   /** The addresses listened on now (for status and tests). */

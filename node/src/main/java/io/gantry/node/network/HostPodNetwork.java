@@ -186,7 +186,12 @@ public final class HostPodNetwork implements PodNetwork {
           } else {
             log.info("removing the network of pod {} (netns {}), which is no longer on this node", uid,
                 file.getFileName());
-            tearDownLocked(uid);
+            try {
+              tearDownLocked(uid);
+            } catch (IOException | RuntimeException e) {
+              // one broken pod must not keep the others' networks: the next collection retries it
+              log.warn("cannot remove netns {}: {}", file.getFileName(), e.getMessage());
+            }
           }
         }
       }

@@ -312,8 +312,10 @@ public final class PodManager implements AutoCloseable {
   void setUpNetwork(PodWorker worker, PodNetwork.Pod pod) {
     Thread.ofVirtual().name("network-" + worker.name).start(() -> {
       try {
+        long start = System.nanoTime();
         String ip = network.setUp(pod);
-        post(() -> worker.networkReady(ip));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        post(() -> worker.networkReady(ip, millis));
       } catch (IOException | RuntimeException e) {
         log.warn("pod {}/{}: cannot set up the pod network: {}", worker.namespace, worker.name, e.getMessage());
         post(() -> worker.networkFailed(e.getMessage()));
@@ -328,7 +330,10 @@ public final class PodManager implements AutoCloseable {
 
   private void tearDownNetwork(PodWorker worker) {
     try {
+      long start = System.nanoTime();
       network.tearDown(worker.uid);
+      log.info("pod {}/{}: network removed in {} ms", worker.namespace, worker.name,
+          (System.nanoTime() - start) / 1_000_000);
     } catch (IOException | RuntimeException e) {
       log.warn("pod {}/{}: cannot tear the pod network down (garbage collection retries): {}", worker.namespace,
           worker.name, e.getMessage());

@@ -243,11 +243,11 @@ final class PodWorker {
   }
 
   /** The pod's network is up (on the loop). */
-  void networkReady(String ip) {
+  void networkReady(String ip, long millis) {
     networkPending = false;
     networkError = null;
     podIp = ip;
-    log.info("pod {}/{}: network ready, address {}", namespace, name, ip);
+    log.info("pod {}/{}: network ready in {} ms, address {}", namespace, name, millis, ip);
     sync();
   }
 

@@ -149,6 +149,6 @@ public final class DummyInterface implements AddressPlumbing {
 
   @Override
   public String toString() {
-    return "dummy interface " + name;
+    return "service interface " + name;
   }
 }

@@ -162,14 +162,30 @@ class NodeHostModeIT {
     assertEquals(webIp, restarted.at("/status/podIP").asText());
     assertEquals(webNetns, sh(IP, "netns", "identify", Long.toString(pid(restarted))).strip());
     assertTrue(get("http://" + webIp + ":8080/again").startsWith("pod: web\n"));
+    kubectl.run("-n", "hostmode", "logs", "web").assertOk().assertStdoutContains("listening on " + webIp + ":8080");
 
     // deleting the pod removes its namespace, veth, resolv.conf and address allocation
     assertEquals(2, bridgePorts(), "one veth per pod on " + bridge);
     Path allocation = nodeDir.resolve("cni/gantry").resolve(webIp);
     assertTrue(Files.exists(allocation), allocation.toString());
-    kubectl.run("-n", "hostmode", "delete", "pod", "web", "--wait=true", "--timeout=60s").assertOk();
-    await("web's network gone", () -> !Files.exists(Path.of("/var/run/netns", webNetns)) && bridgePorts() == 1
-        && !Files.exists(allocation) && !Files.exists(Path.of("/etc/netns", webNetns)));
+    // while the process drains after SIGTERM (echo-http serves 3 s more), the network stays
+    ProcessHandle process = ProcessHandle.of(pid(restarted)).orElseThrow();
+    kubectl.run("-n", "hostmode", "delete", "pod", "web", "--wait=false").assertOk();
+    int samples = 0;
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (process.isAlive() && System.nanoTime() < deadline) {
+      boolean held = Files.exists(Path.of("/var/run/netns", webNetns)) && Files.exists(allocation);
+      if (process.isAlive()) { // still alive after the look: the network was there while it ran
+        assertTrue(held, "web's network released while its process runs");
+        samples++;
+      }
+      Thread.sleep(50);
+    }
+    assertFalse(process.isAlive(), "web's process ends after SIGTERM within the grace period");
+    assertTrue(samples > 5, "web drained for a while after SIGTERM: " + samples + " samples");
+    await("web's network and object gone", () -> !Files.exists(Path.of("/var/run/netns", webNetns))
+        && bridgePorts() == 1 && !Files.exists(allocation) && !Files.exists(Path.of("/etc/netns", webNetns))
+        && getPod("web") == null);
     assertFalse(sh(IP, "netns", "list").contains(webNetns));
 
     // a restarted agent removes the network of a pod deleted while it was down, and only what it created

@@ -106,8 +106,9 @@ class ServiceProxyIT {
   }
 
   /**
-   * kube-proxy's network_programming_duration_seconds: a proxy of its own (NodePorts only, so it
-   * does not compete for the ClusterIPs of gantry up's proxy) follows the DataPlane stream; each
+   * kube-proxy's network_programming_duration_seconds: a proxy of its own (NodePorts only and a node
+   * name of its own, so it competes neither for the addresses nor for the DataPlane subscription of
+   * gantry up's node-1 proxy) follows the DataPlane stream; each
    * pod change reaches it as an EndpointSlice with a trigger time, and its histogram counts it.
    */
   @Test
@@ -116,7 +117,7 @@ class ServiceProxyIT {
     Path log = Files.createTempFile("gantry-proxy-", ".log");
     Process proxy = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
         GantryProcess.locateJar().toString(), "proxy", "--control", "127.0.0.1:" + gantry.dataPlanePort(),
-        "--node", "node-1", "--no-cluster-addresses", "--node-address", "127.0.0.61",
+        "--node", "latency-probe", "--no-cluster-addresses", "--node-address", "127.0.0.61",
         "--admin-port", Integer.toString(adminPort))
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {

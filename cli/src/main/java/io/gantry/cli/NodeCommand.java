@@ -59,6 +59,12 @@ final class NodeCommand implements Callable<Integer> {
       description = "Host mode: the cluster's DNS domain, for pods' search path (default: ${DEFAULT-VALUE}).")
   String clusterDomain;
 
+  @Option(names = "--netns-mount-namespace", paramLabel = "FILE",
+      description = "Host mode: add and delete pod network namespaces in this mount namespace (e.g. "
+          + "/proc/PID/ns/mnt), for an agent started under ip netns exec, whose own mount namespace is private "
+          + "(gantry up --network host passes its own).")
+  Path netnsMountNamespace;
+
   @Option(names = "--data-dir", paramLabel = "DIR",
       description = "Where pod address allocations, process records and logs live (default: ~/.gantry/nodes/NAME).")
   Path dataDir;
@@ -93,7 +99,7 @@ final class NodeCommand implements Callable<Integer> {
           .heartbeatInterval(heartbeat);
       if (mode == NetworkMode.HOST) {
         HostNetworkConfig host = new HostNetworkConfig(cniBin != null ? cniBin : defaultCniBin(), bridge, clusterDns,
-            clusterDomain);
+            clusterDomain, netnsMountNamespace);
         List<String> problems = host.problems();
         if (!problems.isEmpty()) {
           problems.forEach(System.err::println);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The daemons of a host-mode local cluster: in each node's namespace, a {@code gantry node}
@@ -19,9 +20,11 @@ public final class HostNodes implements AutoCloseable {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
   private final List<Process> processes;
+  private final Path dataDir;
 
-  private HostNodes(List<Process> processes) {
+  private HostNodes(List<Process> processes, Path dataDir) {
     this.processes = processes;
+    this.dataDir = dataDir;
   }
 
   /**
@@ -33,6 +36,8 @@ public final class HostNodes implements AutoCloseable {
   public static HostNodes start(HostPlan plan, Path kubeconfig, int dataPlanePort, Path dataDir, Duration heartbeat)
       throws IOException {
     List<String> gantry = gantryCommand();
+    // pod namespaces of a run that was killed: their nodes are gone, the agents set them up anew
+    removePodNamespaces(dataDir);
     List<Process> processes = new ArrayList<>();
     try {
       for (int i = 1; i <= plan.nodes(); i++) {
@@ -42,7 +47,9 @@ public final class HostNodes implements AutoCloseable {
         List<String> agent = new ArrayList<>(gantry);
         agent.addAll(List.of("node", "--kubeconfig", kubeconfig.toString(), "--node-name", name,
             "--network", "host", "--node-address", HostPlan.nodeAddress(i), "--data-dir", dir.toString(),
-            "--heartbeat", heartbeat.toString(), "--cluster-dns", HostPlan.CLUSTER_DNS));
+            "--heartbeat", heartbeat.toString(), "--cluster-dns", HostPlan.CLUSTER_DNS,
+            // ip netns exec gives the agent a private mount namespace; pod namespaces belong in this one
+            "--netns-mount-namespace", "/proc/" + ProcessHandle.current().pid() + "/ns/mnt"));
         processes.add(launch(HostPlan.namespace(i), agent, dir.resolve("agent.log")));
         List<String> proxy = new ArrayList<>(gantry);
         proxy.addAll(List.of("proxy", "--control", HostPlan.GATEWAY + ":" + dataPlanePort, "--node", name,
@@ -51,10 +58,10 @@ public final class HostNodes implements AutoCloseable {
         processes.add(launch(HostPlan.namespace(i), proxy, dir.resolve("proxy.log")));
       }
     } catch (IOException | RuntimeException e) {
-      new HostNodes(processes).close();
+      new HostNodes(processes, dataDir).close();
       throw e;
     }
-    return new HostNodes(processes);
+    return new HostNodes(processes, dataDir);
   }
 
   private static Process launch(String netns, List<String> command, Path log) throws IOException {
@@ -83,7 +90,30 @@ public final class HostNodes implements AutoCloseable {
     }
   }
 
-  /** SIGTERM to every daemon (they stop their pods and release their addresses), SIGKILL after a deadline. */
+  /**
+   * Deletes the pod network namespaces the agents recorded under {@code <dataDir>/nodes/*\/netns}.
+   * An agent keeps them across its own restarts; when the whole cluster stops, its node namespaces
+   * and bridges go, and these would be left unreachable. The records stay, so the next run's
+   * agents set the same pods up again with the same addresses.
+   */
+  static void removePodNamespaces(Path dataDir) throws IOException {
+    Path nodes = dataDir.resolve("nodes");
+    if (!Files.isDirectory(nodes)) {
+      return;
+    }
+    try (Stream<Path> records = Files.walk(nodes, 3)) {
+      for (Path record : records.filter(p -> p.getParent().getFileName().toString().equals("netns")
+          && p.getFileName().toString().startsWith("gp-")).toList()) {
+        String name = record.getFileName().toString();
+        Ip.quietly("netns", "del", name);
+        Path etc = Path.of("/etc/netns", name);
+        Files.deleteIfExists(etc.resolve("resolv.conf"));
+        Files.deleteIfExists(etc);
+      }
+    }
+  }
+
+  /** SIGTERM to every daemon (they stop their pods), SIGKILL after a deadline; then the pods' namespaces go. */
   @Override
   public void close() {
     processes.forEach(Process::destroy);
@@ -97,6 +127,11 @@ public final class HostNodes implements AutoCloseable {
         Thread.currentThread().interrupt();
         process.destroyForcibly();
       }
+    }
+    try {
+      removePodNamespaces(dataDir);
+    } catch (IOException e) {
+      System.err.println("removing pod network namespaces: " + e.getMessage());
     }
   }
 }

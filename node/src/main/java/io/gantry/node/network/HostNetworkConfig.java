@@ -15,11 +15,20 @@ import java.util.List;
  *                      plugin's garbage collection removes the bridge's veths of pods it was not told about
  * @param clusterDns    the nameserver written into pods' resolv.conf (the DNS Service's ClusterIP)
  * @param clusterDomain the cluster's DNS domain, for the search path
+ * @param netnsMountNamespace null, or a mount namespace file (e.g. {@code /proc/PID/ns/mnt}) in which pod
+ *                      namespaces are added and deleted: an agent that runs under {@code ip netns exec} has a
+ *                      private mount namespace, where {@code ip netns add} would mount the pod's namespace out
+ *                      of sight of the rest of the machine (and of the agent's own next run)
  */
-public record HostNetworkConfig(Path cniBin, String bridge, String clusterDns, String clusterDomain) {
+public record HostNetworkConfig(Path cniBin, String bridge, String clusterDns, String clusterDomain,
+    Path netnsMountNamespace) {
 
   /** The plugin's launcher in {@link #cniBin}. */
   public static final String PLUGIN = "gantry-cni";
+
+  public HostNetworkConfig(Path cniBin, String bridge, String clusterDns, String clusterDomain) {
+    this(cniBin, bridge, clusterDns, clusterDomain, null);
+  }
 
   public HostNetworkConfig {
     requireNonNull(cniBin, "cniBin");
@@ -59,6 +68,10 @@ public record HostNetworkConfig(Path cniBin, String bridge, String clusterDns, S
     }
     if (HostCommand.find("nsenter") == null) {
       problems.add("the CNI plugin needs util-linux's nsenter in " + HostCommand.DIRS + " (install util-linux)");
+    }
+    if (netnsMountNamespace != null && !Files.exists(netnsMountNamespace)) {
+      problems.add("--netns-mount-namespace: " + netnsMountNamespace + " does not exist (expected: a mount "
+          + "namespace file such as /proc/PID/ns/mnt of a running process)");
     }
     if (!Files.isExecutable(plugin())) {
       problems.add("--cni-bin: " + cniBin + " has no executable " + PLUGIN

@@ -127,7 +127,7 @@ public final class HostPodNetwork implements PodNetwork {
     try {
       Files.writeString(records.resolve(name), pod.uid() + "\n", StandardCharsets.UTF_8);
       if (!Files.exists(RUN_NETNS.resolve(name))) {
-        HostCommand.check(List.of(ip, "netns", "add", name), IP_TIMEOUT);
+        HostCommand.check(netnsCommand("add", name), IP_TIMEOUT);
       }
       writeEtc(name, pod);
       // a repeated ADD (agent restart) rebuilds the veth and keeps the address
@@ -164,7 +164,7 @@ public final class HostPodNetwork implements PodNetwork {
       }
       cni("DEL", uid, Files.exists(RUN_NETNS.resolve(name)) ? name : null, List.of());
       if (Files.exists(RUN_NETNS.resolve(name))) {
-        HostCommand.check(List.of(ip, "netns", "del", name), IP_TIMEOUT);
+        HostCommand.check(netnsCommand("del", name), IP_TIMEOUT);
       }
       deleteTree(ETC_NETNS.resolve(name));
       Files.deleteIfExists(record);
@@ -202,6 +202,15 @@ public final class HostPodNetwork implements PodNetwork {
     } finally {
       gcLock.writeLock().unlock();
     }
+  }
+
+  /** {@code ip netns VERB NAME}, in the configured mount namespace when there is one. */
+  private List<String> netnsCommand(String verb, String name) {
+    if (config.netnsMountNamespace() == null) {
+      return List.of(ip, "netns", verb, name);
+    }
+    return List.of(HostCommand.find("nsenter"), "--mount=" + config.netnsMountNamespace(), "--", ip, "netns", verb,
+        name);
   }
 
   @Override

@@ -34,8 +34,13 @@ abstract class SpdyStreamsHandler extends ChannelInboundHandlerAdapter {
           ctx.close(); // clients open odd streams
           return;
         }
-        ctx.writeAndFlush(new DefaultSpdySynReplyFrame(syn.streamId()));
-        stream(ctx, syn.streamId(), syn.headers().getAsString("streamtype"), syn);
+        String type = syn.headers().getAsString("streamtype");
+        // Netty encodes an empty header block as nothing at all, which Go's SPDY framer cannot
+        // read; echoing the stream's type makes it a valid block
+        DefaultSpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(syn.streamId());
+        reply.headers().set("streamtype", type == null ? "" : type);
+        ctx.writeAndFlush(reply);
+        stream(ctx, syn.streamId(), type, syn);
         if (syn.isLast()) {
           data(ctx, syn.streamId(), new byte[0], true);
         }

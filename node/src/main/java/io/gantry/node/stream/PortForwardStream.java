@@ -77,7 +77,7 @@ final class PortForwardStream {
     connect.addListener((ChannelFutureListener) f -> {
       if (!f.isSuccess()) {
         fail(errorId, "error forwarding port " + port + " to pod " + podName + ", uid " + podUid + ": dial tcp4 "
-            + podIp + ":" + port + ": " + f.cause().getMessage());
+            + podIp + ":" + port + ": " + reason(f.cause()));
         return;
       }
       for (byte[] data : early) {
@@ -90,6 +90,17 @@ final class PortForwardStream {
       }
       pod.read();
     });
+  }
+
+  /** Go's wording for why a dial failed, which is what kubectl users know. */
+  private static String reason(Throwable cause) {
+    if (cause instanceof io.netty.channel.ConnectTimeoutException) {
+      return "i/o timeout";
+    }
+    if (cause instanceof java.net.ConnectException) {
+      return "connect: connection refused";
+    }
+    return String.valueOf(cause.getMessage());
   }
 
   /** Data from the client on one of this connection's streams. */

@@ -3,6 +3,7 @@
  * heartbeats through its Lease, and runs the pods bound to the node as processes with their own
  * loopback addresses, probes, restarts, logs and Kubernetes pod status. Feature packages:
  * {@code api} (a small Kubernetes REST client), {@code registration}, {@code pod}, {@code probe},
- * {@code ipam}, {@code logs}, and {@code workloads} (the built-in images' main classes).
+ * {@code ipam}, {@code logs}, {@code server} (the agent's HTTP endpoint), {@code stream} (exec and
+ * port-forward protocols), and {@code workloads} (the built-in images' main classes).
  */
 package io.gantry.node;

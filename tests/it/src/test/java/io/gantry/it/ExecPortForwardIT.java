@@ -186,6 +186,26 @@ class ExecPortForwardIT {
         .assertStderrContains("/no/such/program");
   }
 
+  @ParameterizedTest(name = "spdy={0}")
+  @ValueSource(booleans = {false, true})
+  void aClientThatGoesAwayTakesItsCommandWithIt(boolean spdy) {
+    String marker = Integer.toString(300 + (spdy ? 1 : 0) + new Random().nextInt(500) * 2);
+    try (Kubectl.Background exec = kubectl(spdy).start("-n", "streams", "exec", "shell", "--", "sleep", marker)) {
+      Poll.until("sleep " + marker + " running under the agent", WAIT, Duration.ofMillis(200),
+          () -> sleeper(marker) != null, exec::stderr);
+    }
+    Poll.until("sleep " + marker + " killed once kubectl is gone", WAIT, Duration.ofMillis(200),
+        () -> sleeper(marker) == null, () -> sleeper(marker));
+  }
+
+  /** The exec'ed {@code sleep <marker>} among the gantry process's descendants, or null. */
+  private ProcessHandle sleeper(String marker) {
+    return ProcessHandle.of(gantry.pid()).orElseThrow().descendants()
+        .filter(p -> p.info().command().orElse("").endsWith("sleep")
+            && List.of(p.info().arguments().orElse(new String[0])).equals(List.of(marker)))
+        .findFirst().orElse(null);
+  }
+
   @Test
   void execWithATerminal() throws Exception {
     Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")),
@@ -280,11 +300,13 @@ class ExecPortForwardIT {
       garbage[1] = 3;
       garbage[3] = 1;
       java.util.Arrays.fill(garbage, 4, 8, (byte) 0xff);
-      raw.send(request("POST", exec,
-          "Connection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n"));
-      raw.send(garbage);
-      RawHttps.Response response = raw.readResponse();
+      RawHttps.Response response = raw.send(request("POST", exec,
+          "Connection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n"))
+          .readHead();
       assertEquals(101, response.status(), response.toString());
+      assertEquals("v4.channel.k8s.io", response.headers().get("x-stream-protocol-version"), response.toString());
+      raw.trySend(new String(garbage, StandardCharsets.ISO_8859_1));
+      assertTrue(raw.closedByServer(), "the server hangs up on bytes that are no SPDY frame");
     }
     // and everything still works
     kubectl.run("-n", "streams", "exec", "shell", "--", "echo", "still", "here").assertOk()

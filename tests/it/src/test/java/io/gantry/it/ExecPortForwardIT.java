@@ -227,6 +227,48 @@ class ExecPortForwardIT {
 
   @ParameterizedTest(name = "spdy={0}")
   @ValueSource(booleans = {false, true})
+  void execTerminalFollowsTheClientsResizes(boolean spdy) throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/tmux")), "tmux is needed to resize a terminal");
+    // a private tmux server: a terminal of 100x30 running kubectl exec -it, then resized to 120x40
+    String socket = "gantry-exec-" + ProcessHandle.current().pid() + "-" + spdy;
+    String command = (spdy ? "env KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false " : "") + kubectl.binary()
+        + " --kubeconfig=" + gantry.kubeconfig() + " -n streams exec -it shell -- sh";
+    try {
+      tmux(socket, "new-session", "-d", "-s", "exec", "-x", "100", "-y", "30", command);
+      Poll.until("a shell prompt", WAIT, Duration.ofMillis(200), () -> tmux(socket, "capture-pane", "-p", "-t", "exec")
+          .contains("#"), () -> tmux(socket, "capture-pane", "-p", "-t", "exec"));
+      tmux(socket, "send-keys", "-t", "exec", "stty size", "Enter");
+      Poll.until("30 100", WAIT, Duration.ofMillis(200), () -> tmux(socket, "capture-pane", "-p", "-t", "exec")
+          .contains("30 100"), () -> tmux(socket, "capture-pane", "-p", "-t", "exec"));
+      tmux(socket, "resize-window", "-t", "exec", "-x", "120", "-y", "40");
+      Poll.until("40 120 after the resize", WAIT, Duration.ofMillis(300), () -> {
+        tmux(socket, "send-keys", "-t", "exec", "stty size", "Enter");
+        return tmux(socket, "capture-pane", "-p", "-t", "exec").contains("40 120");
+      }, () -> tmux(socket, "capture-pane", "-p", "-t", "exec"));
+      tmux(socket, "send-keys", "-t", "exec", "exit", "Enter");
+    } finally {
+      tmux(socket, "kill-server");
+    }
+  }
+
+  private static String tmux(String socket, String... args) {
+    List<String> command = new ArrayList<>(List.of("tmux", "-L", socket));
+    command.addAll(List.of(args));
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      process.waitFor(10, TimeUnit.SECONDS);
+      return out;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @ParameterizedTest(name = "spdy={0}")
+  @ValueSource(booleans = {false, true})
   void portForwardReachesThePodOverConcurrentConnections(boolean spdy) throws Exception {
     int local = FreePort.find();
     try (Kubectl.Background forward = kubectl(spdy).start("-n", "streams", "port-forward", "pod/web",

@@ -96,7 +96,8 @@ final class ExecProcess {
     try {
       p = builder.start();
     } catch (IOException e) {
-      output.failed("exec: \"" + argv.get(0) + "\": " + e.getMessage());
+      output.failed("exec: \"" + argv.get(0) + "\": " + e.getMessage()
+          + (request.tty() ? " (a terminal needs util-linux script on the node)" : ""));
       return;
     }
     process.complete(p);

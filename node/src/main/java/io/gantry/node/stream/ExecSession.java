@@ -27,6 +27,7 @@ final class ExecSession implements ExecProcess.Output {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long FIRST_SIZE_WAIT_MILLIS = 500;
   private static final int MAX_RESIZE_BYTES = 4096;
+  private static final int EARLY_BYTES_MAX = 256 << 10;
 
   /** How the protocol carries output and the end. */
   interface Transport {
@@ -43,6 +44,7 @@ final class ExecSession implements ExecProcess.Output {
   private final List<String> javaLauncher;
   private final Transport transport;
   private final List<byte[]> early = new ArrayList<>();
+  private int earlyBytes;
   private final ByteArrayOutputStream resizeBuffer = new ByteArrayOutputStream();
   private boolean earlyStdinClosed;
   private ExecProcess process;
@@ -73,10 +75,12 @@ final class ExecSession implements ExecProcess.Output {
     }
     process = ExecProcess.start(request, prefix, target.resolve(request.command(), javaLauncher), target.env(),
         target.workingDir(), columns, rows, this);
+    boolean more = true;
     for (byte[] data : early) {
-      process.stdin(data);
+      more = process.stdin(data);
     }
     early.clear();
+    channel.config().setAutoRead(more);
     if (earlyStdinClosed) {
       process.closeStdin();
     }
@@ -85,6 +89,10 @@ final class ExecSession implements ExecProcess.Output {
   void stdin(byte[] data) {
     if (process == null) {
       early.add(data);
+      earlyBytes += data.length;
+      if (earlyBytes > EARLY_BYTES_MAX) {
+        channel.config().setAutoRead(false); // until the command starts
+      }
     } else if (!process.stdin(data)) {
       channel.config().setAutoRead(false);
     }

@@ -27,6 +27,8 @@ import java.util.function.Consumer;
 final class PortForwardStream {
 
   private static final int CONNECT_TIMEOUT_MILLIS = 5000;
+  /** What the client may send before the pod connection is up; then the client connection pauses. */
+  private static final int EARLY_BYTES_MAX = 256 << 10;
 
   private final ChannelHandlerContext client;
   private final String podIp;
@@ -35,6 +37,7 @@ final class PortForwardStream {
   private final String podUid;
   private final Consumer<PortForwardStream> done;
   private final List<byte[]> early = new ArrayList<>();
+  private int earlyBytes;
   private int errorId = -1;
   private int dataId = -1;
   private Channel pod;
@@ -85,6 +88,7 @@ final class PortForwardStream {
       }
       early.clear();
       pod.flush();
+      client.channel().config().setAutoRead(pod.isWritable());
       if (clientFin) {
         ((DuplexChannel) pod).shutdownOutput();
       }
@@ -110,6 +114,10 @@ final class PortForwardStream {
     }
     if (pod == null || !pod.isActive()) {
       early.add(data);
+      earlyBytes += data.length;
+      if (earlyBytes > EARLY_BYTES_MAX) {
+        client.channel().config().setAutoRead(false); // until the pod connection is up
+      }
     } else if (data.length > 0) {
       pod.writeAndFlush(Unpooled.wrappedBuffer(data));
       if (!pod.isWritable()) {

@@ -52,9 +52,8 @@ final class SpdyExecHandler extends SpdyStreamsHandler implements ExecSession.Tr
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    streamsTimeout = ctx.executor().schedule(() -> {
-      ctx.close();
-    }, STREAMS_WAIT_SECONDS, TimeUnit.SECONDS);
+    // a client that never opens the streams it asked for is hung up on
+    streamsTimeout = ctx.executor().schedule(() -> ctx.close(), STREAMS_WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
   @Override

@@ -22,7 +22,6 @@ final class SpdyPortForwardHandler extends SpdyStreamsHandler {
   private final String podName;
   private final Map<String, PortForwardStream> byRequest = new HashMap<>();
   private final Map<Integer, PortForwardStream> byStream = new HashMap<>();
-  private int opened;
 
   SpdyPortForwardHandler(ExecTarget pod, String podName) {
     this.pod = pod;
@@ -34,8 +33,9 @@ final class SpdyPortForwardHandler extends SpdyStreamsHandler {
     String requestId = syn.headers().getAsString("requestid");
     String portText = syn.headers().getAsString("port");
     int port = parsePort(portText);
-    if (++opened > MAX_STREAMS * 2 || byStream.size() >= MAX_STREAMS) {
-      send(ctx, id, Unpooled.EMPTY_BUFFER, true);
+    if (byStream.size() >= MAX_STREAMS) {
+      send(ctx, id, Unpooled.wrappedBuffer("too many forwarded connections at once".getBytes(StandardCharsets.UTF_8)),
+          true);
       return;
     }
     if (requestId == null) {

@@ -3,10 +3,10 @@ package io.gantry.node;
 import static java.util.Objects.requireNonNull;
 
 import io.gantry.node.api.KubeClient;
-import io.gantry.node.logs.NodeServer;
 import io.gantry.node.pod.PodManager;
 import io.gantry.node.registration.MachineInfo;
 import io.gantry.node.registration.NodeRegistrar;
+import io.gantry.node.server.NodeServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * One node agent: registers the Node and heartbeats through its Lease ({@link NodeRegistrar}),
  * runs the pods bound to the node as processes ({@link PodManager}; in loopback mode, or in a
  * network namespace per pod in host mode) and serves their logs on its own HTTP endpoint
- * ({@link NodeServer}).
+ * ({@link NodeServer}), with {@code exec} and {@code port-forward}.
  *
  * <p>Lifecycle: {@link #start} returns once the endpoint listens and the first heartbeat is
  * scheduled; {@link #close} stops the heartbeat, then stops every pod process (SIGTERM, then
@@ -46,7 +46,8 @@ public final class NodeAgent implements AutoCloseable {
     requireNonNull(api, "api");
     Files.createDirectories(config.dataDir());
     PodManager pods = new PodManager(api, config, Clock.systemUTC());
-    NodeServer server = NodeServer.start(config, pods.logs());
+    // host mode: connect the pod network namespace prefix (ip netns exec gp-<uid12>) here
+    NodeServer server = NodeServer.start(config, pods);
     NodeRegistrar registrar;
     try {
       registrar = new NodeRegistrar(api, config, MachineInfo.detect(), server.port(), pods::podCidrAssigned,

@@ -4,7 +4,8 @@
  * addresses (loopback mode, or a network namespace per pod in host mode), probes, restarts, logs
  * and Kubernetes pod status. Feature packages: {@code api} (a small Kubernetes REST client),
  * {@code registration}, {@code pod}, {@code probe}, {@code network} (the pod network of each mode,
- * behind {@code PodNetwork}), {@code ipam}, {@code logs}, and {@code workloads} (the built-in
+ * behind {@code PodNetwork}), {@code ipam}, {@code logs}, {@code server} (the agent's HTTP
+ * endpoint), {@code stream} (exec and port-forward protocols), and {@code workloads} (the built-in
  * images' main classes).
  */
 package io.gantry.node;

@@ -378,6 +378,54 @@ public final class PodManager implements AutoCloseable {
     stats = new Stats(workers.size(), running, ready, restarts);
   }
 
+  /** Why {@link #execTarget} found nothing to run in: the message the kubelet gives. */
+  public static final class NoTargetException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    NoTargetException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * The running container {@code container} of pod {@code namespace/pod} on this node, or with a
+   * null {@code container} the pod's first running container (port-forward needs only the pod's
+   * address). Call off the loop: waits for it.
+   */
+  public ExecTarget execTarget(String namespace, String pod, String container) throws NoTargetException {
+    java.util.concurrent.CompletableFuture<Object> answer = new java.util.concurrent.CompletableFuture<>();
+    post(() -> {
+      PodWorker worker = workers.values().stream()
+          .filter(w -> w.namespace.equals(namespace) && w.name.equals(pod)).findFirst().orElse(null);
+      if (worker == null) {
+        answer.complete("pod does not exist");
+        return;
+      }
+      ExecTarget target = worker.execTarget(container);
+      answer.complete(target != null ? target : container == null
+          ? "pod " + namespace + "/" + pod + " has no running container"
+          : "container not found (\"" + container + "\")");
+    });
+    Object result;
+    try {
+      result = answer.get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new NoTargetException("the node agent is busy or stopping: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NoTargetException("interrupted");
+    }
+    if (result instanceof ExecTarget target) {
+      return target;
+    }
+    throw new NoTargetException((String) result);
+  }
+
+  /** How built-in images run: {@code java <options> -cp <jar>}. */
+  public List<String> builtInLauncher() {
+    return javaLauncher;
+  }
+
   void post(Runnable task) {
     if (!loop.isShutdown()) {
       try {

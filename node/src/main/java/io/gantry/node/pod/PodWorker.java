@@ -396,6 +396,18 @@ final class PodWorker {
     }
   }
 
+  /** What {@code kubectl exec} needs of a running container, or null when it does not run. Loop only. */
+  ExecTarget execTarget(String container) {
+    for (Container c : containers) {
+      if (container == null ? c.state == State.RUNNING : c.name.equals(container)) {
+        return c.state == State.RUNNING && podIp != null && !terminating
+            ? new ExecTarget(uid, podIp, c.env, c.workingDir, c.spec.path("image").asText(""))
+            : null;
+      }
+    }
+    return null;
+  }
+
   private ProbeWorker probe(Container c, int generation, String kind, JsonNode spec, Boolean initial) {
     ProbeSpec probe = ProbeSpec.parse(spec);
     String ip = podIp;

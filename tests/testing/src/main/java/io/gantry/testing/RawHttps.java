@@ -123,6 +123,33 @@ public final class RawHttps implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads only a status line and headers (for {@code 101 Switching Protocols}, after which the
+   * connection speaks another protocol); returns {@code null} if the server closed it first.
+   */
+  public Response readHead() {
+    try {
+      String statusLine = readLine();
+      if (statusLine == null) {
+        return null;
+      }
+      Map<String, String> headers = new LinkedHashMap<>();
+      for (String line; (line = readLine()) != null && !line.isEmpty(); ) {
+        int colon = line.indexOf(':');
+        if (colon > 0) {
+          headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+        }
+      }
+      return new Response(Integer.parseInt(statusLine.split(" ", 3)[1]), headers, "");
+    } catch (SocketException | javax.net.ssl.SSLException e) {
+      return null;
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("no response head within 15 s", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("read", e);
+    }
+  }
+
   /** Whether the server closed the connection: a read returns end-of-stream (or a reset) in time. */
   public boolean closedByServer() {
     try {

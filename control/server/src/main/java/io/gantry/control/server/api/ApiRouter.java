@@ -15,9 +15,11 @@ public final class ApiRouter {
 
   private final ResourceEndpoint resources;
   private final String gantryVersion;
+  private final PodStreams streams;
 
   public ApiRouter(ObjectRegistry registry, String gantryVersion) {
     this.resources = new ResourceEndpoint(registry);
+    this.streams = new PodStreams(registry);
     this.gantryVersion = gantryVersion;
   }
 
@@ -39,6 +41,20 @@ public final class ApiRouter {
   public static boolean isLogFollow(ResourcePath path, ApiRequest request) {
     return "GET".equals(request.method()) && "log".equals(path.subresource())
         && "pods".equals(path.type().plural()) && path.name() != null && "true".equals(request.param("follow"));
+  }
+
+  /** Whether {@code path} is {@code pods/{name}/exec} or {@code pods/{name}/portforward}. */
+  public static boolean isPodStream(ResourcePath path) {
+    return "pods".equals(path.type().plural()) && path.name() != null
+        && ("exec".equals(path.subresource()) || "portforward".equals(path.subresource()));
+  }
+
+  /**
+   * For {@code pods/{name}/exec|portforward}: where the node agent serves that stream. The HTTP
+   * layer relays the upgrade; this only resolves and checks the request.
+   */
+  public java.net.URI podStream(ResourcePath path, ApiRequest request) throws ApiException {
+    return streams.nodeUri(path, request);
   }
 
   public ApiResponse handle(ApiRequest request) {

@@ -37,33 +37,8 @@ final class PodLogs {
   /** Where the node agent serves one container's log: {@code http://ip:port/containerLogs/...?query}. */
   URI nodeUri(ResourcePath path, ApiRequest request, boolean follow) throws ApiException {
     JsonNode pod = registry.get(ResourceTypes.PODS, path.namespace(), path.name());
-    List<String> names = new ArrayList<>();
-    pod.at("/spec/containers").forEach(c -> names.add(c.path("name").asText()));
-    String container = request.param("container");
-    if (container == null || container.isEmpty()) {
-      if (names.size() != 1) {
-        throw ApiException.badRequest("a container name must be specified for pod " + path.name()
-            + ", choose one of: " + names);
-      }
-      container = names.get(0);
-    } else if (!names.contains(container)) {
-      throw ApiException.badRequest("container " + container + " is not valid for pod " + path.name());
-    }
-    String nodeName = pod.at("/spec/nodeName").asText("");
-    if (nodeName.isEmpty()) {
-      throw ApiException.badRequest("pod " + path.name() + " does not have a host assigned");
-    }
-    JsonNode node = registry.get(ResourceTypes.NODES, null, nodeName);
-    String address = null;
-    for (JsonNode a : node.at("/status/addresses")) {
-      if ("InternalIP".equals(a.path("type").asText())) {
-        address = a.path("address").asText();
-      }
-    }
-    int port = node.at("/status/daemonEndpoints/kubeletEndpoint/Port").asInt(0);
-    if (address == null || port <= 0) {
-      throw new ApiException(503, "ServiceUnavailable", "node " + nodeName + " does not serve logs", null);
-    }
+    String container = container(pod, path.name(), request.param("container"));
+    String base = nodeBase(registry, pod, path.name(), "serve logs");
     StringBuilder query = new StringBuilder();
     for (String name : new String[] {"tailLines", "previous", "timestamps"}) {
       String value = request.param(name);
@@ -75,8 +50,47 @@ final class PodLogs {
     if (follow) {
       query.append(query.isEmpty() ? "?" : "&").append("follow=true");
     }
-    return URI.create("http://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + port
-        + "/containerLogs/" + path.namespace() + "/" + path.name() + "/" + container + query);
+    return URI.create(base + "/containerLogs/" + path.namespace() + "/" + path.name() + "/" + container + query);
+  }
+
+  /** {@code requested}, or the pod's only container; a name the pod does not have is a bad request. */
+  static String container(JsonNode pod, String podName, String requested) throws ApiException {
+    List<String> names = new ArrayList<>();
+    pod.at("/spec/containers").forEach(c -> names.add(c.path("name").asText()));
+    if (requested == null || requested.isEmpty()) {
+      if (names.size() != 1) {
+        throw ApiException.badRequest("a container name must be specified for pod " + podName
+            + ", choose one of: " + names);
+      }
+      return names.get(0);
+    }
+    if (!names.contains(requested)) {
+      throw ApiException.badRequest("container " + requested + " is not valid for pod " + podName);
+    }
+    return requested;
+  }
+
+  /**
+   * {@code http://ip:port} of the node agent running {@code pod}: the Node's InternalIP and its
+   * {@code status.daemonEndpoints.kubeletEndpoint.Port}.
+   */
+  static String nodeBase(ObjectRegistry registry, JsonNode pod, String podName, String what) throws ApiException {
+    String nodeName = pod.at("/spec/nodeName").asText("");
+    if (nodeName.isEmpty()) {
+      throw ApiException.badRequest("pod " + podName + " does not have a host assigned");
+    }
+    JsonNode node = registry.get(ResourceTypes.NODES, null, nodeName);
+    String address = null;
+    for (JsonNode a : node.at("/status/addresses")) {
+      if ("InternalIP".equals(a.path("type").asText())) {
+        address = a.path("address").asText();
+      }
+    }
+    int port = node.at("/status/daemonEndpoints/kubeletEndpoint/Port").asInt(0);
+    if (address == null || port <= 0) {
+      throw new ApiException(503, "ServiceUnavailable", "node " + nodeName + " does not " + what, null);
+    }
+    return "http://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
   }
 
   ApiResponse handle(ResourcePath path, ApiRequest request) throws ApiException {

@@ -16,10 +16,12 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.URI;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Authenticates each request on the event loop, then runs it on a virtual thread (the store
- * blocks) and writes the answer back. Watches become a {@link WatchStream}.
+ * blocks) and writes the answer back. Watches become a {@link WatchStream}; exec and port-forward
+ * upgrades a {@link PodStreamProxy}.
  */
 final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -69,6 +72,11 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     ApiRequest request = new ApiRequest(msg.method().name(), path, uri.parameters(),
         msg.headers().get(HttpHeaderNames.ACCEPT), msg.headers().get(HttpHeaderNames.CONTENT_TYPE),
         ByteBufUtil.getBytes(msg.content()));
+    Optional<ResourcePath> stream = ResourcePath.parse(path).filter(ApiRouter::isPodStream);
+    if (stream.isPresent()) {
+      podStream(ctx, msg, stream.get(), request);
+      return;
+    }
     if (request.isWatch()) {
       Optional<ResourcePath> resource = ResourcePath.parse(path);
       if (resource.isEmpty()) {
@@ -113,6 +121,29 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       Optional<ResourcePath> resource = ResourcePath.parse(path);
       metrics.record(ApiMetrics.verb(request.method(), resource.map(r -> r.name() != null).orElse(true), false),
           resource.map(r -> r.type().plural()).orElse(""), response.status(), System.nanoTime() - started);
+    });
+  }
+
+  /** {@code pods/{name}/exec|portforward}: resolved off the loop, then relayed to the node agent. */
+  private void podStream(ChannelHandlerContext ctx, FullHttpRequest msg, ResourcePath path, ApiRequest request) {
+    if (!PodStreamProxy.isUpgrade(msg.headers())) {
+      write(ctx, ApiResponse.error(ApiException.badRequest("Upgrade request required")), HttpUtil.isKeepAlive(msg));
+      return;
+    }
+    String method = msg.method().name();
+    HttpHeaders headers = msg.headers().copy();
+    ctx.channel().config().setAutoRead(false);
+    executor.execute(() -> {
+      try {
+        URI node = router.podStream(path, request);
+        ctx.executor().execute(() -> PodStreamProxy.open(ctx, method, headers, node, message ->
+            write(ctx, ApiResponse.error(new ApiException(503, "ServiceUnavailable", message, null)), false)));
+      } catch (ApiException e) {
+        write(ctx, ApiResponse.error(e), false);
+      } catch (RuntimeException e) {
+        log.error("{} {} failed", method, msg.uri(), e);
+        write(ctx, ApiResponse.error(ApiException.internal(e.toString())), false);
+      }
     });
   }
 

@@ -1,0 +1,45 @@
+package io.gantry.node.server;
+
+import io.gantry.node.stream.StreamUpgrades;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+/** Routes one request of the node endpoint: health, logs, or a streaming upgrade. */
+final class NodeHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+  private final LogRequests logs;
+  private final StreamUpgrades streams;
+
+  NodeHttpHandler(LogRequests logs, StreamUpgrades streams) {
+    this.logs = logs;
+    this.streams = streams;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    if (!request.decoderResult().isSuccess()) {
+      StreamUpgrades.reply(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request\n");
+      return;
+    }
+    QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+    String path = uri.path();
+    if (path.equals("/healthz")) {
+      StreamUpgrades.reply(ctx, HttpResponseStatus.OK, "ok\n");
+    } else if (path.startsWith("/containerLogs/")) {
+      logs.handle(ctx, request.method().name(), path, uri.parameters());
+    } else if (path.startsWith("/exec/") || path.startsWith("/portForward/")) {
+      streams.handle(ctx, request, uri);
+    } else {
+      StreamUpgrades.reply(ctx, HttpResponseStatus.NOT_FOUND,
+          "not found: " + path + " (expected: /containerLogs/, /exec/, /portForward/ or /healthz)\n");
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+}

@@ -137,6 +137,24 @@ class HostModeIT {
   }
 
   @Test
+  void kubectlExecRunsInsideThePodAndReachesPodsOnOtherNodes() {
+    PodInfo from = pods.values().iterator().next();
+    String resolvConf = kubectl.run("-n", "hm", "exec", from.name(), "--", "cat", "/etc/resolv.conf").assertOk()
+        .stdout();
+    assertTrue(resolvConf.contains("nameserver 10.96.0.10"), resolvConf);
+    String addresses = kubectl.run("-n", "hm", "exec", from.name(), "--", "ip", "-o", "-4", "addr", "show", "eth0")
+        .assertOk().stdout();
+    assertTrue(addresses.contains(from.ip() + "/24"), addresses);
+    for (PodInfo to : pods.values()) {
+      if (!to.node().equals(from.node())) {
+        String answer = kubectl.run("-n", "hm", "exec", from.name(), "--", "probe", "http",
+            "http://" + to.ip() + ":8080/exec-cross-node", "--timeout", "5").assertOk().stdout();
+        assertTrue(answer.contains("pod: " + to.name()), answer);
+      }
+    }
+  }
+
+  @Test
   void theClusterIpFromInsideAPodIsServedByPodsOnOtherNodes() {
     PodInfo from = pods.values().iterator().next();
     String clusterIp = kubectl.run("-n", "hm", "get", "service", "echo", "-o", "jsonpath={.spec.clusterIP}")

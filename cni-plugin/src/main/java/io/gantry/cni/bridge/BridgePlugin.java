@@ -14,8 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -23,8 +21,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The bridge plugin (config {@code type} is this plugin). ADD allocates from the built-in IPAM, makes
@@ -37,7 +33,6 @@ public final class BridgePlugin implements Plugin {
   /** Host-side veth names start with this; GC only ever removes such links from the bridge. */
   static final String VETH_PREFIX = "gv";
   private static final Path SYS_NET = Path.of("/sys/class/net");
-  private static final Pattern MAC = Pattern.compile("link/ether ([0-9a-f:]{17})");
 
   @Override
   public Map<String, Object> add(CniEnv env, NetConf conf) throws CniException, IOException {
@@ -85,12 +80,20 @@ public final class BridgePlugin implements Plugin {
       }
       pod.add("link show dev " + env.ifName());
       String shown = IpTool.podBatch(env.netns(), pod, "-o").stdout();
-      Matcher mac = MAC.matcher(shown);
-      return result(conf, env, bridge, hostVeth, mac.find() ? mac.group(1) : null, leases, routes);
+      return result(conf, env, bridge, hostVeth, mac(shown), leases, routes);
     } catch (CniException | RuntimeException e) {
       undo(hostVeth, ipam, env);
       throw e;
     }
+  }
+
+  /** The address after {@code link/ether} in {@code ip -o link show} output, or null. */
+  private static String mac(String shown) {
+    int at = shown.indexOf("link/ether ");
+    if (at < 0 || at + 11 + 17 > shown.length()) {
+      return null;
+    }
+    return shown.substring(at + 11, at + 11 + 17);
   }
 
   private static void undo(String hostVeth, Ipam ipam, CniEnv env) {
@@ -264,17 +267,14 @@ public final class BridgePlugin implements Plugin {
     }
   }
 
-  /** {@code gv} + 12 hex digits of SHA-256(containerID, ifname): stable, unique, 14 characters. */
+  /** {@code gv} + 12 hex digits of SHA-256(containerID, 0, ifname): stable, unique, 14 characters. */
   public static String hostVethName(String containerId, String ifName) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(containerId.getBytes(StandardCharsets.UTF_8));
-      sha.update((byte) 0);
-      sha.update(ifName.getBytes(StandardCharsets.UTF_8));
-      return VETH_PREFIX + HexFormat.of().formatHex(sha.digest(), 0, 6);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    byte[] id = containerId.getBytes(StandardCharsets.UTF_8);
+    byte[] name = ifName.getBytes(StandardCharsets.UTF_8);
+    byte[] message = new byte[id.length + 1 + name.length];
+    System.arraycopy(id, 0, message, 0, id.length);
+    System.arraycopy(name, 0, message, id.length + 1, name.length);
+    return VETH_PREFIX + HexFormat.of().formatHex(Sha256.digest(message), 0, 6);
   }
 
   static boolean exists(String link) {

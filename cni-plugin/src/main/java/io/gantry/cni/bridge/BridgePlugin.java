@@ -46,8 +46,10 @@ public final class BridgePlugin implements Plugin {
       if (exists(hostVeth)) {
         IpTool.host("link", "del", hostVeth); // a repeated ADD: start over
       }
-      ensureBridge(bridge);
-      String mtu = bridge.mtu() > 0 ? " mtu " + bridge.mtu() : "";
+      int bridgeIndex = ensureBridge(bridge);
+      // Two ip processes at once: the bridge's state on the host, and everything else from inside the
+      // pod, where the veth pair is created with its host end put straight into this process's network
+      // namespace, enslaved (by index: the bridge's name means nothing inside the pod) and up.
       List<String> host = new ArrayList<>();
       host.add("link set " + bridge.bridge() + " up");
       if (bridge.isGateway()) {
@@ -57,16 +59,12 @@ public final class BridgePlugin implements Plugin {
           }
         }
       }
-      host.add("link add " + hostVeth + mtu + " type veth peer name " + env.ifName() + mtu
-          + " netns " + env.netns());
-      host.add("link set " + hostVeth + " master " + bridge.bridge());
-      if (bridge.hairpin()) {
-        host.add("link set dev " + hostVeth + " type bridge_slave hairpin on");
-      }
-      host.add("link set " + hostVeth + " up");
-      IpTool.hostBatch(host);
+      IpTool.Running hostSide = IpTool.startHostBatch(host);
 
+      String mtu = bridge.mtu() > 0 ? " mtu " + bridge.mtu() : "";
       List<String> pod = new ArrayList<>();
+      pod.add("link add " + hostVeth + mtu + " netns /proc/" + ProcessHandle.current().pid() + "/ns/net master if"
+          + bridgeIndex + " up type veth peer name " + env.ifName() + mtu);
       pod.add("link set lo up");
       for (Ipam.Lease lease : leases) {
         pod.add("addr add " + lease.ip() + "/" + lease.prefix() + " dev " + env.ifName()
@@ -79,7 +77,12 @@ public final class BridgePlugin implements Plugin {
             + " dev " + env.ifName());
       }
       pod.add("link show dev " + env.ifName());
-      String shown = IpTool.podBatch(env.netns(), pod, "-o").stdout();
+      IpTool.Output podSide = IpTool.startPodBatch(env.netns(), pod, "-o").finish();
+      hostSide.finish();
+      String shown = podSide.stdout();
+      if (bridge.hairpin()) {
+        writeSysfs(hostVeth, "brport/hairpin_mode", "1");
+      }
       return result(conf, env, bridge, hostVeth, mac(shown), leases, routes);
     } catch (CniException | RuntimeException e) {
       undo(hostVeth, ipam, env);
@@ -171,24 +174,40 @@ public final class BridgePlugin implements Plugin {
     return json;
   }
 
-  private static void ensureBridge(BridgeConfig bridge) throws CniException {
+  /** Creates the bridge unless it exists; returns its interface index. */
+  private static int ensureBridge(BridgeConfig bridge) throws CniException {
     if (exists(bridge.bridge())) {
       if (!Files.isDirectory(SYS_NET.resolve(bridge.bridge()).resolve("bridge"))) {
         throw new CniException(CniException.INVALID_NETWORK_CONFIG,
             "bridge: " + bridge.bridge() + " exists and is not a bridge");
       }
-      return;
+    } else {
+      List<String> args = new ArrayList<>(List.of("link", "add", "name", bridge.bridge()));
+      if (bridge.mtu() > 0) {
+        args.addAll(List.of("mtu", Integer.toString(bridge.mtu())));
+      }
+      args.addAll(List.of("type", "bridge"));
+      IpTool.Output created = IpTool.host(args.toArray(String[]::new));
+      // Another ADD may have created it in the meantime: that is as good.
+      if (created.exit() != 0 && !exists(bridge.bridge())) {
+        throw new CniException(CniException.INTERNAL, "cannot create bridge " + bridge.bridge() + ": "
+            + created.stderr().strip());
+      }
     }
-    List<String> args = new ArrayList<>(List.of("link", "add", "name", bridge.bridge()));
-    if (bridge.mtu() > 0) {
-      args.addAll(List.of("mtu", Integer.toString(bridge.mtu())));
+    String index = sysfs(bridge.bridge(), "ifindex");
+    try {
+      return Integer.parseInt(index);
+    } catch (NumberFormatException e) {
+      throw new CniException(CniException.INTERNAL, "cannot read the interface index of bridge " + bridge.bridge()
+          + " from /sys/class/net: " + index);
     }
-    args.addAll(List.of("type", "bridge"));
-    IpTool.Output created = IpTool.host(args.toArray(String[]::new));
-    // Another ADD may have created it in the meantime: that is as good.
-    if (created.exit() != 0 && !exists(bridge.bridge())) {
-      throw new CniException(CniException.INTERNAL, "cannot create bridge " + bridge.bridge() + ": "
-          + created.stderr().strip());
+  }
+
+  private static void writeSysfs(String link, String attribute, String value) throws CniException {
+    try {
+      Files.writeString(SYS_NET.resolve(link).resolve(attribute), value, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new CniException(CniException.INTERNAL, "cannot set " + attribute + " of " + link + ": " + e.getMessage());
     }
   }
 

@@ -80,6 +80,7 @@ public final class BridgePlugin implements Plugin {
       IpTool.Output podSide = IpTool.startPodBatch(env.netns(), pod, "-o").finish();
       hostSide.finish();
       String shown = podSide.stdout();
+      requireEnslaved(hostVeth, bridge.bridge());
       if (bridge.hairpin()) {
         writeSysfs(hostVeth, "brport/hairpin_mode", "1");
       }
@@ -200,6 +201,24 @@ public final class BridgePlugin implements Plugin {
     } catch (NumberFormatException e) {
       throw new CniException(CniException.INTERNAL, "cannot read the interface index of bridge " + bridge.bridge()
           + " from /sys/class/net: " + index);
+    }
+  }
+
+  /**
+   * Inside the pod, {@code master ifN} would name a device of the pod's own that happened to be called
+   * {@code ifN} before the index: make sure the host end ended up on the bridge.
+   */
+  private static void requireEnslaved(String hostVeth, String bridge) throws CniException {
+    Path master = SYS_NET.resolve(hostVeth).resolve("master");
+    String actual;
+    try {
+      actual = Files.readSymbolicLink(master).getFileName().toString();
+    } catch (IOException e) {
+      actual = "none";
+    }
+    if (!actual.equals(bridge)) {
+      throw new CniException(CniException.INTERNAL, hostVeth + " was created with master " + actual
+          + " instead of bridge " + bridge);
     }
   }
 

@@ -17,7 +17,9 @@ else
   cache=(-XX:ArchiveClassesAtExit="$bin/gantry-cni.jsa")
 fi
 # One JVM runs the whole workload (io.gantry.cni.Training), so the cache holds every class used.
-"$java" "${cache[@]}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$bin/gantry-cni.jar" \
+# Without LANG/LC_*, as runtimes call plugins: the JVM then loads the charset classes of the C locale,
+# which the cache would otherwise miss.
+env -u LANG -u LC_ALL -u LC_CTYPE "$java" "${cache[@]}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$bin/gantry-cni.jar" \
   io.gantry.cni.Training "$scratch" >"$scratch/training.log" 2>&1 || { cat "$scratch/training.log" >&2; exit 1; }
 echo "$java" > "$bin/gantry-cni.jdk"
 ls -la "$bin" >&2

@@ -18,12 +18,17 @@ import java.util.stream.Stream;
  *
  * <p>As root: bridge mode, {@code gantry-cni} (bridge + built-in IPAM) vs reference {@code bridge} +
  * {@code host-local}, each iteration on a fresh network namespace (created and deleted outside the
- * timing), two test bridges and addresses in 10.99.x only inside those namespaces. Without root: the
+ * timing), two test bridges (names with a per-run suffix) and addresses in 10.99.x
+ * ({@code GANTRY_CNI_BENCH_NET} replaces 10.99) only inside those namespaces. Without root: the
  * IPAM-only path, {@code gantry-cni} as IPAM plugin vs {@code host-local}. Also the bare start-up time
  * (VERSION). Figures: mean, p50, p99 in ms per target and the ratio of means gantry/reference.
  */
 public final class CniBench {
   private static final Path REFERENCE = Path.of(System.getenv().getOrDefault("GANTRY_CNI_REFERENCE", "/usr/lib/cni"));
+  /** The first two octets of the two bench subnets (X.10.0/24, X.11.0/24), for sharing a machine. */
+  private static final String NET = System.getenv().getOrDefault("GANTRY_CNI_BENCH_NET", "10.99");
+  /** Bridges and namespaces carry this, so that concurrent runs on one machine do not collide. */
+  private static final String SUFFIX = Long.toString(ProcessHandle.current().pid() % 100000, 36);
 
   private CniBench() {}
 
@@ -47,8 +52,8 @@ public final class CniBench {
       }
     } finally {
       if (root) {
-        run(null, null, "ip", "link", "del", "gbench-g");
-        run(null, null, "ip", "link", "del", "gbench-r");
+        run(null, null, "ip", "link", "del", "gbench-g" + SUFFIX);
+        run(null, null, "ip", "link", "del", "gbench-r" + SUFFIX);
       }
       try (Stream<Path> files = Files.walk(work)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -82,11 +87,13 @@ public final class CniBench {
     String bridged = "{\"cniVersion\":\"1.0.0\",\"name\":\"%s\",\"type\":\"%s\",\"bridge\":\"%s\",\"isGateway\":true,"
         + "\"isDefaultGateway\":true,\"ipam\":{\"type\":\"%s\",\"dataDir\":\"%s\",\"ranges\":[[{\"subnet\":\"%s\"}]]}}";
     String ours = bridge
-        ? String.format(bridged, "benchg", "gantry-cni", "gbench-g", "gantry-cni", work.resolve("g"), "10.99.10.0/24")
-        : String.format(ipamOnly, "benchg", "gantry-cni", work.resolve("g"), "10.99.10.0/24");
+        ? String.format(bridged, "benchg", "gantry-cni", "gbench-g" + SUFFIX, "gantry-cni", work.resolve("g"),
+            NET + ".10.0/24")
+        : String.format(ipamOnly, "benchg", "gantry-cni", work.resolve("g"), NET + ".10.0/24");
     String theirs = bridge
-        ? String.format(bridged, "benchr", "bridge", "gbench-r", "host-local", work.resolve("r"), "10.99.11.0/24")
-        : String.format(ipamOnly, "benchr", "host-local", work.resolve("r"), "10.99.11.0/24");
+        ? String.format(bridged, "benchr", "bridge", "gbench-r" + SUFFIX, "host-local", work.resolve("r"),
+            NET + ".11.0/24")
+        : String.format(ipamOnly, "benchr", "host-local", work.resolve("r"), NET + ".11.0/24");
     String ourCommand = gantry.toString();
     String theirCommand = REFERENCE.resolve(bridge ? "bridge" : "host-local").toString();
     long[][] add = new long[2][iterations];
@@ -95,7 +102,7 @@ public final class CniBench {
     Path fakeNetns = Files.createFile(work.resolve("netns"));
     for (int i = 0; i < iterations + 3; i++) {
       for (int target = 0; target < 2; target++) {
-        String ns = "gantry-cni-bench-" + target + "-" + i;
+        String ns = "gcnibench-" + SUFFIX + "-" + target + "-" + i;
         String netnsPath = fakeNetns.toString();
         if (bridge) {
           run(null, null, "ip", "netns", "add", ns);

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The {@code CNI_*} parameters of one invocation, validated for the command as the spec requires:
@@ -18,9 +17,20 @@ public record CniEnv(Command command, String containerId, String netns, String i
   /** The commands of CNI 1.1. */
   public enum Command { ADD, DEL, CHECK, VERSION, STATUS, GC }
 
-  private static final Pattern CONTAINER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]*");
   private static final int MAX_CONTAINER_ID = 1024;
   private static final int MAX_ARGS = 8192;
+
+  /** {@code [A-Za-z0-9][A-Za-z0-9_.-]*}, checked without a regex (the plugin's start-up counts). */
+  private static boolean validContainerId(String id) {
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (!alnum && (i == 0 || (c != '_' && c != '.' && c != '-'))) {
+        return false;
+      }
+    }
+    return !id.isEmpty();
+  }
 
   /** Reads and validates the environment. */
   public static CniEnv from(Map<String, String> env) throws CniException {
@@ -29,10 +39,13 @@ public record CniEnv(Command command, String containerId, String netns, String i
       throw new CniException(CniException.INVALID_ENVIRONMENT,
           "CNI_COMMAND is not set (expected: ADD, DEL, CHECK, VERSION, STATUS or GC)");
     }
-    Command command;
-    try {
-      command = Command.valueOf(rawCommand);
-    } catch (IllegalArgumentException e) {
+    Command command = null;
+    for (Command known : Command.values()) { // not valueOf: its first call sets up reflection
+      if (known.name().equals(rawCommand)) {
+        command = known;
+      }
+    }
+    if (command == null) {
       throw new CniException(CniException.INVALID_ENVIRONMENT,
           "CNI_COMMAND: " + rawCommand + " (expected: ADD, DEL, CHECK, VERSION, STATUS or GC)");
     }
@@ -44,7 +57,7 @@ public record CniEnv(Command command, String containerId, String netns, String i
     if (attachment) {
       if (containerId == null || containerId.isEmpty()) {
         problems.add("CNI_CONTAINERID is not set");
-      } else if (containerId.length() > MAX_CONTAINER_ID || !CONTAINER_ID.matcher(containerId).matches()) {
+      } else if (containerId.length() > MAX_CONTAINER_ID || !validContainerId(containerId)) {
         problems.add("CNI_CONTAINERID: " + abbreviate(containerId)
             + " (expected: an alphanumeric first character, then alphanumerics, '_', '.' or '-')");
       }

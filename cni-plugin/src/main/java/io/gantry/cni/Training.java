@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,9 +45,12 @@ public final class Training {
           + "\",\"ranges\":[[{\"subnet\":\"10.99.0.0/28\"}]]}}";
       call("STATUS", netns, bridge);
       call("ADD", scratch.resolve("missing"), bridge);
+      // A bridge DEL of a pod whose veth does not exist touches no link, only the scratch IPAM data.
+      call("DEL", netns, bridge);
       BridgePlugin.hostVethName("train", "eth0");
       try {
         io.gantry.cni.bridge.IpTool.host("-V");
+        io.gantry.cni.bridge.IpTool.startHostBatch(List.of()).finish(); // an empty batch changes nothing
       } catch (CniException ignored) {
         // no iproute2 on the build machine: the process classes were loaded all the same
       }

@@ -14,8 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -23,8 +21,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The bridge plugin (config {@code type} is this plugin). ADD allocates from the built-in IPAM, makes
@@ -37,7 +33,6 @@ public final class BridgePlugin implements Plugin {
   /** Host-side veth names start with this; GC only ever removes such links from the bridge. */
   static final String VETH_PREFIX = "gv";
   private static final Path SYS_NET = Path.of("/sys/class/net");
-  private static final Pattern MAC = Pattern.compile("link/ether ([0-9a-f:]{17})");
 
   @Override
   public Map<String, Object> add(CniEnv env, NetConf conf) throws CniException, IOException {
@@ -51,8 +46,10 @@ public final class BridgePlugin implements Plugin {
       if (exists(hostVeth)) {
         IpTool.host("link", "del", hostVeth); // a repeated ADD: start over
       }
-      ensureBridge(bridge);
-      String mtu = bridge.mtu() > 0 ? " mtu " + bridge.mtu() : "";
+      int bridgeIndex = ensureBridge(bridge);
+      // Two ip processes at once: the bridge's state on the host, and everything else from inside the
+      // pod, where the veth pair is created with its host end put straight into this process's network
+      // namespace, enslaved (by index: the bridge's name means nothing inside the pod) and up.
       List<String> host = new ArrayList<>();
       host.add("link set " + bridge.bridge() + " up");
       if (bridge.isGateway()) {
@@ -62,16 +59,12 @@ public final class BridgePlugin implements Plugin {
           }
         }
       }
-      host.add("link add " + hostVeth + mtu + " type veth peer name " + env.ifName() + mtu
-          + " netns " + env.netns());
-      host.add("link set " + hostVeth + " master " + bridge.bridge());
-      if (bridge.hairpin()) {
-        host.add("link set dev " + hostVeth + " type bridge_slave hairpin on");
-      }
-      host.add("link set " + hostVeth + " up");
-      IpTool.hostBatch(host);
+      IpTool.Running hostSide = IpTool.startHostBatch(host);
 
+      String mtu = bridge.mtu() > 0 ? " mtu " + bridge.mtu() : "";
       List<String> pod = new ArrayList<>();
+      pod.add("link add " + hostVeth + mtu + " netns /proc/" + ProcessHandle.current().pid() + "/ns/net master if"
+          + bridgeIndex + " up type veth peer name " + env.ifName() + mtu);
       pod.add("link set lo up");
       for (Ipam.Lease lease : leases) {
         pod.add("addr add " + lease.ip() + "/" + lease.prefix() + " dev " + env.ifName()
@@ -84,13 +77,27 @@ public final class BridgePlugin implements Plugin {
             + " dev " + env.ifName());
       }
       pod.add("link show dev " + env.ifName());
-      String shown = IpTool.podBatch(env.netns(), pod, "-o").stdout();
-      Matcher mac = MAC.matcher(shown);
-      return result(conf, env, bridge, hostVeth, mac.find() ? mac.group(1) : null, leases, routes);
+      IpTool.Output podSide = IpTool.startPodBatch(env.netns(), pod, "-o").finish();
+      hostSide.finish();
+      String shown = podSide.stdout();
+      requireEnslaved(hostVeth, bridge.bridge());
+      if (bridge.hairpin()) {
+        writeSysfs(hostVeth, "brport/hairpin_mode", "1");
+      }
+      return result(conf, env, bridge, hostVeth, mac(shown), leases, routes);
     } catch (CniException | RuntimeException e) {
       undo(hostVeth, ipam, env);
       throw e;
     }
+  }
+
+  /** The address after {@code link/ether} in {@code ip -o link show} output, or null. */
+  private static String mac(String shown) {
+    int at = shown.indexOf("link/ether ");
+    if (at < 0 || at + 11 + 17 > shown.length()) {
+      return null;
+    }
+    return shown.substring(at + 11, at + 11 + 17);
   }
 
   private static void undo(String hostVeth, Ipam ipam, CniEnv env) {
@@ -168,24 +175,58 @@ public final class BridgePlugin implements Plugin {
     return json;
   }
 
-  private static void ensureBridge(BridgeConfig bridge) throws CniException {
+  /** Creates the bridge unless it exists; returns its interface index. */
+  private static int ensureBridge(BridgeConfig bridge) throws CniException {
     if (exists(bridge.bridge())) {
       if (!Files.isDirectory(SYS_NET.resolve(bridge.bridge()).resolve("bridge"))) {
         throw new CniException(CniException.INVALID_NETWORK_CONFIG,
             "bridge: " + bridge.bridge() + " exists and is not a bridge");
       }
-      return;
+    } else {
+      List<String> args = new ArrayList<>(List.of("link", "add", "name", bridge.bridge()));
+      if (bridge.mtu() > 0) {
+        args.addAll(List.of("mtu", Integer.toString(bridge.mtu())));
+      }
+      args.addAll(List.of("type", "bridge"));
+      IpTool.Output created = IpTool.host(args.toArray(String[]::new));
+      // Another ADD may have created it in the meantime: that is as good.
+      if (created.exit() != 0 && !exists(bridge.bridge())) {
+        throw new CniException(CniException.INTERNAL, "cannot create bridge " + bridge.bridge() + ": "
+            + created.stderr().strip());
+      }
     }
-    List<String> args = new ArrayList<>(List.of("link", "add", "name", bridge.bridge()));
-    if (bridge.mtu() > 0) {
-      args.addAll(List.of("mtu", Integer.toString(bridge.mtu())));
+    String index = sysfs(bridge.bridge(), "ifindex");
+    try {
+      return Integer.parseInt(index);
+    } catch (NumberFormatException e) {
+      throw new CniException(CniException.INTERNAL, "cannot read the interface index of bridge " + bridge.bridge()
+          + " from /sys/class/net: " + index);
     }
-    args.addAll(List.of("type", "bridge"));
-    IpTool.Output created = IpTool.host(args.toArray(String[]::new));
-    // Another ADD may have created it in the meantime: that is as good.
-    if (created.exit() != 0 && !exists(bridge.bridge())) {
-      throw new CniException(CniException.INTERNAL, "cannot create bridge " + bridge.bridge() + ": "
-          + created.stderr().strip());
+  }
+
+  /**
+   * Inside the pod, {@code master ifN} would name a device of the pod's own that happened to be called
+   * {@code ifN} before the index: make sure the host end ended up on the bridge.
+   */
+  private static void requireEnslaved(String hostVeth, String bridge) throws CniException {
+    Path master = SYS_NET.resolve(hostVeth).resolve("master");
+    String actual;
+    try {
+      actual = Files.readSymbolicLink(master).getFileName().toString();
+    } catch (IOException e) {
+      actual = "none";
+    }
+    if (!actual.equals(bridge)) {
+      throw new CniException(CniException.INTERNAL, hostVeth + " was created with master " + actual
+          + " instead of bridge " + bridge);
+    }
+  }
+
+  private static void writeSysfs(String link, String attribute, String value) throws CniException {
+    try {
+      Files.writeString(SYS_NET.resolve(link).resolve(attribute), value, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new CniException(CniException.INTERNAL, "cannot set " + attribute + " of " + link + ": " + e.getMessage());
     }
   }
 
@@ -264,17 +305,14 @@ public final class BridgePlugin implements Plugin {
     }
   }
 
-  /** {@code gv} + 12 hex digits of SHA-256(containerID, ifname): stable, unique, 14 characters. */
+  /** {@code gv} + 12 hex digits of SHA-256(containerID, 0, ifname): stable, unique, 14 characters. */
   public static String hostVethName(String containerId, String ifName) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(containerId.getBytes(StandardCharsets.UTF_8));
-      sha.update((byte) 0);
-      sha.update(ifName.getBytes(StandardCharsets.UTF_8));
-      return VETH_PREFIX + HexFormat.of().formatHex(sha.digest(), 0, 6);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    byte[] id = containerId.getBytes(StandardCharsets.UTF_8);
+    byte[] name = ifName.getBytes(StandardCharsets.UTF_8);
+    byte[] message = new byte[id.length + 1 + name.length];
+    System.arraycopy(id, 0, message, 0, id.length);
+    System.arraycopy(name, 0, message, id.length + 1, name.length);
+    return VETH_PREFIX + HexFormat.of().formatHex(Sha256.digest(message), 0, 6);
   }
 
   static boolean exists(String link) {

@@ -38,16 +38,27 @@ public final class IpTool {
 
   /** Runs {@code ip -batch -} with {@code commands} (one per line) on the host; code 100 on failure. */
   public static Output hostBatch(List<String> commands, String... options) throws CniException {
+    return startHostBatch(commands, options).finish();
+  }
+
+  /** Runs {@code ip -batch -} inside the namespace at {@code netns}; code 100 on failure. */
+  public static Output podBatch(String netns, List<String> commands, String... options) throws CniException {
+    return startPodBatch(netns, commands, options).finish();
+  }
+
+  /** Starts {@code ip -batch -} on the host with {@code commands} and returns without waiting. */
+  public static Running startHostBatch(List<String> commands, String... options) throws CniException {
     List<String> argv = new ArrayList<>();
     argv.add(require("ip"));
     argv.addAll(List.of(options));
     argv.add("-batch");
     argv.add("-");
-    return check(run(argv, String.join("\n", commands) + "\n"), "ip " + commands);
+    return start(argv, String.join("\n", commands) + "\n", "ip " + commands);
   }
 
-  /** Runs {@code ip -batch -} inside the namespace at {@code netns}; code 100 on failure. */
-  public static Output podBatch(String netns, List<String> commands, String... options) throws CniException {
+  /** Starts {@code ip -batch -} inside the namespace at {@code netns} and returns without waiting. */
+  public static Running startPodBatch(String netns, List<String> commands, String... options)
+      throws CniException {
     List<String> argv = new ArrayList<>();
     argv.add(require("nsenter"));
     argv.add("--net=" + netns);
@@ -55,7 +66,29 @@ public final class IpTool {
     argv.addAll(List.of(options));
     argv.add("-batch");
     argv.add("-");
-    return check(run(argv, String.join("\n", commands) + "\n"), "ip (in " + netns + ") " + commands);
+    return start(argv, String.join("\n", commands) + "\n", "ip (in " + netns + ") " + commands);
+  }
+
+  /** A started batch, so that batches on the host and in a pod can run at the same time. */
+  public static final class Running {
+    private final Process process;
+    private final List<String> argv;
+    private final String what;
+
+    private Running(Process process, List<String> argv, String what) {
+      this.process = process;
+      this.argv = argv;
+      this.what = what;
+    }
+
+    /** Waits for the batch; code 100 when it failed. */
+    public Output finish() throws CniException {
+      return check(collect(process, argv), what);
+    }
+  }
+
+  private static Running start(List<String> argv, String stdin, String what) throws CniException {
+    return new Running(spawn(argv, stdin), argv, what);
   }
 
   /** Runs {@code ip ARGS...} on the host without judging the exit code. */
@@ -84,6 +117,10 @@ public final class IpTool {
   }
 
   static Output run(List<String> argv, String stdin) throws CniException {
+    return collect(spawn(argv, stdin), argv);
+  }
+
+  private static Process spawn(List<String> argv, String stdin) throws CniException {
     ProcessBuilder builder = new ProcessBuilder(argv);
     builder.environment().put("LC_ALL", "C");
     try {
@@ -93,6 +130,14 @@ public final class IpTool {
           in.write(stdin.getBytes(StandardCharsets.UTF_8));
         }
       }
+      return process;
+    } catch (IOException e) {
+      throw new CniException(CniException.INTERNAL, "cannot run " + argv.get(0) + ": " + e.getMessage());
+    }
+  }
+
+  private static Output collect(Process process, List<String> argv) throws CniException {
+    try {
       String stdout = read(process.getInputStream());
       String stderr = read(process.getErrorStream());
       return new Output(process.waitFor(), stdout, stderr);

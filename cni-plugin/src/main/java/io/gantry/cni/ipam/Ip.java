@@ -69,6 +69,18 @@ public record Ip(BigInteger value, int bits) implements Comparable<Ip> {
     return new Ip(value.add(BigInteger.valueOf(delta)), bits);
   }
 
+  // equals and hashCode by hand: a record's generated ones bootstrap method handles on first call,
+  // milliseconds in a process that lives for one CNI command.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Ip other && bits == other.bits && value.equals(other.value);
+  }
+
+  @Override
+  public int hashCode() {
+    return value.hashCode() * 31 + bits;
+  }
+
   @Override
   public int compareTo(Ip other) {
     int byFamily = Integer.compare(bits, other.bits);

@@ -174,7 +174,18 @@ public final class Ipam {
   }
 
   /** An entry of {@code cni.dev/valid-attachments}. */
-  public record Attachment(String containerId, String ifName) {}
+  public record Attachment(String containerId, String ifName) {
+    // equals and hashCode by hand, as in Ip: the generated ones bootstrap method handles on first call.
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Attachment other && containerId.equals(other.containerId) && ifName.equals(other.ifName);
+    }
+
+    @Override
+    public int hashCode() {
+      return containerId.hashCode() * 31 + ifName.hashCode();
+    }
+  }
 
   /** Thrown inside the lock when a range set has no free address; carries code 101. */
   static final class Exhausted extends IOException {

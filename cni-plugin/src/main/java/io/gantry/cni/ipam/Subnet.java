@@ -45,6 +45,18 @@ public record Subnet(Ip network, int prefix) {
     return ip.bits() == network.bits() && ip.compareTo(network) >= 0 && ip.compareTo(last()) <= 0;
   }
 
+  // equals and hashCode by hand, as in Ip: a record's generated ones bootstrap method handles on first call,
+  // milliseconds in a process that lives for one CNI command.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Subnet other && prefix == other.prefix && network.equals(other.network);
+  }
+
+  @Override
+  public int hashCode() {
+    return network.hashCode() * 31 + prefix;
+  }
+
   @Override
   public String toString() {
     return network + "/" + prefix;

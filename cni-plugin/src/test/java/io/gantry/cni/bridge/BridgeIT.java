@@ -22,10 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bridge mode end to end (root only): two test namespaces on a test bridge, addresses only in
- * 10.99.x inside them, a TCP connection from one pod to the other, CHECK, DEL and GC. Every namespace
+ * 10.99.x (or {@code GANTRY_TEST_NET}.x, for machines shared with other test runs) inside them and
+ * on the test bridge, a TCP connection from one pod to the other, CHECK, DEL and GC. Every namespace
  * and link created here is removed in {@link #cleanUp}.
  */
 class BridgeIT {
+  static final String NET = System.getenv().getOrDefault("GANTRY_TEST_NET", "10.99");
   @TempDir Path temp;
   final String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
   final String bridge = "gcnt" + suffix;
@@ -56,7 +58,7 @@ class BridgeIT {
 
   String conf(String extra) {
     return "{\"cniVersion\":\"1.1.0\",\"name\":\"bridgetest\",\"type\":\"gantry-cni\",\"bridge\":\"" + bridge + "\","
-        + "\"ipam\":{\"dataDir\":\"" + temp.resolve("data") + "\",\"ranges\":[[{\"subnet\":\"10.99.0.0/24\"}]]}"
+        + "\"ipam\":{\"dataDir\":\"" + temp.resolve("data") + "\",\"ranges\":[[{\"subnet\":\"" + NET + ".0.0/24\"}]]}"
         + extra + "}";
   }
 
@@ -88,8 +90,8 @@ class BridgeIT {
     assertEquals(Map.of("name", "eth0", "mac", interfaces.get(2).get("mac"), "mtu", 1400L, "sandbox", nsA),
         interfaces.get(2));
     List<Map<String, Object>> ips = (List<Map<String, Object>>) result.get("ips");
-    assertEquals(Map.of("address", "10.99.0.2/24", "gateway", "10.99.0.1", "interface", 2L), ips.get(0));
-    assertEquals(List.of(Map.of("dst", "0.0.0.0/0", "gw", "10.99.0.1")), result.get("routes"));
+    assertEquals(Map.of("address", NET + ".0.2/24", "gateway", NET + ".0.1", "interface", 2L), ips.get(0));
+    assertEquals(List.of(Map.of("dst", "0.0.0.0/0", "gw", NET + ".0.1")), result.get("routes"));
 
     assertEquals(bridge, Files.readSymbolicLink(Path.of("/sys/class/net", hostVeth, "master")).getFileName()
         .toString());
@@ -105,12 +107,12 @@ class BridgeIT {
         + " s.setSoTimeout(20000); try (var c = s.accept()) { c.getOutputStream().write(\"hello-from-b\\n\".getBytes()); } } } }");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process server = new ProcessBuilder("ip", "netns", "exec", nsB.substring(nsB.lastIndexOf('/') + 1),
-        java, listener.toString(), "10.99.0.3").redirectErrorStream(true).start();
+        java, listener.toString(), NET + ".0.3").redirectErrorStream(true).start();
     try {
       byte[] ready = server.getInputStream().readNBytes("listening\n".length());
       assertEquals("listening\n", new String(ready, StandardCharsets.UTF_8));
       Process client = new ProcessBuilder("ip", "netns", "exec", nsA.substring(nsA.lastIndexOf('/') + 1),
-          "timeout", "10", "bash", "-c", "exec 3<>/dev/tcp/10.99.0.3/7777; cat <&3").redirectErrorStream(true)
+          "timeout", "10", "bash", "-c", "exec 3<>/dev/tcp/" + NET + ".0.3/7777; cat <&3").redirectErrorStream(true)
           .start();
       String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(client.waitFor(15, TimeUnit.SECONDS));
@@ -123,21 +125,21 @@ class BridgeIT {
     // CHECK against prevResult, then after breaking the pod's address.
     String withPrev = conf.substring(0, conf.length() - 1) + ",\"prevResult\":" + a.stdout() + "}";
     CniProcessAccess.run("CHECK", "pod-a", nsA, "eth0", withPrev).ok();
-    assertEquals(0, sh("nsenter", "--net=" + nsA, "ip", "addr", "del", "10.99.0.2/24", "dev", "eth0"));
+    assertEquals(0, sh("nsenter", "--net=" + nsA, "ip", "addr", "del", NET + ".0.2/24", "dev", "eth0"));
     Result broken = CniProcessAccess.run("CHECK", "pod-a", nsA, "eth0", withPrev);
     assertEquals(102, broken.code());
-    assertTrue(broken.msg().contains("10.99.0.2/24"), broken.msg());
+    assertTrue(broken.msg().contains(NET + ".0.2/24"), broken.msg());
 
     // DEL removes the veth and the address; a second DEL succeeds; DEL after the netns is gone too.
     CniProcessAccess.run("DEL", "pod-a", nsA, "eth0", withPrev).ok();
     assertFalse(Files.exists(Path.of("/sys/class/net", hostVeth)));
-    assertFalse(Files.exists(temp.resolve("data/bridgetest/10.99.0.2")));
+    assertFalse(Files.exists(temp.resolve("data/bridgetest/" + NET + ".0.2")));
     CniProcessAccess.run("DEL", "pod-a", nsA, "eth0", withPrev).ok();
     assertEquals(0, sh("ip", "netns", "del", nsB.substring(nsB.lastIndexOf('/') + 1)));
     namespaces.remove(nsB.substring(nsB.lastIndexOf('/') + 1));
     CniProcessAccess.run("DEL", "pod-b", nsB, "eth0", conf).ok();
-    assertFalse(Files.exists(temp.resolve("data/bridgetest/10.99.0.3")));
-    assertTrue(b.stdout().contains("10.99.0.3/24"));
+    assertFalse(Files.exists(temp.resolve("data/bridgetest/" + NET + ".0.3")));
+    assertTrue(b.stdout().contains(NET + ".0.3/24"));
   }
 
   @Test
@@ -152,8 +154,8 @@ class BridgeIT {
     CniProcessAccess.run("GC", null, null, null, gc).ok();
     assertTrue(Files.exists(Path.of("/sys/class/net", BridgePlugin.hostVethName("keep", "eth0"))));
     assertFalse(Files.exists(Path.of("/sys/class/net", BridgePlugin.hostVethName("leak", "eth0"))));
-    assertTrue(Files.exists(temp.resolve("data/bridgetest/10.99.0.2")));
-    assertFalse(Files.exists(temp.resolve("data/bridgetest/10.99.0.3")));
+    assertTrue(Files.exists(temp.resolve("data/bridgetest/" + NET + ".0.2")));
+    assertFalse(Files.exists(temp.resolve("data/bridgetest/" + NET + ".0.3")));
   }
 
   @Test
@@ -164,6 +166,6 @@ class BridgeIT {
     Result failed = CniProcessAccess.run("ADD", "pod-a", nsA, "eth0", conf(""));
     assertEquals(100, failed.code());
     assertFalse(Files.exists(Path.of("/sys/class/net", BridgePlugin.hostVethName("pod-a", "eth0"))));
-    assertFalse(Files.exists(temp.resolve("data/bridgetest/10.99.0.2")));
+    assertFalse(Files.exists(temp.resolve("data/bridgetest/" + NET + ".0.2")));
   }
 }

@@ -1,6 +1,7 @@
 package io.gantry.proxy.balance;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,17 +25,55 @@ public final class EndpointLoad {
     active.decrementAndGet();
   }
 
-  /** One counter per endpoint socket address, kept while referenced or busy. */
+  /**
+   * One counter per endpoint socket address, kept while some routing entry references the address
+   * or connections to it are open.
+   *
+   * <p>Concurrency: counters are read and counted by event loops; {@link #acquire}, {@link #release}
+   * and {@link #sweepOrphans} are called by the routing-table builder's one thread only.
+   */
   public static final class Registry {
     private final ConcurrentHashMap<InetSocketAddress, EndpointLoad> loads = new ConcurrentHashMap<>();
+    /** Builder thread only: how many compiled targets use each address. */
+    private final java.util.HashMap<InetSocketAddress, int[]> references = new java.util.HashMap<>();
+    /** Builder thread only: unreferenced addresses kept because connections were open. */
+    private final java.util.Set<InetSocketAddress> orphans = new java.util.HashSet<>();
 
-    public EndpointLoad of(InetSocketAddress address) {
+    /** The counter of {@code address}, for a new target that uses it; {@link #release} it with the target. */
+    public EndpointLoad acquire(InetSocketAddress address) {
+      references.computeIfAbsent(address, a -> new int[1])[0]++;
       return loads.computeIfAbsent(address, a -> new EndpointLoad());
     }
 
-    /** Forgets idle counters of addresses no longer referenced (called by the snapshot builder). */
-    public void retainBusyOr(java.util.Set<InetSocketAddress> referenced) {
-      loads.entrySet().removeIf(e -> e.getValue().active() == 0 && !referenced.contains(e.getKey()));
+    /** A target using {@code address} is gone: forgets the counter once nothing uses it and it is idle. */
+    public void release(InetSocketAddress address) {
+      int[] count = references.get(address);
+      if (count == null || --count[0] > 0) {
+        return;
+      }
+      references.remove(address);
+      forgetIfIdle(address);
+    }
+
+    /** Forgets the counters of unreferenced addresses whose last connections have closed since. */
+    public void sweepOrphans() {
+      if (!orphans.isEmpty()) {
+        for (InetSocketAddress address : List.copyOf(orphans)) {
+          orphans.remove(address);
+          if (!references.containsKey(address)) {
+            forgetIfIdle(address);
+          }
+        }
+      }
+    }
+
+    private void forgetIfIdle(InetSocketAddress address) {
+      EndpointLoad load = loads.get(address);
+      if (load != null && load.active() > 0) {
+        orphans.add(address);
+      } else if (load != null) {
+        loads.remove(address, load);
+      }
     }
 
     public int size() {

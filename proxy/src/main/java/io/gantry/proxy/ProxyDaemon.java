@@ -65,7 +65,7 @@ public final class ProxyDaemon implements AutoCloseable {
 
   private static String lastApply(ProxyServer.LastApply last) {
     return "{\"version\":" + last.version() + ",\"servicesRebuilt\":" + last.servicesRebuilt() + ",\"micros\":"
-        + last.nanos() / 1000 + "}";
+        + last.nanos() / 1000 + ",\"buildMicros\":" + last.buildNanos() / 1000 + "}";
   }
 
   public ProxyServer proxy() {

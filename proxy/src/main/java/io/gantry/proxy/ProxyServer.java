@@ -61,7 +61,7 @@ public final class ProxyServer implements AutoCloseable {
   private final Map<ListenKey, HealthCheckListener> healthListeners = new HashMap<>(); // context only
   private volatile RoutingSnapshot snapshot = RoutingSnapshot.EMPTY;
   private volatile boolean firstUpdate;
-  private volatile LastApply lastApply = new LastApply(0, 0, 0);
+  private volatile LastApply lastApply = new LastApply(0, 0, 0, 0);
 
   private ProxyServer(ProxyConfig config) {
     this.config = config;
@@ -149,14 +149,17 @@ public final class ProxyServer implements AutoCloseable {
    * @param version         the routing table version published
    * @param servicesRebuilt services compiled for it
    * @param nanos           arrival to publication
+   * @param buildNanos      the share of that spent building the table (the rest: reading and translating
+   *                        the change, waiting for the update context)
    */
-  public record LastApply(long version, long servicesRebuilt, long nanos) {
+  public record LastApply(long version, long servicesRebuilt, long nanos, long buildNanos) {
   }
 
   private RoutingSnapshot apply(java.util.function.Function<RoutingSnapshotBuilder, RoutingSnapshot> change,
       long arrivedNanos) {
     RoutingSnapshot previous = snapshot;
     long compiledBefore = builder.servicesCompiled();
+    long buildStarted = System.nanoTime();
     RoutingSnapshot next = change.apply(builder);
     if (!next.warnings().isEmpty()) {
       java.util.Set<String> known = new java.util.HashSet<>(previous.warnings());
@@ -167,8 +170,9 @@ public final class ProxyServer implements AutoCloseable {
       }
     }
     snapshot = next; // publish before opening listeners: they must find their entries
-    lastApply = new LastApply(next.version(), builder.servicesCompiled() - compiledBefore,
-        System.nanoTime() - arrivedNanos);
+    long published = System.nanoTime();
+    lastApply = new LastApply(next.version(), builder.servicesCompiled() - compiledBefore, published - arrivedNanos,
+        published - buildStarted);
     List<ListenKey> opened = new ArrayList<>();
     for (ListenKey key : next.listeners()) {
       if (listeners.containsKey(key)) {

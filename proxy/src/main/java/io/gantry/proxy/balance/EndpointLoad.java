@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class EndpointLoad {
 
   private final AtomicInteger active = new AtomicInteger();
+  /** Routing targets using this counter; the builder's thread only (see {@link Registry}). */
+  private int references;
 
   public int active() {
     return active.get();
@@ -34,25 +36,22 @@ public final class EndpointLoad {
    */
   public static final class Registry {
     private final ConcurrentHashMap<InetSocketAddress, EndpointLoad> loads = new ConcurrentHashMap<>();
-    /** Builder thread only: how many compiled targets use each address. */
-    private final java.util.HashMap<InetSocketAddress, int[]> references = new java.util.HashMap<>();
     /** Builder thread only: unreferenced addresses kept because connections were open. */
     private final java.util.Set<InetSocketAddress> orphans = new java.util.HashSet<>();
 
     /** The counter of {@code address}, for a new target that uses it; {@link #release} it with the target. */
     public EndpointLoad acquire(InetSocketAddress address) {
-      references.computeIfAbsent(address, a -> new int[1])[0]++;
-      return loads.computeIfAbsent(address, a -> new EndpointLoad());
+      EndpointLoad load = loads.computeIfAbsent(address, a -> new EndpointLoad());
+      load.references++;
+      return load;
     }
 
     /** A target using {@code address} is gone: forgets the counter once nothing uses it and it is idle. */
     public void release(InetSocketAddress address) {
-      int[] count = references.get(address);
-      if (count == null || --count[0] > 0) {
-        return;
+      EndpointLoad load = loads.get(address);
+      if (load != null && --load.references <= 0) {
+        forgetIfIdle(address, load);
       }
-      references.remove(address);
-      forgetIfIdle(address);
     }
 
     /** Forgets the counters of unreferenced addresses whose last connections have closed since. */
@@ -60,18 +59,18 @@ public final class EndpointLoad {
       if (!orphans.isEmpty()) {
         for (InetSocketAddress address : List.copyOf(orphans)) {
           orphans.remove(address);
-          if (!references.containsKey(address)) {
-            forgetIfIdle(address);
+          EndpointLoad load = loads.get(address);
+          if (load != null && load.references <= 0) {
+            forgetIfIdle(address, load);
           }
         }
       }
     }
 
-    private void forgetIfIdle(InetSocketAddress address) {
-      EndpointLoad load = loads.get(address);
-      if (load != null && load.active() > 0) {
+    private void forgetIfIdle(InetSocketAddress address, EndpointLoad load) {
+      if (load.active() > 0) {
         orphans.add(address);
-      } else if (load != null) {
+      } else {
         loads.remove(address, load);
       }
     }

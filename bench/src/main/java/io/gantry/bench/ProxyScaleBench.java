@@ -38,6 +38,8 @@ import java.util.stream.Stream;
  *       ({@code lastApply.micros}), with the services it rebuilt; and the end-to-end time from the
  *       file write to publication, which includes the 1 s folder poll.</li>
  * </ul>
+ * Before the process, {@code table_*}: the routing table builder alone in the bench's JVM with the
+ * same load ({@link RoutingTableLoad}): one change applied after a JIT warm-up, and a full rebuild.
  * Every figure is a line {@code name=proxy-scale.gantry.<scenario> metric=... value=... unit=...}.
  * The endpoint addresses are never connected to; ClusterIPs are 127.96.0.0/16 addresses.
  *
@@ -102,6 +104,8 @@ public final class ProxyScaleBench {
   }
 
   private void run(Path jar, int services, int changes, String javaOpts) throws Exception {
+    Report.log("the routing table alone, in this JVM");
+    new RoutingTableLoad(services, endpointsPerService).run(1000);
     Path manifests = Files.createDirectories(work.resolve("manifests"));
     Report.log("writing %d services with %d endpoints each to %s", services, endpointsPerService, manifests);
     for (int i = 0; i < services; i++) {

@@ -36,7 +36,7 @@ public final class StaticManifestSource implements AutoCloseable {
   private final ProxyServer proxy;
   private final ScheduledExecutorService poller;
   private final ManifestIndex index = new ManifestIndex(); // poller thread only
-  private Map<Path, String> stamps = Map.of(); // poller thread only
+  private Map<Path, Stamp> stamps = Map.of(); // poller thread only
 
   private StaticManifestSource(Path dir, ProxyServer proxy) {
     this.dir = dir;
@@ -69,7 +69,7 @@ public final class StaticManifestSource implements AutoCloseable {
 
   /** Reads the files that changed since the last call and applies what they changed. */
   private CompletableFuture<?> reload() throws IOException {
-    Map<Path, String> now = stamps();
+    Map<Path, Stamp> now = stamps();
     long arrived = System.nanoTime();
     Map<Path, Views> changed = new HashMap<>();
     now.forEach((file, stamp) -> {
@@ -91,12 +91,16 @@ public final class StaticManifestSource implements AutoCloseable {
     return proxy.update(delta, arrived);
   }
 
-  private Map<Path, String> stamps() throws IOException {
-    Map<Path, String> stamps = new HashMap<>();
+  /** What tells a changed file: its size and modification time. */
+  private record Stamp(long size, long modifiedNanos) {
+  }
+
+  private Map<Path, Stamp> stamps() throws IOException {
+    Map<Path, Stamp> stamps = new HashMap<>();
     for (Path file : ManifestReader.files(dir)) {
       try {
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-        stamps.put(file, a.size() + ":" + a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+        stamps.put(file, new Stamp(a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
       } catch (IOException e) {
         // removed between listing and reading: it counts as gone
       }

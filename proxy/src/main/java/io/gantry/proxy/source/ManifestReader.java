@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads Services, EndpointSlices and Nodes from a folder of Kubernetes YAML or JSON (one or many
+ * Reads Services, EndpointSlices and Nodes from files of Kubernetes YAML or JSON (one or many
  * documents per file; {@code kind: List} too) and translates them with control/api's
  * {@link ViewTranslator} and {@link EndpointAggregator}. Other kinds are ignored. A file that does
  * not parse is skipped with a warning, so one bad file does not take the others down.

@@ -25,27 +25,36 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * {@code bin/bench proxy-scale}: one {@code gantry proxy} process (static mode, a folder of one
- * Service and one EndpointSlice per file) loaded with 10 000 Services and 100 000 endpoints, then
- * single endpoint changes:
+ * {@code bin/bench proxy-scale}: one {@code gantry proxy} process loaded with 10 000 Services and
+ * 100 000 endpoints, then single endpoint changes, in two modes:
+ * <ul>
+ *   <li>{@code static.*}: {@code --manifests DIR}, one Service and one EndpointSlice per file; a
+ *       change rewrites one file (the proxy polls the folder every second);</li>
+ *   <li>{@code control.*}: a real {@code gantry control} process loaded through its API and the
+ *       proxy on its DataPlane stream; a change PUTs one EndpointSlice.</li>
+ * </ul>
+ * Per mode:
  * <ul>
  *   <li>{@code load}: time until every ClusterIP listens, listeners, open descriptors;</li>
- *   <li>{@code memory}: VmRSS and VmHWM from {@code /proc/PID/status}, the Java heap in use, and the
- *       heap held by socket and channel objects (Netty, NIO, {@code java.net}) from a class
+ *   <li>{@code memory_*}: VmRSS and VmHWM from {@code /proc/PID/status}, the live Java heap, and
+ *       the part held by socket and channel objects (Netty, NIO, {@code java.net}) from a class
  *       histogram: what the listeners themselves cost;</li>
- *   <li>{@code apply}: per change, the proxy's own measure from the change's arrival (the poller
- *       seeing the file changed) to the new table published, read from {@code /status}
- *       ({@code lastApply.micros}), with the services it rebuilt; and the end-to-end time from the
- *       file write to publication, which includes the 1 s folder poll.</li>
+ *   <li>{@code apply_one_endpoint_change}: the proxy's own measure ({@code /status}
+ *       {@code lastApply}) from the change's arrival (static: the poller seeing the file changed;
+ *       control: the DataPlane client handing over the folded push) to the new table published,
+ *       the table-building share of it, and the services rebuilt;</li>
+ *   <li>{@code write_to_published}: from the file write or API PUT to publication (static: includes
+ *       the 1 s poll; control: the API, the EndpointSlice-to-view translation, the push batching).</li>
  * </ul>
- * Before the process, {@code table_*}: the routing table builder alone in the bench's JVM with the
- * same load ({@link RoutingTableLoad}): one change applied after a JIT warm-up, and a full rebuild.
+ * First, {@code table_*}: the routing table builder alone in the bench's JVM with the same load
+ * ({@link RoutingTableLoad}): one change applied after a JIT warm-up, and a full rebuild.
  * Every figure is a line {@code name=proxy-scale.gantry.<scenario> metric=... value=... unit=...}.
  * The endpoint addresses are never connected to; ClusterIPs are 127.96.0.0/16 addresses.
  *
  * <p>Options: {@code --jar PATH}, {@code --services N} (10000), {@code --endpoints-per-service N}
- * (10), {@code --changes N} (50), {@code --port P} (service port, 15080),
- * {@code --java-opts "..."} (none: the JVM's defaults, as {@code bin/gantry proxy} runs).
+ * (10), {@code --changes N} (50), {@code --port P} (static mode's service port, 15080),
+ * {@code --mode static|control|both} (both), {@code --java-opts "..."} (none: the JVM's defaults,
+ * as {@code bin/gantry proxy} runs). {@code GANTRY_BENCH_KEEP_LOG=FILE} keeps the proxy's log in FILE.proxy.
  */
 public final class ProxyScaleBench {
 
@@ -74,7 +83,7 @@ public final class ProxyScaleBench {
         opts.put(args[i].substring(2), args[++i]);
       } else {
         System.err.println("usage: bin/bench proxy-scale [--jar PATH] [--services N] [--endpoints-per-service N] "
-            + "[--changes N] [--port P] [--java-opts \"...\"]");
+            + "[--changes N] [--port P] [--mode static|control|both] [--java-opts \"...\"]");
         System.exit(2);
       }
     }
@@ -84,6 +93,11 @@ public final class ProxyScaleBench {
     int changes = Integer.parseInt(opts.getOrDefault("changes", "50"));
     int port = Integer.parseInt(opts.getOrDefault("port", "15080"));
     String javaOpts = opts.getOrDefault("java-opts", "");
+    String mode = opts.getOrDefault("mode", "both");
+    if (!List.of("static", "control", "both").contains(mode)) {
+      Report.log("--mode: %s (expected: static, control or both)", mode);
+      System.exit(2);
+    }
     if (services < 1 || services > 60_000 || perService < 1 || perService > 100 || changes < 1 || changes > 1000) {
       Report.log("--services 1..60000, --endpoints-per-service 1..100, --changes 1..1000");
       System.exit(2);
@@ -96,21 +110,79 @@ public final class ProxyScaleBench {
     ProxyScaleBench bench = new ProxyScaleBench(work, port, perService);
     Runtime.getRuntime().addShutdownHook(new Thread(bench::stop));
     try {
-      bench.run(jar, services, changes, javaOpts);
+      bench.run(jar, services, changes, javaOpts, mode);
     } finally {
       bench.stop();
       deleteTree(work);
     }
   }
 
-  private void run(Path jar, int services, int changes, String javaOpts) throws Exception {
+  private void run(Path jar, int services, int changes, String javaOpts, String mode) throws Exception {
     Report.log("the routing table alone, in this JVM");
     new RoutingTableLoad(services, endpointsPerService).run(1000);
+    if (mode.equals("static") || mode.equals("both")) {
+      runStatic(jar, services, changes, javaOpts);
+    }
+    if (mode.equals("control") || mode.equals("both")) {
+      runControl(jar, services, changes, javaOpts);
+    }
+  }
+
+  /** A change the benchmark makes; returns {@link System#nanoTime} when it was written. */
+  private interface Change {
+    long make(int index, int service) throws Exception;
+  }
+
+  private void runStatic(Path jar, int services, int changes, String javaOpts) throws Exception {
     Path manifests = Files.createDirectories(work.resolve("manifests"));
-    Report.log("writing %d services with %d endpoints each to %s", services, endpointsPerService, manifests);
+    Report.log("static: writing %d services with %d endpoints each to %s", services, endpointsPerService, manifests);
     for (int i = 0; i < services; i++) {
       Files.writeString(file(manifests, i), manifest(i, 0));
     }
+    startProxy(jar, javaOpts, List.of("--manifests", manifests.toString()));
+    measure("static", services, services, changes, (c, i) -> {
+      Path tmp = manifests.resolve(".change.tmp");
+      Files.writeString(tmp, manifest(i, c + 1));
+      long written = System.nanoTime();
+      Files.move(tmp, file(manifests, i), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return written;
+    });
+    stop();
+  }
+
+  /**
+   * Control-driven: a real {@code gantry control} process loaded through its API (selector-less
+   * Services with one EndpointSlice each), the proxy following its DataPlane stream, and each
+   * change a PUT of one EndpointSlice (its first endpoint flips readiness).
+   */
+  private void runControl(Path jar, int services, int changes, String javaOpts) throws Exception {
+    ServiceCluster cluster = new ServiceCluster(services, endpointsPerService, 10, 3);
+    try (GantryServer server = GantryServer.start(jar)) {
+      ApiClient api = new ApiClient(server.baseUri(), ApiClient.trusting(server.caCertificate()),
+          server.adminToken());
+      api.awaitReady(Duration.ofSeconds(60));
+      Report.log("control: loading %d services with %d endpoints each through the API", services, endpointsPerService);
+      long t0 = System.nanoTime();
+      cluster.load(api, 16);
+      Report.log("control: loaded in %.1f s", (System.nanoTime() - t0) / 1e9);
+      java.net.InetSocketAddress dataPlane = server.dataPlaneAddress();
+      startProxy(jar, javaOpts, List.of("--control", "127.0.0.1:" + dataPlane.getPort()));
+      int[] generation = new int[services];
+      // The control plane's own "kubernetes" Service is served too.
+      measure("control", services, services + 1, changes, (c, i) -> {
+        generation[i]++;
+        long written = System.nanoTime();
+        HttpResponse<String> r = api.send("PUT", cluster.slicePath(i), cluster.sliceJson(i, generation[i]));
+        if (r.statusCode() != 200) {
+          throw new IOException("PUT " + cluster.slicePath(i) + ": " + ApiClient.describe(r));
+        }
+        return written;
+      });
+      stop();
+    }
+  }
+
+  private void startProxy(Path jar, String javaOpts, List<String> source) throws IOException {
     int adminPort;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       adminPort = s.getLocalPort();
@@ -121,23 +193,32 @@ public final class ProxyScaleBench {
     if (!javaOpts.isBlank()) {
       cmd.addAll(List.of(javaOpts.trim().split("\\s+")));
     }
-    cmd.addAll(List.of("-jar", jar.toString(), "proxy", "--manifests", manifests.toString(), "--node", "bench",
-        "--admin-port", String.valueOf(adminPort)));
-    long started = System.nanoTime();
+    cmd.addAll(List.of("-jar", jar.toString(), "proxy"));
+    cmd.addAll(source);
+    cmd.addAll(List.of("--node", "node-0", "--admin-port", String.valueOf(adminPort)));
     proxy = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("proxy.log").toFile())
         .start();
     Report.log("started gantry proxy pid %d (java options: %s)", proxy.pid(), javaOpts.isBlank() ? "none" : javaOpts);
-    JsonNode loaded = awaitStatus(s -> s.path("listeners").asInt() >= services, Duration.ofMinutes(5));
+  }
+
+  private void measure(String mode, int services, int entries, int changes, Change change) throws Exception {
+    long started = proxy.info().startInstant().map(i -> System.nanoTime()
+        - Duration.between(i, java.time.Instant.now()).toNanos()).orElse(System.nanoTime());
+    JsonNode loaded = awaitStatus(s -> s.path("listeners").asInt() >= entries, Duration.ofMinutes(10));
+    // The table is published before its listeners open: wait for the sockets themselves.
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (listeningSockets() < entries && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
     double loadSeconds = (System.nanoTime() - started) / 1e9;
-    int listening = listeningSockets();
-    report.figure("load", "services", services, "count");
-    report.figure("load", "endpoints", (double) services * endpointsPerService, "count");
-    report.figure("load", "routing_entries", loaded.path("listeners").asInt(), "count");
-    report.figure("load", "listening_sockets", listening, "count");
-    report.figure("load", "open_descriptors", descriptors(), "count");
-    report.figure("load", "time_to_serve_all", loadSeconds, "s");
+    report.figure(mode + ".load", "services", services, "count");
+    report.figure(mode + ".load", "endpoints", (double) services * endpointsPerService, "count");
+    report.figure(mode + ".load", "routing_entries", loaded.path("listeners").asInt(), "count");
+    report.figure(mode + ".load", "listening_sockets", listeningSockets(), "count");
+    report.figure(mode + ".load", "open_descriptors", descriptors(), "count");
+    report.figure(mode + ".load", "time_to_serve_all", loadSeconds, "s");
     Thread.sleep(5000); // let start-up garbage settle as it would in a long-running daemon
-    memory("memory_loaded");
+    memory(mode + ".memory_loaded");
 
     Random random = new Random(42);
     long[] applied = new long[changes];
@@ -147,29 +228,28 @@ public final class ProxyScaleBench {
     for (int c = 0; c < changes; c++) {
       int i = random.nextInt(services);
       long before = status().path("lastApply").path("version").asLong();
-      Path tmp = manifests.resolve(".change.tmp");
-      Files.writeString(tmp, manifest(i, c + 1));
-      long written = System.nanoTime();
-      Files.move(tmp, file(manifests, i), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      long written = change.make(c, i);
       JsonNode after = awaitStatus(s -> s.path("lastApply").path("version").asLong() > before, Duration.ofSeconds(10));
       endToEnd[c] = System.nanoTime() - written;
       applied[c] = after.path("lastApply").path("micros").asLong() * 1000;
       built[c] = after.path("lastApply").path("buildMicros").asLong() * 1000;
       maxRebuilt = Math.max(maxRebuilt, after.path("lastApply").path("servicesRebuilt").asLong());
+      Thread.sleep(200); // one change at a time, as a quiet cluster sees them
     }
     LatencyStats apply = LatencyStats.of(applied, changes);
-    LatencyStats e2e = LatencyStats.of(endToEnd, changes);
-    report.figure("apply_one_endpoint_change", "p50", apply.percentileMillis(50), "ms");
-    report.figure("apply_one_endpoint_change", "p99", apply.percentileMillis(99), "ms");
-    report.figure("apply_one_endpoint_change", "max", apply.maxMillis(), "ms");
     LatencyStats build = LatencyStats.of(built, changes);
-    report.figure("apply_one_endpoint_change", "table_build_p50", build.percentileMillis(50), "ms");
-    report.figure("apply_one_endpoint_change", "table_build_p99", build.percentileMillis(99), "ms");
-    report.figure("apply_one_endpoint_change", "services_rebuilt_max", maxRebuilt, "count");
-    report.figure("apply_one_endpoint_change", "changes", changes, "count");
-    report.figure("file_write_to_published", "p50", e2e.percentileMillis(50), "ms");
-    report.figure("file_write_to_published", "p99", e2e.percentileMillis(99), "ms");
-    memory("memory_after_changes");
+    LatencyStats e2e = LatencyStats.of(endToEnd, changes);
+    String scenario = mode + ".apply_one_endpoint_change";
+    report.figure(scenario, "p50", apply.percentileMillis(50), "ms");
+    report.figure(scenario, "p99", apply.percentileMillis(99), "ms");
+    report.figure(scenario, "max", apply.maxMillis(), "ms");
+    report.figure(scenario, "table_build_p50", build.percentileMillis(50), "ms");
+    report.figure(scenario, "table_build_p99", build.percentileMillis(99), "ms");
+    report.figure(scenario, "services_rebuilt_max", maxRebuilt, "count");
+    report.figure(scenario, "changes", changes, "count");
+    report.figure(mode + ".write_to_published", "p50", e2e.percentileMillis(50), "ms");
+    report.figure(mode + ".write_to_published", "p99", e2e.percentileMillis(99), "ms");
+    memory(mode + ".memory_after_changes");
   }
 
   private void memory(String scenario) throws IOException, InterruptedException {
@@ -313,6 +393,7 @@ public final class ProxyScaleBench {
 
   private synchronized void stop() {
     if (proxy != null && proxy.isAlive()) {
+      keepLog();
       proxy.destroy();
       try {
         if (!proxy.waitFor(20, TimeUnit.SECONDS)) {
@@ -321,6 +402,18 @@ public final class ProxyScaleBench {
       } catch (InterruptedException e) {
         proxy.destroyForcibly();
         Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Copies the proxy's log to {@code $GANTRY_BENCH_KEEP_LOG} when set (the work folder is deleted). */
+  private void keepLog() {
+    String keep = System.getenv("GANTRY_BENCH_KEEP_LOG");
+    if (keep != null && !keep.isEmpty()) {
+      try {
+        Files.copy(work.resolve("proxy.log"), Path.of(keep + ".proxy"), StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        Report.log("could not keep the proxy log in %s: %s", keep, e);
       }
     }
   }

@@ -11,6 +11,7 @@ import java.util.List;
  * @param service     {@code namespace/name}
  * @param claims      listening key and entry, in the order the service claims them (first wins)
  * @param healthCheck the health check, or null
+ * @param healthCheckPort its port (0 without one)
  * @param warnings    what was skipped and why
  * @param referenced  endpoint socket addresses its targets use (with repeats; released as acquired)
  */

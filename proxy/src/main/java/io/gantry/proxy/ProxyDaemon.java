@@ -60,7 +60,12 @@ public final class ProxyDaemon implements AutoCloseable {
         () -> "{\"role\":\"proxy\",\"node\":\"" + proxy.config().nodeName() + "\",\"source\":\""
             + from.replace("\\", "\\\\").replace("\"", "'") + "\",\"routingVersion\":" + proxy.snapshot().version()
             + ",\"listeners\":" + proxy.snapshot().listeners().size() + ",\"connections\":"
-            + proxy.connections().open() + "}\n");
+            + proxy.connections().open() + ",\"lastApply\":" + lastApply(proxy.lastApply()) + "}\n");
+  }
+
+  private static String lastApply(ProxyServer.LastApply last) {
+    return "{\"version\":" + last.version() + ",\"servicesRebuilt\":" + last.servicesRebuilt() + ",\"micros\":"
+        + last.nanos() / 1000 + ",\"buildMicros\":" + last.buildNanos() / 1000 + "}";
   }
 
   public ProxyServer proxy() {

@@ -15,6 +15,7 @@ import io.gantry.proxy.table.Protocol;
 import io.gantry.proxy.table.RoutingSnapshot;
 import io.gantry.proxy.table.RoutingSnapshotBuilder;
 import io.gantry.proxy.table.ServiceEntry;
+import io.gantry.proxy.table.ViewDelta;
 import io.gantry.proxy.tcp.ConnectionRegistry;
 import io.gantry.proxy.tcp.TcpListener;
 import io.gantry.proxy.tcp.TcpSettings;
@@ -76,6 +77,7 @@ public final class ProxyServer implements AutoCloseable {
   private final ServiceAddresses addresses; // context only
   private volatile RoutingSnapshot snapshot = RoutingSnapshot.EMPTY;
   private volatile boolean firstUpdate;
+  private volatile LastApply lastApply = new LastApply(0, 0, 0, 0);
 
   private ProxyServer(ProxyConfig config, ServiceAddresses addresses) {
     this.config = config;
@@ -153,27 +155,71 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   /**
-   * Applies a complete configuration (asynchronously, on the update context).
+   * Applies a complete configuration (asynchronously, on the update context); only the services
+   * that differ from the configuration held now are rebuilt.
    *
    * @return completes with the snapshot once it is live and its listeners are open
    */
   public CompletableFuture<RoutingSnapshot> update(Collection<ServiceView> services, Map<String, EndpointView> endpoints,
       Collection<NodeView> nodes) {
+    long arrived = System.nanoTime();
     List<ServiceView> s = List.copyOf(services);
     Map<String, EndpointView> e = Map.copyOf(endpoints);
     List<NodeView> n = List.copyOf(nodes);
-    return CompletableFuture.supplyAsync(() -> apply(s, e, n), context);
+    return CompletableFuture.supplyAsync(() -> apply(builder -> builder.build(s, e, n), arrived), context);
   }
 
-  private RoutingSnapshot apply(List<ServiceView> services, Map<String, EndpointView> endpoints, List<NodeView> nodes) {
-    RoutingSnapshot next = builder.build(services, endpoints, nodes);
-    for (String warning : next.warnings()) {
-      log.warn("{}", warning);
+  /**
+   * Applies a change (asynchronously, on the update context), rebuilding only the services it
+   * names.
+   *
+   * @param arrivedNanos when the change reached this proxy ({@link System#nanoTime}), for {@link #lastApply}
+   * @return completes with the snapshot once it is live and its listeners are open
+   */
+  public CompletableFuture<RoutingSnapshot> update(ViewDelta delta, long arrivedNanos) {
+    Objects.requireNonNull(delta, "delta");
+    return CompletableFuture.supplyAsync(() -> apply(builder -> builder.apply(delta), arrivedNanos), context);
+  }
+
+  /**
+   * The last change made live: its table version, how many services it rebuilt, and the time from
+   * its arrival at this proxy to the new table being published (before listeners open).
+   */
+  public LastApply lastApply() {
+    return lastApply;
+  }
+
+  /**
+   * @param version         the routing table version published
+   * @param servicesRebuilt services compiled for it
+   * @param nanos           arrival to publication
+   * @param buildNanos      the share of that spent building the table (the rest: reading and translating
+   *                        the change, waiting for the update context)
+   */
+  public record LastApply(long version, long servicesRebuilt, long nanos, long buildNanos) {
+  }
+
+  private RoutingSnapshot apply(java.util.function.Function<RoutingSnapshotBuilder, RoutingSnapshot> change,
+      long arrivedNanos) {
+    RoutingSnapshot previous = snapshot;
+    long compiledBefore = builder.servicesCompiled();
+    long buildStarted = System.nanoTime();
+    RoutingSnapshot next = change.apply(builder);
+    if (!next.warnings().isEmpty()) {
+      java.util.Set<String> known = new java.util.HashSet<>(previous.warnings());
+      for (String warning : next.warnings()) {
+        if (!known.contains(warning)) {
+          log.warn("{}", warning);
+        }
+      }
     }
     // Before binding: a listener needs its address to be local. Unwanted ones leave once drained (sweep).
     addresses.want(serviceAddresses(next),
         System.nanoTime() + config.drainTimeout().toNanos() + RELEASE_GRACE_NANOS);
     snapshot = next; // publish before opening listeners: they must find their entries
+    long published = System.nanoTime();
+    lastApply = new LastApply(next.version(), builder.servicesCompiled() - compiledBefore, published - arrivedNanos,
+        published - buildStarted);
     List<ListenKey> opened = new ArrayList<>();
     for (ListenKey key : next.listeners()) {
       if (listeners.containsKey(key)) {

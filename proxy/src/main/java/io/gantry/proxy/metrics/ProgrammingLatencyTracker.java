@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * kube-proxy's {@code network_programming_duration_seconds}: when a routing table is live, each
@@ -32,11 +33,14 @@ public final class ProgrammingLatencyTracker {
     this.startedMillis = clock.millis() / 1000 * 1000;
   }
 
-  /** Records the endpoint sets of a routing table that has just become live. */
-  public synchronized void published(Map<String, EndpointView> endpoints) {
+  /**
+   * Records the endpoint sets a routing table that has just become live changed ({@code changed})
+   * and removed ({@code removed}); work is proportional to the change.
+   */
+  public synchronized void published(Map<String, EndpointView> changed, Set<String> removed) {
     long now = clock.millis();
-    seen.keySet().retainAll(endpoints.keySet());
-    for (Map.Entry<String, EndpointView> e : endpoints.entrySet()) {
+    seen.keySet().removeAll(removed);
+    for (Map.Entry<String, EndpointView> e : changed.entrySet()) {
       long trigger = e.getValue().getLastChangeTriggerTimeMillis();
       if (trigger <= 0) {
         continue;

@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads Services, EndpointSlices and Nodes from a folder of Kubernetes YAML or JSON (one or many
+ * Reads Services, EndpointSlices and Nodes from files of Kubernetes YAML or JSON (one or many
  * documents per file; {@code kind: List} too) and translates them with control/api's
  * {@link ViewTranslator} and {@link EndpointAggregator}. Other kinds are ignored. A file that does
  * not parse is skipped with a warning, so one bad file does not take the others down.
@@ -47,24 +47,28 @@ public final class ManifestReader {
     }
   }
 
-  public static Views read(Path dir) throws IOException {
+  /** The views of one file (none when it cannot be read: a warning says why). */
+  public static Views readFile(Path file) {
+    return translate(objects(file));
+  }
+
+  private static List<ObjectNode> objects(Path file) {
     List<ObjectNode> objects = new ArrayList<>();
-    for (Path file : files(dir)) {
-      try {
-        if (Files.size(file) > MAX_FILE_BYTES) {
-          log.warn("{}: larger than {} bytes; skipped", file, MAX_FILE_BYTES);
-          continue;
-        }
-        try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
-          while (docs.hasNext()) {
-            collect(docs.next(), objects);
-          }
-        }
-      } catch (IOException | RuntimeException e) {
-        log.warn("{}: cannot read ({}); skipped", file, e.getMessage());
+    try {
+      if (Files.size(file) > MAX_FILE_BYTES) {
+        log.warn("{}: larger than {} bytes; skipped", file, MAX_FILE_BYTES);
+        return objects;
       }
+      try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+        while (docs.hasNext()) {
+          collect(docs.next(), objects);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("{}: cannot read ({}); skipped", file, e.getMessage());
+      objects.clear();
     }
-    return translate(objects);
+    return objects;
   }
 
   /** Translates Kubernetes objects to views (objects of other kinds are ignored). */

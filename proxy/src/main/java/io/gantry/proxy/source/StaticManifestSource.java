@@ -1,13 +1,18 @@
 package io.gantry.proxy.source;
 
 import io.gantry.proxy.ProxyServer;
+import io.gantry.proxy.table.ViewDelta;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Static mode: serves a folder of Kubernetes YAML and picks up changes to it. The folder is
  * polled (names, sizes and modification times), which works on every file system and needs no
- * native watch; a change re-reads the whole folder.
+ * native watch; only changed files are read again, and only the services and endpoint views they
+ * define are rebuilt ({@link ManifestIndex}).
  *
  * <p>Lifecycle: {@link #start} reads once (synchronously, so the first configuration is live
  * when it returns) and then polls on its own thread until {@link #close}.
@@ -29,7 +35,8 @@ public final class StaticManifestSource implements AutoCloseable {
   private final Path dir;
   private final ProxyServer proxy;
   private final ScheduledExecutorService poller;
-  private List<String> lastStamp = List.of();
+  private final ManifestIndex index = new ManifestIndex(); // poller thread only
+  private Map<Path, Stamp> stamps = Map.of(); // poller thread only
 
   private StaticManifestSource(Path dir, ProxyServer proxy) {
     this.dir = dir;
@@ -47,35 +54,58 @@ public final class StaticManifestSource implements AutoCloseable {
       throw new IllegalArgumentException("manifests: " + dir + " (expected: a directory)");
     }
     StaticManifestSource source = new StaticManifestSource(dir, proxy);
-    source.reload().get(30, TimeUnit.SECONDS);
+    source.poller.submit(source::reload).get().get(120, TimeUnit.SECONDS);
     source.poller.scheduleWithFixedDelay(source::poll, poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
     return source;
   }
 
   private void poll() {
     try {
-      if (!stamp().equals(lastStamp)) {
-        reload();
-      }
+      reload();
     } catch (Exception e) {
       log.warn("{}: {}", dir, e.toString());
     }
   }
 
-  private java.util.concurrent.CompletableFuture<?> reload() throws IOException {
-    lastStamp = stamp();
-    Views views = ManifestReader.read(dir);
-    log.info("{}: {} services, {} endpoint sets, {} nodes", dir, views.services().size(), views.endpoints().size(),
-        views.nodes().size());
-    return proxy.update(views.services(), views.endpoints(), views.nodes());
+  /** Reads the files that changed since the last call and applies what they changed. */
+  private CompletableFuture<?> reload() throws IOException {
+    Map<Path, Stamp> now = stamps();
+    long arrived = System.nanoTime();
+    Map<Path, Views> changed = new HashMap<>();
+    now.forEach((file, stamp) -> {
+      if (!stamp.equals(stamps.get(file))) {
+        changed.put(file, ManifestReader.readFile(file));
+      }
+    });
+    Set<Path> removed = new HashSet<>(stamps.keySet());
+    removed.removeAll(now.keySet());
+    boolean first = stamps.isEmpty() && !proxy.ready();
+    stamps = now;
+    if (changed.isEmpty() && removed.isEmpty() && !first) {
+      return CompletableFuture.completedFuture(null);
+    }
+    ViewDelta delta = index.update(changed, removed);
+    log.info("{}: {} files read, {} removed; {} services and {} endpoint sets changed ({} services in all)", dir,
+        changed.size(), removed.size(), delta.services().size() + delta.removedServices().size(),
+        delta.endpoints().size() + delta.removedEndpoints().size(), index.services());
+    return proxy.update(delta, arrived);
   }
 
-  private List<String> stamp() throws IOException {
-    List<String> stamp = new ArrayList<>();
+  /** What tells a changed file: its size and modification time. */
+  private record Stamp(long size, long modifiedNanos) {
+  }
+
+  private Map<Path, Stamp> stamps() throws IOException {
+    Map<Path, Stamp> stamps = new HashMap<>();
     for (Path file : ManifestReader.files(dir)) {
-      stamp.add(file.getFileName() + ":" + Files.size(file) + ":" + Files.getLastModifiedTime(file).to(TimeUnit.NANOSECONDS));
+      try {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        stamps.put(file, new Stamp(a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
+      } catch (IOException e) {
+        // removed between listing and reading: it counts as gone
+      }
     }
-    return stamp;
+    return stamps;
   }
 
   @Override

@@ -1,9 +1,8 @@
 package io.gantry.proxy.table;
 
+import io.gantry.control.client.PersistentHashMap;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,8 @@ import java.util.Set;
 /**
  * The proxy's routing table at one moment: every (address, port, protocol) it serves, mapped to
  * a {@link ServiceEntry}, plus what its {@code healthCheckNodePort}s report. Immutable; published
- * with one volatile write; event loops read it without locks.
+ * with one volatile write; event loops read it without locks. Its maps are persistent (a hash
+ * trie): consecutive snapshots share every entry a change did not touch.
  *
  * @param version       a counter, one per snapshot built
  * @param entries       listening key to entry
@@ -27,8 +27,8 @@ public record RoutingSnapshot(long version, Map<ListenKey, ServiceEntry> entries
   public static final RoutingSnapshot EMPTY = new RoutingSnapshot(0, Map.of(), Map.of(), List.of(), List.of(), null);
 
   public RoutingSnapshot {
-    entries = Collections.unmodifiableMap(new HashMap<>(entries));
-    healthChecks = Map.copyOf(healthChecks);
+    entries = PersistentHashMap.copyOf(entries); // the builder's own map as is: shared, not copied
+    healthChecks = PersistentHashMap.copyOf(healthChecks);
     warnings = List.copyOf(warnings);
     nodeAddresses = List.copyOf(nodeAddresses);
   }

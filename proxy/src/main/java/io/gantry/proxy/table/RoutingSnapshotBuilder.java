@@ -1,24 +1,17 @@
 package io.gantry.proxy.table;
 
-import io.gantry.control.api.translate.ViewTranslator;
-import io.gantry.control.api.v1.Endpoint;
-import io.gantry.control.api.v1.EndpointPort;
 import io.gantry.control.api.v1.EndpointView;
 import io.gantry.control.api.v1.NodeAddress;
 import io.gantry.control.api.v1.NodeView;
-import io.gantry.control.api.v1.ServicePort;
 import io.gantry.control.api.v1.ServiceView;
-import io.gantry.proxy.balance.AffinityTable;
+import io.gantry.control.client.PersistentHashMap;
 import io.gantry.proxy.balance.Balancing;
 import io.gantry.proxy.balance.EndpointLoad;
-import io.gantry.proxy.balance.Target;
 import io.gantry.proxy.metrics.ProxyMetrics;
-import io.gantry.proxy.metrics.ServiceMetrics;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -26,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -44,15 +38,22 @@ import java.util.function.LongSupplier;
  *   <li>NodePorts on every address of this node ({@link NodeView} InternalIP/ExternalIP and the
  *       configured extra addresses).</li>
  * </ul>
- * When two services claim one address, the first by namespace/name keeps it and a warning says so.
+ * When two services claim one address (or health-check port), the first by namespace/name keeps
+ * it and a warning says so.
+ *
+ * <p>Incremental: the builder keeps the views it was given and each service's compiled
+ * {@link ServiceRoutes}. {@link #apply} recompiles only the services a {@link ViewDelta} names
+ * and publishes a new snapshot whose maps share every untouched entry with the previous one
+ * ({@link PersistentHashMap}), so the cost of a change follows the change, not the cluster.
+ * Entries of untouched services are the same objects, so their pickers, affinity tables and
+ * counters carry on untouched; a recompiled service keeps its pickers and affinity tables when
+ * their settings did not change. A change of this node's addresses recompiles every service.
+ * {@link #build} takes a whole configuration and applies the difference to the one it holds.
  *
  * <p>Concurrency: one builder per proxy, called from one thread at a time (the proxy's update
- * context). It carries affinity tables and round-robin positions over from the previous snapshot
- * so that configuration changes do not reshuffle clients.
+ * context). Settings ({@link #clusterAddresses}, {@link #clusterCidr}) are set before the first build.
  */
 public final class RoutingSnapshotBuilder {
-
-  private static final int AFFINITY_MAX_ENTRIES = 65_536;
 
   private final String nodeName;
   private final List<InetAddress> extraNodeAddresses;
@@ -62,8 +63,20 @@ public final class RoutingSnapshotBuilder {
   private final LongSupplier nanoClock;
   private boolean clusterAddresses = true;
   private Cidr clusterCidr;
-  private RoutingSnapshot previous = RoutingSnapshot.EMPTY;
+  private ServiceCompiler compiler;
+
+  private final Map<String, ServiceView> services = new HashMap<>();
+  private final Map<String, EndpointView> endpoints = new HashMap<>();
+  private final Map<String, ServiceRoutes> routes = new HashMap<>();
+  private final Claims<ListenKey, ServiceEntry> listenClaims = new Claims<>();
+  private final Claims<Integer, HealthCheck> healthClaims = new Claims<>();
+  private final TreeMap<String, List<String>> serviceWarnings = new TreeMap<>();
+  private final TreeMap<String, String> conflictWarnings = new TreeMap<>();
+  private List<InetAddress> nodeAddresses = List.of();
+  private PersistentHashMap<ListenKey, ServiceEntry> entries = PersistentHashMap.empty();
+  private PersistentHashMap<Integer, HealthCheck> healthChecks = PersistentHashMap.empty();
   private long version;
+  private long compiled;
 
   public RoutingSnapshotBuilder(String nodeName, List<InetAddress> extraNodeAddresses, Balancing defaultBalancing,
       EndpointLoad.Registry loads, ProxyMetrics metrics, LongSupplier nanoClock) {
@@ -73,93 +86,153 @@ public final class RoutingSnapshotBuilder {
     this.loads = Objects.requireNonNull(loads, "loads");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+    this.nodeAddresses = this.extraNodeAddresses;
   }
 
   /** Whether to serve ClusterIPs, LoadBalancer IPs and external IPs (default true; false: NodePorts only). */
   public RoutingSnapshotBuilder clusterAddresses(boolean value) {
+    requireUnbuilt("clusterAddresses");
     this.clusterAddresses = value;
     return this;
   }
 
   /** The pod CIDR: clients in it are in-cluster clients (null: only this node's addresses are). */
   public RoutingSnapshotBuilder clusterCidr(Cidr value) {
+    requireUnbuilt("clusterCidr");
     this.clusterCidr = value;
     return this;
   }
 
+  /** How many service compilations this builder has done: a measure of the work changes cost. */
+  public long servicesCompiled() {
+    return compiled;
+  }
+
   /**
+   * Applies a whole configuration: the difference from the one held now (by {@code equals},
+   * which is a reference check for views that did not change).
+   *
    * @param services  every service view
    * @param endpoints endpoint views by {@code namespace/service}
    * @param nodes     every node view (only this node's addresses are used)
    */
   public RoutingSnapshot build(Collection<ServiceView> services, Map<String, EndpointView> endpoints,
       Collection<NodeView> nodes) {
-    List<InetAddress> nodeAddresses = nodeAddresses(nodes);
-    Map<ListenKey, ServiceEntry> entries = new HashMap<>();
-    Map<Integer, HealthCheck> healthChecks = new HashMap<>();
-    List<String> warnings = new ArrayList<>();
-    Set<InetSocketAddress> referenced = new HashSet<>();
-    List<ServiceView> ordered = new ArrayList<>(services);
-    ordered.sort(Comparator.comparing(ServiceView::getNamespace).thenComparing(ServiceView::getName));
-    for (ServiceView service : ordered) {
-      if (service.getHeadless() || service.getType().equals("ExternalName")) {
-        continue;
-      }
+    Map<String, ServiceView> upserts = new HashMap<>();
+    for (ServiceView service : services) {
       String key = service.getNamespace() + "/" + service.getName();
-      EndpointView view = endpoints.get(key);
-      List<Endpoint> usable = usable(view == null ? List.of() : view.getEndpointsList(), false);
-      List<Endpoint> local = usable(view == null ? List.of() : view.getEndpointsList(), true);
-      boolean internalLocal = service.getInternalTrafficPolicy().equals("Local");
-      boolean externalLocal = service.getExternalTrafficPolicy().equals("Local");
-      Balancing balancing = balancing(service, warnings);
-      ServiceMetrics serviceMetrics = metrics.service(key);
-      if (service.getHealthCheckNodePort() > 0 && externalLocal) {
-        healthChecks.put(service.getHealthCheckNodePort(),
-            new HealthCheck(service.getNamespace(), service.getName(), local.size()));
-      }
-      for (ServicePort port : service.getPortsList()) {
-        Protocol protocol = Protocol.parse(port.getProtocol());
-        if (protocol == null || port.getPort() <= 0 || port.getPort() > 65535) {
-          continue;
-        }
-        ServicePortKey portKey = new ServicePortKey(service.getNamespace(), service.getName(), port.getName(),
-            protocol);
-        List<Target> clusterTargets = targets(internalLocal ? local : usable, port, protocol, referenced);
-        List<Target> externalTargets = targets(externalLocal ? local : usable, port, protocol, referenced);
-        AffinityTable affinity = affinity(service, portKey);
-        ServiceEntry internal = entry(portKey, clusterTargets, internalLocal, balancing, affinity, serviceMetrics);
-        ServiceEntry external = entry(portKey, externalTargets, externalLocal, balancing, affinity, serviceMetrics);
-        // In-cluster clients of LoadBalancer IPs and external IPs get all endpoints (kube-proxy's
-        // short-circuit to the cluster chain); outside clients keep the Local policy.
-        ServiceEntry externalIps = externalLocal
-            ? new ServiceEntry(portKey, externalTargets, true, balancing, external.picker(), affinity, serviceMetrics,
-                entry(portKey, targets(usable, port, protocol, referenced), false, balancing, affinity, serviceMetrics))
-            : external;
-        for (String ip : clusterAddresses ? service.getClusterIpsList() : List.<String>of()) {
-          put(entries, warnings, ip, port.getPort(), protocol, internal);
-        }
-        for (String ip : clusterAddresses ? service.getExternalIpsList() : List.<String>of()) {
-          put(entries, warnings, ip, port.getPort(), protocol, externalIps);
-        }
-        if (clusterAddresses && service.getType().equals("LoadBalancer")) {
-          for (String ip : service.getLoadBalancerIpsList()) {
-            put(entries, warnings, ip, port.getPort(), protocol, externalIps);
-          }
-        }
-        if ((service.getType().equals("NodePort") || service.getType().equals("LoadBalancer"))
-            && port.getNodePort() > 0 && port.getNodePort() <= 65535) {
-          for (InetAddress address : nodeAddresses) {
-            put(entries, warnings, new ListenKey(new InetSocketAddress(address, port.getNodePort()), protocol),
-                external);
-          }
-        }
+      if (!service.equals(this.services.get(key))) {
+        upserts.put(key, service);
       }
     }
-    loads.retainBusyOr(referenced);
-    RoutingSnapshot snapshot = new RoutingSnapshot(++version, entries, healthChecks, warnings, nodeAddresses,
-        clusterCidr);
-    previous = snapshot;
-    return snapshot;
+    Set<String> removed = new HashSet<>(this.services.keySet());
+    for (ServiceView service : services) {
+      removed.remove(service.getNamespace() + "/" + service.getName());
+    }
+    Map<String, EndpointView> endpointUpserts = new HashMap<>();
+    endpoints.forEach((key, view) -> {
+      if (!view.equals(this.endpoints.get(key))) {
+        endpointUpserts.put(key, view);
+      }
+    });
+    Set<String> endpointsRemoved = new HashSet<>(this.endpoints.keySet());
+    endpointsRemoved.removeAll(endpoints.keySet());
+    return apply(new ViewDelta(upserts, removed, endpointUpserts, endpointsRemoved, List.copyOf(nodes)));
+  }
+
+  /** Applies a change: recompiles the services it names (all of them when this node's addresses changed). */
+  public RoutingSnapshot apply(ViewDelta delta) {
+    if (compiler == null) {
+      compiler = new ServiceCompiler(nodeName, defaultBalancing, loads, metrics, nanoClock, clusterAddresses);
+    }
+    Set<String> affected = delta.serviceKeys();
+    services.putAll(delta.services());
+    services.keySet().removeAll(delta.removedServices());
+    endpoints.putAll(delta.endpoints());
+    endpoints.keySet().removeAll(delta.removedEndpoints());
+    if (delta.nodes() != null) {
+      List<InetAddress> addresses = nodeAddresses(delta.nodes());
+      if (!addresses.equals(nodeAddresses)) {
+        nodeAddresses = addresses;
+        affected = new HashSet<>(services.keySet());
+        affected.addAll(routes.keySet());
+      }
+    }
+    Set<ListenKey> touchedKeys = new HashSet<>();
+    Set<Integer> touchedPorts = new HashSet<>();
+    for (String key : affected) {
+      ServiceRoutes old = routes.remove(key);
+      ServiceView service = services.get(key);
+      ServiceRoutes next = null;
+      if (service != null) {
+        next = compiler.compile(key, service, endpoints.get(key), old, nodeAddresses);
+        compiled++;
+      }
+      // Released after compiling: an endpoint that stays keeps its load counter.
+      if (old != null) {
+        release(old, touchedKeys, touchedPorts);
+      }
+      if (next != null) {
+        routes.put(key, next);
+        claim(next, touchedKeys, touchedPorts);
+      }
+    }
+    for (ListenKey key : touchedKeys) {
+      ServiceEntry winner = listenClaims.winner(key);
+      entries = winner == null ? entries.minus(key) : entries.plus(key, winner);
+      String conflict = listenClaims.conflictWarning(key, e -> e.key().toString());
+      if (conflict == null) {
+        conflictWarnings.remove(key.toString());
+      } else {
+        conflictWarnings.put(key.toString(), conflict);
+      }
+    }
+    for (Integer port : touchedPorts) {
+      HealthCheck winner = healthClaims.winner(port);
+      healthChecks = winner == null ? healthChecks.minus(port) : healthChecks.plus(port, winner);
+    }
+    loads.sweepOrphans();
+    return new RoutingSnapshot(++version, entries, healthChecks, warnings(), nodeAddresses, clusterCidr);
+  }
+
+  private void claim(ServiceRoutes r, Set<ListenKey> touchedKeys, Set<Integer> touchedPorts) {
+    for (ServiceRoutes.Claim claim : r.claims()) {
+      listenClaims.add(claim.key(), r.service(), claim.entry());
+      touchedKeys.add(claim.key());
+    }
+    if (r.healthCheck() != null) {
+      healthClaims.add(r.healthCheckPort(), r.service(), r.healthCheck());
+      touchedPorts.add(r.healthCheckPort());
+    }
+    if (!r.warnings().isEmpty()) {
+      serviceWarnings.put(r.service(), r.warnings());
+    }
+  }
+
+  private void release(ServiceRoutes r, Set<ListenKey> touchedKeys, Set<Integer> touchedPorts) {
+    for (ServiceRoutes.Claim claim : r.claims()) {
+      listenClaims.remove(claim.key(), r.service());
+      touchedKeys.add(claim.key());
+    }
+    if (r.healthCheck() != null) {
+      healthClaims.remove(r.healthCheckPort(), r.service());
+      touchedPorts.add(r.healthCheckPort());
+    }
+    serviceWarnings.remove(r.service());
+    for (InetSocketAddress address : r.referenced()) {
+      loads.release(address);
+    }
+  }
+
+  /** Every warning now true: per service, then per contested address (few; usually none). */
+  private List<String> warnings() {
+    if (serviceWarnings.isEmpty() && conflictWarnings.isEmpty()) {
+      return List.of();
+    }
+    List<String> all = new ArrayList<>();
+    serviceWarnings.values().forEach(all::addAll);
+    all.addAll(conflictWarnings.values());
+    return all;
   }
 
   /** This node's addresses: the configured ones, then the node view's InternalIP and ExternalIP ones. */
@@ -171,7 +244,7 @@ public final class RoutingSnapshotBuilder {
       }
       for (NodeAddress address : node.getAddressesList()) {
         if (address.getType().equals("InternalIP") || address.getType().equals("ExternalIP")) {
-          InetAddress parsed = ip(address.getAddress());
+          InetAddress parsed = ServiceCompiler.ip(address.getAddress());
           if (parsed != null) {
             addresses.add(parsed);
           }
@@ -181,139 +254,9 @@ public final class RoutingSnapshotBuilder {
     return List.copyOf(addresses);
   }
 
-  /** Ready endpoints, or serving-and-terminating ones when none is ready (kube-proxy's CategorizeEndpoints). */
-  private List<Endpoint> usable(List<Endpoint> all, boolean localOnly) {
-    List<Endpoint> ready = new ArrayList<>();
-    List<Endpoint> terminating = new ArrayList<>();
-    for (Endpoint e : all) {
-      if (localOnly && !e.getNodeName().equals(nodeName)) {
-        continue;
-      }
-      if (e.getReady()) {
-        ready.add(e);
-      } else if (e.getServing() && e.getTerminating()) {
-        terminating.add(e);
-      }
-    }
-    return ready.isEmpty() ? terminating : ready;
-  }
-
-  private List<Target> targets(List<Endpoint> endpoints, ServicePort port, Protocol protocol,
-      Set<InetSocketAddress> referenced) {
-    List<Target> targets = new ArrayList<>(endpoints.size());
-    for (Endpoint e : endpoints) {
-      EndpointPort ep = e.getPortsMap().get(port.getName());
-      if (ep == null || ep.getPort() <= 0 || ep.getPort() > 65535 || Protocol.parse(ep.getProtocol()) != protocol) {
-        continue; // this endpoint does not serve this service port
-      }
-      InetAddress ip = ip(e.getAddress());
-      if (ip == null) {
-        continue;
-      }
-      InetSocketAddress address = new InetSocketAddress(ip, ep.getPort());
-      referenced.add(address);
-      targets.add(new Target(address, e.getNodeName(), loads.of(address)));
-    }
-    return targets;
-  }
-
-  private ServiceEntry entry(ServicePortKey key, List<Target> targets, boolean local, Balancing balancing,
-      AffinityTable affinity, ServiceMetrics serviceMetrics) {
-    return new ServiceEntry(key, targets, local, balancing, picker(key, balancing), affinity, serviceMetrics);
-  }
-
-  /** The previous snapshot's picker when the balancing did not change (keeps round-robin positions). */
-  private io.gantry.proxy.balance.Picker picker(ServicePortKey key, Balancing balancing) {
-    for (ServiceEntry old : previousEntries(key)) {
-      if (old.balancing() == balancing) {
-        return old.picker();
-      }
-    }
-    return balancing.newPicker();
-  }
-
-  private AffinityTable affinity(ServiceView service, ServicePortKey key) {
-    if (!service.getSessionAffinity().equals("ClientIP")) {
-      return null;
-    }
-    int timeout = service.getSessionAffinityTimeoutSeconds() > 0 ? service.getSessionAffinityTimeoutSeconds() : 10800;
-    for (ServiceEntry old : previousEntries(key)) {
-      if (old.affinity() != null && old.affinity().timeoutSeconds() == timeout) {
-        return old.affinity();
-      }
-    }
-    return new AffinityTable(timeout, AFFINITY_MAX_ENTRIES, nanoClock);
-  }
-
-  private List<ServiceEntry> previousEntries(ServicePortKey key) {
-    List<ServiceEntry> found = new ArrayList<>(2);
-    for (ServiceEntry e : previousIndex().getOrDefault(key, List.of())) {
-      found.add(e);
-    }
-    return found;
-  }
-
-  private RoutingSnapshot indexedFor;
-  private Map<ServicePortKey, List<ServiceEntry>> index = Map.of();
-
-  private Map<ServicePortKey, List<ServiceEntry>> previousIndex() {
-    if (indexedFor != previous) {
-      Map<ServicePortKey, List<ServiceEntry>> built = new HashMap<>();
-      for (ServiceEntry e : previous.entries().values()) {
-        List<ServiceEntry> list = built.computeIfAbsent(e.key(), k -> new ArrayList<>(2));
-        if (!list.contains(e)) {
-          list.add(e);
-        }
-      }
-      index = built;
-      indexedFor = previous;
-    }
-    return index;
-  }
-
-  private Balancing balancing(ServiceView service, List<String> warnings) {
-    String asked = service.getAnnotationsMap().get(ViewTranslator.BALANCING_ANNOTATION);
-    if (asked == null || asked.isBlank()) {
-      return defaultBalancing;
-    }
-    try {
-      return Balancing.parse(asked);
-    } catch (IllegalArgumentException e) {
-      warnings.add(service.getNamespace() + "/" + service.getName() + ": " + ViewTranslator.BALANCING_ANNOTATION
-          + ": " + asked + " (expected: random, round-robin, least-connections or power-of-two); using "
-          + defaultBalancing.flag());
-      return defaultBalancing;
-    }
-  }
-
-  private static void put(Map<ListenKey, ServiceEntry> entries, List<String> warnings, String ip, int port,
-      Protocol protocol, ServiceEntry entry) {
-    InetAddress address = ip(ip);
-    if (address == null) {
-      warnings.add(entry.key() + ": address " + ip + " is not an IP literal; skipped");
-      return;
-    }
-    put(entries, warnings, new ListenKey(new InetSocketAddress(address, port), protocol), entry);
-  }
-
-  private static void put(Map<ListenKey, ServiceEntry> entries, List<String> warnings, ListenKey key,
-      ServiceEntry entry) {
-    ServiceEntry existing = entries.putIfAbsent(key, entry);
-    if (existing != null && existing != entry) {
-      warnings.add(key + " is claimed by " + existing.key() + " and " + entry.key() + "; " + existing.key()
-          + " keeps it");
-    }
-  }
-
-  /** Parses an IP literal without name resolution; null when it is not one. */
-  static InetAddress ip(String literal) {
-    if (literal == null || !io.gantry.control.api.IpLiterals.isIp(literal)) {
-      return null;
-    }
-    try {
-      return InetAddress.getByName(literal); // a literal: no lookup happens
-    } catch (java.net.UnknownHostException e) {
-      return null;
+  private void requireUnbuilt(String setting) {
+    if (compiler != null) {
+      throw new IllegalStateException(setting + ": set after the first build (expected: before it)");
     }
   }
 }

@@ -22,9 +22,11 @@ import java.util.Set;
  */
 public final class ServiceEntry {
 
+  private static final int SCAN_LIMIT = 16;
+
   private final ServicePortKey key;
   private final Target[] targets;
-  private final Set<InetSocketAddress> targetAddresses;
+  private final Set<InetSocketAddress> targetAddresses; // null: scan targets
   private final boolean localPolicy;
   private final Balancing balancing;
   private final Picker picker;
@@ -41,9 +43,12 @@ public final class ServiceEntry {
       AffinityTable affinity, ServiceMetrics metrics, ServiceEntry inClusterEntry) {
     this.key = Objects.requireNonNull(key, "key");
     this.targets = targets.toArray(Target[]::new);
-    this.targetAddresses = new HashSet<>();
-    for (Target t : this.targets) {
-      targetAddresses.add(t.address());
+    // A set only where a scan would be slow: most services have a handful of endpoints.
+    this.targetAddresses = this.targets.length <= SCAN_LIMIT ? null : new HashSet<>();
+    if (targetAddresses != null) {
+      for (Target t : this.targets) {
+        targetAddresses.add(t.address());
+      }
     }
     this.localPolicy = localPolicy;
     this.balancing = balancing;
@@ -102,7 +107,15 @@ public final class ServiceEntry {
 
   /** Whether {@code address} is still one of this entry's endpoints. */
   public boolean serves(InetSocketAddress address) {
-    return targetAddresses.contains(address);
+    if (targetAddresses != null) {
+      return targetAddresses.contains(address);
+    }
+    for (Target t : targets) {
+      if (t.address().equals(address)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A target for a new connection from {@code client}, or null when there is none. */

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,7 @@ class ProgrammingLatencyTrackerTest {
   @Test
   void observesEachNewTriggerTimeOnceWhenItsTableIsLive() {
     now.set(START + 2_000);
-    tracker.published(Map.of("demo/web", view(START + 600)));
+    tracker.published(Map.of("demo/web", view(START + 600)), Set.of());
 
     assertEquals(1, metrics.programmingLatencyCount());
     assertTrue(metrics.render().contains("gantry_proxy_network_programming_duration_seconds_sum 1.4\n"),
@@ -31,33 +32,33 @@ class ProgrammingLatencyTrackerTest {
     assertTrue(metrics.render().contains("gantry_proxy_network_programming_duration_seconds_bucket{le=\"2.0\"} 1\n"));
 
     now.set(START + 5_000);
-    tracker.published(Map.of("demo/web", view(START + 600), "demo/db", view(0)));
+    tracker.published(Map.of("demo/web", view(START + 600), "demo/db", view(0)), Set.of());
     assertEquals(1, metrics.programmingLatencyCount(), "an unchanged trigger time and none at all are not measured");
 
-    tracker.published(Map.of("demo/web", view(START + 4_000)));
+    tracker.published(Map.of("demo/web", view(START + 4_000)), Set.of());
     assertEquals(2, metrics.programmingLatencyCount());
   }
 
   @Test
   void skipsTriggersFromBeforeTheProxyStartedAndOnesThatGoBack() {
     now.set(START + 1_000);
-    tracker.published(Map.of("demo/old", view(START - 60_000), "demo/web", view(START + 900)));
+    tracker.published(Map.of("demo/old", view(START - 60_000), "demo/web", view(START + 900)), Set.of());
     assertEquals(1, metrics.programmingLatencyCount(), "a change made before this proxy started measures the restart");
 
-    tracker.published(Map.of("demo/web", view(START + 800)));
+    tracker.published(Map.of("demo/web", view(START + 800)), Set.of());
     assertEquals(1, metrics.programmingLatencyCount(), "an older slice's time after a newer slice left is old news");
   }
 
   @Test
   void aTriggerInTheSameSecondAsTheStartCountsSinceKubernetesTimesHaveWholeSeconds() {
     now.set(START + 300);
-    tracker.published(Map.of("demo/web", view(START / 1000 * 1000)));
+    tracker.published(Map.of("demo/web", view(START / 1000 * 1000)), Set.of());
     assertEquals(1, metrics.programmingLatencyCount());
   }
 
   @Test
   void aTriggerAheadOfThisClockCountsAsZero() {
-    tracker.published(Map.of("demo/web", view(START + 10_000)));
+    tracker.published(Map.of("demo/web", view(START + 10_000)), Set.of());
     assertTrue(metrics.render().contains("gantry_proxy_network_programming_duration_seconds_bucket{le=\"0.25\"} 1\n"));
   }
 

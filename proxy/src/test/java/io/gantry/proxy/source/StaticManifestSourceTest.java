@@ -79,4 +79,31 @@ class StaticManifestSourceTest {
       }
     }
   }
+
+  @Test
+  void aChangedFileRebuildsOnlyTheServicesItDefines(@TempDir Path dir) throws Exception {
+    int net = ThreadLocalRandom.current().nextInt(1, 250);
+    try (ProxyServer proxy = ProxyServer.start(ProxyConfig.defaults("n1"))) {
+      for (int i = 0; i < 5; i++) {
+        Files.writeString(dir.resolve("web" + i + ".yaml"), service("127.96." + net + "." + (10 + i), 8080, 0)
+            .replace("name: web", "name: web" + i).replace("type: NodePort", "type: ClusterIP")
+            .replace(", nodePort: 0", "") + "---\n" + slice(9000 + i).replace("web-abc", "web" + i + "-abc")
+            .replace("service-name: web", "service-name: web" + i));
+      }
+      try (StaticManifestSource source = StaticManifestSource.start(dir, proxy, Duration.ofMillis(50))) {
+        assertEquals(5, proxy.lastApply().servicesRebuilt());
+        long version = proxy.lastApply().version();
+        Path changed = dir.resolve("web3.yaml");
+        Files.writeString(changed, Files.readString(changed).replace("port: 9003", "port: 9103"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (proxy.lastApply().version() == version && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertEquals(1, proxy.lastApply().servicesRebuilt());
+        assertEquals(9103, proxy.snapshot().lookup(new java.net.InetSocketAddress(
+            java.net.InetAddress.getByName("127.96." + net + ".13"), 8080), io.gantry.proxy.table.Protocol.TCP)
+            .targets().get(0).address().getPort());
+      }
+    }
+  }
 }

@@ -20,9 +20,11 @@ import java.util.function.BiConsumer;
  * {@link UnsupportedOperationException}; {@code equals} and {@code hashCode} follow the Map
  * contract. Keys and values are never null. Iteration order is unspecified.
  *
+ * <p>Public because the proxy's routing table reuses it for the same reason.
+ *
  * <p>Concurrency: immutable, so safe to share between threads without synchronization.
  */
-final class PersistentHashMap<K, V> extends AbstractMap<K, V> {
+public final class PersistentHashMap<K, V> extends AbstractMap<K, V> {
 
   private static final PersistentHashMap<?, ?> EMPTY = new PersistentHashMap<>(null, 0);
   private static final Object NOT_FOUND = new Object();
@@ -38,12 +40,12 @@ final class PersistentHashMap<K, V> extends AbstractMap<K, V> {
   }
 
   @SuppressWarnings("unchecked")
-  static <K, V> PersistentHashMap<K, V> empty() {
+  public static <K, V> PersistentHashMap<K, V> empty() {
     return (PersistentHashMap<K, V>) EMPTY;
   }
 
   /** {@code map} itself when it is one already, else a persistent copy (O(n), once). */
-  static <K, V> PersistentHashMap<K, V> copyOf(Map<K, V> map) {
+  public static <K, V> PersistentHashMap<K, V> copyOf(Map<K, V> map) {
     if (map instanceof PersistentHashMap<K, V> persistent) {
       return persistent;
     }
@@ -55,7 +57,7 @@ final class PersistentHashMap<K, V> extends AbstractMap<K, V> {
   }
 
   /** This map with {@code key} mapped to {@code value}; this map itself when it already was. */
-  PersistentHashMap<K, V> plus(K key, V value) {
+  public PersistentHashMap<K, V> plus(K key, V value) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value");
     boolean[] added = new boolean[1];
@@ -68,7 +70,7 @@ final class PersistentHashMap<K, V> extends AbstractMap<K, V> {
   }
 
   /** This map without {@code key}; this map itself when it had no such key. */
-  PersistentHashMap<K, V> minus(Object key) {
+  public PersistentHashMap<K, V> minus(Object key) {
     if (root == null || key == null) {
       return this;
     }

@@ -1,0 +1,231 @@
+package io.gantry.proxy.table;
+
+import io.gantry.control.api.translate.ViewTranslator;
+import io.gantry.control.api.v1.Endpoint;
+import io.gantry.control.api.v1.EndpointPort;
+import io.gantry.control.api.v1.EndpointView;
+import io.gantry.control.api.v1.ServicePort;
+import io.gantry.control.api.v1.ServiceView;
+import io.gantry.proxy.balance.AffinityTable;
+import io.gantry.proxy.balance.Balancing;
+import io.gantry.proxy.balance.EndpointLoad;
+import io.gantry.proxy.balance.Picker;
+import io.gantry.proxy.balance.Target;
+import io.gantry.proxy.metrics.ProxyMetrics;
+import io.gantry.proxy.metrics.ServiceMetrics;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Compiles one service's views into its {@link ServiceRoutes}, with kube-proxy's semantics (see
+ * {@link RoutingSnapshotBuilder}). Pickers and affinity tables come from the service's previous
+ * routes when their settings did not change, so a recompile does not reshuffle clients.
+ *
+ * <p>Concurrency: called by the builder's one thread; it acquires endpoint load counters, which
+ * the builder releases when the routes are replaced.
+ */
+final class ServiceCompiler {
+
+  private static final int AFFINITY_MAX_ENTRIES = 65_536;
+
+  private final String nodeName;
+  private final Balancing defaultBalancing;
+  private final EndpointLoad.Registry loads;
+  private final ProxyMetrics metrics;
+  private final LongSupplier nanoClock;
+  private final boolean clusterAddresses;
+
+  ServiceCompiler(String nodeName, Balancing defaultBalancing, EndpointLoad.Registry loads, ProxyMetrics metrics,
+      LongSupplier nanoClock, boolean clusterAddresses) {
+    this.nodeName = nodeName;
+    this.defaultBalancing = defaultBalancing;
+    this.loads = loads;
+    this.metrics = metrics;
+    this.nanoClock = nanoClock;
+    this.clusterAddresses = clusterAddresses;
+  }
+
+  /** The routes of {@code service}, or null when it has none (headless, ExternalName). */
+  ServiceRoutes compile(String key, ServiceView service, EndpointView view, ServiceRoutes previous,
+      List<InetAddress> nodeAddresses) {
+    if (service.getHeadless() || service.getType().equals("ExternalName")) {
+      return null;
+    }
+    List<Endpoint> all = view == null ? List.of() : view.getEndpointsList();
+    List<Endpoint> usable = usable(all, false);
+    List<Endpoint> local = usable(all, true);
+    boolean internalLocal = service.getInternalTrafficPolicy().equals("Local");
+    boolean externalLocal = service.getExternalTrafficPolicy().equals("Local");
+    List<String> warnings = new ArrayList<>();
+    List<InetSocketAddress> referenced = new ArrayList<>();
+    Balancing balancing = balancing(service, warnings);
+    ServiceMetrics serviceMetrics = metrics.service(key);
+    HealthCheck healthCheck = null;
+    if (service.getHealthCheckNodePort() > 0 && externalLocal) {
+      healthCheck = new HealthCheck(service.getNamespace(), service.getName(), local.size());
+    }
+    Map<ListenKey, ServiceEntry> claims = new LinkedHashMap<>();
+    for (ServicePort port : service.getPortsList()) {
+      Protocol protocol = Protocol.parse(port.getProtocol());
+      if (protocol == null || port.getPort() <= 0 || port.getPort() > 65535) {
+        continue;
+      }
+      ServicePortKey portKey = new ServicePortKey(service.getNamespace(), service.getName(), port.getName(), protocol);
+      Picker picker = picker(previous, portKey, balancing);
+      AffinityTable affinity = affinity(service, previous, portKey);
+      List<Target> clusterTargets = targets(internalLocal ? local : usable, port, protocol, referenced);
+      ServiceEntry internal = new ServiceEntry(portKey, clusterTargets, internalLocal, balancing, picker, affinity,
+          serviceMetrics);
+      // With one policy for both kinds of address, one entry serves both (half the memory).
+      ServiceEntry external = internalLocal == externalLocal ? internal
+          : new ServiceEntry(portKey, targets(externalLocal ? local : usable, port, protocol, referenced),
+              externalLocal, balancing, picker, affinity, serviceMetrics);
+      // In-cluster clients of LoadBalancer IPs and external IPs get all endpoints (kube-proxy's
+      // short-circuit to the cluster chain); outside clients keep the Local policy.
+      ServiceEntry externalIps = external;
+      if (externalLocal) {
+        ServiceEntry allEndpoints = !internalLocal ? internal
+            : new ServiceEntry(portKey, targets(usable, port, protocol, referenced), false, balancing, picker, affinity,
+                serviceMetrics);
+        externalIps = new ServiceEntry(portKey, external.targets(), true, balancing, picker, affinity, serviceMetrics,
+            allEndpoints);
+      }
+      for (String ip : clusterAddresses ? service.getClusterIpsList() : List.<String>of()) {
+        claim(claims, warnings, ip, port.getPort(), protocol, internal);
+      }
+      for (String ip : clusterAddresses ? service.getExternalIpsList() : List.<String>of()) {
+        claim(claims, warnings, ip, port.getPort(), protocol, externalIps);
+      }
+      if (clusterAddresses && service.getType().equals("LoadBalancer")) {
+        for (String ip : service.getLoadBalancerIpsList()) {
+          claim(claims, warnings, ip, port.getPort(), protocol, externalIps);
+        }
+      }
+      if ((service.getType().equals("NodePort") || service.getType().equals("LoadBalancer"))
+          && port.getNodePort() > 0 && port.getNodePort() <= 65535) {
+        for (InetAddress address : nodeAddresses) {
+          claim(claims, warnings, new ListenKey(new InetSocketAddress(address, port.getNodePort()), protocol),
+              external);
+        }
+      }
+    }
+    List<ServiceRoutes.Claim> list = new ArrayList<>(claims.size());
+    claims.forEach((k, e) -> list.add(new ServiceRoutes.Claim(k, e)));
+    return new ServiceRoutes(key, list, healthCheck, healthCheck == null ? 0 : service.getHealthCheckNodePort(),
+        warnings, referenced);
+  }
+
+  /** Ready endpoints, or serving-and-terminating ones when none is ready (kube-proxy's CategorizeEndpoints). */
+  private List<Endpoint> usable(List<Endpoint> all, boolean localOnly) {
+    List<Endpoint> ready = new ArrayList<>();
+    List<Endpoint> terminating = new ArrayList<>();
+    for (Endpoint e : all) {
+      if (localOnly && !e.getNodeName().equals(nodeName)) {
+        continue;
+      }
+      if (e.getReady()) {
+        ready.add(e);
+      } else if (e.getServing() && e.getTerminating()) {
+        terminating.add(e);
+      }
+    }
+    return ready.isEmpty() ? terminating : ready;
+  }
+
+  private List<Target> targets(List<Endpoint> endpoints, ServicePort port, Protocol protocol,
+      List<InetSocketAddress> referenced) {
+    List<Target> targets = new ArrayList<>(endpoints.size());
+    for (Endpoint e : endpoints) {
+      EndpointPort ep = e.getPortsMap().get(port.getName());
+      if (ep == null || ep.getPort() <= 0 || ep.getPort() > 65535 || Protocol.parse(ep.getProtocol()) != protocol) {
+        continue; // this endpoint does not serve this service port
+      }
+      InetAddress ip = ip(e.getAddress());
+      if (ip == null) {
+        continue;
+      }
+      InetSocketAddress address = new InetSocketAddress(ip, ep.getPort());
+      referenced.add(address);
+      targets.add(new Target(address, e.getNodeName(), loads.acquire(address)));
+    }
+    return targets;
+  }
+
+  /** The previous picker of this service port when the balancing did not change (keeps round-robin positions). */
+  private static Picker picker(ServiceRoutes previous, ServicePortKey key, Balancing balancing) {
+    if (previous != null) {
+      for (ServiceRoutes.Claim claim : previous.claims()) {
+        if (claim.entry().key().equals(key) && claim.entry().balancing() == balancing) {
+          return claim.entry().picker();
+        }
+      }
+    }
+    return balancing.newPicker();
+  }
+
+  private AffinityTable affinity(ServiceView service, ServiceRoutes previous, ServicePortKey key) {
+    if (!service.getSessionAffinity().equals("ClientIP")) {
+      return null;
+    }
+    int timeout = service.getSessionAffinityTimeoutSeconds() > 0 ? service.getSessionAffinityTimeoutSeconds() : 10800;
+    if (previous != null) {
+      for (ServiceRoutes.Claim claim : previous.claims()) {
+        AffinityTable old = claim.entry().affinity();
+        if (claim.entry().key().equals(key) && old != null && old.timeoutSeconds() == timeout) {
+          return old;
+        }
+      }
+    }
+    return new AffinityTable(timeout, AFFINITY_MAX_ENTRIES, nanoClock);
+  }
+
+  private Balancing balancing(ServiceView service, List<String> warnings) {
+    String asked = service.getAnnotationsMap().get(ViewTranslator.BALANCING_ANNOTATION);
+    if (asked == null || asked.isBlank()) {
+      return defaultBalancing;
+    }
+    try {
+      return Balancing.parse(asked);
+    } catch (IllegalArgumentException e) {
+      warnings.add(service.getNamespace() + "/" + service.getName() + ": " + ViewTranslator.BALANCING_ANNOTATION
+          + ": " + asked + " (expected: random, round-robin, least-connections or power-of-two); using "
+          + defaultBalancing.flag());
+      return defaultBalancing;
+    }
+  }
+
+  private static void claim(Map<ListenKey, ServiceEntry> claims, List<String> warnings, String ip, int port,
+      Protocol protocol, ServiceEntry entry) {
+    InetAddress address = ip(ip);
+    if (address == null) {
+      warnings.add(entry.key() + ": address " + ip + " is not an IP literal; skipped");
+      return;
+    }
+    claim(claims, warnings, new ListenKey(new InetSocketAddress(address, port), protocol), entry);
+  }
+
+  private static void claim(Map<ListenKey, ServiceEntry> claims, List<String> warnings, ListenKey key,
+      ServiceEntry entry) {
+    ServiceEntry existing = claims.putIfAbsent(key, entry);
+    if (existing != null && existing != entry) {
+      warnings.add(Claims.conflict(key, existing.key().toString(), entry.key().toString()));
+    }
+  }
+
+  /** Parses an IP literal without name resolution; null when it is not one. */
+  static InetAddress ip(String literal) {
+    if (literal == null || !io.gantry.control.api.IpLiterals.isIp(literal)) {
+      return null;
+    }
+    try {
+      return InetAddress.getByName(literal); // a literal: no lookup happens
+    } catch (java.net.UnknownHostException e) {
+      return null;
+    }
+  }
+}

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.testing.Dig;
 import io.gantry.testing.GantryProcess;
+import io.gantry.testing.Json;
 import io.gantry.testing.Kubectl;
 import io.gantry.testing.Poll;
 import java.io.IOException;
@@ -83,7 +84,7 @@ class HostModeIT {
       JsonNode nodes = kubectl.run("get", "nodes", "-o", "json").assertOk().json();
       int ready = 0;
       for (JsonNode node : nodes.path("items")) {
-        ready += "True".equals(condition(node, "Ready")) && !node.at("/spec/podCIDR").asText().isEmpty() ? 1 : 0;
+        ready += "True".equals(Json.condition(node, "Ready")) && !node.at("/spec/podCIDR").asText().isEmpty() ? 1 : 0;
       }
       return ready == 3;
     });
@@ -92,7 +93,7 @@ class HostModeIT {
       JsonNode list = kubectl.run("-n", "hm", "get", "pods", "-o", "json").assertOk().json();
       pods.clear();
       for (JsonNode pod : list.path("items")) {
-        if ("True".equals(condition(pod, "Ready"))) {
+        if ("True".equals(Json.condition(pod, "Ready"))) {
           String uid = pod.at("/metadata/uid").asText().replace("-", "");
           pods.put(pod.at("/metadata/name").asText(), new PodInfo(pod.at("/metadata/name").asText(),
               pod.at("/status/podIP").asText(), pod.at("/spec/nodeName").asText(), "gp-" + uid.substring(0, 12)));
@@ -228,14 +229,6 @@ class HostModeIT {
     }
   }
 
-  private static String condition(JsonNode object, String type) {
-    for (JsonNode c : object.at("/status/conditions")) {
-      if (type.equals(c.path("type").asText())) {
-        return c.path("status").asText();
-      }
-    }
-    return "";
-  }
 
   private void await(String what, Supplier<Boolean> condition) {
     Poll.value(what, WAIT, Duration.ofMillis(250), () -> condition.get() ? Boolean.TRUE : null, gantry::logTail);

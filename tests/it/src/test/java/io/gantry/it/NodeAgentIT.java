@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.testing.GantryProcess;
+import io.gantry.testing.Json;
 import io.gantry.testing.Poll;
 import io.gantry.testing.Kubectl;
 import java.net.URI;
@@ -93,7 +94,7 @@ class NodeAgentIT {
     Map<String, JsonNode> pods = awaitValue("3 pods Running and Ready", () -> {
       Map<String, JsonNode> ready = new HashMap<>();
       for (JsonNode pod : kubectl.run("-n", "pods", "get", "pods", "-o", "json").assertOk().json().path("items")) {
-        if ("Running".equals(pod.at("/status/phase").asText()) && "True".equals(condition(pod, "Ready"))) {
+        if ("Running".equals(pod.at("/status/phase").asText()) && "True".equals(Json.condition(pod, "Ready"))) {
           ready.put(pod.at("/metadata/name").asText(), pod);
         }
       }
@@ -123,7 +124,7 @@ class NodeAgentIT {
     await(name + " restarted", () -> {
       JsonNode pod = kubectl.run("-n", "pods", "get", "pod", name, "-o", "json").assertOk().json();
       return pod.at("/status/containerStatuses/0/restartCount").asInt() == 1
-          && "True".equals(condition(pod, "Ready"));
+          && "True".equals(Json.condition(pod, "Ready"));
     });
     assertTrue(get("http://" + ip + ":8080/").startsWith("pod: " + name + "\n"));
 
@@ -138,7 +139,7 @@ class NodeAgentIT {
     // a failing readiness probe turns the pod, and its endpoint, not ready
     http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/healthz?code=503"))
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-    await(name + " not ready", () -> "False".equals(condition(
+    await(name + " not ready", () -> "False".equals(Json.condition(
         kubectl.run("-n", "pods", "get", "pod", name, "-o", "json").assertOk().json(), "Ready")));
     await("2 ready endpoints", () -> readyEndpoints() == 2);
     String printed = kubectl.run("-n", "pods", "get", "pod", name).assertOk().stdout();
@@ -189,14 +190,6 @@ class NodeAgentIT {
         HttpResponse.BodyHandlers.ofString()).body();
   }
 
-  private static String condition(JsonNode pod, String type) {
-    for (JsonNode c : pod.at("/status/conditions")) {
-      if (type.equals(c.path("type").asText())) {
-        return c.path("status").asText();
-      }
-    }
-    return "";
-  }
 
   private void await(String what, Supplier<Boolean> condition) {
     awaitValue(what, () -> condition.get() ? Boolean.TRUE : null);

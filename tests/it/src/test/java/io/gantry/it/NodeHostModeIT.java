@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.testing.FreePort;
 import io.gantry.testing.GantryProcess;
+import io.gantry.testing.Json;
 import io.gantry.testing.Kubectl;
 import io.gantry.testing.Poll;
 import java.io.IOException;
@@ -101,7 +102,7 @@ class NodeHostModeIT {
     JsonNode node = awaitValue(nodeName + " Ready with a pod CIDR", () -> {
       Kubectl.Result got = kubectl.run("get", "node", nodeName, "-o", "json");
       JsonNode n = got.exitCode() == 0 ? got.json() : null;
-      return n != null && n.at("/spec/podCIDR").isTextual() && "True".equals(condition(n, "Ready")) ? n : null;
+      return n != null && n.at("/spec/podCIDR").isTextual() && "True".equals(Json.condition(n, "Ready")) ? n : null;
     });
     String cidr = node.at("/spec/podCIDR").asText();
     assertTrue(cidr.startsWith("10.201.") && cidr.endsWith("/24"), cidr);
@@ -157,7 +158,7 @@ class NodeHostModeIT {
     JsonNode restarted = awaitValue("web restarted and Ready", () -> {
       JsonNode p = getPod("web");
       return p != null && p.at("/status/containerStatuses/0/restartCount").asInt() == 1
-          && "True".equals(condition(p, "Ready")) ? p : null;
+          && "True".equals(Json.condition(p, "Ready")) ? p : null;
     });
     assertEquals(webIp, restarted.at("/status/podIP").asText());
     assertEquals(webNetns, sh(IP, "netns", "identify", Long.toString(pid(restarted))).strip());
@@ -205,7 +206,7 @@ class NodeHostModeIT {
     JsonNode clientAgain = awaitValue("client running again after the agent restart", () -> {
       JsonNode p = getPod("client");
       return p != null && p.at("/status/containerStatuses/0/restartCount").asInt() >= 1
-          && "True".equals(condition(p, "Ready")) ? p : null;
+          && "True".equals(Json.condition(p, "Ready")) ? p : null;
     });
     assertEquals(clientIp, clientAgain.at("/status/podIP").asText(), "the same address after the agent restart");
     assertEquals(netns(client), sh(IP, "netns", "identify", Long.toString(pid(clientAgain))).strip());
@@ -252,7 +253,7 @@ class NodeHostModeIT {
   private JsonNode awaitReady(String name) {
     return awaitValue(name + " Running and Ready", () -> {
       JsonNode p = getPod(name);
-      return p != null && "Running".equals(p.at("/status/phase").asText()) && "True".equals(condition(p, "Ready"))
+      return p != null && "Running".equals(p.at("/status/phase").asText()) && "True".equals(Json.condition(p, "Ready"))
           ? p : null;
     });
   }
@@ -325,14 +326,6 @@ class NodeHostModeIT {
     }
   }
 
-  private static String condition(JsonNode object, String type) {
-    for (JsonNode c : object.at("/status/conditions")) {
-      if (type.equals(c.path("type").asText())) {
-        return c.path("status").asText();
-      }
-    }
-    return "";
-  }
 
   private void await(String what, Supplier<Boolean> condition) {
     awaitValue(what, () -> condition.get() ? Boolean.TRUE : null);

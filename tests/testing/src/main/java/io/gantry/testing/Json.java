@@ -34,4 +34,14 @@ public final class Json {
       throw new IllegalStateException(e);
     }
   }
+
+  /** The {@code status} of the condition {@code type} in {@code object.status.conditions}, or "" when absent. */
+  public static String condition(JsonNode object, String type) {
+    for (JsonNode c : object.at("/status/conditions")) {
+      if (type.equals(c.path("type").asText())) {
+        return c.path("status").asText();
+      }
+    }
+    return "";
+  }
 }

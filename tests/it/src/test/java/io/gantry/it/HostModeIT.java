@@ -203,6 +203,44 @@ class HostModeIT {
     assertTrue(viaService.exit() == 0 && viaService.out().contains("GET /from-host"), viaService.toString());
   }
 
+  @Test
+  void nodePortsAnswerOnEveryNodeAndTheLoadBalancerIpThroughTheNodes() {
+    kubectl.runWithInput("""
+        apiVersion: v1
+        kind: Service
+        metadata: {name: echo-lb, namespace: hm}
+        spec:
+          type: LoadBalancer
+          selector: {app: echo}
+          ports: [{port: 80, targetPort: http}]
+        """, "apply", "-f", "-").assertOk();
+    JsonNode service = Poll.value("echo-lb has a LoadBalancer IP", WAIT, Duration.ofMillis(250), () -> {
+      JsonNode s = kubectl.run("-n", "hm", "get", "service", "echo-lb", "-o", "json").assertOk().json();
+      return s.at("/status/loadBalancer/ingress/0/ip").isTextual() ? s : null;
+    }, gantry::logTail);
+    String lbIp = service.at("/status/loadBalancer/ingress/0/ip").asText();
+    int nodePort = service.at("/spec/ports/0/nodePort").asInt();
+    assertTrue(lbIp.startsWith("10.97.0."), lbIp);
+    for (int node = 1; node <= 3; node++) {
+      String url = "http://10.240.0." + (10 + node) + ":" + nodePort + "/node-port";
+      Run answer = awaitAnswer(List.of("curl", "-sS", "--max-time", "5", url));
+      assertTrue(answer.out().contains("GET /node-port"), answer.toString());
+    }
+    Run viaLoadBalancer = awaitAnswer(List.of("curl", "-sS", "--max-time", "5", "http://" + lbIp + "/lb"));
+    assertTrue(viaLoadBalancer.out().contains("GET /lb"), viaLoadBalancer.toString());
+    PodInfo pod = pods.values().iterator().next();
+    Run fromPod = inPod(pod, "curl", "-sS", "--max-time", "5", "http://" + lbIp + "/lb-from-pod");
+    assertTrue(fromPod.exit() == 0 && fromPod.out().contains("GET /lb-from-pod"), fromPod.toString());
+  }
+
+  /** The proxies take the new Service from their next push: retry a command until it succeeds. */
+  private Run awaitAnswer(List<String> argv) {
+    return Poll.value(String.join(" ", argv), WAIT, Duration.ofMillis(250), () -> {
+      Run run = run(argv);
+      return run.exit() == 0 ? run : null;
+    }, gantry::logTail);
+  }
+
   private record Run(String command, int exit, String out) {
   }
 

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -21,10 +22,12 @@ public final class HostNodes implements AutoCloseable {
 
   private final List<Process> processes;
   private final Path dataDir;
+  private final AtomicBoolean stopping;
 
-  private HostNodes(List<Process> processes, Path dataDir) {
+  private HostNodes(List<Process> processes, Path dataDir, AtomicBoolean stopping) {
     this.processes = processes;
     this.dataDir = dataDir;
+    this.stopping = stopping;
   }
 
   /**
@@ -39,6 +42,7 @@ public final class HostNodes implements AutoCloseable {
     // pod namespaces of a run that was killed: their nodes are gone, the agents set them up anew
     removePodNamespaces(dataDir);
     List<Process> processes = new ArrayList<>();
+    AtomicBoolean stopping = new AtomicBoolean();
     try {
       for (int i = 1; i <= plan.nodes(); i++) {
         String name = HostPlan.nodeName(i);
@@ -50,27 +54,32 @@ public final class HostNodes implements AutoCloseable {
             "--heartbeat", heartbeat.toString(), "--cluster-dns", HostPlan.CLUSTER_DNS,
             // ip netns exec gives the agent a private mount namespace; pod namespaces belong in this one
             "--netns-mount-namespace", "/proc/" + ProcessHandle.current().pid() + "/ns/mnt"));
-        processes.add(launch(HostPlan.namespace(i), agent, dir.resolve("agent.log")));
+        processes.add(launch(HostPlan.namespace(i), agent, dir.resolve("agent.log"), stopping));
         List<String> proxy = new ArrayList<>(gantry);
         proxy.addAll(List.of("proxy", "--control", HostPlan.GATEWAY + ":" + dataPlanePort, "--node", name,
             "--network", "host", "--node-address", HostPlan.nodeAddress(i),
             "--cluster-cidr", HostPlan.POD_CIDR, "--admin-port", "6446"));
-        processes.add(launch(HostPlan.namespace(i), proxy, dir.resolve("proxy.log")));
+        processes.add(launch(HostPlan.namespace(i), proxy, dir.resolve("proxy.log"), stopping));
       }
     } catch (IOException | RuntimeException e) {
-      new HostNodes(processes, dataDir).close();
+      new HostNodes(processes, dataDir, stopping).close();
       throw e;
     }
-    return new HostNodes(processes, dataDir);
+    return new HostNodes(processes, dataDir, stopping);
   }
 
-  private static Process launch(String netns, List<String> command, Path log) throws IOException {
+  private static Process launch(String netns, List<String> command, Path log, AtomicBoolean stopping)
+      throws IOException {
     List<String> inNamespace = new ArrayList<>(List.of("ip", "netns", "exec", netns));
     inNamespace.addAll(command);
     Process process = new ProcessBuilder(inNamespace).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    process.onExit().thenAccept(p -> System.err.println(command.get(command.indexOf("-jar") + 2) + " in " + netns
-        + " exited with " + p.exitValue() + "; see " + log));
+    process.onExit().thenAccept(p -> {
+      if (!stopping.get()) {
+        System.err.println("gantry " + command.get(command.indexOf("-jar") + 2) + " in " + netns
+            + " exited with " + p.exitValue() + "; see " + log);
+      }
+    });
     return process;
   }
 
@@ -116,6 +125,7 @@ public final class HostNodes implements AutoCloseable {
   /** SIGTERM to every daemon (they stop their pods), SIGKILL after a deadline; then the pods' namespaces go. */
   @Override
   public void close() {
+    stopping.set(true);
     processes.forEach(Process::destroy);
     long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
     for (Process process : processes) {

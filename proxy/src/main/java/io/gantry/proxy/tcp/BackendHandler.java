@@ -16,14 +16,17 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   private final Channel inbound;
   private final ServiceMetrics metrics;
+  private final FrontendHandler frontend;
 
-  BackendHandler(Channel inbound, ServiceMetrics metrics) {
+  BackendHandler(Channel inbound, ServiceMetrics metrics, FrontendHandler frontend) {
     this.inbound = inbound;
     this.metrics = metrics;
+    this.frontend = frontend;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    frontend.active = true;
     if (msg instanceof ByteBuf buf) {
       metrics.bytesOut(buf.readableBytes());
     }

@@ -30,15 +30,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     if (msg instanceof ByteBuf buf) {
       metrics.bytesOut(buf.readableBytes());
     }
-    inbound.write(msg, inbound.voidPromise()); // failures close the client side, and so this one
-  }
-
-  /** Backpressure: flush the batch to the client; stop reading while the client lags. */
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    inbound.flush();
+    inbound.writeAndFlush(msg, inbound.voidPromise()); // failures close the client side, and so this one
     if (!inbound.isWritable()) {
-      ctx.channel().config().setAutoRead(false);
+      ctx.channel().config().setAutoRead(false); // backpressure: until the client's buffer drains
     }
   }
 

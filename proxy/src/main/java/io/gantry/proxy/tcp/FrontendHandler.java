@@ -131,6 +131,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         return;
       }
+      ch.close(); // a failed connect leaves the socket open (Bootstrap closes it; we do it here)
       metrics.connectError();
       if (!inbound.isActive()) {
         return;
@@ -208,22 +209,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (msg instanceof ByteBuf buf) {
       metrics.bytesIn(buf.readableBytes());
     }
-    // Failures surface in the endpoint's pipeline, which closes it and so this side.
-    outbound.write(msg, outbound.voidPromise());
-  }
-
-  /**
-   * Backpressure: after a batch, flush it to the endpoint; while the endpoint's outbound buffer
-   * is over its high-water mark, stop reading the client until it drains
-   * ({@link BackendHandler#channelWritabilityChanged}).
-   */
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (connected) {
-      outbound.flush();
-      if (!outbound.isWritable()) {
-        inbound.config().setAutoRead(false);
-      }
+    // Forwarded at once rather than after the read batch (up to 16 reads): a bulk sender's bytes
+    // stream on instead of piling up here. Failures surface in the endpoint's pipeline, which
+    // closes it and so this side.
+    outbound.writeAndFlush(msg, outbound.voidPromise());
+    if (!outbound.isWritable()) {
+      // Backpressure: stop reading the client until the endpoint's buffer drains
+      // ({@link BackendHandler#channelWritabilityChanged}).
+      inbound.config().setAutoRead(false);
     }
   }
 

@@ -98,8 +98,8 @@ final class ProxyCommand implements Callable<Integer> {
   boolean splice;
 
   @Option(names = "--transport", paramLabel = "NAME",
-      description = "Netty transport: epoll, io_uring or nio (default: epoll where the kernel allows it, "
-          + "else NIO; measured in bin/bench proxy).")
+      description = "Netty transport: io_uring, epoll or nio (default: io_uring where the kernel allows it, "
+          + "else epoll, else NIO; measured in bin/bench proxy).")
   String transport;
 
   @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "6446",
@@ -124,7 +124,7 @@ final class ProxyCommand implements Callable<Integer> {
         default -> throw new IllegalArgumentException("--network: " + network + " (expected: loopback or host)");
       };
       if (transport != null) {
-        // Read when the first event loop is made, so set before anything starts.
+        // Read when the proxy makes its event loops, so set before anything starts.
         System.setProperty(Transports.PROPERTY, Transports.parse(transport).flag());
       }
       config = ProxyConfig.defaults(node).withBalancing(Balancing.parse(balancing))

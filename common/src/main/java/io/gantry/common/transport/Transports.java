@@ -26,12 +26,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemons' choice of Netty transport: epoll by default (measured faster than io_uring for
- * the proxy's relay on loopback, see README "Benchmarks"), io_uring when asked, NIO where
- * neither native transport loads. Asked with {@code -Dgantry.transport=epoll|io_uring|nio}
- * (the daemons' {@code --transport} flag sets it); a native transport that cannot load here
- * falls back to the next one with a warning. One choice per process, so every channel of a
- * daemon can share event loops.
+ * The daemons' choice of Netty transport: each daemon names the one it prefers (the service
+ * proxy io_uring, measured faster than epoll for its relay in bin/bench proxy; the others epoll),
+ * {@code -Dgantry.transport=epoll|io_uring|nio} overrides it (the proxy's {@code --transport}
+ * flag sets it), and a native transport that cannot load here falls back to epoll, then NIO.
+ * One choice per server, so all its channels share its event loops.
  */
 public enum Transports {
   EPOLL, IO_URING, NIO;
@@ -41,14 +40,24 @@ public enum Transports {
 
   private static final Logger log = LoggerFactory.getLogger(Transports.class);
 
-  /** Chosen on first use, so a command line flag can set {@link #PROPERTY} before. */
-  private static final class Chosen {
-    static final Transports VALUE = choose(System.getProperty(PROPERTY, ""));
+  /** The transport of a daemon that prefers epoll. */
+  public static Transports chosen() {
+    return chosen(EPOLL);
   }
 
-  /** The transport this process uses. */
-  public static Transports chosen() {
-    return Chosen.VALUE;
+  /** The transport asked for with {@link #PROPERTY}, else {@code preferred}, where it can load here. */
+  public static Transports chosen(Transports preferred) {
+    String asked = System.getProperty(PROPERTY, "");
+    Transports wanted = asked.isEmpty() ? preferred : parse(asked);
+    if (wanted == IO_URING && !IoUring.isAvailable()) {
+      log.warn("io_uring transport not available here ({}); trying epoll", reason(IoUring::unavailabilityCause));
+      wanted = EPOLL;
+    }
+    if (wanted == EPOLL && !Epoll.isAvailable()) {
+      log.warn("epoll transport not available here ({}); using NIO", reason(Epoll::unavailabilityCause));
+      wanted = NIO;
+    }
+    return wanted;
   }
 
   /**
@@ -63,21 +72,6 @@ public enum Transports {
       case "nio" -> NIO;
       default -> throw new IllegalArgumentException("transport: " + name + " (expected: epoll, io_uring or nio)");
     };
-  }
-
-  private static Transports choose(String asked) {
-    Transports wanted = asked.isEmpty() ? EPOLL : parse(asked);
-    if (wanted == IO_URING && !IoUring.isAvailable()) {
-      log.warn("io_uring transport not available here ({}); using epoll or NIO", reason(IoUring::unavailabilityCause));
-      wanted = EPOLL;
-    }
-    if (wanted == EPOLL && !Epoll.isAvailable()) {
-      if (!asked.isEmpty()) {
-        log.warn("epoll transport not available here ({}); using NIO", reason(Epoll::unavailabilityCause));
-      }
-      wanted = NIO;
-    }
-    return wanted;
   }
 
   private static String reason(Supplier<Throwable> cause) {

@@ -65,6 +65,11 @@ final class Relays {
       DuplexChannel in = (DuplexChannel) inbound;
       if (!done.isSuccess() || (in.isInputShutdown() && in.isOutputShutdown())) {
         inbound.close();
+      } else {
+        // The other way has ended, so this side's end of input ends the connection: let it close
+        // the socket at once (the handlers close the other side after a flush) rather than shut
+        // input down first, which costs a system call and, on a socket past FIN, an exception.
+        to.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
       }
     });
   }

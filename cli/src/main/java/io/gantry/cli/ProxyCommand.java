@@ -1,5 +1,6 @@
 package io.gantry.cli;
 
+import io.gantry.common.transport.Transports;
 import io.gantry.proxy.ProxyConfig;
 import io.gantry.proxy.ProxyDaemon;
 import io.gantry.proxy.balance.Balancing;
@@ -96,6 +97,11 @@ final class ProxyCommand implements Callable<Integer> {
   @Option(names = "--splice", description = "Relay TCP with splice(2) where the kernel allows it.")
   boolean splice;
 
+  @Option(names = "--transport", paramLabel = "NAME",
+      description = "Netty transport: io_uring, epoll or nio (default: io_uring where the kernel allows it, "
+          + "else epoll, else NIO; measured in bin/bench proxy).")
+  String transport;
+
   @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "6446",
       description = "Admin port (/metrics, /healthz, /readyz, /status) on 127.0.0.1; 0 picks a free one, -1 none "
           + "(default: ${DEFAULT-VALUE}).")
@@ -117,6 +123,10 @@ final class ProxyCommand implements Callable<Integer> {
         case "host" -> true;
         default -> throw new IllegalArgumentException("--network: " + network + " (expected: loopback or host)");
       };
+      if (transport != null) {
+        // Read when the proxy makes its event loops, so set before anything starts.
+        System.setProperty(Transports.PROPERTY, Transports.parse(transport).flag());
+      }
       config = ProxyConfig.defaults(node).withBalancing(Balancing.parse(balancing))
           .withTimeouts(connectTimeout, idleTimeout, udpIdleTimeout, drainTimeout)
           .withLimits(maxConnections, 65_536, threads).withSplice(splice).withClusterAddresses(clusterAddresses)

@@ -64,7 +64,7 @@ public final class ProxyServer implements AutoCloseable {
   private static final long RELEASE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final ProxyConfig config;
-  private final Transports transport = Transports.chosen();
+  private final Transports transport;
   private final EventLoopGroup workers;
   private final ScheduledExecutorService context;
   private final ProxyMetrics metrics = new ProxyMetrics();
@@ -82,6 +82,9 @@ public final class ProxyServer implements AutoCloseable {
   private ProxyServer(ProxyConfig config, ServiceAddresses addresses) {
     this.config = config;
     this.addresses = addresses;
+    // io_uring: fewer system calls per connection than epoll (bin/bench proxy, README "Benchmarks");
+    // splice(2) needs epoll channels.
+    this.transport = Transports.chosen(config.splice() ? Transports.EPOLL : Transports.IO_URING);
     int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
     this.workers = transport.group(threads);
     this.context = Executors.newSingleThreadScheduledExecutor(r -> {

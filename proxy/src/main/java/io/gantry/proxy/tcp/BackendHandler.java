@@ -16,26 +16,23 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   private final Channel inbound;
   private final ServiceMetrics metrics;
+  private final FrontendHandler frontend;
 
-  BackendHandler(Channel inbound, ServiceMetrics metrics) {
+  BackendHandler(Channel inbound, ServiceMetrics metrics, FrontendHandler frontend) {
     this.inbound = inbound;
     this.metrics = metrics;
+    this.frontend = frontend;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    frontend.active = true;
     if (msg instanceof ByteBuf buf) {
       metrics.bytesOut(buf.readableBytes());
     }
-    inbound.write(msg, inbound.voidPromise()); // failures close the client side, and so this one
-  }
-
-  /** Backpressure: flush the batch to the client; stop reading while the client lags. */
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    inbound.flush();
+    inbound.writeAndFlush(msg, inbound.voidPromise()); // failures close the client side, and so this one
     if (!inbound.isWritable()) {
-      ctx.channel().config().setAutoRead(false);
+      ctx.channel().config().setAutoRead(false); // backpressure: until the client's buffer drains
     }
   }
 

@@ -4,19 +4,20 @@ import io.gantry.proxy.balance.Target;
 import io.gantry.proxy.metrics.ServiceMetrics;
 import io.gantry.proxy.table.ListenKey;
 import io.gantry.proxy.table.ServiceEntry;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
 
+  private static final int IDLE_CHECKS = 4;
+
   private final TcpSettings settings;
   private Channel inbound;
   private Channel outbound;
@@ -52,6 +55,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   /** What the client sent before the endpoint answered (epoll reads on RDHUP even with AUTO_READ off). */
   private java.util.ArrayDeque<Object> early;
   private boolean inputShutdownEarly;
+  /** Bytes moved either way since the last idle check (set by both handlers, on this loop). */
+  boolean active;
+  private int idleChecks;
+  private ScheduledFuture<?> idleCheck;
 
   FrontendHandler(TcpSettings settings, ListenKey listener) {
     this.settings = settings;
@@ -86,21 +93,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     metrics.opened();
     counted = true;
+    scheduleIdleCheck();
     connect();
   }
 
   private void connect() {
-    Bootstrap b = new Bootstrap().group(inbound.eventLoop()).channel(settings.transport().socketChannel())
-        .option(ChannelOption.AUTO_READ, false)
-        .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
-        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, TcpSettings.WATER_MARK)
-        .option(ChannelOption.RCVBUF_ALLOCATOR, TcpSettings.recvAllocator())
-        .handler(new BackendHandler(inbound, metrics));
+    // A channel built by hand: a Bootstrap per connection costs option maps and reflection.
+    SocketChannel ch = settings.transport().newSocketChannel();
+    SocketChannelConfig config = ch.config();
+    config.setAutoRead(false);
+    config.setAllowHalfClosure(true);
+    config.setConnectTimeoutMillis((int) settings.connectTimeout().toMillis());
+    config.setWriteBufferWaterMark(TcpSettings.WATER_MARK);
+    config.setRecvByteBufAllocator(TcpSettings.RECV_ALLOCATOR); // TCP_NODELAY is Netty's default
+    ch.pipeline().addLast("relay", new BackendHandler(inbound, metrics, this));
+    inbound.eventLoop().register(ch); // on this loop: registered before it returns
     Target dialled = target;
-    ChannelFuture f = b.connect(dialled.address());
-    outbound = f.channel();
+    ChannelFuture f = ch.connect(dialled.address());
+    outbound = ch;
     f.addListener(done -> {
       if (done.isSuccess()) {
         if (!inbound.isActive()) {
@@ -121,6 +131,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         return;
       }
+      ch.close(); // a failed connect leaves the socket open (Bootstrap closes it; we do it here)
       metrics.connectError();
       if (!inbound.isActive()) {
         return;
@@ -139,6 +150,30 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         connect();
       }
     });
+  }
+
+  /**
+   * Idle timeout without a per-read clock or a per-write listener (as IdleStateHandler has): reads
+   * set {@link #active}; a check every quarter of the timeout clears it, and the connection closes
+   * after {@value #IDLE_CHECKS} checks in a row found it idle (so after 0.75 to 1 times the timeout).
+   */
+  private void scheduleIdleCheck() {
+    idleCheck = inbound.eventLoop().schedule(this::checkIdle, settings.idleTimeout().toNanos() / IDLE_CHECKS,
+        TimeUnit.NANOSECONDS);
+  }
+
+  private void checkIdle() {
+    if (!inbound.isActive()) {
+      return;
+    }
+    if (active) {
+      active = false;
+      idleChecks = 0;
+    } else if (++idleChecks >= IDLE_CHECKS) {
+      inbound.close();
+      return;
+    }
+    scheduleIdleCheck();
   }
 
   private void flushEarly() {
@@ -170,25 +205,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
+    active = true;
     if (msg instanceof ByteBuf buf) {
       metrics.bytesIn(buf.readableBytes());
     }
-    // Failures surface in the endpoint's pipeline, which closes it and so this side.
-    outbound.write(msg, outbound.voidPromise());
-  }
-
-  /**
-   * Backpressure: after a batch, flush it to the endpoint; while the endpoint's outbound buffer
-   * is over its high-water mark, stop reading the client until it drains
-   * ({@link BackendHandler#channelWritabilityChanged}).
-   */
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (connected) {
-      outbound.flush();
-      if (!outbound.isWritable()) {
-        inbound.config().setAutoRead(false);
-      }
+    // Forwarded at once rather than after the read batch (up to 16 reads): a bulk sender's bytes
+    // stream on instead of piling up here. Failures surface in the endpoint's pipeline, which
+    // closes it and so this side.
+    outbound.writeAndFlush(msg, outbound.voidPromise());
+    if (!outbound.isWritable()) {
+      // Backpressure: stop reading the client until the endpoint's buffer drains
+      // ({@link BackendHandler#channelWritabilityChanged}).
+      inbound.config().setAutoRead(false);
     }
   }
 
@@ -211,8 +239,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       } else {
         inbound.close();
       }
-    } else if (evt instanceof IdleStateEvent) {
-      inbound.close();
     } else {
       ctx.fireUserEventTriggered(evt);
     }
@@ -220,6 +246,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (idleCheck != null) {
+      idleCheck.cancel(false);
+      idleCheck = null;
+    }
     if (admitted) {
       admitted = false;
       settings.connections().release();

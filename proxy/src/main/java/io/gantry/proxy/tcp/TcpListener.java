@@ -33,9 +33,8 @@ public final class TcpListener implements AutoCloseable {
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TcpSettings.WATER_MARK)
-        .childOption(ChannelOption.RCVBUF_ALLOCATOR, TcpSettings.recvAllocator())
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, TcpSettings.RECV_ALLOCATOR)
         .childHandler(new TcpProxyInitializer(settings, key))
         .bind(key.address()).syncUninterruptibly().channel();
     return new TcpListener(key, channel);

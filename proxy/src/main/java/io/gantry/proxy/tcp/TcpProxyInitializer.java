@@ -1,25 +1,25 @@
 package io.gantry.proxy.tcp;
 
+import io.gantry.proxy.table.ListenKey;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 
-/** The pipeline of an accepted client connection: idle timeout, then the relay. */
+/**
+ * The pipeline of an accepted client connection: the relay alone. Its idle timeout is the relay's
+ * own (an IdleStateHandler would read the clock on every read and add a listener to every write).
+ */
 final class TcpProxyInitializer extends ChannelInitializer<Channel> {
 
   private final TcpSettings settings;
-  private final io.gantry.proxy.table.ListenKey listener;
+  private final ListenKey listener;
 
-  TcpProxyInitializer(TcpSettings settings, io.gantry.proxy.table.ListenKey listener) {
+  TcpProxyInitializer(TcpSettings settings, ListenKey listener) {
     this.settings = settings;
     this.listener = listener;
   }
 
   @Override
   protected void initChannel(Channel ch) {
-    ch.pipeline()
-        .addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
-        .addLast("relay", new FrontendHandler(settings, listener));
+    ch.pipeline().addLast("relay", new FrontendHandler(settings, listener));
   }
 }

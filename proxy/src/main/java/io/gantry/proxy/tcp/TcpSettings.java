@@ -25,10 +25,13 @@ public record TcpSettings(Supplier<io.gantry.proxy.table.RoutingSnapshot> snapsh
   static final io.netty.channel.WriteBufferWaterMark WATER_MARK =
       new io.netty.channel.WriteBufferWaterMark(128 * 1024, 512 * 1024);
 
-  /** Reads grow up to 256 KiB when a sender is fast (bulk transfers), and shrink back for chatty ones. */
-  static io.netty.channel.RecvByteBufAllocator recvAllocator() {
-    return new io.netty.channel.AdaptiveRecvByteBufAllocator(64, 2048, 256 * 1024);
-  }
+  /**
+   * Reads grow up to 256 KiB when a sender is fast (bulk transfers), and shrink back for chatty
+   * ones. Stateless (each channel gets its own handle), so shared.
+   */
+  @SuppressWarnings("deprecation")
+  static final io.netty.channel.RecvByteBufAllocator RECV_ALLOCATOR =
+      new io.netty.channel.AdaptiveRecvByteBufAllocator(64, 2048, 256 * 1024);
 
   public TcpSettings {
     Objects.requireNonNull(snapshot, "snapshot");

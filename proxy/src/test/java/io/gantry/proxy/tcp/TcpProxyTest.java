@@ -227,6 +227,31 @@ class TcpProxyTest {
   }
 
   @Test
+  void idleConnectionsCloseAfterTheIdleTimeoutWhileBusyOnesStay() throws Exception {
+    proxy.close();
+    proxy = ProxyServer.start(ProxyConfig.defaults("n1").withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(800),
+        Duration.ofSeconds(30), Duration.ofSeconds(30)).withLimits(100, 100, 1));
+    Backend a = backend("a");
+    apply(List.of(svc("idle", vip(14), 8080)), List.of(eps("idle", a)), List.of());
+    try (Client idle = new Client(vip(14), 8080); Client busy = new Client(vip(14), 8080)) {
+      assertEquals("a", idle.hello());
+      assertEquals("a", busy.hello());
+      for (int i = 0; i < 16; i++) { // 1.6 s: twice the idle timeout, with a message every 100 ms
+        assertEquals("ping" + i, busy.echo("ping" + i));
+        Thread.sleep(100);
+      }
+      String line = "";
+      try {
+        line = idle.readLine();
+      } catch (SocketException e) {
+        line = null;
+      }
+      assertEquals(null, line, "the idle connection is closed");
+      assertEquals("still busy", busy.echo("still busy"));
+    }
+  }
+
+  @Test
   void drainingConnectionsCloseAtTheDeadline() throws Exception {
     proxy.close();
     proxy = ProxyServer.start(ProxyConfig.defaults("n1").withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(30),

@@ -10,6 +10,7 @@ import io.gantry.cli.host.HostPlan;
 import io.gantry.cli.host.PodRoutes;
 import io.gantry.dns.DnsDaemon;
 import io.gantry.node.api.KubeClient;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -68,7 +69,14 @@ final class UpCommand implements Callable<Integer> {
         System.err.println(conflict);
         return 2;
       }
-      hostNetwork = HostNetwork.create(new HostPlan(nodes));
+      try {
+        hostNetwork = HostNetwork.create(new HostPlan(nodes));
+      } catch (IOException e) {
+        System.err.println("host network mode: " + e.getMessage()
+            + "\n(host mode needs root and iproute2: it creates network namespaces, links and routes; "
+            + "--network loopback needs neither)");
+        return 1;
+      }
     }
     ControlConfig config = options.toConfig();
     ControlServer server = ControlServer.start(config);

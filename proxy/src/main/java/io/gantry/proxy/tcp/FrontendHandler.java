@@ -9,6 +9,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -16,8 +18,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +38,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
 
-  private static final int IDLE_CHECKS = 4;
-
   private final TcpSettings settings;
   private Channel inbound;
   private Channel outbound;
@@ -55,10 +53,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   /** What the client sent before the endpoint answered (epoll reads on RDHUP even with AUTO_READ off). */
   private java.util.ArrayDeque<Object> early;
   private boolean inputShutdownEarly;
-  /** Bytes moved either way since the last idle check (set by both handlers, on this loop). */
+  /** Bytes moved either way since the last tick of the timers (set by both handlers, on this loop). */
   boolean active;
-  private int idleChecks;
-  private ScheduledFuture<?> idleCheck;
+  private long lastActiveNanos;
+  private long connectDeadlineNanos;
+  private ChannelPromise connecting;
+  private ConnectionTimers timers;
+  /** Links of {@link ConnectionTimers}' list. */
+  FrontendHandler prevTimed;
+  FrontendHandler nextTimed;
 
   FrontendHandler(TcpSettings settings, ListenKey listener) {
     this.settings = settings;
@@ -93,7 +96,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     metrics.opened();
     counted = true;
-    scheduleIdleCheck();
+    timers = ConnectionTimers.of(inbound.eventLoop());
+    timers.add(this);
     connect();
   }
 
@@ -103,21 +107,25 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     SocketChannelConfig config = ch.config();
     config.setAutoRead(false);
     config.setAllowHalfClosure(true);
-    config.setConnectTimeoutMillis((int) settings.connectTimeout().toMillis());
+    config.setConnectTimeoutMillis(0); // the timers' sweep times the connect out: no timer per connection
     config.setWriteBufferWaterMark(TcpSettings.WATER_MARK);
     config.setRecvByteBufAllocator(TcpSettings.RECV_ALLOCATOR); // TCP_NODELAY is Netty's default
     ch.pipeline().addLast("relay", new BackendHandler(inbound, metrics, this));
     inbound.eventLoop().register(ch); // on this loop: registered before it returns
     Target dialled = target;
+    connectDeadlineNanos = System.nanoTime() + settings.connectTimeout().toNanos();
     ChannelFuture f = ch.connect(dialled.address());
     outbound = ch;
+    connecting = (ChannelPromise) f;
     f.addListener(done -> {
+      connecting = null;
       if (done.isSuccess()) {
         if (!inbound.isActive()) {
           outbound.close();
           return;
         }
         connected = true;
+        active = true; // the idle clock starts at the next tick
         dialled.load().opened();
         tracked = settings.connections().track(inbound, listener, dialled);
         if (early != null || inputShutdownEarly) {
@@ -153,27 +161,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Idle timeout without a per-read clock or a per-write listener (as IdleStateHandler has): reads
-   * set {@link #active}; a check every quarter of the timeout clears it, and the connection closes
-   * after {@value #IDLE_CHECKS} checks in a row found it idle (so after 0.75 to 1 times the timeout).
+   * One tick of {@link ConnectionTimers}: fails a connect past its deadline (the connect listener
+   * then tries another endpoint), and closes a connection idle for the idle timeout (so after 1
+   * to 1 + one tick times the timeout). Idle timeout without a per-read clock or a per-write
+   * listener (as IdleStateHandler has): reads only set {@link #active}.
    */
-  private void scheduleIdleCheck() {
-    idleCheck = inbound.eventLoop().schedule(this::checkIdle, settings.idleTimeout().toNanos() / IDLE_CHECKS,
-        TimeUnit.NANOSECONDS);
-  }
-
-  private void checkIdle() {
-    if (!inbound.isActive()) {
-      return;
-    }
-    if (active) {
+  void tick(long nowNanos) {
+    if (!connected) {
+      ChannelPromise c = connecting;
+      if (c != null && nowNanos - connectDeadlineNanos >= 0) {
+        c.tryFailure(new ConnectTimeoutException("connect timed out after " + settings.connectTimeout().toMillis()
+            + " ms: " + target.address()));
+      }
+    } else if (active) {
       active = false;
-      idleChecks = 0;
-    } else if (++idleChecks >= IDLE_CHECKS) {
+      lastActiveNanos = nowNanos;
+    } else if (nowNanos - lastActiveNanos >= settings.idleTimeout().toNanos()) {
       inbound.close();
-      return;
     }
-    scheduleIdleCheck();
   }
 
   private void flushEarly() {
@@ -246,9 +251,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (idleCheck != null) {
-      idleCheck.cancel(false);
-      idleCheck = null;
+    if (timers != null) {
+      timers.remove(this);
+      timers = null;
     }
     if (admitted) {
       admitted = false;

@@ -6,6 +6,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
+import java.io.IOException;
 
 /**
  * Closing and half-closing the two sides of a relayed connection. Where nothing is queued they
@@ -61,17 +64,38 @@ final class Relays {
   }
 
   private static void shutdownOutput(DuplexChannel to, Channel inbound) {
-    to.shutdownOutput().addListener(done -> {
-      DuplexChannel in = (DuplexChannel) inbound;
-      if (!done.isSuccess() || (in.isInputShutdown() && in.isOutputShutdown())) {
+    if (to instanceof UnixChannel unix && unix.fd() instanceof Socket socket) {
+      // The socket's own shutdown, which Netty's channel reports from (isOutputShutdown): Netty's
+      // shutdownOutput builds an exception with a stack trace for the (empty) outbound buffer and
+      // fires an event through the pipeline, on every relayed connection.
+      try {
+        socket.shutdown(false, true);
+      } catch (IOException e) {
         inbound.close();
+        return;
+      }
+      afterOutputShutdown(to, inbound);
+      return;
+    }
+    to.shutdownOutput().addListener(done -> {
+      if (done.isSuccess()) {
+        afterOutputShutdown(to, inbound);
       } else {
-        // The other way has ended, so this side's end of input ends the connection: let it close
-        // the socket at once (the handlers close the other side after a flush) rather than shut
-        // input down first, which costs a system call and, on a socket past FIN, an exception.
-        to.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+        inbound.close();
       }
     });
+  }
+
+  private static void afterOutputShutdown(DuplexChannel to, Channel inbound) {
+    DuplexChannel in = (DuplexChannel) inbound;
+    if (in.isInputShutdown() && in.isOutputShutdown()) {
+      inbound.close();
+    } else {
+      // The other way has ended, so this side's end of input ends the connection: let it close
+      // the socket at once (the handlers close the other side after a flush) rather than shut
+      // input down first, which costs a system call and, on a socket past FIN, an exception.
+      to.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+    }
   }
 
   /** True when nothing waits to be written (every relay write is flushed when made). */

@@ -252,6 +252,47 @@ class TcpProxyTest {
   }
 
   @Test
+  void aConnectThatHangsTimesOutAndResetsTheClient() throws Exception {
+    proxy.close();
+    proxy = ProxyServer.start(ProxyConfig.defaults("n1").withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(30),
+        Duration.ofSeconds(30), Duration.ofSeconds(30)).withLimits(100, 100, 1));
+    int port = unansweringPort();
+    apply(List.of(svc("hangs", vip(15), 8080)),
+        List.of(endpoints("hangs", ready("127.0.0.1", "n1", "", "TCP", port))), List.of());
+    try (Client c = new Client(vip(15), 8080)) {
+      long start = System.nanoTime();
+      String line = "";
+      try {
+        line = c.readLine();
+      } catch (SocketException e) {
+        line = null;
+      }
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertEquals(null, line, "the client is reset once the connect timed out (every attempt)");
+      assertTrue(millis >= 250 && millis < 4000, "closed after " + millis + " ms (connect timeout 300 ms)");
+    }
+  }
+
+  /**
+   * A port whose connects hang: a listener that never accepts, its accept queue full, so the
+   * kernel drops further SYNs.
+   */
+  private int unansweringPort() throws IOException {
+    java.net.ServerSocket listener = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+    closeLater.add(listener);
+    for (int i = 0; i < 8; i++) {
+      Socket filler = new Socket();
+      closeLater.add(filler);
+      try {
+        filler.connect(new java.net.InetSocketAddress("127.0.0.1", listener.getLocalPort()), 300);
+      } catch (java.net.SocketTimeoutException full) {
+        return listener.getLocalPort();
+      }
+    }
+    throw new IllegalStateException("could not fill the accept queue of port " + listener.getLocalPort());
+  }
+
+  @Test
   void drainingConnectionsCloseAtTheDeadline() throws Exception {
     proxy.close();
     proxy = ProxyServer.start(ProxyConfig.defaults("n1").withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(30),

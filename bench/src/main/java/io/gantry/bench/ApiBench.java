@@ -42,7 +42,7 @@ public final class ApiBench {
     BenchOptions options;
     try {
       options = BenchOptions.parse(args, System.getenv());
-    } catch (BenchOptions.UsageException e) {
+    } catch (BenchArgs.UsageException e) {
       if (e.getMessage() != null) {
         System.err.println("ApiBench: " + e.getMessage());
       }

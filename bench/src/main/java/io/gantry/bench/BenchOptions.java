@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Command-line settings of {@link ApiBench}; immutable.
@@ -39,55 +40,20 @@ record BenchOptions(Path jar, Duration warmup, Duration duration, List<Integer> 
     int watchers = 1000;
     int writes = 100;
     int intervalMs = 50;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      String name = arg;
-      String value = null;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        name = arg.substring(0, eq);
-        value = arg.substring(eq + 1);
-      }
-      if (name.equals("-h") || name.equals("--help")) {
-        throw new UsageException(null);
-      }
-      if (value == null) {
-        if (i + 1 >= args.length) {
-          throw new UsageException(name + ": missing value");
-        }
-        value = args[++i];
-      }
+    for (Map.Entry<String, String> option : BenchArgs.parse(args, Set.of()).entrySet()) {
+      String name = option.getKey();
+      String value = option.getValue();
       switch (name) {
         case "--jar" -> jar = value;
-        case "--duration-seconds" -> duration = intIn(name, value, 1, 600);
-        case "--warmup-seconds" -> warmup = intIn(name, value, 0, 60);
-        case "--watchers" -> watchers = intIn(name, value, 1, 10_000);
-        case "--writes" -> writes = intIn(name, value, 1, 10_000);
-        case "--write-interval-ms" -> intervalMs = intIn(name, value, 1, 10_000);
-        default -> throw new UsageException("unknown option: " + name);
+        case "--duration-seconds" -> duration = BenchArgs.intIn(name, value, 1, 600);
+        case "--warmup-seconds" -> warmup = BenchArgs.intIn(name, value, 0, 60);
+        case "--watchers" -> watchers = BenchArgs.intIn(name, value, 1, 10_000);
+        case "--writes" -> writes = BenchArgs.intIn(name, value, 1, 10_000);
+        case "--write-interval-ms" -> intervalMs = BenchArgs.intIn(name, value, 1, 10_000);
+        default -> throw new BenchArgs.UsageException("unknown option: " + name);
       }
     }
     return new BenchOptions(Path.of(jar), Duration.ofSeconds(warmup), Duration.ofSeconds(duration),
         List.of(1, 16), watchers, writes, Duration.ofMillis(intervalMs));
-  }
-
-  private static int intIn(String name, String value, int min, int max) {
-    int parsed;
-    try {
-      parsed = Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new UsageException(name + ": " + value + " (expected: an integer in " + min + ".." + max + ")");
-    }
-    if (parsed < min || parsed > max) {
-      throw new UsageException(name + ": " + value + " (expected: " + min + ".." + max + ")");
-    }
-    return parsed;
-  }
-
-  /** A bad command line; {@code null} message means help was asked for. */
-  static final class UsageException extends RuntimeException {
-    UsageException(String message) {
-      super(message, null, false, false);
-    }
   }
 }

@@ -60,7 +60,7 @@ public final class ProgrammingLatencyBench {
     ProgrammingLatencyOptions options;
     try {
       options = ProgrammingLatencyOptions.parse(args, System.getenv());
-    } catch (BenchOptions.UsageException e) {
+    } catch (BenchArgs.UsageException e) {
       if (e.getMessage() != null) {
         System.err.println("ProgrammingLatencyBench: " + e.getMessage());
       }

@@ -3,6 +3,7 @@ package io.gantry.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Command-line settings of {@link ProgrammingLatencyBench}; immutable.
@@ -65,76 +66,45 @@ record ProgrammingLatencyOptions(Path jar, int services, int endpointsPerService
     int folds = 20_000;
     String heap = "";
     boolean applyOnly = false;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      String name = arg;
-      String value = null;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        name = arg.substring(0, eq);
-        value = arg.substring(eq + 1);
-      }
-      if (name.equals("-h") || name.equals("--help")) {
-        throw new BenchOptions.UsageException(null);
-      }
-      if (name.equals("--apply-only")) {
-        applyOnly = true;
-        continue;
-      }
-      if (value == null) {
-        if (i + 1 >= args.length) {
-          throw new BenchOptions.UsageException(name + ": missing value");
-        }
-        value = args[++i];
-      }
+    for (Map.Entry<String, String> option : BenchArgs.parse(args, Set.of("--apply-only")).entrySet()) {
+      String name = option.getKey();
+      String value = option.getValue();
       switch (name) {
+        case "--apply-only" -> applyOnly = true;
         case "--jar" -> jar = value;
-        case "--services" -> services = intIn(name, value, 1, 100_000);
-        case "--endpoints-per-service" -> endpoints = intIn(name, value, 1, 1000);
-        case "--namespaces" -> namespaces = intIn(name, value, 1, 1000);
-        case "--load-clients" -> loadClients = intIn(name, value, 1, 256);
-        case "--daemons" -> daemons = intIn(name, value, 1, 10_000);
-        case "--full-clients" -> full = intIn(name, value, 0, 10_000);
-        case "--connect-wave" -> wave = intIn(name, value, 1, 10_000);
-        case "--singles" -> singles = intIn(name, value, 1, 10_000);
-        case "--single-gap-ms" -> gapMs = intIn(name, value, 0, 60_000);
-        case "--burst" -> burst = intIn(name, value, 1, 100_000);
-        case "--burst-clients" -> burstClients = intIn(name, value, 1, 256);
-        case "--fold-iterations" -> folds = intIn(name, value, 1, 10_000_000);
+        case "--services" -> services = BenchArgs.intIn(name, value, 1, 100_000);
+        case "--endpoints-per-service" -> endpoints = BenchArgs.intIn(name, value, 1, 1000);
+        case "--namespaces" -> namespaces = BenchArgs.intIn(name, value, 1, 1000);
+        case "--load-clients" -> loadClients = BenchArgs.intIn(name, value, 1, 256);
+        case "--daemons" -> daemons = BenchArgs.intIn(name, value, 1, 10_000);
+        case "--full-clients" -> full = BenchArgs.intIn(name, value, 0, 10_000);
+        case "--connect-wave" -> wave = BenchArgs.intIn(name, value, 1, 10_000);
+        case "--singles" -> singles = BenchArgs.intIn(name, value, 1, 10_000);
+        case "--single-gap-ms" -> gapMs = BenchArgs.intIn(name, value, 0, 60_000);
+        case "--burst" -> burst = BenchArgs.intIn(name, value, 1, 100_000);
+        case "--burst-clients" -> burstClients = BenchArgs.intIn(name, value, 1, 256);
+        case "--fold-iterations" -> folds = BenchArgs.intIn(name, value, 1, 10_000_000);
         case "--server-heap" -> {
           if (!value.matches("\\d+[kKmMgG]?")) {
-            throw new BenchOptions.UsageException(name + ": " + value + " (expected: a -Xmx size such as 2g)");
+            throw new BenchArgs.UsageException(name + ": " + value + " (expected: a -Xmx size such as 2g)");
           }
           heap = value;
         }
-        default -> throw new BenchOptions.UsageException("unknown option: " + name);
+        default -> throw new BenchArgs.UsageException("unknown option: " + name);
       }
     }
     if (full > daemons) {
-      throw new BenchOptions.UsageException("--full-clients: " + full + " (expected: at most --daemons, " + daemons + ")");
+      throw new BenchArgs.UsageException("--full-clients: " + full + " (expected: at most --daemons, " + daemons + ")");
     }
     if ((long) services * endpoints > 12L * 65536) {
-      throw new BenchOptions.UsageException("--services x --endpoints-per-service: " + (long) services * endpoints
+      throw new BenchArgs.UsageException("--services x --endpoints-per-service: " + (long) services * endpoints
           + " (expected: at most " + 12 * 65536 + ", the addresses 127.244.0.0-127.255.255.255)");
     }
     if (burst > services) {
-      throw new BenchOptions.UsageException("--burst: " + burst + " (expected: at most --services, " + services
+      throw new BenchArgs.UsageException("--burst: " + burst + " (expected: at most --services, " + services
           + ": every change of a burst goes to a different slice)");
     }
     return new ProgrammingLatencyOptions(Path.of(jar), services, endpoints, namespaces, loadClients, daemons, full,
         wave, singles, Duration.ofMillis(gapMs), burst, burstClients, folds, heap, applyOnly);
-  }
-
-  private static int intIn(String name, String value, int min, int max) {
-    int parsed;
-    try {
-      parsed = Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new BenchOptions.UsageException(name + ": " + value + " (expected: an integer in " + min + ".." + max + ")");
-    }
-    if (parsed < min || parsed > max) {
-      throw new BenchOptions.UsageException(name + ": " + value + " (expected: " + min + ".." + max + ")");
-    }
-    return parsed;
   }
 }

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,25 +49,22 @@ public final class ProxyBench {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = new HashMap<>();
-    boolean splice = false;
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--splice")) {
-        splice = true;
-      } else if (args[i].startsWith("--") && i + 1 < args.length) {
-        opts.put(args[i].substring(2), args[++i]);
-      } else {
-        System.err.println("usage: bin/bench proxy [--jar PATH] [--duration-seconds N] [--reps N] [--workers N] "
-            + "[--splice] [--base-port P] [--java-opts \"...\"]");
-        System.exit(2);
-      }
+    Map<String, String> opts;
+    try {
+      opts = BenchArgs.parse(args, Set.of("--splice"));
+    } catch (BenchArgs.UsageException e) {
+      System.err.println("usage: bin/bench proxy [--jar PATH] [--duration-seconds N] [--reps N] [--workers N] "
+          + "[--splice] [--base-port P] [--java-opts \"...\"]");
+      System.exit(2);
+      return;
     }
-    Path jar = Path.of(opts.getOrDefault("jar", System.getenv().getOrDefault("GANTRY_JAR", "cli/target/gantry.jar")));
-    int duration = Integer.parseInt(opts.getOrDefault("duration-seconds", "5"));
-    int reps = Integer.parseInt(opts.getOrDefault("reps", "3"));
-    int workers = Integer.parseInt(opts.getOrDefault("workers", "1"));
-    int base = Integer.parseInt(opts.getOrDefault("base-port", "19400"));
-    String javaOpts = opts.getOrDefault("java-opts", "-XX:+UseParallelGC -Xms256m -Xmx256m");
+    boolean splice = opts.containsKey("--splice");
+    Path jar = Path.of(opts.getOrDefault("--jar", System.getenv().getOrDefault("GANTRY_JAR", "cli/target/gantry.jar")));
+    int duration = Integer.parseInt(opts.getOrDefault("--duration-seconds", "5"));
+    int reps = Integer.parseInt(opts.getOrDefault("--reps", "3"));
+    int workers = Integer.parseInt(opts.getOrDefault("--workers", "1"));
+    int base = Integer.parseInt(opts.getOrDefault("--base-port", "19400"));
+    String javaOpts = opts.getOrDefault("--java-opts", "-XX:+UseParallelGC -Xms256m -Xmx256m");
     for (String tool : List.of("haproxy", "nginx", "wrk", "iperf3")) {
       if (!onPath(tool)) {
         Report.log("missing tool %s (apt-get install haproxy nginx wrk iperf3)", tool);

@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -77,23 +78,22 @@ public final class ProxyScaleBench {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].startsWith("--") && i + 1 < args.length) {
-        opts.put(args[i].substring(2), args[++i]);
-      } else {
-        System.err.println("usage: bin/bench proxy-scale [--jar PATH] [--services N] [--endpoints-per-service N] "
-            + "[--changes N] [--port P] [--mode static|control|both] [--java-opts \"...\"]");
-        System.exit(2);
-      }
+    Map<String, String> opts;
+    try {
+      opts = BenchArgs.parse(args, Set.of());
+    } catch (BenchArgs.UsageException e) {
+      System.err.println("usage: bin/bench proxy-scale [--jar PATH] [--services N] [--endpoints-per-service N] "
+          + "[--changes N] [--port P] [--mode static|control|both] [--java-opts \"...\"]");
+      System.exit(2);
+      return;
     }
-    Path jar = Path.of(opts.getOrDefault("jar", System.getenv().getOrDefault("GANTRY_JAR", "cli/target/gantry.jar")));
-    int services = Integer.parseInt(opts.getOrDefault("services", "10000"));
-    int perService = Integer.parseInt(opts.getOrDefault("endpoints-per-service", "10"));
-    int changes = Integer.parseInt(opts.getOrDefault("changes", "50"));
-    int port = Integer.parseInt(opts.getOrDefault("port", "15080"));
-    String javaOpts = opts.getOrDefault("java-opts", "");
-    String mode = opts.getOrDefault("mode", "both");
+    Path jar = Path.of(opts.getOrDefault("--jar", System.getenv().getOrDefault("GANTRY_JAR", "cli/target/gantry.jar")));
+    int services = Integer.parseInt(opts.getOrDefault("--services", "10000"));
+    int perService = Integer.parseInt(opts.getOrDefault("--endpoints-per-service", "10"));
+    int changes = Integer.parseInt(opts.getOrDefault("--changes", "50"));
+    int port = Integer.parseInt(opts.getOrDefault("--port", "15080"));
+    String javaOpts = opts.getOrDefault("--java-opts", "");
+    String mode = opts.getOrDefault("--mode", "both");
     if (!List.of("static", "control", "both").contains(mode)) {
       Report.log("--mode: %s (expected: static, control or both)", mode);
       System.exit(2);

@@ -38,33 +38,6 @@ class HostModeIT {
 
   private static final Duration WAIT = Duration.ofSeconds(90);
 
-  private static final String APP = """
-      apiVersion: v1
-      kind: Namespace
-      metadata: {name: hm}
-      ---
-      apiVersion: apps/v1
-      kind: Deployment
-      metadata: {name: echo, namespace: hm}
-      spec:
-        replicas: 3
-        selector: {matchLabels: {app: echo}}
-        template:
-          metadata: {labels: {app: echo}}
-          spec:
-            containers:
-            - name: echo
-              image: gantry/echo-http
-              ports: [{containerPort: 8080, name: http}]
-              readinessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 1}
-      ---
-      apiVersion: v1
-      kind: Service
-      metadata: {name: echo, namespace: hm}
-      spec:
-        selector: {app: echo}
-        ports: [{port: 80, targetPort: http}]
-      """;
 
   private GantryProcess gantry;
   private Kubectl kubectl;
@@ -88,7 +61,8 @@ class HostModeIT {
       }
       return ready == 3;
     });
-    kubectl.runWithInput(APP, "apply", "-f", "-").assertOk();
+    kubectl.run("create", "namespace", "hm").assertOk();
+    kubectl.runWithInput(Manifests.load("echo-http.yaml", "hm"), "apply", "-f", "-").assertOk();
     await("3 echo pods Ready", () -> {
       JsonNode list = kubectl.run("-n", "hm", "get", "pods", "-o", "json").assertOk().json();
       pods.clear();

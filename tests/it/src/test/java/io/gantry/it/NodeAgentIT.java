@@ -35,29 +35,6 @@ class NodeAgentIT {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
 
-  private static final String APP = """
-      apiVersion: apps/v1
-      kind: Deployment
-      metadata: {name: echo, namespace: pods}
-      spec:
-        replicas: 3
-        selector: {matchLabels: {app: echo}}
-        template:
-          metadata: {labels: {app: echo}}
-          spec:
-            containers:
-            - name: echo
-              image: gantry/echo-http
-              ports: [{containerPort: 8080, name: http}]
-              readinessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 1, failureThreshold: 1}
-      ---
-      apiVersion: v1
-      kind: Service
-      metadata: {name: echo, namespace: pods}
-      spec:
-        selector: {app: echo}
-        ports: [{port: 80, targetPort: http}]
-      """;
 
   private GantryProcess gantry;
   private Kubectl kubectl;
@@ -89,7 +66,7 @@ class NodeAgentIT {
       return ready == 3;
     });
     kubectl.run("create", "namespace", "pods").assertOk();
-    kubectl.runWithInput(APP, "apply", "-f", "-").assertOk();
+    kubectl.runWithInput(Manifests.load("echo-http.yaml", "pods"), "apply", "-f", "-").assertOk();
 
     Map<String, JsonNode> pods = awaitValue("3 pods Running and Ready", () -> {
       Map<String, JsonNode> ready = new HashMap<>();

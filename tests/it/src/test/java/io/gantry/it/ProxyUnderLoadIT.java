@@ -68,29 +68,6 @@ class ProxyUnderLoadIT {
   private static final int CHURN_CLIENTS = 6;
   private static final int KEEPALIVE_CLIENTS = 6;
 
-  private static final String APP = """
-      apiVersion: apps/v1
-      kind: Deployment
-      metadata: {name: echo, namespace: load}
-      spec:
-        replicas: 3
-        selector: {matchLabels: {app: echo}}
-        template:
-          metadata: {labels: {app: echo}}
-          spec:
-            containers:
-            - name: echo
-              image: gantry/echo-http
-              ports: [{containerPort: 8080, name: http}]
-              readinessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 1, failureThreshold: 1}
-      ---
-      apiVersion: v1
-      kind: Service
-      metadata: {name: echo, namespace: load}
-      spec:
-        selector: {app: echo}
-        ports: [{name: web, port: 80, targetPort: http}]
-      """;
 
   private GantryProcess gantry;
   private Kubectl kubectl;
@@ -121,7 +98,7 @@ class ProxyUnderLoadIT {
   void scalingAndServiceChangesUnderLoadFailNoRequest() throws Exception {
     await("3 nodes Ready", () -> readyNodes() == 3);
     kubectl.run("create", "namespace", "load").assertOk();
-    kubectl.runWithInput(APP, "apply", "-f", "-").assertOk();
+    kubectl.runWithInput(Manifests.load("echo-http.yaml", "load"), "apply", "-f", "-").assertOk();
     await("3 ready endpoints", () -> readyEndpoints() == 3);
     String clusterIp = kubectl.run("-n", "load", "get", "service", "echo", "-o", "jsonpath={.spec.clusterIP}")
         .assertOk().stdout().trim();

@@ -1,5 +1,6 @@
 package io.gantry.cli.host;
 
+import io.gantry.node.network.HostPodNetwork;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -99,25 +100,15 @@ public final class HostNodes implements AutoCloseable {
     }
   }
 
-  /**
-   * Deletes the pod network namespaces the agents recorded under {@code <dataDir>/nodes/*\/netns}.
-   * An agent keeps them across its own restarts; when the whole cluster stops, its node namespaces
-   * and bridges go, and these would be left unreachable. The records stay, so the next run's
-   * agents set the same pods up again with the same addresses.
-   */
+  /** Deletes the pod namespaces the agents of {@code dataDir}'s nodes recorded (see HostPodNetwork). */
   static void removePodNamespaces(Path dataDir) throws IOException {
     Path nodes = dataDir.resolve("nodes");
     if (!Files.isDirectory(nodes)) {
       return;
     }
-    try (Stream<Path> records = Files.walk(nodes, 3)) {
-      for (Path record : records.filter(p -> p.getParent().getFileName().toString().equals("netns")
-          && p.getFileName().toString().startsWith("gp-")).toList()) {
-        String name = record.getFileName().toString();
-        Ip.quietly("netns", "del", name);
-        Path etc = Path.of("/etc/netns", name);
-        Files.deleteIfExists(etc.resolve("resolv.conf"));
-        Files.deleteIfExists(etc);
+    try (Stream<Path> agents = Files.list(nodes)) {
+      for (Path agent : agents.filter(Files::isDirectory).toList()) {
+        HostPodNetwork.removeRecordedNamespaces(agent);
       }
     }
   }

@@ -286,6 +286,30 @@ public final class HostPodNetwork implements PodNetwork {
     return stripped.length() > 400 ? stripped.substring(0, 400) + "..." : stripped;
   }
 
+  /**
+   * Deletes the network namespace (and {@code /etc/netns} directory) of every pod an agent with
+   * {@code dataDir} recorded, keeping the records and address allocations, so that agent's next
+   * run sets the same pods up again with the same addresses. For a cluster whose nodes are gone
+   * with their bridges, where these namespaces would be left unreachable; run in the mount
+   * namespace the agent's namespaces were added in.
+   */
+  public static void removeRecordedNamespaces(Path dataDir) throws IOException {
+    Path records = dataDir.resolve("netns");
+    if (!Files.isDirectory(records)) {
+      return;
+    }
+    String ip = HostCommand.find("ip");
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(records, PREFIX + "*")) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        if (Files.exists(RUN_NETNS.resolve(name))) {
+          HostCommand.check(List.of(ip, "netns", "del", name), IP_TIMEOUT);
+        }
+        deleteTree(ETC_NETNS.resolve(name));
+      }
+    }
+  }
+
   private static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;

@@ -4,7 +4,6 @@ import io.gantry.common.transport.Transports;
 import io.gantry.proxy.ProxyConfig;
 import io.gantry.proxy.ProxyDaemon;
 import io.gantry.proxy.balance.Balancing;
-import io.gantry.proxy.host.HostAddresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -42,7 +41,8 @@ final class ProxyCommand implements Callable<Integer> {
 
   @Option(names = "--node-address", paramLabel = "IP",
       description = "An address of this node to serve NodePorts on (repeatable; added to the Node's own addresses). "
-          + "Host mode without it: every global address of the non-loopback, non-dummy interfaces, and 127.0.0.1.")
+          + "Host mode without it: every global address of the non-loopback, non-dummy interfaces, and 127.0.0.1, "
+          + "followed as addresses come and go.")
   List<String> nodeAddresses = new ArrayList<>();
 
   @Option(names = "--network", paramLabel = "MODE", defaultValue = "loopback",
@@ -110,6 +110,7 @@ final class ProxyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ProxyConfig config;
+    boolean host;
     try {
       List<InetAddress> addresses = new ArrayList<>();
       for (String a : nodeAddresses) {
@@ -118,7 +119,7 @@ final class ProxyCommand implements Callable<Integer> {
         }
         addresses.add(InetAddress.getByName(a));
       }
-      boolean host = switch (network) {
+      host = switch (network) {
         case "loopback" -> false;
         case "host" -> true;
         default -> throw new IllegalArgumentException("--network: " + network + " (expected: loopback or host)");
@@ -132,10 +133,7 @@ final class ProxyCommand implements Callable<Integer> {
           .withLimits(maxConnections, 65_536, threads).withSplice(splice).withClusterAddresses(clusterAddresses)
           .withClusterCidr(io.gantry.proxy.table.Cidr.parse(clusterCidr));
       if (host) {
-        config = config.withHostNetwork(serviceInterface);
-        if (addresses.isEmpty()) {
-          addresses = HostAddresses.detect(serviceInterface);
-        }
+        config = config.withHostNetwork(serviceInterface); // without node addresses: the node's own, followed
       }
       config = config.withNodeAddresses(addresses);
     } catch (IllegalArgumentException e) {
@@ -157,8 +155,9 @@ final class ProxyCommand implements Callable<Integer> {
       daemon.close();
       stopped.countDown();
     }, "gantry-proxy-shutdown"));
-    System.out.printf("Gantry proxy is up (node %s, %s network, NodePorts on %s, %s%s).%n", node, network,
-        config.nodeAddresses().stream().map(InetAddress::getHostAddress).toList(),
+    System.out.printf("Gantry proxy is up (node %s, %s network, NodePorts on %s%s, %s%s).%n", node, network,
+        daemon.proxy().nodeAddresses().stream().map(InetAddress::getHostAddress).toList(),
+        host && nodeAddresses.isEmpty() ? " (followed)" : "",
         source.manifests != null ? "manifests " + source.manifests : "control " + source.control,
         daemon.adminAddress() == null ? "" : ", admin http://127.0.0.1:" + daemon.adminAddress().getPort());
     System.out.flush();

@@ -12,7 +12,8 @@ import java.util.Objects;
  * How one proxy runs.
  *
  * @param nodeName        the node this proxy serves (decides which endpoints are local)
- * @param nodeAddresses   extra addresses of this node to serve NodePorts on (beside its NodeView's)
+ * @param nodeAddresses   extra addresses of this node to serve NodePorts on (beside its NodeView's); none in host
+ *                        mode: the node's own, read at start and followed as they change
  * @param balancing       the default balancing (services may override it by annotation)
  * @param connectTimeout  connect timeout to endpoints
  * @param idleTimeout     TCP connections idle this long are closed

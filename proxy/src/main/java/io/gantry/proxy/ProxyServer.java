@@ -8,6 +8,8 @@ import io.gantry.proxy.balance.EndpointLoad;
 import io.gantry.proxy.health.HealthCheckListener;
 import io.gantry.proxy.host.AddressPlumbing;
 import io.gantry.proxy.host.DummyInterface;
+import io.gantry.proxy.host.HostAddresses;
+import io.gantry.proxy.host.NodeAddressWatcher;
 import io.gantry.proxy.host.ServiceAddresses;
 import io.gantry.proxy.metrics.ProxyMetrics;
 import io.gantry.proxy.table.ListenKey;
@@ -53,6 +55,11 @@ import org.slf4j.LoggerFactory;
  * address no listener needs any more is taken away only once no connection uses it or the drain
  * timeout passed, so draining connections keep their local address.
  *
+ * <p>Node addresses: NodePorts and health-check ports listen on the configured node addresses and
+ * the Node's InternalIP and ExternalIP. In host mode without configured ones, the node's own
+ * ({@link HostAddresses}) are read at start and followed ({@link NodeAddressWatcher}): an address
+ * added gets its listeners, a removed one's listeners close and their connections drain.
+ *
  * <p>Lifecycle: {@link #start} creates the event loops and the context; {@link #close} closes
  * listeners and loops. Service addresses stay on the interface after close: a restarted proxy
  * takes them over, and reconciles away the ones no service owns with its first table.
@@ -78,10 +85,13 @@ public final class ProxyServer implements AutoCloseable {
   private volatile RoutingSnapshot snapshot = RoutingSnapshot.EMPTY;
   private volatile boolean firstUpdate;
   private volatile LastApply lastApply = new LastApply(0, 0, 0, 0);
+  private volatile List<InetAddress> nodeAddresses;
+  private volatile NodeAddressWatcher nodeAddressWatcher; // host mode following the node's addresses; else null
 
   private ProxyServer(ProxyConfig config, ServiceAddresses addresses) {
     this.config = config;
     this.addresses = addresses;
+    this.nodeAddresses = config.nodeAddresses();
     // io_uring: fewer system calls per connection than epoll (bin/bench proxy, README "Benchmarks");
     // splice(2) needs epoll channels.
     this.transport = Transports.chosen(config.splice() ? Transports.EPOLL : Transports.IO_URING);
@@ -102,7 +112,8 @@ public final class ProxyServer implements AutoCloseable {
 
   /**
    * Starts a proxy; in host network mode it first creates the service interface if missing and
-   * reads the addresses on it (blocks on {@code ip}).
+   * reads the addresses on it (blocks on {@code ip}). Host mode without configured node addresses
+   * reads the node's own and follows them.
    *
    * @throws IllegalStateException when host mode cannot use its service interface
    */
@@ -111,11 +122,22 @@ public final class ProxyServer implements AutoCloseable {
     if (!config.hostNetwork()) {
       return start(config, AddressPlumbing.NONE);
     }
+    String name = config.serviceInterface();
+    ProxyServer server;
+    List<InetAddress> detected = null;
     try {
-      return start(config, DummyInterface.open(config.serviceInterface()));
+      DummyInterface plumbing = DummyInterface.open(name);
+      if (config.nodeAddresses().isEmpty()) {
+        detected = HostAddresses.detect(name);
+      }
+      server = start(detected == null ? config : config.withNodeAddresses(detected), plumbing);
     } catch (IOException e) {
       throw new IllegalStateException("host network mode (needs root or CAP_NET_ADMIN): " + e.getMessage(), e);
     }
+    if (detected != null) {
+      server.nodeAddressWatcher = NodeAddressWatcher.start(name, detected, server::followNodeAddresses);
+    }
+    return server;
   }
 
   /** Starts a proxy that makes service addresses local with {@code plumbing} (tests pass their own). */
@@ -150,6 +172,36 @@ public final class ProxyServer implements AutoCloseable {
 
   public ProxyConfig config() {
     return config;
+  }
+
+  /** The addresses NodePorts are served on besides the Node's InternalIP and ExternalIP, now. */
+  public List<InetAddress> nodeAddresses() {
+    return nodeAddresses;
+  }
+
+  /**
+   * Serves NodePorts and health-check ports on {@code addresses} (besides the Node's own) from now
+   * on: listeners on new addresses open, those on addresses gone close and their connections drain.
+   *
+   * @return completes with the snapshot once it is live and its listeners are open (before the
+   *         first configuration: the empty one; the addresses apply with that configuration)
+   */
+  public CompletableFuture<RoutingSnapshot> nodeAddresses(List<InetAddress> addresses) {
+    List<InetAddress> copy = List.copyOf(addresses);
+    long arrived = System.nanoTime();
+    return CompletableFuture.supplyAsync(() -> {
+      builder.extraNodeAddresses(copy);
+      nodeAddresses = copy;
+      return firstUpdate ? apply(b -> b.apply(ViewDelta.NONE), arrived) : snapshot;
+    }, context);
+  }
+
+  private void followNodeAddresses(List<InetAddress> addresses) {
+    nodeAddresses(addresses).whenComplete((table, failure) -> {
+      if (failure != null) {
+        log.warn("serving NodePorts on node addresses {} failed: {}", addresses, failure.toString());
+      }
+    });
   }
 
   /** Whether the proxy has applied a first configuration. */
@@ -332,6 +384,10 @@ public final class ProxyServer implements AutoCloseable {
 
   @Override
   public void close() {
+    NodeAddressWatcher watcher = nodeAddressWatcher;
+    if (watcher != null) {
+      watcher.close();
+    }
     try {
       context.submit(() -> {
         listeners.values().forEach(ProxyServer::closeQuietly);

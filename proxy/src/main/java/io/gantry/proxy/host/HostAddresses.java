@@ -12,7 +12,9 @@ import java.util.List;
  * The node addresses host mode serves NodePorts on by default: every global IPv4 and IPv6
  * address of the network namespace's interfaces except loopback and dummy ones and the service
  * interface (service addresses live there), plus {@code 127.0.0.1}. Link-local addresses are left out: a
- * socket bound to one needs a scope, and nothing outside the link could reach it.
+ * socket bound to one needs a scope, and nothing outside the link could reach it. So are IPv6
+ * addresses still in (or failed) duplicate address detection: nothing can bind on them yet; the
+ * {@link NodeAddressWatcher} sees them once DAD is done.
  */
 public final class HostAddresses {
 
@@ -37,7 +39,8 @@ public final class HostAddresses {
       }
       for (JsonNode info : link.path("addr_info")) {
         String local = info.path("local").asText("");
-        if (!local.isEmpty() && info.path("scope").asText("global").equals("global")) {
+        if (!local.isEmpty() && info.path("scope").asText("global").equals("global")
+            && !info.path("tentative").asBoolean(false) && !info.path("dadfailed").asBoolean(false)) {
           addresses.add(literal(local));
         }
       }

@@ -56,7 +56,7 @@ import java.util.function.LongSupplier;
 public final class RoutingSnapshotBuilder {
 
   private final String nodeName;
-  private final List<InetAddress> extraNodeAddresses;
+  private List<InetAddress> extraNodeAddresses;
   private final Balancing defaultBalancing;
   private final EndpointLoad.Registry loads;
   private final ProxyMetrics metrics;
@@ -73,6 +73,8 @@ public final class RoutingSnapshotBuilder {
   private final TreeMap<String, List<String>> serviceWarnings = new TreeMap<>();
   private final TreeMap<String, String> conflictWarnings = new TreeMap<>();
   private List<InetAddress> nodeAddresses = List.of();
+  private List<NodeView> ownNodeViews = List.of(); // this node's views, from the last change that had nodes
+  private boolean extraNodeAddressesChanged;
   private PersistentHashMap<ListenKey, ServiceEntry> entries = PersistentHashMap.empty();
   private PersistentHashMap<Integer, HealthCheck> healthChecks = PersistentHashMap.empty();
   private long version;
@@ -101,6 +103,18 @@ public final class RoutingSnapshotBuilder {
     requireUnbuilt("clusterCidr");
     this.clusterCidr = value;
     return this;
+  }
+
+  /**
+   * Replaces the configured node addresses (host mode follows the node's own as they change); the
+   * next {@link #apply} recompiles every service when this node's addresses differ.
+   */
+  public void extraNodeAddresses(List<InetAddress> addresses) {
+    List<InetAddress> copy = List.copyOf(addresses);
+    if (!copy.equals(extraNodeAddresses)) {
+      extraNodeAddresses = copy;
+      extraNodeAddressesChanged = true;
+    }
   }
 
   /** How many service compilations this builder has done: a measure of the work changes cost. */
@@ -151,7 +165,11 @@ public final class RoutingSnapshotBuilder {
     endpoints.putAll(delta.endpoints());
     endpoints.keySet().removeAll(delta.removedEndpoints());
     if (delta.nodes() != null) {
-      List<InetAddress> addresses = nodeAddresses(delta.nodes());
+      ownNodeViews = delta.nodes().stream().filter(node -> node.getName().equals(nodeName)).toList();
+    }
+    if (delta.nodes() != null || extraNodeAddressesChanged) {
+      extraNodeAddressesChanged = false;
+      List<InetAddress> addresses = nodeAddresses(ownNodeViews);
       if (!addresses.equals(nodeAddresses)) {
         nodeAddresses = addresses;
         affected = new HashSet<>(services.keySet());

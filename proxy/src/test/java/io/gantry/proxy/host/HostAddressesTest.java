@@ -34,6 +34,18 @@ class HostAddressesTest {
   }
 
   @Test
+  void ipv6AddressesInDuplicateAddressDetectionWaitUntilItIsDone() throws IOException {
+    assertEquals(List.of(InetAddress.getByName("fd00:208::3"), InetAddress.getByName("127.0.0.1")),
+        HostAddresses.parse("""
+            [{"ifname":"eth0","link_type":"ether","addr_info":[
+                {"family":"inet6","local":"fd00:208::1","prefixlen":64,"scope":"global","tentative":true},
+                {"family":"inet6","local":"fd00:208::2","prefixlen":64,"scope":"global","dadfailed":true,
+                 "tentative":true},
+                {"family":"inet6","local":"fd00:208::3","prefixlen":64,"scope":"global","optimistic":true}]}]
+            """, "gantry-svc"), "nothing can bind a tentative address; an optimistic one it can");
+  }
+
+  @Test
   void somethingNotAnAddressIsAnErrorNotALookup() {
     IOException e = assertThrows(IOException.class, () -> HostAddresses.parse("""
         [{"ifname":"eth0","link_type":"ether","addr_info":[{"local":"node.example","scope":"global"}]}]

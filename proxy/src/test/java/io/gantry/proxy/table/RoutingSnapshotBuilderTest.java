@@ -152,6 +152,32 @@ class RoutingSnapshotBuilderTest {
   }
 
   @Test
+  void changedNodeAddressesMoveNodePortsAndHealthChecksAndKeepTheNodeViewsOnes() throws Exception {
+    ServiceView svc = service("web", "127.96.0.10", nodePort("", 80, 30080)).setType("LoadBalancer")
+        .setExternalTrafficPolicy("Local").setHealthCheckNodePort(31000).build();
+    builder.extraNodeAddresses(List.of(InetAddress.getByName("127.0.0.21")));
+    RoutingSnapshot first = build(List.of(svc), List.of(endpoints("web", ready("127.0.1.1", "n1", "", "TCP", 80))),
+        List.of(node("n1", "127.0.0.11")));
+    assertNotNull(first.lookup(at("127.0.0.21", 30080), Protocol.TCP), "set before the first build: used by it");
+
+    builder.extraNodeAddresses(List.of(InetAddress.getByName("127.0.0.22")));
+    RoutingSnapshot next = builder.apply(ViewDelta.NONE); // no views changed, node addresses did
+    assertTrue(next.version() > first.version());
+    assertNull(next.lookup(at("127.0.0.21", 30080), Protocol.TCP));
+    assertNotNull(next.lookup(at("127.0.0.22", 30080), Protocol.TCP));
+    assertNotNull(next.lookup(at("127.0.0.11", 30080), Protocol.TCP), "the Node's InternalIP stays");
+    assertEquals(Set.of(at("127.0.0.22", 31000), at("127.0.0.11", 31000)),
+        next.healthListeners().stream().map(ListenKey::address).collect(Collectors.toSet()));
+    assertEquals(List.of(InetAddress.getByName("127.0.0.22"), InetAddress.getByName("127.0.0.11")),
+        next.nodeAddresses());
+
+    long compiled = builder.servicesCompiled();
+    builder.extraNodeAddresses(List.of(InetAddress.getByName("127.0.0.22")));
+    builder.apply(ViewDelta.NONE);
+    assertEquals(compiled, builder.servicesCompiled(), "the same addresses again recompile nothing");
+  }
+
+  @Test
   void headlessAndExternalNameServicesAreNotServed() {
     RoutingSnapshot s = build(List.of(service("h", null, port("", "TCP", 80, 80)).setHeadless(true).build(),
         service("x", null).setType("ExternalName").setExternalName("example.com").build()), List.of(), List.of());

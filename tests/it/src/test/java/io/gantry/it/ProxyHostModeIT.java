@@ -39,7 +39,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The real {@code curl} in the pod namespace reaches the backend through the ClusterIP, a NodePort
  * on the node address, a LoadBalancer ingress IP and an external IP; the addresses sit on the
  * dummy interface as /32s; a removed service's address leaves only after its last connection
- * closed; garbage and abandoned connections leave the proxy serving.
+ * closed; garbage and abandoned connections leave the proxy serving; an address added to the node
+ * while the proxy runs gets the NodePort, and loses it again (connections draining) when removed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -53,6 +54,8 @@ class ProxyHostModeIT {
   private static final String STRAY_IP = "10.212.9.9";
   private static final String NODE_IP = "10.202.1.1";
   private static final String BACKEND_IP = "10.202.2.2";
+  private static final String ADDED_NODE_IP = "10.208." + ThreadLocalRandom.current().nextInt(1, 255) + "."
+      + ThreadLocalRandom.current().nextInt(1, 255);
 
   private final String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
   private final String nodeNs = "gph-node-" + suffix;
@@ -214,6 +217,57 @@ class ProxyHostModeIT {
       assertTrue(addresses.contains(" " + ip + "/32 "), ip + " on " + serviceInterface + ":\n" + addresses);
     }
     assertEquals("backend " + suffix + "\n", curlFrom(podNs, LB_IP + ":80").output());
+  }
+
+  @Test
+  @Order(5)
+  void nodePortsFollowAnAddressAddedToAndRemovedFromTheNode() throws Exception {
+    String expected = "backend " + suffix + "\n";
+    String veth = "gphq" + suffix;
+    assertFalse(listening(ADDED_NODE_IP, 30080), nodeListeners());
+    long added = System.nanoTime();
+    ok("ip", "-n", nodeNs, "address", "add", ADDED_NODE_IP + "/32", "dev", veth);
+    Poll.until("the NodePort on the added address " + ADDED_NODE_IP + " to answer", Duration.ofSeconds(15),
+        Duration.ofMillis(20), () -> curlFrom(podNs, ADDED_NODE_IP + ":30080").exit() == 0, this::proxyLog);
+    long millis = (System.nanoTime() - added) / 1_000_000;
+    System.out.println("ProxyHostModeIT: NodePort on an added node address answered " + millis + " ms after ip addr add");
+    assertTrue(millis < 5_000, "the NodePort followed the address within " + millis + " ms (expected: about 1 s)");
+    assertEquals(expected, curlFrom(podNs, ADDED_NODE_IP + ":30080").output());
+    assertTrue(proxyLog().contains("node addresses changed: added [" + ADDED_NODE_IP + "], removed []"), proxyLog());
+    assertTrue(listening(ADDED_NODE_IP, 30080), nodeListeners());
+    assertFalse(listening(CLUSTER_IP, 30080), "service addresses are not node addresses:\n" + nodeListeners());
+
+    Process held = new ProcessBuilder("ip", "netns", "exec", podNs, "curl", "-sS", "--max-time", "60",
+        "telnet://" + ADDED_NODE_IP + ":30080").redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      Poll.until("the held connection to be relayed", Duration.ofSeconds(20), POLL,
+          () -> activeConnections() == 1, this::activeConnections);
+      long removed = System.nanoTime();
+      ok("ip", "-n", nodeNs, "address", "del", ADDED_NODE_IP + "/32", "dev", veth);
+      Poll.until("the NodePort listener on the removed address to close", Duration.ofSeconds(15), Duration.ofMillis(20),
+          () -> !listening(ADDED_NODE_IP, 30080), this::nodeListeners);
+      System.out.println("ProxyHostModeIT: NodePort listener on a removed node address closed "
+          + (System.nanoTime() - removed) / 1_000_000 + " ms after ip addr del");
+      assertTrue(proxyLog().contains("node addresses changed: added [], removed [" + ADDED_NODE_IP + "]"), proxyLog());
+      assertTrue(listening(NODE_IP, 30080), nodeListeners());
+      assertEquals(expected, curlFrom(podNs, NODE_IP + ":30080").output(), "the original address still serves");
+      Thread.sleep(2_500); // two drain sweeps
+      assertEquals(1, activeConnections(), "the connection accepted on the removed address drains, it is not cut");
+    } finally {
+      // Its FIN goes to an address the node no longer has: the drain deadline closes the proxy's side.
+      held.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Whether a TCP socket in the node namespace listens on {@code ip:port} ({@code ss -ltn}; IPv4 or IPv4-mapped). */
+  private boolean listening(String ip, int port) {
+    String listeners = nodeListeners();
+    return listeners.contains(" " + ip + ":" + port + " ") || listeners.contains("[::ffff:" + ip + "]:" + port + " ");
+  }
+
+  private String nodeListeners() {
+    return ok("ip", "netns", "exec", nodeNs, "ss", "-Hltn").output().replace("\n", " \n");
   }
 
   private void writeManifests(boolean withGone) throws IOException {

@@ -285,7 +285,7 @@ public final class ProxyServer implements AutoCloseable {
             ? TcpListener.open(key, workers, tcp)
             : UdpListener.open(key, workers, udp));
         opened.add(key);
-      } catch (RuntimeException ex) {
+      } catch (Exception ex) { // Netty rethrows a failed bind (an IOException) undeclared
         log.warn("cannot listen on {} for {}: {} (will retry on the next change)", key, next.lookup(key).key(),
             ex.toString());
       }
@@ -334,7 +334,7 @@ public final class ProxyServer implements AutoCloseable {
         healthListeners.put(key, HealthCheckListener.open(key, workers, transport.serverSocketChannel(),
             this::snapshot));
         opened.add(key);
-      } catch (RuntimeException ex) {
+      } catch (Exception ex) { // Netty rethrows a failed bind (an IOException) undeclared
         log.warn("cannot serve health checks on {} for {}: {} (will retry on the next change)", key,
             next.healthChecks().get(key.address().getPort()), ex.toString());
       }

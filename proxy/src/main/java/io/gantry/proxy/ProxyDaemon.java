@@ -3,10 +3,14 @@ package io.gantry.proxy;
 import io.gantry.common.admin.AdminServer;
 import io.gantry.proxy.source.ControlSource;
 import io.gantry.proxy.source.StaticManifestSource;
+import io.gantry.proxy.table.RoutingSnapshot;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * A whole proxy daemon: the {@link ProxyServer}, its configuration source (a manifest folder or
@@ -56,11 +60,22 @@ public final class ProxyDaemon implements AutoCloseable {
     if (address == null) {
       return null;
     }
-    return AdminServer.start(address, () -> proxy.metrics().render(), proxy::ready,
-        () -> "{\"role\":\"proxy\",\"node\":\"" + proxy.config().nodeName() + "\",\"source\":\""
-            + from.replace("\\", "\\\\").replace("\"", "'") + "\",\"routingVersion\":" + proxy.snapshot().version()
-            + ",\"listeners\":" + proxy.snapshot().listeners().size() + ",\"connections\":"
-            + proxy.connections().open() + ",\"lastApply\":" + lastApply(proxy.lastApply()) + "}\n");
+    return AdminServer.start(address, () -> proxy.metrics().render(), proxy::ready, () -> status(proxy, from));
+  }
+
+  private static String status(ProxyServer proxy, String from) {
+    RoutingSnapshot table = proxy.snapshot();
+    return "{\"role\":\"proxy\",\"node\":\"" + proxy.config().nodeName() + "\",\"source\":\""
+        + from.replace("\\", "\\\\").replace("\"", "'") + "\",\"routingVersion\":" + table.version()
+        + ",\"listeners\":" + table.listeners().size() + ",\"nodeAddresses\":" + literals(table.nodeAddresses())
+        + ",\"connections\":" + proxy.connections().open() + ",\"lastApply\":" + lastApply(proxy.lastApply())
+        + "}\n";
+  }
+
+  /** IP literals as a JSON array (no escaping needed: digits, dots, colons, hex). */
+  private static String literals(List<InetAddress> addresses) {
+    return addresses.stream().map(a -> "\"" + a.getHostAddress() + "\"")
+        .collect(Collectors.joining(",", "[", "]"));
   }
 
   private static String lastApply(ProxyServer.LastApply last) {

@@ -20,23 +20,28 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows this node's addresses ({@link HostAddresses}) as they change: {@code ip -o monitor
  * address} prints a line for every address added or removed in the network namespace; each burst
- * of lines leads to one re-read, and a set that differs from the last one goes to the listener. A
- * re-read also runs every {@link #RECONCILE} whatever the monitor says, so a missed event or a
- * monitor that cannot run costs at most that long.
+ * of lines leads to one re-read, and a set that differs from the last one goes to the listener.
+ * Lines about the service interface are skipped: the proxy's own ClusterIPs come and go there
+ * by the thousand, and they are never node addresses. A re-read also runs every
+ * {@link #RECONCILE} whatever the monitor says, so a missed event or a monitor that cannot run
+ * costs at most that long.
  *
  * <p>Concurrency: two threads of its own, never an event loop. The monitor thread runs the
  * monitor process and turns its lines into permits; when the process dies it is started again
- * after {@link #RESTART_DELAY}. The reader thread waits for permits (or the reconcile period),
- * lets a burst settle for {@link #SETTLE}, re-reads and calls the listener: one call at a time,
- * in order, each with the whole set.
+ * after {@link #RESTART_DELAY}, doubling up to {@link #RECONCILE} while it keeps dying young.
+ * The reader thread waits for permits (or the reconcile period), waits until none came for
+ * {@link #SETTLE} (at most {@link #MAX_SETTLE}), re-reads and calls the listener: one call at a
+ * time, in order, each with the whole set.
  *
  * <p>Lifecycle: {@link #start} starts both threads and re-reads at once (what changed since the
  * caller's own read is not lost); {@link #close} stops the monitor process and both threads.
  */
 public final class NodeAddressWatcher implements AutoCloseable {
 
-  /** How long a burst of monitor lines may go on before the re-read (adding ten addresses is one change). */
+  /** The quiet after a monitor line that ends a burst (adding ten addresses is one change). */
   static final Duration SETTLE = Duration.ofMillis(100);
+  /** The longest a burst postpones the re-read: changes take effect within about this long. */
+  static final Duration MAX_SETTLE = Duration.ofSeconds(1);
   /** The longest a change can go unnoticed when the monitor missed it or cannot run. */
   static final Duration RECONCILE = Duration.ofSeconds(10);
   /** The wait before a monitor process that died is started again. */
@@ -46,6 +51,7 @@ public final class NodeAddressWatcher implements AutoCloseable {
 
   private final Callable<List<InetAddress>> read;
   private final List<String> monitorCommand;
+  private final String ignoredInterface;
   private final Consumer<List<InetAddress>> listener;
   private final Semaphore changes = new Semaphore(0);
   private final Thread monitorThread;
@@ -54,10 +60,11 @@ public final class NodeAddressWatcher implements AutoCloseable {
   private volatile Process monitor;
   private Set<InetAddress> current; // reader thread only (after start)
 
-  private NodeAddressWatcher(Callable<List<InetAddress>> read, List<String> monitorCommand, List<InetAddress> initial,
-      Consumer<List<InetAddress>> listener) {
+  private NodeAddressWatcher(Callable<List<InetAddress>> read, List<String> monitorCommand, String ignoredInterface,
+      List<InetAddress> initial, Consumer<List<InetAddress>> listener) {
     this.read = read;
     this.monitorCommand = List.copyOf(monitorCommand);
+    this.ignoredInterface = ignoredInterface;
     this.listener = listener;
     this.current = new LinkedHashSet<>(initial);
     this.monitorThread = Thread.ofPlatform().daemon().name("gantry-node-address-monitor").unstarted(this::monitor);
@@ -71,23 +78,28 @@ public final class NodeAddressWatcher implements AutoCloseable {
   public static NodeAddressWatcher start(String serviceInterface, List<InetAddress> initial,
       Consumer<List<InetAddress>> listener) {
     Objects.requireNonNull(serviceInterface, "serviceInterface");
-    return start(() -> HostAddresses.detect(serviceInterface), List.of("ip", "-o", "monitor", "address"), initial,
-        listener);
+    return start(() -> HostAddresses.detect(serviceInterface), List.of("ip", "-o", "monitor", "address"),
+        serviceInterface, initial, listener);
   }
 
-  /** Follows what {@code read} returns, re-reading after each line {@code monitorCommand} prints (tests). */
+  /**
+   * Follows what {@code read} returns, re-reading after the lines {@code monitorCommand} prints
+   * in {@code ip -o monitor} form, except those about {@code ignoredInterface} (tests).
+   */
   static NodeAddressWatcher start(Callable<List<InetAddress>> read, List<String> monitorCommand,
-      List<InetAddress> initial, Consumer<List<InetAddress>> listener) {
+      String ignoredInterface, List<InetAddress> initial, Consumer<List<InetAddress>> listener) {
     NodeAddressWatcher watcher = new NodeAddressWatcher(Objects.requireNonNull(read, "read"),
-        Objects.requireNonNull(monitorCommand, "monitorCommand"), Objects.requireNonNull(initial, "initial"),
-        Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(monitorCommand, "monitorCommand"), Objects.requireNonNull(ignoredInterface,
+        "ignoredInterface"), Objects.requireNonNull(initial, "initial"), Objects.requireNonNull(listener, "listener"));
     watcher.monitorThread.start();
     watcher.readerThread.start();
     return watcher;
   }
 
   private void monitor() {
+    Duration restartDelay = RESTART_DELAY;
     while (!closed) {
+      long started = System.nanoTime();
       Process process;
       try {
         process = new ProcessBuilder(monitorCommand).redirectErrorStream(true).start();
@@ -105,17 +117,23 @@ public final class NodeAddressWatcher implements AutoCloseable {
       changes.release(); // what changed while no monitor ran
       try (BufferedReader lines = new BufferedReader(
           new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        while (lines.readLine() != null) {
-          changes.release();
+        for (String line; (line = lines.readLine()) != null; ) {
+          if (!ignoredInterface.equals(interfaceOf(line))) {
+            changes.release();
+          }
         }
       } catch (IOException e) {
         // the process is gone: treated as an exit below
       }
       process.destroy();
       if (!closed) {
+        if (System.nanoTime() - started >= RECONCILE.toNanos()) {
+          restartDelay = RESTART_DELAY; // it ran a while: no crash loop
+        }
         log.warn("{} exited ({}); starting it again in {} ms", String.join(" ", monitorCommand), exit(process),
-            RESTART_DELAY.toMillis());
-        pause(RESTART_DELAY);
+            restartDelay.toMillis());
+        pause(restartDelay);
+        restartDelay = restartDelay.multipliedBy(2).compareTo(RECONCILE) < 0 ? restartDelay.multipliedBy(2) : RECONCILE;
       }
     }
   }
@@ -123,8 +141,12 @@ public final class NodeAddressWatcher implements AutoCloseable {
   private void reread() {
     while (!closed) {
       try {
-        changes.tryAcquire(RECONCILE.toNanos(), TimeUnit.NANOSECONDS);
-        Thread.sleep(SETTLE);
+        if (changes.tryAcquire(RECONCILE.toNanos(), TimeUnit.NANOSECONDS)) {
+          long latest = System.nanoTime() + MAX_SETTLE.toNanos();
+          while (System.nanoTime() - latest < 0 && changes.tryAcquire(SETTLE.toNanos(), TimeUnit.NANOSECONDS)) {
+            changes.drainPermits(); // still changing
+          }
+        }
       } catch (InterruptedException e) {
         return; // closed
       }
@@ -151,6 +173,16 @@ public final class NodeAddressWatcher implements AutoCloseable {
         log.warn("applying node addresses {} failed: {}", next, e.toString());
       }
     }
+  }
+
+  /**
+   * The interface an {@code ip -o monitor address} line is about ({@code "[Deleted ]N: NAME
+   * inet ..."}), or null when the line has another form.
+   */
+  static String interfaceOf(String line) {
+    String rest = line.startsWith("Deleted ") ? line.substring("Deleted ".length()) : line;
+    String[] words = rest.strip().split("\\s+", 3);
+    return words.length >= 2 && words[0].endsWith(":") ? words[1] : null;
   }
 
   /** "added [a], removed [b]": what differs between two address sets, for the log. */

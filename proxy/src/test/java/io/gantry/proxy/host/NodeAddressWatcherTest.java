@@ -58,7 +58,7 @@ class NodeAddressWatcherTest {
     watcher = NodeAddressWatcher.start(() -> {
       reads.incrementAndGet();
       return addresses.get();
-    }, List.of("tail", "-n", "0", "-F", events.toString()), addresses.get(), seen::add);
+    }, List.of("tail", "-n", "0", "-F", events.toString()), "gantry-svc", addresses.get(), seen::add);
     // tail prints nothing for lines older than itself: wait for it to run, and for the start-up re-read
     waitFor(() -> watcher.monitorProcess() != null && reads.get() >= 1);
     Thread.sleep(300);
@@ -98,6 +98,56 @@ class NodeAddressWatcherTest {
   }
 
   @Test
+  void aStreamOfEventsDelaysAChangeByAboutASecondAtMost() throws Exception {
+    start();
+    addresses.set(List.of(ip("10.208.0.7")));
+    Thread writer = Thread.ofVirtual().start(() -> {
+      try {
+        for (int i = 0; i < 60 && !Thread.currentThread().isInterrupted(); i++) { // 3 s of events, 50 ms apart
+          event();
+          Thread.sleep(50);
+        }
+      } catch (IOException | InterruptedException e) {
+        // stopped
+      }
+    });
+    try {
+      long started = System.nanoTime();
+      assertEquals(List.of(ip("10.208.0.7")), seen.poll(3, TimeUnit.SECONDS));
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      assertTrue(millis < 2_000, "the change arrived " + millis + " ms after the stream began (expected: about "
+          + NodeAddressWatcher.MAX_SETTLE.toMillis() + " ms)");
+    } finally {
+      writer.interrupt();
+      writer.join();
+    }
+  }
+
+  @Test
+  void linesAboutTheServiceInterfaceAreNotNodeAddressChanges() throws Exception {
+    start();
+    int before = reads.get();
+    for (int i = 0; i < 20; i++) {
+      Files.writeString(events, "3: gantry-svc    inet 10.208.9." + i + "/32 scope global gantry-svc\\\n"
+          + "Deleted 3: gantry-svc    inet 10.208.9." + i + "/32 scope global gantry-svc\\\n",
+          StandardOpenOption.APPEND);
+    }
+    Thread.sleep(700);
+    assertEquals(before, reads.get(), "the proxy's own service addresses come and go without a re-read");
+    event();
+    waitFor(() -> reads.get() > before);
+  }
+
+  @Test
+  void theInterfaceOfAMonitorLine() {
+    assertEquals("eth0", NodeAddressWatcher.interfaceOf("2: eth0    inet 10.208.0.2/24 scope global eth0\\"));
+    assertEquals("gantry-svc", NodeAddressWatcher.interfaceOf(
+        "Deleted 7: gantry-svc    inet6 fd00::1/128 scope global \\       valid_lft forever preferred_lft forever"));
+    assertNull(NodeAddressWatcher.interfaceOf("something else entirely"));
+    assertNull(NodeAddressWatcher.interfaceOf(""));
+  }
+
+  @Test
   void aDeadMonitorIsStartedAgainAndWhatChangedMeanwhileIsRead() throws Exception {
     start();
     Process first = watcher.monitorProcess();
@@ -123,7 +173,7 @@ class NodeAddressWatcherTest {
         throw new IOException("ip: simulated failure");
       }
       return addresses.get();
-    }, List.of("tail", "-n", "0", "-F", events.toString()), addresses.get(), seen::add);
+    }, List.of("tail", "-n", "0", "-F", events.toString()), "gantry-svc", addresses.get(), seen::add);
     waitFor(() -> watcher.monitorProcess() != null && reads.get() >= 1);
     Thread.sleep(300);
     assertNull(seen.poll(100, TimeUnit.MILLISECONDS));

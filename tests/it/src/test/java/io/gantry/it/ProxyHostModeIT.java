@@ -235,6 +235,7 @@ class ProxyHostModeIT {
     assertEquals(expected, curlFrom(podNs, ADDED_NODE_IP + ":30080").output());
     assertTrue(proxyLog().contains("node addresses changed: added [" + ADDED_NODE_IP + "], removed []"), proxyLog());
     assertTrue(listening(ADDED_NODE_IP, 30080), nodeListeners());
+    assertTrue(status().contains("\"" + ADDED_NODE_IP + "\""), "/status nodeAddresses: " + status());
     assertFalse(listening(CLUSTER_IP, 30080), "service addresses are not node addresses:\n" + nodeListeners());
 
     Process held = new ProcessBuilder("ip", "netns", "exec", podNs, "curl", "-sS", "--max-time", "60",
@@ -251,6 +252,7 @@ class ProxyHostModeIT {
           + (System.nanoTime() - removed) / 1_000_000 + " ms after ip addr del");
       assertTrue(proxyLog().contains("node addresses changed: added [], removed [" + ADDED_NODE_IP + "]"), proxyLog());
       assertTrue(listening(NODE_IP, 30080), nodeListeners());
+      assertFalse(status().contains("\"" + ADDED_NODE_IP + "\""), "/status nodeAddresses: " + status());
       assertEquals(expected, curlFrom(podNs, NODE_IP + ":30080").output(), "the original address still serves");
       Thread.sleep(2_500); // two drain sweeps
       assertEquals(1, activeConnections(), "the connection accepted on the removed address drains, it is not cut");
@@ -319,6 +321,10 @@ class ProxyHostModeIT {
   private String serviceAddresses() {
     Result r = ok("ip", "-n", nodeNs, "-o", "address", "show", "dev", serviceInterface);
     return r.output().replace("\n", " \n");
+  }
+
+  private String status() {
+    return ok("ip", "netns", "exec", nodeNs, "curl", "-sS", "--max-time", "5", "http://127.0.0.1:6446/status").output();
   }
 
   private long activeConnections() {

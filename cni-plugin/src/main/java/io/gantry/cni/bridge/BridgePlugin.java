@@ -246,7 +246,7 @@ public final class BridgePlugin implements Plugin {
         }
       }
     }
-    Ipam ipam = new Ipam(Configs.ipam(conf));
+    Ipam ipam = new Ipam(Configs.ipam(conf)); // before anything is deleted: bad input changes nothing
     // The kernel takes milliseconds to delete a veth: find the owner's addresses meanwhile; they are
     // released once the veth is gone, as the reference plugin does. The link is named on ip's command
     // line rather than in a batch on its stdin, so that ip starts deleting while the JVM is still busy

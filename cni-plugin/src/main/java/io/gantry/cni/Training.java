@@ -45,7 +45,9 @@ public final class Training {
           + "\",\"ranges\":[[{\"subnet\":\"10.99.0.0/28\"}]]}}";
       call("STATUS", netns, bridge);
       call("ADD", scratch.resolve("missing"), bridge);
-      // A bridge DEL of a pod whose veth does not exist touches no link, only the scratch IPAM data.
+      // A bridge DEL of a pod whose veth does not exist touches no link, only the scratch IPAM data,
+      // where the IPAM ADD before it left an address to release.
+      call("ADD", netns, ipam);
       call("DEL", netns, bridge);
       BridgePlugin.hostVethName("train", "eth0");
       try {

@@ -6,6 +6,7 @@ import io.gantry.cni.Configs;
 import io.gantry.cni.IpamPlugin;
 import io.gantry.cni.NetConf;
 import io.gantry.cni.Plugin;
+import io.gantry.cni.ipam.Ip;
 import io.gantry.cni.ipam.Ipam;
 import io.gantry.cni.ipam.IpamConfig;
 import io.gantry.cni.ipam.Route;
@@ -245,15 +246,28 @@ public final class BridgePlugin implements Plugin {
         }
       }
     }
+    Ipam ipam = new Ipam(Configs.ipam(conf)); // before anything is deleted: bad input changes nothing
+    // The kernel takes milliseconds to delete a veth: find the owner's addresses meanwhile; they are
+    // released once the veth is gone, as the reference plugin does. The link is named on ip's command
+    // line rather than in a batch on its stdin, so that ip starts deleting while the JVM is still busy
+    // with its own side of the first process start.
+    List<String> present = new ArrayList<>();
+    List<IpTool.Running> deleting = new ArrayList<>();
     for (String veth : veths) {
       if (exists(veth)) {
-        IpTool.Output out = IpTool.host("link", "del", veth);
-        if (out.exit() != 0 && exists(veth)) {
-          throw new CniException(CniException.INTERNAL, "cannot delete " + veth + ": " + out.stderr().strip());
-        }
+        present.add(veth);
+        deleting.add(IpTool.startHost("link", "del", veth));
       }
     }
-    new Ipam(Configs.ipam(conf)).release(env.containerId(), env.ifName());
+    List<Ip> held = ipam.find(env.containerId(), env.ifName());
+    for (int i = 0; i < present.size(); i++) {
+      IpTool.Output out = deleting.get(i).await();
+      if (out.exit() != 0 && exists(present.get(i))) {
+        throw new CniException(CniException.INTERNAL, "cannot delete " + present.get(i) + ": "
+            + out.stderr().strip());
+      }
+    }
+    ipam.release(env.containerId(), env.ifName(), held);
   }
 
   @Override

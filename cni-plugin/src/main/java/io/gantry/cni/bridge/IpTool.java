@@ -11,9 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs iproute2's {@code ip} on the host or, through util-linux {@code nsenter --net=PATH}, inside a
- * network namespace. The runtime calls plugins with a minimal environment, so the binaries are looked
- * up in the usual sbin/bin directories rather than on {@code PATH}.
+ * Runs iproute2's {@code ip} on the host or inside a network namespace: {@code ip -n NAME} for the
+ * namespaces of {@code ip netns}, util-linux {@code nsenter --net=PATH} for any other path. The runtime
+ * calls plugins with a minimal environment, so the binaries are looked up in the usual sbin/bin
+ * directories rather than on {@code PATH}.
  */
 public final class IpTool {
   private static final List<String> DIRS = List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin", "/usr/local/sbin",
@@ -60,13 +61,43 @@ public final class IpTool {
   public static Running startPodBatch(String netns, List<String> commands, String... options)
       throws CniException {
     List<String> argv = new ArrayList<>();
-    argv.add(require("nsenter"));
-    argv.add("--net=" + netns);
-    argv.add(require("ip"));
+    String named = namedNetns(netns);
+    if (named == null) {
+      argv.add(require("nsenter"));
+      argv.add("--net=" + netns);
+      argv.add(require("ip"));
+    } else {
+      argv.add(require("ip"));
+      argv.add("-n");
+      argv.add(named);
+    }
     argv.addAll(List.of(options));
     argv.add("-batch");
     argv.add("-");
     return start(argv, String.join("\n", commands) + "\n", "ip (in " + netns + ") " + commands);
+  }
+
+  /**
+   * The name {@code ip -n} takes for {@code netns} when it is one of iproute2's named namespaces
+   * ({@code ip netns add}), so that ip enters it itself (one exec less than nsenter); otherwise null.
+   * Both spellings of the run directory must lead to it, whichever one this ip was built with.
+   */
+  static String namedNetns(String netns) {
+    int slash = netns.lastIndexOf('/');
+    String dir = netns.substring(0, slash + 1);
+    String name = netns.substring(slash + 1);
+    if (!(dir.equals("/run/netns/") || dir.equals("/var/run/netns/")) || name.isEmpty() || name.equals(".")
+        || name.equals("..")) {
+      return null;
+    }
+    try {
+      Path path = Path.of(netns);
+      boolean same = Files.isSameFile(path, Path.of("/run/netns", name))
+          && Files.isSameFile(path, Path.of("/var/run/netns", name));
+      return same ? name : null;
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** A started batch, so that batches on the host and in a pod can run at the same time. */
@@ -83,7 +114,12 @@ public final class IpTool {
 
     /** Waits for the batch; code 100 when it failed. */
     public Output finish() throws CniException {
-      return check(collect(process, argv), what);
+      return check(await(), what);
+    }
+
+    /** Waits for the batch and returns how it ended, without judging the exit code. */
+    public Output await() throws CniException {
+      return collect(process, argv);
     }
   }
 
@@ -93,10 +129,15 @@ public final class IpTool {
 
   /** Runs {@code ip ARGS...} on the host without judging the exit code. */
   public static Output host(String... args) throws CniException {
+    return startHost(args).await();
+  }
+
+  /** Starts {@code ip ARGS...} on the host and returns without waiting. */
+  public static Running startHost(String... args) throws CniException {
     List<String> argv = new ArrayList<>();
     argv.add(require("ip"));
     argv.addAll(List.of(args));
-    return run(argv, null);
+    return start(argv, null, "ip " + String.join(" ", args));
   }
 
   private static String require(String name) throws CniException {
@@ -114,10 +155,6 @@ public final class IpTool {
           "exit " + output.exit() + "; stdout: " + output.stdout().strip());
     }
     return output;
-  }
-
-  static Output run(List<String> argv, String stdin) throws CniException {
-    return collect(spawn(argv, stdin), argv);
   }
 
   private static Process spawn(List<String> argv, String stdin) throws CniException {

@@ -81,22 +81,40 @@ public final class AllocationStore {
         } catch (IllegalArgumentException notAnAddress) {
           continue;
         }
-        String owner;
-        try {
-          if (Files.size(entry) > MAX_OWNER_FILE) {
-            continue;
-          }
-          owner = Files.readString(entry, StandardCharsets.UTF_8).strip();
-        } catch (NoSuchFileException gone) {
-          continue;
+        Allocation allocation = read(ip);
+        if (allocation != null) {
+          allocations.add(allocation);
         }
-        int cut = owner.indexOf(LINE_BREAK);
-        String id = cut < 0 ? owner : owner.substring(0, cut);
-        String ifName = cut < 0 ? "" : owner.substring(cut + LINE_BREAK.length()).strip();
-        allocations.add(new Allocation(ip, id, ifName));
       }
     }
     return allocations;
+  }
+
+  /**
+   * Every allocation, read without the lock: a reservation file is created and written by one writer,
+   * so a reader at most misses one being written or removed at that moment. Empty when nothing was
+   * ever stored.
+   */
+  public List<Allocation> snapshot() throws IOException {
+    return Files.isDirectory(dir) ? all() : List.of();
+  }
+
+  /** Who holds {@code ip}, or null when nobody does. */
+  public Allocation read(Ip ip) throws IOException {
+    Path entry = dir.resolve(ip.toString());
+    String owner;
+    try {
+      if (Files.size(entry) > MAX_OWNER_FILE) {
+        return null;
+      }
+      owner = Files.readString(entry, StandardCharsets.UTF_8).strip();
+    } catch (NoSuchFileException gone) {
+      return null;
+    }
+    int cut = owner.indexOf(LINE_BREAK);
+    String id = cut < 0 ? owner : owner.substring(0, cut);
+    String ifName = cut < 0 ? "" : owner.substring(cut + LINE_BREAK.length()).strip();
+    return new Allocation(ip, id, ifName);
   }
 
   /** Reserves {@code ip} for the owner; false when someone already holds it. */

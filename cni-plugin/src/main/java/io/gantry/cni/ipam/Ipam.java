@@ -146,6 +146,39 @@ public final class Ipam {
     });
   }
 
+  /**
+   * The owner's addresses as read without the lock, the first half of {@link #release(String, String,
+   * List)}: a DEL reads them while its veth is being deleted. The runtime never runs an ADD and a DEL
+   * for one owner at once, so nothing of the owner's can appear between the two halves.
+   */
+  public List<Ip> find(String containerId, String ifName) throws IOException {
+    List<Ip> ips = new ArrayList<>();
+    for (Allocation allocation : store.snapshot()) {
+      if (allocation.ownedBy(containerId, ifName)) {
+        ips.add(allocation.ip());
+      }
+    }
+    return ips;
+  }
+
+  /** Releases those of {@code found} (see {@link #find}) the owner still holds, under the lock. */
+  public int release(String containerId, String ifName, List<Ip> found) throws IOException {
+    if (found.isEmpty()) {
+      return 0;
+    }
+    return store.locked(false, 0, () -> {
+      int released = 0;
+      for (Ip ip : found) {
+        Allocation allocation = store.read(ip);
+        if (allocation != null && allocation.ownedBy(containerId, ifName)) {
+          store.release(ip);
+          released++;
+        }
+      }
+      return released;
+    });
+  }
+
   /** The owner's addresses, for CHECK. */
   public List<Ip> held(String containerId, String ifName) throws IOException {
     return store.locked(false, List.of(), () -> {

@@ -159,6 +159,27 @@ class BridgeIT {
   }
 
   @Test
+  void aNamespaceOutsideRunNetnsIsEnteredWithNsenter() throws Exception {
+    String named = netns("a");
+    // The same namespace bind-mounted at a path ip -n cannot name, as runtimes that keep their own
+    // namespace files do.
+    Path mounted = Files.createFile(temp.resolve("pod-netns"));
+    assertEquals(0, sh("mount", "--bind", named, mounted.toString()));
+    try {
+      assertEquals(null, IpTool.namedNetns(mounted.toString()));
+      assertEquals(named.substring(named.lastIndexOf('/') + 1), IpTool.namedNetns(named));
+      Result added = CniProcessAccess.run("ADD", "pod-a", mounted.toString(), "eth0", conf("")).ok();
+      assertTrue(added.stdout().contains(NET + ".0.2/24"), added.stdout());
+      assertEquals(0, sh("ip", "-n", named.substring(named.lastIndexOf('/') + 1), "-4", "addr", "show", "dev", "eth0"));
+      CniProcessAccess.run("DEL", "pod-a", mounted.toString(), "eth0", conf("")).ok();
+      assertFalse(Files.exists(Path.of("/sys/class/net", BridgePlugin.hostVethName("pod-a", "eth0"))));
+      assertFalse(Files.exists(temp.resolve("data/bridgetest/" + NET + ".0.2")));
+    } finally {
+      sh("umount", mounted.toString());
+    }
+  }
+
+  @Test
   void aFailedAddUndoesEverything() throws Exception {
     String nsA = netns("a");
     // The pod already has an eth0: the veth peer cannot take the name, so ADD fails and must leave nothing.

@@ -75,6 +75,8 @@ public final class ProxyServer implements AutoCloseable {
   private final Map<ListenKey, AutoCloseable> listeners = new HashMap<>(); // context only
   private final Map<ListenKey, HealthCheckListener> healthListeners = new HashMap<>(); // context only
   private final ServiceAddresses addresses; // context only
+  /** Some listener of the last table could not open: retried with the next change. Context only. */
+  private boolean listenersIncomplete;
   private volatile RoutingSnapshot snapshot = RoutingSnapshot.EMPTY;
   private volatile boolean firstUpdate;
   private volatile LastApply lastApply = new LastApply(0, 0, 0, 0);
@@ -216,13 +218,28 @@ public final class ProxyServer implements AutoCloseable {
         }
       }
     }
-    // Before binding: a listener needs its address to be local. Unwanted ones leave once drained (sweep).
-    addresses.want(serviceAddresses(next),
-        System.nanoTime() + config.drainTimeout().toNanos() + RELEASE_GRACE_NANOS);
+    // Reconciling walks every listener: only for the first table (it also clears stray addresses), when
+    // the table's addresses changed, or when some listener failed to open last time.
+    boolean reconcile = !firstUpdate || builder.listenersChanged() || listenersIncomplete;
+    if (reconcile) {
+      // Before binding: a listener needs its address to be local. Unwanted ones leave once drained (sweep).
+      addresses.want(serviceAddresses(next),
+          System.nanoTime() + config.drainTimeout().toNanos() + RELEASE_GRACE_NANOS);
+    }
     snapshot = next; // publish before opening listeners: they must find their entries
     long published = System.nanoTime();
     lastApply = new LastApply(next.version(), builder.servicesCompiled() - compiledBefore, published - arrivedNanos,
         published - buildStarted);
+    if (reconcile) {
+      reconcileListeners(next);
+    }
+    metrics.snapshotApplied(listeners.size());
+    firstUpdate = true;
+    return next;
+  }
+
+  /** Opens the listeners {@code next} needs and closes the others; notes whether some could not open. */
+  private void reconcileListeners(RoutingSnapshot next) {
     List<ListenKey> opened = new ArrayList<>();
     for (ListenKey key : next.listeners()) {
       if (listeners.containsKey(key)) {
@@ -253,9 +270,8 @@ public final class ProxyServer implements AutoCloseable {
           + "closed ones drain)", next.version(), listeners.size(), healthListeners.size(), opened.size(),
           closed.size());
     }
-    metrics.snapshotApplied(listeners.size());
-    firstUpdate = true;
-    return next;
+    listenersIncomplete = listeners.size() != next.listeners().size()
+        || healthListeners.size() != next.healthListeners().size();
   }
 
   /** The addresses of {@code table}'s listeners that are not node addresses: what the plumbing must make local. */

@@ -77,6 +77,7 @@ public final class RoutingSnapshotBuilder {
   private PersistentHashMap<Integer, HealthCheck> healthChecks = PersistentHashMap.empty();
   private long version;
   private long compiled;
+  private boolean listenersChanged;
 
   public RoutingSnapshotBuilder(String nodeName, List<InetAddress> extraNodeAddresses, Balancing defaultBalancing,
       EndpointLoad.Registry loads, ProxyMetrics metrics, LongSupplier nanoClock) {
@@ -101,6 +102,15 @@ public final class RoutingSnapshotBuilder {
     requireUnbuilt("clusterCidr");
     this.clusterCidr = value;
     return this;
+  }
+
+  /**
+   * Whether the last {@link #apply} (or {@link #build}) changed which addresses the table listens
+   * on: a listening key or health-check port came or went, or this node's addresses changed. When
+   * not, the listeners and service addresses of the previous table serve the new one as they are.
+   */
+  public boolean listenersChanged() {
+    return listenersChanged;
   }
 
   /** How many service compilations this builder has done: a measure of the work changes cost. */
@@ -146,6 +156,7 @@ public final class RoutingSnapshotBuilder {
       compiler = new ServiceCompiler(nodeName, defaultBalancing, loads, metrics, nanoClock, clusterAddresses);
     }
     Set<String> affected = delta.serviceKeys();
+    listenersChanged = false;
     services.putAll(delta.services());
     services.keySet().removeAll(delta.removedServices());
     endpoints.putAll(delta.endpoints());
@@ -154,6 +165,7 @@ public final class RoutingSnapshotBuilder {
       List<InetAddress> addresses = nodeAddresses(delta.nodes());
       if (!addresses.equals(nodeAddresses)) {
         nodeAddresses = addresses;
+        listenersChanged = true;
         affected = new HashSet<>(services.keySet());
         affected.addAll(routes.keySet());
       }
@@ -179,6 +191,7 @@ public final class RoutingSnapshotBuilder {
     }
     for (ListenKey key : touchedKeys) {
       ServiceEntry winner = listenClaims.winner(key);
+      listenersChanged |= (winner != null) != entries.containsKey(key);
       entries = winner == null ? entries.minus(key) : entries.plus(key, winner);
       String conflict = listenClaims.conflictWarning(key, e -> e.key().toString());
       if (conflict == null) {
@@ -189,6 +202,7 @@ public final class RoutingSnapshotBuilder {
     }
     for (Integer port : touchedPorts) {
       HealthCheck winner = healthClaims.winner(port);
+      listenersChanged |= (winner != null) != healthChecks.containsKey(port);
       healthChecks = winner == null ? healthChecks.minus(port) : healthChecks.plus(port, winner);
     }
     loads.sweepOrphans();

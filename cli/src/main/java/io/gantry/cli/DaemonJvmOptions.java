@@ -13,9 +13,9 @@ import java.util.Objects;
  * reads the same file ({@code io/gantry/cli/proxy.jvm-options}, one option per line, {@code #}
  * comments), {@code gantry up --network host} starts its proxies with them, and
  * {@code bin/bench proxy-scale} measures them. The user's options ({@code GANTRY_JAVA_OPTS}) come
- * after the defaults, so the JVM lets them win; a collector the user picks replaces the default
- * one, which the JVM would otherwise reject as a conflict. README "Memory and JVM options" says
- * why each default is there.
+ * after the defaults, so the JVM lets them win. The defaults pick no collector: the JVM rejects
+ * two, and a user who wants another one names it in {@code GANTRY_JAVA_OPTS}. README "Memory and
+ * JVM options" says why each default is there.
  */
 public final class DaemonJvmOptions {
 
@@ -26,24 +26,9 @@ public final class DaemonJvmOptions {
 
   /** The command line options of a {@code gantry proxy} JVM: the defaults, then {@code userOptions}. */
   public static List<String> proxy(String userOptions) {
-    return merge(read(PROXY), split(userOptions));
-  }
-
-  /** {@code defaults} without their collector when {@code user} picks one, then {@code user}. */
-  static List<String> merge(List<String> defaults, List<String> user) {
-    boolean userPicksCollector = user.stream().anyMatch(DaemonJvmOptions::picksCollector);
-    List<String> all = new ArrayList<>();
-    for (String option : defaults) {
-      if (!(userPicksCollector && picksCollector(option))) {
-        all.add(option);
-      }
-    }
-    all.addAll(user);
+    List<String> all = new ArrayList<>(read(PROXY));
+    all.addAll(split(userOptions)); // for the JVM, the last of two settings of one option wins
     return List.copyOf(all);
-  }
-
-  private static boolean picksCollector(String option) {
-    return option.startsWith("-XX:+Use") && option.endsWith("GC");
   }
 
   /** Options separated by white space, as {@code bin/gantry} splits {@code GANTRY_JAVA_OPTS}; null: none. */

@@ -96,8 +96,7 @@ public final class ProxyScaleBench {
     int changes = Integer.parseInt(opts.getOrDefault("--changes", "50"));
     int port = Integer.parseInt(opts.getOrDefault("--port", "15080"));
     String userOpts = opts.getOrDefault("--java-opts", "");
-    List<String> javaOpts = opts.containsKey("--jvm-defaults")
-        ? (userOpts.isBlank() ? List.of() : List.of(userOpts.trim().split("\\s+")))
+    List<String> javaOpts = opts.containsKey("--jvm-defaults") ? DaemonJvmOptions.split(userOpts)
         : DaemonJvmOptions.proxy(userOpts);
     String mode = opts.getOrDefault("--mode", "both");
     if (!List.of("static", "control", "both").contains(mode)) {

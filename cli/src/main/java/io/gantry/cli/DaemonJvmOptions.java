@@ -32,7 +32,7 @@ public final class DaemonJvmOptions {
   }
 
   /** Options separated by white space, as {@code bin/gantry} splits {@code GANTRY_JAVA_OPTS}; null: none. */
-  static List<String> split(String options) {
+  public static List<String> split(String options) {
     if (options == null || options.isBlank()) {
       return List.of();
     }

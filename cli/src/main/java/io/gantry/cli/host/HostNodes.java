@@ -87,7 +87,10 @@ public final class HostNodes implements AutoCloseable {
     return process;
   }
 
-  /** This JVM with {@code jvmOptions} and this jar: {@code ip netns exec} execs it, so each PID held is the daemon's own. */
+  /**
+   * This JVM with {@code jvmOptions} and this jar: {@code ip netns exec} execs it, so each PID held
+   * is the daemon's own.
+   */
   private static List<String> gantryCommand(List<String> jvmOptions) throws IOException {
     String java = ProcessHandle.current().info().command()
         .orElseThrow(() -> new IOException("cannot tell which java runs this process"));

@@ -14,7 +14,6 @@ import io.gantry.proxy.table.ListenKey;
 import io.gantry.proxy.table.Protocol;
 import io.gantry.proxy.table.RoutingSnapshot;
 import io.gantry.proxy.table.RoutingSnapshotBuilder;
-import io.gantry.proxy.table.ServiceEntry;
 import io.gantry.proxy.table.ViewDelta;
 import io.gantry.proxy.tcp.ConnectionRegistry;
 import io.gantry.proxy.tcp.TcpListener;
@@ -321,11 +320,7 @@ public final class ProxyServer implements AutoCloseable {
       if (addresses.releasing()) { // after closing expired connections: their addresses can go now
         addresses.releaseDrained(connections.listenerAddresses(), now);
       }
-      for (ServiceEntry entry : current.entries().values()) {
-        if (entry.affinity() != null) {
-          entry.affinity().sweep();
-        }
-      }
+      builder.sweepAffinity(); // the services with affinity only: a walk over every entry would hold up changes
     } catch (RuntimeException e) {
       log.warn("drain sweep failed: {}", e.toString());
     }

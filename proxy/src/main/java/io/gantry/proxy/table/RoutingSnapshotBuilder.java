@@ -68,6 +68,8 @@ public final class RoutingSnapshotBuilder {
   private final Map<String, ServiceView> services = new HashMap<>();
   private final Map<String, EndpointView> endpoints = new HashMap<>();
   private final Map<String, ServiceRoutes> routes = new HashMap<>();
+  /** Services with session affinity: the ones {@link #sweepAffinity} visits. */
+  private final Set<String> withAffinity = new HashSet<>();
   private final Claims<ListenKey, ServiceEntry> listenClaims = new Claims<>();
   private final Claims<Integer, HealthCheck> healthClaims = new Claims<>();
   private final TreeMap<String, List<String>> serviceWarnings = new TreeMap<>();
@@ -111,6 +113,20 @@ public final class RoutingSnapshotBuilder {
    */
   public boolean listenersChanged() {
     return listenersChanged;
+  }
+
+  /**
+   * Forgets expired session-affinity entries: visits only the services that have affinity, not
+   * every entry of the table. Called on the builder's thread.
+   */
+  public void sweepAffinity() {
+    for (String key : withAffinity) {
+      for (ServiceRoutes.Claim claim : routes.get(key).claims()) {
+        if (claim.entry().affinity() != null) {
+          claim.entry().affinity().sweep();
+        }
+      }
+    }
   }
 
   /** How many service compilations this builder has done: a measure of the work changes cost. */
@@ -184,9 +200,13 @@ public final class RoutingSnapshotBuilder {
       if (old != null) {
         release(old, touchedKeys, touchedPorts);
       }
+      withAffinity.remove(key);
       if (next != null) {
         routes.put(key, next);
         claim(next, touchedKeys, touchedPorts);
+        if (next.claims().stream().anyMatch(c -> c.entry().affinity() != null)) {
+          withAffinity.add(key);
+        }
       }
     }
     for (ListenKey key : touchedKeys) {

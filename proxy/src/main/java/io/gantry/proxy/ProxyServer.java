@@ -170,7 +170,7 @@ public final class ProxyServer implements AutoCloseable {
     List<ServiceView> s = List.copyOf(services);
     Map<String, EndpointView> e = Map.copyOf(endpoints);
     List<NodeView> n = List.copyOf(nodes);
-    return CompletableFuture.supplyAsync(() -> apply(builder -> builder.build(s, e, n), arrived), context);
+    return logged(CompletableFuture.supplyAsync(() -> apply(builder -> builder.build(s, e, n), arrived), context));
   }
 
   /**
@@ -182,7 +182,17 @@ public final class ProxyServer implements AutoCloseable {
    */
   public CompletableFuture<RoutingSnapshot> update(ViewDelta delta, long arrivedNanos) {
     Objects.requireNonNull(delta, "delta");
-    return CompletableFuture.supplyAsync(() -> apply(builder -> builder.apply(delta), arrivedNanos), context);
+    return logged(CompletableFuture.supplyAsync(() -> apply(builder -> builder.apply(delta), arrivedNanos), context));
+  }
+
+  /** {@code applying}, whose failure is also logged: callers only chain on success. */
+  private static CompletableFuture<RoutingSnapshot> logged(CompletableFuture<RoutingSnapshot> applying) {
+    applying.whenComplete((snapshot, e) -> {
+      if (e != null) {
+        log.error("applying a routing table change failed: {}", e.toString(), e);
+      }
+    });
+    return applying;
   }
 
   /**
@@ -239,6 +249,7 @@ public final class ProxyServer implements AutoCloseable {
 
   /** Opens the listeners {@code next} needs and closes the others; notes whether some could not open. */
   private void reconcileListeners(RoutingSnapshot next) {
+    listenersIncomplete = true; // until this walk is done
     List<ListenKey> opened = new ArrayList<>();
     for (ListenKey key : next.listeners()) {
       if (listeners.containsKey(key)) {
@@ -249,7 +260,7 @@ public final class ProxyServer implements AutoCloseable {
             ? TcpListener.open(key, workers, tcp)
             : UdpListener.open(key, workers, udp));
         opened.add(key);
-      } catch (RuntimeException ex) {
+      } catch (Exception ex) { // a failed bind is rethrown as is: often a (checked) IOException
         log.warn("cannot listen on {} for {}: {} (will retry on the next change)", key, next.lookup(key).key(),
             ex.toString());
       }
@@ -297,7 +308,7 @@ public final class ProxyServer implements AutoCloseable {
         healthListeners.put(key, HealthCheckListener.open(key, workers, transport.serverSocketChannel(),
             this::snapshot));
         opened.add(key);
-      } catch (RuntimeException ex) {
+      } catch (Exception ex) { // as above
         log.warn("cannot serve health checks on {} for {}: {} (will retry on the next change)", key,
             next.healthChecks().get(key.address().getPort()), ex.toString());
       }

@@ -2,6 +2,7 @@ package io.gantry.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gantry.cli.DaemonJvmOptions;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -54,8 +55,10 @@ import java.util.stream.Stream;
  *
  * <p>Options: {@code --jar PATH}, {@code --services N} (10000), {@code --endpoints-per-service N}
  * (10), {@code --changes N} (50), {@code --port P} (static mode's service port, 15080),
- * {@code --mode static|control|both} (both), {@code --java-opts "..."} (none: the JVM's defaults,
- * as {@code bin/gantry proxy} runs). {@code GANTRY_BENCH_KEEP_LOG=FILE} keeps the proxy's log in FILE.proxy.
+ * {@code --mode static|control|both} (both), {@code --java-opts "..."} (added after the JVM options
+ * {@code bin/gantry proxy} starts with, as {@code GANTRY_JAVA_OPTS} is: {@link DaemonJvmOptions}),
+ * {@code --jvm-defaults} (without those options: the JVM's own defaults, then {@code --java-opts}).
+ * {@code GANTRY_BENCH_KEEP_LOG=FILE} keeps the proxy's log in FILE.proxy.
  */
 public final class ProxyScaleBench {
 
@@ -80,10 +83,10 @@ public final class ProxyScaleBench {
   public static void main(String[] args) throws Exception {
     Map<String, String> opts;
     try {
-      opts = BenchArgs.parse(args, Set.of());
+      opts = BenchArgs.parse(args, Set.of("--jvm-defaults"));
     } catch (BenchArgs.UsageException e) {
       System.err.println("usage: bin/bench proxy-scale [--jar PATH] [--services N] [--endpoints-per-service N] "
-          + "[--changes N] [--port P] [--mode static|control|both] [--java-opts \"...\"]");
+          + "[--changes N] [--port P] [--mode static|control|both] [--java-opts \"...\"] [--jvm-defaults]");
       System.exit(2);
       return;
     }
@@ -92,7 +95,9 @@ public final class ProxyScaleBench {
     int perService = Integer.parseInt(opts.getOrDefault("--endpoints-per-service", "10"));
     int changes = Integer.parseInt(opts.getOrDefault("--changes", "50"));
     int port = Integer.parseInt(opts.getOrDefault("--port", "15080"));
-    String javaOpts = opts.getOrDefault("--java-opts", "");
+    String userOpts = opts.getOrDefault("--java-opts", "");
+    List<String> javaOpts = opts.containsKey("--jvm-defaults") ? DaemonJvmOptions.split(userOpts)
+        : DaemonJvmOptions.proxy(userOpts);
     String mode = opts.getOrDefault("--mode", "both");
     if (!List.of("static", "control", "both").contains(mode)) {
       Report.log("--mode: %s (expected: static, control or both)", mode);
@@ -117,7 +122,7 @@ public final class ProxyScaleBench {
     }
   }
 
-  private void run(Path jar, int services, int changes, String javaOpts, String mode) throws Exception {
+  private void run(Path jar, int services, int changes, List<String> javaOpts, String mode) throws Exception {
     Report.log("the routing table alone, in this JVM");
     new RoutingTableLoad(services, endpointsPerService).run(1000);
     if (mode.equals("static") || mode.equals("both")) {
@@ -133,7 +138,7 @@ public final class ProxyScaleBench {
     long make(int index, int service) throws Exception;
   }
 
-  private void runStatic(Path jar, int services, int changes, String javaOpts) throws Exception {
+  private void runStatic(Path jar, int services, int changes, List<String> javaOpts) throws Exception {
     Path manifests = Files.createDirectories(work.resolve("manifests"));
     Report.log("static: writing %d services with %d endpoints each to %s", services, endpointsPerService, manifests);
     for (int i = 0; i < services; i++) {
@@ -155,7 +160,7 @@ public final class ProxyScaleBench {
    * Services with one EndpointSlice each), the proxy following its DataPlane stream, and each
    * change a PUT of one EndpointSlice (its first endpoint flips readiness).
    */
-  private void runControl(Path jar, int services, int changes, String javaOpts) throws Exception {
+  private void runControl(Path jar, int services, int changes, List<String> javaOpts) throws Exception {
     ServiceCluster cluster = new ServiceCluster(services, endpointsPerService, 10, 3);
     try (GantryServer server = GantryServer.start(jar)) {
       ApiClient api = new ApiClient(server.baseUri(), ApiClient.trusting(server.caCertificate()),
@@ -182,7 +187,7 @@ public final class ProxyScaleBench {
     }
   }
 
-  private void startProxy(Path jar, String javaOpts, List<String> source) throws IOException {
+  private void startProxy(Path jar, List<String> javaOpts, List<String> source) throws IOException {
     int adminPort;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       adminPort = s.getLocalPort();
@@ -190,15 +195,14 @@ public final class ProxyScaleBench {
     status = URI.create("http://127.0.0.1:" + adminPort + "/status");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    if (!javaOpts.isBlank()) {
-      cmd.addAll(List.of(javaOpts.trim().split("\\s+")));
-    }
+    cmd.addAll(javaOpts);
     cmd.addAll(List.of("-jar", jar.toString(), "proxy"));
     cmd.addAll(source);
     cmd.addAll(List.of("--node", "node-0", "--admin-port", String.valueOf(adminPort)));
     proxy = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("proxy.log").toFile())
         .start();
-    Report.log("started gantry proxy pid %d (java options: %s)", proxy.pid(), javaOpts.isBlank() ? "none" : javaOpts);
+    Report.log("started gantry proxy pid %d (java options: %s)", proxy.pid(),
+        javaOpts.isEmpty() ? "none" : String.join(" ", javaOpts));
   }
 
   private void measure(String mode, int services, int entries, int changes, Change change) throws Exception {
@@ -265,7 +269,12 @@ public final class ProxyScaleBench {
     long heap = 0;
     long sockets = 0;
     Matcher h = HISTO.matcher(histogram);
+    int top = 0;
     while (h.find()) {
+      if (top++ < 15) { // the histogram is sorted by bytes: what dominates the live heap
+        Report.log("%s: %8.1f MiB %9s instances  %s", scenario, Long.parseLong(h.group(2)) / 1048576.0,
+            h.group(1), h.group(3));
+      }
       long bytes = Long.parseLong(h.group(2));
       String name = h.group(3);
       heap += bytes;

@@ -16,7 +16,6 @@ import io.gantry.proxy.table.ListenKey;
 import io.gantry.proxy.table.Protocol;
 import io.gantry.proxy.table.RoutingSnapshot;
 import io.gantry.proxy.table.RoutingSnapshotBuilder;
-import io.gantry.proxy.table.ServiceEntry;
 import io.gantry.proxy.table.ViewDelta;
 import io.gantry.proxy.tcp.ConnectionRegistry;
 import io.gantry.proxy.tcp.TcpListener;
@@ -82,6 +81,8 @@ public final class ProxyServer implements AutoCloseable {
   private final Map<ListenKey, AutoCloseable> listeners = new HashMap<>(); // context only
   private final Map<ListenKey, HealthCheckListener> healthListeners = new HashMap<>(); // context only
   private final ServiceAddresses addresses; // context only
+  /** Some listener of the last table could not open: retried with the next change. Context only. */
+  private boolean listenersIncomplete;
   private volatile RoutingSnapshot snapshot = RoutingSnapshot.EMPTY;
   private volatile boolean firstUpdate;
   private volatile LastApply lastApply = new LastApply(0, 0, 0, 0);
@@ -221,7 +222,7 @@ public final class ProxyServer implements AutoCloseable {
     List<ServiceView> s = List.copyOf(services);
     Map<String, EndpointView> e = Map.copyOf(endpoints);
     List<NodeView> n = List.copyOf(nodes);
-    return CompletableFuture.supplyAsync(() -> apply(builder -> builder.build(s, e, n), arrived), context);
+    return logged(CompletableFuture.supplyAsync(() -> apply(builder -> builder.build(s, e, n), arrived), context));
   }
 
   /**
@@ -233,7 +234,17 @@ public final class ProxyServer implements AutoCloseable {
    */
   public CompletableFuture<RoutingSnapshot> update(ViewDelta delta, long arrivedNanos) {
     Objects.requireNonNull(delta, "delta");
-    return CompletableFuture.supplyAsync(() -> apply(builder -> builder.apply(delta), arrivedNanos), context);
+    return logged(CompletableFuture.supplyAsync(() -> apply(builder -> builder.apply(delta), arrivedNanos), context));
+  }
+
+  /** {@code applying}, whose failure is also logged: callers only chain on success. */
+  private static CompletableFuture<RoutingSnapshot> logged(CompletableFuture<RoutingSnapshot> applying) {
+    applying.whenComplete((snapshot, e) -> {
+      if (e != null) {
+        log.error("applying a routing table change failed: {}", e.toString(), e);
+      }
+    });
+    return applying;
   }
 
   /**
@@ -268,13 +279,29 @@ public final class ProxyServer implements AutoCloseable {
         }
       }
     }
-    // Before binding: a listener needs its address to be local. Unwanted ones leave once drained (sweep).
-    addresses.want(serviceAddresses(next),
-        System.nanoTime() + config.drainTimeout().toNanos() + RELEASE_GRACE_NANOS);
+    // Reconciling walks every listener: only for the first table (it also clears stray addresses), when
+    // the table's addresses changed, or when some listener failed to open last time.
+    boolean reconcile = !firstUpdate || builder.listenersChanged() || listenersIncomplete;
+    if (reconcile) {
+      // Before binding: a listener needs its address to be local. Unwanted ones leave once drained (sweep).
+      addresses.want(serviceAddresses(next),
+          System.nanoTime() + config.drainTimeout().toNanos() + RELEASE_GRACE_NANOS);
+    }
     snapshot = next; // publish before opening listeners: they must find their entries
     long published = System.nanoTime();
     lastApply = new LastApply(next.version(), builder.servicesCompiled() - compiledBefore, published - arrivedNanos,
         published - buildStarted);
+    if (reconcile) {
+      reconcileListeners(next);
+    }
+    metrics.snapshotApplied(listeners.size());
+    firstUpdate = true;
+    return next;
+  }
+
+  /** Opens the listeners {@code next} needs and closes the others; notes whether some could not open. */
+  private void reconcileListeners(RoutingSnapshot next) {
+    listenersIncomplete = true; // until this walk is done
     List<ListenKey> opened = new ArrayList<>();
     for (ListenKey key : next.listeners()) {
       if (listeners.containsKey(key)) {
@@ -305,9 +332,8 @@ public final class ProxyServer implements AutoCloseable {
           + "closed ones drain)", next.version(), listeners.size(), healthListeners.size(), opened.size(),
           closed.size());
     }
-    metrics.snapshotApplied(listeners.size());
-    firstUpdate = true;
-    return next;
+    listenersIncomplete = listeners.size() != next.listeners().size()
+        || healthListeners.size() != next.healthListeners().size();
   }
 
   /** The addresses of {@code table}'s listeners that are not node addresses: what the plumbing must make local. */
@@ -357,11 +383,7 @@ public final class ProxyServer implements AutoCloseable {
       if (addresses.releasing()) { // after closing expired connections: their addresses can go now
         addresses.releaseDrained(connections.listenerAddresses(), now);
       }
-      for (ServiceEntry entry : current.entries().values()) {
-        if (entry.affinity() != null) {
-          entry.affinity().sweep();
-        }
-      }
+      builder.sweepAffinity(); // the services with affinity only: a walk over every entry would hold up changes
     } catch (RuntimeException e) {
       log.warn("drain sweep failed: {}", e.toString());
     }

@@ -1,5 +1,6 @@
 package io.gantry.cli.host;
 
+import io.gantry.cli.DaemonJvmOptions;
 import io.gantry.node.network.HostPodNetwork;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -16,7 +17,8 @@ import java.util.stream.Stream;
  * The daemons of a host-mode local cluster: in each node's namespace, a {@code gantry node}
  * process (the node agent, its pods in namespaces of their own) and a {@code gantry proxy}
  * process (the service proxy, its service addresses on a dummy interface), both from this same
- * jar, logging to {@code <dataDir>/nodes/node-i/{agent,proxy}.log}.
+ * jar, logging to {@code <dataDir>/nodes/node-i/{agent,proxy}.log}. The proxies start with the
+ * JVM options {@code bin/gantry proxy} gives them, then {@code GANTRY_JAVA_OPTS} ({@link DaemonJvmOptions}).
  */
 public final class HostNodes implements AutoCloseable {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
@@ -39,7 +41,8 @@ public final class HostNodes implements AutoCloseable {
    */
   public static HostNodes start(HostPlan plan, Path kubeconfig, int dataPlanePort, Path dataDir, Duration heartbeat)
       throws IOException {
-    List<String> gantry = gantryCommand();
+    List<String> gantry = gantryCommand(List.of());
+    List<String> gantryProxy = gantryCommand(DaemonJvmOptions.proxy(System.getenv("GANTRY_JAVA_OPTS")));
     // pod namespaces of a run that was killed: their nodes are gone, the agents set them up anew
     removePodNamespaces(dataDir);
     List<Process> processes = new ArrayList<>();
@@ -56,7 +59,7 @@ public final class HostNodes implements AutoCloseable {
             // ip netns exec gives the agent a private mount namespace; pod namespaces belong in this one
             "--netns-mount-namespace", "/proc/" + ProcessHandle.current().pid() + "/ns/mnt"));
         processes.add(launch(HostPlan.namespace(i), agent, dir.resolve("agent.log"), stopping));
-        List<String> proxy = new ArrayList<>(gantry);
+        List<String> proxy = new ArrayList<>(gantryProxy);
         proxy.addAll(List.of("proxy", "--control", HostPlan.GATEWAY + ":" + dataPlanePort, "--node", name,
             "--network", "host", "--node-address", HostPlan.nodeAddress(i),
             "--cluster-cidr", HostPlan.POD_CIDR, "--admin-port", "6446"));
@@ -84,8 +87,11 @@ public final class HostNodes implements AutoCloseable {
     return process;
   }
 
-  /** This JVM and this jar: {@code ip netns exec} execs it, so each PID held is the daemon's own. */
-  private static List<String> gantryCommand() throws IOException {
+  /**
+   * This JVM with {@code jvmOptions} and this jar: {@code ip netns exec} execs it, so each PID held
+   * is the daemon's own.
+   */
+  private static List<String> gantryCommand(List<String> jvmOptions) throws IOException {
     String java = ProcessHandle.current().info().command()
         .orElseThrow(() -> new IOException("cannot tell which java runs this process"));
     try {
@@ -94,7 +100,10 @@ public final class HostNodes implements AutoCloseable {
         throw new IOException("host mode starts node daemons from the gantry jar, but this runs from " + jar
             + " (expected: java -jar gantry.jar, as bin/gantry does)");
       }
-      return List.of(java, "-jar", jar.toString());
+      List<String> command = new ArrayList<>(List.of(java));
+      command.addAll(jvmOptions);
+      command.addAll(List.of("-jar", jar.toString()));
+      return List.copyOf(command);
     } catch (URISyntaxException e) {
       throw new IOException("cannot locate the gantry jar", e);
     }

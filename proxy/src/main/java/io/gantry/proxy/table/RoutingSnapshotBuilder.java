@@ -68,6 +68,8 @@ public final class RoutingSnapshotBuilder {
   private final Map<String, ServiceView> services = new HashMap<>();
   private final Map<String, EndpointView> endpoints = new HashMap<>();
   private final Map<String, ServiceRoutes> routes = new HashMap<>();
+  /** Services with session affinity: the ones {@link #sweepAffinity} visits. */
+  private final Set<String> withAffinity = new HashSet<>();
   private final Claims<ListenKey, ServiceEntry> listenClaims = new Claims<>();
   private final Claims<Integer, HealthCheck> healthClaims = new Claims<>();
   private final TreeMap<String, List<String>> serviceWarnings = new TreeMap<>();
@@ -79,6 +81,7 @@ public final class RoutingSnapshotBuilder {
   private PersistentHashMap<Integer, HealthCheck> healthChecks = PersistentHashMap.empty();
   private long version;
   private long compiled;
+  private boolean listenersChanged;
 
   public RoutingSnapshotBuilder(String nodeName, List<InetAddress> extraNodeAddresses, Balancing defaultBalancing,
       EndpointLoad.Registry loads, ProxyMetrics metrics, LongSupplier nanoClock) {
@@ -114,6 +117,29 @@ public final class RoutingSnapshotBuilder {
     if (!copy.equals(extraNodeAddresses)) {
       extraNodeAddresses = copy;
       extraNodeAddressesChanged = true;
+    }
+  }
+
+  /**
+   * Whether the last {@link #apply} (or {@link #build}) changed which addresses the table listens
+   * on: a listening key or health-check port came or went, or this node's addresses changed. When
+   * not, the listeners and service addresses of the previous table serve the new one as they are.
+   */
+  public boolean listenersChanged() {
+    return listenersChanged;
+  }
+
+  /**
+   * Forgets expired session-affinity entries: visits only the services that have affinity, not
+   * every entry of the table. Called on the builder's thread.
+   */
+  public void sweepAffinity() {
+    for (String key : withAffinity) {
+      for (ServiceRoutes.Claim claim : routes.get(key).claims()) {
+        if (claim.entry().affinity() != null) {
+          claim.entry().affinity().sweep();
+        }
+      }
     }
   }
 
@@ -160,6 +186,7 @@ public final class RoutingSnapshotBuilder {
       compiler = new ServiceCompiler(nodeName, defaultBalancing, loads, metrics, nanoClock, clusterAddresses);
     }
     Set<String> affected = delta.serviceKeys();
+    listenersChanged = false;
     services.putAll(delta.services());
     services.keySet().removeAll(delta.removedServices());
     endpoints.putAll(delta.endpoints());
@@ -172,6 +199,7 @@ public final class RoutingSnapshotBuilder {
       List<InetAddress> addresses = nodeAddresses(ownNodeViews);
       if (!addresses.equals(nodeAddresses)) {
         nodeAddresses = addresses;
+        listenersChanged = true;
         affected = new HashSet<>(services.keySet());
         affected.addAll(routes.keySet());
       }
@@ -190,13 +218,18 @@ public final class RoutingSnapshotBuilder {
       if (old != null) {
         release(old, touchedKeys, touchedPorts);
       }
+      withAffinity.remove(key);
       if (next != null) {
         routes.put(key, next);
         claim(next, touchedKeys, touchedPorts);
+        if (next.claims().stream().anyMatch(c -> c.entry().affinity() != null)) {
+          withAffinity.add(key);
+        }
       }
     }
     for (ListenKey key : touchedKeys) {
       ServiceEntry winner = listenClaims.winner(key);
+      listenersChanged |= (winner != null) != entries.containsKey(key);
       entries = winner == null ? entries.minus(key) : entries.plus(key, winner);
       String conflict = listenClaims.conflictWarning(key, e -> e.key().toString());
       if (conflict == null) {
@@ -207,6 +240,7 @@ public final class RoutingSnapshotBuilder {
     }
     for (Integer port : touchedPorts) {
       HealthCheck winner = healthClaims.winner(port);
+      listenersChanged |= (winner != null) != healthChecks.containsKey(port);
       healthChecks = winner == null ? healthChecks.minus(port) : healthChecks.plus(port, winner);
     }
     loads.sweepOrphans();

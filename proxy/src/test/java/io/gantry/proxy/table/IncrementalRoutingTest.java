@@ -166,6 +166,7 @@ class IncrementalRoutingTest {
       Map<String, ServiceView> services = new TreeMap<>();
       Map<String, EndpointView> eps = new TreeMap<>();
       List<NodeView> nodes = List.of(node("n1", "127.0.0.11"));
+      RoutingSnapshot previous = RoutingSnapshot.EMPTY;
       for (int step = 0; step < 80; step++) {
         Map<String, ServiceView> upserts = new HashMap<>();
         Set<String> removed = new java.util.HashSet<>();
@@ -211,6 +212,11 @@ class IncrementalRoutingTest {
         assertEquals(want.warnings(), got.warnings(), where);
         assertEquals(want.nodeAddresses(), got.nodeAddresses(), where);
         assertEquals(freshLoads.size(), incrementalLoads.size(), where + ": endpoint load counters");
+        boolean listenersChanged = !got.listeners().equals(previous.listeners())
+            || !got.healthChecks().keySet().equals(previous.healthChecks().keySet())
+            || !got.nodeAddresses().equals(previous.nodeAddresses());
+        assertEquals(listenersChanged, incremental.listenersChanged(), where + ": listenersChanged");
+        previous = got;
       }
     }
   }

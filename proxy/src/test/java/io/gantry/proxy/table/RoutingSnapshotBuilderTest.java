@@ -217,9 +217,11 @@ class RoutingSnapshotBuilderTest {
             .filter(e -> !e.getAddress().equals(first.address().getAddress().getHostAddress())).toList()).build());
     Target moved = build(List.of(svc), without, List.of()).lookup(at("127.96.0.10", 80), Protocol.TCP).pick(client);
     assertFalse(moved.equals(first));
-    // Timeout: after 10 s idle the memory is gone (sweep) and picks are free again.
+    // Timeout: after 10 s idle the builder's sweep forgets the client and picks are free again.
     now[0] += 11_000_000_000L;
-    assertEquals(0, e1.affinity().sweep());
+    assertEquals(1, e1.affinity().size());
+    builder.sweepAffinity();
+    assertEquals(0, e1.affinity().size());
   }
 
   @Test

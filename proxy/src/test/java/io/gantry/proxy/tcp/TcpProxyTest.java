@@ -112,6 +112,22 @@ class TcpProxyTest {
   }
 
   @Test
+  void anAddressInUseDoesNotKeepTheOtherListenersClosedAndIsRetriedWithTheNextChange() throws Exception {
+    Backend a = backend("a");
+    Backend b = backend("b");
+    java.net.ServerSocket squatter = new java.net.ServerSocket();
+    squatter.bind(new java.net.InetSocketAddress(vip(20), 8080));
+    closeLater.add(squatter);
+    List<ServiceView> services = List.of(svc("taken", vip(20), 8080), svc("free", vip(21), 8080));
+    apply(services, List.of(eps("taken", a), eps("free", a)), List.of());
+    assertEquals("a", Client.whoServes(vip(21), 8080));
+
+    squatter.close();
+    apply(services, List.of(eps("taken", b), eps("free", a)), List.of()); // an endpoint change only
+    assertEquals("b", Client.whoServes(vip(20), 8080));
+  }
+
+  @Test
   void nodePortOnTheNodeAddresses() throws Exception {
     Backend a = backend("a");
     String nodeIp = "127.0." + net + ".11";

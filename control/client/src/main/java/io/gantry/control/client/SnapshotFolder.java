@@ -20,9 +20,10 @@ import java.util.function.Function;
  * optional extra check), applies the good ones and the removals, and keeps the previous copy of
  * every rejected resource. Each type's map is a {@link PersistentHashMap}: folding a change
  * copies one trie path, so the cost follows the push, not the cluster, and untouched entries
- * (and types) are shared with the previous snapshot.
+ * (and types) are shared with the previous snapshot. Endpoint views are kept interned
+ * ({@link ViewInterner}): equal to what arrived, sharing the values endpoints repeat.
  *
- * <p>Pure: the same inputs give the same result; thread-safe.
+ * <p>Pure: the same inputs give equal results; thread-safe.
  */
 final class SnapshotFolder {
 
@@ -31,6 +32,7 @@ final class SnapshotFolder {
   }
 
   private final Function<Resource, List<String>> extraValidator;
+  private final ViewInterner interner = new ViewInterner();
 
   SnapshotFolder(Function<Resource, List<String>> extraValidator) {
     this.extraValidator = extraValidator;
@@ -54,7 +56,7 @@ final class SnapshotFolder {
       }
       PersistentHashMap<String, Resource> map = persistent(next.get(type));
       Resource old = map.get(resource.getName());
-      next.put(type, map.plus(resource.getName(), resource));
+      next.put(type, map.plus(resource.getName(), interner.intern(resource)));
       if (old == null) {
         changes(changes, type)[0].add(resource.getName());
       } else if (!old.equals(resource)) {

@@ -26,7 +26,7 @@ public final class TcpListener implements AutoCloseable {
   /** Binds (blocking until bound; never call on an event loop). */
   public static TcpListener open(ListenKey key, EventLoopGroup workers, TcpSettings settings) {
     // Accepting on the relay loops (no separate boss) saves a thread handoff per connection.
-    Channel channel = new ServerBootstrap()
+    ServerBootstrap server = new ServerBootstrap()
         .group(workers, workers)
         .channel(settings.transport().serverSocketChannel())
         .option(ChannelOption.SO_BACKLOG, 4096)
@@ -35,7 +35,8 @@ public final class TcpListener implements AutoCloseable {
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TcpSettings.WATER_MARK)
         .childOption(ChannelOption.RCVBUF_ALLOCATOR, TcpSettings.RECV_ALLOCATOR)
-        .childHandler(new TcpProxyInitializer(settings, key))
+        .childHandler(new TcpProxyInitializer(settings, key));
+    Channel channel = settings.transport().useRecvBufferRing(server)
         .bind(key.address()).syncUninterruptibly().channel();
     return new TcpListener(key, channel);
   }

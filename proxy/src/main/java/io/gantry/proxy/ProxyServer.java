@@ -86,9 +86,7 @@ public final class ProxyServer implements AutoCloseable {
     // splice(2) needs epoll channels.
     this.transport = Transports.chosen(config.splice() ? Transports.EPOLL : Transports.IO_URING);
     int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
-    // A ring of receive buffers per loop: relayed sockets read with one multishot receive rather
-    // than a poll and a receive per read (bin/bench proxy: CPU per GB 0.6 of HAProxy's, was 0.8-1.2).
-    this.workers = transport.groupWithRecvBufferRing(threads);
+    this.workers = transport.group(threads);
     this.context = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "gantry-proxy-update");
       t.setDaemon(true);

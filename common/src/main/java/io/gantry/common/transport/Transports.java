@@ -1,7 +1,5 @@
 package io.gantry.common.transport;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.ChannelConfig;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -19,11 +17,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringDatagramChannel;
-import io.netty.channel.uring.IoUringAdaptiveBufferRingAllocator;
-import io.netty.channel.uring.IoUringBufferRingConfig;
-import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringIoHandler;
-import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import java.util.Locale;
@@ -45,9 +39,6 @@ public enum Transports {
   public static final String PROPERTY = "gantry.transport";
 
   private static final Logger log = LoggerFactory.getLogger(Transports.class);
-  private static final short RECV_BUFFER_GROUP = 1;
-  /** Buffers per loop: bin/bench proxy measured 64 as good as 256 for bulk transfers, at a quarter of the memory. */
-  private static final short RECV_BUFFER_RING_SIZE = 64;
 
   /** The transport of a daemon that prefers epoll. */
   public static Transports chosen() {
@@ -104,39 +95,6 @@ public enum Transports {
   /** An event loop group of {@code threads} threads (0: Netty's default, twice the cores). */
   public EventLoopGroup group(int threads) {
     return new MultiThreadIoEventLoopGroup(threads, ioHandlerFactory());
-  }
-
-  /**
-   * Like {@link #group}, but on io_uring each loop also registers a ring of receive buffers
-   * (64 buffers of 1-64 KiB, sized by recent reads) that the kernel
-   * fills itself: a channel that opts in ({@link #useRecvBufferRing}) reads with one multishot
-   * receive instead of a poll and then a receive per read. Other transports: {@link #group}.
-   */
-  public EventLoopGroup groupWithRecvBufferRing(int threads) {
-    if (this != IO_URING) {
-      return group(threads);
-    }
-    IoUringBufferRingConfig ring = IoUringBufferRingConfig.builder()
-        .bufferGroupId(RECV_BUFFER_GROUP)
-        .bufferRingSize(RECV_BUFFER_RING_SIZE)
-        .batchSize(RECV_BUFFER_RING_SIZE / 4)
-        .allocator(new IoUringAdaptiveBufferRingAllocator())
-        .build();
-    return new MultiThreadIoEventLoopGroup(threads,
-        IoUringIoHandler.newFactory(new IoUringIoHandlerConfig().setBufferRingConfig(ring)));
-  }
-
-  /** Makes a channel of {@link #groupWithRecvBufferRing} read from its loop's ring; call before it registers. */
-  public void useRecvBufferRing(ChannelConfig config) {
-    if (this == IO_URING) {
-      config.setOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, RECV_BUFFER_GROUP);
-    }
-  }
-
-  /** Makes the channels {@code server} accepts read from their loop's ring (see {@link #groupWithRecvBufferRing}). */
-  public ServerBootstrap useRecvBufferRing(ServerBootstrap server) {
-    return this == IO_URING ? server.childOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, RECV_BUFFER_GROUP)
-        : server;
   }
 
   public Class<? extends ServerSocketChannel> serverSocketChannel() {

@@ -110,7 +110,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     config.setConnectTimeoutMillis(0); // the timers' sweep times the connect out: no timer per connection
     config.setWriteBufferWaterMark(TcpSettings.WATER_MARK);
     config.setRecvByteBufAllocator(TcpSettings.RECV_ALLOCATOR); // TCP_NODELAY is Netty's default
-    settings.transport().useRecvBufferRing(config);
     ch.pipeline().addLast("relay", new BackendHandler(inbound, metrics, this));
     inbound.eventLoop().register(ch); // on this loop: registered before it returns
     Target dialled = target;

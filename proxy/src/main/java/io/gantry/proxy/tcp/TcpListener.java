@@ -26,7 +26,7 @@ public final class TcpListener implements AutoCloseable {
   /** Binds (blocking until bound; never call on an event loop). */
   public static TcpListener open(ListenKey key, EventLoopGroup workers, TcpSettings settings) {
     // Accepting on the relay loops (no separate boss) saves a thread handoff per connection.
-    ServerBootstrap server = new ServerBootstrap()
+    Channel channel = new ServerBootstrap()
         .group(workers, workers)
         .channel(settings.transport().serverSocketChannel())
         .option(ChannelOption.SO_BACKLOG, 4096)
@@ -35,8 +35,7 @@ public final class TcpListener implements AutoCloseable {
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TcpSettings.WATER_MARK)
         .childOption(ChannelOption.RCVBUF_ALLOCATOR, TcpSettings.RECV_ALLOCATOR)
-        .childHandler(new TcpProxyInitializer(settings, key));
-    Channel channel = settings.transport().useRecvBufferRing(server)
+        .childHandler(new TcpProxyInitializer(settings, key))
         .bind(key.address()).syncUninterruptibly().channel();
     return new TcpListener(key, channel);
   }

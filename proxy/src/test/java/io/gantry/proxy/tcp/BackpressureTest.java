@@ -15,6 +15,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -24,13 +26,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A client that stops reading stops the endpoint's sender: the proxy buffers a bounded amount (its
- * water marks plus the sockets' kernel buffers), then resumes when the client reads again. Runs on
- * the proxy's default transport (io_uring with its receive buffer ring where available).
+ * high-water mark; the rest sits in the sockets' kernel buffers), then resumes when the client
+ * reads again. Runs on the proxy's default transport.
  */
 class BackpressureTest {
 
   private static final long CAP = 1L << 30; // the sender stops here: far beyond anything bounded
-  private static final long BOUND = 96L << 20; // water marks + kernel buffers of four sockets, with room
+  /**
+   * What may be in flight while the client does not read: the kernel buffers of the four sockets on
+   * the way (two senders' at most tcp_wmem's maximum, the proxy's receiving one at most tcp_rmem's,
+   * the client's 64 KiB) plus the proxy's 512 KiB high-water mark and one read, with 4 MiB to spare.
+   */
+  private static final long BOUND = 2 * sysctlMax("tcp_wmem", 4 << 20) + sysctlMax("tcp_rmem", 6 << 20) + (5L << 20);
 
   @Test
   void aClientThatStopsReadingStopsTheEndpointsSenderUntilItReadsAgain() throws Exception {
@@ -67,6 +74,16 @@ class BackpressureTest {
             + paused + " sent before the pause");
       }
       sender.interrupt();
+    }
+  }
+
+  /** The third (maximum) field of net.ipv4.{@code name}, or {@code fallback} where it cannot be read. */
+  private static long sysctlMax(String name, long fallback) {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/sys/net/ipv4", name)).trim().split("\\s+");
+      return Long.parseLong(fields[2]);
+    } catch (IOException | RuntimeException e) {
+      return fallback;
     }
   }
 

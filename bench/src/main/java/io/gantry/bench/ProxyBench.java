@@ -31,12 +31,15 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Options: {@code --jar PATH}, {@code --duration-seconds N} (5), {@code --reps N} (3; figures are medians),
  * {@code --workers N} (proxy threads for both, 1), {@code --splice}, {@code --base-port P} (19400),
- * {@code --java-opts "..."}. Needs haproxy, nginx, wrk and iperf3 on PATH.
+ * {@code --java-opts "..."}, {@code --only S[,S...]} (scenarios to run, of {@value #SCENARIO_NAMES}; all by
+ * default). Needs haproxy, nginx, wrk and iperf3 on PATH.
  */
 public final class ProxyBench {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long CLK_TCK = 100;
+  private static final String SCENARIO_NAMES = "bulk_p1,bulk_p8,connrate,rr_keepalive";
+  private static final List<String> SCENARIOS = List.of(SCENARIO_NAMES.split(","));
 
   private final List<Process> started = new ArrayList<>();
   private final Path work;
@@ -50,11 +53,16 @@ public final class ProxyBench {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts;
+    List<String> scenarios;
     try {
       opts = BenchArgs.parse(args, Set.of("--splice"));
+      scenarios = scenarios(opts.getOrDefault("--only", SCENARIO_NAMES));
     } catch (BenchArgs.UsageException e) {
+      if (e.getMessage() != null) {
+        System.err.println(e.getMessage());
+      }
       System.err.println("usage: bin/bench proxy [--jar PATH] [--duration-seconds N] [--reps N] [--workers N] "
-          + "[--splice] [--base-port P] [--java-opts \"...\"]");
+          + "[--splice] [--base-port P] [--java-opts \"...\"] [--only " + SCENARIO_NAMES + "]");
       System.exit(2);
       return;
     }
@@ -79,13 +87,29 @@ public final class ProxyBench {
     ProxyBench bench = new ProxyBench(work, duration);
     Runtime.getRuntime().addShutdownHook(new Thread(bench::stopAll));
     try {
-      bench.run(jar, reps, workers, base, splice, javaOpts);
+      bench.run(jar, reps, workers, base, splice, javaOpts, scenarios);
     } finally {
       bench.stopAll();
     }
   }
 
-  private void run(Path jar, int reps, int workers, int base, boolean splice, String javaOpts) throws Exception {
+  /** The scenarios named in {@code list} (comma-separated), in the order they are listed. */
+  private static List<String> scenarios(String list) {
+    List<String> chosen = new ArrayList<>();
+    for (String name : list.split(",")) {
+      String s = name.trim();
+      if (!SCENARIOS.contains(s)) {
+        throw new BenchArgs.UsageException("--only: " + s + " (expected: one or more of " + SCENARIO_NAMES + ")");
+      }
+      if (!chosen.contains(s)) {
+        chosen.add(s);
+      }
+    }
+    return chosen;
+  }
+
+  private void run(Path jar, int reps, int workers, int base, boolean splice, String javaOpts, List<String> scenarios)
+      throws Exception {
     int iperfPort = base;
     int httpPort = base + 1;
     int hapIperf = base + 10;
@@ -155,7 +179,7 @@ public final class ProxyBench {
     // Interleaved per scenario (haproxy, gantry, haproxy, gantry, ...) so that load from other
     // processes on a shared machine hits both alike; each figure is the median over the reps.
     Map<String, Map<String, List<Double>>> samples = new LinkedHashMap<>();
-    for (String scenario : List.of("bulk_p1", "bulk_p8", "connrate", "rr_keepalive")) {
+    for (String scenario : scenarios) {
       for (int rep = 1; rep <= reps; rep++) {
         for (Map.Entry<String, Process> t : targets.entrySet()) {
           String name = t.getKey();

@@ -9,6 +9,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
 import java.io.IOException;
+import java.nio.channels.NotYetConnectedException;
 
 /**
  * Closing and half-closing the two sides of a relayed connection. Where nothing is queued they
@@ -70,8 +71,8 @@ final class Relays {
       // fires an event through the pipeline, on every relayed connection.
       try {
         socket.shutdown(false, true);
-      } catch (IOException e) {
-        inbound.close();
+      } catch (IOException | NotYetConnectedException e) {
+        inbound.close(); // ENOTCONN: the peer reset the connection while the last write was in flight
         return;
       }
       afterOutputShutdown(to, inbound);

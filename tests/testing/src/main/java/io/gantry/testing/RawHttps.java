@@ -93,27 +93,19 @@ public final class RawHttps implements AutoCloseable {
    */
   public Response readResponse() {
     try {
-      String statusLine = readLine();
-      if (statusLine == null) {
+      Response head = head();
+      if (head == null) {
         return null;
       }
-      Map<String, String> headers = new LinkedHashMap<>();
-      for (String line; (line = readLine()) != null && !line.isEmpty(); ) {
-        int colon = line.indexOf(':');
-        if (colon > 0) {
-          headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-        }
-      }
       byte[] body;
-      if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+      if ("chunked".equalsIgnoreCase(head.headers().get("transfer-encoding"))) {
         body = readChunked();
-      } else if (headers.containsKey("content-length")) {
-        body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
+      } else if (head.headers().containsKey("content-length")) {
+        body = in.readNBytes(Integer.parseInt(head.headers().get("content-length")));
       } else {
         body = in.readAllBytes();
       }
-      String[] parts = statusLine.split(" ", 3);
-      return new Response(Integer.parseInt(parts[1]), headers, new String(body, StandardCharsets.UTF_8));
+      return new Response(head.status(), head.headers(), new String(body, StandardCharsets.UTF_8));
     } catch (SocketException | javax.net.ssl.SSLException e) {
       return null; // closed or reset mid-read: no answer
     } catch (SocketTimeoutException e) {
@@ -129,18 +121,7 @@ public final class RawHttps implements AutoCloseable {
    */
   public Response readHead() {
     try {
-      String statusLine = readLine();
-      if (statusLine == null) {
-        return null;
-      }
-      Map<String, String> headers = new LinkedHashMap<>();
-      for (String line; (line = readLine()) != null && !line.isEmpty(); ) {
-        int colon = line.indexOf(':');
-        if (colon > 0) {
-          headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-        }
-      }
-      return new Response(Integer.parseInt(statusLine.split(" ", 3)[1]), headers, "");
+      return head();
     } catch (SocketException | javax.net.ssl.SSLException e) {
       return null;
     } catch (SocketTimeoutException e) {
@@ -148,6 +129,22 @@ public final class RawHttps implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("read", e);
     }
+  }
+
+  /** The status line and headers, with an empty body; null at end of stream. */
+  private Response head() throws IOException {
+    String statusLine = readLine();
+    if (statusLine == null) {
+      return null;
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (String line; (line = readLine()) != null && !line.isEmpty(); ) {
+      int colon = line.indexOf(':');
+      if (colon > 0) {
+        headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+      }
+    }
+    return new Response(Integer.parseInt(statusLine.split(" ", 3)[1]), headers, "");
   }
 
   /** Whether the server closed the connection: a read returns end-of-stream (or a reset) in time. */

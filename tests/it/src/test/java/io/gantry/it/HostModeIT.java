@@ -7,11 +7,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.testing.Dig;
 import io.gantry.testing.GantryProcess;
+import io.gantry.testing.HostCommand;
 import io.gantry.testing.Json;
 import io.gantry.testing.Kubectl;
 import io.gantry.testing.Poll;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +18,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,8 +91,8 @@ class HostModeIT {
       String prefix = cidr.substring(0, cidr.lastIndexOf('.') + 1);
       assertTrue(cidr.endsWith("/24") && pod.ip().startsWith(prefix), pod + " not in " + cidr);
       // the pod's interface lives in its own namespace, not on the host
-      Run addr = inPod(pod, "ip", "-o", "-4", "addr", "show", "eth0");
-      assertTrue(addr.exit() == 0 && addr.out().contains(pod.ip() + "/24"), addr.toString());
+      HostCommand addr = inPod(pod, "ip", "-o", "-4", "addr", "show", "eth0");
+      assertTrue(addr.exit() == 0 && addr.output().contains(pod.ip() + "/24"), addr.toString());
     }
     assertEquals(3, nodes.size(), pods.toString());
   }
@@ -104,9 +102,9 @@ class HostModeIT {
     PodInfo from = pods.values().iterator().next();
     for (PodInfo to : pods.values()) {
       if (!to.node().equals(from.node())) {
-        Run answer = inPod(from, "curl", "-sS", "--max-time", "5", "http://" + to.ip() + ":8080/cross-node");
-        assertTrue(answer.exit() == 0 && answer.out().contains("pod: " + to.name()), answer.toString());
-        assertTrue(answer.out().contains("GET /cross-node"), answer.toString());
+        HostCommand answer = inPod(from, "curl", "-sS", "--max-time", "5", "http://" + to.ip() + ":8080/cross-node");
+        assertTrue(answer.exit() == 0 && answer.output().contains("pod: " + to.name()), answer.toString());
+        assertTrue(answer.output().contains("GET /cross-node"), answer.toString());
       }
     }
   }
@@ -137,9 +135,9 @@ class HostModeIT {
     assertTrue(clusterIp.startsWith("10.96."), clusterIp);
     Set<String> answeredBy = new HashSet<>();
     for (int i = 0; i < 30 && answeredBy.size() < 3; i++) {
-      Run answer = inPod(from, "curl", "-sS", "--max-time", "5", "http://" + clusterIp + "/via-cluster-ip");
+      HostCommand answer = inPod(from, "curl", "-sS", "--max-time", "5", "http://" + clusterIp + "/via-cluster-ip");
       assertEquals(0, answer.exit(), answer.toString());
-      answer.out().lines().filter(l -> l.startsWith("pod: ")).forEach(l -> answeredBy.add(l.substring(5)));
+      answer.output().lines().filter(l -> l.startsWith("pod: ")).forEach(l -> answeredBy.add(l.substring(5)));
     }
     answeredBy.remove(from.name());
     assertTrue(!answeredBy.isEmpty(), "no answer from a pod on another node: " + answeredBy);
@@ -149,32 +147,32 @@ class HostModeIT {
   void aPodResolvesServicesThroughItsResolvConfAndTheDnsClusterIp() {
     assumeTrue(Dig.available(), "dig (Debian dnsutils) not installed: skipped");
     PodInfo pod = pods.values().iterator().next();
-    Run resolvConf = inPod(pod, "cat", "/etc/resolv.conf");
-    assertTrue(resolvConf.out().contains("nameserver 10.96.0.10"), resolvConf.toString());
-    assertTrue(resolvConf.out().contains("search hm.svc.cluster.local svc.cluster.local cluster.local"),
+    HostCommand resolvConf = inPod(pod, "cat", "/etc/resolv.conf");
+    assertTrue(resolvConf.output().contains("nameserver 10.96.0.10"), resolvConf.toString());
+    assertTrue(resolvConf.output().contains("search hm.svc.cluster.local svc.cluster.local cluster.local"),
         resolvConf.toString());
     String clusterIp = kubectl.run("-n", "hm", "get", "service", "echo", "-o", "jsonpath={.spec.clusterIP}")
         .assertOk().stdout();
     // dig reads the pod's /etc/resolv.conf: nameserver 10.96.0.10, through the node's service proxy
-    Run full = inPod(pod, "dig", "+short", "+time=2", "+tries=2", "echo.hm.svc.cluster.local");
-    assertEquals(clusterIp, full.out().strip(), full.toString());
-    Run shortName = inPod(pod, "dig", "+short", "+search", "+time=2", "+tries=2", "echo");
-    assertEquals(clusterIp, shortName.out().strip(), shortName.toString());
-    Run overTcp = inPod(pod, "dig", "+short", "+tcp", "+time=2", "+tries=2", "kubernetes.default.svc.cluster.local");
+    HostCommand full = inPod(pod, "dig", "+short", "+time=2", "+tries=2", "echo.hm.svc.cluster.local");
+    assertEquals(clusterIp, full.output().strip(), full.toString());
+    HostCommand shortName = inPod(pod, "dig", "+short", "+search", "+time=2", "+tries=2", "echo");
+    assertEquals(clusterIp, shortName.output().strip(), shortName.toString());
+    HostCommand overTcp = inPod(pod, "dig", "+short", "+tcp", "+time=2", "+tries=2", "kubernetes.default.svc.cluster.local");
     assertEquals(kubectl.run("get", "service", "kubernetes", "-o", "jsonpath={.spec.clusterIP}").assertOk().stdout(),
-        overTcp.out().strip(), overTcp.toString());
+        overTcp.output().strip(), overTcp.toString());
   }
 
   @Test
   void theHostReachesPodsAndClusterIpsThroughTheNodes() {
     for (PodInfo pod : pods.values()) {
-      Run answer = run(List.of("curl", "-sS", "--max-time", "5", "http://" + pod.ip() + ":8080/from-host"));
-      assertTrue(answer.exit() == 0 && answer.out().contains("pod: " + pod.name()), answer.toString());
+      HostCommand answer = run(List.of("curl", "-sS", "--max-time", "5", "http://" + pod.ip() + ":8080/from-host"));
+      assertTrue(answer.exit() == 0 && answer.output().contains("pod: " + pod.name()), answer.toString());
     }
     String clusterIp = kubectl.run("-n", "hm", "get", "service", "echo", "-o", "jsonpath={.spec.clusterIP}")
         .assertOk().stdout();
-    Run viaService = run(List.of("curl", "-sS", "--max-time", "5", "http://" + clusterIp + "/from-host"));
-    assertTrue(viaService.exit() == 0 && viaService.out().contains("GET /from-host"), viaService.toString());
+    HostCommand viaService = run(List.of("curl", "-sS", "--max-time", "5", "http://" + clusterIp + "/from-host"));
+    assertTrue(viaService.exit() == 0 && viaService.output().contains("GET /from-host"), viaService.toString());
   }
 
   @Test
@@ -197,48 +195,32 @@ class HostModeIT {
     assertTrue(lbIp.startsWith("10.97.0."), lbIp);
     for (int node = 1; node <= 3; node++) {
       String url = "http://10.240.0." + (10 + node) + ":" + nodePort + "/node-port";
-      Run answer = awaitAnswer(List.of("curl", "-sS", "--max-time", "5", url));
-      assertTrue(answer.out().contains("GET /node-port"), answer.toString());
+      HostCommand answer = awaitAnswer(List.of("curl", "-sS", "--max-time", "5", url));
+      assertTrue(answer.output().contains("GET /node-port"), answer.toString());
     }
-    Run viaLoadBalancer = awaitAnswer(List.of("curl", "-sS", "--max-time", "5", "http://" + lbIp + "/lb"));
-    assertTrue(viaLoadBalancer.out().contains("GET /lb"), viaLoadBalancer.toString());
+    HostCommand viaLoadBalancer = awaitAnswer(List.of("curl", "-sS", "--max-time", "5", "http://" + lbIp + "/lb"));
+    assertTrue(viaLoadBalancer.output().contains("GET /lb"), viaLoadBalancer.toString());
     PodInfo pod = pods.values().iterator().next();
-    Run fromPod = inPod(pod, "curl", "-sS", "--max-time", "5", "http://" + lbIp + "/lb-from-pod");
-    assertTrue(fromPod.exit() == 0 && fromPod.out().contains("GET /lb-from-pod"), fromPod.toString());
+    HostCommand fromPod = inPod(pod, "curl", "-sS", "--max-time", "5", "http://" + lbIp + "/lb-from-pod");
+    assertTrue(fromPod.exit() == 0 && fromPod.output().contains("GET /lb-from-pod"), fromPod.toString());
   }
 
   /** The proxies take the new Service from their next push: retry a command until it succeeds. */
-  private Run awaitAnswer(List<String> argv) {
+  private HostCommand awaitAnswer(List<String> argv) {
     return Poll.value(String.join(" ", argv), WAIT, Duration.ofMillis(250), () -> {
-      Run run = run(argv);
+      HostCommand run = run(argv);
       return run.exit() == 0 ? run : null;
     }, gantry::logTail);
   }
 
-  private record Run(String command, int exit, String out) {
-  }
-
-  private Run inPod(PodInfo pod, String... command) {
+  private HostCommand inPod(PodInfo pod, String... command) {
     List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", pod.netns()));
     argv.addAll(List.of(command));
     return run(argv);
   }
 
-  private static Run run(List<String> argv) {
-    try {
-      Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
-      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        return new Run(String.join(" ", argv), -1, out);
-      }
-      return new Run(String.join(" ", argv), process.exitValue(), out);
-    } catch (IOException e) {
-      return new Run(String.join(" ", argv), -1, e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  private static HostCommand run(List<String> argv) {
+    return HostCommand.run(argv);
   }
 
 

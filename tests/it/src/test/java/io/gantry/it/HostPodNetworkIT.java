@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gantry.node.network.HostNetworkConfig;
 import io.gantry.node.network.HostPodNetwork;
 import io.gantry.node.network.PodNetwork;
+import io.gantry.testing.HostCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -208,14 +209,7 @@ class HostPodNetworkIT {
     }
   }
 
-  private static String run(String... argv) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
-    process.getOutputStream().close();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      process.destroyForcibly();
-      throw new AssertionError(String.join(" ", argv) + " failed: " + out);
-    }
-    return out;
+  private static String run(String... argv) {
+    return HostCommand.run(argv).assertOk().output();
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.testing.FreePort;
 import io.gantry.testing.GantryProcess;
+import io.gantry.testing.HostCommand;
 import io.gantry.testing.Json;
 import io.gantry.testing.Kubectl;
 import io.gantry.testing.Poll;
@@ -16,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -286,21 +286,7 @@ class NodeHostModeIT {
 
   /** Runs a host command to completion (within 30 s); fails with its output when it fails. */
   private static String sh(String... argv) {
-    try {
-      Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
-      process.getOutputStream().close();
-      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        process.destroyForcibly();
-        throw new AssertionError(String.join(" ", argv) + " failed: " + out);
-      }
-      return out;
-    } catch (IOException e) {
-      throw new AssertionError(String.join(" ", argv) + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    return HostCommand.run(argv).assertOk().output();
   }
 
   private static boolean isRoot() {

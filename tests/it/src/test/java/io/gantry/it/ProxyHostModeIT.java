@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.gantry.testing.GantryProcess;
+import io.gantry.testing.HostCommand;
 import io.gantry.testing.Poll;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,7 +135,7 @@ class ProxyHostModeIT {
   void aPodReachesTheBackendThroughEveryKindOfServiceAddress() {
     String expected = "backend " + suffix + "\n";
     for (String target : List.of(CLUSTER_IP + ":80", NODE_IP + ":30080", LB_IP + ":80", EXTERNAL_IP + ":80")) {
-      Result r = curlFrom(podNs, target);
+      HostCommand r = curlFrom(podNs, target);
       assertEquals(0, r.exit(), "curl " + target + " from the pod namespace: " + r.output() + "\n" + proxyLog());
       assertEquals(expected, r.output(), target);
     }
@@ -319,7 +319,7 @@ class ProxyHostModeIT {
 
   /** {@code ip -o address show dev <service interface>} in the node namespace, each line padded with spaces. */
   private String serviceAddresses() {
-    Result r = ok("ip", "-n", nodeNs, "-o", "address", "show", "dev", serviceInterface);
+    HostCommand r = ok("ip", "-n", nodeNs, "-o", "address", "show", "dev", serviceInterface);
     return r.output().replace("\n", " \n");
   }
 
@@ -328,7 +328,7 @@ class ProxyHostModeIT {
   }
 
   private long activeConnections() {
-    Result r = run("ip", "netns", "exec", nodeNs, "curl", "-sS", "--max-time", "5", "http://127.0.0.1:6446/metrics");
+    HostCommand r = run("ip", "netns", "exec", nodeNs, "curl", "-sS", "--max-time", "5", "http://127.0.0.1:6446/metrics");
     long total = 0;
     for (String line : r.output().split("\n")) {
       if (line.startsWith("gantry_proxy_active_connections{")) {
@@ -338,7 +338,7 @@ class ProxyHostModeIT {
     return total;
   }
 
-  private Result curlFrom(String ns, String hostPort) {
+  private HostCommand curlFrom(String ns, String hostPort) {
     return run("ip", "netns", "exec", ns, "curl", "-sS", "--max-time", "5", "http://" + hostPort + "/hello.txt");
   }
 
@@ -364,30 +364,11 @@ class ProxyHostModeIT {
     return ProcessHandle.current().info().command().orElse("java");
   }
 
-  record Result(int exit, String output) {
+  private static HostCommand ok(String... command) {
+    return HostCommand.run(command).assertOk();
   }
 
-  private static Result ok(String... command) {
-    Result r = run(command);
-    assertEquals(0, r.exit(), String.join(" ", command) + ": " + r.output());
-    return r;
-  }
-
-  private static Result run(String... command) {
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      p.getOutputStream().close();
-      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return new Result(-1, output + "\n(timed out)");
-      }
-      return new Result(p.exitValue(), output);
-    } catch (IOException e) {
-      return new Result(-1, e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+  private static HostCommand run(String... command) {
+    return HostCommand.run(command);
   }
 }

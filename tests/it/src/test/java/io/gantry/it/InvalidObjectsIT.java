@@ -137,6 +137,67 @@ class InvalidObjectsIT {
   }
 
   @Test
+  void misspeltFieldIsRefusedByKubectlsStrictValidation() {
+    apply("""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: misspelt, namespace: invalid}
+        spec:
+          selector: {matchLabels: {app: m}}
+          template:
+            metadata: {labels: {app: m}}
+            spec:
+              containers: [{name: web, image: nginx, imagePullPolicyy: Always}]
+        """).assertFailed()
+        .assertStderrContains("strict decoding error: unknown field \"spec.template.spec.containers[0].imagePullPolicyy\"");
+
+    assertAbsent("deployment", "misspelt");
+  }
+
+  @Test
+  void misspeltFieldIsAWarningWithValidateWarnAndIsNotStored() {
+    Kubectl.Result result = kubectl.runWithInput("""
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: warned, namespace: invalid}
+        data: {a: "1"}
+        dta: {b: "2"}
+        """, "apply", "--validate=warn", "-f", "-").assertOk()
+        .assertStderrContains("Warning: unknown field \"dta\"");
+
+    JsonNode stored = kubectl.run("get", "configmap", "warned", "-n", NS, "-o", "json").json();
+    assertEquals("1", stored.at("/data/a").asText(), result::toString);
+    assertTrue(stored.path("dta").isMissingNode(), stored::toString);
+  }
+
+  @Test
+  void misspeltFieldInAnApplyOfAnExistingObjectIsRefusedAndChangesNothing() {
+    apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: reapplied, namespace: invalid}\ndata: {a: \"1\"}\n")
+        .assertOk();
+
+    apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: reapplied, namespace: invalid}\ndata: {a: \"2\"}\n"
+        + "dat: {b: \"3\"}\n").assertFailed().assertStderrContains("strict decoding error: unknown field \"dat\"");
+
+    assertEquals("1", kubectl.run("get", "configmap", "reapplied", "-n", NS, "-o", "json").json().at("/data/a").asText());
+  }
+
+  @Test
+  void misspeltFieldInAKubectlPatchIsAWarningAndIsNotStored() {
+    apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: patched, namespace: invalid}\ndata: {a: \"1\"}\n")
+        .assertOk();
+
+    // kubectl patch sends no fieldValidation, so the server's default, Warn, applies
+    kubectl.run("patch", "configmap", "patched", "-n", NS, "--type", "json", "-p",
+        "[{\"op\":\"replace\",\"path\":\"/data/a\",\"value\":\"2\"},"
+            + "{\"op\":\"add\",\"path\":\"/metadata/labelz\",\"value\":{\"x\":\"y\"}}]")
+        .assertOk().assertStderrContains("Warning: unknown field \"metadata.labelz\"");
+
+    JsonNode stored = kubectl.run("get", "configmap", "patched", "-n", NS, "-o", "json").json();
+    assertEquals("2", stored.at("/data/a").asText(), stored::toString);
+    assertTrue(stored.at("/metadata/labelz").isMissingNode(), stored::toString);
+  }
+
+  @Test
   void validObjectAfterTheRefusalsIsStillAccepted() {
     apply("""
         apiVersion: v1

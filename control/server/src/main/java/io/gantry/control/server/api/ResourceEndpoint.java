@@ -51,7 +51,7 @@ final class ResourceEndpoint {
     if (path.name() == null) {
       return switch (request.method()) {
         case "GET" -> list(path, request);
-        case "POST" -> created(type, request, registry.create(type, writeNamespace(path), RequestBodies.object(request)));
+        case "POST" -> create(path, request);
         case "DELETE" -> deleteCollection(path, request);
         default -> throw ApiException.methodNotAllowed(request.method() + " is not allowed on a collection");
       };
@@ -61,8 +61,7 @@ final class ResourceEndpoint {
     }
     return switch (request.method()) {
       case "GET" -> object(type, request, registry.get(type, namespace, path.name()));
-      case "PUT" -> object(type, request,
-          registry.update(type, namespace, path.name(), RequestBodies.object(request), path.subresource()));
+      case "PUT" -> update(path, request);
       case "PATCH" -> patch(path, request);
       case "DELETE" -> object(type, request, registry.delete(type, namespace, path.name(),
           DeleteOptions.from(RequestBodies.tree(request), request.param("gracePeriodSeconds"))));
@@ -90,6 +89,22 @@ final class ResourceEndpoint {
     return path.type().namespaced() ? path.namespace() : null;
   }
 
+  private ApiResponse create(ResourcePath path, ApiRequest request) throws ApiException {
+    ResourceType type = path.type();
+    ObjectNode body = RequestBodies.object(request);
+    List<String> warnings = FieldValidation.of(request).checkObject(type, body);
+    return created(type, request, registry.create(type, writeNamespace(path), body)).withWarnings(warnings);
+  }
+
+  private ApiResponse update(ResourcePath path, ApiRequest request) throws ApiException {
+    ResourceType type = path.type();
+    ObjectNode body = RequestBodies.object(request);
+    List<String> warnings = FieldValidation.of(request).checkObject(type, body);
+    String namespace = type.namespaced() ? path.namespace() : null;
+    return object(type, request, registry.update(type, namespace, path.name(), body, path.subresource()))
+        .withWarnings(warnings);
+  }
+
   private ApiResponse patch(ResourcePath path, ApiRequest request) throws ApiException {
     ResourceType type = path.type();
     PatchType patchType = PatchType.fromContentType(request.contentType())
@@ -101,11 +116,33 @@ final class ResourceEndpoint {
       throw ApiException.badRequest("the patch could not be decoded: " + e.getMessage());
     }
     String namespace = type.namespaced() ? writeNamespace(path) : null;
+    List<String> warnings = checkPatch(FieldValidation.of(request), type, namespace, path.name(), patchType, patch);
     ObjectRegistry.PatchOutcome outcome =
         registry.patch(type, namespace, path.name(), patchType, patch, path.subresource(),
             request.param("fieldManager"));
-    ApiResponse response = object(type, request, outcome.object());
-    return outcome.created() ? new ApiResponse(201, response.contentType(), response.body()) : response;
+    ApiResponse response = object(type, request, outcome.object()).withWarnings(warnings);
+    return outcome.created() ? response.withStatus(201) : response;
+  }
+
+  /**
+   * An applied configuration is checked as the object it describes; other patches by what they
+   * make of the current object. A missing object or a patch that does not apply is the registry's
+   * to report.
+   */
+  private List<String> checkPatch(FieldValidation validation, ResourceType type, String namespace, String name,
+      PatchType patchType, JsonNode patch) throws ApiException {
+    if (patchType == PatchType.APPLY_PATCH) {
+      return validation.checkObject(type, patch);
+    }
+    ObjectNode current;
+    JsonNode patched;
+    try {
+      current = registry.get(type, namespace, name);
+      patched = Patches.apply(patchType, type, current, patch);
+    } catch (ApiException | PatchException e) {
+      return List.of();
+    }
+    return validation.checkPatched(type, current, patched);
   }
 
   private ApiResponse list(ResourcePath path, ApiRequest request) throws ApiException {

@@ -160,12 +160,27 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.body()));
     http.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
     http.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
+    for (String warning : response.warnings()) {
+      http.headers().add("Warning", "299 - " + quoted(warning));
+    }
     if (keepAlive) {
       http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(http);
     } else {
       ctx.writeAndFlush(http).addListener(ChannelFutureListener.CLOSE);
     }
+  }
+
+  /** An HTTP quoted-string (RFC 9110), with control characters replaced by spaces. */
+  private static String quoted(String text) {
+    StringBuilder s = new StringBuilder(text.length() + 8).append('"');
+    for (char c : text.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        s.append('\\');
+      }
+      s.append(Character.isISOControl(c) ? ' ' : c);
+    }
+    return s.append('"').toString();
   }
 
   @Override

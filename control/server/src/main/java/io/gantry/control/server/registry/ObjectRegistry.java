@@ -127,7 +127,7 @@ public final class ObjectRegistry {
     if (ObjectMeta.name(object).isEmpty() && !ObjectMeta.text(object, "generateName").isEmpty()) {
       metadata.put("name", ObjectMeta.text(object, "generateName") + randomSuffix());
     }
-    TypedDecoding.check(type, object);
+    UnknownFields.remove(object, TypedDecoding.check(type, object));
     Defaults.apply(type, object);
     KindRules.prepareForCreate(type, object);
     validate(type, object, ObjectValidator.validateCreate(type, object));
@@ -281,6 +281,7 @@ public final class ObjectRegistry {
       } else {
         next.remove("status");
       }
+      UnknownFields.remove(next, UnknownFields.find(type, next));
     } else {
       next = updated;
       if (KindRules.hasStatusSubresource(type)) {
@@ -291,7 +292,7 @@ public final class ObjectRegistry {
           next.remove("status");
         }
       }
-      TypedDecoding.check(type, next);
+      UnknownFields.remove(next, TypedDecoding.check(type, next));
       Defaults.apply(type, next);
       for (WritePlugin plugin : plugins) {
         plugin.prepareForUpdate(type, next, old);

@@ -14,6 +14,7 @@ import io.gantry.control.server.resource.ResourceTypes;
 import java.io.IOException;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -68,13 +69,27 @@ final class TypedDecoding {
 
   private TypedDecoding() {}
 
-  static void check(ResourceType type, ObjectNode object) throws ApiException {
+  /** The fabric8 model class of {@code type}, or null for a kind without one. */
+  static Class<?> model(ResourceType type) {
+    return MODEL.get(type);
+  }
+
+  /** The mapper that decodes into the models. */
+  static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  /**
+   * Checks that {@code object} decodes as {@code type} and returns the fields it has that the type
+   * does not (none for kinds without a model).
+   */
+  static List<UnknownFields.Field> check(ResourceType type, ObjectNode object) throws ApiException {
     Class<?> model = MODEL.get(type);
     if (model == null) {
-      return;
+      return List.of();
     }
     try {
-      MAPPER.treeToValue(object, model);
+      return UnknownFields.decode(model, object);
     } catch (JsonMappingException e) {
       String path = e.getPath().stream()
           .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")

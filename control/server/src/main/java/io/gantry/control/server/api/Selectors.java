@@ -30,7 +30,7 @@ public final class Selectors {
     try {
       return LabelSelector.parse(text);
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("unable to parse requirement: " + e.getMessage());
+      throw ApiException.badRequest(e.getMessage()); // the parser words it as kube-apiserver does
     }
   }
 
@@ -43,7 +43,7 @@ public final class Selectors {
     try {
       selector = FieldSelector.parse(text);
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("invalid field selector: " + e.getMessage());
+      throw ApiException.badRequest(e.getMessage());
     }
     Optional<String> unsupported = selector.unsupportedField(type);
     if (unsupported.isPresent()) {

@@ -1,14 +1,13 @@
 package io.gantry.dns.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.gantry.control.api.translate.EndpointAggregator;
 import io.gantry.control.api.translate.ViewTranslator;
 import io.gantry.control.api.v1.EndpointView;
 import io.gantry.control.api.v1.PodView;
 import io.gantry.control.api.v1.ServiceView;
+import io.gantry.control.api.yaml.YamlTrees;
 import io.gantry.dns.zone.DnsZoneSnapshot;
 import io.gantry.dns.zone.ZoneConfig;
 import io.gantry.dns.zone.ZoneHolder;
@@ -40,7 +39,6 @@ import org.slf4j.LoggerFactory;
 public final class ManifestSource implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ManifestSource.class);
-  private static final YAMLMapper YAML = new YAMLMapper();
 
   private final Path dir;
   private final ZoneConfig config;
@@ -105,9 +103,9 @@ public final class ManifestSource implements AutoCloseable {
   private DnsZoneSnapshot load(List<Path> files) {
     List<ObjectNode> objects = new ArrayList<>();
     for (Path file : files) {
-      try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
-        while (docs.hasNext()) {
-          collect(docs.next(), objects);
+      try {
+        for (JsonNode doc : YamlTrees.readAll(Files.readAllBytes(file))) {
+          collect(doc, objects);
         }
       } catch (IOException | RuntimeException e) {
         log.warn("skipping {}: {}", file, e.getMessage());

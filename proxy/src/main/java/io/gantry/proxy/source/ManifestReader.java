@@ -1,15 +1,13 @@
 package io.gantry.proxy.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.gantry.control.api.translate.EndpointAggregator;
 import io.gantry.control.api.translate.ViewTranslator;
 import io.gantry.control.api.v1.EndpointView;
 import io.gantry.control.api.v1.NodeView;
 import io.gantry.control.api.v1.ServiceView;
+import io.gantry.control.api.yaml.YamlTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +28,6 @@ import org.slf4j.LoggerFactory;
 public final class ManifestReader {
 
   private static final Logger log = LoggerFactory.getLogger(ManifestReader.class);
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   /** Files larger than this are skipped (a manifest folder, not a data dump). */
   private static final long MAX_FILE_BYTES = 64L << 20;
 
@@ -59,10 +56,8 @@ public final class ManifestReader {
         log.warn("{}: larger than {} bytes; skipped", file, MAX_FILE_BYTES);
         return objects;
       }
-      try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
-        while (docs.hasNext()) {
-          collect(docs.next(), objects);
-        }
+      for (JsonNode doc : YamlTrees.readAll(Files.readAllBytes(file))) {
+        collect(doc, objects);
       }
     } catch (IOException | RuntimeException e) {
       log.warn("{}: cannot read ({}); skipped", file, e.getMessage());

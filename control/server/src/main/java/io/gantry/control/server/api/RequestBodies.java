@@ -2,6 +2,7 @@ package io.gantry.control.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.api.yaml.YamlTrees;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.proto.ProtobufBodies;
 import io.gantry.control.server.proto.ProtobufBodyException;
@@ -32,7 +33,7 @@ final class RequestBodies {
         return ProtobufBodies.decode(request.body());
       }
       if (type.equals("application/yaml") || type.equals("application/x-yaml") || type.equals("text/yaml")) {
-        return Json.YAML.readTree(request.body());
+        return YamlTrees.readOne(request.body());
       }
       if (type.isEmpty() || type.equals("application/json") || type.endsWith("+json") || type.equals("*/*")) {
         return Json.parse(request.body());

@@ -5,9 +5,9 @@ import static io.gantry.control.server.patch.Directives.where;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.api.yaml.YamlTrees;
 import io.gantry.control.server.json.Json;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -73,10 +73,10 @@ final class ApplyMerge {
     }
     List<JsonNode> documents;
     try {
-      documents = documents(looksLikeJson(body) ? Json.MAPPER : Json.YAML, body);
+      documents = looksLikeJson(body) ? documents(body) : YamlTrees.readAll(body);
     } catch (IOException | RuntimeException json) {
       try {
-        documents = documents(Json.YAML, body); // YAML flow style also starts with { or [
+        documents = YamlTrees.readAll(body); // YAML flow style also starts with { or [
       } catch (IOException | RuntimeException yaml) {
         throw new PatchException("the apply configuration is neither valid JSON nor valid YAML: " + message(yaml));
       }
@@ -89,12 +89,12 @@ final class ApplyMerge {
     return (ObjectNode) documents.get(0);
   }
 
-  /** Every non-empty top-level document; a top-level array is one document, not several. */
-  private static List<JsonNode> documents(ObjectMapper mapper, byte[] body) throws IOException {
+  /** Every non-empty top-level JSON document; a top-level array is one document, not several. */
+  private static List<JsonNode> documents(byte[] json) throws IOException {
     List<JsonNode> documents = new ArrayList<>();
-    try (JsonParser parser = mapper.createParser(body)) {
+    try (JsonParser parser = Json.MAPPER.createParser(json)) {
       while (parser.nextToken() != null) {
-        JsonNode document = mapper.readTree(parser);
+        JsonNode document = Json.MAPPER.readTree(parser);
         if (document != null && !document.isNull() && !document.isMissingNode()) {
           documents.add(document);
         }

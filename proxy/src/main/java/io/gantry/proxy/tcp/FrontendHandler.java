@@ -131,7 +131,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (early != null || inputShutdownEarly) {
           flushEarly();
         }
-        if (!inputShutdownEarly && !Splicer.start(settings, inbound, outbound, metrics, this)) {
+        if (!inputShutdownEarly && !Splicer.start(settings, inbound, outbound, metrics)) {
           // From here on both sides read by themselves while the other side keeps up: toggling
           // AUTO_READ only on writability changes saves two epoll_ctl calls per read.
           inbound.config().setAutoRead(true);

@@ -17,24 +17,7 @@ import io.netty.channel.epoll.AbstractEpollStreamChannel;
 final class Splicer {
 
   /** Starts splicing both ways; false when not possible (the caller relays through buffers). */
-  static boolean start(TcpSettings settings, Channel inbound, Channel outbound, ServiceMetrics metrics,
-      FrontendHandler frontend) {
-    if (settings.splice() && inbound instanceof io.netty.channel.uring.IoUringSocketChannel
-        && outbound instanceof io.netty.channel.uring.IoUringSocketChannel) {
-      try {
-        UringSplicePump.start(inbound, outbound, n -> {
-          frontend.active = true;
-          metrics.bytesIn(n);
-        }, () -> { });
-        UringSplicePump.start(outbound, inbound, n -> {
-          frontend.active = true;
-          metrics.bytesOut(n);
-        }, () -> { });
-      } catch (java.io.IOException e) {
-        inbound.close();
-      }
-      return true;
-    }
+  static boolean start(TcpSettings settings, Channel inbound, Channel outbound, ServiceMetrics metrics) {
     if (!settings.splice() || !(inbound instanceof AbstractEpollStreamChannel in)
         || !(outbound instanceof AbstractEpollStreamChannel out) || in.eventLoop() != out.eventLoop()) {
       return false;

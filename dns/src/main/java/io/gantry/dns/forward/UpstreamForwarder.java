@@ -141,7 +141,8 @@ public final class UpstreamForwarder implements Forwarder {
   private List<InetSocketAddress> serversFor(String lower) {
     String best = null;
     for (String suffix : stubs.keySet()) {
-      if ((lower.equals(suffix) || lower.endsWith("." + suffix)) && (best == null || suffix.length() > best.length())) {
+      if ((lower.equals(suffix) || Wire.endsWithLabels(lower, "." + suffix))
+          && (best == null || suffix.length() > best.length())) {
         best = suffix;
       }
     }
@@ -230,7 +231,7 @@ public final class UpstreamForwarder implements Forwarder {
         return false;
       }
       for (int i = 0; i < length; i++) {
-        if (Character.toLowerCase((char) (message[12 + i] & 0xFF)) != Character.toLowerCase((char) expected.getByte(i))) {
+        if (asciiLower(message[12 + i]) != asciiLower(expected.getByte(i))) {
           return false;
         }
       }
@@ -273,11 +274,20 @@ public final class UpstreamForwarder implements Forwarder {
     return out;
   }
 
+  /** The client's question as it came (names may hold any octet), or encoded from its fields. */
   private static void writeQuestion(ByteBuf out, DnsRequest request) {
-    ByteBuf name = Unpooled.wrappedBuffer(Wire.name(request.name()));
-    out.writeBytes(name);
+    if (request.question() != null) {
+      out.writeBytes(request.question());
+      return;
+    }
+    out.writeBytes(Wire.name(request.name()));
     out.writeShort(request.qtype());
     out.writeShort(request.qclass());
+  }
+
+  /** Case folds only A-Z (RFC 4343): other octets of a label are compared as they are. */
+  private static byte asciiLower(byte b) {
+    return b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
   }
 
   private static ByteBuf query(int id, DnsRequest request) {
@@ -285,9 +295,11 @@ public final class UpstreamForwarder implements Forwarder {
     out.writeShort(id);
     out.writeShort(0x0100); // RD
     out.writeShort(1).writeShort(0).writeShort(0).writeShort(1);
-    out.writeBytes(Wire.name(request.name().toLowerCase(Locale.ROOT)));
-    out.writeShort(request.qtype());
-    out.writeShort(request.qclass());
+    int nameStart = out.writerIndex();
+    writeQuestion(out, request);
+    for (int i = nameStart; i < out.writerIndex() - 4; i++) {
+      out.setByte(i, asciiLower(out.getByte(i)));
+    }
     out.writeByte(0).writeShort(Wire.TYPE_OPT).writeShort(ResponseWriter.ADVERTISED_UDP_SIZE).writeInt(0).writeShort(0);
     return out;
   }

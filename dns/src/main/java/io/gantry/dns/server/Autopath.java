@@ -33,7 +33,7 @@ public final class Autopath {
     String zone = snapshot.config().fqdn();
     String first = "." + namespace + ".svc." + zone;
     String lower = request.name().toLowerCase(Locale.ROOT);
-    if (!lower.endsWith(first) || lower.length() == first.length()) {
+    if (lower.length() == first.length() || !Wire.endsWithLabels(lower, first)) {
       return null;
     }
     String base = lower.substring(0, lower.length() - first.length());

@@ -70,11 +70,15 @@ public final class DnsQueryHandler extends SimpleChannelInboundHandler<DnsReques
 
   /** Writes the answer into {@code out} and returns its rcode, or -1 when the forwarder took over. */
   private int answer(ChannelHandlerContext ctx, DnsRequest request, ByteBuf out) {
+    if (request.opcode() != 0) {
+      ResponseWriter.writeError(out, request, Answer.NOTIMP);
+      return Answer.NOTIMP;
+    }
     if (request.problem() != null) {
       ResponseWriter.writeError(out, request, Answer.FORMERR);
       return Answer.FORMERR;
     }
-    if (request.name() == null || request.qtype() == Wire.TYPE_AXFR || request.qtype() == Wire.TYPE_IXFR) {
+    if (request.qtype() == Wire.TYPE_AXFR || request.qtype() == Wire.TYPE_IXFR) {
       ResponseWriter.writeError(out, request, Answer.NOTIMP);
       return Answer.NOTIMP;
     }

@@ -99,26 +99,29 @@ public final class ResponseWriter {
       out.writeBytes(answer.additional());
     }
     if (request.edns()) {
-      writeOpt(out, rcode >>> 4);
+      writeOpt(out, rcode >>> 4, request.dnssecOk());
     }
     return truncated;
   }
 
-  /** A response with only a header (and the question when known): FORMERR, NOTIMP, REFUSED, SERVFAIL. */
+  /**
+   * A response with only a header, the question when it was read, and the OPT record when the query had one:
+   * FORMERR, NOTIMP, REFUSED, SERVFAIL.
+   */
   public static void writeError(ByteBuf out, DnsRequest request, int rcode) {
     DnsRequest echo = request;
     if (request.problem() != null || request.name() == null) {
-      echo = new DnsRequest(request.id(), request.flags(), null, 0, 0, request.udpSize(), 0, null, request.sender(),
-          request.tcp());
+      echo = new DnsRequest(request.id(), request.flags(), null, 0, 0, request.udpSize(), 0, request.dnssecOk(), null,
+          request.sender(), request.tcp(), null);
     }
     write(out, echo, new Answer(rcode, new byte[0], new int[0], new byte[0], 0, new byte[0], 0), false);
   }
 
-  private static void writeOpt(ByteBuf out, int extendedRcode) {
+  private static void writeOpt(ByteBuf out, int extendedRcode, boolean dnssecOk) {
     out.writeByte(0); // root
     out.writeShort(Wire.TYPE_OPT);
     out.writeShort(ADVERTISED_UDP_SIZE);
-    out.writeInt((extendedRcode & 0xFF) << 24); // version 0, no flags
+    out.writeInt((extendedRcode & 0xFF) << 24 | (dnssecOk ? 0x8000 : 0)); // version 0; DO copied (RFC 3225)
     out.writeShort(0);
   }
 

@@ -64,7 +64,7 @@ public final class DnsZoneSnapshot {
 
   /** Whether a lower-cased name lies in the cluster zone (where this server is the authority). */
   public boolean inZone(String lower) {
-    return lower.endsWith(zoneSuffix) || lower.equals(zoneFqdn);
+    return lower.equals(zoneFqdn) || Wire.endsWithLabels(lower, zoneSuffix);
   }
 
   /** The namespace of the pod with this IP, or {@code null}; for server-side search-path expansion. */

@@ -96,7 +96,7 @@ final class ZoneBuilder {
       if (!service.getExternalName().isEmpty()) {
         String target = service.getExternalName().endsWith(".") ? service.getExternalName()
             : service.getExternalName() + ".";
-        add(base, Wire.TYPE_CNAME, Wire.name(lower(target)), null);
+        add(base, Wire.TYPE_CNAME, Wire.name(lower(target)), lower(target));
       }
       return;
     }
@@ -241,11 +241,14 @@ final class ZoneBuilder {
     int i = 0;
     int additionalCount = 0;
     Map<String, Boolean> targets = new LinkedHashMap<>();
+    String cnameTarget = null;
     for (Rr rr : set) {
       int ttl = rr.type() == Wire.TYPE_SOA ? config.negativeTtl() : config.ttl();
       answers.writeBytes(Wire.record(null, rr.type(), ttl, rr.rdata()));
       ends[i++] = answers.size();
-      if (rr.target() != null) {
+      if (rr.type() == Wire.TYPE_CNAME) {
+        cnameTarget = set.size() == 1 ? rr.target() : null;
+      } else if (rr.target() != null) {
         targets.put(rr.target(), Boolean.TRUE);
       }
     }
@@ -259,7 +262,7 @@ final class ZoneBuilder {
       }
     }
     return new Answer(Answer.NOERROR, answers.toByteArray(), ends, new byte[0], 0, additional.toByteArray(),
-        additionalCount);
+        additionalCount, cnameTarget);
   }
 
   private static int addressType(InetAddress address) {

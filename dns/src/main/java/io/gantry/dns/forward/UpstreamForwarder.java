@@ -53,6 +53,8 @@ public final class UpstreamForwarder implements Forwarder {
 
   private static final int STALE_TTL = 30;
   private static final int MAX_RESPONSE = 4096;
+  /** The header bits a response takes from its query rather than from the upstream: RD and CD. */
+  private static final int CLIENT_FLAGS = 0x0100 | 0x0010;
 
   /** A response as the cache keeps it. */
   record Cached(byte[] message, ResponseInspector inspection, long storedNanos) {
@@ -241,35 +243,48 @@ public final class UpstreamForwarder implements Forwarder {
     }
   }
 
-  /** The response for {@code request} from a cached message: its id, its question spelling, aged TTLs. */
+  /**
+   * The response for {@code request} from a cached message: its id, its question spelling, its RD and CD bits
+   * (RFC 1035 section 4.1.1; RFC 4035 section 3.2.2), aged TTLs, and our OPT record when it used EDNS (with its
+   * DO bit, RFC 3225) in place of the upstream's, which has the upstream's size and options.
+   */
   private static ByteBuf fromCache(ByteBufAllocator alloc, DnsRequest request, Cached cached, long now, boolean stale) {
     byte[] message = cached.message();
     ResponseInspector inspection = cached.inspection();
-    int end = inspection.optStart() >= 0 && !request.edns() ? inspection.optStart() : message.length;
-    if (end > ResponseWriter.limit(request)) {
-      ByteBuf out = alloc.ioBuffer(end);
+    int flags = ResponseInspector.u16(message, 2) & ~CLIENT_FLAGS | request.flags() & CLIENT_FLAGS;
+    int optStart = inspection.optStart();
+    int extendedRcode = optStart >= 0 && message[optStart] == 0 ? message[optStart + 5] & 0xFF : 0;
+    int body = optStart >= 0 ? optStart : message.length;
+    int optBytes = request.edns() ? 11 : 0;
+    if (body + optBytes > ResponseWriter.limit(request)) {
+      ByteBuf out = alloc.ioBuffer(64);
       out.writeShort(request.id());
-      out.writeShort((ResponseInspector.u16(message, 2) | 0x0200) & ~0x0400); // TC: retry over TCP
-      out.writeShort(1).writeShort(0).writeShort(0).writeShort(0);
+      out.writeShort((flags | 0x0200) & ~0x0400); // TC: retry over TCP
+      out.writeShort(1).writeShort(0).writeShort(0).writeShort(request.edns() ? 1 : 0);
       writeQuestion(out, request);
+      if (request.edns()) {
+        ResponseWriter.writeOpt(out, extendedRcode, request.dnssecOk());
+      }
       return out;
     }
-    ByteBuf out = alloc.ioBuffer(end);
-    out.writeBytes(message, 0, end);
+    ByteBuf out = alloc.ioBuffer(body + optBytes);
+    out.writeBytes(message, 0, body);
     out.setShort(0, request.id());
-    if (end != message.length) {
-      out.setShort(10, ResponseInspector.u16(message, 10) - 1);
-    }
+    out.setShort(2, flags);
+    out.setShort(10, ResponseInspector.u16(message, 10) - (optStart >= 0 ? 1 : 0) + (request.edns() ? 1 : 0));
     ByteBuf question = out.slice(12, inspection.questionEnd() - 12);
     question.writerIndex(0);
     writeQuestion(question, request);
     long age = TimeUnit.NANOSECONDS.toSeconds(now - cached.storedNanos());
     for (int offset : inspection.ttlOffsets()) {
-      if (offset >= end) {
+      if (offset >= body) {
         break;
       }
       long ttl = stale ? STALE_TTL : Math.max(0, ResponseInspector.u32(message, offset) - age);
       out.setInt(offset, (int) ttl);
+    }
+    if (request.edns()) {
+      ResponseWriter.writeOpt(out, extendedRcode, request.dnssecOk());
     }
     return out;
   }

@@ -98,12 +98,11 @@ final class CnameChaser {
       answers = 1;
       truncated = true;
     }
-    int flags = 0x8000 | (request.flags() & 0x7900) | 0x0400 | 0x0080 | rcode | (truncated ? 0x0200 : 0);
+    int flags = 0x8000 | (request.flags() & 0x7910) | 0x0400 | 0x0080 | rcode | (truncated ? 0x0200 : 0);
     out.setShort(0, request.id()).setShort(2, flags).setShort(4, 1).setShort(6, answers).setShort(8, 0)
         .setShort(10, request.edns() ? 1 : 0);
     if (request.edns()) {
-      out.writeByte(0).writeShort(Wire.TYPE_OPT).writeShort(ResponseWriter.ADVERTISED_UDP_SIZE)
-          .writeInt(request.dnssecOk() ? 0x8000 : 0).writeShort(0);
+      ResponseWriter.writeOpt(out, 0, request.dnssecOk());
     }
     return out;
   }

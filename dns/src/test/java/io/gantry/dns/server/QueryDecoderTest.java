@@ -121,6 +121,16 @@ class QueryDecoderTest {
   }
 
   @Test
+  void rdAndCdAreCopiedAndAdIsNeverSet() {
+    byte[][] web = labels("web", "default", "svc", "cluster", "local");
+    byte[] response = exchange(message(0x0130, 1, 0, web, 1, new byte[0])); // RD, AD, CD
+    assertEquals(0x0110, response[2] << 8 & 0x0100 | response[3] & 0x30, "RD and CD back, AD not (no validation)");
+    byte[] plain = exchange(message(0, 1, 0, web, 1, new byte[0]));
+    assertEquals(0, plain[2] & 0x01, "no RD asked, none answered");
+    assertEquals(0, plain[3] & 0x30);
+  }
+
+  @Test
   void errorResponsesToEdnsQueriesCarryAnOptRecord() {
     byte[][] web = labels("web", "default", "svc", "cluster", "local");
     byte[] notify = exchange(message(4 << 11, 1, 1, web, 6, OPT));

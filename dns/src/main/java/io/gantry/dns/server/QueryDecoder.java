@@ -7,6 +7,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.MessageToMessageDecoder;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -57,22 +58,25 @@ public final class QueryDecoder extends MessageToMessageDecoder<DatagramPacket> 
     int questions = content.getUnsignedShort(start + 4);
     int records = content.getUnsignedShort(start + 6) + content.getUnsignedShort(start + 8);
     int additional = content.getUnsignedShort(start + 10);
+    byte[] m = new byte[end - start]; // one bulk copy: scanning an array beats a bounds-checked call per byte
+    content.getBytes(start, m);
+    end = m.length;
     Parsed p = new Parsed();
-    int pos = start + HEADER_BYTES;
+    int pos = HEADER_BYTES;
     if (questions == 1) {
-      pos = question(content, pos, end, p);
+      pos = question(m, pos, end, p);
     } else {
       p.problem = "question count " + questions + " (expected: 1)";
       for (int i = 0; i < questions && pos >= 0; i++) {
-        pos = skipName(content, pos, end);
+        pos = skipName(m, pos, end);
         pos = pos >= 0 && pos + 4 <= end ? pos + 4 : -1;
       }
     }
     for (int i = 0; i < records && pos >= 0; i++) {
-      pos = skipRecord(content, pos, end);
+      pos = skipRecord(m, pos, end);
     }
     for (int i = 0; i < additional && pos >= 0; i++) {
-      pos = additionalRecord(content, pos, end, p);
+      pos = additionalRecord(m, pos, end, p);
     }
     if (pos < 0 && p.problem == null) {
       p.problem = "a record runs past the end of the message";
@@ -98,7 +102,7 @@ public final class QueryDecoder extends MessageToMessageDecoder<DatagramPacket> 
   }
 
   /** Reads the question into {@code p}; returns the offset after it, or -1 with {@code p.problem} set. */
-  private static int question(ByteBuf content, int from, int end, Parsed p) {
+  private static int question(byte[] m, int from, int end, Parsed p) {
     int pos = from;
     int wireLength = 1;
     int textLength = 0;
@@ -107,7 +111,7 @@ public final class QueryDecoder extends MessageToMessageDecoder<DatagramPacket> 
         p.problem = "the question name runs past the end of the message";
         return -1;
       }
-      int label = content.getUnsignedByte(pos);
+      int label = m[pos] & 0xFF;
       if (label == 0) {
         break;
       }
@@ -125,7 +129,7 @@ public final class QueryDecoder extends MessageToMessageDecoder<DatagramPacket> 
         return -1;
       }
       for (int i = pos + 1; i <= pos + label; i++) {
-        textLength += textBytes(content.getByte(i));
+        textLength += textBytes(m[i]);
       }
       textLength++;
       pos += 1 + label;
@@ -134,11 +138,10 @@ public final class QueryDecoder extends MessageToMessageDecoder<DatagramPacket> 
       p.problem = "the question type and class are missing";
       return -1;
     }
-    p.name = presentation(content, from, textLength);
-    p.qtype = content.getUnsignedShort(pos + 1);
-    p.qclass = content.getUnsignedShort(pos + 3);
-    p.question = new byte[pos + 5 - from];
-    content.getBytes(from, p.question);
+    p.name = presentation(m, from, textLength);
+    p.qtype = u16(m, pos + 1);
+    p.qclass = u16(m, pos + 3);
+    p.question = Arrays.copyOfRange(m, from, pos + 5);
     return pos + 5;
   }
 
@@ -150,7 +153,7 @@ public final class QueryDecoder extends MessageToMessageDecoder<DatagramPacket> 
   }
 
   /** The dotted presentation form of the uncompressed, already checked name at {@code from}. */
-  private static String presentation(ByteBuf content, int from, int textLength) {
+  private static String presentation(byte[] m, int from, int textLength) {
     if (textLength == 0) {
       return ".";
     }
@@ -158,9 +161,9 @@ public final class QueryDecoder extends MessageToMessageDecoder<DatagramPacket> 
     int t = 0;
     int pos = from;
     int label;
-    while ((label = content.getUnsignedByte(pos)) != 0) {
+    while ((label = m[pos] & 0xFF) != 0) {
       for (int i = pos + 1; i <= pos + label; i++) {
-        byte b = content.getByte(i);
+        byte b = m[i];
         if (b == '.' || b == '\\') {
           text[t++] = '\\';
           text[t++] = b;
@@ -181,13 +184,13 @@ public final class QueryDecoder extends MessageToMessageDecoder<DatagramPacket> 
   }
 
   /** Reads one additional record, noting an OPT record in {@code p}; returns the offset after it or -1. */
-  private static int additionalRecord(ByteBuf content, int from, int end, Parsed p) {
-    int pos = skipName(content, from, end);
+  private static int additionalRecord(byte[] m, int from, int end, Parsed p) {
+    int pos = skipName(m, from, end);
     if (pos < 0 || pos + 10 > end) {
       return -1;
     }
-    int type = content.getUnsignedShort(pos);
-    int rdLength = content.getUnsignedShort(pos + 8);
+    int type = u16(m, pos);
+    int rdLength = u16(m, pos + 8);
     if (pos + 10 + rdLength > end) {
       return -1;
     }
@@ -198,28 +201,28 @@ public final class QueryDecoder extends MessageToMessageDecoder<DatagramPacket> 
         p.problem = "an OPT record whose owner is not the root (RFC 6891 section 6.1.2)";
       } else {
         p.opt = true;
-        p.udpSize = Math.max(512, content.getUnsignedShort(pos + 2));
-        p.version = content.getUnsignedByte(pos + 5);
-        p.dnssecOk = (content.getUnsignedByte(pos + 6) & 0x80) != 0;
+        p.udpSize = Math.max(512, u16(m, pos + 2));
+        p.version = m[pos + 5] & 0xFF;
+        p.dnssecOk = (m[pos + 6] & 0x80) != 0;
       }
     }
     return pos + 10 + rdLength;
   }
 
-  private static int skipRecord(ByteBuf content, int from, int end) {
-    int pos = skipName(content, from, end);
+  private static int skipRecord(byte[] m, int from, int end) {
+    int pos = skipName(m, from, end);
     if (pos < 0 || pos + 10 > end) {
       return -1;
     }
-    int next = pos + 10 + content.getUnsignedShort(pos + 8);
+    int next = pos + 10 + u16(m, pos + 8);
     return next <= end ? next : -1;
   }
 
   /** The offset after the name at {@code pos} (a pointer ends it), or -1. */
-  private static int skipName(ByteBuf content, int from, int end) {
+  private static int skipName(byte[] m, int from, int end) {
     int pos = from;
     while (pos < end) {
-      int label = content.getUnsignedByte(pos);
+      int label = m[pos] & 0xFF;
       if (label == 0) {
         return pos + 1;
       }
@@ -232,5 +235,9 @@ public final class QueryDecoder extends MessageToMessageDecoder<DatagramPacket> 
       pos += 1 + label;
     }
     return -1;
+  }
+
+  private static int u16(byte[] m, int pos) {
+    return (m[pos] & 0xFF) << 8 | m[pos + 1] & 0xFF;
   }
 }

@@ -58,11 +58,15 @@ final class CnameChaser {
     DnsRequest targetRequest = new DnsRequest(request.id(), 0x0100, target, request.qtype(), request.qclass(),
         ResponseWriter.MAX_TCP_SIZE, 0, false, null, request.sender(), true, null);
     forwarder.forward(targetRequest, alloc, response -> {
+      ByteBuf composed;
       try {
-        reply.accept(compose(alloc, request, target, ttl, ByteBufUtil.getBytes(response)));
+        composed = compose(alloc, request, target, ttl, ByteBufUtil.getBytes(response));
+      } catch (RuntimeException e) {
+        composed = compose(alloc, request, target, ttl, new byte[0]); // SERVFAIL after the CNAME: never silence
       } finally {
         response.release();
       }
+      reply.accept(composed);
     });
   }
 

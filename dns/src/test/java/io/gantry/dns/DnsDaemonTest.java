@@ -36,6 +36,11 @@ class DnsDaemonTest {
         kind: Service
         metadata: {name: web, namespace: default}
         spec: {clusterIP: 127.96.0.10}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: ext, namespace: default}
+        spec: {type: ExternalName, externalName: www.example.org}
         """);
     try (FakeUpstream upstream = new FakeUpstream("192.0.2.7");
         DnsDaemon daemon = DnsDaemon.start(new DnsDaemonConfig(new InetSocketAddress("127.0.0.1", 0), 1,
@@ -46,12 +51,15 @@ class DnsDaemonTest {
       assertEquals(List.of("www.example.org. 60 A 192.0.2.7"), resolve(daemon.address(), "www.example.org").answers());
       resolve(daemon.address(), "www.example.org");
       assertEquals(1, upstream.queries.get(), "the second came from the cache");
+      assertEquals(List.of("ext.default.svc.cluster.local. 5 CNAME www.example.org.", "www.example.org. 60 A 192.0.2.7"),
+          resolve(daemon.address(), "ext.default.svc.cluster.local").answers(),
+          "an ExternalName's CNAME is followed, as a stub resolver will not");
       String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + daemon.adminAddress().getPort() + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       assertTrue(metrics.contains("coredns_dns_requests_total{server=\"dns://:0\",zone=\".\",view=\"\",proto=\"udp\","
-          + "family=\"1\",type=\"A\"} 3"), metrics);
-      assertTrue(metrics.contains("rcode=\"NOERROR\",plugin=\"\"} 3"), metrics);
+          + "family=\"1\",type=\"A\"} 4"), metrics);
+      assertTrue(metrics.contains("rcode=\"NOERROR\",plugin=\"\"} 4"), metrics);
       assertTrue(metrics.contains("coredns_dns_request_duration_seconds_count{"), metrics);
       assertTrue(metrics.contains("coredns_cache_misses_total{server=\"dns://:0\",zones=\".\",view=\"\"} 1"), metrics);
     } finally {

@@ -84,7 +84,7 @@ public final class DnsTesting {
       byte[] bytes = ByteBufUtil.getBytes(raw.content());
       data = switch (type) {
         case "A", "AAAA" -> address(bytes);
-        case "CNAME" -> name(bytes, 0);
+        case "CNAME", "NS" -> name(bytes, 0);
         case "SRV" -> ((bytes[0] & 0xFF) << 8 | bytes[1] & 0xFF) + " " + ((bytes[2] & 0xFF) << 8 | bytes[3] & 0xFF)
             + " " + ((bytes[4] & 0xFF) << 8 | bytes[5] & 0xFF) + " " + name(bytes, 6);
         case "TXT" -> new String(bytes, 1, bytes[0] & 0xFF, StandardCharsets.UTF_8);

@@ -53,6 +53,8 @@ public final class UpstreamForwarder implements Forwarder {
 
   private static final int STALE_TTL = 30;
   private static final int MAX_RESPONSE = 4096;
+  /** The header bits a response takes from its query rather than from the upstream: RD and CD. */
+  private static final int CLIENT_FLAGS = 0x0100 | 0x0010;
 
   /** A response as the cache keeps it. */
   record Cached(byte[] message, ResponseInspector inspection, long storedNanos) {
@@ -141,7 +143,8 @@ public final class UpstreamForwarder implements Forwarder {
   private List<InetSocketAddress> serversFor(String lower) {
     String best = null;
     for (String suffix : stubs.keySet()) {
-      if ((lower.equals(suffix) || lower.endsWith("." + suffix)) && (best == null || suffix.length() > best.length())) {
+      if ((lower.equals(suffix) || Wire.endsWithLabels(lower, "." + suffix))
+          && (best == null || suffix.length() > best.length())) {
         best = suffix;
       }
     }
@@ -230,7 +233,7 @@ public final class UpstreamForwarder implements Forwarder {
         return false;
       }
       for (int i = 0; i < length; i++) {
-        if (Character.toLowerCase((char) (message[12 + i] & 0xFF)) != Character.toLowerCase((char) expected.getByte(i))) {
+        if (asciiLower(message[12 + i]) != asciiLower(expected.getByte(i))) {
           return false;
         }
       }
@@ -240,44 +243,66 @@ public final class UpstreamForwarder implements Forwarder {
     }
   }
 
-  /** The response for {@code request} from a cached message: its id, its question spelling, aged TTLs. */
+  /**
+   * The response for {@code request} from a cached message: its id, its question spelling, its RD and CD bits
+   * (RFC 1035 section 4.1.1; RFC 4035 section 3.2.2), aged TTLs, and our OPT record when it used EDNS (with its
+   * DO bit, RFC 3225) in place of the upstream's, which has the upstream's size and options.
+   */
   private static ByteBuf fromCache(ByteBufAllocator alloc, DnsRequest request, Cached cached, long now, boolean stale) {
     byte[] message = cached.message();
     ResponseInspector inspection = cached.inspection();
-    int end = inspection.optStart() >= 0 && !request.edns() ? inspection.optStart() : message.length;
-    if (end > ResponseWriter.limit(request)) {
-      ByteBuf out = alloc.ioBuffer(end);
+    int flags = ResponseInspector.u16(message, 2) & ~CLIENT_FLAGS | request.flags() & CLIENT_FLAGS;
+    int optStart = inspection.optStart();
+    int extendedRcode = optStart >= 0 && message[optStart] == 0 ? message[optStart + 5] & 0xFF : 0;
+    int body = optStart >= 0 ? optStart : message.length;
+    int optBytes = request.edns() ? 11 : 0;
+    if (body + optBytes > ResponseWriter.limit(request)) {
+      ByteBuf out = alloc.ioBuffer(64);
       out.writeShort(request.id());
-      out.writeShort((ResponseInspector.u16(message, 2) | 0x0200) & ~0x0400); // TC: retry over TCP
-      out.writeShort(1).writeShort(0).writeShort(0).writeShort(0);
+      out.writeShort((flags | 0x0200) & ~0x0400); // TC: retry over TCP
+      out.writeShort(1).writeShort(0).writeShort(0).writeShort(request.edns() ? 1 : 0);
       writeQuestion(out, request);
+      if (request.edns()) {
+        ResponseWriter.writeOpt(out, extendedRcode, request.dnssecOk());
+      }
       return out;
     }
-    ByteBuf out = alloc.ioBuffer(end);
-    out.writeBytes(message, 0, end);
+    ByteBuf out = alloc.ioBuffer(body + optBytes);
+    out.writeBytes(message, 0, body);
     out.setShort(0, request.id());
-    if (end != message.length) {
-      out.setShort(10, ResponseInspector.u16(message, 10) - 1);
-    }
+    out.setShort(2, flags);
+    out.setShort(10, ResponseInspector.u16(message, 10) - (optStart >= 0 ? 1 : 0) + (request.edns() ? 1 : 0));
     ByteBuf question = out.slice(12, inspection.questionEnd() - 12);
     question.writerIndex(0);
     writeQuestion(question, request);
     long age = TimeUnit.NANOSECONDS.toSeconds(now - cached.storedNanos());
     for (int offset : inspection.ttlOffsets()) {
-      if (offset >= end) {
+      if (offset >= body) {
         break;
       }
       long ttl = stale ? STALE_TTL : Math.max(0, ResponseInspector.u32(message, offset) - age);
       out.setInt(offset, (int) ttl);
     }
+    if (request.edns()) {
+      ResponseWriter.writeOpt(out, extendedRcode, request.dnssecOk());
+    }
     return out;
   }
 
+  /** The client's question as it came (names may hold any octet), or encoded from its fields. */
   private static void writeQuestion(ByteBuf out, DnsRequest request) {
-    ByteBuf name = Unpooled.wrappedBuffer(Wire.name(request.name()));
-    out.writeBytes(name);
+    if (request.question() != null) {
+      out.writeBytes(request.question());
+      return;
+    }
+    out.writeBytes(Wire.name(request.name()));
     out.writeShort(request.qtype());
     out.writeShort(request.qclass());
+  }
+
+  /** Case folds only A-Z (RFC 4343): other octets of a label are compared as they are. */
+  private static byte asciiLower(byte b) {
+    return b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
   }
 
   private static ByteBuf query(int id, DnsRequest request) {
@@ -285,9 +310,11 @@ public final class UpstreamForwarder implements Forwarder {
     out.writeShort(id);
     out.writeShort(0x0100); // RD
     out.writeShort(1).writeShort(0).writeShort(0).writeShort(1);
-    out.writeBytes(Wire.name(request.name().toLowerCase(Locale.ROOT)));
-    out.writeShort(request.qtype());
-    out.writeShort(request.qclass());
+    int nameStart = out.writerIndex();
+    writeQuestion(out, request);
+    for (int i = nameStart; i < out.writerIndex() - 4; i++) {
+      out.setByte(i, asciiLower(out.getByte(i)));
+    }
     out.writeByte(0).writeShort(Wire.TYPE_OPT).writeShort(ResponseWriter.ADVERTISED_UDP_SIZE).writeInt(0).writeShort(0);
     return out;
   }

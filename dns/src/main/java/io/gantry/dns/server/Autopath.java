@@ -33,7 +33,7 @@ public final class Autopath {
     String zone = snapshot.config().fqdn();
     String first = "." + namespace + ".svc." + zone;
     String lower = request.name().toLowerCase(Locale.ROOT);
-    if (!lower.endsWith(first) || lower.length() == first.length()) {
+    if (lower.length() == first.length() || !Wire.endsWithLabels(lower, first)) {
       return null;
     }
     String base = lower.substring(0, lower.length() - first.length());
@@ -50,8 +50,11 @@ public final class Autopath {
     return null;
   }
 
-  /** CNAME asked-name → found-name, then the found records with their owner pointing at the CNAME's target. */
-  private static Answer viaCname(DnsRequest request, String target, Answer found, int ttl) {
+  /**
+   * CNAME asked-name → found-name, then the found records with their owner pointing at the CNAME's target;
+   * the rcode and authority are the found name's (NXDOMAIN after a CNAME is the target's, RFC 6604).
+   */
+  static Answer viaCname(DnsRequest request, String target, Answer found, int ttl) {
     byte[] targetName = Wire.name(target);
     byte[] cname = Wire.record(null, Wire.TYPE_CNAME, ttl, targetName);
     int questionBytes = request.question() != null ? request.question().length
@@ -74,7 +77,7 @@ public final class Autopath {
       ends[i + 1] = answers.size();
       start = end;
     }
-    return new Answer(Answer.NOERROR, answers.toByteArray(), ends, found.authority(), found.authorityCount(),
+    return new Answer(found.rcode(), answers.toByteArray(), ends, found.authority(), found.authorityCount(),
         found.additional(), found.additionalCount());
   }
 }

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers one {@link DnsRequest}: from the current zone snapshot (read once), through
- * {@link Autopath} for pods' search-path expansions, or by the {@link Forwarder}; with FORMERR,
+ * {@link Autopath} for pods' search-path expansions, or by the {@link Forwarder}, following an
+ * ExternalName's CNAME with {@link CnameChaser}; with FORMERR,
  * NOTIMP, REFUSED or BADVERS where the protocol says so. Writes without flushing; the flush
  * comes once per read batch so that epoll can send many answers with one sendmmsg.
  *
@@ -33,6 +34,7 @@ public final class DnsQueryHandler extends SimpleChannelInboundHandler<DnsReques
   private final Forwarder forwarder;
   private final Autopath autopath;
   private final DnsMetrics metrics;
+  private final CnameChaser chaser;
 
   /**
    * @param forwarder where other names go, or null to refuse them
@@ -43,6 +45,7 @@ public final class DnsQueryHandler extends SimpleChannelInboundHandler<DnsReques
     this.forwarder = forwarder;
     this.autopath = autopath;
     this.metrics = metrics;
+    this.chaser = new CnameChaser(forwarder);
   }
 
   @Override
@@ -70,11 +73,15 @@ public final class DnsQueryHandler extends SimpleChannelInboundHandler<DnsReques
 
   /** Writes the answer into {@code out} and returns its rcode, or -1 when the forwarder took over. */
   private int answer(ChannelHandlerContext ctx, DnsRequest request, ByteBuf out) {
+    if (request.opcode() != 0) {
+      ResponseWriter.writeError(out, request, Answer.NOTIMP);
+      return Answer.NOTIMP;
+    }
     if (request.problem() != null) {
       ResponseWriter.writeError(out, request, Answer.FORMERR);
       return Answer.FORMERR;
     }
-    if (request.name() == null || request.qtype() == Wire.TYPE_AXFR || request.qtype() == Wire.TYPE_IXFR) {
+    if (request.qtype() == Wire.TYPE_AXFR || request.qtype() == Wire.TYPE_IXFR) {
       ResponseWriter.writeError(out, request, Answer.NOTIMP);
       return Answer.NOTIMP;
     }
@@ -93,6 +100,19 @@ public final class DnsQueryHandler extends SimpleChannelInboundHandler<DnsReques
       Answer expanded = autopath.expand(snapshot, request);
       if (expanded != null) {
         answer = expanded;
+      }
+    }
+    if (answer != null && CnameChaser.applies(request, answer)) {
+      Answer chained = CnameChaser.inZone(snapshot, request, answer);
+      if (chained != null) {
+        answer = chained;
+      } else if (chaser.forwards()) {
+        long start = System.nanoTime();
+        chaser.outside(request, answer, ctx.alloc(), snapshot.config().ttl(), response -> {
+          metrics.response(response.getUnsignedByte(3) & 0xF, request.qtype(), System.nanoTime() - start);
+          send(ctx, request, response, true);
+        });
+        return -1;
       }
     }
     if (answer != null) {

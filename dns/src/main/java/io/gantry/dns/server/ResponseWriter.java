@@ -5,7 +5,8 @@ import io.gantry.dns.zone.Wire;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Writes responses in wire format: header, the question as the client spelled it (the
+ * Writes responses in wire format: header (id, opcode, RD and CD as the query had them), the question as the
+ * client spelled it (the
  * precomputed answers point at it with C0 0C), the precomputed sections, and an OPT record when
  * the client used EDNS0. What does not fit the client's limit is cut at a record boundary: the
  * additional section goes first (no TC, RFC 2181 section 9), then answers, with TC set so the
@@ -24,6 +25,8 @@ public final class ResponseWriter {
   private static final int FLAG_TC = 0x0200;
   private static final int FLAG_RD = 0x0100;
   private static final int FLAG_RA = 0x0080;
+  /** Checking Disabled: copied from the query (RFC 4035 section 3.2.2). */
+  private static final int FLAG_CD = 0x0010;
   private static final int OPT_BYTES = 11;
   /** The extended rcode BADVERS (RFC 6891): 16, of which the OPT record carries the upper 8 bits. */
   public static final int BADVERS = 16;
@@ -71,7 +74,7 @@ public final class ResponseWriter {
       }
     }
     int rcode = answer.rcode();
-    int flags = FLAG_QR | (request.flags() & (0xF << 11)) | (request.flags() & FLAG_RD) | FLAG_RA | (rcode & 0xF);
+    int flags = FLAG_QR | (request.flags() & (0xF << 11 | FLAG_RD | FLAG_CD)) | FLAG_RA | (rcode & 0xF);
     if (authoritative) {
       flags |= FLAG_AA;
     }
@@ -99,26 +102,30 @@ public final class ResponseWriter {
       out.writeBytes(answer.additional());
     }
     if (request.edns()) {
-      writeOpt(out, rcode >>> 4);
+      writeOpt(out, rcode >>> 4, request.dnssecOk());
     }
     return truncated;
   }
 
-  /** A response with only a header (and the question when known): FORMERR, NOTIMP, REFUSED, SERVFAIL. */
+  /**
+   * A response with only a header, the question when it was read, and the OPT record when the query had one:
+   * FORMERR, NOTIMP, REFUSED, SERVFAIL.
+   */
   public static void writeError(ByteBuf out, DnsRequest request, int rcode) {
     DnsRequest echo = request;
     if (request.problem() != null || request.name() == null) {
-      echo = new DnsRequest(request.id(), request.flags(), null, 0, 0, request.udpSize(), 0, null, request.sender(),
-          request.tcp());
+      echo = new DnsRequest(request.id(), request.flags(), null, 0, 0, request.udpSize(), 0, request.dnssecOk(), null,
+          request.sender(), request.tcp(), null);
     }
     write(out, echo, new Answer(rcode, new byte[0], new int[0], new byte[0], 0, new byte[0], 0), false);
   }
 
-  private static void writeOpt(ByteBuf out, int extendedRcode) {
+  /** Our OPT record: the advertised UDP size, version 0, the DO bit copied from the query (RFC 3225 section 3). */
+  public static void writeOpt(ByteBuf out, int extendedRcode, boolean dnssecOk) {
     out.writeByte(0); // root
     out.writeShort(Wire.TYPE_OPT);
     out.writeShort(ADVERTISED_UDP_SIZE);
-    out.writeInt((extendedRcode & 0xFF) << 24); // version 0, no flags
+    out.writeInt((extendedRcode & 0xFF) << 24 | (dnssecOk ? 0x8000 : 0)); // version 0; DO copied (RFC 3225)
     out.writeShort(0);
   }
 

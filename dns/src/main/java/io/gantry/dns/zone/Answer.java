@@ -14,9 +14,16 @@ package io.gantry.dns.zone;
  * @param authorityCount records in {@code authority}
  * @param additional     the additional section (addresses of SRV targets)
  * @param additionalCount records in {@code additional}
+ * @param cnameTarget    for an answer that is one CNAME record, its target (lower case, trailing dot), which the
+ *                       server follows for clients that ask for recursion; else null
  */
 public record Answer(int rcode, byte[] answers, int[] answerEnds, byte[] authority, int authorityCount,
-    byte[] additional, int additionalCount) {
+    byte[] additional, int additionalCount, String cnameTarget) {
+
+  public Answer(int rcode, byte[] answers, int[] answerEnds, byte[] authority, int authorityCount,
+      byte[] additional, int additionalCount) {
+    this(rcode, answers, answerEnds, authority, authorityCount, additional, additionalCount, null);
+  }
 
   public static final int NOERROR = 0;
   public static final int FORMERR = 1;

@@ -21,11 +21,12 @@ public final class DnsZoneSnapshot {
   private final Map<String, NameEntry> names;
   private final Map<String, String> podNamespaces;
   private final Answer nxDomain;
+  private final PodRecords pods;
   private final String zoneSuffix;
   private final String zoneFqdn;
 
   DnsZoneSnapshot(ZoneConfig config, long version, Map<String, NameEntry> names, Map<String, String> podNamespaces,
-      Answer nxDomain) {
+      Answer noData, Answer nxDomain) {
     this.config = config;
     this.version = version;
     this.names = names;
@@ -33,6 +34,7 @@ public final class DnsZoneSnapshot {
     this.nxDomain = nxDomain;
     this.zoneFqdn = config.fqdn();
     this.zoneSuffix = "." + zoneFqdn;
+    this.pods = new PodRecords(zoneFqdn, config.ttl(), noData, nxDomain);
   }
 
   /** Builds a snapshot of {@code services} (with their {@code endpoints}) and {@code pods}. */
@@ -59,12 +61,16 @@ public final class DnsZoneSnapshot {
     if (entry != null) {
       return entry.answer(qtype);
     }
-    return inZone(lower) ? nxDomain : null;
+    if (!inZone(lower)) {
+      return null;
+    }
+    Answer pod = pods.answer(lower, qtype);
+    return pod != null ? pod : nxDomain;
   }
 
   /** Whether a lower-cased name lies in the cluster zone (where this server is the authority). */
   public boolean inZone(String lower) {
-    return lower.endsWith(zoneSuffix) || lower.equals(zoneFqdn);
+    return lower.equals(zoneFqdn) || Wire.endsWithLabels(lower, zoneSuffix);
   }
 
   /** The namespace of the pod with this IP, or {@code null}; for server-side search-path expansion. */

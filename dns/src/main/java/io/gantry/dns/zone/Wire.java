@@ -126,6 +126,22 @@ public final class Wire {
     out.write((int) value & 0xFF);
   }
 
+  /**
+   * Whether a name in presentation form lies under {@code suffix} (given with its leading dot, e.g.
+   * {@code ".cluster.local."}): the suffix must start at a label boundary, not at an escaped dot inside a
+   * label ({@code web\.cluster.local.} is the two labels {@code web.cluster} and {@code local}).
+   */
+  public static boolean endsWithLabels(String name, String suffix) {
+    if (!name.endsWith(suffix)) {
+      return false;
+    }
+    int backslashes = 0;
+    for (int i = name.length() - suffix.length() - 1; i >= 0 && name.charAt(i) == '\\'; i--) {
+      backslashes++;
+    }
+    return backslashes % 2 == 0;
+  }
+
   /** The reverse-lookup name of an address: {@code d.c.b.a.in-addr.arpa.} or the ip6.arpa nibble form. */
   public static String reverseName(InetAddress address) {
     byte[] bytes = address.getAddress();

@@ -24,7 +24,8 @@ import java.util.Map;
  *
  * <p>Records, with {@code <zone>} the cluster domain:
  * <ul>
- *   <li>{@code dns-version.<zone>} TXT "1.1.0"; the zone apex has the SOA.</li>
+ *   <li>{@code dns-version.<zone>} TXT "1.1.0"; the zone apex has the SOA and an NS record naming
+ *       {@code ns.dns.<zone>} (with the addresses of {@code kube-system/kube-dns} when it exists).</li>
  *   <li>ClusterIP services: {@code <svc>.<ns>.svc.<zone>} A/AAAA per cluster IP, PTR from each
  *       cluster IP, SRV {@code _<port>._<proto>.<svc>.<ns>.svc.<zone>} per named port targeting the
  *       service name.</li>
@@ -32,10 +33,11 @@ import java.util.Map;
  *       the service publishes not-ready addresses); each such endpoint gets
  *       {@code <hostname>.<svc>.<ns>.svc.<zone>} (its hostname, or the dashed address when it has
  *       none, as CoreDNS does) and a PTR to it; SRV per named port, one per endpoint, targeting that
- *       name.</li>
+ *       name. Without ready endpoints the service name does not exist (NXDOMAIN).</li>
  *   <li>ExternalName services: a CNAME to the external name.</li>
- *   <li>Pods (the widely used extension, not in the specification): {@code a-b-c-d.<ns>.pod.<zone>}
- *       A/AAAA for each pod IP, for pods that exist ("pods verified" in CoreDNS terms).</li>
+ *   <li>Pods: {@code a-b-c-d.<ns>.pod.<zone>} A/AAAA for each pod IP here (for autopath's
+ *       namespaces too); any other address gets its record from {@link PodRecords}, as the
+ *       specification's deprecated but required pod records ask.</li>
  * </ul>
  * Every ancestor of a name inside the zone exists (NODATA rather than NXDOMAIN, RFC 8020).
  */
@@ -43,6 +45,9 @@ final class ZoneBuilder {
 
   private record Rr(int type, byte[] rdata, String target) {
   }
+
+  /** The name server's name under the zone. */
+  private static final String NAME_SERVER = "ns.dns.";
 
   private final ZoneConfig config;
   private final long version;
@@ -60,6 +65,7 @@ final class ZoneBuilder {
   DnsZoneSnapshot build(Collection<ServiceView> services, Collection<EndpointView> endpoints,
       Collection<PodView> pods) {
     exist(zone);
+    exist("pod." + zone); // PodRecords answers every <ip>.<ns>.pod.<zone> below it
     add("dns-version." + zone, Wire.TYPE_TXT, Wire.txt(ZoneConfig.SCHEMA_VERSION), null);
     Map<String, EndpointView> endpointsByService = new HashMap<>();
     for (EndpointView view : endpoints) {
@@ -75,36 +81,45 @@ final class ZoneBuilder {
     for (PodView pod : pods) {
       pod(pod);
     }
+    nameServer(services);
     return finish();
   }
 
   private void service(ServiceView service, EndpointView endpoints) {
     String base = lower(service.getName()) + "." + lower(service.getNamespace()) + ".svc." + zone;
+    if (service.getHeadless() && !service.getType().equals("ExternalName")) {
+      headless(service, base, endpoints);
+      return;
+    }
     exist(base);
     if (service.getType().equals("ExternalName")) {
       if (!service.getExternalName().isEmpty()) {
         String target = service.getExternalName().endsWith(".") ? service.getExternalName()
             : service.getExternalName() + ".";
-        add(base, Wire.TYPE_CNAME, Wire.name(lower(target)), null);
+        add(base, Wire.TYPE_CNAME, Wire.name(lower(target)), lower(target));
       }
       return;
     }
-    if (!service.getHeadless()) {
-      for (String ip : service.getClusterIpsList()) {
-        InetAddress address = literal(ip);
-        if (address != null) {
-          add(base, addressType(address), address.getAddress(), null);
-          add(Wire.reverseName(address), Wire.TYPE_PTR, Wire.name(base), null);
-        }
+    for (String ip : service.getClusterIpsList()) {
+      InetAddress address = literal(ip);
+      if (address != null) {
+        add(base, addressType(address), address.getAddress(), null);
+        add(Wire.reverseName(address), Wire.TYPE_PTR, Wire.name(base), null);
       }
-      for (ServicePort port : service.getPortsList()) {
-        if (!port.getName().isEmpty()) {
-          add(srvName(port.getName(), port.getProtocol(), base), Wire.TYPE_SRV,
-              Wire.srv(0, 100, port.getPort(), base), base);
-        }
-      }
-      return;
     }
+    for (ServicePort port : service.getPortsList()) {
+      if (!port.getName().isEmpty()) {
+        add(srvName(port.getName(), port.getProtocol(), base), Wire.TYPE_SRV,
+            Wire.srv(0, 100, port.getPort(), base), base);
+      }
+    }
+  }
+
+  /**
+   * A headless service's names exist only through its ready endpoints: without any, the service name
+   * is NXDOMAIN (specification, section 2.4.1).
+   */
+  private void headless(ServiceView service, String base, EndpointView endpoints) {
     if (endpoints == null) {
       return;
     }
@@ -128,6 +143,27 @@ final class ZoneBuilder {
         }
       }
     }
+  }
+
+  /**
+   * The apex's NS record (RFC 1034 section 4.2.1), {@code ns.dns.<zone>} as CoreDNS names it, which is also
+   * the SOA's MNAME; its addresses are those of the {@code kube-system/kube-dns} Service when there is one.
+   */
+  private void nameServer(Collection<ServiceView> services) {
+    String ns = NAME_SERVER + zone;
+    exist(ns);
+    for (ServiceView service : services) {
+      if (service.getNamespace().equals("kube-system") && service.getName().equals("kube-dns")
+          && !service.getHeadless()) {
+        for (String ip : service.getClusterIpsList()) {
+          InetAddress address = literal(ip);
+          if (address != null) {
+            add(ns, addressType(address), address.getAddress(), null);
+          }
+        }
+      }
+    }
+    add(zone, Wire.TYPE_NS, Wire.name(ns), ns);
   }
 
   private void pod(PodView pod) {
@@ -173,7 +209,7 @@ final class ZoneBuilder {
   }
 
   private DnsZoneSnapshot finish() {
-    byte[] soaRdata = Wire.soa("ns.dns." + zone, "hostmaster." + zone, version & 0xFFFFFFFFL, 7200, 1800, 86400,
+    byte[] soaRdata = Wire.soa(NAME_SERVER + zone, "hostmaster." + zone, version & 0xFFFFFFFFL, 7200, 1800, 86400,
         config.negativeTtl());
     byte[] soa = Wire.record(zone, Wire.TYPE_SOA, config.negativeTtl(), soaRdata);
     add(zone, Wire.TYPE_SOA, soaRdata, null);
@@ -194,7 +230,7 @@ final class ZoneBuilder {
       Answer any = all.isEmpty() ? null : answer(all);
       names.put(entry.getKey(), new NameEntry(types, answers, any, noData));
     }
-    return new DnsZoneSnapshot(config, version, Map.copyOf(names), Map.copyOf(podNamespaces),
+    return new DnsZoneSnapshot(config, version, Map.copyOf(names), Map.copyOf(podNamespaces), noData,
         Answer.negative(Answer.NXDOMAIN, soa));
   }
 
@@ -205,11 +241,14 @@ final class ZoneBuilder {
     int i = 0;
     int additionalCount = 0;
     Map<String, Boolean> targets = new LinkedHashMap<>();
+    String cnameTarget = null;
     for (Rr rr : set) {
       int ttl = rr.type() == Wire.TYPE_SOA ? config.negativeTtl() : config.ttl();
       answers.writeBytes(Wire.record(null, rr.type(), ttl, rr.rdata()));
       ends[i++] = answers.size();
-      if (rr.target() != null) {
+      if (rr.type() == Wire.TYPE_CNAME) {
+        cnameTarget = set.size() == 1 ? rr.target() : null;
+      } else if (rr.target() != null) {
         targets.put(rr.target(), Boolean.TRUE);
       }
     }
@@ -223,7 +262,7 @@ final class ZoneBuilder {
       }
     }
     return new Answer(Answer.NOERROR, answers.toByteArray(), ends, new byte[0], 0, additional.toByteArray(),
-        additionalCount);
+        additionalCount, cnameTarget);
   }
 
   private static int addressType(InetAddress address) {

@@ -75,6 +75,30 @@ class UpstreamForwarderTest {
   }
 
   @Test
+  void theResponseHasTheClientsRdAndCdBitsAndOurOptRecordWithItsDoBit() throws Exception {
+    forwarder(Duration.ofSeconds(1));
+    for (int flags : new int[] {0x0000, 0x0010, 0x0100}) {
+      for (boolean dnssecOk : new boolean[] {false, true}) {
+        CompletableFuture<ByteBuf> reply = new CompletableFuture<>();
+        forwarder.forward(new DnsRequest(7, flags, "b.example.org.", Wire.TYPE_A, 1, 1232, 0, dnssecOk, null,
+            DnsTesting.CLIENT, false, null), ByteBufAllocator.DEFAULT, reply::complete);
+        ByteBuf response = reply.get(5, TimeUnit.SECONDS);
+        try {
+          assertEquals(flags, response.getUnsignedShort(2) & 0x0110, "RD and CD as the client sent them");
+          assertEquals(1, response.getUnsignedShort(10), "the upstream answered without OPT; ours is added");
+          int opt = response.writerIndex() - 11;
+          assertEquals(Wire.TYPE_OPT, response.getUnsignedShort(opt + 1));
+          assertEquals(1232, response.getUnsignedShort(opt + 3));
+          assertEquals(dnssecOk ? 0x8000 : 0, response.getUnsignedShort(opt + 7));
+          assertEquals(List.of("b.example.org. 60 A 192.0.2.1"), DnsTesting.render(response.retain()).answers());
+        } finally {
+          response.release();
+        }
+      }
+    }
+  }
+
+  @Test
   void negativeAnswersAreCachedForTheSoaMinimum() throws Exception {
     forwarder(Duration.ofSeconds(1));
     Rendered nx = ask("x.nx.example.org.", 1);

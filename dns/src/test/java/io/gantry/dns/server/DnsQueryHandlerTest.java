@@ -47,7 +47,9 @@ class DnsQueryHandlerTest {
             ServiceView.newBuilder().setNamespace("other").setName("api").setType("ClusterIP")
                 .addClusterIps("127.96.0.11").build(),
             ServiceView.newBuilder().setNamespace("default").setName("many").setType("ClusterIP").setHeadless(true)
-                .build()),
+                .build(),
+            ServiceView.newBuilder().setNamespace("default").setName("alias").setType("ExternalName")
+                .setExternalName("web.default.svc.cluster.local").build()),
         List.of(EndpointView.newBuilder().setNamespace("default").setServiceName("many").addAllEndpoints(many).build()),
         List.of(PodView.newBuilder().setNamespace("default").setName("client").addIps("127.244.0.77").build()));
   }
@@ -145,6 +147,22 @@ class DnsQueryHandlerTest {
     assertEquals(0, content.getUnsignedByte(3) & 0xF);
     assertEquals(1, content.getUnsignedByte(content.writerIndex() - 6), "extended rcode 1: BADVERS");
     out.release();
+  }
+
+  @Test
+  void anExternalNameInsideTheZoneIsFollowedForRecursiveQueries() {
+    Rendered r = send(query(0x4242, "alias.default.svc.cluster.local", Wire.TYPE_A, 0));
+    assertEquals(List.of("alias.default.svc.cluster.local. 5 CNAME web.default.svc.cluster.local.",
+        "web.default.svc.cluster.local. 5 A 127.96.0.10"), r.answers());
+    Rendered noData = send(query(0x4242, "alias.default.svc.cluster.local", Wire.TYPE_TXT, 0));
+    assertEquals(0, noData.rcode());
+    assertEquals(List.of("alias.default.svc.cluster.local. 5 CNAME web.default.svc.cluster.local."), noData.answers());
+    assertEquals(1, noData.authority().size(), "the target's NODATA keeps its SOA");
+    assertEquals(List.of("alias.default.svc.cluster.local. 5 CNAME web.default.svc.cluster.local."),
+        send(query(0x4242, "alias.default.svc.cluster.local", Wire.TYPE_CNAME, 0)).answers(), "asked for the CNAME");
+    byte[] noRecursion = query(0x4242, "alias.default.svc.cluster.local", Wire.TYPE_A, 0);
+    noRecursion[2] = 0;
+    assertEquals(1, send(noRecursion).answers().size(), "without RD the CNAME alone");
   }
 
   @Test

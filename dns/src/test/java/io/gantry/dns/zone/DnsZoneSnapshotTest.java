@@ -29,13 +29,15 @@ class DnsZoneSnapshotTest {
           headless("default", "db", false, port("pg", "TCP", 5432)),
           headless("default", "warm", true),
           headless("default", "empty", false),
+          headless("default", "cold", false, port("pg", "TCP", 5432)),
           externalName("default", "ext", "Example.COM")),
       List.of(
           endpoints("default", "db",
               endpoint("127.244.0.5", "db-0", true, "pg", 5432),
               endpoint("127.244.0.6", "", true, "pg", 5433),
               endpoint("127.244.0.7", "db-2", false, "pg", 5432)),
-          endpoints("default", "warm", endpoint("127.244.0.9", "", false, null, 0))),
+          endpoints("default", "warm", endpoint("127.244.0.9", "", false, null, 0)),
+          endpoints("default", "cold", endpoint("127.244.0.8", "cold-0", false, "pg", 5432))),
       List.of(pod("default", "p1", "127.244.1.4")));
 
   @Test
@@ -131,8 +133,49 @@ class DnsZoneSnapshotTest {
   void podsHaveDashedAddressRecords() {
     assertEquals(List.of("127-244-1-4.default.pod.cluster.local. 5 A 127.244.1.4"),
         ask(zone, "127-244-1-4.default.pod.cluster.local.", Wire.TYPE_A).answers());
-    assertEquals(3, ask(zone, "127-244-1-5.default.pod.cluster.local.", Wire.TYPE_A).rcode(), "no such pod");
     assertEquals("default", zone.podNamespace("127.244.1.4"));
+  }
+
+  @Test
+  void everyAddressHasAPodRecordInEveryNamespaceAsTheSpecificationRequires() {
+    assertEquals(List.of("1-2-3-4.any.pod.cluster.local. 5 A 1.2.3.4"),
+        ask(zone, "1-2-3-4.any.pod.cluster.local.", Wire.TYPE_A).answers());
+    assertEquals(List.of("FD00--1.any.pod.cluster.local. 5 AAAA fd00:0:0:0:0:0:0:1"),
+        ask(zone, "FD00--1.any.pod.cluster.local.", Wire.TYPE_AAAA).answers());
+    Rendered noData = ask(zone, "1-2-3-4.any.pod.cluster.local.", Wire.TYPE_AAAA);
+    assertEquals(0, noData.rcode());
+    assertEquals(List.of(SOA), noData.authority());
+    Rendered namespace = ask(zone, "any.pod.cluster.local.", Wire.TYPE_A);
+    assertEquals(0, namespace.rcode(), "a namespace under pod.<zone> is an empty non-terminal");
+    assertEquals(List.of(), namespace.answers());
+    for (String name : List.of("1-2-3-256.any.pod.cluster.local.", "01-2-3-4.any.pod.cluster.local.",
+        "1-2-3.any.pod.cluster.local.", "x.1-2-3-4.any.pod.cluster.local.", "1-2-3-4\\.any.pod.cluster.local.",
+        "nope.any.pod.cluster.local.")) {
+      assertEquals(3, ask(zone, name, Wire.TYPE_A).rcode(), name);
+    }
+  }
+
+  @Test
+  void aHeadlessServiceWithoutReadyEndpointsDoesNotExist() {
+    for (String name : List.of("empty.default.svc.cluster.local.", "cold.default.svc.cluster.local.",
+        "cold-0.cold.default.svc.cluster.local.", "_pg._tcp.cold.default.svc.cluster.local.")) {
+      Rendered r = ask(zone, name, Wire.TYPE_A);
+      assertEquals(3, r.rcode(), name);
+      assertEquals(List.of(SOA), r.authority(), name);
+    }
+  }
+
+  @Test
+  void theApexHasAnNsRecordWhoseTargetExists() {
+    Rendered ns = ask(zone, "cluster.local.", Wire.TYPE_NS);
+    assertEquals(List.of("cluster.local. 5 NS ns.dns.cluster.local."), ns.answers());
+    assertEquals(0, ask(zone, "ns.dns.cluster.local.", Wire.TYPE_A).rcode(), "the SOA's MNAME and NS target exist");
+    DnsZoneSnapshot withKubeDns = DnsZoneSnapshot.build(ZoneConfig.defaults(), 1,
+        List.of(clusterIp("kube-system", "kube-dns", "127.96.0.53")), List.of(), List.of());
+    Rendered glued = ask(withKubeDns, "cluster.local.", Wire.TYPE_NS);
+    assertEquals(List.of("ns.dns.cluster.local. 5 A 127.96.0.53"), glued.additional());
+    assertEquals(List.of("ns.dns.cluster.local. 5 A 127.96.0.53"),
+        ask(withKubeDns, "ns.dns.cluster.local.", Wire.TYPE_A).answers());
   }
 
   @Test
@@ -154,7 +197,7 @@ class DnsZoneSnapshotTest {
   @Test
   void ancestorsOfNamesExist() {
     for (String name : List.of("default.svc.cluster.local.", "svc.cluster.local.", "_tcp.web.default.svc.cluster.local.",
-        "default.pod.cluster.local.", "empty.default.svc.cluster.local.")) {
+        "default.pod.cluster.local.", "pod.cluster.local.")) {
       Rendered r = ask(zone, name, Wire.TYPE_A);
       assertEquals(0, r.rcode(), name);
       assertEquals(List.of(SOA), r.authority(), name);

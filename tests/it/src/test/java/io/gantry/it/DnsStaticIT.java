@@ -78,6 +78,19 @@ class DnsStaticIT {
           conditions: {ready: false}
         ---
         apiVersion: v1
+        kind: Service
+        metadata: {name: alias, namespace: shop}
+        spec: {type: ExternalName, externalName: web.shop.svc.cluster.local}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: idle, namespace: shop}
+        spec:
+          clusterIP: None
+          selector: {app: idle}
+          ports: [{name: pg, port: 5432}]
+        ---
+        apiVersion: v1
         kind: Pod
         metadata: {name: client, namespace: shop}
         spec: {containers: [{name: c, image: x}]}
@@ -192,6 +205,47 @@ class DnsStaticIT {
     assertEquals(List.of("dns-version.cluster.local. 5 IN TXT \"1.1.0\""), dig("dns-version.cluster.local", "TXT").answers());
     assertEquals(List.of("127-244-0-9.shop.pod.cluster.local. 5 IN A 127.244.0.9"),
         dig("127-244-0-9.shop.pod.cluster.local").answers());
+  }
+
+  @Test
+  void anExternalNameInsideTheZoneIsFollowed() {
+    assertEquals(List.of("alias.shop.svc.cluster.local. 5 IN CNAME web.shop.svc.cluster.local.",
+        "web.shop.svc.cluster.local. 5 IN A 127.96.0.10"), dig("alias.shop.svc.cluster.local").answers());
+  }
+
+  @Test
+  void aHeadlessServiceWithoutReadyEndpointsIsNxdomain() {
+    Dig.Result r = dig("idle.shop.svc.cluster.local");
+    assertEquals("NXDOMAIN", r.status(), r::toString);
+    assertEquals(1, r.section("AUTHORITY").size(), r::toString);
+  }
+
+  @Test
+  void theApexHasAnNsRecord() {
+    assertEquals(List.of("cluster.local. 5 IN NS ns.dns.cluster.local."), dig("cluster.local", "NS").answers());
+  }
+
+  @Test
+  void podRecordsAnswerForAnyAddress() {
+    assertEquals(List.of("1-2-3-4.other.pod.cluster.local. 5 IN A 1.2.3.4"),
+        dig("1-2-3-4.other.pod.cluster.local").answers());
+  }
+
+  @Test
+  void aDotInsideALabelIsPartOfTheLabel() {
+    Dig.Result r = dig("web\\.shop.svc.cluster.local");
+    assertEquals("NXDOMAIN", r.status(), r::toString);
+    assertTrue(r.output().contains(";web\\.shop.svc.cluster.local."), "the question comes back as asked: " + r);
+    assertFalse(r.output().contains("mismatch"), r::toString);
+  }
+
+  @Test
+  void ednsIsAnsweredWithTheDoBitCopiedAndInErrorsToo() {
+    Dig.Result secure = dig("+dnssec", "web.shop.svc.cluster.local");
+    assertTrue(secure.output().contains("; EDNS: version: 0, flags: do; udp: 1232"), secure::toString);
+    Dig.Result status = dig("+opcode=2", "web.shop.svc.cluster.local");
+    assertEquals("NOTIMP", status.status(), status::toString);
+    assertTrue(status.output().contains("; EDNS: version: 0, flags:; udp: 1232"), status::toString);
   }
 
   @Test

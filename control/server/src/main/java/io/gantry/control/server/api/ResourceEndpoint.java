@@ -35,13 +35,14 @@ final class ResourceEndpoint {
   ApiResponse handle(ResourcePath path, ApiRequest request) throws ApiException {
     ResourceType type = path.type();
     if ("scale".equals(path.subresource())) {
-      return scale.handle(path, request);
+      return scale.handle(path, request, request.method().equals("GET") ? registry
+          : writer(request, request.method().equals("PUT") ? "UpdateOptions" : "PatchOptions", null));
     }
     if ("log".equals(path.subresource()) && type.plural().equals("pods")) {
       return logs.handle(path, request);
     }
     if ("binding".equals(path.subresource()) && request.method().equals("POST")) {
-      return bound(path, request);
+      return bound(path, request, writer(request, "CreateOptions", null));
     }
     if (path.subresource() != null && !path.subresource().equals("status")) {
       throw new ApiException(501, "NotImplemented",
@@ -51,7 +52,8 @@ final class ResourceEndpoint {
     if (path.name() == null) {
       return switch (request.method()) {
         case "GET" -> list(path, request);
-        case "POST" -> created(type, request, registry.create(type, writeNamespace(path), RequestBodies.object(request)));
+        case "POST" -> created(type, request, writer(request, "CreateOptions", null)
+            .create(type, writeNamespace(path), RequestBodies.object(request)));
         case "DELETE" -> deleteCollection(path, request);
         default -> throw ApiException.methodNotAllowed(request.method() + " is not allowed on a collection");
       };
@@ -61,18 +63,26 @@ final class ResourceEndpoint {
     }
     return switch (request.method()) {
       case "GET" -> object(type, request, registry.get(type, namespace, path.name()));
-      case "PUT" -> object(type, request,
-          registry.update(type, namespace, path.name(), RequestBodies.object(request), path.subresource()));
+      case "PUT" -> object(type, request, writer(request, "UpdateOptions", null)
+          .update(type, namespace, path.name(), RequestBodies.object(request), path.subresource()));
       case "PATCH" -> patch(path, request);
-      case "DELETE" -> object(type, request, registry.delete(type, namespace, path.name(),
-          DeleteOptions.from(RequestBodies.tree(request), request.param("gracePeriodSeconds"))));
+      case "DELETE" -> {
+        JsonNode body = RequestBodies.tree(request);
+        yield object(type, request, writer(request, "DeleteOptions", body).delete(type, namespace, path.name(),
+            DeleteOptions.from(body, request.param("gracePeriodSeconds"))));
+      }
       default -> throw ApiException.methodNotAllowed(request.method() + " is not allowed on " + type.plural());
     };
   }
 
+  /** The registry that serves a write: one that commits nothing when the request asks for a dry run. */
+  private ObjectRegistry writer(ApiRequest request, String optionsKind, JsonNode deleteOptions) throws ApiException {
+    return DryRun.requested(request, optionsKind, deleteOptions) ? registry.dryRun() : registry;
+  }
+
   /** POST pods/{name}/binding, as the scheduler does: 201 with a Success Status. */
-  private ApiResponse bound(ResourcePath path, ApiRequest request) throws ApiException {
-    registry.bind(writeNamespace(path), path.name(), RequestBodies.object(request));
+  private ApiResponse bound(ResourcePath path, ApiRequest request, ObjectRegistry target) throws ApiException {
+    target.bind(writeNamespace(path), path.name(), RequestBodies.object(request));
     ObjectNode status = Json.object();
     status.put("kind", "Status");
     status.put("apiVersion", "v1");
@@ -102,7 +112,7 @@ final class ResourceEndpoint {
     }
     String namespace = type.namespaced() ? writeNamespace(path) : null;
     ObjectRegistry.PatchOutcome outcome =
-        registry.patch(type, namespace, path.name(), patchType, patch, path.subresource(),
+        writer(request, "PatchOptions", null).patch(type, namespace, path.name(), patchType, patch, path.subresource(),
             request.param("fieldManager"));
     ApiResponse response = object(type, request, outcome.object());
     return outcome.created() ? new ApiResponse(201, response.contentType(), response.body()) : response;
@@ -136,13 +146,15 @@ final class ResourceEndpoint {
   private ApiResponse deleteCollection(ResourcePath path, ApiRequest request) throws ApiException {
     ResourceType type = path.type();
     String namespace = type.namespaced() ? path.namespace() : null;
-    DeleteOptions options = DeleteOptions.from(RequestBodies.tree(request), request.param("gracePeriodSeconds"));
+    JsonNode body = RequestBodies.tree(request);
+    DeleteOptions options = DeleteOptions.from(body, request.param("gracePeriodSeconds"));
+    ObjectRegistry target = writer(request, "DeleteOptions", body);
     ListResult all = registry.list(type, namespace, Selectors.labels(request), Selectors.fields(type, request), 0, null);
     List<ObjectNode> deleted = new ArrayList<>();
     for (ObjectNode object : all.items()) {
       String ns = type.namespaced() ? object.path("metadata").path("namespace").asText() : null;
       try {
-        deleted.add(registry.delete(type, ns, object.path("metadata").path("name").asText(), options));
+        deleted.add(target.delete(type, ns, object.path("metadata").path("name").asText(), options));
       } catch (ApiException e) {
         if (e.code() != 404) {
           throw e;

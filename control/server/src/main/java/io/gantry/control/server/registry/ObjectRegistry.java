@@ -44,6 +44,7 @@ public final class ObjectRegistry {
   private final Store store;
   private final Clock clock;
   private final List<WritePlugin> plugins;
+  private final boolean dryRun;
   private final SecureRandom random = new SecureRandom();
 
   public ObjectRegistry(Store store, Clock clock) {
@@ -51,9 +52,23 @@ public final class ObjectRegistry {
   }
 
   public ObjectRegistry(Store store, Clock clock, List<WritePlugin> plugins) {
+    this(store, clock, plugins, false);
+  }
+
+  private ObjectRegistry(Store store, Clock clock, List<WritePlugin> plugins, boolean dryRun) {
     this.store = store;
     this.clock = clock;
     this.plugins = List.copyOf(plugins);
+    this.dryRun = dryRun;
+  }
+
+  /**
+   * This registry for a request with {@code dryRun=All}: every write runs its defaulting,
+   * admission (allocators included) and validation and answers what it would have stored, but
+   * commits nothing, as kube-apiserver's DryRunnableStorage.
+   */
+  public ObjectRegistry dryRun() {
+    return dryRun ? this : new ObjectRegistry(store, clock, plugins, true);
   }
 
   public Store store() {
@@ -151,6 +166,12 @@ public final class ObjectRegistry {
       ObjectNode candidate = object.deepCopy();
       TxnParts parts = beforeWrite(type, candidate, null).plus(extra)
           .after(Compare.absent(key), Op.put(key, StoredObjects.encode(candidate)));
+      if (dryRun) {
+        if (store.get(key).isPresent()) {
+          throw ApiException.alreadyExists(type, name);
+        }
+        return candidate;
+      }
       TxnResult result = store.txn(parts.compares(), parts.ops());
       if (result.succeeded()) {
         return StoredObjects.decode(result.written().get(0));
@@ -317,7 +338,7 @@ public final class ObjectRegistry {
     metadata.put("resourceVersion", Long.toString(current.modRevision()));
     String key = type.key(namespace, name);
     if (SameContent.same(next, old)) {
-      if (!extra.ops().isEmpty()) {
+      if (!extra.ops().isEmpty() && !dryRun) {
         TxnParts parts = new TxnParts(List.of(Compare.modRevision(key, current.modRevision())), List.of()).plus(extra);
         if (!store.txn(parts.compares(), parts.ops()).succeeded()) {
           return Optional.empty();
@@ -328,6 +349,10 @@ public final class ObjectRegistry {
     validate(type, next, ObjectValidator.validateUpdate(type, next, old));
     boolean finalize = ObjectMeta.isDeleting(next) && !ObjectMeta.hasFinalizers(next)
         && type != ResourceTypes.NAMESPACES && type != ResourceTypes.PODS;
+    if (dryRun) {
+      beforeWrite(type, next, old);
+      return Optional.of(next);
+    }
     TxnResult result;
     if (finalize) {
       result = remove(type, current);
@@ -349,6 +374,9 @@ public final class ObjectRegistry {
       ObjectNode object = StoredObjects.decode(current);
       checkPreconditions(type, name, object, options);
       Optional<ObjectNode> marked = markForDeletion(type, object, options);
+      if (dryRun) {
+        return marked.orElse(object);
+      }
       TxnResult result = marked.isPresent()
           ? store.update(current.key(), StoredObjects.encode(marked.get()), current.modRevision())
           : remove(type, current);
@@ -426,6 +454,9 @@ public final class ObjectRegistry {
       ObjectNode next = request.apply(old, clock.instant());
       TxnParts parts = beforeWrite(ResourceTypes.PODS, next, old)
           .after(Compare.modRevision(key, current.modRevision()), Op.put(key, StoredObjects.encode(next)));
+      if (dryRun) {
+        return next;
+      }
       TxnResult result = store.txn(parts.compares(), parts.ops());
       if (result.succeeded()) {
         return StoredObjects.decode(result.written().get(0));

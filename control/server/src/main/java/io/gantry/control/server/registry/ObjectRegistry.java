@@ -396,7 +396,7 @@ public final class ObjectRegistry {
     ObjectNode metadata = ObjectMeta.metadata(marked);
     Instant now = clock.instant();
     if (type != ResourceTypes.NAMESPACES && options.propagationPolicy() != null) {
-      propagationFinalizer(metadata, options.orphan());
+      propagationFinalizer(type, metadata, options.propagationPolicy());
     }
     if (type == ResourceTypes.NAMESPACES) {
       if (!metadata.has("deletionTimestamp")) {
@@ -466,26 +466,39 @@ public final class ObjectRegistry {
   }
 
   /**
-   * kube-apiserver's {@code deletionFinalizersForGarbageCollection}: {@code Orphan} adds the
-   * {@value DeleteOptions#ORPHAN_FINALIZER} finalizer (the garbage collector orphans the dependents,
-   * then removes it); {@code Background} and {@code Foreground} take it away again. Foreground is
-   * served as Background: the object goes at once and the collector deletes its dependents after.
+   * kube-apiserver's {@code deletionFinalizersForGarbageCollection}: {@code Orphan} puts the
+   * {@value DeleteOptions#ORPHAN_FINALIZER} finalizer on the object (the garbage collector orphans
+   * the dependents, then removes it), {@code Foreground} the
+   * {@value DeleteOptions#FOREGROUND_FINALIZER} finalizer (the collector deletes the dependents and
+   * removes it once none that blocks its owner's deletion is left), {@code Background} neither.
+   * Pods, which own nothing, are not held back for a foreground deletion.
    */
-  private static void propagationFinalizer(ObjectNode metadata, boolean orphan) {
+  private static void propagationFinalizer(ResourceType type, ObjectNode metadata, String policy) {
+    String wanted = switch (policy) {
+      case "Orphan" -> DeleteOptions.ORPHAN_FINALIZER;
+      case "Foreground" -> type == ResourceTypes.PODS ? null : DeleteOptions.FOREGROUND_FINALIZER;
+      default -> null;
+    };
     com.fasterxml.jackson.databind.node.ArrayNode kept = Json.MAPPER.createArrayNode();
-    boolean present = false;
+    boolean changed = false;
     for (JsonNode finalizer : metadata.path("finalizers")) {
-      if (DeleteOptions.ORPHAN_FINALIZER.equals(finalizer.asText())) {
-        present = true;
+      String name = finalizer.asText();
+      boolean gcFinalizer = name.equals(DeleteOptions.ORPHAN_FINALIZER) || name.equals(DeleteOptions.FOREGROUND_FINALIZER);
+      if (gcFinalizer && !name.equals(wanted)) {
+        changed = true;
       } else {
         kept.add(finalizer);
+        if (name.equals(wanted)) {
+          wanted = null;
+        }
       }
     }
-    if (orphan == present) {
-      return;
+    if (wanted != null) {
+      kept.add(wanted);
+      changed = true;
     }
-    if (orphan) {
-      kept.add(DeleteOptions.ORPHAN_FINALIZER);
+    if (!changed) {
+      return;
     }
     if (kept.isEmpty()) {
       metadata.remove("finalizers");

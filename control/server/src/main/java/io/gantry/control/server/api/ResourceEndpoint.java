@@ -11,6 +11,7 @@ import io.gantry.control.server.registry.DeleteOptions;
 import io.gantry.control.server.registry.ListResult;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.resource.ResourceType;
+import io.gantry.control.server.resource.ResourceTypes;
 import io.gantry.control.server.table.TableConverter;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,11 +69,38 @@ final class ResourceEndpoint {
       case "PATCH" -> patch(path, request);
       case "DELETE" -> {
         JsonNode body = RequestBodies.tree(request);
-        yield object(type, request, writer(request, "DeleteOptions", body).delete(type, namespace, path.name(),
+        yield deleted(type, request, writer(request, "DeleteOptions", body).delete(type, namespace, path.name(),
             DeleteOptions.from(body, request.param("gracePeriodSeconds"))));
       }
       default -> throw ApiException.methodNotAllowed(request.method() + " is not allowed on " + type.plural());
     };
+  }
+
+  /**
+   * What a DELETE answers, as kube-apiserver's generic store: the object while it stays (marked for
+   * deletion), and once it is gone a Success {@code Status} naming it (with its uid, so a client can
+   * tell it was really deleted), except for the kinds whose storage returns the deleted object
+   * (pods, services, namespaces).
+   */
+  private ApiResponse deleted(ResourceType type, ApiRequest request, ObjectNode object) throws ApiException {
+    boolean returnsObject = type == ResourceTypes.PODS || type == ResourceTypes.SERVICES
+        || type == ResourceTypes.NAMESPACES;
+    if (returnsObject || object.path("metadata").has("deletionTimestamp")) {
+      return object(type, request, object);
+    }
+    ObjectNode status = Json.object();
+    status.put("kind", "Status");
+    status.put("apiVersion", "v1");
+    status.putObject("metadata");
+    status.put("status", "Success");
+    ObjectNode details = status.putObject("details");
+    details.put("name", object.path("metadata").path("name").asText());
+    if (!type.group().isEmpty()) {
+      details.put("group", type.group());
+    }
+    details.put("kind", type.plural());
+    details.put("uid", object.path("metadata").path("uid").asText());
+    return ApiResponse.json(200, status);
   }
 
   /** The registry that serves a write: one that commits nothing when the request asks for a dry run. */
@@ -120,6 +148,8 @@ final class ResourceEndpoint {
 
   private ApiResponse list(ResourcePath path, ApiRequest request) throws ApiException {
     ResourceType type = path.type();
+    ListOptionsCheck.validate(request, false);
+    ListOptionsCheck.awaitConsistency(request, registry.store());
     ListResult result = registry.list(type, type.namespaced() ? path.namespace() : null,
         Selectors.labels(request), Selectors.fields(type, request), limit(request), request.param("continue"));
     if (request.wantsTable()) {

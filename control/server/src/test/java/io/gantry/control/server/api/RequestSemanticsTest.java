@@ -1,0 +1,135 @@
+package io.gantry.control.server.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.json.Json;
+import io.gantry.control.server.registry.ObjectRegistry;
+import io.gantry.control.server.resource.ResourceTypes;
+import io.gantry.control.server.store.sqlite.SqliteStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the REST verbs answer, through {@link ApiRouter}, where the Kubernetes API concepts define it. */
+class RequestSemanticsTest {
+
+  private static final String CONFIGMAPS = "/api/v1/namespaces/default/configmaps";
+
+  @TempDir
+  Path dir;
+  private SqliteStore store;
+  private ObjectRegistry registry;
+  private ApiRouter router;
+
+  @BeforeEach
+  void open() throws Exception {
+    store = SqliteStore.open(dir.resolve("store.db"));
+    registry = new ObjectRegistry(store, Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC));
+    registry.create(ResourceTypes.NAMESPACES, null, json("{\"metadata\":{\"name\":\"default\"}}"));
+    router = new ApiRouter(registry, "test");
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  @Test
+  void deleteOfAnObjectThatGoesAtOnceAnswersASuccessStatusWithItsUid() throws Exception {
+    ObjectNode created = registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"cm\"}}"));
+
+    ApiResponse response = send("DELETE", CONFIGMAPS + "/cm", Map.of(), "");
+
+    assertEquals(200, response.status());
+    ObjectNode status = body(response);
+    assertEquals("Status", status.path("kind").asText(), status::toString);
+    assertEquals("Success", status.path("status").asText(), status::toString);
+    assertEquals("cm", status.at("/details/name").asText(), status::toString);
+    assertEquals("configmaps", status.at("/details/kind").asText(), status::toString);
+    assertEquals(created.at("/metadata/uid").asText(), status.at("/details/uid").asText(), status::toString);
+  }
+
+  @Test
+  void deleteOfAnObjectHeldByAFinalizerAnswersTheMarkedObject() throws Exception {
+    registry.create(ResourceTypes.CONFIGMAPS, "default",
+        json("{\"metadata\":{\"name\":\"cm\",\"finalizers\":[\"example.com/hold\"]}}"));
+
+    ApiResponse response = send("DELETE", CONFIGMAPS + "/cm", Map.of(), "");
+
+    assertEquals(200, response.status());
+    ObjectNode object = body(response);
+    assertEquals("ConfigMap", object.path("kind").asText(), object::toString);
+    assertFalse(object.at("/metadata/deletionTimestamp").asText().isEmpty(), object::toString);
+  }
+
+  @Test
+  void resourceVersionMatchWithoutAResourceVersionIsInvalid() {
+    ApiResponse response = send("GET", CONFIGMAPS, Map.of("resourceVersionMatch", List.of("NotOlderThan")), "");
+
+    assertEquals(422, response.status());
+    ObjectNode status = body(response);
+    assertEquals("Invalid", status.path("reason").asText(), status::toString);
+    assertEquals("ListOptions", status.at("/details/kind").asText(), status::toString);
+    assertEquals("resourceVersionMatch", status.at("/details/causes/0/field").asText(), status::toString);
+  }
+
+  @Test
+  void exactMatchAtResourceVersionZeroIsInvalid() {
+    ApiResponse response = send("GET", CONFIGMAPS,
+        Map.of("resourceVersionMatch", List.of("Exact"), "resourceVersion", List.of("0")), "");
+
+    assertEquals(422, response.status(), () -> body(response).toString());
+  }
+
+  @Test
+  void exactListAtTheCurrentVersionIsServedAndAtAnOlderOneIsGone() throws Exception {
+    registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"a\"}}"));
+    String current = Long.toString(store.currentRevision());
+
+    ApiResponse exact = send("GET", CONFIGMAPS,
+        Map.of("resourceVersionMatch", List.of("Exact"), "resourceVersion", List.of(current)), "");
+    ApiResponse older = send("GET", CONFIGMAPS,
+        Map.of("resourceVersionMatch", List.of("Exact"), "resourceVersion", List.of("1")), "");
+
+    assertEquals(200, exact.status(), () -> body(exact).toString());
+    assertEquals(current, body(exact).at("/metadata/resourceVersion").asText());
+    assertEquals(410, older.status(), () -> body(older).toString());
+    assertEquals("Expired", body(older).path("reason").asText());
+  }
+
+  @Test
+  void listAtAResourceVersionTheServerHasNotReachedTimesOut() {
+    String ahead = Long.toString(store.currentRevision() + 1000);
+
+    ApiResponse response = send("GET", CONFIGMAPS,
+        Map.of("resourceVersionMatch", List.of("NotOlderThan"), "resourceVersion", List.of(ahead)), "");
+
+    assertEquals(504, response.status());
+    ObjectNode status = body(response);
+    assertEquals("Timeout", status.path("reason").asText(), status::toString);
+    assertEquals("ResourceVersionTooLarge", status.at("/details/causes/0/reason").asText(), status::toString);
+  }
+
+  private ApiResponse send(String method, String path, Map<String, List<String>> query, String body) {
+    return router.handle(new ApiRequest(method, path, query, "application/json", "application/json",
+        body.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static ObjectNode body(ApiResponse response) {
+    return Json.parseObject(response.body());
+  }
+
+  private static ObjectNode json(String text) {
+    return Json.parseObject(text.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -139,6 +139,19 @@ class GarbageCollectorTest {
   }
 
   @Test
+  void dependentsOfAnyServedKindAreCollected() throws ApiException {
+    ObjectNode owner = f.registry.create(ResourceTypes.CONFIGMAPS, NS, json("{\"metadata\":{\"name\":\"owner\"}}"));
+    f.registry.create(ResourceTypes.SECRETS, NS, json("""
+        {"metadata":{"name":"owned","ownerReferences":[{"apiVersion":"v1","kind":"ConfigMap","name":"owner","uid":"%s"}]}}"""
+        .formatted(ObjectMeta.text(owner, "uid"))));
+
+    f.registry.delete(ResourceTypes.CONFIGMAPS, NS, "owner", BACKGROUND);
+
+    await("the secret collected with its config map owner",
+        () -> f.registry.find(ResourceTypes.SECRETS, NS, "owned").isEmpty());
+  }
+
+  @Test
   void aNamesakeWithAnotherUidIsNotTheOwner() throws ApiException {
     ObjectNode first = f.registry.create(ResourceTypes.SERVICES, NS, json(
         "{\"metadata\":{\"name\":\"web\"},\"spec\":{\"ports\":[{\"port\":80}]}}"));

@@ -558,8 +558,16 @@ public final class ObjectRegistry {
     ordered.setAll(object);
     object.removeAll();
     object.setAll(ordered);
-    if (!(object.get("metadata") instanceof ObjectNode)) {
+    if (!(object.get("metadata") instanceof ObjectNode metadata)) {
       object.putObject("metadata");
+      return;
+    }
+    // ObjectMeta's maps and lists are omitempty: an emptied one (kubectl label x a-) is not kept
+    for (String field : new String[] {"labels", "annotations", "finalizers", "ownerReferences"}) {
+      JsonNode value = metadata.get(field);
+      if (value != null && (value.isNull() || (value.isContainerNode() && value.isEmpty()))) {
+        metadata.remove(field);
+      }
     }
   }
 

@@ -73,6 +73,21 @@ class RequestSemanticsTest {
   }
 
   @Test
+  void removingTheLastLabelLeavesNoEmptyLabelMap() throws Exception {
+    registry.create(ResourceTypes.CONFIGMAPS, "default",
+        json("{\"metadata\":{\"name\":\"cm\",\"labels\":{\"a\":\"1\"},\"annotations\":{\"b\":\"2\"}}}"));
+
+    ApiResponse response = router.handle(new ApiRequest("PATCH", CONFIGMAPS + "/cm", Map.of(), "application/json",
+        "application/merge-patch+json",
+        "{\"metadata\":{\"labels\":{\"a\":null},\"annotations\":{\"b\":null}}}".getBytes(StandardCharsets.UTF_8)));
+
+    assertEquals(200, response.status());
+    ObjectNode metadata = (ObjectNode) body(response).get("metadata");
+    assertFalse(metadata.has("labels"), metadata::toString);
+    assertFalse(metadata.has("annotations"), metadata::toString);
+  }
+
+  @Test
   void resourceVersionMatchWithoutAResourceVersionIsInvalid() {
     ApiResponse response = send("GET", CONFIGMAPS, Map.of("resourceVersionMatch", List.of("NotOlderThan")), "");
 

@@ -3,6 +3,7 @@ package io.gantry.control.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.control.server.json.Json;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * A complete response.
@@ -10,8 +11,26 @@ import java.nio.charset.StandardCharsets;
  * @param status      the HTTP status code
  * @param contentType the Content-Type
  * @param body        the body bytes
+ * @param warnings    texts of {@code Warning: 299 - "..."} headers (kubectl prints them)
  */
-public record ApiResponse(int status, String contentType, byte[] body) {
+public record ApiResponse(int status, String contentType, byte[] body, List<String> warnings) {
+
+  public ApiResponse {
+    warnings = List.copyOf(warnings);
+  }
+
+  public ApiResponse(int status, String contentType, byte[] body) {
+    this(status, contentType, body, List.of());
+  }
+
+  public ApiResponse withWarnings(List<String> more) {
+    if (more.isEmpty()) {
+      return this;
+    }
+    List<String> all = new java.util.ArrayList<>(warnings);
+    all.addAll(more);
+    return new ApiResponse(status, contentType, body, all);
+  }
 
   public static ApiResponse json(int status, JsonNode body) {
     return new ApiResponse(status, "application/json", Json.bytes(body));

@@ -53,8 +53,12 @@ final class ResourceEndpoint {
     if (path.name() == null) {
       return switch (request.method()) {
         case "GET" -> list(path, request);
-        case "POST" -> created(type, request, writer(request, "CreateOptions", null)
-            .create(type, writeNamespace(path), RequestBodies.object(request)));
+        case "POST" -> {
+          ObjectNode body = RequestBodies.object(request);
+          List<String> warnings = FieldValidation.check(type, request, body);
+          yield created(type, request, writer(request, "CreateOptions", null)
+              .create(type, writeNamespace(path), body)).withWarnings(warnings);
+        }
         case "DELETE" -> deleteCollection(path, request);
         default -> throw ApiException.methodNotAllowed(request.method() + " is not allowed on a collection");
       };
@@ -64,8 +68,12 @@ final class ResourceEndpoint {
     }
     return switch (request.method()) {
       case "GET" -> object(type, request, registry.get(type, namespace, path.name()));
-      case "PUT" -> object(type, request, writer(request, "UpdateOptions", null)
-          .update(type, namespace, path.name(), RequestBodies.object(request), path.subresource()));
+      case "PUT" -> {
+        ObjectNode body = RequestBodies.object(request);
+        List<String> warnings = FieldValidation.check(type, request, body);
+        yield object(type, request, writer(request, "UpdateOptions", null)
+            .update(type, namespace, path.name(), body, path.subresource())).withWarnings(warnings);
+      }
       case "PATCH" -> patch(path, request);
       case "DELETE" -> {
         JsonNode body = RequestBodies.tree(request);
@@ -139,11 +147,13 @@ final class ResourceEndpoint {
       throw ApiException.badRequest("the patch could not be decoded: " + e.getMessage());
     }
     String namespace = type.namespaced() ? writeNamespace(path) : null;
+    List<String> warnings = patchType == PatchType.JSON_PATCH ? List.of() : FieldValidation.check(type, request, patch);
     ObjectRegistry.PatchOutcome outcome =
         writer(request, "PatchOptions", null).patch(type, namespace, path.name(), patchType, patch, path.subresource(),
             request.param("fieldManager"));
     ApiResponse response = object(type, request, outcome.object());
-    return outcome.created() ? new ApiResponse(201, response.contentType(), response.body()) : response;
+    return (outcome.created() ? new ApiResponse(201, response.contentType(), response.body()) : response)
+        .withWarnings(warnings);
   }
 
   private ApiResponse list(ResourcePath path, ApiRequest request) throws ApiException {

@@ -160,12 +160,30 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.body()));
     http.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
     http.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
+    for (String warning : response.warnings()) {
+      http.headers().add(HttpHeaderNames.WARNING, "299 - " + quoted(warning));
+    }
     if (keepAlive) {
       http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(http);
     } else {
       ctx.writeAndFlush(http).addListener(ChannelFutureListener.CLOSE);
     }
+  }
+
+  /** A warning text as an RFC 7234 quoted string, printable ASCII only (names may come from clients). */
+  static String quoted(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+    for (char c : text.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < 0x20 || c >= 0x7f) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append('"').toString();
   }
 
   @Override

@@ -1,10 +1,13 @@
 package io.gantry.control.server.registry;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
@@ -14,14 +17,21 @@ import io.gantry.control.server.resource.ResourceTypes;
 import java.io.IOException;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
  * Checks that an object decodes as its real Kubernetes type (the fabric8 model), so that a
  * string where a number belongs is refused with a 400 as kube-apiserver refuses it.
  */
-final class TypedDecoding {
+public final class TypedDecoding {
+
+  private static final Map<Class<?>, BeanDescription> BEANS = new ConcurrentHashMap<>();
 
   private static final Map<ResourceType, Class<?>> MODEL = Map.ofEntries(
       Map.entry(ResourceTypes.NAMESPACES, io.fabric8.kubernetes.api.model.Namespace.class),
@@ -67,6 +77,61 @@ final class TypedDecoding {
   }
 
   private TypedDecoding() {}
+
+  /**
+   * The paths of the fields of {@code object} that its Kubernetes type does not have, as the
+   * strict decoder names them ({@code spec.template.spec.containers[0].foo}), sorted; empty when
+   * the type is not modelled or the object does not decode at all (that is reported elsewhere).
+   */
+  public static List<String> unknownFields(ResourceType type, ObjectNode object) {
+    Class<?> model = MODEL.get(type);
+    if (model == null) {
+      return List.of();
+    }
+    Object decoded;
+    try {
+      decoded = MAPPER.treeToValue(object, model);
+    } catch (Exception e) {
+      return List.of();
+    }
+    List<String> unknown = new ArrayList<>();
+    walk(decoded, "", unknown);
+    Collections.sort(unknown);
+    return unknown;
+  }
+
+  private static void walk(Object value, String path, List<String> unknown) {
+    if (value instanceof Collection<?> items) {
+      int i = 0;
+      for (Object item : items) {
+        walk(item, path + "[" + i++ + "]", unknown);
+      }
+      return;
+    }
+    if (value instanceof Map<?, ?> entries) {
+      entries.forEach((key, item) -> walk(item, join(path, String.valueOf(key)), unknown));
+      return;
+    }
+    if (value == null || !value.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
+      return;
+    }
+    BeanDescription bean = BEANS.computeIfAbsent(value.getClass(),
+        c -> MAPPER.getSerializationConfig().introspect(MAPPER.constructType(c)));
+    AnnotatedMember anyGetter = bean.findAnyGetter();
+    if (anyGetter != null && anyGetter.getValue(value) instanceof Map<?, ?> extra) {
+      extra.keySet().forEach(key -> unknown.add(join(path, String.valueOf(key))));
+    }
+    for (BeanPropertyDefinition property : bean.findProperties()) {
+      AnnotatedMember accessor = property.getAccessor();
+      if (accessor != null) {
+        walk(accessor.getValue(value), join(path, property.getName()), unknown);
+      }
+    }
+  }
+
+  private static String join(String path, String field) {
+    return path.isEmpty() ? field : path + "." + field;
+  }
 
   static void check(ResourceType type, ObjectNode object) throws ApiException {
     Class<?> model = MODEL.get(type);

@@ -2,6 +2,7 @@ package io.gantry.control.server.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.json.Json;
@@ -85,6 +86,67 @@ class RequestSemanticsTest {
     ObjectNode metadata = (ObjectNode) body(response).get("metadata");
     assertFalse(metadata.has("labels"), metadata::toString);
     assertFalse(metadata.has("annotations"), metadata::toString);
+  }
+
+  @Test
+  void strictFieldValidationRefusesUnknownAndDuplicateFields() {
+    String body = """
+        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","unknownMeta":"x"},
+         "spec":{"replicas":1,"replicas":2,"unknownField":"x","selector":{"matchLabels":{"app":"web"}},
+          "template":{"metadata":{"labels":{"app":"web"}},
+           "spec":{"containers":[{"name":"web","image":"nginx","unknownNested":"x"}]}}}}""";
+
+    ApiResponse response = send("POST", "/apis/apps/v1/namespaces/default/deployments",
+        Map.of("fieldValidation", List.of("Strict")), body);
+
+    assertEquals(400, response.status());
+    String message = body(response).path("message").asText();
+    for (String expected : List.of("strict decoding error", "unknown field \"metadata.unknownMeta\"",
+        "unknown field \"spec.unknownField\"", "unknown field \"spec.template.spec.containers[0].unknownNested\"",
+        "duplicate field \"spec.replicas\"")) {
+      assertTrue(message.contains(expected), () -> expected + " missing from " + message);
+    }
+  }
+
+  @Test
+  void unknownFieldsAreWarningsByDefaultAndNothingUnderIgnore() {
+    String body = "{\"metadata\":{\"name\":\"%s\"},\"data\":{\"k\":\"v\"},\"extra\":1}";
+
+    ApiResponse warned = send("POST", CONFIGMAPS, Map.of(), body.formatted("warned"));
+    ApiResponse ignored = send("POST", CONFIGMAPS, Map.of("fieldValidation", List.of("Ignore")), body.formatted("ignored"));
+
+    assertEquals(201, warned.status());
+    assertEquals(List.of("unknown field \"extra\""), warned.warnings());
+    assertEquals(201, ignored.status());
+    assertEquals(List.of(), ignored.warnings());
+  }
+
+  @Test
+  void aMergePatchIsCheckedButItsDirectivesAreNotFields() throws Exception {
+    registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"cm\"}}"));
+
+    ApiResponse response = router.handle(new ApiRequest("PATCH", CONFIGMAPS + "/cm",
+        Map.of("fieldValidation", List.of("Strict")), "application/json", "application/strategic-merge-patch+json",
+        "{\"$patch\":\"merge\",\"data\":{\"a\":\"b\"},\"dataa\":{}}".getBytes(StandardCharsets.UTF_8)));
+
+    assertEquals(400, response.status());
+    assertTrue(body(response).path("message").asText().endsWith("strict decoding error: unknown field \"dataa\""),
+        () -> body(response).toString());
+  }
+
+  @Test
+  void namespacesCarryTheirNameAsALabelThatClientsCannotChange() {
+    ApiResponse created = send("POST", "/api/v1/namespaces", Map.of(), "{\"metadata\":{\"name\":\"team-a\"}}");
+    ApiResponse patched = router.handle(new ApiRequest("PATCH", "/api/v1/namespaces/team-a", Map.of(),
+        "application/json", "application/merge-patch+json",
+        "{\"metadata\":{\"labels\":{\"kubernetes.io/metadata.name\":\"other\",\"x\":\"y\"}}}"
+            .getBytes(StandardCharsets.UTF_8)));
+
+    assertEquals(201, created.status());
+    assertEquals("team-a", body(created).at("/metadata/labels/kubernetes.io~1metadata.name").asText());
+    assertEquals(200, patched.status(), () -> body(patched).toString());
+    assertEquals("team-a", body(patched).at("/metadata/labels/kubernetes.io~1metadata.name").asText());
+    assertEquals("y", body(patched).at("/metadata/labels/x").asText());
   }
 
   @Test

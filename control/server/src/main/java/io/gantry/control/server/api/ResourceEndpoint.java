@@ -168,6 +168,9 @@ final class ResourceEndpoint {
       if (result.continueToken() != null) {
         ((ObjectNode) table.get("metadata")).put("continue", result.continueToken());
       }
+      if (result.remaining() != null) {
+        ((ObjectNode) table.get("metadata")).put("remainingItemCount", result.remaining());
+      }
       return ApiResponse.json(200, table);
     }
     ObjectNode list = Json.object();
@@ -177,6 +180,9 @@ final class ResourceEndpoint {
     metadata.put("resourceVersion", Long.toString(result.resourceVersion()));
     if (result.continueToken() != null) {
       metadata.put("continue", result.continueToken());
+    }
+    if (result.remaining() != null) {
+      metadata.put("remainingItemCount", result.remaining());
     }
     ArrayNode items = list.putArray("items");
     result.items().forEach(items::add);

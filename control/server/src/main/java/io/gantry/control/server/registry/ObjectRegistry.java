@@ -116,7 +116,13 @@ public final class ObjectRegistry {
           items.add(object);
           if (limit > 0 && items.size() == limit) {
             boolean rest = more || page.kvs().indexOf(kv) < page.kvs().size() - 1;
-            return new ListResult(items, revision, rest ? ContinueToken.encode(revision, kv.key()) : null, null);
+            if (!rest) {
+              return new ListResult(items, revision, null, null);
+            }
+            // remainingItemCount, as kube-apiserver gives it: only when no selector filters the list
+            Long remaining = labels == null && fields == null
+                ? (long) store.range(prefix, kv.key(), 0).kvs().size() : null;
+            return new ListResult(items, revision, ContinueToken.encode(revision, kv.key()), remaining);
           }
         }
       }

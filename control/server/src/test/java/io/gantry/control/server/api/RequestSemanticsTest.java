@@ -150,6 +150,30 @@ class RequestSemanticsTest {
   }
 
   @Test
+  void pagedListsCountTheRemainingItemsAndContinueWhereTheyStopped() throws Exception {
+    for (String name : List.of("a", "b", "c", "d", "e")) {
+      registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"" + name + "\"}}"));
+    }
+
+    ObjectNode first = body(send("GET", CONFIGMAPS, Map.of("limit", List.of("2")), ""));
+    ObjectNode second = body(send("GET", CONFIGMAPS,
+        Map.of("limit", List.of("2"), "continue", List.of(first.at("/metadata/continue").asText())), ""));
+    ObjectNode selected = body(send("GET", CONFIGMAPS,
+        Map.of("limit", List.of("2"), "labelSelector", List.of("!x")), ""));
+
+    assertEquals(3, first.at("/metadata/remainingItemCount").asInt(), first::toString);
+    assertEquals(List.of("c", "d"), names(second));
+    assertEquals(1, second.at("/metadata/remainingItemCount").asInt(), second::toString);
+    assertFalse(selected.path("metadata").has("remainingItemCount"), "not counted under a selector: " + selected);
+  }
+
+  private static List<String> names(ObjectNode list) {
+    List<String> names = new java.util.ArrayList<>();
+    list.path("items").forEach(item -> names.add(item.at("/metadata/name").asText()));
+    return names;
+  }
+
+  @Test
   void resourceVersionMatchWithoutAResourceVersionIsInvalid() {
     ApiResponse response = send("GET", CONFIGMAPS, Map.of("resourceVersionMatch", List.of("NotOlderThan")), "");
 

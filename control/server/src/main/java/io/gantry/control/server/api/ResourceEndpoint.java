@@ -173,9 +173,10 @@ final class ResourceEndpoint {
       }
       return ApiResponse.json(200, table);
     }
+    boolean partial = request.wantsPartialMetadata();
     ObjectNode list = Json.object();
-    list.put("kind", type.kind() + "List");
-    list.put("apiVersion", type.apiVersion());
+    list.put("kind", partial ? "PartialObjectMetadataList" : type.kind() + "List");
+    list.put("apiVersion", partial ? "meta.k8s.io/v1" : type.apiVersion());
     ObjectNode metadata = list.putObject("metadata");
     metadata.put("resourceVersion", Long.toString(result.resourceVersion()));
     if (result.continueToken() != null) {
@@ -185,7 +186,7 @@ final class ResourceEndpoint {
       metadata.put("remainingItemCount", result.remaining());
     }
     ArrayNode items = list.putArray("items");
-    result.items().forEach(items::add);
+    result.items().forEach(item -> items.add(partial ? TableConverter.partialObjectMetadata(item) : item));
     return ApiResponse.json(200, list);
   }
 
@@ -220,6 +221,9 @@ final class ResourceEndpoint {
     if (request.wantsTable()) {
       return ApiResponse.json(200, TableConverter.table(type, List.of(object), null,
           Selectors.includeObject(request), true, registry.clock().instant()));
+    }
+    if (request.wantsPartialMetadata()) {
+      return ApiResponse.json(200, TableConverter.partialObjectMetadata(object));
     }
     return ApiResponse.json(200, object);
   }

@@ -138,6 +138,9 @@ final class WatchStream {
           includeObject, firstTable.getAndSet(false),
           clock.instant());
     }
+    if (request.wantsPartialMetadata() && event.type() != ObjectEvent.Type.ERROR) {
+      object = TableConverter.partialObjectMetadata(object);
+    }
     write(event.type().name(), object);
   }
 

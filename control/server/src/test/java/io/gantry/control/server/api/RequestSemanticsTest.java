@@ -221,6 +221,37 @@ class RequestSemanticsTest {
     assertEquals("ResourceVersionTooLarge", status.at("/details/causes/0/reason").asText(), status::toString);
   }
 
+  @Test
+  void metadataOnlyClientsGetPartialObjectMetadata() throws Exception {
+    registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"cm\"},\"data\":{\"k\":\"v\"}}"));
+    String accept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
+
+    ObjectNode list = Json.parseObject(router.handle(new ApiRequest("GET", CONFIGMAPS, Map.of(), accept, "", null)).body());
+    ObjectNode one = Json.parseObject(router.handle(new ApiRequest("GET", CONFIGMAPS + "/cm", Map.of(),
+        "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1", "", null)).body());
+
+    assertEquals("PartialObjectMetadataList", list.path("kind").asText(), list::toString);
+    assertEquals("meta.k8s.io/v1", list.path("apiVersion").asText(), list::toString);
+    assertEquals("PartialObjectMetadata", list.at("/items/0/kind").asText(), list::toString);
+    assertFalse(list.path("items").get(0).has("data"), list::toString);
+    assertEquals("cm", one.at("/metadata/name").asText(), one::toString);
+    assertFalse(one.has("data"), one::toString);
+  }
+
+  @Test
+  void yamlIsServedWhenAskedForAndAnUnservedMediaTypeIsNotAcceptable() throws Exception {
+    registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"cm\"}}"));
+
+    ApiResponse yaml = router.handle(new ApiRequest("GET", CONFIGMAPS + "/cm", Map.of(), "application/yaml", "", null));
+    ApiResponse html = router.handle(new ApiRequest("GET", CONFIGMAPS + "/cm", Map.of(), "text/html", "", null));
+
+    assertEquals("application/yaml", yaml.contentType());
+    assertTrue(new String(yaml.body(), StandardCharsets.UTF_8).contains("name: \"cm\""),
+        () -> new String(yaml.body(), StandardCharsets.UTF_8));
+    assertEquals(406, html.status());
+    assertEquals("NotAcceptable", body(html).path("reason").asText());
+  }
+
   private ApiResponse send(String method, String path, Map<String, List<String>> query, String body) {
     return router.handle(new ApiRequest(method, path, query, "application/json", "application/json",
         body.getBytes(StandardCharsets.UTF_8)));

@@ -78,7 +78,7 @@ final class ResourceEndpoint {
       case "DELETE" -> {
         JsonNode body = RequestBodies.tree(request);
         yield deleted(type, request, writer(request, "DeleteOptions", body).delete(type, namespace, path.name(),
-            DeleteOptions.from(body, request.param("gracePeriodSeconds"))));
+            deleteOptions(request, body)));
       }
       default -> throw ApiException.methodNotAllowed(request.method() + " is not allowed on " + type.plural());
     };
@@ -109,6 +109,41 @@ final class ResourceEndpoint {
     details.put("kind", type.plural());
     details.put("uid", object.path("metadata").path("uid").asText());
     return ApiResponse.json(200, status);
+  }
+
+  /**
+   * The options of a DELETE, from its body and query (a {@code propagationPolicy} may come as a
+   * query parameter too), refused as kube-apiserver refuses them: a malformed grace period is 400,
+   * an unknown propagation policy 422.
+   */
+  private static DeleteOptions deleteOptions(ApiRequest request, JsonNode body) throws ApiException {
+    DeleteOptions options;
+    try {
+      options = DeleteOptions.from(body, request.param("gracePeriodSeconds"));
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("gracePeriodSeconds: " + request.param("gracePeriodSeconds")
+          + " (expected: an integer)");
+    }
+    String queried = request.param("propagationPolicy");
+    if (options.propagationPolicy() == null && queried != null && !queried.isEmpty()) {
+      options = new DeleteOptions(options.gracePeriodSeconds(), options.preconditionUid(),
+          options.preconditionVersion(), queried);
+    }
+    String policy = options.propagationPolicy();
+    if (policy != null && !policy.equals("Orphan") && !policy.equals("Background") && !policy.equals("Foreground")) {
+      String detail = "Unsupported value: \"" + policy + "\": supported values: \"Foreground\", \"Background\", "
+          + "\"Orphan\", \"nil\"";
+      ObjectNode details = Json.object();
+      details.put("group", "meta.k8s.io");
+      details.put("kind", "DeleteOptions");
+      ObjectNode cause = details.putArray("causes").addObject();
+      cause.put("reason", "FieldValueNotSupported");
+      cause.put("message", detail);
+      cause.put("field", "propagationPolicy");
+      throw new ApiException(422, "Invalid", "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: " + detail,
+          details);
+    }
+    return options;
   }
 
   /** The registry that serves a write: one that commits nothing when the request asks for a dry run. */
@@ -194,7 +229,7 @@ final class ResourceEndpoint {
     ResourceType type = path.type();
     String namespace = type.namespaced() ? path.namespace() : null;
     JsonNode body = RequestBodies.tree(request);
-    DeleteOptions options = DeleteOptions.from(body, request.param("gracePeriodSeconds"));
+    DeleteOptions options = deleteOptions(request, body);
     ObjectRegistry target = writer(request, "DeleteOptions", body);
     ListResult all = registry.list(type, namespace, Selectors.labels(request), Selectors.fields(type, request), 0, null);
     List<ObjectNode> deleted = new ArrayList<>();

@@ -252,6 +252,21 @@ class RequestSemanticsTest {
     assertEquals("NotAcceptable", body(html).path("reason").asText());
   }
 
+  @Test
+  void malformedDeleteOptionsAreRefusedAndTheObjectStays() throws Exception {
+    registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"cm\"}}"));
+
+    ApiResponse grace = send("DELETE", CONFIGMAPS + "/cm", Map.of("gracePeriodSeconds", List.of("soon")), "");
+    ApiResponse policy = send("DELETE", CONFIGMAPS + "/cm", Map.of(), "{\"propagationPolicy\":\"Eventually\"}");
+    ApiResponse queried = send("DELETE", CONFIGMAPS + "/cm", Map.of("propagationPolicy", List.of("Eventually")), "");
+
+    assertEquals(400, grace.status(), () -> body(grace).toString());
+    assertEquals(422, policy.status(), () -> body(policy).toString());
+    assertEquals("propagationPolicy", body(policy).at("/details/causes/0/field").asText());
+    assertEquals(422, queried.status(), () -> body(queried).toString());
+    assertTrue(registry.find(ResourceTypes.CONFIGMAPS, "default", "cm").isPresent());
+  }
+
   private ApiResponse send(String method, String path, Map<String, List<String>> query, String body) {
     return router.handle(new ApiRequest(method, path, query, "application/json", "application/json",
         body.getBytes(StandardCharsets.UTF_8)));

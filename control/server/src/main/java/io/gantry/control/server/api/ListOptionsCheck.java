@@ -27,7 +27,7 @@ public final class ListOptionsCheck {
     String cont = orEmpty(request.param("continue"));
     boolean initialEvents = request.param("sendInitialEvents") != null;
     List<String[]> errors = new ArrayList<>();
-    if (!version.isEmpty() && !version.chars().allMatch(Character::isDigit)) {
+    if (!version.isEmpty() && (!version.chars().allMatch(Character::isDigit) || version.length() > 18)) {
       throw ApiException.badRequest("resourceVersion: " + version + " (expected: a non-negative integer)");
     }
     if (watch) {

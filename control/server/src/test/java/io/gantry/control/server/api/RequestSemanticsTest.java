@@ -185,6 +185,13 @@ class RequestSemanticsTest {
   }
 
   @Test
+  void aResourceVersionTooLargeForANumberIsABadRequest() {
+    ApiResponse response = send("GET", CONFIGMAPS, Map.of("resourceVersion", List.of("99999999999999999999999")), "");
+
+    assertEquals(400, response.status(), () -> body(response).toString());
+  }
+
+  @Test
   void exactMatchAtResourceVersionZeroIsInvalid() {
     ApiResponse response = send("GET", CONFIGMAPS,
         Map.of("resourceVersionMatch", List.of("Exact"), "resourceVersion", List.of("0")), "");

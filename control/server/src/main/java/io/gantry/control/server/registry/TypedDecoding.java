@@ -32,6 +32,9 @@ import java.util.stream.Collectors;
 public final class TypedDecoding {
 
   private static final Map<Class<?>, BeanDescription> BEANS = new ConcurrentHashMap<>();
+  /** Model classes that are JSON scalars (custom serializers), not objects with fields. */
+  private static final java.util.Set<Class<?>> SCALARS = java.util.Set.of(io.fabric8.kubernetes.api.model.Quantity.class,
+      io.fabric8.kubernetes.api.model.IntOrString.class);
 
   private static final Map<ResourceType, Class<?>> MODEL = Map.ofEntries(
       Map.entry(ResourceTypes.NAMESPACES, io.fabric8.kubernetes.api.model.Namespace.class),
@@ -95,7 +98,11 @@ public final class TypedDecoding {
       return List.of();
     }
     List<String> unknown = new ArrayList<>();
-    walk(decoded, "", unknown);
+    try {
+      walk(decoded, "", unknown);
+    } catch (RuntimeException e) {
+      // a model class Jackson cannot introspect must not fail the request: report what was found
+    }
     Collections.sort(unknown);
     return unknown;
   }
@@ -112,7 +119,8 @@ public final class TypedDecoding {
       entries.forEach((key, item) -> walk(item, join(path, String.valueOf(key)), unknown));
       return;
     }
-    if (value == null || !value.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
+    if (value == null || !value.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")
+        || SCALARS.contains(value.getClass())) {
       return;
     }
     BeanDescription bean = BEANS.computeIfAbsent(value.getClass(),

@@ -109,6 +109,18 @@ class RequestSemanticsTest {
   }
 
   @Test
+  void quantitiesAndIntOrStringsAreNotTakenForObjectsWithUnknownFields() {
+    ApiResponse response = send("POST", "/api/v1/nodes", Map.of("fieldValidation", List.of("Strict")), """
+        {"metadata":{"name":"n1"},"status":{"capacity":{"cpu":"2","memory":"1Gi"},"allocatable":{"pods":"110"}}}""");
+    ApiResponse service = send("POST", "/api/v1/namespaces/default/services", Map.of("fieldValidation", List.of("Strict")),
+        "{\"metadata\":{\"name\":\"s\"},\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":\"http\"}]}}");
+
+    assertEquals(201, response.status(), () -> body(response).toString());
+    assertEquals(List.of(), response.warnings());
+    assertEquals(201, service.status(), () -> body(service).toString());
+  }
+
+  @Test
   void unknownFieldsAreWarningsByDefaultAndNothingUnderIgnore() {
     String body = "{\"metadata\":{\"name\":\"%s\"},\"data\":{\"k\":\"v\"},\"extra\":1}";
 

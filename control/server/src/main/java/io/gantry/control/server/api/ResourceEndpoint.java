@@ -174,7 +174,7 @@ final class ResourceEndpoint {
   private ApiResponse patch(ResourcePath path, ApiRequest request) throws ApiException {
     ResourceType type = path.type();
     PatchType patchType = PatchType.fromContentType(request.contentType())
-        .orElseThrow(() -> ApiException.unsupportedMediaType(request.contentType()));
+        .orElseThrow(() -> ApiException.unsupportedPatchType(request.contentType()));
     JsonNode patch;
     try {
       patch = patchType == PatchType.APPLY_PATCH ? Patches.parseApplyBody(request.body()) : Json.parse(request.body());

@@ -33,7 +33,7 @@ final class ScaleSubresource {
       case "PUT" -> ApiResponse.json(200, write(writer, path, parent, RequestBodies.object(request)));
       case "PATCH" -> {
         PatchType patchType = PatchType.fromContentType(request.contentType())
-            .orElseThrow(() -> ApiException.unsupportedMediaType(request.contentType()));
+            .orElseThrow(() -> ApiException.unsupportedPatchType(request.contentType()));
         try {
           JsonNode patch = Json.parse(request.body());
           ObjectNode patched = Patches.apply(patchType, type, scaleOf(parent), patch);

@@ -286,6 +286,18 @@ class RequestSemanticsTest {
     assertTrue(registry.find(ResourceTypes.CONFIGMAPS, "default", "cm").isPresent());
   }
 
+  @Test
+  void aPatchOfAnUnknownTypeIs415NamingThePatchTypes() throws Exception {
+    registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"cm\"}}"));
+
+    ApiResponse response = router.handle(new ApiRequest("PATCH", CONFIGMAPS + "/cm", Map.of(), "application/json",
+        "text/plain", "data".getBytes(StandardCharsets.UTF_8)));
+
+    assertEquals(415, response.status());
+    assertEquals("UnsupportedMediaType", body(response).path("reason").asText());
+    assertTrue(body(response).path("message").asText().contains("application/strategic-merge-patch+json"));
+  }
+
   private ApiResponse send(String method, String path, Map<String, List<String>> query, String body) {
     return router.handle(new ApiRequest(method, path, query, "application/json", "application/json",
         body.getBytes(StandardCharsets.UTF_8)));

@@ -146,7 +146,9 @@ public final class ObjectRegistry {
     ObjectNode metadata = ObjectMeta.metadata(object);
     normalizeNamespace(type, namespace, object);
     if (ObjectMeta.name(object).isEmpty() && !ObjectMeta.text(object, "generateName").isEmpty()) {
-      metadata.put("name", ObjectMeta.text(object, "generateName") + randomSuffix());
+      String base = ObjectMeta.text(object, "generateName");
+      // apiserver's SimpleNameGenerator: the base is cut so that base and suffix fit in 63 characters
+      metadata.put("name", base.substring(0, Math.min(base.length(), 63 - 5)) + randomSuffix());
     }
     TypedDecoding.check(type, object);
     Defaults.apply(type, object);

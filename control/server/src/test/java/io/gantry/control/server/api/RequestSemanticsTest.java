@@ -298,6 +298,18 @@ class RequestSemanticsTest {
     assertTrue(body(response).path("message").asText().contains("application/strategic-merge-patch+json"));
   }
 
+  @Test
+  void generateNameIsCutSoThatTheGeneratedNameFits() {
+    String base = "a".repeat(70);
+
+    ApiResponse response = send("POST", CONFIGMAPS, Map.of(), "{\"metadata\":{\"generateName\":\"" + base + "\"}}");
+
+    assertEquals(201, response.status(), () -> body(response).toString());
+    String name = body(response).at("/metadata/name").asText();
+    assertEquals(63, name.length(), name);
+    assertTrue(name.startsWith("a".repeat(58)), name);
+  }
+
   private ApiResponse send(String method, String path, Map<String, List<String>> query, String body) {
     return router.handle(new ApiRequest(method, path, query, "application/json", "application/json",
         body.getBytes(StandardCharsets.UTF_8)));

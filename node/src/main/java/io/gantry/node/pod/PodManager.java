@@ -54,6 +54,7 @@ public final class PodManager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PodManager.class);
 
   private final KubeClient api;
+  private final PodEvents events;
   private final NodeAgentConfig config;
   private final Clock clock;
   private final ScheduledExecutorService loop;
@@ -82,6 +83,7 @@ public final class PodManager implements AutoCloseable {
     this.processDir = config.dataDir().resolve("processes");
     Files.createDirectories(processDir);
     this.statusWriter = new StatusWriter(api, config.nodeName());
+    this.events = new PodEvents(api, config.nodeName(), clock);
     this.javaLauncher = javaLauncher(config.workloadJvmOptions());
   }
 
@@ -286,6 +288,10 @@ public final class PodManager implements AutoCloseable {
 
   KubeClient api() {
     return api;
+  }
+
+  PodEvents events() {
+    return events;
   }
 
   NodeAgentConfig config() {

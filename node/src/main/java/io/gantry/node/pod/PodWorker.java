@@ -170,6 +170,7 @@ final class PodWorker {
       stopProbes(c);
       if (c.process != null && c.process.isAlive()) {
         c.killReason = null;
+        manager.events().record(pod, c.name, "Normal", "Killing", "Stopping container " + c.name);
         signal(c.process, false);
       }
     }
@@ -338,6 +339,7 @@ final class PodWorker {
     c.terminated = F.objectNode().put("exitCode", 128).put("reason", "StartError").put("message", message)
         .put("startedAt", time(now)).put("finishedAt", time(now));
     bumpBackoff(c);
+    manager.events().record(pod, c.name, "Warning", "Failed", "Error: " + message);
     log.warn("pod {}/{} container {}: cannot start: {}", namespace, name, c.name, message);
     sync();
   }
@@ -369,6 +371,10 @@ final class PodWorker {
     c.killReason = null;
     manager.recordProcess(process);
     manager.logs().running(namespace, name, c.name, true);
+    String image = c.spec.path("image").asText("");
+    manager.events().record(pod, c.name, "Normal", "Pulled", "Container image \"" + image + "\" already present on machine");
+    manager.events().record(pod, c.name, "Normal", "Created", "Created container: " + c.name);
+    manager.events().record(pod, c.name, "Normal", "Started", "Started container " + c.name);
     log.info("pod {}/{} container {}: started pid {} ({})", namespace, name, c.name, process.pid(),
         c.restartCount == 0 ? "first start" : "restart " + c.restartCount);
     process.onExit().thenRun(() -> manager.post(() -> exited(c, generation, process)));
@@ -448,6 +454,9 @@ final class PodWorker {
 
   private void kill(Container c, String reason) {
     log.info("pod {}/{} container {}: {}; restarting", namespace, name, c.name, reason);
+    manager.events().record(pod, c.name, "Warning", "Unhealthy", reason);
+    manager.events().record(pod, c.name, "Normal", "Killing", "Container " + c.name + " failed "
+        + (reason.startsWith("Startup") ? "startup" : "liveness") + " probe, will be restarted");
     c.killReason = reason;
     c.ready = false;
     stopProbes(c);

@@ -89,6 +89,23 @@ class InvalidObjectsIT {
   }
 
   @Test
+  void unknownFieldsAreRefusedUnderStrictValidationAndWarnedOfOtherwise() {
+    String manifest = """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: typo, namespace: invalid, labelz: {a: b}}
+        data: {k: v}
+        """;
+
+    apply(manifest).assertFailed()
+        .assertStderrContains("strict decoding error: unknown field \"metadata.labelz\"");
+    assertAbsent("configmap", "typo");
+
+    kubectl.runWithInput(manifest, "apply", "--validate=warn", "-f", "-").assertOk()
+        .assertStderrContains("unknown field \"metadata.labelz\"");
+  }
+
+  @Test
   void objectWithAnInvalidName() {
     apply("""
         apiVersion: v1

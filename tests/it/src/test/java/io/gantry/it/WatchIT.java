@@ -91,6 +91,34 @@ class WatchIT {
   }
 
   @Test
+  void sendInitialEventsListsTheObjectsThenEndsThemWithABookmark() {
+    String ns = createNamespace("watch-initial");
+    created(api.post(configMaps(ns), configMap("first", "app", "x")));
+    JsonNode second = created(api.post(configMaps(ns), configMap("second", "app", "x")));
+
+    try (WatchStream watch = api.watch(configMaps(ns) + "?watch=true&sendInitialEvents=true"
+        + "&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true")) {
+      assertEvent(watch.next(EVENT_TIMEOUT), "ADDED", "first");
+      assertEvent(watch.next(EVENT_TIMEOUT), "ADDED", "second");
+      JsonNode end = watch.next(EVENT_TIMEOUT);
+      assertEquals("BOOKMARK", end.path("type").asText(), end::toString);
+      assertEquals("true", end.at("/object/metadata/annotations/k8s.io~1initial-events-end").asText(), end::toString);
+      assertTrue(Long.parseLong(version(end)) >= second.at("/metadata/resourceVersion").asLong(), end::toString);
+
+      created(api.post(configMaps(ns), configMap("third", "app", "x")));
+      assertEvent(nextFor(watch, Set.of("third")), "ADDED", "third");
+    }
+  }
+
+  @Test
+  void sendInitialEventsWithoutNotOlderThanIsInvalid() {
+    HttpResponse<String> response = api.get(configMaps("default") + "?watch=true&sendInitialEvents=true");
+
+    assertEquals(422, response.statusCode(), response::body);
+    assertEquals("Invalid", Json.parse(response.body()).path("reason").asText(), response::body);
+  }
+
+  @Test
   void watchWithATimeoutEndsTheStream() {
     String ns = createNamespace("watch-timeout");
     String listVersion = listResourceVersion(ns);

@@ -82,6 +82,14 @@ public final class ApiException extends Exception {
             + "application/yaml, application/vnd.kubernetes.protobuf (got " + contentType + ")", null);
   }
 
+  /** A PATCH whose Content-Type is not one of the four patch types. */
+  public static ApiException unsupportedPatchType(String contentType) {
+    return new ApiException(415, "UnsupportedMediaType",
+        "the body of the request was in an unknown format - accepted media types include: "
+            + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, "
+            + "application/strategic-merge-patch+json (got " + contentType + ")", null);
+  }
+
   public static ApiException gone(String message) {
     return new ApiException(410, "Expired", message, null);
   }

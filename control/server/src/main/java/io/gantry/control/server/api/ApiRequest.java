@@ -40,6 +40,38 @@ public record ApiRequest(String method, String path, Map<String, List<String>> q
     return accept.contains("as=Table");
   }
 
+  /**
+   * Whether the client asked for {@code meta.k8s.io/v1} PartialObjectMetadata (a metadata-only
+   * client, {@code as=PartialObjectMetadata} or {@code as=PartialObjectMetadataList}).
+   */
+  public boolean wantsPartialMetadata() {
+    return !wantsTable() && accept.contains("as=PartialObjectMetadata");
+  }
+
+  /**
+   * Whether the Accept header names nothing the API can answer with (JSON, YAML, protobuf, which
+   * is answered as JSON, or a wildcard): kube-apiserver answers 406 then.
+   */
+  public boolean acceptsNothingServed() {
+    if (accept.isBlank()) {
+      return false;
+    }
+    for (String range : accept.split(",")) {
+      String type = range.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
+      if (type.equals("application/json") || type.equals("application/yaml") || type.equals("*/*")
+          || type.equals("application/*") || type.equals("application/vnd.kubernetes.protobuf")
+          || type.equals("application/json;stream=watch") || type.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether YAML is the client's first choice ({@code Accept: application/yaml}). */
+  public boolean prefersYaml() {
+    return accept.split(",")[0].split(";")[0].trim().equalsIgnoreCase("application/yaml");
+  }
+
   public boolean isWatch() {
     return method.equals("GET") && flag("watch");
   }

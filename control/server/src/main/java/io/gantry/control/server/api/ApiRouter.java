@@ -1,6 +1,8 @@
 package io.gantry.control.server.api;
 
+import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.ObjectRegistry;
+import java.io.IOException;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,12 +61,25 @@ public final class ApiRouter {
 
   public ApiResponse handle(ApiRequest request) {
     try {
-      return route(request);
+      return inPreferredFormat(request, route(request));
     } catch (ApiException e) {
       return ApiResponse.error(e);
     } catch (RuntimeException e) {
       log.error("{} {} failed", request.method(), request.path(), e);
       return ApiResponse.error(ApiException.internal(e.toString()));
+    }
+  }
+
+  /** A JSON answer re-encoded as YAML for a client that asks for YAML first. */
+  private static ApiResponse inPreferredFormat(ApiRequest request, ApiResponse response) {
+    if (!request.prefersYaml() || !response.contentType().equals("application/json")) {
+      return response;
+    }
+    try {
+      byte[] yaml = Json.YAML.writeValueAsBytes(Json.parse(response.body()));
+      return new ApiResponse(response.status(), "application/yaml", yaml, response.warnings());
+    } catch (IOException e) {
+      return response;
     }
   }
 
@@ -111,6 +126,10 @@ public final class ApiRouter {
     Optional<ResourcePath> resource = ResourcePath.parse(path);
     if (resource.isEmpty()) {
       throw ApiException.pathNotFound();
+    }
+    if (request.acceptsNothingServed()) {
+      throw new ApiException(406, "NotAcceptable", "only the following media types are accepted: "
+          + "application/json, application/yaml, application/vnd.kubernetes.protobuf", null);
     }
     return resources.handle(resource.get(), request);
   }

@@ -11,6 +11,7 @@ import io.gantry.control.server.registry.DeleteOptions;
 import io.gantry.control.server.registry.ListResult;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.resource.ResourceType;
+import io.gantry.control.server.resource.ResourceTypes;
 import io.gantry.control.server.table.TableConverter;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,13 +36,14 @@ final class ResourceEndpoint {
   ApiResponse handle(ResourcePath path, ApiRequest request) throws ApiException {
     ResourceType type = path.type();
     if ("scale".equals(path.subresource())) {
-      return scale.handle(path, request);
+      return scale.handle(path, request, request.method().equals("GET") ? registry
+          : writer(request, request.method().equals("PUT") ? "UpdateOptions" : "PatchOptions", null));
     }
     if ("log".equals(path.subresource()) && type.plural().equals("pods")) {
       return logs.handle(path, request);
     }
     if ("binding".equals(path.subresource()) && request.method().equals("POST")) {
-      return bound(path, request);
+      return bound(path, request, writer(request, "CreateOptions", null));
     }
     if (path.subresource() != null && !path.subresource().equals("status")) {
       throw new ApiException(501, "NotImplemented",
@@ -51,7 +53,12 @@ final class ResourceEndpoint {
     if (path.name() == null) {
       return switch (request.method()) {
         case "GET" -> list(path, request);
-        case "POST" -> create(path, request);
+        case "POST" -> {
+          ObjectNode body = RequestBodies.object(request);
+          List<String> warnings = FieldValidation.of(request).checkObject(type, body, request);
+          yield created(type, request, writer(request, "CreateOptions", null)
+              .create(type, writeNamespace(path), body)).withWarnings(warnings);
+        }
         case "DELETE" -> deleteCollection(path, request);
         default -> throw ApiException.methodNotAllowed(request.method() + " is not allowed on a collection");
       };
@@ -61,17 +68,92 @@ final class ResourceEndpoint {
     }
     return switch (request.method()) {
       case "GET" -> object(type, request, registry.get(type, namespace, path.name()));
-      case "PUT" -> update(path, request);
+      case "PUT" -> {
+        ObjectNode body = RequestBodies.object(request);
+        List<String> warnings = FieldValidation.of(request).checkObject(type, body, request);
+        yield object(type, request, writer(request, "UpdateOptions", null)
+            .update(type, namespace, path.name(), body, path.subresource())).withWarnings(warnings);
+      }
       case "PATCH" -> patch(path, request);
-      case "DELETE" -> object(type, request, registry.delete(type, namespace, path.name(),
-          DeleteOptions.from(RequestBodies.tree(request), request.param("gracePeriodSeconds"))));
+      case "DELETE" -> {
+        JsonNode body = RequestBodies.tree(request);
+        yield deleted(type, request, writer(request, "DeleteOptions", body).delete(type, namespace, path.name(),
+            deleteOptions(request, body)));
+      }
       default -> throw ApiException.methodNotAllowed(request.method() + " is not allowed on " + type.plural());
     };
   }
 
+  /**
+   * What a DELETE answers, as kube-apiserver's generic store: the object while it stays (marked for
+   * deletion), and once it is gone a Success {@code Status} naming it (with its uid, so a client can
+   * tell it was really deleted), except for the kinds whose storage returns the deleted object
+   * (pods, services, namespaces).
+   */
+  private ApiResponse deleted(ResourceType type, ApiRequest request, ObjectNode object) throws ApiException {
+    boolean returnsObject = type == ResourceTypes.PODS || type == ResourceTypes.SERVICES
+        || type == ResourceTypes.NAMESPACES;
+    if (returnsObject || object.path("metadata").has("deletionTimestamp")) {
+      return object(type, request, object);
+    }
+    ObjectNode status = Json.object();
+    status.put("kind", "Status");
+    status.put("apiVersion", "v1");
+    status.putObject("metadata");
+    status.put("status", "Success");
+    ObjectNode details = status.putObject("details");
+    details.put("name", object.path("metadata").path("name").asText());
+    if (!type.group().isEmpty()) {
+      details.put("group", type.group());
+    }
+    details.put("kind", type.plural());
+    details.put("uid", object.path("metadata").path("uid").asText());
+    return ApiResponse.json(200, status);
+  }
+
+  /**
+   * The options of a DELETE, from its body and query (a {@code propagationPolicy} may come as a
+   * query parameter too), refused as kube-apiserver refuses them: a malformed grace period is 400,
+   * an unknown propagation policy 422.
+   */
+  private static DeleteOptions deleteOptions(ApiRequest request, JsonNode body) throws ApiException {
+    DeleteOptions options;
+    try {
+      options = DeleteOptions.from(body, request.param("gracePeriodSeconds"));
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("gracePeriodSeconds: " + request.param("gracePeriodSeconds")
+          + " (expected: an integer)");
+    }
+    String queried = request.param("propagationPolicy");
+    if (options.propagationPolicy() == null && queried != null && !queried.isEmpty()) {
+      options = new DeleteOptions(options.gracePeriodSeconds(), options.preconditionUid(),
+          options.preconditionVersion(), queried);
+    }
+    String policy = options.propagationPolicy();
+    if (policy != null && !policy.equals("Orphan") && !policy.equals("Background") && !policy.equals("Foreground")) {
+      String detail = "Unsupported value: \"" + policy + "\": supported values: \"Foreground\", \"Background\", "
+          + "\"Orphan\", \"nil\"";
+      ObjectNode details = Json.object();
+      details.put("group", "meta.k8s.io");
+      details.put("kind", "DeleteOptions");
+      ObjectNode cause = details.putArray("causes").addObject();
+      cause.put("reason", "FieldValueNotSupported");
+      cause.put("message", detail);
+      cause.put("field", "propagationPolicy");
+      throw new ApiException(422, "Invalid", "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: " + detail,
+          details);
+    }
+    return options;
+  }
+
+  /** The registry that serves a write: one that commits nothing when the request asks for a dry run. */
+  private ObjectRegistry writer(ApiRequest request, String optionsKind, JsonNode deleteOptions) throws ApiException {
+    return DryRun.requested(request, optionsKind, deleteOptions) ? registry.dryRun() : registry;
+  }
+
   /** POST pods/{name}/binding, as the scheduler does: 201 with a Success Status. */
-  private ApiResponse bound(ResourcePath path, ApiRequest request) throws ApiException {
-    registry.bind(writeNamespace(path), path.name(), RequestBodies.object(request));
+  private ApiResponse bound(ResourcePath path, ApiRequest request, ObjectRegistry target) throws ApiException {
+    target.bind(writeNamespace(path), path.name(), RequestBodies.object(request));
     ObjectNode status = Json.object();
     status.put("kind", "Status");
     status.put("apiVersion", "v1");
@@ -89,26 +171,10 @@ final class ResourceEndpoint {
     return path.type().namespaced() ? path.namespace() : null;
   }
 
-  private ApiResponse create(ResourcePath path, ApiRequest request) throws ApiException {
-    ResourceType type = path.type();
-    ObjectNode body = RequestBodies.object(request);
-    List<String> warnings = FieldValidation.of(request).checkObject(type, body);
-    return created(type, request, registry.create(type, writeNamespace(path), body)).withWarnings(warnings);
-  }
-
-  private ApiResponse update(ResourcePath path, ApiRequest request) throws ApiException {
-    ResourceType type = path.type();
-    ObjectNode body = RequestBodies.object(request);
-    List<String> warnings = FieldValidation.of(request).checkObject(type, body);
-    String namespace = type.namespaced() ? path.namespace() : null;
-    return object(type, request, registry.update(type, namespace, path.name(), body, path.subresource()))
-        .withWarnings(warnings);
-  }
-
   private ApiResponse patch(ResourcePath path, ApiRequest request) throws ApiException {
     ResourceType type = path.type();
     PatchType patchType = PatchType.fromContentType(request.contentType())
-        .orElseThrow(() -> ApiException.unsupportedMediaType(request.contentType()));
+        .orElseThrow(() -> ApiException.unsupportedPatchType(request.contentType()));
     JsonNode patch;
     try {
       patch = patchType == PatchType.APPLY_PATCH ? Patches.parseApplyBody(request.body()) : Json.parse(request.body());
@@ -116,9 +182,10 @@ final class ResourceEndpoint {
       throw ApiException.badRequest("the patch could not be decoded: " + e.getMessage());
     }
     String namespace = type.namespaced() ? writeNamespace(path) : null;
-    List<String> warnings = checkPatch(FieldValidation.of(request), type, namespace, path.name(), patchType, patch);
+    List<String> warnings = checkPatch(FieldValidation.of(request), request, type, namespace, path.name(), patchType,
+        patch);
     ObjectRegistry.PatchOutcome outcome =
-        registry.patch(type, namespace, path.name(), patchType, patch, path.subresource(),
+        writer(request, "PatchOptions", null).patch(type, namespace, path.name(), patchType, patch, path.subresource(),
             request.param("fieldManager"));
     ApiResponse response = object(type, request, outcome.object()).withWarnings(warnings);
     return outcome.created() ? response.withStatus(201) : response;
@@ -126,13 +193,12 @@ final class ResourceEndpoint {
 
   /**
    * An applied configuration is checked as the object it describes; other patches by what they
-   * make of the current object. A missing object or a patch that does not apply is the registry's
-   * to report.
+   * make of the current object.
    */
-  private List<String> checkPatch(FieldValidation validation, ResourceType type, String namespace, String name,
-      PatchType patchType, JsonNode patch) throws ApiException {
+  private List<String> checkPatch(FieldValidation validation, ApiRequest request, ResourceType type,
+      String namespace, String name, PatchType patchType, JsonNode patch) throws ApiException {
     if (patchType == PatchType.APPLY_PATCH) {
-      return validation.checkObject(type, patch);
+      return validation.checkObject(type, patch, request);
     }
     ObjectNode current;
     JsonNode patched;
@@ -140,13 +206,18 @@ final class ResourceEndpoint {
       current = registry.get(type, namespace, name);
       patched = Patches.apply(patchType, type, current, patch);
     } catch (ApiException | PatchException e) {
-      return List.of();
+      // the registry reports the missing object or the patch: until then, judge the patch's own fields
+      return patch instanceof ObjectNode object
+          ? validation.checkObject(type, FieldValidation.withoutDirectives(object), request)
+          : List.of();
     }
-    return validation.checkPatched(type, current, patched);
+    return validation.checkPatched(type, current, patched, request);
   }
 
   private ApiResponse list(ResourcePath path, ApiRequest request) throws ApiException {
     ResourceType type = path.type();
+    ListOptionsCheck.validate(request, false);
+    ListOptionsCheck.awaitConsistency(request, registry.store());
     ListResult result = registry.list(type, type.namespaced() ? path.namespace() : null,
         Selectors.labels(request), Selectors.fields(type, request), limit(request), request.param("continue"));
     if (request.wantsTable()) {
@@ -155,31 +226,40 @@ final class ResourceEndpoint {
       if (result.continueToken() != null) {
         ((ObjectNode) table.get("metadata")).put("continue", result.continueToken());
       }
+      if (result.remaining() != null) {
+        ((ObjectNode) table.get("metadata")).put("remainingItemCount", result.remaining());
+      }
       return ApiResponse.json(200, table);
     }
+    boolean partial = request.wantsPartialMetadata();
     ObjectNode list = Json.object();
-    list.put("kind", type.kind() + "List");
-    list.put("apiVersion", type.apiVersion());
+    list.put("kind", partial ? "PartialObjectMetadataList" : type.kind() + "List");
+    list.put("apiVersion", partial ? "meta.k8s.io/v1" : type.apiVersion());
     ObjectNode metadata = list.putObject("metadata");
     metadata.put("resourceVersion", Long.toString(result.resourceVersion()));
     if (result.continueToken() != null) {
       metadata.put("continue", result.continueToken());
     }
+    if (result.remaining() != null) {
+      metadata.put("remainingItemCount", result.remaining());
+    }
     ArrayNode items = list.putArray("items");
-    result.items().forEach(items::add);
+    result.items().forEach(item -> items.add(partial ? TableConverter.partialObjectMetadata(item) : item));
     return ApiResponse.json(200, list);
   }
 
   private ApiResponse deleteCollection(ResourcePath path, ApiRequest request) throws ApiException {
     ResourceType type = path.type();
     String namespace = type.namespaced() ? path.namespace() : null;
-    DeleteOptions options = DeleteOptions.from(RequestBodies.tree(request), request.param("gracePeriodSeconds"));
+    JsonNode body = RequestBodies.tree(request);
+    DeleteOptions options = deleteOptions(request, body);
+    ObjectRegistry target = writer(request, "DeleteOptions", body);
     ListResult all = registry.list(type, namespace, Selectors.labels(request), Selectors.fields(type, request), 0, null);
     List<ObjectNode> deleted = new ArrayList<>();
     for (ObjectNode object : all.items()) {
       String ns = type.namespaced() ? object.path("metadata").path("namespace").asText() : null;
       try {
-        deleted.add(registry.delete(type, ns, object.path("metadata").path("name").asText(), options));
+        deleted.add(target.delete(type, ns, object.path("metadata").path("name").asText(), options));
       } catch (ApiException e) {
         if (e.code() != 404) {
           throw e;
@@ -199,6 +279,9 @@ final class ResourceEndpoint {
     if (request.wantsTable()) {
       return ApiResponse.json(200, TableConverter.table(type, List.of(object), null,
           Selectors.includeObject(request), true, registry.clock().instant()));
+    }
+    if (request.wantsPartialMetadata()) {
+      return ApiResponse.json(200, TableConverter.partialObjectMetadata(object));
     }
     return ApiResponse.json(200, object);
   }

@@ -23,20 +23,21 @@ final class ScaleSubresource {
     this.registry = registry;
   }
 
-  ApiResponse handle(ResourcePath path, ApiRequest request) throws ApiException {
+  /** Serves one request on {@code .../scale}; writes go to {@code writer} (a dry-run registry for dryRun=All). */
+  ApiResponse handle(ResourcePath path, ApiRequest request, ObjectRegistry writer) throws ApiException {
     ResourceType type = path.type();
     String namespace = path.namespaceOrDefault();
     ObjectNode parent = registry.get(type, namespace, path.name());
     return switch (request.method()) {
       case "GET" -> ApiResponse.json(200, scaleOf(parent));
-      case "PUT" -> ApiResponse.json(200, write(path, parent, RequestBodies.object(request)));
+      case "PUT" -> ApiResponse.json(200, write(writer, path, parent, RequestBodies.object(request)));
       case "PATCH" -> {
         PatchType patchType = PatchType.fromContentType(request.contentType())
-            .orElseThrow(() -> ApiException.unsupportedMediaType(request.contentType()));
+            .orElseThrow(() -> ApiException.unsupportedPatchType(request.contentType()));
         try {
           JsonNode patch = Json.parse(request.body());
           ObjectNode patched = Patches.apply(patchType, type, scaleOf(parent), patch);
-          yield ApiResponse.json(200, write(path, parent, patched));
+          yield ApiResponse.json(200, write(writer, path, parent, patched));
         } catch (IOException | PatchException e) {
           throw ApiException.badRequest("the scale patch could not be applied: " + e.getMessage());
         }
@@ -45,7 +46,8 @@ final class ScaleSubresource {
     };
   }
 
-  private ObjectNode write(ResourcePath path, ObjectNode parent, ObjectNode scale) throws ApiException {
+  private static ObjectNode write(ObjectRegistry writer, ResourcePath path, ObjectNode parent, ObjectNode scale)
+      throws ApiException {
     JsonNode replicas = scale.path("spec").path("replicas");
     if (!replicas.canConvertToInt() || replicas.asInt() < 0) {
       throw new ApiException(422, "Invalid", "Scale.autoscaling \"" + path.name()
@@ -55,7 +57,7 @@ final class ScaleSubresource {
     ((ObjectNode) updated.get("spec")).put("replicas", replicas.asInt());
     String pinned = scale.path("metadata").path("resourceVersion").asText("");
     ((ObjectNode) updated.get("metadata")).put("resourceVersion", pinned);
-    return scaleOf(registry.update(path.type(), path.namespaceOrDefault(), path.name(), updated, null));
+    return scaleOf(writer.update(path.type(), path.namespaceOrDefault(), path.name(), updated, null));
   }
 
   static ObjectNode scaleOf(ObjectNode parent) {

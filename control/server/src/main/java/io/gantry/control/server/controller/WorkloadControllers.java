@@ -38,8 +38,14 @@ public final class WorkloadControllers implements AutoCloseable {
     Informer podInformer = Informer.of(ResourceTypes.PODS);
     Informer serviceInformer = Informer.of(ResourceTypes.SERVICES);
     Informer sliceInformer = Informer.of(ResourceTypes.ENDPOINTSLICES);
-    List<Informer> informers = List.of(deploymentInformer, replicaSetInformer, podInformer, serviceInformer,
-        sliceInformer);
+    List<Informer> informers = new java.util.ArrayList<>(List.of(deploymentInformer, replicaSetInformer, podInformer,
+        serviceInformer, sliceInformer));
+    // owners and dependents of any other kind a client may link with ownerReferences (events excepted)
+    for (var type : List.of(ResourceTypes.CONFIGMAPS, ResourceTypes.SECRETS, ResourceTypes.ENDPOINTS,
+        ResourceTypes.NODES, ResourceTypes.NAMESPACES, ResourceTypes.INGRESSES, ResourceTypes.INGRESSCLASSES,
+        ResourceTypes.NETWORKPOLICIES, ResourceTypes.LEASES)) {
+      informers.add(Informer.of(type));
+    }
     ReplicaSetController rsController = new ReplicaSetController(registry, replicaSetInformer, podInformer);
     DeploymentController deploymentController = new DeploymentController(registry, deploymentInformer,
         replicaSetInformer, podInformer);
@@ -50,7 +56,7 @@ public final class WorkloadControllers implements AutoCloseable {
     rsController.start(2);
     deploymentController.start(2);
     gc.start(1);
-    return new WorkloadControllers(informers, rsController, deploymentController, gc);
+    return new WorkloadControllers(List.copyOf(informers), rsController, deploymentController, gc);
   }
 
   public ReplicaSetController replicaSets() {

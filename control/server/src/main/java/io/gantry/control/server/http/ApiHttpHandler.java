@@ -161,7 +161,7 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     http.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
     http.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
     for (String warning : response.warnings()) {
-      http.headers().add("Warning", "299 - " + quoted(warning));
+      http.headers().add(HttpHeaderNames.WARNING, "299 - " + quoted(warning));
     }
     if (keepAlive) {
       http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
@@ -171,16 +171,19 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
   }
 
-  /** An HTTP quoted-string (RFC 9110), with control characters replaced by spaces. */
-  private static String quoted(String text) {
-    StringBuilder s = new StringBuilder(text.length() + 8).append('"');
+  /** A warning text as an RFC 7234 quoted string, printable ASCII only (names may come from clients). */
+  static String quoted(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 2).append('"');
     for (char c : text.toCharArray()) {
       if (c == '"' || c == '\\') {
-        s.append('\\');
+        out.append('\\').append(c);
+      } else if (c < 0x20 || c >= 0x7f) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
       }
-      s.append(Character.isISOControl(c) ? ' ' : c);
     }
-    return s.append('"').toString();
+    return out.append('"').toString();
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.gantry.control.server.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.api.ApiRequest;
+import io.gantry.control.server.api.ListOptionsCheck;
 import io.gantry.control.server.api.ResourcePath;
 import io.gantry.control.server.api.Selectors;
 import io.gantry.control.server.json.Json;
@@ -79,9 +80,8 @@ final class WatchStream {
       fields = FieldSelector.parse("metadata.name=" + path.name());
     }
     String resourceVersion = request.param("resourceVersion");
-    if (resourceVersion != null && !resourceVersion.isEmpty() && !resourceVersion.chars().allMatch(Character::isDigit)) {
-      throw ApiException.badRequest("resourceVersion: " + resourceVersion + " (expected: a number)");
-    }
+    ListOptionsCheck.validate(request, true);
+    Boolean initialEvents = request.param("sendInitialEvents") == null ? null : request.flag("sendInitialEvents");
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
     head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
@@ -93,7 +93,12 @@ final class WatchStream {
     channel.closeFuture().addListener(f -> stopWatch());
     try {
       watch = watcher.watch(type, type.namespaced() ? path.namespace() : null, labels, fields, resourceVersion,
-          this::send);
+          initialEvents, this::send, revision -> {
+            lastRevision.accumulateAndGet(revision, Math::max);
+            if (Boolean.TRUE.equals(initialEvents) && request.flag("allowWatchBookmarks")) {
+              bookmark(true);
+            }
+          });
     } catch (CompactedException e) {
       sendError(ApiException.gone("too old resource version: " + resourceVersion + " ("
           + (e.compactedRevision() + 1) + ")"));
@@ -133,10 +138,21 @@ final class WatchStream {
           includeObject, firstTable.getAndSet(false),
           clock.instant());
     }
+    if (request.wantsPartialMetadata() && event.type() != ObjectEvent.Type.ERROR) {
+      object = TableConverter.partialObjectMetadata(object);
+    }
     write(event.type().name(), object);
   }
 
   private void bookmark() {
+    bookmark(false);
+  }
+
+  /**
+   * A BOOKMARK with the revision the watch has reached; the one that ends the initial events of
+   * {@code sendInitialEvents=true} carries the {@code k8s.io/initial-events-end} annotation.
+   */
+  private void bookmark(boolean initialEventsEnd) {
     long revision = lastRevision.get();
     if (ended.get() || revision == 0) {
       return;
@@ -144,7 +160,11 @@ final class WatchStream {
     ObjectNode object = Json.object();
     object.put("kind", path.type().kind());
     object.put("apiVersion", path.type().apiVersion());
-    object.putObject("metadata").put("resourceVersion", Long.toString(revision));
+    ObjectNode metadata = object.putObject("metadata");
+    metadata.put("resourceVersion", Long.toString(revision));
+    if (initialEventsEnd) {
+      metadata.putObject("annotations").put("k8s.io/initial-events-end", "true");
+    }
     write("BOOKMARK", object);
   }
 

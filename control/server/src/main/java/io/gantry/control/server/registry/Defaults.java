@@ -26,6 +26,9 @@ final class Defaults {
       mergeStringData(object);
     } else if (type == ResourceTypes.NETWORKPOLICIES) {
       networkPolicy(spec(object));
+    } else if (type == ResourceTypes.NAMESPACES && !ObjectMeta.name(object).isEmpty()) {
+      // the namespace strategy's label, which namespaceSelectors rely on; clients cannot change it
+      object(ObjectMeta.metadata(object), "labels").put("kubernetes.io/metadata.name", ObjectMeta.name(object));
     }
   }
 

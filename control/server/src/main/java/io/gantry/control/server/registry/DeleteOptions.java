@@ -21,6 +21,12 @@ public record DeleteOptions(Long gracePeriodSeconds, String preconditionUid, Str
    */
   public static final String ORPHAN_FINALIZER = "orphan";
 
+  /**
+   * The finalizer a deletion with {@code propagationPolicy: Foreground} puts on the object: the
+   * garbage collector deletes its dependents and removes the finalizer once they are gone.
+   */
+  public static final String FOREGROUND_FINALIZER = "foregroundDeletion";
+
   /** Whether the deletion asks for the dependents to be kept (orphaned) rather than deleted. */
   public boolean orphan() {
     return "Orphan".equals(propagationPolicy);

@@ -44,6 +44,7 @@ public final class ObjectRegistry {
   private final Store store;
   private final Clock clock;
   private final List<WritePlugin> plugins;
+  private final boolean dryRun;
   private final SecureRandom random = new SecureRandom();
 
   public ObjectRegistry(Store store, Clock clock) {
@@ -51,9 +52,23 @@ public final class ObjectRegistry {
   }
 
   public ObjectRegistry(Store store, Clock clock, List<WritePlugin> plugins) {
+    this(store, clock, plugins, false);
+  }
+
+  private ObjectRegistry(Store store, Clock clock, List<WritePlugin> plugins, boolean dryRun) {
     this.store = store;
     this.clock = clock;
     this.plugins = List.copyOf(plugins);
+    this.dryRun = dryRun;
+  }
+
+  /**
+   * This registry for a request with {@code dryRun=All}: every write runs its defaulting,
+   * admission (allocators included) and validation and answers what it would have stored, but
+   * commits nothing, as kube-apiserver's DryRunnableStorage.
+   */
+  public ObjectRegistry dryRun() {
+    return dryRun ? this : new ObjectRegistry(store, clock, plugins, true);
   }
 
   public Store store() {
@@ -101,7 +116,13 @@ public final class ObjectRegistry {
           items.add(object);
           if (limit > 0 && items.size() == limit) {
             boolean rest = more || page.kvs().indexOf(kv) < page.kvs().size() - 1;
-            return new ListResult(items, revision, rest ? ContinueToken.encode(revision, kv.key()) : null, null);
+            if (!rest) {
+              return new ListResult(items, revision, null, null);
+            }
+            // remainingItemCount, as kube-apiserver gives it: only when no selector filters the list
+            Long remaining = labels == null && fields == null
+                ? (long) store.range(prefix, kv.key(), 0).kvs().size() : null;
+            return new ListResult(items, revision, ContinueToken.encode(revision, kv.key()), remaining);
           }
         }
       }
@@ -125,7 +146,9 @@ public final class ObjectRegistry {
     ObjectNode metadata = ObjectMeta.metadata(object);
     normalizeNamespace(type, namespace, object);
     if (ObjectMeta.name(object).isEmpty() && !ObjectMeta.text(object, "generateName").isEmpty()) {
-      metadata.put("name", ObjectMeta.text(object, "generateName") + randomSuffix());
+      String base = ObjectMeta.text(object, "generateName");
+      // apiserver's SimpleNameGenerator: the base is cut so that base and suffix fit in 63 characters
+      metadata.put("name", base.substring(0, Math.min(base.length(), 63 - 5)) + randomSuffix());
     }
     UnknownFields.remove(object, TypedDecoding.check(type, object));
     Defaults.apply(type, object);
@@ -151,6 +174,12 @@ public final class ObjectRegistry {
       ObjectNode candidate = object.deepCopy();
       TxnParts parts = beforeWrite(type, candidate, null).plus(extra)
           .after(Compare.absent(key), Op.put(key, StoredObjects.encode(candidate)));
+      if (dryRun) {
+        if (store.get(key).isPresent()) {
+          throw ApiException.alreadyExists(type, name);
+        }
+        return candidate;
+      }
       TxnResult result = store.txn(parts.compares(), parts.ops());
       if (result.succeeded()) {
         return StoredObjects.decode(result.written().get(0));
@@ -318,7 +347,7 @@ public final class ObjectRegistry {
     metadata.put("resourceVersion", Long.toString(current.modRevision()));
     String key = type.key(namespace, name);
     if (SameContent.same(next, old)) {
-      if (!extra.ops().isEmpty()) {
+      if (!extra.ops().isEmpty() && !dryRun) {
         TxnParts parts = new TxnParts(List.of(Compare.modRevision(key, current.modRevision())), List.of()).plus(extra);
         if (!store.txn(parts.compares(), parts.ops()).succeeded()) {
           return Optional.empty();
@@ -329,6 +358,10 @@ public final class ObjectRegistry {
     validate(type, next, ObjectValidator.validateUpdate(type, next, old));
     boolean finalize = ObjectMeta.isDeleting(next) && !ObjectMeta.hasFinalizers(next)
         && type != ResourceTypes.NAMESPACES && type != ResourceTypes.PODS;
+    if (dryRun) {
+      beforeWrite(type, next, old);
+      return Optional.of(next);
+    }
     TxnResult result;
     if (finalize) {
       result = remove(type, current);
@@ -350,6 +383,9 @@ public final class ObjectRegistry {
       ObjectNode object = StoredObjects.decode(current);
       checkPreconditions(type, name, object, options);
       Optional<ObjectNode> marked = markForDeletion(type, object, options);
+      if (dryRun) {
+        return marked.orElse(object);
+      }
       TxnResult result = marked.isPresent()
           ? store.update(current.key(), StoredObjects.encode(marked.get()), current.modRevision())
           : remove(type, current);
@@ -369,7 +405,7 @@ public final class ObjectRegistry {
     ObjectNode metadata = ObjectMeta.metadata(marked);
     Instant now = clock.instant();
     if (type != ResourceTypes.NAMESPACES && options.propagationPolicy() != null) {
-      propagationFinalizer(metadata, options.orphan());
+      propagationFinalizer(type, metadata, options.propagationPolicy());
     }
     if (type == ResourceTypes.NAMESPACES) {
       if (!metadata.has("deletionTimestamp")) {
@@ -427,6 +463,9 @@ public final class ObjectRegistry {
       ObjectNode next = request.apply(old, clock.instant());
       TxnParts parts = beforeWrite(ResourceTypes.PODS, next, old)
           .after(Compare.modRevision(key, current.modRevision()), Op.put(key, StoredObjects.encode(next)));
+      if (dryRun) {
+        return next;
+      }
       TxnResult result = store.txn(parts.compares(), parts.ops());
       if (result.succeeded()) {
         return StoredObjects.decode(result.written().get(0));
@@ -436,26 +475,39 @@ public final class ObjectRegistry {
   }
 
   /**
-   * kube-apiserver's {@code deletionFinalizersForGarbageCollection}: {@code Orphan} adds the
-   * {@value DeleteOptions#ORPHAN_FINALIZER} finalizer (the garbage collector orphans the dependents,
-   * then removes it); {@code Background} and {@code Foreground} take it away again. Foreground is
-   * served as Background: the object goes at once and the collector deletes its dependents after.
+   * kube-apiserver's {@code deletionFinalizersForGarbageCollection}: {@code Orphan} puts the
+   * {@value DeleteOptions#ORPHAN_FINALIZER} finalizer on the object (the garbage collector orphans
+   * the dependents, then removes it), {@code Foreground} the
+   * {@value DeleteOptions#FOREGROUND_FINALIZER} finalizer (the collector deletes the dependents and
+   * removes it once none that blocks its owner's deletion is left), {@code Background} neither.
+   * Pods, which own nothing, are not held back for a foreground deletion.
    */
-  private static void propagationFinalizer(ObjectNode metadata, boolean orphan) {
+  private static void propagationFinalizer(ResourceType type, ObjectNode metadata, String policy) {
+    String wanted = switch (policy) {
+      case "Orphan" -> DeleteOptions.ORPHAN_FINALIZER;
+      case "Foreground" -> type == ResourceTypes.PODS ? null : DeleteOptions.FOREGROUND_FINALIZER;
+      default -> null;
+    };
     com.fasterxml.jackson.databind.node.ArrayNode kept = Json.MAPPER.createArrayNode();
-    boolean present = false;
+    boolean changed = false;
     for (JsonNode finalizer : metadata.path("finalizers")) {
-      if (DeleteOptions.ORPHAN_FINALIZER.equals(finalizer.asText())) {
-        present = true;
+      String name = finalizer.asText();
+      boolean gcFinalizer = name.equals(DeleteOptions.ORPHAN_FINALIZER) || name.equals(DeleteOptions.FOREGROUND_FINALIZER);
+      if (gcFinalizer && !name.equals(wanted)) {
+        changed = true;
       } else {
         kept.add(finalizer);
+        if (name.equals(wanted)) {
+          wanted = null;
+        }
       }
     }
-    if (orphan == present) {
-      return;
+    if (wanted != null) {
+      kept.add(wanted);
+      changed = true;
     }
-    if (orphan) {
-      kept.add(DeleteOptions.ORPHAN_FINALIZER);
+    if (!changed) {
+      return;
     }
     if (kept.isEmpty()) {
       metadata.remove("finalizers");
@@ -515,8 +567,16 @@ public final class ObjectRegistry {
     ordered.setAll(object);
     object.removeAll();
     object.setAll(ordered);
-    if (!(object.get("metadata") instanceof ObjectNode)) {
+    if (!(object.get("metadata") instanceof ObjectNode metadata)) {
       object.putObject("metadata");
+      return;
+    }
+    // ObjectMeta's maps and lists are omitempty: an emptied one (kubectl label x a-) is not kept
+    for (String field : new String[] {"labels", "annotations", "finalizers", "ownerReferences"}) {
+      JsonNode value = metadata.get(field);
+      if (value != null && (value.isNull() || (value.isContainerNode() && value.isEmpty()))) {
+        metadata.remove(field);
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import io.gantry.control.server.store.Store;
 import io.gantry.control.server.store.Watch;
 import io.gantry.control.server.store.WatchEvent;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * Turns store watches into Kubernetes watch events: objects that start or stop matching the
@@ -39,9 +40,23 @@ public final class ObjectWatcher {
    */
   public Watch watch(ResourceType type, String namespace, LabelSelector labels, FieldSelector fields,
       String resourceVersion, Consumer<ObjectEvent> sink) throws CompactedException {
+    return watch(type, namespace, labels, fields, resourceVersion, null, sink, revision -> { });
+  }
+
+  /**
+   * Starts a watch with the {@code sendInitialEvents} option: {@code true} sends the current
+   * matching objects as ADDED events whatever the resourceVersion, {@code false} none, null as
+   * {@link #watch(ResourceType, String, LabelSelector, FieldSelector, String, Consumer)}.
+   * {@code started} receives the revision the watch continues from (the snapshot's when initial
+   * events were sent, after them and before any later event).
+   */
+  public Watch watch(ResourceType type, String namespace, LabelSelector labels, FieldSelector fields,
+      String resourceVersion, Boolean sendInitialEvents, Consumer<ObjectEvent> sink, LongConsumer started)
+      throws CompactedException {
     String prefix = type.keyPrefix(namespace);
+    boolean noVersion = resourceVersion == null || resourceVersion.isEmpty() || resourceVersion.equals("0");
     long from;
-    if (resourceVersion == null || resourceVersion.isEmpty() || resourceVersion.equals("0")) {
+    if (sendInitialEvents == null ? noVersion : sendInitialEvents) {
       RangeResult snapshot = store.range(prefix, null, 0);
       for (KeyValue kv : snapshot.kvs()) {
         ObjectNode object = StoredObjects.decode(kv);
@@ -50,9 +65,12 @@ public final class ObjectWatcher {
         }
       }
       from = snapshot.revision() + 1;
+    } else if (noVersion) {
+      from = store.currentRevision() + 1;
     } else {
       from = Long.parseLong(resourceVersion) + 1;
     }
+    started.accept(from - 1);
     return store.watch(prefix, from, event -> translate(event, labels, fields, sink));
   }
 

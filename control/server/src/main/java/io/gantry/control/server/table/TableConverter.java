@@ -134,7 +134,8 @@ public final class TableConverter {
     };
   }
 
-  private static ObjectNode partialObjectMetadata(ObjectNode object) {
+  /** The object as a {@code meta.k8s.io/v1 PartialObjectMetadata}: its metadata without managedFields. */
+  public static ObjectNode partialObjectMetadata(ObjectNode object) {
     ObjectNode partial = NODES.objectNode();
     partial.put("kind", "PartialObjectMetadata");
     partial.put("apiVersion", "meta.k8s.io/v1");

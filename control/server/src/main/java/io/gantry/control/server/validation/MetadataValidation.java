@@ -86,6 +86,20 @@ final class MetadataValidation {
       }
       immutable(META.child(field), now, before, errs);
     }
+    if (!Nodes.text(oldMeta, "deletionTimestamp", "").isEmpty()) {
+      Set<String> before = new java.util.HashSet<>();
+      Nodes.field(oldMeta, "finalizers").forEach(f -> before.add(f.asText()));
+      List<String> added = new java.util.ArrayList<>();
+      Nodes.field(meta, "finalizers").forEach(f -> {
+        if (!before.contains(f.asText()) && !added.contains(f.asText())) {
+          added.add(f.asText());
+        }
+      });
+      if (!added.isEmpty()) {
+        errs.add(FieldError.forbidden(META.child("finalizers"), "no new finalizers can be added if the object is being "
+            + "deleted, found new finalizers " + GoFormat.stringSlice(added.stream().sorted().toList())));
+      }
+    }
   }
 
   static void immutable(FieldPath path, Object now, Object before, List<FieldError> errs) {

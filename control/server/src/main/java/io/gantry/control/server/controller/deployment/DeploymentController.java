@@ -6,6 +6,7 @@ import io.gantry.control.server.controller.gc.ControllerRefManager;
 import io.gantry.control.server.controller.gc.OwnerReferences;
 import io.gantry.control.server.controller.runtime.ControllerLoop;
 import io.gantry.control.server.controller.runtime.Informer;
+import io.gantry.control.server.controller.scheduler.EventRecorder;
 import io.gantry.control.server.controller.runtime.WorkQueue;
 import io.gantry.control.server.registry.ObjectEvent;
 import io.gantry.control.server.registry.ObjectMeta;
@@ -50,6 +51,7 @@ public final class DeploymentController implements AutoCloseable {
   private final Informer replicaSets;
   private final Informer pods;
   private final WorkQueue<String> queue = new WorkQueue<>("deployment");
+  private final EventRecorder events;
   private final AtomicLong replicaSetWrites = new AtomicLong();
   private final AtomicLong deploymentWrites = new AtomicLong();
   private ControllerLoop<String> loop;
@@ -59,6 +61,7 @@ public final class DeploymentController implements AutoCloseable {
     this.deployments = Objects.requireNonNull(deployments, "deployments");
     this.replicaSets = Objects.requireNonNull(replicaSets, "replicaSets");
     this.pods = Objects.requireNonNull(pods, "pods");
+    this.events = new EventRecorder(registry, registry.clock(), "deployment-controller");
     deployments.listener((type, d, old) -> queue.add(Informer.key(d)));
     replicaSets.listener(this::onReplicaSet);
     pods.listener(this::onPod);
@@ -165,7 +168,7 @@ public final class DeploymentController implements AutoCloseable {
       OwnerReferences.controllerOf(pod).map(ref -> ref.path("uid").asText()).filter(ownedUids::contains)
           .ifPresent(uid -> podsByOwner.computeIfAbsent(uid, k -> new ArrayList<>()).add(pod));
     }
-    DeploymentSync sync = new DeploymentSync(registry, d, owned, podsByOwner, this::recordWrite);
+    DeploymentSync sync = new DeploymentSync(registry, d, owned, podsByOwner, this::recordWrite, events);
     sync.run();
     if (sync.requeueAfter() != null) {
       queue.addAfter(key, sync.requeueAfter());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.controller.gc.OwnerReferences;
+import io.gantry.control.server.controller.scheduler.EventRecorder;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.DeleteOptions;
 import io.gantry.control.server.registry.ObjectMeta;
@@ -35,6 +36,7 @@ final class DeploymentSync {
       "deprecated.deployment.rollback.to");
 
   private final ObjectRegistry registry;
+  private final EventRecorder events;
   private final Instant now;
   private final Consumer<ObjectNode> written;
   private final Map<String, List<ObjectNode>> podsByOwnerUid;
@@ -53,8 +55,9 @@ final class DeploymentSync {
    * @param written        told of every object this sync writes (for read-your-writes barriers)
    */
   DeploymentSync(ObjectRegistry registry, ObjectNode deployment, List<ObjectNode> owned,
-      Map<String, List<ObjectNode>> podsByOwnerUid, Consumer<ObjectNode> written) {
+      Map<String, List<ObjectNode>> podsByOwnerUid, Consumer<ObjectNode> written, EventRecorder events) {
     this.registry = registry;
+    this.events = events;
     this.now = registry.clock().instant();
     this.written = written;
     this.podsByOwnerUid = podsByOwnerUid;
@@ -479,6 +482,10 @@ final class DeploymentSync {
       }
     }
     all.add(created);
+    if (!alreadyExisted && ReplicaSets.specReplicas(created) > 0) {
+      events.record(d, "Normal", "ScalingReplicaSet",
+          "Scaled up replica set " + ObjectMeta.name(created) + " to " + ReplicaSets.specReplicas(created));
+    }
     boolean needsUpdate = setDeploymentRevision(Long.toString(newRevision));
     if (!alreadyExisted && DeploymentStatuses.hasProgressDeadline(d)) {
       DeploymentConditions.set(status(), DeploymentConditions.condition(DeploymentConditions.PROGRESSING, "True",
@@ -541,7 +548,8 @@ final class DeploymentSync {
 
   /** Upstream's {@code scaleReplicaSet}: size and replica annotations; true when the size changed. */
   private boolean scaleReplicaSet(ObjectNode rs, int size) throws ApiException {
-    boolean resize = ReplicaSets.specReplicas(rs) != size;
+    int from = ReplicaSets.specReplicas(rs);
+    boolean resize = from != size;
     ObjectNode copy = rs.deepCopy();
     boolean annotate = setReplicasAnnotations(copy);
     if (!resize && !annotate) {
@@ -549,6 +557,10 @@ final class DeploymentSync {
     }
     ((ObjectNode) copy.get("spec")).put("replicas", size);
     writeReplicaSet(copy);
+    if (resize) {
+      events.record(d, "Normal", "ScalingReplicaSet", "Scaled " + (size > from ? "up" : "down") + " replica set "
+          + ObjectMeta.name(rs) + " to " + size + " from " + from);
+    }
     return resize;
   }
 

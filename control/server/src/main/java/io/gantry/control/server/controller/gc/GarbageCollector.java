@@ -39,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * the registry remove the object. A crash between the steps is safe: the finalizer stays until
  * the dependents are orphaned.
  *
+ * <p>Foreground propagation: an object deleted with {@code Foreground} waits behind the
+ * {@value #FOREGROUND_FINALIZER} finalizer; this collector deletes its dependents (in the
+ * foreground too, so the deletion cascades down the tree) and removes the finalizer once no
+ * dependent with {@code blockOwnerDeletion: true} is left. Every removal of a dependent re-checks
+ * its owners.
+ *
  * <p>Only the types of the informers given are tracked (owners and dependents alike).
  *
  * <p>Concurrency: informer listeners only update the uid index and enqueue keys; the work runs
@@ -49,13 +55,26 @@ public final class GarbageCollector implements AutoCloseable {
   /** The finalizer that asks for orphaning, as upstream's {@code metav1.FinalizerOrphanDependents}. */
   public static final String ORPHAN_FINALIZER = DeleteOptions.ORPHAN_FINALIZER;
 
+  /** The finalizer that asks for foreground deletion, as upstream's {@code metav1.FinalizerDeleteDependents}. */
+  public static final String FOREGROUND_FINALIZER = DeleteOptions.FOREGROUND_FINALIZER;
+
   private static final Logger log = LoggerFactory.getLogger(GarbageCollector.class);
 
-  /** One unit of work: check a dependent's owners, or orphan an owner's dependents. */
-  record Item(boolean orphan, ResourceType type, String namespace, String name) {
+  /** What to do with an object. */
+  enum Work {
+    /** check a dependent's owners */
+    COLLECT,
+    /** orphan an owner's dependents */
+    ORPHAN,
+    /** delete an owner's dependents before the owner */
+    FOREGROUND
+  }
+
+  /** One unit of work on one object. */
+  record Item(Work work, ResourceType type, String namespace, String name) {
     @Override
     public String toString() {
-      return (orphan ? "orphaning " : "") + type.kind() + " " + namespace + "/" + name;
+      return work.name().toLowerCase(java.util.Locale.ROOT) + " " + type.kind() + " " + namespace + "/" + name;
     }
   }
 
@@ -102,11 +121,23 @@ public final class GarbageCollector implements AutoCloseable {
         }
       }
     }
+    List<ObjectNode> owners = OwnerReferences.of(object);
+    List<ObjectNode> previous = old == null ? owners : OwnerReferences.of(old);
+    boolean deleted = event == ObjectEvent.Type.DELETED;
+    if (deleted || !owners.equals(previous)) {
+      // a dependent went (or let go of its owners): an owner deleted in the foreground may now go
+      for (ObjectNode owner : deleted ? owners : previous) {
+        Ref ownerRef = known.get(owner.path("uid").asText());
+        if (ownerRef != null) {
+          queue.add(new Item(Work.FOREGROUND, ownerRef.type(), ownerRef.namespace(), ownerRef.name()));
+        }
+      }
+    }
     if (event == ObjectEvent.Type.DELETED) {
       known.remove(uid);
       Set<Ref> orphaned = dependents.remove(uid);
       if (orphaned != null) {
-        orphaned.forEach(d -> queue.add(new Item(false, d.type(), d.namespace(), d.name())));
+        orphaned.forEach(d -> queue.add(new Item(Work.COLLECT, d.type(), d.namespace(), d.name())));
       }
       return;
     }
@@ -118,18 +149,73 @@ public final class GarbageCollector implements AutoCloseable {
       dangling |= !known.containsKey(ownerUid);
     }
     if (dangling) {
-      queue.add(new Item(false, type, ref.namespace(), ref.name()));
+      queue.add(new Item(Work.COLLECT, type, ref.namespace(), ref.name()));
     }
     if (ObjectMeta.isDeleting(object) && hasFinalizer(object, ORPHAN_FINALIZER)) {
-      queue.add(new Item(true, type, ref.namespace(), ref.name()));
+      queue.add(new Item(Work.ORPHAN, type, ref.namespace(), ref.name()));
+    }
+    if (ObjectMeta.isDeleting(object) && hasFinalizer(object, FOREGROUND_FINALIZER)) {
+      queue.add(new Item(Work.FOREGROUND, type, ref.namespace(), ref.name()));
     }
   }
 
   private void process(Item item) throws ApiException {
-    if (item.orphan()) {
-      orphanDependents(item);
-    } else {
-      collect(item);
+    switch (item.work()) {
+      case ORPHAN -> orphanDependents(item);
+      case FOREGROUND -> deleteDependentsFirst(item);
+      case COLLECT -> collect(item);
+    }
+  }
+
+  /**
+   * Deletes the dependents of an owner deleted in the foreground and, once none that blocks its
+   * deletion is left, removes its {@value #FOREGROUND_FINALIZER} finalizer (which lets it go).
+   */
+  private void deleteDependentsFirst(Item item) throws ApiException {
+    Optional<ObjectNode> found = registry.find(item.type(), item.namespace(), item.name());
+    if (found.isEmpty() || !ObjectMeta.isDeleting(found.get()) || !hasFinalizer(found.get(), FOREGROUND_FINALIZER)) {
+      return;
+    }
+    String uid = ObjectMeta.text(found.get(), "uid");
+    boolean blocked = false;
+    for (Ref ref : List.copyOf(dependents.getOrDefault(uid, Set.of()))) {
+      Optional<ObjectNode> dependent = registry.find(ref.type(), ref.namespace(), ref.name());
+      Optional<ObjectNode> owned = dependent.flatMap(d -> OwnerReferences.of(d).stream()
+          .filter(o -> uid.equals(o.path("uid").asText())).findFirst());
+      if (owned.isEmpty()) {
+        continue;
+      }
+      blocked |= owned.get().path("blockOwnerDeletion").asBoolean(false);
+      if (!ObjectMeta.isDeleting(dependent.get())) {
+        try {
+          registry.delete(ref.type(), ref.namespace(), ref.name(),
+              new DeleteOptions(null, ObjectMeta.text(dependent.get(), "uid"), null, "Foreground"));
+        } catch (ApiException e) {
+          if (e.code() != 404 && e.code() != 409) {
+            throw e;
+          }
+        }
+      }
+    }
+    if (blocked) {
+      return;
+    }
+    ObjectNode owner = found.get().deepCopy();
+    ArrayNode kept = Json.MAPPER.createArrayNode();
+    for (JsonNode finalizer : owner.path("metadata").path("finalizers")) {
+      if (!FOREGROUND_FINALIZER.equals(finalizer.asText())) {
+        kept.add(finalizer);
+      }
+    }
+    ObjectMeta.metadata(owner).set("finalizers", kept);
+    try {
+      registry.update(item.type(), item.namespace(), item.name(), owner, null);
+      log.info("deleted the dependents of {} {}/{} in the foreground", item.type().kind(), item.namespace(),
+          item.name());
+    } catch (ApiException e) {
+      if (e.code() != 404) {
+        throw e;
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import io.gantry.control.server.controller.gc.ControllerRefManager;
 import io.gantry.control.server.controller.gc.OwnerReferences;
 import io.gantry.control.server.controller.runtime.ControllerLoop;
 import io.gantry.control.server.controller.runtime.Informer;
+import io.gantry.control.server.controller.scheduler.EventRecorder;
 import io.gantry.control.server.controller.runtime.WorkQueue;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.DeleteOptions;
@@ -48,6 +49,7 @@ public final class ReplicaSetController implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicaSetController.class);
 
   private final ObjectRegistry registry;
+  private final EventRecorder events;
   private final Informer replicaSets;
   private final Informer pods;
   private final Expectations expectations = new Expectations();
@@ -60,6 +62,7 @@ public final class ReplicaSetController implements AutoCloseable {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.replicaSets = Objects.requireNonNull(replicaSets, "replicaSets");
     this.pods = Objects.requireNonNull(pods, "pods");
+    this.events = new EventRecorder(registry, registry.clock(), "replicaset-controller");
     replicaSets.listener(this::onReplicaSet);
     pods.listener(this::onPod);
   }
@@ -195,8 +198,10 @@ public final class ReplicaSetController implements AutoCloseable {
       expectations.expectCreations(key, count);
       for (int i = 0; i < count; i++) {
         try {
-          registry.create(ResourceTypes.PODS, namespace, podFromTemplate(rs));
+          ObjectNode pod = registry.create(ResourceTypes.PODS, namespace, podFromTemplate(rs));
+          events.record(rs, "Normal", "SuccessfulCreate", "Created pod: " + ObjectMeta.name(pod));
         } catch (ApiException e) {
+          events.record(rs, "Warning", "FailedCreate", "Error creating: " + e.getMessage());
           // the failed creation and the ones skipped after it will never be observed
           for (int skipped = i; skipped < count; skipped++) {
             expectations.creationObserved(key);
@@ -212,6 +217,7 @@ public final class ReplicaSetController implements AutoCloseable {
         try {
           registry.delete(ResourceTypes.PODS, namespace, ObjectMeta.name(pod),
               new DeleteOptions(null, ObjectMeta.text(pod, "uid"), null, null));
+          events.record(rs, "Normal", "SuccessfulDelete", "Deleted pod: " + ObjectMeta.name(pod));
         } catch (ApiException e) {
           expectations.deletionObserved(key, Informer.key(pod));
           if (e.code() != 404 && first == null) {

@@ -149,6 +149,35 @@ class DeploymentControllerTest {
   }
 
   @Test
+  void scalingAndPodCreationAreRecordedAsEventsOnTheirOwners() throws ApiException {
+    f.registry.create(ResourceTypes.DEPLOYMENTS, NS, WorkloadFixture.deployment("web", 2, "1.27"));
+    rollOut();
+    String rs = ObjectMeta.name(replicaSets().get(0));
+    f.mergePatch(ResourceTypes.DEPLOYMENTS, "web", "{\"spec\":{\"replicas\":1}}");
+
+    await("the scale-down recorded", () -> messages("Deployment", "web", "ScalingReplicaSet")
+        .contains("Scaled down replica set " + rs + " to 1 from 2"));
+    assertEquals(List.of("Scaled up replica set " + rs + " to 2", "Scaled down replica set " + rs + " to 1 from 2"),
+        messages("Deployment", "web", "ScalingReplicaSet"));
+    await("pod creations and the deletion recorded", () -> messages("ReplicaSet", rs, "SuccessfulCreate").size() == 2
+        && messages("ReplicaSet", rs, "SuccessfulDelete").size() == 1);
+    for (String message : messages("ReplicaSet", rs, "SuccessfulCreate")) {
+      assertTrue(message.matches("Created pod: " + rs + "-[a-z0-9]{5}"), message);
+    }
+  }
+
+  /** The messages of the events with {@code reason} about one object, oldest first. */
+  private List<String> messages(String kind, String name, String reason) throws ApiException {
+    return f.list(ResourceTypes.EVENTS).stream()
+        .filter(e -> e.at("/involvedObject/kind").asText().equals(kind)
+            && e.at("/involvedObject/name").asText().equals(name) && e.path("reason").asText().equals(reason))
+        .sorted(java.util.Comparator.comparing((ObjectNode e) -> e.path("firstTimestamp").asText())
+            .thenComparing(e -> e.at("/metadata/resourceVersion").asLong()))
+        .map(e -> e.path("message").asText())
+        .toList();
+  }
+
+  @Test
   void rollingUpdateMovesOnePodAtATimeWithinSurgeAndUnavailability() throws Exception {
     ObjectNode spec = WorkloadFixture.deployment("web", 3, "1.27");
     ((ObjectNode) spec.get("spec")).set("strategy", WorkloadFixture.json(

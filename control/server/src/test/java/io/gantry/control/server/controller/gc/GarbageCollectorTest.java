@@ -27,6 +27,7 @@ class GarbageCollectorTest {
 
   private static final DeleteOptions BACKGROUND = new DeleteOptions(null, null, null, "Background");
   private static final DeleteOptions ORPHAN = new DeleteOptions(null, null, null, "Orphan");
+  private static final DeleteOptions FOREGROUND = new DeleteOptions(null, null, null, "Foreground");
 
   @TempDir
   Path dir;
@@ -84,6 +85,36 @@ class GarbageCollectorTest {
   }
 
   @Test
+  void foregroundDeletionRemovesTheReplicaSetsAndPodsBeforeTheDeployment() throws ApiException {
+    runningDeployment();
+
+    ObjectNode marked = f.registry.delete(ResourceTypes.DEPLOYMENTS, NS, "web", FOREGROUND);
+
+    assertTrue(ObjectMeta.isDeleting(marked), "foreground: the owner stays marked: " + marked.path("metadata"));
+    assertEquals("foregroundDeletion", marked.at("/metadata/finalizers/0").asText());
+    await("everything gone", () -> f.registry.find(ResourceTypes.DEPLOYMENTS, NS, "web").isEmpty()
+        && f.list(ResourceTypes.REPLICASETS).isEmpty() && f.pods().isEmpty());
+  }
+
+  @Test
+  void foregroundOwnerWaitsForADependentThatBlocksItsDeletion() throws ApiException {
+    ObjectNode owner = f.registry.create(ResourceTypes.SERVICES, NS, json(
+        "{\"metadata\":{\"name\":\"owner\"},\"spec\":{\"ports\":[{\"port\":80}]}}"));
+    f.registry.create(ResourceTypes.SERVICES, NS, json("""
+        {"metadata":{"name":"held","finalizers":["example.com/hold"],
+          "ownerReferences":[{"apiVersion":"v1","kind":"Service","name":"owner","uid":"%s","blockOwnerDeletion":true}]},
+         "spec":{"ports":[{"port":80}]}}""".formatted(ObjectMeta.text(owner, "uid"))));
+
+    f.registry.delete(ResourceTypes.SERVICES, NS, "owner", FOREGROUND);
+
+    await("the dependent marked for deletion", () -> ObjectMeta.isDeleting(f.get(ResourceTypes.SERVICES, "held")));
+    WorkloadFixture.holdsFor("the owner waits for its dependent", Duration.ofMillis(300),
+        () -> f.registry.find(ResourceTypes.SERVICES, NS, "owner").isPresent());
+    f.mergePatch(ResourceTypes.SERVICES, "held", "{\"metadata\":{\"finalizers\":null}}");
+    await("the owner gone after its dependent", () -> f.list(ResourceTypes.SERVICES).isEmpty());
+  }
+
+  @Test
   void dependentsOfAMissingOwnerAreDeletedAndDanglingReferencesDropped() throws ApiException {
     ObjectNode service = f.registry.create(ResourceTypes.SERVICES, NS, json(
         "{\"metadata\":{\"name\":\"web\"},\"spec\":{\"ports\":[{\"port\":80}]}}"));
@@ -105,6 +136,19 @@ class GarbageCollectorTest {
 
     f.registry.delete(ResourceTypes.SERVICES, NS, "web", BACKGROUND);
     await("deleted with its last owner", () -> f.registry.find(ResourceTypes.PODS, NS, "shared").isEmpty());
+  }
+
+  @Test
+  void dependentsOfAnyServedKindAreCollected() throws ApiException {
+    ObjectNode owner = f.registry.create(ResourceTypes.CONFIGMAPS, NS, json("{\"metadata\":{\"name\":\"owner\"}}"));
+    f.registry.create(ResourceTypes.SECRETS, NS, json("""
+        {"metadata":{"name":"owned","ownerReferences":[{"apiVersion":"v1","kind":"ConfigMap","name":"owner","uid":"%s"}]}}"""
+        .formatted(ObjectMeta.text(owner, "uid"))));
+
+    f.registry.delete(ResourceTypes.CONFIGMAPS, NS, "owner", BACKGROUND);
+
+    await("the secret collected with its config map owner",
+        () -> f.registry.find(ResourceTypes.SECRETS, NS, "owned").isEmpty());
   }
 
   @Test

@@ -1,0 +1,325 @@
+package io.gantry.control.server.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.json.Json;
+import io.gantry.control.server.registry.ObjectRegistry;
+import io.gantry.control.server.resource.ResourceTypes;
+import io.gantry.control.server.store.sqlite.SqliteStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the REST verbs answer, through {@link ApiRouter}, where the Kubernetes API concepts define it. */
+class RequestSemanticsTest {
+
+  private static final String CONFIGMAPS = "/api/v1/namespaces/default/configmaps";
+
+  @TempDir
+  Path dir;
+  private SqliteStore store;
+  private ObjectRegistry registry;
+  private ApiRouter router;
+
+  @BeforeEach
+  void open() throws Exception {
+    store = SqliteStore.open(dir.resolve("store.db"));
+    registry = new ObjectRegistry(store, Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC));
+    registry.create(ResourceTypes.NAMESPACES, null, json("{\"metadata\":{\"name\":\"default\"}}"));
+    router = new ApiRouter(registry, "test");
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  @Test
+  void deleteOfAnObjectThatGoesAtOnceAnswersASuccessStatusWithItsUid() throws Exception {
+    ObjectNode created = registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"cm\"}}"));
+
+    ApiResponse response = send("DELETE", CONFIGMAPS + "/cm", Map.of(), "");
+
+    assertEquals(200, response.status());
+    ObjectNode status = body(response);
+    assertEquals("Status", status.path("kind").asText(), status::toString);
+    assertEquals("Success", status.path("status").asText(), status::toString);
+    assertEquals("cm", status.at("/details/name").asText(), status::toString);
+    assertEquals("configmaps", status.at("/details/kind").asText(), status::toString);
+    assertEquals(created.at("/metadata/uid").asText(), status.at("/details/uid").asText(), status::toString);
+  }
+
+  @Test
+  void deleteOfAnObjectHeldByAFinalizerAnswersTheMarkedObject() throws Exception {
+    registry.create(ResourceTypes.CONFIGMAPS, "default",
+        json("{\"metadata\":{\"name\":\"cm\",\"finalizers\":[\"example.com/hold\"]}}"));
+
+    ApiResponse response = send("DELETE", CONFIGMAPS + "/cm", Map.of(), "");
+
+    assertEquals(200, response.status());
+    ObjectNode object = body(response);
+    assertEquals("ConfigMap", object.path("kind").asText(), object::toString);
+    assertFalse(object.at("/metadata/deletionTimestamp").asText().isEmpty(), object::toString);
+  }
+
+  @Test
+  void removingTheLastLabelLeavesNoEmptyLabelMap() throws Exception {
+    registry.create(ResourceTypes.CONFIGMAPS, "default",
+        json("{\"metadata\":{\"name\":\"cm\",\"labels\":{\"a\":\"1\"},\"annotations\":{\"b\":\"2\"}}}"));
+
+    ApiResponse response = router.handle(new ApiRequest("PATCH", CONFIGMAPS + "/cm", Map.of(), "application/json",
+        "application/merge-patch+json",
+        "{\"metadata\":{\"labels\":{\"a\":null},\"annotations\":{\"b\":null}}}".getBytes(StandardCharsets.UTF_8)));
+
+    assertEquals(200, response.status());
+    ObjectNode metadata = (ObjectNode) body(response).get("metadata");
+    assertFalse(metadata.has("labels"), metadata::toString);
+    assertFalse(metadata.has("annotations"), metadata::toString);
+  }
+
+  @Test
+  void strictFieldValidationRefusesUnknownAndDuplicateFields() {
+    String body = """
+        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","unknownMeta":"x"},
+         "spec":{"replicas":1,"replicas":2,"unknownField":"x","selector":{"matchLabels":{"app":"web"}},
+          "template":{"metadata":{"labels":{"app":"web"}},
+           "spec":{"containers":[{"name":"web","image":"nginx","unknownNested":"x"}]}}}}""";
+
+    ApiResponse response = send("POST", "/apis/apps/v1/namespaces/default/deployments",
+        Map.of("fieldValidation", List.of("Strict")), body);
+
+    assertEquals(400, response.status());
+    String message = body(response).path("message").asText();
+    for (String expected : List.of("strict decoding error", "unknown field \"metadata.unknownMeta\"",
+        "unknown field \"spec.unknownField\"", "unknown field \"spec.template.spec.containers[0].unknownNested\"",
+        "duplicate field \"spec.replicas\"")) {
+      assertTrue(message.contains(expected), () -> expected + " missing from " + message);
+    }
+  }
+
+  @Test
+  void quantitiesAndIntOrStringsAreNotTakenForObjectsWithUnknownFields() {
+    ApiResponse response = send("POST", "/api/v1/nodes", Map.of("fieldValidation", List.of("Strict")), """
+        {"metadata":{"name":"n1"},"status":{"capacity":{"cpu":"2","memory":"1Gi"},"allocatable":{"pods":"110"}}}""");
+    ApiResponse service = send("POST", "/api/v1/namespaces/default/services", Map.of("fieldValidation", List.of("Strict")),
+        "{\"metadata\":{\"name\":\"s\"},\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":\"http\"}]}}");
+
+    assertEquals(201, response.status(), () -> body(response).toString());
+    assertEquals(List.of(), response.warnings());
+    assertEquals(201, service.status(), () -> body(service).toString());
+  }
+
+  @Test
+  void unknownFieldsAreWarningsByDefaultAndNothingUnderIgnore() {
+    String body = "{\"metadata\":{\"name\":\"%s\"},\"data\":{\"k\":\"v\"},\"extra\":1}";
+
+    ApiResponse warned = send("POST", CONFIGMAPS, Map.of(), body.formatted("warned"));
+    ApiResponse ignored = send("POST", CONFIGMAPS, Map.of("fieldValidation", List.of("Ignore")), body.formatted("ignored"));
+
+    assertEquals(201, warned.status());
+    assertEquals(List.of("unknown field \"extra\""), warned.warnings());
+    assertEquals(201, ignored.status());
+    assertEquals(List.of(), ignored.warnings());
+  }
+
+  @Test
+  void aMergePatchIsCheckedButItsDirectivesAreNotFields() throws Exception {
+    registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"cm\"}}"));
+
+    ApiResponse response = router.handle(new ApiRequest("PATCH", CONFIGMAPS + "/cm",
+        Map.of("fieldValidation", List.of("Strict")), "application/json", "application/strategic-merge-patch+json",
+        "{\"$patch\":\"merge\",\"data\":{\"a\":\"b\"},\"dataa\":{}}".getBytes(StandardCharsets.UTF_8)));
+
+    assertEquals(400, response.status());
+    assertTrue(body(response).path("message").asText().endsWith("strict decoding error: unknown field \"dataa\""),
+        () -> body(response).toString());
+  }
+
+  @Test
+  void namespacesCarryTheirNameAsALabelThatClientsCannotChange() {
+    ApiResponse created = send("POST", "/api/v1/namespaces", Map.of(), "{\"metadata\":{\"name\":\"team-a\"}}");
+    ApiResponse patched = router.handle(new ApiRequest("PATCH", "/api/v1/namespaces/team-a", Map.of(),
+        "application/json", "application/merge-patch+json",
+        "{\"metadata\":{\"labels\":{\"kubernetes.io/metadata.name\":\"other\",\"x\":\"y\"}}}"
+            .getBytes(StandardCharsets.UTF_8)));
+
+    assertEquals(201, created.status());
+    assertEquals("team-a", body(created).at("/metadata/labels/kubernetes.io~1metadata.name").asText());
+    assertEquals(200, patched.status(), () -> body(patched).toString());
+    assertEquals("team-a", body(patched).at("/metadata/labels/kubernetes.io~1metadata.name").asText());
+    assertEquals("y", body(patched).at("/metadata/labels/x").asText());
+  }
+
+  @Test
+  void pagedListsCountTheRemainingItemsAndContinueWhereTheyStopped() throws Exception {
+    for (String name : List.of("a", "b", "c", "d", "e")) {
+      registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"" + name + "\"}}"));
+    }
+
+    ObjectNode first = body(send("GET", CONFIGMAPS, Map.of("limit", List.of("2")), ""));
+    ObjectNode second = body(send("GET", CONFIGMAPS,
+        Map.of("limit", List.of("2"), "continue", List.of(first.at("/metadata/continue").asText())), ""));
+    ObjectNode selected = body(send("GET", CONFIGMAPS,
+        Map.of("limit", List.of("2"), "labelSelector", List.of("!x")), ""));
+
+    assertEquals(3, first.at("/metadata/remainingItemCount").asInt(), first::toString);
+    assertEquals(List.of("c", "d"), names(second));
+    assertEquals(1, second.at("/metadata/remainingItemCount").asInt(), second::toString);
+    assertFalse(selected.path("metadata").has("remainingItemCount"), "not counted under a selector: " + selected);
+  }
+
+  private static List<String> names(ObjectNode list) {
+    List<String> names = new java.util.ArrayList<>();
+    list.path("items").forEach(item -> names.add(item.at("/metadata/name").asText()));
+    return names;
+  }
+
+  @Test
+  void resourceVersionMatchWithoutAResourceVersionIsInvalid() {
+    ApiResponse response = send("GET", CONFIGMAPS, Map.of("resourceVersionMatch", List.of("NotOlderThan")), "");
+
+    assertEquals(422, response.status());
+    ObjectNode status = body(response);
+    assertEquals("Invalid", status.path("reason").asText(), status::toString);
+    assertEquals("ListOptions", status.at("/details/kind").asText(), status::toString);
+    assertEquals("resourceVersionMatch", status.at("/details/causes/0/field").asText(), status::toString);
+  }
+
+  @Test
+  void aResourceVersionTooLargeForANumberIsABadRequest() {
+    ApiResponse response = send("GET", CONFIGMAPS, Map.of("resourceVersion", List.of("99999999999999999999999")), "");
+
+    assertEquals(400, response.status(), () -> body(response).toString());
+  }
+
+  @Test
+  void exactMatchAtResourceVersionZeroIsInvalid() {
+    ApiResponse response = send("GET", CONFIGMAPS,
+        Map.of("resourceVersionMatch", List.of("Exact"), "resourceVersion", List.of("0")), "");
+
+    assertEquals(422, response.status(), () -> body(response).toString());
+  }
+
+  @Test
+  void exactListAtTheCurrentVersionIsServedAndAtAnOlderOneIsGone() throws Exception {
+    registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"a\"}}"));
+    String current = Long.toString(store.currentRevision());
+
+    ApiResponse exact = send("GET", CONFIGMAPS,
+        Map.of("resourceVersionMatch", List.of("Exact"), "resourceVersion", List.of(current)), "");
+    ApiResponse older = send("GET", CONFIGMAPS,
+        Map.of("resourceVersionMatch", List.of("Exact"), "resourceVersion", List.of("1")), "");
+
+    assertEquals(200, exact.status(), () -> body(exact).toString());
+    assertEquals(current, body(exact).at("/metadata/resourceVersion").asText());
+    assertEquals(410, older.status(), () -> body(older).toString());
+    assertEquals("Expired", body(older).path("reason").asText());
+  }
+
+  @Test
+  void listAtAResourceVersionTheServerHasNotReachedTimesOut() {
+    String ahead = Long.toString(store.currentRevision() + 1000);
+
+    ApiResponse response = send("GET", CONFIGMAPS,
+        Map.of("resourceVersionMatch", List.of("NotOlderThan"), "resourceVersion", List.of(ahead)), "");
+
+    assertEquals(504, response.status());
+    ObjectNode status = body(response);
+    assertEquals("Timeout", status.path("reason").asText(), status::toString);
+    assertEquals("ResourceVersionTooLarge", status.at("/details/causes/0/reason").asText(), status::toString);
+  }
+
+  @Test
+  void metadataOnlyClientsGetPartialObjectMetadata() throws Exception {
+    registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"cm\"},\"data\":{\"k\":\"v\"}}"));
+    String accept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
+
+    ObjectNode list = Json.parseObject(router.handle(new ApiRequest("GET", CONFIGMAPS, Map.of(), accept, "", null)).body());
+    ObjectNode one = Json.parseObject(router.handle(new ApiRequest("GET", CONFIGMAPS + "/cm", Map.of(),
+        "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1", "", null)).body());
+
+    assertEquals("PartialObjectMetadataList", list.path("kind").asText(), list::toString);
+    assertEquals("meta.k8s.io/v1", list.path("apiVersion").asText(), list::toString);
+    assertEquals("PartialObjectMetadata", list.at("/items/0/kind").asText(), list::toString);
+    assertFalse(list.path("items").get(0).has("data"), list::toString);
+    assertEquals("cm", one.at("/metadata/name").asText(), one::toString);
+    assertFalse(one.has("data"), one::toString);
+  }
+
+  @Test
+  void yamlIsServedWhenAskedForAndAnUnservedMediaTypeIsNotAcceptable() throws Exception {
+    registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"cm\"}}"));
+
+    ApiResponse yaml = router.handle(new ApiRequest("GET", CONFIGMAPS + "/cm", Map.of(), "application/yaml", "", null));
+    ApiResponse html = router.handle(new ApiRequest("GET", CONFIGMAPS + "/cm", Map.of(), "text/html", "", null));
+
+    assertEquals("application/yaml", yaml.contentType());
+    assertTrue(new String(yaml.body(), StandardCharsets.UTF_8).contains("name: \"cm\""),
+        () -> new String(yaml.body(), StandardCharsets.UTF_8));
+    assertEquals(406, html.status());
+    assertEquals("NotAcceptable", body(html).path("reason").asText());
+  }
+
+  @Test
+  void malformedDeleteOptionsAreRefusedAndTheObjectStays() throws Exception {
+    registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"cm\"}}"));
+
+    ApiResponse grace = send("DELETE", CONFIGMAPS + "/cm", Map.of("gracePeriodSeconds", List.of("soon")), "");
+    ApiResponse policy = send("DELETE", CONFIGMAPS + "/cm", Map.of(), "{\"propagationPolicy\":\"Eventually\"}");
+    ApiResponse queried = send("DELETE", CONFIGMAPS + "/cm", Map.of("propagationPolicy", List.of("Eventually")), "");
+
+    assertEquals(400, grace.status(), () -> body(grace).toString());
+    assertEquals(422, policy.status(), () -> body(policy).toString());
+    assertEquals("propagationPolicy", body(policy).at("/details/causes/0/field").asText());
+    assertEquals(422, queried.status(), () -> body(queried).toString());
+    assertTrue(registry.find(ResourceTypes.CONFIGMAPS, "default", "cm").isPresent());
+  }
+
+  @Test
+  void aPatchOfAnUnknownTypeIs415NamingThePatchTypes() throws Exception {
+    registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"cm\"}}"));
+
+    ApiResponse response = router.handle(new ApiRequest("PATCH", CONFIGMAPS + "/cm", Map.of(), "application/json",
+        "text/plain", "data".getBytes(StandardCharsets.UTF_8)));
+
+    assertEquals(415, response.status());
+    assertEquals("UnsupportedMediaType", body(response).path("reason").asText());
+    assertTrue(body(response).path("message").asText().contains("application/strategic-merge-patch+json"));
+  }
+
+  @Test
+  void generateNameIsCutSoThatTheGeneratedNameFits() {
+    String base = "a".repeat(70);
+
+    ApiResponse response = send("POST", CONFIGMAPS, Map.of(), "{\"metadata\":{\"generateName\":\"" + base + "\"}}");
+
+    assertEquals(201, response.status(), () -> body(response).toString());
+    String name = body(response).at("/metadata/name").asText();
+    assertEquals(63, name.length(), name);
+    assertTrue(name.startsWith("a".repeat(58)), name);
+  }
+
+  private ApiResponse send(String method, String path, Map<String, List<String>> query, String body) {
+    return router.handle(new ApiRequest(method, path, query, "application/json", "application/json",
+        body.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static ObjectNode body(ApiResponse response) {
+    return Json.parseObject(response.body());
+  }
+
+  private static ObjectNode json(String text) {
+    return Json.parseObject(text.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,84 @@
+package io.gantry.node.pod;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.node.api.KubeClient;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records core/v1 Events about pods as the kubelet does (source {@code kubelet} on this node,
+ * {@code involvedObject.fieldPath} naming the container), e.g. {@code Started container web}.
+ * Each event is posted on its own virtual thread; failures are logged, never thrown: events are
+ * best effort and must not hold up the pod loop.
+ */
+final class PodEvents {
+
+  private static final Logger log = LoggerFactory.getLogger(PodEvents.class);
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  private final KubeClient api;
+  private final String nodeName;
+  private final Clock clock;
+  private final AtomicLong sequence = new AtomicLong();
+
+  PodEvents(KubeClient api, String nodeName, Clock clock) {
+    this.api = api;
+    this.nodeName = nodeName;
+    this.clock = clock;
+  }
+
+  /** Records an event about container {@code container} (or the whole pod when null). */
+  void record(JsonNode pod, String container, String type, String reason, String message) {
+    ObjectNode event = event(pod, container, type, reason, message);
+    String namespace = event.path("metadata").path("namespace").asText();
+    Thread.ofVirtual().name("event-" + reason).start(() -> {
+      try {
+        api.create("/api/v1/namespaces/" + KubeClient.q(namespace) + "/events", event);
+      } catch (IOException | RuntimeException e) {
+        log.debug("node {}: cannot record event {} for pod {}/{}: {}", nodeName, reason, namespace,
+            pod.path("metadata").path("name").asText(), e.toString());
+      }
+    });
+  }
+
+  private ObjectNode event(JsonNode pod, String container, String type, String reason, String message) {
+    JsonNode meta = pod.path("metadata");
+    Instant now = clock.instant();
+    String timestamp = DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS));
+    long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() + sequence.getAndIncrement();
+    ObjectNode event = F.objectNode();
+    event.put("apiVersion", "v1");
+    event.put("kind", "Event");
+    ObjectNode metadata = event.putObject("metadata");
+    metadata.put("name", meta.path("name").asText() + "." + Long.toHexString(nanos));
+    metadata.put("namespace", meta.path("namespace").asText());
+    ObjectNode involved = event.putObject("involvedObject");
+    involved.put("kind", "Pod");
+    involved.put("namespace", meta.path("namespace").asText());
+    involved.put("name", meta.path("name").asText());
+    involved.put("uid", meta.path("uid").asText());
+    involved.put("apiVersion", "v1");
+    involved.put("resourceVersion", meta.path("resourceVersion").asText());
+    if (container != null) {
+      involved.put("fieldPath", "spec.containers{" + container + "}");
+    }
+    event.put("reason", reason);
+    event.put("message", message);
+    event.putObject("source").put("component", "kubelet").put("host", nodeName);
+    event.put("firstTimestamp", timestamp);
+    event.put("lastTimestamp", timestamp);
+    event.put("count", 1);
+    event.put("type", type);
+    event.put("reportingComponent", "kubelet");
+    event.put("reportingInstance", nodeName);
+    return event;
+  }
+}

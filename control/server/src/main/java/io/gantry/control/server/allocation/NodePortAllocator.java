@@ -140,7 +140,8 @@ public final class NodePortAllocator implements WritePlugin {
       }
       now.add(hc);
     } else if (hc != 0) {
-      throw AllocationErrors.forbidden(type, name, "spec.healthCheckNodePort",
+      // validateServiceExternalTrafficPolicy words this as Invalid with the value, not Forbidden
+      throw AllocationErrors.invalid(type, name, "spec.healthCheckNodePort", hc,
           "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'");
     }
     for (int port : held) {

@@ -48,6 +48,11 @@ final class ServiceValidation {
     }
     nodePorts(type, ports, errs);
     duplicatePorts(ports, errs);
+    if (headless && (type.equals("NodePort") || type.equals("LoadBalancer"))) {
+      errs.add(FieldError.invalid(SPEC.child("clusterIPs").index(0), "None",
+          "may not be set to 'None' for " + type + " services"));
+    }
+    loadBalancerFields(spec, type, errs);
     trafficPolicies(spec, type, !externalIPs.isEmpty(), errs);
     if (!type.equals("ExternalName")) {
       clusterIPFields(spec, clusterIPs, errs);
@@ -186,6 +191,30 @@ final class ServiceValidation {
             "core.ServicePort{Name:\"\", Protocol:" + GoFormat.quote(protocol) + ", AppProtocol:(*string)(nil), Port:"
                 + port + ", TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}")));
       }
+    }
+  }
+
+  /** Fields that only a LoadBalancer Service may carry (upstream's path keeps the capital L of its Go field). */
+  private static void loadBalancerFields(JsonNode spec, String type, List<FieldError> errs) {
+    boolean loadBalancer = type.equals("LoadBalancer");
+    List<String> ranges = Nodes.strings(Nodes.field(spec, "loadBalancerSourceRanges"));
+    FieldPath rangesPath = SPEC.child("LoadBalancerSourceRanges");
+    if (!ranges.isEmpty() && !loadBalancer) {
+      errs.add(FieldError.forbidden(rangesPath, "may only be used when `type` is 'LoadBalancer'"));
+    }
+    for (int i = 0; i < ranges.size(); i++) {
+      String range = ranges.get(i).strip();
+      for (String msg : NetRules.cidr(range)) {
+        errs.add(FieldError.invalid(rangesPath.index(i), range, msg));
+      }
+    }
+    if (Nodes.present(spec, "allocateLoadBalancerNodePorts") && !loadBalancer) {
+      errs.add(FieldError.forbidden(SPEC.child("allocateLoadBalancerNodePorts"),
+          "may only be used when `type` is 'LoadBalancer'"));
+    }
+    if (Nodes.present(spec, "loadBalancerClass") && !loadBalancer) {
+      errs.add(FieldError.forbidden(SPEC.child("loadBalancerClass"),
+          "may only be used when service type is 'LoadBalancer'"));
     }
   }
 

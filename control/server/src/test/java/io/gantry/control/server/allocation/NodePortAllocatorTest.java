@@ -179,10 +179,11 @@ class NodePortAllocatorTest {
     assertEquals(500, e.code());
     assertEquals("Internal error occurred: failed to allocate requested HealthCheck NodePort 30101: "
         + "provided port is already allocated", e.getMessage());
-    ApiException forbidden = assertThrows(ApiException.class, () -> f.createService("np", "{\"type\":\"NodePort\","
+    ApiException invalid = assertThrows(ApiException.class, () -> f.createService("np", "{\"type\":\"NodePort\","
         + "\"healthCheckNodePort\":30200,\"ports\":[{\"port\":80}]}"));
-    assertEquals("Service \"np\" is invalid: spec.healthCheckNodePort: Forbidden: may only be set when `type` is "
-        + "'LoadBalancer' and `externalTrafficPolicy` is 'Local'", forbidden.getMessage());
+    assertEquals(422, invalid.code());
+    assertEquals("Service \"np\" is invalid: spec.healthCheckNodePort: Invalid value: 30200: may only be set when "
+        + "`type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'", invalid.getMessage());
     assertEquals(List.of("30100", "30101"), reserved());
   }
 

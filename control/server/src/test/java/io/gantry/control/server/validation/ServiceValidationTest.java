@@ -152,6 +152,29 @@ class ServiceValidationTest {
   }
 
   @Test
+  void nodePortAndLoadBalancerServicesCannotBeHeadless() {
+    assertEquals(List.of("spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for NodePort services"),
+        service("type: NodePort\nclusterIP: None\nports: [{port: 80}]"));
+    assertEquals(List.of("spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for LoadBalancer"
+        + " services"), service("type: LoadBalancer\nclusterIP: None\nports: [{port: 80}]"));
+  }
+
+  @Test
+  void loadBalancerOnlyFields() {
+    assertEquals(List.of("spec.LoadBalancerSourceRanges: Forbidden: may only be used when `type` is 'LoadBalancer'"),
+        service("loadBalancerSourceRanges: [10.0.0.0/8]\nports: [{port: 80}]"));
+    assertEquals(List.of("spec.LoadBalancerSourceRanges[1]: Invalid value: \"10.0.0.0/99\": must be a valid CIDR"
+        + " value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"),
+        service("type: LoadBalancer\nloadBalancerSourceRanges: [\" 192.168.0.0/16 \", 10.0.0.0/99]\nports: [{port: 80}]"));
+    assertEquals(List.of("spec.allocateLoadBalancerNodePorts: Forbidden: may only be used when `type` is"
+        + " 'LoadBalancer'"), service("type: NodePort\nallocateLoadBalancerNodePorts: true\nports: [{port: 80}]"));
+    assertEquals(List.of("spec.loadBalancerClass: Forbidden: may only be used when service type is 'LoadBalancer'"),
+        service("loadBalancerClass: example.com/lb\nports: [{port: 80}]"));
+    assertEquals(List.of(), service("type: LoadBalancer\nallocateLoadBalancerNodePorts: false\n"
+        + "loadBalancerClass: example.com/lb\nloadBalancerSourceRanges: [10.0.0.0/8]\nports: [{port: 80}]"));
+  }
+
+  @Test
   void clusterIPMayNotChangeUnlessExternalNameIsInvolved() {
     String old = "metadata: {name: web, namespace: default, uid: u1}\nspec: {clusterIP: 10.0.0.1, ports: [{port: 80}]}";
     assertEquals(List.of("spec.clusterIPs[0]: Invalid value: []string{\"10.0.0.2\"}: may not change once set"),

@@ -26,6 +26,28 @@ final class Defaults {
       mergeStringData(object);
     } else if (type == ResourceTypes.NETWORKPOLICIES) {
       networkPolicy(spec(object));
+    } else if (type == ResourceTypes.ENDPOINTS) {
+      for (JsonNode subset : array(object, "subsets")) {
+        if (subset instanceof ObjectNode s) {
+          defaultProtocols(s, "ports");
+        }
+      }
+    } else if (type == ResourceTypes.ENDPOINTSLICES) {
+      // discovery/v1 SetDefaults_EndpointPort: a nil name becomes "", a nil protocol TCP
+      defaultProtocols(object, "ports");
+      for (JsonNode port : array(object, "ports")) {
+        if (port instanceof ObjectNode p && !p.hasNonNull("name")) {
+          p.put("name", "");
+        }
+      }
+    }
+  }
+
+  private static void defaultProtocols(ObjectNode parent, String list) {
+    for (JsonNode port : array(parent, list)) {
+      if (port instanceof ObjectNode p) {
+        putIfAbsent(p, "protocol", "TCP");
+      }
     }
   }
 

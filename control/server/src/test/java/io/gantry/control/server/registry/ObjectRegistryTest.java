@@ -62,6 +62,16 @@ class ObjectRegistryTest {
   }
 
   @Test
+  void endpointsAndEndpointSlicePortsDefaultAsTheApiServerDoes() throws Exception {
+    ObjectNode endpoints = registry.create(ResourceTypes.ENDPOINTS, "demo", json("{\"metadata\":{\"name\":\"db\"},"
+        + "\"subsets\":[{\"addresses\":[{\"ip\":\"10.1.0.5\"}],\"ports\":[{\"port\":5432}]}]}"));
+    assertEquals("TCP", endpoints.at("/subsets/0/ports/0/protocol").asText());
+    ObjectNode slice = registry.create(ResourceTypes.ENDPOINTSLICES, "demo", json("{\"metadata\":{\"name\":\"db-1\"},"
+        + "\"addressType\":\"IPv4\",\"endpoints\":[{\"addresses\":[\"10.1.0.5\"]}],\"ports\":[{\"port\":5432}]}"));
+    assertEquals(Json.MAPPER.readTree("{\"name\":\"\",\"port\":5432,\"protocol\":\"TCP\"}"), slice.at("/ports/0"));
+  }
+
+  @Test
   void generateNameAddsAFiveCharacterSuffix() throws ApiException {
     ObjectNode created = registry.create(ResourceTypes.CONFIGMAPS, "demo", json("{\"metadata\":{\"generateName\":\"cfg-\"}}"));
     assertTrue(created.at("/metadata/name").asText().matches("cfg-[bcdfghjklmnpqrstvwxz2456789]{5}"),

@@ -1,0 +1,138 @@
+package io.gantry.control.server.controller.endpoints;
+
+import static io.gantry.control.server.controller.endpoints.EndpointsFixture.NS;
+import static io.gantry.control.server.controller.endpoints.EndpointsFixture.await;
+import static io.gantry.control.server.controller.endpoints.EndpointsFixture.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.api.ApiException;
+import io.gantry.control.server.registry.DeleteOptions;
+import io.gantry.control.server.registry.ObjectRegistry;
+import io.gantry.control.server.registry.ObjectWatcher;
+import io.gantry.control.server.resource.ResourceTypes;
+import io.gantry.control.server.store.sqlite.SqliteStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The mirroring controller against a real store, registry and informers, converging by polling. */
+class EndpointSliceMirroringControllerTest {
+
+  private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
+  private static final String DB_ENDPOINTS = """
+      {"metadata": {"name": "db", "labels": {"team": "data"},
+        "annotations": {"note": "hand-made", "endpoints.kubernetes.io/last-change-trigger-time": "2026-01-01T00:00:00Z"}},
+       "subsets": [
+         {"addresses": [{"ip": "10.1.0.7", "hostname": "db-1", "nodeName": "node-a"}, {"ip": "10.1.0.5"}],
+          "notReadyAddresses": [{"ip": "10.1.0.9"}],
+          "ports": [{"name": "pg", "port": 5432}]},
+         {"addresses": [{"ip": "10.1.0.8"}], "ports": [{"name": "pg", "port": 5432, "protocol": "TCP"}]},
+         {"addresses": [{"ip": "fd00::1"}], "ports": [{"name": "pg", "port": 5432}]}]}
+      """;
+
+  @TempDir
+  Path dir;
+  private SqliteStore store;
+  private ObjectRegistry registry;
+  private EndpointsFixture fx;
+  private EndpointSliceMirroringController controller;
+
+  @BeforeEach
+  void open() throws ApiException {
+    store = SqliteStore.open(dir.resolve("store.db"));
+    registry = new ObjectRegistry(store, Clock.fixed(NOW, ZoneOffset.UTC));
+    fx = new EndpointsFixture(registry);
+    fx.namespaceAndNode();
+    controller = EndpointSliceMirroringController.start(registry, new ObjectWatcher(store));
+  }
+
+  @AfterEach
+  void close() {
+    controller.close();
+    store.close();
+  }
+
+  private List<String> addresses(ObjectNode slice) {
+    return java.util.stream.StreamSupport.stream(slice.path("endpoints").spliterator(), false)
+        .map(e -> e.at("/addresses/0").asText() + (e.at("/conditions/ready").asBoolean() ? "" : " not-ready"))
+        .toList();
+  }
+
+  @Test
+  void endpointsOfASelectorlessServiceAreMirroredOneSlicePerPortsAndFamily() throws Exception {
+    fx.service("db", null, "5432", "");
+    ObjectNode endpoints = registry.create(ResourceTypes.ENDPOINTS, NS, json(DB_ENDPOINTS));
+
+    await("an IPv4 and an IPv6 slice", () -> fx.slices("db").size() == 2);
+    ObjectNode v4 = fx.slices("db").stream().filter(s -> s.path("addressType").asText().equals("IPv4")).findFirst()
+        .orElseThrow();
+    assertEquals(List.of("10.1.0.5", "10.1.0.7", "10.1.0.8", "10.1.0.9 not-ready"), addresses(v4));
+    assertEquals(json("{\"name\":\"pg\",\"port\":5432,\"protocol\":\"TCP\"}"), v4.at("/ports/0"));
+    assertEquals(1, v4.get("ports").size());
+    ObjectNode db1 = (ObjectNode) v4.at("/endpoints/1");
+    assertEquals("db-1", db1.get("hostname").asText());
+    assertEquals("node-a", db1.get("nodeName").asText());
+    ObjectNode metadata = (ObjectNode) v4.get("metadata");
+    assertTrue(metadata.get("name").asText().startsWith("db-"), metadata.toString());
+    assertEquals(json("{\"team\":\"data\",\"kubernetes.io/service-name\":\"db\","
+        + "\"endpointslice.kubernetes.io/managed-by\":\"endpointslicemirroring-controller.k8s.io\"}"), metadata.get("labels"));
+    assertEquals(json("{\"note\":\"hand-made\"}"), metadata.get("annotations"));
+    assertEquals("Endpoints", metadata.at("/ownerReferences/0/kind").asText());
+    assertEquals(endpoints.at("/metadata/uid").asText(), metadata.at("/ownerReferences/0/uid").asText());
+    assertTrue(metadata.at("/ownerReferences/0/controller").asBoolean());
+
+    // a change to the Endpoints updates the slice in place; removing the IPv6 subset removes its slice
+    String sliceName = metadata.get("name").asText();
+    ObjectNode changed = registry.get(ResourceTypes.ENDPOINTS, NS, "db");
+    changed.set("subsets", json("{\"s\":[{\"addresses\":[{\"ip\":\"10.1.0.5\"}],\"ports\":[{\"name\":\"pg\","
+        + "\"port\":5432}]}]}").get("s"));
+    registry.update(ResourceTypes.ENDPOINTS, NS, "db", changed, null);
+    await("one slice with one address", () -> fx.slices("db").size() == 1
+        && addresses(fx.slices("db").get(0)).equals(List.of("10.1.0.5")));
+    assertEquals(sliceName, fx.slices("db").get(0).at("/metadata/name").asText());
+
+    registry.delete(ResourceTypes.ENDPOINTS, NS, "db", DeleteOptions.DEFAULT);
+    await("no slices once the Endpoints is gone", () -> fx.slices("db").isEmpty());
+  }
+
+  @Test
+  void notMirroredForSelectorServicesMissingServicesOrSkipMirrorLabels() throws Exception {
+    registry.create(ResourceTypes.ENDPOINTS, NS, json(DB_ENDPOINTS));
+    registry.create(ResourceTypes.ENDPOINTS, NS, json("{\"metadata\":{\"name\":\"own\",\"labels\":"
+        + "{\"endpointslice.kubernetes.io/skip-mirror\":\"true\"}},\"subsets\":[{\"addresses\":[{\"ip\":\"10.1.0.5\"}]}]}"));
+    fx.service("own", null, "80", "");
+    Thread.sleep(300);
+    assertEquals(List.of(), fx.slices("db"), "no Service yet");
+    assertEquals(List.of(), fx.slices("own"), "skip-mirror");
+
+    fx.service("db", null, "5432", "");
+    await("mirrored once the selector-less Service exists", () -> fx.slices("db").size() == 2);
+    ObjectNode service = registry.get(ResourceTypes.SERVICES, NS, "db");
+    service.set("spec", json("{\"selector\":{\"app\":\"db\"},\"ports\":[{\"port\":5432}]}"));
+    registry.update(ResourceTypes.SERVICES, NS, "db", service, null);
+    await("mirrored slices removed once the Service has a selector", () -> fx.slices("db").isEmpty());
+  }
+
+  @Test
+  void aDeletedOrEditedMirroredSliceIsPutBack() throws Exception {
+    fx.service("db", null, "5432", "");
+    registry.create(ResourceTypes.ENDPOINTS, NS, json(DB_ENDPOINTS));
+    await("two slices", () -> fx.slices("db").size() == 2);
+    ObjectNode v4 = fx.slices("db").stream().filter(s -> s.path("addressType").asText().equals("IPv4")).findFirst()
+        .orElseThrow();
+    v4.set("endpoints", json("{\"e\":[{\"addresses\":[\"10.9.9.9\"]}]}").get("e"));
+    registry.update(ResourceTypes.ENDPOINTSLICES, NS, v4.at("/metadata/name").asText(), v4, null);
+    await("the slice's endpoints restored", () -> fx.slices("db").stream()
+        .anyMatch(s -> addresses(s).equals(List.of("10.1.0.5", "10.1.0.7", "10.1.0.8", "10.1.0.9 not-ready"))));
+    registry.delete(ResourceTypes.ENDPOINTSLICES, NS, v4.at("/metadata/name").asText(), DeleteOptions.DEFAULT);
+    await("a new IPv4 slice", () -> fx.slices("db").size() == 2);
+  }
+}

@@ -141,6 +141,20 @@ class ObjectRegistryTest {
     assertEquals(2, afterMain.at("/status/replicas").asInt(), "status is ignored by the main resource");
   }
 
+  /** The e2e "service status lifecycle": a merge patch of /status with an annotation keeps the annotation. */
+  @Test
+  void statusWritesKeepTheLabelsAndAnnotationsSentWithThem() throws ApiException {
+    registry.create(ResourceTypes.SERVICES, "demo", json("{\"metadata\":{\"name\":\"lb\",\"labels\":{\"a\":\"1\"}},"
+        + "\"spec\":{\"type\":\"LoadBalancer\",\"loadBalancerClass\":\"example.com/vip\",\"ports\":[{\"port\":80}]}}"));
+    ObjectNode patched = registry.patch(ResourceTypes.SERVICES, "demo", "lb", PatchType.MERGE_PATCH,
+        json("{\"metadata\":{\"annotations\":{\"patchedstatus\":\"true\"}},\"spec\":{\"type\":\"ClusterIP\"},"
+            + "\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"203.0.113.1\"}]}}}"), "status").object();
+    assertEquals("true", patched.at("/metadata/annotations/patchedstatus").asText());
+    assertEquals("1", patched.at("/metadata/labels/a").asText());
+    assertEquals("203.0.113.1", patched.at("/status/loadBalancer/ingress/0/ip").asText());
+    assertEquals("LoadBalancer", patched.at("/spec/type").asText(), "spec is ignored by /status");
+  }
+
   @Test
   void noOpUpdateDoesNotWrite() throws ApiException {
     ObjectNode created = registry.create(ResourceTypes.CONFIGMAPS, "demo", json("{\"metadata\":{\"name\":\"a\"}}"));

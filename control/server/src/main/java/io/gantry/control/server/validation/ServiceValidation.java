@@ -39,9 +39,17 @@ final class ServiceValidation {
     sessionAffinity(spec, errs);
     List<String> externalIPs = Nodes.strings(Nodes.field(spec, "externalIPs"));
     for (int i = 0; i < externalIPs.size(); i++) {
-      for (String msg : NetRules.ip(externalIPs.get(i))) {
-        errs.add(FieldError.invalid(SPEC.child("externalIPs").index(i), externalIPs.get(i), msg));
+      nonSpecialIp(externalIPs.get(i), SPEC.child("externalIPs").index(i), errs);
+    }
+    String loadBalancerIP = Nodes.text(spec, "loadBalancerIP", "");
+    if (!loadBalancerIP.isEmpty()) {
+      for (String msg : NetRules.ip(loadBalancerIP)) {
+        errs.add(FieldError.invalid(SPEC.child("loadBalancerIP"), loadBalancerIP, msg));
       }
+    }
+    String distribution = Nodes.text(spec, "trafficDistribution");
+    if (distribution != null && !distribution.equals("PreferClose")) {
+      errs.add(FieldError.notSupported(SPEC.child("trafficDistribution"), distribution, List.of("PreferClose")));
     }
     if (!TYPES.contains(type)) {
       errs.add(FieldError.notSupported(SPEC.child("type"), type, TYPES));
@@ -56,6 +64,16 @@ final class ServiceValidation {
     trafficPolicies(spec, type, !externalIPs.isEmpty(), errs);
     if (!type.equals("ExternalName")) {
       clusterIPFields(spec, clusterIPs, errs);
+    }
+  }
+
+  /** Upstream {@code ValidateNonSpecialIP}, with the loopback exception of endpoint IPs (Gantry's loopback mode). */
+  private static void nonSpecialIp(String ip, FieldPath path, List<FieldError> errs) {
+    byte[] parsed = NetRules.parseIp(ip);
+    if (parsed == null) {
+      errs.add(FieldError.invalid(path, ip, NetRules.IP_MSG));
+    } else {
+      EndpointSliceValidation.endpointIp(parsed, ip, path, errs);
     }
   }
 

@@ -175,6 +175,18 @@ class ServiceValidationTest {
   }
 
   @Test
+  void externalIPsLoadBalancerIPAndTrafficDistribution() {
+    assertEquals(List.of("spec.externalIPs[0]: Invalid value: \"0.0.0.0\": may not be unspecified (0.0.0.0)",
+        "spec.externalIPs[1]: Invalid value: \"1.2.3\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"),
+        service("externalIPs: [0.0.0.0, 1.2.3, 203.0.113.9]\nports: [{port: 80}]"));
+    assertEquals(List.of("spec.loadBalancerIP: Invalid value: \"abc\": must be a valid IP address, (e.g. 10.9.8.7 or"
+        + " 2001:db8::ffff)"), service("type: LoadBalancer\nloadBalancerIP: abc\nports: [{port: 80}]"));
+    assertEquals(List.of("spec.trafficDistribution: Unsupported value: \"Nearest\": supported values: \"PreferClose\""),
+        service("trafficDistribution: Nearest\nports: [{port: 80}]"));
+    assertEquals(List.of(), service("trafficDistribution: PreferClose\nports: [{port: 80}]"));
+  }
+
+  @Test
   void clusterIPMayNotChangeUnlessExternalNameIsInvolved() {
     String old = "metadata: {name: web, namespace: default, uid: u1}\nspec: {clusterIP: 10.0.0.1, ports: [{port: 80}]}";
     assertEquals(List.of("spec.clusterIPs[0]: Invalid value: []string{\"10.0.0.2\"}: may not change once set"),

@@ -136,6 +136,19 @@ class ClusterIpAllocatorTest {
     assertEquals(List.of(ip), f.reserved(f.allocators.clusterIps().pool()));
   }
 
+  /** e2e "change the type from ClusterIP to ExternalName": a PUT that clears only clusterIP clears clusterIPs too. */
+  @Test
+  void aPutToExternalNameThatClearsOnlyClusterIPIsAccepted() throws ApiException {
+    f = AllocationFixture.open(dir);
+    ObjectNode put = f.createService("web", WEB).deepCopy();
+    ObjectNode spec = (ObjectNode) put.get("spec");
+    spec.put("type", "ExternalName").put("externalName", "foo.example.com").put("clusterIP", "");
+    ObjectNode external = f.registry.update(ResourceTypes.SERVICES, "demo", "web", put, null);
+    assertTrue(external.at("/spec/clusterIPs").isMissingNode(), external.toString());
+    assertTrue(external.at("/spec/ipFamilies").isMissingNode(), external.toString());
+    assertEquals(List.of(), f.reserved(f.allocators.clusterIps().pool()));
+  }
+
   @Test
   void anUpdateThatLeavesTheAddressOutKeepsIt() throws ApiException {
     f = AllocationFixture.open(dir);

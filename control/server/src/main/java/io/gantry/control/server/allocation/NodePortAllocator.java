@@ -119,6 +119,11 @@ public final class NodePortAllocator implements WritePlugin {
       assignNodePorts(type, name, Specs.ports(spec), allocate, held, now, claims);
     }
     int hc = spec.path("healthCheckNodePort").asInt(0);
+    int oldHc = old == null ? 0 : old.path("spec").path("healthCheckNodePort").asInt(0);
+    if (old != null && Specs.needsHealthCheck(old) && Specs.needsHealthCheck(object) && hc != oldHc) {
+      throw AllocationErrors.invalid(type, name, "spec.healthCheckNodePort", hc,
+          "cannot change healthCheckNodePort on loadBalancer service with externalTraffic=Local during update");
+    }
     if (Specs.needsHealthCheck(object)) {
       if (hc == 0) {
         int slot = claims.allocate(pool);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -77,10 +78,20 @@ final class ServiceValidation {
     }
   }
 
-  /** Cluster IPs may not change once set, unless the Service moves to or from ExternalName. */
+  /**
+   * Cluster IPs may not change once set, unless the Service moves to or from ExternalName; the class of a
+   * LoadBalancer may not change while it stays one.
+   */
   static void validateUpdate(JsonNode service, JsonNode old, List<FieldError> errs) {
     JsonNode spec = Nodes.field(service, "spec");
     JsonNode oldSpec = Nodes.field(old, "spec");
+    String loadBalancerClass = Nodes.text(spec, "loadBalancerClass");
+    if (Nodes.text(spec, "type", "ClusterIP").equals("LoadBalancer")
+        && Nodes.text(oldSpec, "type", "ClusterIP").equals("LoadBalancer")
+        && !Objects.equals(loadBalancerClass, Nodes.text(oldSpec, "loadBalancerClass"))) {
+      Object value = loadBalancerClass == null ? new GoLiteral("(*string)(nil)") : loadBalancerClass;
+      errs.add(FieldError.invalid(SPEC.child("loadBalancerClass"), value, "may not change once set"));
+    }
     if (Nodes.text(spec, "type", "ClusterIP").equals("ExternalName")
         || Nodes.text(oldSpec, "type", "ClusterIP").equals("ExternalName")) {
       return;
@@ -230,9 +241,14 @@ final class ServiceValidation {
       errs.add(FieldError.forbidden(SPEC.child("allocateLoadBalancerNodePorts"),
           "may only be used when `type` is 'LoadBalancer'"));
     }
-    if (Nodes.present(spec, "loadBalancerClass") && !loadBalancer) {
+    String loadBalancerClass = Nodes.text(spec, "loadBalancerClass");
+    if (loadBalancerClass != null && !loadBalancer) {
       errs.add(FieldError.forbidden(SPEC.child("loadBalancerClass"),
           "may only be used when service type is 'LoadBalancer'"));
+    } else if (loadBalancerClass != null) {
+      for (String msg : NameRules.qualifiedName(loadBalancerClass)) {
+        errs.add(FieldError.invalid(SPEC.child("loadBalancerClass"), loadBalancerClass, msg));
+      }
     }
   }
 

@@ -188,6 +188,21 @@ class NodePortAllocatorTest {
   }
 
   @Test
+  void theHealthCheckPortOfALocalLoadBalancerCannotBeChanged() throws ApiException {
+    f = AllocationFixture.open(dir);
+    ObjectNode lb = f.createService("lb", "{\"type\":\"LoadBalancer\",\"externalTrafficPolicy\":\"Local\","
+        + "\"ports\":[{\"port\":80}]}");
+    int hc = lb.at("/spec/healthCheckNodePort").asInt();
+    ObjectNode changed = lb.deepCopy();
+    ((ObjectNode) changed.get("spec")).put("healthCheckNodePort", hc == 32000 ? 32001 : 32000);
+    ApiException e = assertThrows(ApiException.class,
+        () -> f.registry.update(ResourceTypes.SERVICES, "demo", "lb", changed, null));
+    assertEquals(422, e.code());
+    assertTrue(e.getMessage().endsWith("cannot change healthCheckNodePort on loadBalancer service with"
+        + " externalTraffic=Local during update"), e.getMessage());
+  }
+
+  @Test
   void aTinyRangeRunsOutWithKubernetesMessage() throws ApiException {
     f = AllocationFixture.open(dir, b -> b.nodePortRange(30000, 30002));
     for (int i = 0; i < 3; i++) {

@@ -170,6 +170,7 @@ class ServiceValidationTest {
         + " 'LoadBalancer'"), service("type: NodePort\nallocateLoadBalancerNodePorts: true\nports: [{port: 80}]"));
     assertEquals(List.of("spec.loadBalancerClass: Forbidden: may only be used when service type is 'LoadBalancer'"),
         service("loadBalancerClass: example.com/lb\nports: [{port: 80}]"));
+    assertEquals(1, service("type: LoadBalancer\nloadBalancerClass: \"not a/qualified/name\"\nports: [{port: 80}]").size());
     assertEquals(List.of(), service("type: LoadBalancer\nallocateLoadBalancerNodePorts: false\n"
         + "loadBalancerClass: example.com/lb\nloadBalancerSourceRanges: [10.0.0.0/8]\nports: [{port: 80}]"));
   }
@@ -196,6 +197,20 @@ class ServiceValidationTest {
         "metadata: {name: web, namespace: default}\nspec: {ports: [{port: 80}]}", old));
     assertEquals(List.of(), update(ResourceTypes.SERVICES,
         "metadata: {name: web, namespace: default}\nspec: {type: ExternalName, externalName: a.example.com}", old));
+  }
+
+  @Test
+  void theClassOfALoadBalancerMayNotChange() {
+    String old = "metadata: {name: web, namespace: default, uid: u1}\n"
+        + "spec: {type: LoadBalancer, loadBalancerClass: example.com/a, ports: [{port: 80}]}";
+    assertEquals(List.of("spec.loadBalancerClass: Invalid value: \"example.com/b\": may not change once set"),
+        update(ResourceTypes.SERVICES, "metadata: {name: web, namespace: default}\n"
+            + "spec: {type: LoadBalancer, loadBalancerClass: example.com/b, ports: [{port: 80}]}", old));
+    assertEquals(List.of("spec.loadBalancerClass: Invalid value: (*string)(nil): may not change once set"),
+        update(ResourceTypes.SERVICES, "metadata: {name: web, namespace: default}\n"
+            + "spec: {type: LoadBalancer, ports: [{port: 80}]}", old));
+    assertEquals(List.of(), update(ResourceTypes.SERVICES, "metadata: {name: web, namespace: default}\n"
+        + "spec: {type: ClusterIP, ports: [{port: 80}]}", old));
   }
 
   @Test

@@ -290,6 +290,7 @@ public final class ObjectRegistry {
           ObjectMeta.metadata(next).remove(field);
         }
       }
+      Defaults.apply(type, next);
     } else {
       next = updated;
       if (KindRules.hasStatusSubresource(type)) {

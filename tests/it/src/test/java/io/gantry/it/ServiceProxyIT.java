@@ -1,6 +1,7 @@
 package io.gantry.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gantry.testing.FreePort;
@@ -211,6 +212,52 @@ class ServiceProxyIT {
     } finally {
       gantry.kubectl().run("delete", "service", "morph");
       gantry.kubectl().run("delete", "endpointslice", "morph-1");
+    }
+  }
+
+  /** e2e "should implement service.kubernetes.io/service-proxy-name": such a Service is not proxied until unlabelled. */
+  @Test
+  void aServiceLabelledForAnotherProxyIsNotServedUntilTheLabelGoes() throws Exception {
+    String manifest = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: elsewhere
+          namespace: default
+          labels: {service.kubernetes.io/service-proxy-name: foo-bar}
+        spec:
+          ports: [{name: tcp, port: 7030, targetPort: 7030}]
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: elsewhere-1
+          namespace: default
+          labels: {kubernetes.io/service-name: elsewhere}
+        addressType: IPv4
+        ports: [{name: tcp, port: %d, protocol: TCP}]
+        endpoints:
+        - addresses: [127.0.0.1]
+          conditions: {ready: true}
+        """.formatted(backend.getLocalPort());
+    try {
+      gantry.kubectl().runWithInput(manifest, "apply", "-f", "-").assertOk();
+      String clusterIp = gantry.kubectl().run("get", "service", "elsewhere", "-o", "jsonpath={.spec.clusterIP}")
+          .assertOk().stdout().trim();
+      // the proxy has had time to see the slice when an unrelated later Service is already served
+      gantry.kubectl().runWithInput(manifest.replace("elsewhere", "here").replace("7030", "7031")
+          .replace("labels: {service.kubernetes.io/service-proxy-name: foo-bar}", "labels: {app: here}"),
+          "apply", "-f", "-").assertOk();
+      String hereIp = gantry.kubectl().run("get", "service", "here", "-o", "jsonpath={.spec.clusterIP}")
+          .assertOk().stdout().trim();
+      assertEquals("backend / hello", roundTrip(hereIp, 7031));
+      assertFalse(connects(clusterIp, 7030), "a Service left to proxy foo-bar is not served");
+
+      gantry.kubectl().run("label", "service", "elsewhere", "service.kubernetes.io/service-proxy-name-").assertOk();
+      assertEquals("backend / hello", roundTrip(clusterIp, 7030));
+    } finally {
+      gantry.kubectl().run("delete", "service", "elsewhere", "here");
+      gantry.kubectl().run("delete", "endpointslice", "elsewhere-1", "here-1");
     }
   }
 

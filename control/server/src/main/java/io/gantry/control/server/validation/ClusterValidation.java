@@ -157,5 +157,9 @@ final class ClusterValidation {
     if (!hostname.isEmpty()) {
       NameRules.dns1123Label(hostname).forEach(m -> errs.add(FieldError.invalid(path.child("hostname"), hostname, m)));
     }
+    String nodeName = Nodes.text(address, "nodeName");
+    if (nodeName != null) {
+      NameRules.dns1123Subdomain(nodeName).forEach(m -> errs.add(FieldError.invalid(path.child("nodeName"), nodeName, m)));
+    }
   }
 }

@@ -114,7 +114,9 @@ class OtherKindsValidationTest {
         + " link-local range (169.254.0.0/16, fe80::/10)", "subsets[0].notReadyAddresses[0].hostname: Invalid value:"
         + " \"A_b\": " + ValidationFixtures.LABEL_MSG),
         endpoints("subsets: [{notReadyAddresses: [{ip: 169.254.1.1, hostname: A_b}], ports: [{port: 80}]}]"));
-    assertEquals(List.of(), endpoints("subsets: [{addresses: [{ip: 127.244.0.5, hostname: db-0}],"
+    assertEquals(List.of("subsets[0].addresses[0].nodeName: Invalid value: \"Node_1\": " + ValidationFixtures.SUBDOMAIN_MSG),
+        endpoints("subsets: [{addresses: [{ip: 10.0.0.1, nodeName: Node_1}]}]"));
+    assertEquals(List.of(), endpoints("subsets: [{addresses: [{ip: 127.244.0.5, hostname: db-0, nodeName: node-1}],"
         + " ports: [{name: a, port: 80}, {name: b, port: 81}]}]"));
   }
 

@@ -13,9 +13,9 @@ import java.util.TreeMap;
 
 /**
  * The EndpointSlices upstream's EndpointSliceMirroring controller derives from a user-made v1
- * {@code Endpoints}: one slice per distinct port list and address family, holding the addresses of
- * every subset with those ports (an address listed ready and not ready counts as ready), at most
- * {@link #MAX_ENDPOINTS_PER_SUBSET} per subset. Endpoints carry only the {@code ready} condition,
+ * {@code Endpoints}: its subsets repacked as upstream's {@code RepackSubsets} does, then one slice
+ * per subset and address family, at most {@link #MAX_ENDPOINTS_PER_SUBSET} addresses per subset
+ * (ready ones first). Endpoints carry only the {@code ready} condition,
  * with the address's hostname, nodeName and targetRef. The slice takes the Endpoints' labels and
  * annotations (minus the trigger time and kubectl's last-applied configuration), the
  * {@code kubernetes.io/service-name} and mirroring {@code managed-by} labels, and a controller
@@ -32,45 +32,82 @@ final class MirroredSlices {
 
   /** The desired slices (no name yet), keyed by {@link #key}, in a stable order. */
   static Map<String, ObjectNode> desired(ObjectNode endpoints) {
-    // key -> ip -> endpoint; TreeMaps keep slices and their endpoints in a canonical order
-    Map<String, Map<String, ObjectNode>> byKey = new TreeMap<>();
-    Map<String, ArrayNode> portsByKey = new TreeMap<>();
-    for (JsonNode subset : endpoints.path("subsets")) {
-      ArrayNode ports = ports(subset.path("ports"));
+    Map<String, ObjectNode> slices = new LinkedHashMap<>();
+    for (Subset subset : repack(endpoints.path("subsets"))) {
+      // key -> ip -> endpoint; TreeMaps keep slices and their endpoints in a canonical order
+      Map<String, Map<String, ObjectNode>> byFamily = new TreeMap<>();
       int added = 0;
-      for (String list : List.of("addresses", "notReadyAddresses")) {
-        boolean ready = list.equals("addresses");
-        for (JsonNode address : subset.path(list)) {
-          String ip = address.path("ip").asText("");
+      for (boolean ready : new boolean[] {true, false}) {
+        for (Map.Entry<String, Boolean> address : subset.addresses().entrySet()) {
+          JsonNode node = subset.nodes().get(address.getKey());
+          String ip = node.path("ip").asText("");
           String family = family(ip);
-          if (family == null || added >= MAX_ENDPOINTS_PER_SUBSET) {
+          if (address.getValue() != ready || family == null || added >= MAX_ENDPOINTS_PER_SUBSET) {
             continue;
           }
-          String key = family + " " + ports;
-          portsByKey.put(key, ports);
-          Map<String, ObjectNode> group = byKey.computeIfAbsent(key, k -> new TreeMap<>());
-          ObjectNode previous = group.get(ip);
-          if (previous == null || ready && !previous.at("/conditions/ready").asBoolean()) {
-            group.put(ip, endpoint(address, ip, ready));
-          }
+          byFamily.computeIfAbsent(family, k -> new TreeMap<>()).putIfAbsent(ip, endpoint(node, ip, ready));
           added++;
         }
       }
+      byFamily.forEach((family, group) -> {
+        ObjectNode slice = template(endpoints);
+        slice.put("addressType", family);
+        slice.putArray("endpoints").addAll(new ArrayList<>(group.values()));
+        slice.set("ports", subset.ports().deepCopy());
+        slices.put(family + " " + portsKey(subset.ports()), slice);
+      });
     }
-    Map<String, ObjectNode> slices = new LinkedHashMap<>();
-    byKey.forEach((key, group) -> {
-      ObjectNode slice = template(endpoints);
-      slice.put("addressType", key.substring(0, key.indexOf(' ')));
-      slice.putArray("endpoints").addAll(new ArrayList<>(group.values()));
-      slice.set("ports", portsByKey.get(key));
-      slices.put(key, slice);
-    });
     return slices;
+  }
+
+  /** A repacked subset: its ports (as slice ports) and its addresses by key, each with its readiness. */
+  private record Subset(ArrayNode ports, Map<String, Boolean> addresses, Map<String, JsonNode> nodes) {}
+
+  /**
+   * Upstream's {@code RepackSubsets}: every port is offered by a set of addresses (ready wins when an
+   * address is listed both ways); ports offered by the same set form one subset, so an address listed
+   * under several subsets ends up once per distinct port group, never twice in one.
+   */
+  private static List<Subset> repack(JsonNode subsets) {
+    Map<String, JsonNode> nodes = new TreeMap<>();
+    Map<String, ObjectNode> portsByKey = new TreeMap<>();
+    Map<String, Map<String, Boolean>> addressesByPort = new TreeMap<>();
+    for (JsonNode subset : subsets) {
+      List<ObjectNode> ports = new ArrayList<>();
+      subset.path("ports").forEach(port -> ports.add(port(port)));
+      if (ports.isEmpty()) {
+        ports.add(null); // upstream's sentinel: addresses without ports are kept
+      }
+      for (ObjectNode port : ports) {
+        String portKey = port == null ? "" : port.toString();
+        if (port != null) {
+          portsByKey.put(portKey, port);
+        }
+        Map<String, Boolean> addresses = addressesByPort.computeIfAbsent(portKey, k -> new TreeMap<>());
+        for (String list : List.of("addresses", "notReadyAddresses")) {
+          boolean ready = list.equals("addresses");
+          for (JsonNode address : subset.path(list)) {
+            String key = address.path("ip").asText("") + "/" + address.path("targetRef").path("uid").asText("");
+            nodes.putIfAbsent(key, address);
+            addresses.merge(key, ready, Boolean::logicalOr);
+          }
+        }
+      }
+    }
+    Map<String, Subset> bySet = new TreeMap<>();
+    addressesByPort.forEach((portKey, addresses) -> {
+      Subset subset = bySet.computeIfAbsent(addresses.toString(),
+          k -> new Subset(Json.MAPPER.createArrayNode(), addresses, nodes));
+      if (!portKey.isEmpty()) {
+        subset.ports().add(portsByKey.get(portKey));
+      }
+    });
+    return new ArrayList<>(bySet.values());
   }
 
   /** The key of an existing slice, comparable with those of {@link #desired}. */
   static String key(JsonNode slice) {
-    return slice.path("addressType").asText("") + " " + ports(slice.path("ports"));
+    return slice.path("addressType").asText("") + " " + portsKey(slice.path("ports"));
   }
 
   /** Whether an existing slice already says what {@code desired} says (content, labels, annotations, owner). */
@@ -137,21 +174,24 @@ final class MirroredSlices {
     return endpoint;
   }
 
-  /** Endpoints ports as slice ports: name (empty when unnamed), port, protocol, appProtocol; sorted. */
-  private static ArrayNode ports(JsonNode ports) {
-    List<ObjectNode> list = new ArrayList<>();
-    for (JsonNode port : ports) {
-      ObjectNode p = Json.object();
-      p.put("name", port.path("name").asText(""));
-      p.put("port", port.path("port").asInt());
-      p.put("protocol", port.path("protocol").asText("TCP"));
-      if (port.hasNonNull("appProtocol")) {
-        p.put("appProtocol", port.get("appProtocol").asText());
-      }
-      list.add(p);
+  /** An Endpoints port as a slice port: name (empty when unnamed), port, protocol, appProtocol. */
+  private static ObjectNode port(JsonNode port) {
+    ObjectNode p = Json.object();
+    p.put("name", port.path("name").asText(""));
+    p.put("port", port.path("port").asInt());
+    p.put("protocol", port.path("protocol").asText("TCP"));
+    if (port.hasNonNull("appProtocol")) {
+      p.put("appProtocol", port.get("appProtocol").asText());
     }
-    list.sort((a, b) -> a.toString().compareTo(b.toString()));
-    return Json.MAPPER.createArrayNode().addAll(list);
+    return p;
+  }
+
+  /** The ports of a slice in a canonical order, for keys. */
+  private static String portsKey(JsonNode ports) {
+    List<String> list = new ArrayList<>();
+    ports.forEach(port -> list.add(port(port).toString()));
+    list.sort(null);
+    return list.toString();
   }
 
   private static String family(String ip) {

@@ -17,7 +17,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +65,7 @@ class EndpointSliceMirroringControllerTest {
   }
 
   private List<String> addresses(ObjectNode slice) {
-    return java.util.stream.StreamSupport.stream(slice.path("endpoints").spliterator(), false)
+    return StreamSupport.stream(slice.path("endpoints").spliterator(), false)
         .map(e -> e.at("/addresses/0").asText() + (e.at("/conditions/ready").asBoolean() ? "" : " not-ready"))
         .toList();
   }
@@ -101,6 +105,29 @@ class EndpointSliceMirroringControllerTest {
 
     registry.delete(ResourceTypes.ENDPOINTS, NS, "db", DeleteOptions.DEFAULT);
     await("no slices once the Endpoints is gone", () -> fx.slices("db").isEmpty());
+  }
+
+  /** RepackSubsets: ports offered by the same addresses share a slice; an address listed both ways for a port is ready. */
+  @Test
+  void subsetsAreRepackedBeforeMirroring() throws Exception {
+    fx.service("multi", null, "80", "");
+    registry.create(ResourceTypes.ENDPOINTS, NS, json("""
+        {"metadata": {"name": "multi"},
+         "subsets": [
+           {"addresses": [{"ip": "10.1.0.1"}, {"ip": "10.1.0.2"}], "ports": [{"name": "a", "port": 80}]},
+           {"addresses": [{"ip": "10.1.0.2"}, {"ip": "10.1.0.1"}], "ports": [{"name": "b", "port": 81}]},
+           {"addresses": [{"ip": "10.1.0.1"}], "notReadyAddresses": [{"ip": "10.1.0.1"}], "ports": [{"name": "c", "port": 82}]},
+           {"notReadyAddresses": [{"ip": "10.1.0.3"}], "ports": [{"name": "c", "port": 82}]}]}
+        """));
+    await("two slices", () -> fx.slices("multi").size() == 2);
+    Map<String, List<String>> addressesByPorts = new TreeMap<>();
+    for (ObjectNode slice : fx.slices("multi")) {
+      List<String> ports = new ArrayList<>();
+      slice.get("ports").forEach(p -> ports.add(p.get("name").asText()));
+      addressesByPorts.put(String.join(",", ports), addresses(slice));
+    }
+    assertEquals(Map.of("a,b", List.of("10.1.0.1", "10.1.0.2"), "c", List.of("10.1.0.1", "10.1.0.3 not-ready")),
+        addressesByPorts);
   }
 
   @Test

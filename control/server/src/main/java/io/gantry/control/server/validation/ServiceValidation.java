@@ -274,6 +274,9 @@ final class ServiceValidation {
     List<String> explicit = Nodes.strings(Nodes.field(spec, "clusterIPs"));
     if (!clusterIP.isEmpty() && !explicit.isEmpty() && !explicit.get(0).equals(clusterIP)) {
       errs.add(FieldError.invalid(ipsPath, explicit, "first value must match `clusterIP`"));
+    } else if (clusterIP.isEmpty() && !explicit.isEmpty()) {
+      // upstream fills clusterIPs from clusterIP, never the other way round
+      errs.add(FieldError.invalid(ipsPath, explicit, "must be empty when `clusterIP` is not specified"));
     }
     List<String> families = Nodes.strings(Nodes.field(spec, "ipFamilies"));
     Set<String> seenFamilies = new HashSet<>();

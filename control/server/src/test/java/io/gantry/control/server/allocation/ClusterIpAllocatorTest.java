@@ -63,7 +63,8 @@ class ClusterIpAllocatorTest {
     assertEquals(tree("[\"127.96.0.10\"]"), a.at("/spec/clusterIPs"));
 
     ApiException e = assertThrows(ApiException.class,
-        () -> f.createService("web", "{\"clusterIPs\":[\"127.96.0.10\"],\"ports\":[{\"port\":80}]}"));
+        () -> f.createService("web", "{\"clusterIP\":\"127.96.0.10\",\"clusterIPs\":[\"127.96.0.10\"],"
+            + "\"ports\":[{\"port\":80}]}"));
     assertEquals(422, e.code());
     assertEquals("Invalid", e.reason());
     assertEquals("Service \"web\" is invalid: spec.clusterIPs: Invalid value: []string{\"127.96.0.10\"}: "

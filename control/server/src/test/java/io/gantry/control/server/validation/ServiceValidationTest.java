@@ -113,6 +113,8 @@ class ServiceValidationTest {
         + " (e.g. 10.9.8.7 or 2001:db8::ffff)"), service("clusterIP: 10.96.0.300\nports: [{port: 53}]"));
     assertEquals(List.of("spec.clusterIPs: Invalid value: []string{\"10.0.0.2\"}: first value must match `clusterIP`"),
         service("clusterIP: 10.0.0.1\nclusterIPs: [10.0.0.2]\nports: [{port: 53}]"));
+    assertEquals(List.of("spec.clusterIPs: Invalid value: []string{\"10.0.0.2\"}: must be empty when `clusterIP` is not"
+        + " specified"), service("clusterIPs: [10.0.0.2]\nports: [{port: 53}]"));
   }
 
   @Test

@@ -15,11 +15,10 @@ import java.util.TreeMap;
  * The EndpointSlices upstream's EndpointSliceMirroring controller derives from a user-made v1
  * {@code Endpoints}: its subsets repacked as upstream's {@code RepackSubsets} does, then one slice
  * per subset and address family, at most {@link #MAX_ENDPOINTS_PER_SUBSET} addresses per subset
- * (ready ones first). Endpoints carry only the {@code ready} condition,
- * with the address's hostname, nodeName and targetRef. The slice takes the Endpoints' labels and
- * annotations (minus the trigger time and kubectl's last-applied configuration), the
- * {@code kubernetes.io/service-name} and mirroring {@code managed-by} labels, and a controller
- * reference to the Endpoints.
+ * (ready ones first). Endpoints carry only the {@code ready} condition, with the address's
+ * hostname, nodeName and targetRef. The slice takes the Endpoints' labels and annotations (minus the
+ * trigger time and kubectl's last-applied configuration), the {@code kubernetes.io/service-name} and
+ * mirroring {@code managed-by} labels, and a controller reference to the Endpoints.
  */
 final class MirroredSlices {
 

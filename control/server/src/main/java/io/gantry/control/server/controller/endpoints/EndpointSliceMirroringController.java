@@ -100,23 +100,21 @@ public final class EndpointSliceMirroringController implements AutoCloseable {
       if (want == null) {
         leftovers.add(slice);
       } else if (!MirroredSlices.same(slice, want)) {
-        ObjectNode update = slice.deepCopy();
-        ObjectNode metadata = ObjectMeta.metadata(update);
-        for (String field : List.of("labels", "annotations", "ownerReferences")) {
-          if (want.path("metadata").has(field)) {
-            metadata.set(field, want.path("metadata").get(field));
-          } else {
-            metadata.remove(field);
-          }
-        }
-        update.set("endpoints", want.get("endpoints"));
-        update.set("ports", want.get("ports"));
-        revision = Math.max(revision, SliceWriter.revisionOf(
-            registry.update(ResourceTypes.ENDPOINTSLICES, namespace, ObjectMeta.name(slice), update, null)));
+        revision = Math.max(revision, overwrite(namespace, slice, want));
       }
     }
-    for (ObjectNode slice : toWrite.values()) {
-      revision = Math.max(revision, SliceWriter.revisionOf(registry.create(ResourceTypes.ENDPOINTSLICES, namespace, slice)));
+    for (ObjectNode want : toWrite.values()) {
+      // upstream's recycleSlices: reuse a slice that would go (same address type) rather than create one
+      ObjectNode recycled = null;
+      for (Iterator<ObjectNode> it = leftovers.iterator(); it.hasNext() && recycled == null; ) {
+        ObjectNode slice = it.next();
+        if (slice.path("addressType").equals(want.path("addressType"))) {
+          recycled = slice;
+          it.remove();
+        }
+      }
+      revision = Math.max(revision, recycled != null ? overwrite(namespace, recycled, want)
+          : SliceWriter.revisionOf(registry.create(ResourceTypes.ENDPOINTSLICES, namespace, want)));
     }
     for (ObjectNode slice : leftovers) {
       revision = Math.max(revision, writer.delete(namespace, ObjectMeta.name(slice)));
@@ -126,6 +124,23 @@ public final class EndpointSliceMirroringController implements AutoCloseable {
     } else if (existing.isEmpty() && desired.isEmpty()) {
       expectedRevisions.remove(key);
     }
+  }
+
+  /** Writes {@code want}'s content and metadata over an existing slice; the revision written. */
+  private long overwrite(String namespace, ObjectNode slice, ObjectNode want) throws ApiException {
+    ObjectNode update = slice.deepCopy();
+    ObjectNode metadata = ObjectMeta.metadata(update);
+    for (String field : List.of("labels", "annotations", "ownerReferences")) {
+      if (want.path("metadata").has(field)) {
+        metadata.set(field, want.path("metadata").get(field));
+      } else {
+        metadata.remove(field);
+      }
+    }
+    update.set("endpoints", want.get("endpoints"));
+    update.set("ports", want.get("ports"));
+    return SliceWriter.revisionOf(registry.update(ResourceTypes.ENDPOINTSLICES, namespace, ObjectMeta.name(slice),
+        update, null));
   }
 
   /** Upstream's conditions: the Service exists without a selector, and the Endpoints may be mirrored. */

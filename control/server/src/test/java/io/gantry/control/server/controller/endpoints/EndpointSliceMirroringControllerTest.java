@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.registry.DeleteOptions;
+import io.gantry.control.server.registry.ObjectEvent;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.registry.ObjectWatcher;
 import io.gantry.control.server.resource.ResourceTypes;
@@ -20,7 +21,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -128,6 +132,40 @@ class EndpointSliceMirroringControllerTest {
     }
     assertEquals(Map.of("a,b", List.of("10.1.0.1", "10.1.0.2"), "c", List.of("10.1.0.1", "10.1.0.3 not-ready")),
         addressesByPorts);
+  }
+
+  /** The e2e mirroring test changes the port and address and lists at any moment: never two slices, always one. */
+  @Test
+  void aChangedPortReusesTheSliceRatherThanAddingOne() throws Exception {
+    fx.service("example", null, "80", "");
+    registry.create(ResourceTypes.ENDPOINTS, NS, json("{\"metadata\":{\"name\":\"example\"},"
+        + "\"subsets\":[{\"addresses\":[{\"ip\":\"10.1.2.3\"}],\"ports\":[{\"port\":80}]}]}"));
+    await("one slice", () -> fx.slices("example").size() == 1);
+    String name = fx.slices("example").get(0).at("/metadata/name").asText();
+    // the slices as the store's event stream has them after each event: a create before a delete would show two
+    Set<String> live = ConcurrentHashMap.newKeySet();
+    live.add(name);
+    List<Integer> sliceCounts = new CopyOnWriteArrayList<>();
+    try (var watch = new ObjectWatcher(store).watch(ResourceTypes.ENDPOINTSLICES, NS, null, null,
+        Long.toString(store.currentRevision()), e -> {
+          String slice = e.object().at("/metadata/name").asText();
+          if (e.type() == ObjectEvent.Type.DELETED) {
+            live.remove(slice);
+          } else {
+            live.add(slice);
+          }
+          sliceCounts.add(live.size());
+        })) {
+      ObjectNode changed = registry.get(ResourceTypes.ENDPOINTS, NS, "example");
+      changed.set("subsets", json("{\"s\":[{\"addresses\":[{\"ip\":\"10.2.3.4\"}],\"ports\":[{\"port\":8080}]}]}")
+          .get("s"));
+      registry.update(ResourceTypes.ENDPOINTS, NS, "example", changed, null);
+      await("the slice to carry port 8080", () -> fx.slices("example").size() == 1
+          && fx.slices("example").get(0).at("/ports/0/port").asInt() == 8080
+          && addresses(fx.slices("example").get(0)).equals(List.of("10.2.3.4")));
+    }
+    assertEquals(name, fx.slices("example").get(0).at("/metadata/name").asText(), "the same slice, rewritten");
+    assertTrue(sliceCounts.stream().allMatch(n -> n == 1), sliceCounts.toString());
   }
 
   @Test

@@ -50,10 +50,10 @@ final class ServiceCompiler {
     this.clusterAddresses = clusterAddresses;
   }
 
-  /** The routes of {@code service}, or null when it has none (headless, ExternalName). */
+  /** The routes of {@code service}, or null when it has none (headless, ExternalName, left to another proxy). */
   ServiceRoutes compile(String key, ServiceView service, EndpointView view, ServiceRoutes previous,
       List<InetAddress> nodeAddresses) {
-    if (service.getHeadless() || service.getType().equals("ExternalName")) {
+    if (service.getHeadless() || service.getType().equals("ExternalName") || service.getProxyIgnored()) {
       return null;
     }
     List<Endpoint> all = view == null ? List.of() : view.getEndpointsList();

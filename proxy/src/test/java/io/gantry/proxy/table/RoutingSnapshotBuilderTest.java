@@ -185,6 +185,17 @@ class RoutingSnapshotBuilderTest {
   }
 
   @Test
+  void servicesLeftToAnotherProxyAreNotServed() throws Exception {
+    RoutingSnapshot s = build(List.of(
+        service("other", "127.96.0.11", port("", "TCP", 80, 8080)).setProxyIgnored(true).build(),
+        service("web", "127.96.0.10", port("", "TCP", 80, 8080)).build()),
+        List.of(endpoints("other", ready("127.0.1.1", "n1", "", "TCP", 8080)),
+            endpoints("web", ready("127.0.1.1", "n1", "", "TCP", 8080))), List.of());
+    assertNull(s.lookup(at("127.96.0.11", 80), Protocol.TCP));
+    assertNotNull(s.lookup(at("127.96.0.10", 80), Protocol.TCP));
+  }
+
+  @Test
   void conflictingAddressesKeepTheFirstServiceAndWarn() throws Exception {
     RoutingSnapshot s = build(List.of(
         service("b", "127.96.0.11", port("", "TCP", 80, 80)).addExternalIps("127.50.0.1").build(),

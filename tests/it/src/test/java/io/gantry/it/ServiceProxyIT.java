@@ -1,6 +1,7 @@
 package io.gantry.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gantry.testing.FreePort;
@@ -103,6 +104,185 @@ class ServiceProxyIT {
     assertTrue(clusterIp.startsWith("127.96."), clusterIp);
     assertEquals("backend / hello", roundTrip(clusterIp, 7000));
     assertEquals("backend / hello", roundTrip("127.0.0.11", nodePort));
+  }
+
+  /**
+   * The Service concept page's selector-less Service with a hand-made v1 Endpoints: the mirroring
+   * controller turns it into an EndpointSlice, so kubectl describe and the proxy both see it.
+   */
+  @Test
+  void userMadeEndpointsOfASelectorlessServiceAreMirroredAndServed() throws Exception {
+    String manifest = """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: legacy, namespace: default}
+        spec:
+          ports: [{name: tcp, port: 7010, targetPort: %1$d}]
+        ---
+        apiVersion: v1
+        kind: Endpoints
+        metadata: {name: legacy, namespace: default, labels: {origin: hand-made}}
+        subsets:
+        - addresses: [{ip: 127.0.0.1}]
+          ports: [{name: tcp, port: %1$d}]
+        """.formatted(backend.getLocalPort());
+    gantry.kubectl().runWithInput(manifest, "apply", "-f", "-").assertOk();
+    String managedBy = Poll.value("a mirrored EndpointSlice", Duration.ofSeconds(20), Duration.ofMillis(100), () -> {
+      String out = gantry.kubectl().run("get", "endpointslices", "-l", "kubernetes.io/service-name=legacy", "-o",
+          "jsonpath={.items[*].metadata.labels.endpointslice\\.kubernetes\\.io/managed-by}").assertOk().stdout().trim();
+      return out.isEmpty() ? null : out;
+    }, () -> gantry.kubectl().run("get", "endpointslices", "-o", "yaml").stdout());
+    assertEquals("endpointslicemirroring-controller.k8s.io", managedBy);
+    gantry.kubectl().run("describe", "service", "legacy").assertOk()
+        .assertStdoutContains("127.0.0.1:" + backend.getLocalPort());
+    String clusterIp = gantry.kubectl().run("get", "service", "legacy", "-o", "jsonpath={.spec.clusterIP}")
+        .assertOk().stdout().trim();
+    assertEquals("backend / hello", roundTrip(clusterIp, 7010));
+
+    gantry.kubectl().run("delete", "endpoints", "legacy").assertOk();
+    Poll.until("the mirrored slice to go with the Endpoints", Duration.ofSeconds(20), Duration.ofMillis(100),
+        () -> gantry.kubectl().run("get", "endpointslices", "-l", "kubernetes.io/service-name=legacy", "-o", "name")
+            .assertOk().stdout().isBlank(), () -> gantry.kubectl().run("get", "endpointslices").stdout());
+    gantry.kubectl().run("delete", "service", "legacy").assertOk();
+  }
+
+  /**
+   * One Service walks ClusterIP, NodePort, LoadBalancer, a new port, and back to ClusterIP while a
+   * connection made at the start stays open: each step works through the proxy at once, the node
+   * port is gone after the last, and the first connection still echoes after every step.
+   */
+  @Test
+  void typeAndPortChangesKeepAnOpenConnectionAndServeTheNewShape() throws Exception {
+    String manifest = """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: morph, namespace: default}
+        spec:
+          ports: [{name: tcp, port: 7020, targetPort: 7020}]
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: morph-1
+          namespace: default
+          labels: {kubernetes.io/service-name: morph}
+        addressType: IPv4
+        ports: [{name: tcp, port: %d, protocol: TCP}]
+        endpoints:
+        - addresses: [127.0.0.1]
+          conditions: {ready: true}
+        """.formatted(backend.getLocalPort());
+    gantry.kubectl().runWithInput(manifest, "apply", "-f", "-").assertOk();
+    String clusterIp = gantry.kubectl().run("get", "service", "morph", "-o", "jsonpath={.spec.clusterIP}")
+        .assertOk().stdout().trim();
+    assertEquals("backend / hello", roundTrip(clusterIp, 7020));
+    try (Socket open = new Socket()) {
+      open.setSoTimeout(5000);
+      open.connect(new InetSocketAddress(InetAddress.getByName(clusterIp), 7020), 3000);
+      BufferedReader in = new BufferedReader(new InputStreamReader(open.getInputStream(), StandardCharsets.UTF_8));
+      assertEquals("backend", in.readLine());
+      assertEquals("step 0", echo(open, in, "step 0"));
+
+      patch("{\"spec\":{\"type\":\"NodePort\"}}");
+      int nodePort = Integer.parseInt(jsonpath("{.spec.ports[0].nodePort}"));
+      assertEquals("backend / hello", roundTrip("127.0.0.11", nodePort));
+      assertEquals("step 1", echo(open, in, "step 1"));
+
+      patch("{\"spec\":{\"type\":\"LoadBalancer\"}}");
+      assertEquals(Integer.toString(nodePort), jsonpath("{.spec.ports[0].nodePort}"), "node port kept");
+      String ingress = Poll.value("a LoadBalancer address", Duration.ofSeconds(20), Duration.ofMillis(100), () -> {
+        String ip = jsonpath("{.status.loadBalancer.ingress[0].ip}");
+        return ip.isEmpty() ? null : ip;
+      }, () -> gantry.kubectl().run("get", "service", "morph", "-o", "yaml").stdout());
+      assertEquals("backend / hello", roundTrip(ingress, 7020));
+      assertEquals("step 2", echo(open, in, "step 2"));
+
+      patch("{\"spec\":{\"ports\":[{\"name\":\"tcp\",\"port\":7021,\"targetPort\":7020}]}}");
+      assertEquals(Integer.toString(nodePort), jsonpath("{.spec.ports[0].nodePort}"), "node port kept by name");
+      assertEquals("backend / hello", roundTrip(clusterIp, 7021));
+      assertEquals("step 3", echo(open, in, "step 3"));
+
+      patch("{\"spec\":{\"type\":\"ClusterIP\"}}");
+      assertEquals("", jsonpath("{.spec.ports[0].nodePort}"));
+      assertEquals("", jsonpath("{.status.loadBalancer.ingress}"));
+      Poll.until("the node port to close", Duration.ofSeconds(20), Duration.ofMillis(100),
+          () -> !connects("127.0.0.11", nodePort), () -> "127.0.0.11:" + nodePort + " still accepts");
+      assertEquals("backend / hello", roundTrip(clusterIp, 7021));
+      assertEquals("step 4", echo(open, in, "step 4"), "the first connection survived every change");
+    } finally {
+      gantry.kubectl().run("delete", "service", "morph");
+      gantry.kubectl().run("delete", "endpointslice", "morph-1");
+    }
+  }
+
+  /** e2e "should implement service.kubernetes.io/service-proxy-name": such a Service is not proxied until unlabelled. */
+  @Test
+  void aServiceLabelledForAnotherProxyIsNotServedUntilTheLabelGoes() throws Exception {
+    String manifest = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: elsewhere
+          namespace: default
+          labels: {service.kubernetes.io/service-proxy-name: foo-bar}
+        spec:
+          ports: [{name: tcp, port: 7030, targetPort: 7030}]
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: elsewhere-1
+          namespace: default
+          labels: {kubernetes.io/service-name: elsewhere}
+        addressType: IPv4
+        ports: [{name: tcp, port: %d, protocol: TCP}]
+        endpoints:
+        - addresses: [127.0.0.1]
+          conditions: {ready: true}
+        """.formatted(backend.getLocalPort());
+    try {
+      gantry.kubectl().runWithInput(manifest, "apply", "-f", "-").assertOk();
+      String clusterIp = gantry.kubectl().run("get", "service", "elsewhere", "-o", "jsonpath={.spec.clusterIP}")
+          .assertOk().stdout().trim();
+      // the proxy has had time to see the slice when an unrelated later Service is already served
+      gantry.kubectl().runWithInput(manifest.replace("elsewhere", "here").replace("7030", "7031")
+          .replace("labels: {service.kubernetes.io/service-proxy-name: foo-bar}", "labels: {app: here}"),
+          "apply", "-f", "-").assertOk();
+      String hereIp = gantry.kubectl().run("get", "service", "here", "-o", "jsonpath={.spec.clusterIP}")
+          .assertOk().stdout().trim();
+      assertEquals("backend / hello", roundTrip(hereIp, 7031));
+      assertFalse(connects(clusterIp, 7030), "a Service left to proxy foo-bar is not served");
+
+      gantry.kubectl().run("label", "service", "elsewhere", "service.kubernetes.io/service-proxy-name-").assertOk();
+      assertEquals("backend / hello", roundTrip(clusterIp, 7030));
+    } finally {
+      gantry.kubectl().run("delete", "service", "elsewhere", "here");
+      gantry.kubectl().run("delete", "endpointslice", "elsewhere-1", "here-1");
+    }
+  }
+
+  private void patch(String body) {
+    gantry.kubectl().run("patch", "service", "morph", "--type=merge", "-p", body).assertOk();
+  }
+
+  private String jsonpath(String path) {
+    return gantry.kubectl().run("get", "service", "morph", "-o", "jsonpath=" + path).assertOk().stdout().trim();
+  }
+
+  private static String echo(Socket socket, BufferedReader in, String line) throws IOException {
+    socket.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    return in.readLine();
+  }
+
+  /** Whether a proxy answers there: a backend greets; a closed port refuses or resets. */
+  private static boolean connects(String host, int port) {
+    try (Socket s = new Socket()) {
+      s.setSoTimeout(2000);
+      s.connect(new InetSocketAddress(InetAddress.getByName(host), port), 2000);
+      return s.getInputStream().read() >= 0;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**

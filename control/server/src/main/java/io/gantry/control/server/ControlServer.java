@@ -9,6 +9,7 @@ import io.gantry.control.server.api.ApiRouter;
 import io.gantry.control.server.controller.HistoryCompactor;
 import io.gantry.control.server.controller.NamespaceFinalizer;
 import io.gantry.control.server.controller.endpoints.EndpointSliceController;
+import io.gantry.control.server.controller.endpoints.EndpointSliceMirroringController;
 import io.gantry.control.server.controller.nodelifecycle.NodeLifecycleController;
 import io.gantry.control.server.controller.scheduler.Scheduler;
 import io.gantry.control.server.dataplane.DataPlane;
@@ -139,6 +140,7 @@ public final class ControlServer implements AutoCloseable {
   private static void startControllers(ControlConfig config, ObjectRegistry registry, Store store, Clock clock,
       List<AutoCloseable> started) {
     started.add(EndpointSliceController.start(registry, new ObjectWatcher(store)));
+    started.add(EndpointSliceMirroringController.start(registry, new ObjectWatcher(store)));
     started.add(WorkloadControllers.start(registry, new ObjectWatcher(store)));
     started.add(Scheduler.start(registry, new ObjectWatcher(store), clock));
     started.add(new NodeLifecycleController(registry, clock, config.nodeMonitorGracePeriod(),

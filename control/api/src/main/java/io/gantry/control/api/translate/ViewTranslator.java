@@ -22,6 +22,9 @@ public final class ViewTranslator {
   /** Annotations a data-plane daemon acts on; every other annotation stays in the control plane. */
   public static final String ANNOTATION_PREFIX = "gantry.io/";
   public static final String BALANCING_ANNOTATION = "gantry.io/balancing";
+  /** Services with either label (any value) are not proxied, as kube-proxy's informer selector has it. */
+  static final String LABEL_SERVICE_PROXY_NAME = "service.kubernetes.io/service-proxy-name";
+  static final String LABEL_HEADLESS = "service.kubernetes.io/headless";
 
   private static final Set<String> NODE_LABELS = Set.of("topology.kubernetes.io/zone",
       "topology.kubernetes.io/region", "kubernetes.io/hostname");
@@ -41,7 +44,9 @@ public final class ViewTranslator {
         .setExternalTrafficPolicy(text(spec, "externalTrafficPolicy", "Cluster"))
         .setHealthCheckNodePort(spec.path("healthCheckNodePort").asInt(0))
         .setPublishNotReadyAddresses(spec.path("publishNotReadyAddresses").asBoolean(false))
-        .setSelectorless(!spec.path("selector").isObject() || spec.path("selector").isEmpty());
+        .setSelectorless(!spec.path("selector").isObject() || spec.path("selector").isEmpty())
+        .setProxyIgnored(service.path("metadata").path("labels").has(LABEL_SERVICE_PROXY_NAME)
+            || service.path("metadata").path("labels").has(LABEL_HEADLESS));
     String clusterIp = text(spec, "clusterIP", "");
     view.setHeadless(clusterIp.equals("None"));
     if (spec.path("clusterIPs").isArray() && !spec.path("clusterIPs").isEmpty()) {

@@ -72,6 +72,17 @@ class ViewTranslatorTest {
   }
 
   @Test
+  void servicesLabelledForAnotherProxyOrHeadlessAreMarkedIgnored() {
+    String template = "{'metadata':{'namespace':'demo','name':'web'%s},'spec':{'clusterIP':'127.96.0.10',"
+        + "'ports':[{'port':80}]}}";
+    assertFalse(ViewTranslator.service(json(template.formatted(""))).getProxyIgnored());
+    assertTrue(ViewTranslator.service(json(template.formatted(
+        ",'labels':{'service.kubernetes.io/service-proxy-name':'foo-bar'}"))).getProxyIgnored());
+    assertTrue(ViewTranslator.service(json(template.formatted(
+        ",'labels':{'service.kubernetes.io/headless':''}"))).getProxyIgnored());
+  }
+
+  @Test
   void endpointViewAggregatesSlicesOnePerAddress() {
     ObjectNode a = json("""
         {'metadata':{'namespace':'demo','name':'web-a','resourceVersion':'5',

@@ -56,6 +56,17 @@ public final class ClusterIpAllocator implements WritePlugin {
     JsonNode oldSpec = old.path("spec");
     boolean oldNeeds = !Specs.EXTERNAL_NAME.equals(Specs.type(old));
     boolean newNeeds = !Specs.EXTERNAL_NAME.equals(Specs.type(object));
+    String oldClusterIP = Specs.text(oldSpec, "clusterIP");
+    if (oldNeeds && newNeeds) {
+      // patchAllocatedValues: what the server allocated survives a client that leaves it out
+      if (Specs.text(spec, "clusterIP").isEmpty() && !oldClusterIP.isEmpty()) {
+        spec.put("clusterIP", oldClusterIP);
+      }
+      if (spec.path("clusterIPs").isEmpty() && !oldSpec.path("clusterIPs").isEmpty()) {
+        spec.set("clusterIPs", oldSpec.get("clusterIPs").deepCopy());
+      }
+    }
+    normalizeClusterIPs(spec, oldSpec);
     if (oldNeeds && !newNeeds) {
       // dropTypeDependentFields: what the server filled in goes; what the client changed stays (and fails validation)
       if (same(spec, oldSpec, "clusterIP") && same(spec, oldSpec, "clusterIPs")) {
@@ -73,29 +84,31 @@ public final class ClusterIpAllocator implements WritePlugin {
     if (!oldNeeds || !newNeeds) {
       return;
     }
-    // NormalizeClusterIPs: a changed clusterIP with untouched clusterIPs speaks for both
-    String clusterIP = Specs.text(spec, "clusterIP");
-    String oldClusterIP = Specs.text(oldSpec, "clusterIP");
-    if (!clusterIP.equals(oldClusterIP) && same(spec, oldSpec, "clusterIPs")) {
-      if (clusterIP.isEmpty()) {
-        spec.remove("clusterIPs");
-      } else {
-        spec.putArray("clusterIPs").add(clusterIP);
-      }
-    }
-    // patchAllocatedValues: what the server allocated survives a client that leaves it out
-    if (clusterIP.isEmpty() && !oldClusterIP.isEmpty()) {
-      spec.put("clusterIP", oldClusterIP);
-    }
-    if (spec.path("clusterIPs").isEmpty() && !oldSpec.path("clusterIPs").isEmpty()) {
-      spec.set("clusterIPs", oldSpec.get("clusterIPs").deepCopy());
-    }
     if (Specs.text(spec, "ipFamilyPolicy").isEmpty() && !Specs.text(oldSpec, "ipFamilyPolicy").isEmpty()) {
       spec.set("ipFamilyPolicy", oldSpec.get("ipFamilyPolicy"));
     }
     if (spec.path("ipFamilies").isEmpty() && !oldSpec.path("ipFamilies").isEmpty()
         && Specs.clusterIPs(spec).equals(Specs.clusterIPs(oldSpec))) {
       spec.set("ipFamilies", oldSpec.get("ipFamilies").deepCopy());
+    }
+  }
+
+  /**
+   * Upstream's {@code NormalizeClusterIPs} on update: a client that kept {@code clusterIP} but dropped
+   * {@code clusterIPs} keeps them; one that cleared or changed only {@code clusterIP} speaks for both.
+   */
+  private static void normalizeClusterIPs(ObjectNode spec, JsonNode oldSpec) {
+    String clusterIP = Specs.text(spec, "clusterIP");
+    String oldClusterIP = Specs.text(oldSpec, "clusterIP");
+    if (!oldSpec.path("clusterIPs").isEmpty() && spec.path("clusterIPs").isEmpty() && clusterIP.equals(oldClusterIP)) {
+      spec.set("clusterIPs", oldSpec.get("clusterIPs").deepCopy());
+    }
+    if (!clusterIP.equals(oldClusterIP) && same(spec, oldSpec, "clusterIPs")) {
+      if (clusterIP.isEmpty()) {
+        spec.remove("clusterIPs");
+      } else {
+        spec.putArray("clusterIPs").add(clusterIP);
+      }
     }
   }
 

@@ -9,6 +9,8 @@ import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
 import io.gantry.control.server.store.Store;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * LoadBalancer addresses from a local pool, MetalLB-style, written to
@@ -19,8 +21,9 @@ import java.util.Objects;
  *       another implementation owns it, as upstream's service controller assumes) gets the lowest
  *       free address, {@code ipMode: VIP}. A requested address ({@code spec.loadBalancerIP}, or
  *       MetalLB's {@code metallb.universe.tf/loadBalancerIPs} annotation) is honoured when in the
- *       pool and free, else 422 (MetalLB would leave the Service pending with an event; refusing
- *       tells the client at once).
+ *       pool and free; otherwise the Service is accepted and stays pending, as with MetalLB (the
+ *       field is a hint to the implementation that the API server does not check), with a warning
+ *       in the log.
  *   <li>An exhausted pool leaves the Service pending (no ingress, {@code <pending>} in kubectl), as
  *       MetalLB does; the next write of the Service tries again.
  *   <li>The address is released with the Service, when its type changes (the status is then
@@ -35,6 +38,8 @@ import java.util.Objects;
  * <p>Concurrency: stateless apart from the immutable pool; safe for concurrent writes.
  */
 public final class LoadBalancerIpAllocator implements WritePlugin {
+
+  private static final Logger log = LoggerFactory.getLogger(LoadBalancerIpAllocator.class);
 
   /** MetalLB's annotation requesting addresses (comma-separated; the first IPv4 one is used). */
   public static final String METALLB_ANNOTATION = "metallb.universe.tf/loadBalancerIPs";
@@ -77,11 +82,8 @@ public final class LoadBalancerIpAllocator implements WritePlugin {
       }
       return claims.parts();
     }
-    String name = object.path("metadata").path("name").asText("");
-    String field = "spec.loadBalancerIP";
     String requested = Specs.text(object.path("spec"), "loadBalancerIP");
     if (requested.isEmpty()) {
-      field = "metadata.annotations[" + METALLB_ANNOTATION + "]";
       requested = annotated(object);
     }
     int slot;
@@ -90,12 +92,13 @@ public final class LoadBalancerIpAllocator implements WritePlugin {
       if (slot >= 0 && slot == oldSlot) {
         claims.keep(pool, slot);
       } else if (slot < 0) {
-        throw AllocationErrors.invalid(type, name, field, requested,
-            "failed to allocate IP " + requested + ": " + AllocationErrors.ipNotInRange(pool));
+        pending(object, requested, AllocationErrors.ipNotInRange(pool));
       } else {
         switch (claims.holder(pool, slot)) {
-          case ANOTHER -> throw AllocationErrors.invalid(type, name, field, requested,
-              "failed to allocate IP " + requested + ": " + AllocationErrors.ALREADY_ALLOCATED_IP);
+          case ANOTHER -> {
+            pending(object, requested, AllocationErrors.ALREADY_ALLOCATED_IP);
+            slot = -1;
+          }
           case THIS_OBJECT -> claims.keep(pool, slot);
           case NOBODY -> claims.claim(pool, slot);
         }
@@ -131,6 +134,13 @@ public final class LoadBalancerIpAllocator implements WritePlugin {
     Claims claims = new Claims(store, Owner.of(type, old));
     claims.release(pool, slot);
     return claims.parts();
+  }
+
+  /** A requested address that cannot be had leaves the Service pending, as MetalLB does (the API accepts it). */
+  private static void pending(ObjectNode service, String requested, String reason) {
+    log.warn("service {}/{}: LoadBalancer address {} cannot be assigned ({}); the Service stays pending",
+        service.path("metadata").path("namespace").asText(""), service.path("metadata").path("name").asText(""),
+        requested, reason);
   }
 
   private static boolean managed(JsonNode service) {

@@ -119,6 +119,11 @@ public final class NodePortAllocator implements WritePlugin {
       assignNodePorts(type, name, Specs.ports(spec), allocate, held, now, claims);
     }
     int hc = spec.path("healthCheckNodePort").asInt(0);
+    int oldHc = old == null ? 0 : old.path("spec").path("healthCheckNodePort").asInt(0);
+    if (old != null && Specs.needsHealthCheck(old) && Specs.needsHealthCheck(object) && hc != oldHc) {
+      throw AllocationErrors.invalid(type, name, "spec.healthCheckNodePort", hc,
+          "cannot change healthCheckNodePort on loadBalancer service with externalTraffic=Local during update");
+    }
     if (Specs.needsHealthCheck(object)) {
       if (hc == 0) {
         int slot = claims.allocate(pool);
@@ -140,7 +145,8 @@ public final class NodePortAllocator implements WritePlugin {
       }
       now.add(hc);
     } else if (hc != 0) {
-      throw AllocationErrors.forbidden(type, name, "spec.healthCheckNodePort",
+      // validateServiceExternalTrafficPolicy words this as Invalid with the value, not Forbidden
+      throw AllocationErrors.invalid(type, name, "spec.healthCheckNodePort", hc,
           "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'");
     }
     for (int port : held) {

@@ -17,6 +17,7 @@ final class Defaults {
   static void apply(ResourceType type, ObjectNode object) {
     if (type == ResourceTypes.SERVICES) {
       service(spec(object));
+      loadBalancerStatus(object);
     } else if (type == ResourceTypes.PODS) {
       podSpec(spec(object));
     } else if (type == ResourceTypes.DEPLOYMENTS || type == ResourceTypes.REPLICASETS) {
@@ -29,6 +30,28 @@ final class Defaults {
     } else if (type == ResourceTypes.NAMESPACES && !ObjectMeta.name(object).isEmpty()) {
       // the namespace strategy's label, which namespaceSelectors rely on; clients cannot change it
       object(ObjectMeta.metadata(object), "labels").put("kubernetes.io/metadata.name", ObjectMeta.name(object));
+    } else if (type == ResourceTypes.ENDPOINTS) {
+      for (JsonNode subset : array(object, "subsets")) {
+        if (subset instanceof ObjectNode s) {
+          defaultProtocols(s, "ports");
+        }
+      }
+    } else if (type == ResourceTypes.ENDPOINTSLICES) {
+      // discovery/v1 SetDefaults_EndpointPort: a nil name becomes "", a nil protocol TCP
+      defaultProtocols(object, "ports");
+      for (JsonNode port : array(object, "ports")) {
+        if (port instanceof ObjectNode p && !p.hasNonNull("name")) {
+          p.put("name", "");
+        }
+      }
+    }
+  }
+
+  private static void defaultProtocols(ObjectNode parent, String list) {
+    for (JsonNode port : array(parent, list)) {
+      if (port instanceof ObjectNode p) {
+        putIfAbsent(p, "protocol", "TCP");
+      }
     }
   }
 
@@ -39,22 +62,44 @@ final class Defaults {
     if (!"ExternalName".equals(type)) {
       putIfAbsent(spec, "internalTrafficPolicy", "Cluster");
     }
-    if (("NodePort".equals(type) || "LoadBalancer".equals(type))) {
+    // ExternallyAccessible: NodePort, LoadBalancer, or ClusterIP with external IPs
+    if ("NodePort".equals(type) || "LoadBalancer".equals(type)
+        || "ClusterIP".equals(type) && !spec.path("externalIPs").isEmpty()) {
       putIfAbsent(spec, "externalTrafficPolicy", "Cluster");
     }
-    if ("ClientIP".equals(spec.path("sessionAffinity").asText())) {
-      ObjectNode config = object(spec, "sessionAffinityConfig");
-      ObjectNode clientIp = object(config, "clientIP");
-      if (!clientIp.has("timeoutSeconds")) {
-        clientIp.put("timeoutSeconds", 10800);
+    switch (spec.path("sessionAffinity").asText()) {
+      // a switch back to None (a PUT or patch that keeps the old config) drops the config, as upstream does
+      case "None" -> spec.remove("sessionAffinityConfig");
+      case "ClientIP" -> {
+        ObjectNode config = object(spec, "sessionAffinityConfig");
+        ObjectNode clientIp = object(config, "clientIP");
+        if (!clientIp.hasNonNull("timeoutSeconds")) {
+          clientIp.put("timeoutSeconds", 10800);
+        }
       }
+      default -> { }
     }
     for (JsonNode port : array(spec, "ports")) {
       if (port instanceof ObjectNode p) {
         putIfAbsent(p, "protocol", "TCP");
-        if (!p.hasNonNull("targetPort") && p.has("port")) {
+        JsonNode target = p.get("targetPort");
+        boolean unset = target == null || target.isNull() || target.isIntegralNumber() && target.asLong() == 0
+            || target.isTextual() && target.asText().isEmpty();
+        if (unset && p.has("port")) {
           p.set("targetPort", p.get("port"));
         }
+      }
+    }
+  }
+
+  /** LoadBalancerIPMode: an ingress entry with an IP and no ipMode is a VIP. */
+  private static void loadBalancerStatus(ObjectNode service) {
+    if (!"LoadBalancer".equals(service.path("spec").path("type").asText())) {
+      return;
+    }
+    for (JsonNode ingress : service.path("status").path("loadBalancer").path("ingress")) {
+      if (ingress instanceof ObjectNode entry && !entry.path("ip").asText("").isEmpty() && !entry.hasNonNull("ipMode")) {
+        entry.put("ipMode", "VIP");
       }
     }
   }

@@ -310,6 +310,16 @@ public final class ObjectRegistry {
       } else {
         next.remove("status");
       }
+      // upstream's status strategies put back only the spec: labels and annotations sent along are kept
+      for (String field : new String[] {"labels", "annotations"}) {
+        JsonNode value = updated.path("metadata").get(field);
+        if (value != null && !value.isNull()) {
+          ObjectMeta.metadata(next).set(field, value);
+        } else {
+          ObjectMeta.metadata(next).remove(field);
+        }
+      }
+      Defaults.apply(type, next);
       UnknownFields.remove(next, UnknownFields.find(type, next));
     } else {
       next = updated;

@@ -113,25 +113,53 @@ final class ClusterValidation {
     }
   }
 
-  /** Endpoints subsets: addresses are IPs, ports valid numbers and protocols. */
+  /**
+   * Upstream {@code validateEndpointSubsets}: each subset has an address; addresses are endpoint IPs
+   * (as in EndpointSlices) with DNS-label hostnames; with several ports, each port needs a (DNS-label) name.
+   */
   static void validateEndpoints(JsonNode endpoints, List<FieldError> errs) {
     List<JsonNode> subsets = Nodes.list(endpoints, "subsets");
     for (int s = 0; s < subsets.size(); s++) {
       FieldPath subset = FieldPath.root("subsets").index(s);
+      if (Nodes.list(subsets.get(s), "addresses").isEmpty() && Nodes.list(subsets.get(s), "notReadyAddresses").isEmpty()) {
+        errs.add(FieldError.required(subset, "must specify `addresses` or `notReadyAddresses`"));
+      }
       for (String list : List.of("addresses", "notReadyAddresses")) {
         List<JsonNode> addresses = Nodes.list(subsets.get(s), list);
         for (int i = 0; i < addresses.size(); i++) {
-          String ip = Nodes.text(addresses.get(i), "ip", "");
-          FieldPath at = subset.child(list).index(i).child("ip");
-          NetRules.ip(ip).forEach(m -> errs.add(FieldError.invalid(at, ip, m)));
+          endpointAddress(addresses.get(i), subset.child(list).index(i), errs);
         }
       }
       List<JsonNode> ports = Nodes.list(subsets.get(s), "ports");
       for (int i = 0; i < ports.size(); i++) {
         FieldPath at = subset.child("ports").index(i);
+        String name = Nodes.text(ports.get(i), "name", "");
+        if (ports.size() > 1 && name.isEmpty()) {
+          errs.add(FieldError.required(at.child("name"), ""));
+        } else if (!name.isEmpty()) {
+          NameRules.dns1123Label(name).forEach(m -> errs.add(FieldError.invalid(at.child("name"), name, m)));
+        }
         Ports.number(ports.get(i), "port", at.child("port"), errs);
         Ports.protocol(ports.get(i), at.child("protocol"), errs);
       }
+    }
+  }
+
+  private static void endpointAddress(JsonNode address, FieldPath path, List<FieldError> errs) {
+    String ip = Nodes.text(address, "ip", "");
+    byte[] parsed = NetRules.parseIp(ip);
+    if (parsed == null) {
+      errs.add(FieldError.invalid(path.child("ip"), ip, NetRules.IP_MSG));
+    } else {
+      EndpointSliceValidation.endpointIp(parsed, ip, path.child("ip"), errs);
+    }
+    String hostname = Nodes.text(address, "hostname", "");
+    if (!hostname.isEmpty()) {
+      NameRules.dns1123Label(hostname).forEach(m -> errs.add(FieldError.invalid(path.child("hostname"), hostname, m)));
+    }
+    String nodeName = Nodes.text(address, "nodeName");
+    if (nodeName != null) {
+      NameRules.dns1123Subdomain(nodeName).forEach(m -> errs.add(FieldError.invalid(path.child("nodeName"), nodeName, m)));
     }
   }
 }

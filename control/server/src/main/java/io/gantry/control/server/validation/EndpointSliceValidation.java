@@ -82,7 +82,7 @@ final class EndpointSliceValidation {
    * Gantry deviation: IPv4 loopback (127.0.0.0/8) is allowed, because this cluster's pod network
    * (default 127.244.0.0/16) lives there and the EndpointSlice controller publishes those pod IPs.
    */
-  private static void endpointIp(byte[] ip, String address, FieldPath path, List<FieldError> errs) {
+  static void endpointIp(byte[] ip, String address, FieldPath path, List<FieldError> errs) {
     boolean v4 = ip.length == 4;
     boolean allZero = true;
     for (byte b : ip) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -39,25 +40,58 @@ final class ServiceValidation {
     sessionAffinity(spec, errs);
     List<String> externalIPs = Nodes.strings(Nodes.field(spec, "externalIPs"));
     for (int i = 0; i < externalIPs.size(); i++) {
-      for (String msg : NetRules.ip(externalIPs.get(i))) {
-        errs.add(FieldError.invalid(SPEC.child("externalIPs").index(i), externalIPs.get(i), msg));
+      nonSpecialIp(externalIPs.get(i), SPEC.child("externalIPs").index(i), errs);
+    }
+    String loadBalancerIP = Nodes.text(spec, "loadBalancerIP", "");
+    if (!loadBalancerIP.isEmpty()) {
+      for (String msg : NetRules.ip(loadBalancerIP)) {
+        errs.add(FieldError.invalid(SPEC.child("loadBalancerIP"), loadBalancerIP, msg));
       }
+    }
+    String distribution = Nodes.text(spec, "trafficDistribution");
+    if (distribution != null && !distribution.equals("PreferClose")) {
+      errs.add(FieldError.notSupported(SPEC.child("trafficDistribution"), distribution, List.of("PreferClose")));
     }
     if (!TYPES.contains(type)) {
       errs.add(FieldError.notSupported(SPEC.child("type"), type, TYPES));
     }
     nodePorts(type, ports, errs);
     duplicatePorts(ports, errs);
+    if (headless && (type.equals("NodePort") || type.equals("LoadBalancer"))) {
+      errs.add(FieldError.invalid(SPEC.child("clusterIPs").index(0), "None",
+          "may not be set to 'None' for " + type + " services"));
+    }
+    loadBalancerFields(spec, type, errs);
     trafficPolicies(spec, type, !externalIPs.isEmpty(), errs);
     if (!type.equals("ExternalName")) {
       clusterIPFields(spec, clusterIPs, errs);
     }
   }
 
-  /** Cluster IPs may not change once set, unless the Service moves to or from ExternalName. */
+  /** Upstream {@code ValidateNonSpecialIP}, with the loopback exception of endpoint IPs (Gantry's loopback mode). */
+  private static void nonSpecialIp(String ip, FieldPath path, List<FieldError> errs) {
+    byte[] parsed = NetRules.parseIp(ip);
+    if (parsed == null) {
+      errs.add(FieldError.invalid(path, ip, NetRules.IP_MSG));
+    } else {
+      EndpointSliceValidation.endpointIp(parsed, ip, path, errs);
+    }
+  }
+
+  /**
+   * Cluster IPs may not change once set, unless the Service moves to or from ExternalName; the class of a
+   * LoadBalancer may not change while it stays one.
+   */
   static void validateUpdate(JsonNode service, JsonNode old, List<FieldError> errs) {
     JsonNode spec = Nodes.field(service, "spec");
     JsonNode oldSpec = Nodes.field(old, "spec");
+    String loadBalancerClass = Nodes.text(spec, "loadBalancerClass");
+    if (Nodes.text(spec, "type", "ClusterIP").equals("LoadBalancer")
+        && Nodes.text(oldSpec, "type", "ClusterIP").equals("LoadBalancer")
+        && !Objects.equals(loadBalancerClass, Nodes.text(oldSpec, "loadBalancerClass"))) {
+      Object value = loadBalancerClass == null ? new GoLiteral("(*string)(nil)") : loadBalancerClass;
+      errs.add(FieldError.invalid(SPEC.child("loadBalancerClass"), value, "may not change once set"));
+    }
     if (Nodes.text(spec, "type", "ClusterIP").equals("ExternalName")
         || Nodes.text(oldSpec, "type", "ClusterIP").equals("ExternalName")) {
       return;
@@ -189,6 +223,35 @@ final class ServiceValidation {
     }
   }
 
+  /** Fields that only a LoadBalancer Service may carry (upstream's path keeps the capital L of its Go field). */
+  private static void loadBalancerFields(JsonNode spec, String type, List<FieldError> errs) {
+    boolean loadBalancer = type.equals("LoadBalancer");
+    List<String> ranges = Nodes.strings(Nodes.field(spec, "loadBalancerSourceRanges"));
+    FieldPath rangesPath = SPEC.child("LoadBalancerSourceRanges");
+    if (!ranges.isEmpty() && !loadBalancer) {
+      errs.add(FieldError.forbidden(rangesPath, "may only be used when `type` is 'LoadBalancer'"));
+    }
+    for (int i = 0; i < ranges.size(); i++) {
+      String range = ranges.get(i).strip();
+      for (String msg : NetRules.cidr(range)) {
+        errs.add(FieldError.invalid(rangesPath.index(i), range, msg));
+      }
+    }
+    if (Nodes.present(spec, "allocateLoadBalancerNodePorts") && !loadBalancer) {
+      errs.add(FieldError.forbidden(SPEC.child("allocateLoadBalancerNodePorts"),
+          "may only be used when `type` is 'LoadBalancer'"));
+    }
+    String loadBalancerClass = Nodes.text(spec, "loadBalancerClass");
+    if (loadBalancerClass != null && !loadBalancer) {
+      errs.add(FieldError.forbidden(SPEC.child("loadBalancerClass"),
+          "may only be used when service type is 'LoadBalancer'"));
+    } else if (loadBalancerClass != null) {
+      for (String msg : NameRules.qualifiedName(loadBalancerClass)) {
+        errs.add(FieldError.invalid(SPEC.child("loadBalancerClass"), loadBalancerClass, msg));
+      }
+    }
+  }
+
   private static void trafficPolicies(JsonNode spec, String type, boolean hasExternalIPs, List<FieldError> errs) {
     boolean external = type.equals("NodePort") || type.equals("LoadBalancer")
         || type.equals("ClusterIP") && hasExternalIPs;
@@ -211,6 +274,9 @@ final class ServiceValidation {
     List<String> explicit = Nodes.strings(Nodes.field(spec, "clusterIPs"));
     if (!clusterIP.isEmpty() && !explicit.isEmpty() && !explicit.get(0).equals(clusterIP)) {
       errs.add(FieldError.invalid(ipsPath, explicit, "first value must match `clusterIP`"));
+    } else if (clusterIP.isEmpty() && !explicit.isEmpty()) {
+      // upstream fills clusterIPs from clusterIP, never the other way round
+      errs.add(FieldError.invalid(ipsPath, explicit, "must be empty when `clusterIP` is not specified"));
     }
     List<String> families = Nodes.strings(Nodes.field(spec, "ipFamilies"));
     Set<String> seenFamilies = new HashSet<>();

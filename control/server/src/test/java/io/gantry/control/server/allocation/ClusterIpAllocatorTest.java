@@ -63,7 +63,8 @@ class ClusterIpAllocatorTest {
     assertEquals(tree("[\"127.96.0.10\"]"), a.at("/spec/clusterIPs"));
 
     ApiException e = assertThrows(ApiException.class,
-        () -> f.createService("web", "{\"clusterIPs\":[\"127.96.0.10\"],\"ports\":[{\"port\":80}]}"));
+        () -> f.createService("web", "{\"clusterIP\":\"127.96.0.10\",\"clusterIPs\":[\"127.96.0.10\"],"
+            + "\"ports\":[{\"port\":80}]}"));
     assertEquals(422, e.code());
     assertEquals("Invalid", e.reason());
     assertEquals("Service \"web\" is invalid: spec.clusterIPs: Invalid value: []string{\"127.96.0.10\"}: "
@@ -134,6 +135,19 @@ class ClusterIpAllocatorTest {
     String ip = text(back, "/spec/clusterIP");
     assertFalse(ip.isEmpty());
     assertEquals(List.of(ip), f.reserved(f.allocators.clusterIps().pool()));
+  }
+
+  /** e2e "change the type from ClusterIP to ExternalName": a PUT that clears only clusterIP clears clusterIPs too. */
+  @Test
+  void aPutToExternalNameThatClearsOnlyClusterIPIsAccepted() throws ApiException {
+    f = AllocationFixture.open(dir);
+    ObjectNode put = f.createService("web", WEB).deepCopy();
+    ObjectNode spec = (ObjectNode) put.get("spec");
+    spec.put("type", "ExternalName").put("externalName", "foo.example.com").put("clusterIP", "");
+    ObjectNode external = f.registry.update(ResourceTypes.SERVICES, "demo", "web", put, null);
+    assertTrue(external.at("/spec/clusterIPs").isMissingNode(), external.toString());
+    assertTrue(external.at("/spec/ipFamilies").isMissingNode(), external.toString());
+    assertEquals(List.of(), f.reserved(f.allocators.clusterIps().pool()));
   }
 
   @Test

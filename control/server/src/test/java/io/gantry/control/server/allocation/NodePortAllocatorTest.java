@@ -179,11 +179,27 @@ class NodePortAllocatorTest {
     assertEquals(500, e.code());
     assertEquals("Internal error occurred: failed to allocate requested HealthCheck NodePort 30101: "
         + "provided port is already allocated", e.getMessage());
-    ApiException forbidden = assertThrows(ApiException.class, () -> f.createService("np", "{\"type\":\"NodePort\","
+    ApiException invalid = assertThrows(ApiException.class, () -> f.createService("np", "{\"type\":\"NodePort\","
         + "\"healthCheckNodePort\":30200,\"ports\":[{\"port\":80}]}"));
-    assertEquals("Service \"np\" is invalid: spec.healthCheckNodePort: Forbidden: may only be set when `type` is "
-        + "'LoadBalancer' and `externalTrafficPolicy` is 'Local'", forbidden.getMessage());
+    assertEquals(422, invalid.code());
+    assertEquals("Service \"np\" is invalid: spec.healthCheckNodePort: Invalid value: 30200: may only be set when "
+        + "`type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'", invalid.getMessage());
     assertEquals(List.of("30100", "30101"), reserved());
+  }
+
+  @Test
+  void theHealthCheckPortOfALocalLoadBalancerCannotBeChanged() throws ApiException {
+    f = AllocationFixture.open(dir);
+    ObjectNode lb = f.createService("lb", "{\"type\":\"LoadBalancer\",\"externalTrafficPolicy\":\"Local\","
+        + "\"ports\":[{\"port\":80}]}");
+    int hc = lb.at("/spec/healthCheckNodePort").asInt();
+    ObjectNode changed = lb.deepCopy();
+    ((ObjectNode) changed.get("spec")).put("healthCheckNodePort", hc == 32000 ? 32001 : 32000);
+    ApiException e = assertThrows(ApiException.class,
+        () -> f.registry.update(ResourceTypes.SERVICES, "demo", "lb", changed, null));
+    assertEquals(422, e.code());
+    assertTrue(e.getMessage().endsWith("cannot change healthCheckNodePort on loadBalancer service with"
+        + " externalTraffic=Local during update"), e.getMessage());
   }
 
   @Test

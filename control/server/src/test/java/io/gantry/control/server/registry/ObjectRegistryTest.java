@@ -62,6 +62,46 @@ class ObjectRegistryTest {
   }
 
   @Test
+  void endpointsAndEndpointSlicePortsDefaultAsTheApiServerDoes() throws Exception {
+    ObjectNode endpoints = registry.create(ResourceTypes.ENDPOINTS, "demo", json("{\"metadata\":{\"name\":\"db\"},"
+        + "\"subsets\":[{\"addresses\":[{\"ip\":\"10.1.0.5\"}],\"ports\":[{\"port\":5432}]}]}"));
+    assertEquals("TCP", endpoints.at("/subsets/0/ports/0/protocol").asText());
+    ObjectNode slice = registry.create(ResourceTypes.ENDPOINTSLICES, "demo", json("{\"metadata\":{\"name\":\"db-1\"},"
+        + "\"addressType\":\"IPv4\",\"endpoints\":[{\"addresses\":[\"10.1.0.5\"]}],\"ports\":[{\"port\":5432}]}"));
+    assertEquals(Json.MAPPER.readTree("{\"name\":\"\",\"port\":5432,\"protocol\":\"TCP\"}"), slice.at("/ports/0"));
+  }
+
+  /** SetDefaults_Service, including what it drops: the e2e "switch session affinity" PUTs None with the old config. */
+  @Test
+  void serviceDefaultsAsSetDefaultsService() throws ApiException {
+    ObjectNode created = registry.create(ResourceTypes.SERVICES, "demo", json("{\"metadata\":{\"name\":\"web\"},"
+        + "\"spec\":{\"sessionAffinity\":\"ClientIP\",\"externalIPs\":[\"203.0.113.7\"],"
+        + "\"ports\":[{\"name\":\"a\",\"port\":80,\"targetPort\":0},{\"name\":\"b\",\"port\":81,\"targetPort\":\"\"}]}}"));
+    assertEquals(10800, created.at("/spec/sessionAffinityConfig/clientIP/timeoutSeconds").asInt());
+    assertEquals("Cluster", created.at("/spec/externalTrafficPolicy").asText(), "externally accessible by externalIPs");
+    assertEquals(80, created.at("/spec/ports/0/targetPort").asInt());
+    assertEquals(81, created.at("/spec/ports/1/targetPort").asInt());
+
+    ObjectNode none = created.deepCopy();
+    ((ObjectNode) none.get("spec")).put("sessionAffinity", "None");
+    ObjectNode updated = registry.update(ResourceTypes.SERVICES, "demo", "web", none, null);
+    assertEquals("None", updated.at("/spec/sessionAffinity").asText());
+    assertTrue(updated.at("/spec/sessionAffinityConfig").isMissingNode(), updated.toString());
+  }
+
+  @Test
+  void aLoadBalancerIngressWithAnIpIsAVipUnlessToldOtherwise() throws ApiException {
+    registry.create(ResourceTypes.SERVICES, "demo", json("{\"metadata\":{\"name\":\"lb\"},"
+        + "\"spec\":{\"type\":\"LoadBalancer\",\"loadBalancerClass\":\"example.com/vip\",\"ports\":[{\"port\":80}]}}"));
+    ObjectNode patched = registry.patch(ResourceTypes.SERVICES, "demo", "lb", PatchType.MERGE_PATCH,
+        json("{\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"203.0.113.1\"},"
+            + "{\"ip\":\"203.0.113.2\",\"ipMode\":\"Proxy\"},{\"hostname\":\"lb.example.com\"}]}}}"), "status").object();
+    assertEquals(json("{\"ingress\":[{\"ip\":\"203.0.113.1\",\"ipMode\":\"VIP\"},"
+        + "{\"ip\":\"203.0.113.2\",\"ipMode\":\"Proxy\"},{\"hostname\":\"lb.example.com\"}]}"),
+        patched.at("/status/loadBalancer"));
+  }
+
+  @Test
   void generateNameAddsAFiveCharacterSuffix() throws ApiException {
     ObjectNode created = registry.create(ResourceTypes.CONFIGMAPS, "demo", json("{\"metadata\":{\"generateName\":\"cfg-\"}}"));
     assertTrue(created.at("/metadata/name").asText().matches("cfg-[bcdfghjklmnpqrstvwxz2456789]{5}"),
@@ -129,6 +169,20 @@ class ObjectRegistryTest {
     clobber.putObject("status").put("replicas", 0);
     ObjectNode afterMain = registry.update(ResourceTypes.DEPLOYMENTS, "demo", "web", clobber, null);
     assertEquals(2, afterMain.at("/status/replicas").asInt(), "status is ignored by the main resource");
+  }
+
+  /** The e2e "service status lifecycle": a merge patch of /status with an annotation keeps the annotation. */
+  @Test
+  void statusWritesKeepTheLabelsAndAnnotationsSentWithThem() throws ApiException {
+    registry.create(ResourceTypes.SERVICES, "demo", json("{\"metadata\":{\"name\":\"lb\",\"labels\":{\"a\":\"1\"}},"
+        + "\"spec\":{\"type\":\"LoadBalancer\",\"loadBalancerClass\":\"example.com/vip\",\"ports\":[{\"port\":80}]}}"));
+    ObjectNode patched = registry.patch(ResourceTypes.SERVICES, "demo", "lb", PatchType.MERGE_PATCH,
+        json("{\"metadata\":{\"annotations\":{\"patchedstatus\":\"true\"}},\"spec\":{\"type\":\"ClusterIP\"},"
+            + "\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"203.0.113.1\"}]}}}"), "status").object();
+    assertEquals("true", patched.at("/metadata/annotations/patchedstatus").asText());
+    assertEquals("1", patched.at("/metadata/labels/a").asText());
+    assertEquals("203.0.113.1", patched.at("/status/loadBalancer/ingress/0/ip").asText());
+    assertEquals("LoadBalancer", patched.at("/spec/type").asText(), "spec is ignored by /status");
   }
 
   @Test

@@ -106,5 +106,21 @@ class OtherKindsValidationTest {
     assertEquals(List.of("subsets[0].addresses[0].ip: Invalid value: \"web\": must be a valid IP address, (e.g."
         + " 10.9.8.7 or 2001:db8::ffff)"), create(ResourceTypes.ENDPOINTS, "metadata: {name: web, namespace: default}\n"
         + "subsets: [{addresses: [{ip: web}], ports: [{port: 80}]}]"));
+    assertEquals(List.of("subsets[0].ports[0].name: Required value", "subsets[0].ports[1].name: Required value"),
+        endpoints("subsets: [{addresses: [{ip: 10.0.0.1}], ports: [{port: 80}, {port: 81}]}]"));
+    assertEquals(List.of("subsets[0]: Required value: must specify `addresses` or `notReadyAddresses`"),
+        endpoints("subsets: [{ports: [{port: 80}]}]"));
+    assertEquals(List.of("subsets[0].notReadyAddresses[0].ip: Invalid value: \"169.254.1.1\": may not be in the"
+        + " link-local range (169.254.0.0/16, fe80::/10)", "subsets[0].notReadyAddresses[0].hostname: Invalid value:"
+        + " \"A_b\": " + ValidationFixtures.LABEL_MSG),
+        endpoints("subsets: [{notReadyAddresses: [{ip: 169.254.1.1, hostname: A_b}], ports: [{port: 80}]}]"));
+    assertEquals(List.of("subsets[0].addresses[0].nodeName: Invalid value: \"Node_1\": " + ValidationFixtures.SUBDOMAIN_MSG),
+        endpoints("subsets: [{addresses: [{ip: 10.0.0.1, nodeName: Node_1}]}]"));
+    assertEquals(List.of(), endpoints("subsets: [{addresses: [{ip: 127.244.0.5, hostname: db-0, nodeName: node-1}],"
+        + " ports: [{name: a, port: 80}, {name: b, port: 81}]}]"));
+  }
+
+  private static List<String> endpoints(String body) {
+    return create(ResourceTypes.ENDPOINTS, "metadata: {name: web, namespace: default}\n" + body);
   }
 }

@@ -113,6 +113,8 @@ class ServiceValidationTest {
         + " (e.g. 10.9.8.7 or 2001:db8::ffff)"), service("clusterIP: 10.96.0.300\nports: [{port: 53}]"));
     assertEquals(List.of("spec.clusterIPs: Invalid value: []string{\"10.0.0.2\"}: first value must match `clusterIP`"),
         service("clusterIP: 10.0.0.1\nclusterIPs: [10.0.0.2]\nports: [{port: 53}]"));
+    assertEquals(List.of("spec.clusterIPs: Invalid value: []string{\"10.0.0.2\"}: must be empty when `clusterIP` is not"
+        + " specified"), service("clusterIPs: [10.0.0.2]\nports: [{port: 53}]"));
   }
 
   @Test
@@ -152,6 +154,42 @@ class ServiceValidationTest {
   }
 
   @Test
+  void nodePortAndLoadBalancerServicesCannotBeHeadless() {
+    assertEquals(List.of("spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for NodePort services"),
+        service("type: NodePort\nclusterIP: None\nports: [{port: 80}]"));
+    assertEquals(List.of("spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for LoadBalancer"
+        + " services"), service("type: LoadBalancer\nclusterIP: None\nports: [{port: 80}]"));
+  }
+
+  @Test
+  void loadBalancerOnlyFields() {
+    assertEquals(List.of("spec.LoadBalancerSourceRanges: Forbidden: may only be used when `type` is 'LoadBalancer'"),
+        service("loadBalancerSourceRanges: [10.0.0.0/8]\nports: [{port: 80}]"));
+    assertEquals(List.of("spec.LoadBalancerSourceRanges[1]: Invalid value: \"10.0.0.0/99\": must be a valid CIDR"
+        + " value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"),
+        service("type: LoadBalancer\nloadBalancerSourceRanges: [\" 192.168.0.0/16 \", 10.0.0.0/99]\nports: [{port: 80}]"));
+    assertEquals(List.of("spec.allocateLoadBalancerNodePorts: Forbidden: may only be used when `type` is"
+        + " 'LoadBalancer'"), service("type: NodePort\nallocateLoadBalancerNodePorts: true\nports: [{port: 80}]"));
+    assertEquals(List.of("spec.loadBalancerClass: Forbidden: may only be used when service type is 'LoadBalancer'"),
+        service("loadBalancerClass: example.com/lb\nports: [{port: 80}]"));
+    assertEquals(1, service("type: LoadBalancer\nloadBalancerClass: \"not a/qualified/name\"\nports: [{port: 80}]").size());
+    assertEquals(List.of(), service("type: LoadBalancer\nallocateLoadBalancerNodePorts: false\n"
+        + "loadBalancerClass: example.com/lb\nloadBalancerSourceRanges: [10.0.0.0/8]\nports: [{port: 80}]"));
+  }
+
+  @Test
+  void externalIPsLoadBalancerIPAndTrafficDistribution() {
+    assertEquals(List.of("spec.externalIPs[0]: Invalid value: \"0.0.0.0\": may not be unspecified (0.0.0.0)",
+        "spec.externalIPs[1]: Invalid value: \"1.2.3\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"),
+        service("externalIPs: [0.0.0.0, 1.2.3, 203.0.113.9]\nports: [{port: 80}]"));
+    assertEquals(List.of("spec.loadBalancerIP: Invalid value: \"abc\": must be a valid IP address, (e.g. 10.9.8.7 or"
+        + " 2001:db8::ffff)"), service("type: LoadBalancer\nloadBalancerIP: abc\nports: [{port: 80}]"));
+    assertEquals(List.of("spec.trafficDistribution: Unsupported value: \"Nearest\": supported values: \"PreferClose\""),
+        service("trafficDistribution: Nearest\nports: [{port: 80}]"));
+    assertEquals(List.of(), service("trafficDistribution: PreferClose\nports: [{port: 80}]"));
+  }
+
+  @Test
   void clusterIPMayNotChangeUnlessExternalNameIsInvolved() {
     String old = "metadata: {name: web, namespace: default, uid: u1}\nspec: {clusterIP: 10.0.0.1, ports: [{port: 80}]}";
     assertEquals(List.of("spec.clusterIPs[0]: Invalid value: []string{\"10.0.0.2\"}: may not change once set"),
@@ -161,6 +199,20 @@ class ServiceValidationTest {
         "metadata: {name: web, namespace: default}\nspec: {ports: [{port: 80}]}", old));
     assertEquals(List.of(), update(ResourceTypes.SERVICES,
         "metadata: {name: web, namespace: default}\nspec: {type: ExternalName, externalName: a.example.com}", old));
+  }
+
+  @Test
+  void theClassOfALoadBalancerMayNotChange() {
+    String old = "metadata: {name: web, namespace: default, uid: u1}\n"
+        + "spec: {type: LoadBalancer, loadBalancerClass: example.com/a, ports: [{port: 80}]}";
+    assertEquals(List.of("spec.loadBalancerClass: Invalid value: \"example.com/b\": may not change once set"),
+        update(ResourceTypes.SERVICES, "metadata: {name: web, namespace: default}\n"
+            + "spec: {type: LoadBalancer, loadBalancerClass: example.com/b, ports: [{port: 80}]}", old));
+    assertEquals(List.of("spec.loadBalancerClass: Invalid value: (*string)(nil): may not change once set"),
+        update(ResourceTypes.SERVICES, "metadata: {name: web, namespace: default}\n"
+            + "spec: {type: LoadBalancer, ports: [{port: 80}]}", old));
+    assertEquals(List.of(), update(ResourceTypes.SERVICES, "metadata: {name: web, namespace: default}\n"
+        + "spec: {type: ClusterIP, ports: [{port: 80}]}", old));
   }
 
   @Test

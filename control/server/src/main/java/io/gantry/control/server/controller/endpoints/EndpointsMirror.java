@@ -22,8 +22,9 @@ import java.util.TreeMap;
  * does for old clients: one object named like the service whose subsets group pod addresses by the
  * ports they resolve, ready pods under {@code addresses} and not-ready ones under
  * {@code notReadyAddresses}; terminating pods are left out unless the service publishes not-ready
- * addresses. Labelled {@code endpointslice.kubernetes.io/skip-mirror: "true"} so that nothing
- * mirrors it back into slices. Writes only when the subsets or labels differ.
+ * addresses; beyond 1000 addresses it is truncated and annotated ({@link EndpointsTruncation}).
+ * Labelled {@code endpointslice.kubernetes.io/skip-mirror: "true"} so that nothing mirrors it back
+ * into slices. Writes only when the subsets, labels or truncation differ.
  */
 final class EndpointsMirror {
 
@@ -42,10 +43,12 @@ final class EndpointsMirror {
     String namespace = ObjectMeta.namespace(service);
     String name = ObjectMeta.name(service);
     ArrayNode subsets = subsets(service, pods);
+    boolean truncated = EndpointsTruncation.truncate(subsets);
     ObjectNode labels = SliceTemplates.labelsJson(labels(service));
     Optional<ObjectNode> current = registry.find(ResourceTypes.ENDPOINTS, namespace, name);
     if (current.isPresent() && subsetsOf(current.get()).equals(subsets)
-        && labels.equals(current.get().path("metadata").path("labels"))) {
+        && labels.equals(current.get().path("metadata").path("labels"))
+        && truncated == current.get().path("metadata").path("annotations").has(EndpointsTruncation.ANNOTATION)) {
       return false;
     }
     if (ObjectMeta.isDeleting(service) && current.isEmpty()) {
@@ -61,6 +64,11 @@ final class EndpointsMirror {
       annotations.put(SliceTemplates.TRIGGER_TIME, ObjectMeta.timestamp(triggerTime));
     } else {
       annotations.remove(SliceTemplates.TRIGGER_TIME);
+    }
+    if (truncated) {
+      annotations.put(EndpointsTruncation.ANNOTATION, "truncated");
+    } else {
+      annotations.remove(EndpointsTruncation.ANNOTATION);
     }
     if (annotations.isEmpty()) {
       metadata.remove("annotations");

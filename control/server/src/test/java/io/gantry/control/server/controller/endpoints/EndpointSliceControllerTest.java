@@ -97,6 +97,10 @@ class EndpointSliceControllerTest {
         conditions("web", "ready").equals("T/T/F") && conditions("web", "unready").equals("F/F/F")
             && conditions("web", "leaving-ready").equals("F/T/T")
             && conditions("web", "leaving-unready").equals("F/F/T"));
+    // the Endpoints are written after the slices: wait for them to follow
+    await("Endpoints with the ready and the unready pod", () -> registry.find(ResourceTypes.ENDPOINTS, NS, "web")
+        .map(e -> e.at("/subsets/0/addresses").size() == 1 && e.at("/subsets/0/notReadyAddresses").size() == 1)
+        .orElse(false));
     ObjectNode endpoints = registry.get(ResourceTypes.ENDPOINTS, NS, "web");
     JsonNode subset = endpoints.at("/subsets/0");
     assertEquals(List.of("ready"), names(subset.get("addresses")));
@@ -160,7 +164,7 @@ class EndpointSliceControllerTest {
     assertEquals(Map.of(8080, "old", 9090, "new"), podByPort);
 
     await("Endpoints with one subset per port", () -> {
-      JsonNode subsets = registry.get(ResourceTypes.ENDPOINTS, NS, "web").get("subsets");
+      JsonNode subsets = registry.find(ResourceTypes.ENDPOINTS, NS, "web").map(e -> e.get("subsets")).orElse(null);
       return subsets != null && subsets.size() == 2;
     });
     JsonNode subsets = registry.get(ResourceTypes.ENDPOINTS, NS, "web").get("subsets");
@@ -307,7 +311,8 @@ class EndpointSliceControllerTest {
         + "\"name\":\"named\",\"uid\":\"" + pod.at("/metadata/uid").asText() + "\"},\"nodeName\":\"" + NODE
         + "\",\"zone\":\"" + ZONE + "\"}"), slice.at("/endpoints/0"));
 
-    await("Endpoints", () -> registry.find(ResourceTypes.ENDPOINTS, NS, "web").isPresent());
+    await("Endpoints with the pod", () -> registry.find(ResourceTypes.ENDPOINTS, NS, "web")
+        .map(e -> e.at("/subsets/0/addresses").size() == 1).orElse(false));
     ObjectNode endpoints = registry.get(ResourceTypes.ENDPOINTS, NS, "web");
     assertEquals("true", endpoints.at("/metadata/labels/endpointslice.kubernetes.io~1skip-mirror").asText());
     assertEquals(json("{\"ip\":\"127.244.0.7\",\"hostname\":\"named\",\"nodeName\":\"" + NODE + "\",\"targetRef\":"

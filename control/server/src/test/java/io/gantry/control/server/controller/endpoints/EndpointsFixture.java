@@ -107,7 +107,7 @@ final class EndpointsFixture {
     return null;
   }
 
-  /** Polls until the condition holds; fails with the last observation after 10 s. */
+  /** Polls until the condition holds (API errors count as not yet); fails with the last observation after 10 s. */
   static void await(String what, Check check) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     Object last = null;
@@ -116,8 +116,8 @@ final class EndpointsFixture {
         if (check.holds()) {
           return;
         }
-      } catch (AssertionError e) {
-        last = e.getMessage();
+      } catch (AssertionError | ApiException e) {
+        last = e.getMessage(); // e.g. an Endpoints the controller has not written yet (404)
       }
       Thread.sleep(10);
     }

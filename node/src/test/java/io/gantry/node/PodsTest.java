@@ -336,4 +336,45 @@ class PodsTest {
       assertEquals(expected[1], done.at("/status/phase").asText(), done.at("/status").toString());
     }
   }
+
+  /** As the e2e "Container Runtime ... on terminated container" tests check it. */
+  @Test
+  void terminationMessageComesFromTheFileOrFromTheLogOnError() throws Exception {
+    Path messageFile = dir.resolve("termination-custom-log");
+    create("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: message-file}
+        spec:
+          nodeName: pods-node
+          restartPolicy: Never
+          containers:
+          - {name: main, image: /bin/sh, args: ["-c", "echo -n DONE > %s; exit 2"], terminationMessagePath: "%s"}
+        """.formatted(messageFile, messageFile));
+    for (String[] pod : new String[][] {{"fallback-error", "echo first; echo DONE; exit 1"},
+        {"fallback-success", "echo DONE; exit 0"}}) {
+      create("""
+          apiVersion: v1
+          kind: Pod
+          metadata: {name: %s}
+          spec:
+            nodeName: pods-node
+            restartPolicy: Never
+            containers:
+            - name: main
+              image: /bin/sh
+              args: ["-c", "%s"]
+              terminationMessagePath: "%s"
+              terminationMessagePolicy: FallbackToLogsOnError
+          """.formatted(pod[0], pod[1], dir.resolve("never-written")));
+    }
+    for (String[] expected : new String[][] {{"message-file", "DONE"}, {"fallback-error", "first\nDONE\n"},
+        {"fallback-success", ""}}) {
+      JsonNode terminated = await(expected[0] + " terminated", WAIT, () -> {
+        JsonNode t = containerStatus(pod(expected[0]), "main").at("/state/terminated");
+        return t.isObject() ? t : null;
+      });
+      assertEquals(expected[1], terminated.path("message").asText(), expected[0] + ": " + terminated);
+    }
+  }
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -15,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Where container logs live: {@code <dataDir>/logs/<namespace>_<pod>_<uid>/<container>/<restartCount>.log}
  * (and its rotated siblings), as the kubelet lays out {@code /var/log/pods}; and reading them back
- * for {@code kubectl logs} ({@code tailLines}, {@code previous}, {@code timestamps}).
+ * for {@code kubectl logs} ({@code tailLines}, {@code previous}, {@code timestamps}, {@code sinceTime}).
  *
  * <p>Concurrency: the directory index is a concurrent map; reads go to the files.
  */
@@ -76,8 +78,8 @@ public final class LogFiles {
    * {@link #read} and then every new line of the container's current instance as it is written,
    * until that instance stops (and its last lines are out) or {@code sink} throws.
    */
-  public void follow(String namespace, String name, String container, int tailLines, boolean timestamps, Sink sink)
-      throws IOException, InterruptedException {
+  public void follow(String namespace, String name, String container, int tailLines, boolean timestamps,
+      Instant since, Sink sink) throws IOException, InterruptedException {
     String key = namespace + "/" + name + "/" + container;
     Path dir = pods.get(namespace + "/" + name);
     Integer count = current.get(key);
@@ -86,7 +88,7 @@ public final class LogFiles {
     }
     Path file = dir.resolve(container).resolve(count + ".log");
     long pos = Files.exists(file) ? Files.size(file) : 0;
-    String initial = read(namespace, name, container, false, tailLines, timestamps);
+    String initial = read(namespace, name, container, false, tailLines, timestamps, since);
     if (initial != null) {
       sink.write(initial);
     }
@@ -109,7 +111,7 @@ public final class LogFiles {
           pos += end + 1;
           StringBuilder out = new StringBuilder();
           for (String record : new String(bytes, 0, end + 1, StandardCharsets.UTF_8).split("\n")) {
-            String line = line(record, timestamps, partial);
+            String line = line(record, timestamps, since, partial);
             if (line != null) {
               out.append(line).append('\n');
             }
@@ -137,10 +139,10 @@ public final class LogFiles {
     return -1;
   }
 
-  /** One CRI log record as text, or null while a partial line continues. */
-  private static String line(String record, boolean timestamps, StringBuilder partial) {
+  /** One CRI log record as text, or null while a partial line continues or when it was written before {@code since}. */
+  private static String line(String record, boolean timestamps, Instant since, StringBuilder partial) {
     String[] parts = record.split(" ", 4);
-    if (parts.length < 3) {
+    if (parts.length < 3 || since != null && writtenBefore(parts[0], since)) {
       return null;
     }
     String text = parts.length == 4 ? parts[3] : "";
@@ -151,6 +153,14 @@ public final class LogFiles {
     String line = (timestamps ? parts[0] + " " : "") + partial + text;
     partial.setLength(0);
     return line;
+  }
+
+  private static boolean writtenBefore(String timestamp, Instant since) {
+    try {
+      return Instant.parse(timestamp).isBefore(since);
+    } catch (DateTimeParseException e) {
+      return false;
+    }
   }
 
   public void forget(String namespace, String name, Path podDir) {
@@ -176,11 +186,11 @@ public final class LogFiles {
 
   /**
    * The log text of a container ({@code container} null: the only one), the last
-   * {@code tailLines} lines ({@code < 0}: all), of the previous instance when {@code previous}.
-   * Null when there is no such log.
+   * {@code tailLines} lines ({@code < 0}: all) written at or after {@code since} (null: all), of
+   * the previous instance when {@code previous}. Null when there is no such log.
    */
   public String read(String namespace, String name, String container, boolean previous, int tailLines,
-      boolean timestamps) throws IOException {
+      boolean timestamps, Instant since) throws IOException {
     Path dir = pods.get(namespace + "/" + name);
     if (dir == null) {
       return null;
@@ -215,7 +225,7 @@ public final class LogFiles {
     StringBuilder partial = new StringBuilder();
     for (Path f : files) {
       for (String record : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-        String line = line(record, timestamps, partial);
+        String line = line(record, timestamps, since, partial);
         if (line == null) {
           continue;
         }

@@ -293,6 +293,7 @@ final class PodWorker {
         builder.environment().clear();
         builder.environment().putAll(plan.env());
         Process process;
+        Instant launchedAt = Instant.now();
         try {
           process = builder.start();
         } catch (IOException e) {
@@ -301,9 +302,9 @@ final class PodWorker {
           return;
         }
         process.getOutputStream().close();
-        logFile.pump(process.getInputStream(), "stdout");
-        logFile.pump(process.getErrorStream(), "stderr");
-        manager.post(() -> started(c, generation, plan, process, logFile));
+        List<Thread> pumps = List.of(logFile.pump(process.getInputStream(), "stdout"),
+            logFile.pump(process.getErrorStream(), "stderr"));
+        manager.post(() -> started(c, generation, plan, process, logFile, new Exit(launchedAt, pumps)));
       } catch (Launch.LaunchException e) {
         manager.post(() -> configError(c, generation, e.reason, e.getMessage()));
       } catch (IOException | RuntimeException e) {
@@ -344,7 +345,11 @@ final class PodWorker {
     sync();
   }
 
-  private void started(Container c, int generation, Launch.Plan plan, Process process, ContainerLog logFile) {
+  /** When a container instance was launched, and the threads copying its output to the log. */
+  private record Exit(Instant launchedAt, List<Thread> pumps) {}
+
+  private void started(Container c, int generation, Launch.Plan plan, Process process, ContainerLog logFile,
+      Exit exit) {
     if (generation != c.generation || terminating) {
       signal(process, true);
       logFile.close();
@@ -377,7 +382,10 @@ final class PodWorker {
     manager.events().record(pod, c.name, "Normal", "Started", "Started container " + c.name);
     log.info("pod {}/{} container {}: started pid {} ({})", namespace, name, c.name, process.pid(),
         c.restartCount == 0 ? "first start" : "restart " + c.restartCount);
-    process.onExit().thenRun(() -> manager.post(() -> exited(c, generation, process)));
+    process.onExit().thenRun(() -> Thread.ofVirtual().name("exit-" + name + "-" + c.name).start(() -> {
+      String message = terminationMessage(c, process, exit);
+      manager.post(() -> exited(c, generation, process, message));
+    }));
     JsonNode startup = c.spec.path("startupProbe");
     if (startup.isObject()) {
       c.started = false;
@@ -474,7 +482,20 @@ final class PodWorker {
     }
   }
 
-  private void exited(Container c, int generation, Process process) {
+  /** Off the loop: waits (boundedly) for the log to hold the process's last output, then reads the message. */
+  private String terminationMessage(Container c, Process process, Exit exit) {
+    try {
+      for (Thread pump : exit.pumps()) {
+        pump.join(Duration.ofSeconds(1)); // a child that keeps the pipe open must not hold the status back
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return TerminationMessage.read(c.spec, exit.launchedAt(), process.exitValue(),
+        lines -> manager.logs().read(namespace, name, c.name, false, lines, false, null));
+  }
+
+  private void exited(Container c, int generation, Process process, String message) {
     manager.forgetProcess(process);
     if (generation != c.generation) {
       return;
@@ -492,7 +513,9 @@ final class PodWorker {
     c.state = State.TERMINATED;
     c.ready = false;
     c.terminated = F.objectNode().put("exitCode", exit).put("reason", exit == 0 ? "Completed" : "Error");
-    if (c.killReason != null) {
+    if (!message.isEmpty()) {
+      c.terminated.put("message", message);
+    } else if (c.killReason != null) {
       c.terminated.put("message", c.killReason);
     }
     c.terminated.put("startedAt", time(c.startedAt)).put("finishedAt", time(now))

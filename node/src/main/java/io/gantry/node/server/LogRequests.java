@@ -16,6 +16,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -25,7 +28,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * {@code GET /containerLogs/{ns}/{pod}/{container}} with {@code tailLines}, {@code previous},
- * {@code timestamps} and {@code follow}, as the kubelet serves it to the API server. Files are read
+ * {@code timestamps}, {@code sinceSeconds} or {@code sinceTime}, {@code limitBytes} and
+ * {@code follow}, as the kubelet serves it to the API server. Files are read
  * on virtual threads; a followed log waits for each chunk's write, so a slow reader slows it.
  */
 final class LogRequests {
@@ -46,11 +50,17 @@ final class LogRequests {
       return;
     }
     int tail;
+    long limitBytes;
+    Instant since;
     try {
       tail = Integer.parseInt(param(query, "tailLines", "-1"));
-    } catch (NumberFormatException e) {
-      StreamUpgrades.reply(ctx, HttpResponseStatus.BAD_REQUEST,
-          "tailLines: " + param(query, "tailLines", "") + " (expected: a number)\n");
+      limitBytes = Long.parseLong(param(query, "limitBytes", "-1"));
+      since = since(query);
+    } catch (IllegalArgumentException | DateTimeParseException e) {
+      StreamUpgrades.reply(ctx, HttpResponseStatus.BAD_REQUEST, "tailLines " + param(query, "tailLines", "")
+          + ", limitBytes " + param(query, "limitBytes", "") + ", sinceSeconds " + param(query, "sinceSeconds", "")
+          + ", sinceTime " + param(query, "sinceTime", "") + ": " + e.getMessage()
+          + " (expected: whole numbers, and an RFC 3339 time)\n");
       return;
     }
     boolean timestamps = Boolean.parseBoolean(param(query, "timestamps", "false"));
@@ -59,10 +69,14 @@ final class LogRequests {
     executor.execute(() -> {
       try {
         if (follow) {
-          follow(ctx.channel(), parts, tail, timestamps);
+          follow(ctx.channel(), parts, tail, timestamps, since, limitBytes);
           return;
         }
-        String text = logs.read(parts[0], parts[1], parts.length == 3 ? parts[2] : null, previous, tail, timestamps);
+        String text = logs.read(parts[0], parts[1], parts.length == 3 ? parts[2] : null, previous, tail, timestamps,
+            since);
+        if (text != null && limitBytes >= 0) {
+          text = limit(text, limitBytes);
+        }
         if (text == null) {
           StreamUpgrades.reply(ctx, HttpResponseStatus.NOT_FOUND, "no log for " + String.join("/", parts) + "\n");
         } else {
@@ -75,16 +89,22 @@ final class LogRequests {
   }
 
   /** Chunked: the log so far, then each new line, until the container stops or the reader goes. */
-  private void follow(Channel channel, String[] parts, int tail, boolean timestamps) {
+  private void follow(Channel channel, String[] parts, int tail, boolean timestamps, Instant since, long limitBytes) {
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     channel.writeAndFlush(head);
+    long[] left = {limitBytes < 0 ? Long.MAX_VALUE : limitBytes};
     try {
-      logs.follow(parts[0], parts[1], parts[2], tail, timestamps, text -> {
+      logs.follow(parts[0], parts[1], parts[2], tail, timestamps, since, chunk -> {
         if (!channel.isActive()) {
           throw new IOException("the reader went away");
         }
+        if (left[0] <= 0) {
+          throw new IOException("limitBytes reached");
+        }
+        String text = limit(chunk, left[0]);
+        left[0] -= text.getBytes(StandardCharsets.UTF_8).length;
         try {
           channel.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)))
               .get(30, TimeUnit.SECONDS);
@@ -101,6 +121,33 @@ final class LogRequests {
       Thread.currentThread().interrupt();
     }
     channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** {@code sinceSeconds} before now, or {@code sinceTime}; null when neither is given. */
+  private static Instant since(Map<String, List<String>> query) {
+    String seconds = param(query, "sinceSeconds", null);
+    if (seconds != null) {
+      long value = Long.parseLong(seconds);
+      if (value < 1) {
+        throw new IllegalArgumentException("sinceSeconds must be positive");
+      }
+      return Instant.now().minusSeconds(value);
+    }
+    String time = param(query, "sinceTime", null);
+    return time == null ? null : OffsetDateTime.parse(time).toInstant();
+  }
+
+  /** The longest prefix of {@code text} of at most {@code bytes} UTF-8 bytes (a split character is dropped). */
+  static String limit(String text, long bytes) {
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    if (utf8.length <= bytes) {
+      return text;
+    }
+    int end = (int) bytes;
+    while (end > 0 && (utf8[end] & 0xC0) == 0x80) {
+      end--;
+    }
+    return new String(utf8, 0, end, StandardCharsets.UTF_8);
   }
 
   private static String param(Map<String, List<String>> query, String name, String fallback) {

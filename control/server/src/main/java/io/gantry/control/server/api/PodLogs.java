@@ -19,12 +19,17 @@ import java.util.List;
  * {@code GET pods/{name}/log}, as kube-apiserver serves it: finds the pod's node, and relays the
  * request to the node agent's endpoint ({@code status.daemonEndpoints.kubeletEndpoint.Port} on the
  * Node's InternalIP, path {@code /containerLogs/{ns}/{pod}/{container}}) with {@code tailLines},
- * {@code previous} and {@code timestamps}. Runs on the API's request thread (a virtual thread).
+ * {@code previous}, {@code timestamps}, {@code sinceSeconds}, {@code sinceTime} and {@code limitBytes}.
+ * Runs on the API's request thread (a virtual thread).
  */
 final class PodLogs {
 
   /** A log answer larger than this is cut (the agent rotates files at 10 MiB). */
   private static final int MAX_BYTES = 32 << 20;
+
+  /** The query parameters of {@code pods/log} the node agent applies. */
+  private static final String[] RELAYED =
+      {"tailLines", "previous", "timestamps", "sinceSeconds", "sinceTime", "limitBytes"};
 
   private final ObjectRegistry registry;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
@@ -40,7 +45,7 @@ final class PodLogs {
     String container = container(pod, path.name(), request.param("container"));
     String base = nodeBase(registry, pod, path.name(), "serve logs");
     StringBuilder query = new StringBuilder();
-    for (String name : new String[] {"tailLines", "previous", "timestamps"}) {
+    for (String name : RELAYED) {
       String value = request.param(name);
       if (value != null) {
         query.append(query.isEmpty() ? "?" : "&").append(name).append('=')

@@ -106,7 +106,9 @@ public final class Scheduler implements AutoCloseable {
       return;
     }
     if (!pod.path("spec").path("nodeName").asText("").isEmpty()) {
-      assumed.remove(key);
+      // the assumption goes when a snapshot reads the binding from the informer (this handler may
+      // run before the informer's list has the bound pod; dropping it here let the next pod of the
+      // owner land on the same node)
       unschedulable.remove(key);
       if (old != null && terminal(pod) && !terminal(old)) {
         retryUnschedulable();
@@ -172,7 +174,9 @@ public final class Scheduler implements AutoCloseable {
         continue;
       }
       String nodeName = pod.path("spec").path("nodeName").asText("");
-      if (nodeName.isEmpty()) {
+      if (!nodeName.isEmpty()) {
+        assumed.remove(Informer.key(pod));
+      } else {
         Assumed a = assumed.get(Informer.key(pod));
         if (a == null || !a.uid().equals(ObjectMeta.text(pod, "uid"))) {
           continue;

@@ -51,7 +51,8 @@ final class ResourceEndpoint {
     if (path.name() == null) {
       return switch (request.method()) {
         case "GET" -> list(path, request);
-        case "POST" -> created(type, request, registry.create(type, writeNamespace(path), RequestBodies.object(request)));
+        case "POST" -> created(type, request, writer(request).create(type, writeNamespace(path),
+            RequestBodies.object(request)));
         case "DELETE" -> deleteCollection(path, request);
         default -> throw ApiException.methodNotAllowed(request.method() + " is not allowed on a collection");
       };
@@ -62,12 +63,17 @@ final class ResourceEndpoint {
     return switch (request.method()) {
       case "GET" -> object(type, request, registry.get(type, namespace, path.name()));
       case "PUT" -> object(type, request,
-          registry.update(type, namespace, path.name(), RequestBodies.object(request), path.subresource()));
+          writer(request).update(type, namespace, path.name(), RequestBodies.object(request), path.subresource()));
       case "PATCH" -> patch(path, request);
       case "DELETE" -> object(type, request, registry.delete(type, namespace, path.name(),
           DeleteOptions.from(RequestBodies.tree(request), request.param("gracePeriodSeconds"))));
       default -> throw ApiException.methodNotAllowed(request.method() + " is not allowed on " + type.plural());
     };
+  }
+
+  /** The registry writing as the request's field manager. */
+  private ObjectRegistry writer(ApiRequest request) throws ApiException {
+    return registry.as(FieldManagers.of(request));
   }
 
   /** POST pods/{name}/binding, as the scheduler does: 201 with a Success Status. */
@@ -101,9 +107,11 @@ final class ResourceEndpoint {
       throw ApiException.badRequest("the patch could not be decoded: " + e.getMessage());
     }
     String namespace = type.namespaced() ? writeNamespace(path) : null;
+    boolean apply = patchType == PatchType.APPLY_PATCH;
+    String manager = apply ? FieldManagers.ofApply(request) : FieldManagers.of(request);
+    boolean force = FieldManagers.force(request, apply);
     ObjectRegistry.PatchOutcome outcome =
-        registry.patch(type, namespace, path.name(), patchType, patch, path.subresource(),
-            request.param("fieldManager"));
+        registry.patch(type, namespace, path.name(), patchType, patch, path.subresource(), manager, force);
     ApiResponse response = object(type, request, outcome.object());
     return outcome.created() ? new ApiResponse(201, response.contentType(), response.body()) : response;
   }

@@ -29,14 +29,14 @@ final class ScaleSubresource {
     ObjectNode parent = registry.get(type, namespace, path.name());
     return switch (request.method()) {
       case "GET" -> ApiResponse.json(200, scaleOf(parent));
-      case "PUT" -> ApiResponse.json(200, write(path, parent, RequestBodies.object(request)));
+      case "PUT" -> ApiResponse.json(200, write(path, parent, RequestBodies.object(request), FieldManagers.of(request)));
       case "PATCH" -> {
         PatchType patchType = PatchType.fromContentType(request.contentType())
             .orElseThrow(() -> ApiException.unsupportedMediaType(request.contentType()));
         try {
           JsonNode patch = Json.parse(request.body());
           ObjectNode patched = Patches.apply(patchType, type, scaleOf(parent), patch);
-          yield ApiResponse.json(200, write(path, parent, patched));
+          yield ApiResponse.json(200, write(path, parent, patched, FieldManagers.of(request)));
         } catch (IOException | PatchException e) {
           throw ApiException.badRequest("the scale patch could not be applied: " + e.getMessage());
         }
@@ -45,7 +45,9 @@ final class ScaleSubresource {
     };
   }
 
-  private ObjectNode write(ResourcePath path, ObjectNode parent, ObjectNode scale) throws ApiException {
+  /** Writes {@code spec.replicas} of the parent, recorded as {@code manager}'s through {@code scale}. */
+  private ObjectNode write(ResourcePath path, ObjectNode parent, ObjectNode scale, String manager)
+      throws ApiException {
     JsonNode replicas = scale.path("spec").path("replicas");
     if (!replicas.canConvertToInt() || replicas.asInt() < 0) {
       throw new ApiException(422, "Invalid", "Scale.autoscaling \"" + path.name()
@@ -55,7 +57,8 @@ final class ScaleSubresource {
     ((ObjectNode) updated.get("spec")).put("replicas", replicas.asInt());
     String pinned = scale.path("metadata").path("resourceVersion").asText("");
     ((ObjectNode) updated.get("metadata")).put("resourceVersion", pinned);
-    return scaleOf(registry.update(path.type(), path.namespaceOrDefault(), path.name(), updated, null));
+    return scaleOf(registry.as(manager).through("scale")
+        .update(path.type(), path.namespaceOrDefault(), path.name(), updated, null));
   }
 
   static ObjectNode scaleOf(ObjectNode parent) {

@@ -40,10 +40,10 @@ public final class WorkloadControllers implements AutoCloseable {
     Informer sliceInformer = Informer.of(ResourceTypes.ENDPOINTSLICES);
     List<Informer> informers = List.of(deploymentInformer, replicaSetInformer, podInformer, serviceInformer,
         sliceInformer);
-    ReplicaSetController rsController = new ReplicaSetController(registry, replicaSetInformer, podInformer);
-    DeploymentController deploymentController = new DeploymentController(registry, deploymentInformer,
+    ReplicaSetController rsController = new ReplicaSetController(registry.as("replicaset-controller"), replicaSetInformer, podInformer);
+    DeploymentController deploymentController = new DeploymentController(registry.as("deployment-controller"), deploymentInformer,
         replicaSetInformer, podInformer);
-    GarbageCollector gc = new GarbageCollector(registry, informers);
+    GarbageCollector gc = new GarbageCollector(registry.as("garbage-collector"), informers);
     for (Informer informer : informers) {
       informer.start(watcher);
     }

@@ -1,0 +1,95 @@
+package io.gantry.control.server.managedfields;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.json.Json;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Removes the fields an applier stopped applying: each path given is taken out of the object
+ * (a map field, an associative list element by its keys, a set element by its value) unless a
+ * field someone still owns lies below it.
+ */
+final class ApplyPruning {
+
+  private ApplyPruning() {}
+
+  static void prune(ObjectNode object, FieldSet remove, FieldSet owned) {
+    for (List<String> path : remove.paths()) {
+      if (!owned.hasBelow(path)) {
+        removePath(object, path);
+      }
+    }
+  }
+
+  private static void removePath(JsonNode root, List<String> path) {
+    JsonNode parent = root;
+    for (int i = 0; i < path.size() - 1 && parent != null; i++) {
+      parent = child(parent, path.get(i));
+    }
+    if (parent == null) {
+      return;
+    }
+    String last = path.get(path.size() - 1);
+    if (last.startsWith("f:") && parent instanceof ObjectNode object) {
+      object.remove(last.substring(2));
+    } else if (parent instanceof ArrayNode list) {
+      int index = indexOf(list, last);
+      if (index >= 0) {
+        list.remove(index);
+      }
+    }
+  }
+
+  private static JsonNode child(JsonNode node, String element) {
+    if (element.startsWith("f:")) {
+      return node instanceof ObjectNode object ? object.get(element.substring(2)) : null;
+    }
+    if (node instanceof ArrayNode list) {
+      int index = indexOf(list, element);
+      return index < 0 ? null : list.get(index);
+    }
+    return null;
+  }
+
+  private static int indexOf(ArrayNode list, String element) {
+    JsonNode id;
+    try {
+      id = Json.MAPPER.readTree(element.substring(2));
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    for (int i = 0; i < list.size(); i++) {
+      if (matches(list.get(i), element.charAt(0), id)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean matches(JsonNode element, char kind, JsonNode id) {
+    return switch (kind) {
+      case 'v' -> Values.same(element, id);
+      case 'i' -> false;
+      default -> element.isObject() && keysMatch(element, id);
+    };
+  }
+
+  private static boolean keysMatch(JsonNode element, JsonNode keys) {
+    for (Map.Entry<String, JsonNode> key : keys.properties()) {
+      JsonNode value = element.get(key.getKey());
+      if (value == null || value.isNull()) {
+        String fallback = FieldShapes.keyDefault(key.getKey()).orElse(null);
+        if (fallback == null || !fallback.equals(key.getValue().asText())) {
+          return false;
+        }
+      } else if (!Values.same(value, key.getValue())) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -5,23 +5,57 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.json.Json;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Removes the fields an applier stopped applying: each path given is taken out of the object
  * (a map field, an associative list element by its keys, a set element by its value) unless a
- * field someone still owns lies below it.
+ * field someone still owns lies below it. An element's key fields go only with the element.
  */
 final class ApplyPruning {
 
   private ApplyPruning() {}
 
   static void prune(ObjectNode object, FieldSet remove, FieldSet owned) {
-    for (List<String> path : remove.paths()) {
-      if (!owned.hasBelow(path)) {
-        removePath(object, path);
+    List<List<String>> paths = new ArrayList<>(remove.paths());
+    paths.sort(Comparator.comparingInt(List::size)); // parents first: removing one takes its children
+    Set<List<String>> removed = new HashSet<>();
+    for (List<String> path : paths) {
+      if (underAny(removed, path) || owned.hasBelow(path) || isElementKey(path)) {
+        continue;
       }
+      removePath(object, path);
+      removed.add(path);
+    }
+  }
+
+  private static boolean underAny(Set<List<String>> removed, List<String> path) {
+    for (int length = 1; length < path.size(); length++) {
+      if (removed.contains(path.subList(0, length))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code path} is a key field of the associative list element it lies in. */
+  private static boolean isElementKey(List<String> path) {
+    if (path.size() < 2 || !path.get(path.size() - 2).startsWith("k:")) {
+      return false;
+    }
+    String field = path.get(path.size() - 1);
+    if (!field.startsWith("f:")) {
+      return false;
+    }
+    try {
+      return Json.MAPPER.readTree(path.get(path.size() - 2).substring(2)).has(field.substring(2));
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 

@@ -62,7 +62,7 @@ public final class FieldManager {
       List<ManagedFieldsEntry> legacy, String time) throws FieldConflicts {
     List<ManagedFieldsEntry> entries = ManagedFields.decode(managedFieldsOf(live));
     if (entries.isEmpty()) {
-      entries = adopt(live, legacy);
+      entries = adopt(live, legacy, time);
     }
     FieldSet applied = fields.applied(configuration);
     ManagedFieldsEntry self = new ManagedFieldsEntry(manager, ManagedFieldsEntry.APPLY, type.apiVersion(), time,
@@ -134,12 +134,12 @@ public final class FieldManager {
    * nobody claims goes to {@value #BEFORE_FIRST_APPLY}, as kube-apiserver does on the first apply
    * to an object written before it tracked fields.
    */
-  private List<ManagedFieldsEntry> adopt(ObjectNode live, List<ManagedFieldsEntry> legacy) {
+  private List<ManagedFieldsEntry> adopt(ObjectNode live, List<ManagedFieldsEntry> legacy, String time) {
     List<ManagedFieldsEntry> entries = new ArrayList<>(legacy);
     FieldSet claimed = union(legacy);
     FieldSet unclaimed = fields.all(live).filter(path -> !claimed.contains(path) && !claimed.hasBelow(path));
     if (!unclaimed.isEmpty()) {
-      entries.add(new ManagedFieldsEntry(BEFORE_FIRST_APPLY, ManagedFieldsEntry.UPDATE, type.apiVersion(), "",
+      entries.add(new ManagedFieldsEntry(BEFORE_FIRST_APPLY, ManagedFieldsEntry.UPDATE, type.apiVersion(), time,
           subresource, unclaimed));
     }
     return entries;

@@ -73,7 +73,7 @@ final class ResourceEndpoint {
 
   /** The registry writing as the request's field manager. */
   private ObjectRegistry writer(ApiRequest request) throws ApiException {
-    return registry.as(FieldManagers.of(request));
+    return registry.forRequest(FieldManagers.of(request));
   }
 
   /** POST pods/{name}/binding, as the scheduler does: 201 with a Success Status. */
@@ -111,7 +111,8 @@ final class ResourceEndpoint {
     String manager = apply ? FieldManagers.ofApply(request) : FieldManagers.of(request);
     boolean force = FieldManagers.force(request, apply);
     ObjectRegistry.PatchOutcome outcome =
-        registry.patch(type, namespace, path.name(), patchType, patch, path.subresource(), manager, force);
+        registry.forRequest(manager).patch(type, namespace, path.name(), patchType, patch, path.subresource(), null,
+            force);
     ApiResponse response = object(type, request, outcome.object());
     return outcome.created() ? new ApiResponse(201, response.contentType(), response.body()) : response;
   }

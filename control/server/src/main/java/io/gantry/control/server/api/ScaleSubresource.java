@@ -57,7 +57,7 @@ final class ScaleSubresource {
     ((ObjectNode) updated.get("spec")).put("replicas", replicas.asInt());
     String pinned = scale.path("metadata").path("resourceVersion").asText("");
     ((ObjectNode) updated.get("metadata")).put("resourceVersion", pinned);
-    return scaleOf(registry.as(manager).through("scale")
+    return scaleOf(registry.forRequest(manager).through("scale")
         .update(path.type(), path.namespaceOrDefault(), path.name(), updated, null));
   }
 

@@ -100,12 +100,13 @@ public final class FieldManager {
    * have none (the client reset them with {@code [{}]}).
    *
    * @param old  the stored object, or null on create
-   * @param next the object to store; its {@code metadata.managedFields} is what the client sent
-   *             (on an update of the main resource a non-empty list replaces the stored one)
+   * @param next the object to store; its {@code metadata.managedFields} is what the writer sent
+   * @param honorRequested whether that list counts: on an update of the main resource by a
+   *             client a non-empty list replaces the stored one and {@code [{}]} clears it
    * @throws IllegalArgumentException if the managedFields to use are malformed
    */
-  public ArrayNode update(ObjectNode old, ObjectNode next, String manager, String time) {
-    JsonNode requested = managedFieldsOf(next);
+  public ArrayNode update(ObjectNode old, ObjectNode next, boolean honorRequested, String manager, String time) {
+    JsonNode requested = honorRequested ? managedFieldsOf(next) : null;
     if (ManagedFields.isReset(requested)) {
       return null;
     }

@@ -18,11 +18,18 @@ import java.util.Set;
  */
 final class FieldShapes {
 
-  /** The listMapKeys of the apply schema where they are more than the strategic merge key. */
+  /** The second list-map key of ports (containers' and Services'); it defaults to TCP. */
   private static final String PROTOCOL = "protocol";
 
+  /** Non-pointer structs of Deployments and ReplicaSets below {@code spec}. */
   private static final Set<String> WORKLOAD_STRUCTS = Set.of(
       "spec.template", "spec.template.metadata", "spec.template.spec", "spec.strategy");
+
+  /** {@code +structType=atomic} maps (LabelSelectors), by kind. */
+  private static final Map<String, Set<String>> ATOMIC_MAPS = Map.of(
+      "Deployment", Set.of("spec.selector"),
+      "ReplicaSet", Set.of("spec.selector"),
+      "NetworkPolicy", Set.of("spec.podSelector"));
 
   private final ResourceType type;
   private final MergeKeys keys;
@@ -36,7 +43,11 @@ final class FieldShapes {
     return new FieldShapes(type);
   }
 
-  /** The key members of the associative list at {@code path}, sorted; empty for a set of scalars. */
+  /**
+   * The key members of the associative list at {@code path}, sorted (the apply schema's
+   * listMapKeys where they are more than the strategic merge key); empty for a set of scalars;
+   * no value for an atomic list.
+   */
   Optional<List<String>> listKeys(String path) {
     Optional<ListRule> rule = keys.list(path);
     if (rule.isEmpty()) {
@@ -74,9 +85,4 @@ final class FieldShapes {
     }
     return (type == ResourceTypes.DEPLOYMENTS || type == ResourceTypes.REPLICASETS) && WORKLOAD_STRUCTS.contains(path);
   }
-
-  private static final Map<String, Set<String>> ATOMIC_MAPS = Map.of(
-      "Deployment", Set.of("spec.selector"),
-      "ReplicaSet", Set.of("spec.selector"),
-      "NetworkPolicy", Set.of("spec.podSelector"));
 }

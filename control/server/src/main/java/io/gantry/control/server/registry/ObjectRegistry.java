@@ -59,22 +59,24 @@ public final class ObjectRegistry {
   private final List<WritePlugin> plugins;
   private final String manager;
   private final String managedSubresource;
+  private final boolean client;
 
   public ObjectRegistry(Store store, Clock clock) {
     this(store, clock, List.of());
   }
 
   public ObjectRegistry(Store store, Clock clock, List<WritePlugin> plugins) {
-    this(store, clock, plugins, DEFAULT_MANAGER, null);
+    this(store, clock, plugins, DEFAULT_MANAGER, null, false);
   }
 
   private ObjectRegistry(Store store, Clock clock, List<WritePlugin> plugins, String manager,
-      String managedSubresource) {
+      String managedSubresource, boolean client) {
     this.store = store;
     this.clock = clock;
     this.plugins = List.copyOf(plugins);
     this.manager = manager;
     this.managedSubresource = managedSubresource;
+    this.client = client;
   }
 
   /** This registry writing as field manager {@code fieldManager} (a controller, a client). */
@@ -82,7 +84,17 @@ public final class ObjectRegistry {
     if (fieldManager == null || fieldManager.isBlank()) {
       throw new IllegalArgumentException("fieldManager: \"" + fieldManager + "\" (expected: a name)");
     }
-    return new ObjectRegistry(store, clock, plugins, fieldManager, managedSubresource);
+    return new ObjectRegistry(store, clock, plugins, fieldManager, managedSubresource, client);
+  }
+
+  /**
+   * This registry writing for an API request as {@code fieldManager}: unlike in-process writers,
+   * whose bodies come from caches and may carry stale records, a client may set
+   * {@code metadata.managedFields} with an update (a non-empty list replaces the records,
+   * {@code [{}]} clears them).
+   */
+  public ObjectRegistry forRequest(String fieldManager) {
+    return new ObjectRegistry(store, clock, plugins, fieldManager, managedSubresource, true).as(fieldManager);
   }
 
   /**
@@ -90,7 +102,7 @@ public final class ObjectRegistry {
    * {@code scale} endpoint writes {@code spec.replicas} of its parent).
    */
   public ObjectRegistry through(String subresource) {
-    return new ObjectRegistry(store, clock, plugins, manager, subresource);
+    return new ObjectRegistry(store, clock, plugins, manager, subresource, client);
   }
 
   /** The field manager writes are recorded under. */
@@ -277,6 +289,9 @@ public final class ObjectRegistry {
       return as(fieldManager).patch(type, namespace, name, patchType, patch, subresource, null, force);
     }
     boolean apply = patchType == PatchType.APPLY_PATCH && (subresource == null || "status".equals(subresource));
+    if (apply && patch.path("metadata").has("managedFields") && !patch.path("metadata").get("managedFields").isNull()) {
+      throw ApiException.badRequest("metadata.managedFields must be nil");
+    }
     for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
       Optional<KeyValue> found = store.get(type.key(namespace, name));
       if (found.isEmpty()) {
@@ -353,7 +368,8 @@ public final class ObjectRegistry {
       throws ApiException {
     String recorded = subresource != null ? subresource : managedSubresource;
     try {
-      return FieldManager.of(type, recorded).update(old, next, manager, ObjectMeta.timestamp(clock.instant()));
+      return FieldManager.of(type, recorded)
+          .update(old, next, client, manager, ObjectMeta.timestamp(clock.instant()));
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid(type, ObjectMeta.name(next),
           type.kind() + " \"" + ObjectMeta.name(next) + "\" is invalid: " + e.getMessage(), null);

@@ -149,7 +149,7 @@ class FieldManagerTest {
   private void update(String manager, String subresource, Consumer<ObjectNode> change) {
     ObjectNode next = live.deepCopy();
     change.accept(next);
-    ArrayNode managed = FieldManager.of(type, subresource).update(live, next, manager, T2);
+    ArrayNode managed = FieldManager.of(type, subresource).update(live, next, true, manager, T2);
     live = store(next, managed);
   }
 

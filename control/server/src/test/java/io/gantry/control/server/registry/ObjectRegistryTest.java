@@ -224,6 +224,15 @@ class ObjectRegistryTest {
   }
 
   @Test
+  void anApplyConfigurationMayNotCarryManagedFields() {
+    ApiException refused = assertThrows(ApiException.class, () -> registry.patch(ResourceTypes.CONFIGMAPS, "demo",
+        "m", PatchType.APPLY_PATCH, json("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"m\","
+            + "\"managedFields\":[{\"manager\":\"x\"}]}}"), null, "a"));
+    assertEquals(400, refused.code());
+    assertEquals("metadata.managedFields must be nil", refused.getMessage());
+  }
+
+  @Test
   void updatesTakeTheFieldsTheyChange() throws ApiException {
     registry.as("creator").create(ResourceTypes.CONFIGMAPS, "demo",
         json("{\"metadata\":{\"name\":\"u\",\"labels\":{\"app\":\"u\"}},\"data\":{\"a\":\"1\",\"b\":\"2\"}}"));
@@ -242,15 +251,36 @@ class ObjectRegistryTest {
   }
 
   @Test
-  void managedFieldsResetOnlyWithASingleEmptyEntry() throws ApiException {
-    registry.create(ResourceTypes.CONFIGMAPS, "demo", json("{\"metadata\":{\"name\":\"r\"},\"data\":{\"a\":\"1\"}}"));
-    ObjectNode kept = registry.patch(ResourceTypes.CONFIGMAPS, "demo", "r", PatchType.MERGE_PATCH,
+  void clientsResetManagedFieldsOnlyWithASingleEmptyEntry() throws ApiException {
+    ObjectRegistry client = registry.forRequest("kubectl-patch");
+    client.create(ResourceTypes.CONFIGMAPS, "demo", json("{\"metadata\":{\"name\":\"r\"},\"data\":{\"a\":\"1\"}}"));
+    ObjectNode kept = client.patch(ResourceTypes.CONFIGMAPS, "demo", "r", PatchType.MERGE_PATCH,
         json("{\"metadata\":{\"managedFields\":[]}}"), null).object();
     assertEquals(1, kept.at("/metadata/managedFields").size(), "an empty list keeps ownership: " + kept);
 
-    ObjectNode reset = registry.patch(ResourceTypes.CONFIGMAPS, "demo", "r", PatchType.MERGE_PATCH,
+    ObjectNode reset = client.patch(ResourceTypes.CONFIGMAPS, "demo", "r", PatchType.MERGE_PATCH,
         json("{\"metadata\":{\"managedFields\":[{}]}}"), null).object();
     assertFalse(reset.get("metadata").has("managedFields"), reset::toString);
+  }
+
+  @Test
+  void inProcessWritersCannotRewriteOwnershipWithAStaleCopy() throws ApiException {
+    ObjectNode stale = registry.as("controller").create(ResourceTypes.CONFIGMAPS, "demo",
+        json("{\"metadata\":{\"name\":\"c\"},\"data\":{\"a\":\"1\"}}"));
+    registry.patch(ResourceTypes.CONFIGMAPS, "demo", "c", PatchType.APPLY_PATCH,
+        json("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"},\"data\":{\"b\":\"2\"}}"),
+        null, "user");
+    ObjectNode current = registry.get(ResourceTypes.CONFIGMAPS, "demo", "c");
+    long revision = store.currentRevision();
+
+    // a controller writes back what it read before the apply, without a resourceVersion
+    ObjectNode body = current.deepCopy();
+    ((ObjectNode) body.get("metadata")).set("managedFields", stale.at("/metadata/managedFields"));
+    ((ObjectNode) body.get("metadata")).remove("resourceVersion");
+    ObjectNode written = registry.as("controller").update(ResourceTypes.CONFIGMAPS, "demo", "c", body, null);
+
+    assertEquals(revision, store.currentRevision(), "nothing changed, so nothing was written");
+    assertEquals(current.at("/metadata/managedFields"), written.at("/metadata/managedFields"));
   }
 
   @Test

@@ -35,6 +35,8 @@ public final class KubeClient implements AutoCloseable {
 
   /** Bodies larger than this are refused: an API object is far smaller. */
   private static final int MAX_BODY = 16 << 20;
+  /** Names the node agent as the field manager of what it writes (pod status, node status). */
+  private static final String USER_AGENT = "gantry-node/1 (java)";
   /** One watch event line is bounded too. */
   private static final int MAX_LINE = 8 << 20;
 
@@ -154,7 +156,8 @@ public final class KubeClient implements AutoCloseable {
   }
 
   private HttpRequest.Builder request(String path) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server + path)).header("Accept", "application/json");
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server + path)).header("Accept", "application/json")
+        .header("User-Agent", USER_AGENT);
     if (token != null && !token.isEmpty()) {
       request.header("Authorization", "Bearer " + token);
     }

@@ -50,6 +50,9 @@ import org.slf4j.LoggerFactory;
 public final class ControlServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+
+  /** The field manager of what the control component writes for itself (namespaces, the kubernetes Service). */
+  private static final String APISERVER_MANAGER = "gantry-apiserver";
   public static final String VERSION = "0.1.0";
 
   private final ControlConfig config;
@@ -94,17 +97,17 @@ public final class ControlServer implements AutoCloseable {
       // the same store transaction as the Service or Node they serve.
       Allocators allocators = Allocators.create(store, config);
       ObjectRegistry registry = new ObjectRegistry(store, clock, allocators.plugins());
-      bootstrap(registry);
+      bootstrap(registry.as(APISERVER_MANAGER));
       api = ApiServer.start(config.apiAddress(), config.insecureHttp() ? null : certificates.serverSslContext(),
           new ApiRouter(registry, VERSION), new ObjectWatcher(store), token::matches, clock, apiMetrics);
-      KubernetesService.ensure(registry, allocators.kubernetesServiceIp(), endpointAddress(api.localAddress()),
+      KubernetesService.ensure(registry.as(APISERVER_MANAGER), allocators.kubernetesServiceIp(), endpointAddress(api.localAddress()),
           api.localAddress().getPort());
       background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "gantry-control-background");
         thread.setDaemon(true);
         return thread;
       });
-      NamespaceFinalizer namespaces = new NamespaceFinalizer(registry, config.namespaceTerminationDelay());
+      NamespaceFinalizer namespaces = new NamespaceFinalizer(registry.as("namespace-controller"), config.namespaceTerminationDelay());
       background.scheduleWithFixedDelay(namespaces::runOnce, 500, 500, TimeUnit.MILLISECONDS);
       HistoryCompactor compactor = new HistoryCompactor(store, config.historyRetentionIntervals());
       long interval = config.compactionInterval().toMillis();
@@ -139,11 +142,12 @@ public final class ControlServer implements AutoCloseable {
   /** The controllers, on the registry; each adds itself to {@code started} so a failed start closes it. */
   private static void startControllers(ControlConfig config, ObjectRegistry registry, Store store, Clock clock,
       List<AutoCloseable> started) {
-    started.add(EndpointSliceController.start(registry, new ObjectWatcher(store)));
-    started.add(EndpointSliceMirroringController.start(registry, new ObjectWatcher(store)));
+    started.add(EndpointSliceController.start(registry.as("endpointslice-controller"), new ObjectWatcher(store)));
+    started.add(EndpointSliceMirroringController.start(registry.as("endpointslicemirroring-controller"),
+        new ObjectWatcher(store)));
     started.add(WorkloadControllers.start(registry, new ObjectWatcher(store)));
-    started.add(Scheduler.start(registry, new ObjectWatcher(store), clock));
-    started.add(new NodeLifecycleController(registry, clock, config.nodeMonitorGracePeriod(),
+    started.add(Scheduler.start(registry.as("gantry-scheduler"), new ObjectWatcher(store), clock));
+    started.add(new NodeLifecycleController(registry.as("node-lifecycle-controller"), clock, config.nodeMonitorGracePeriod(),
         config.podEvictionTimeout()).start(Duration.ofSeconds(1)));
   }
 

@@ -13,15 +13,22 @@ import java.util.Map;
  * @param accept      the Accept header, or empty
  * @param contentType the Content-Type header, or empty
  * @param body        the body bytes (empty when none)
+ * @param userAgent   the User-Agent header, or empty
  */
 public record ApiRequest(String method, String path, Map<String, List<String>> query, String accept,
-    String contentType, byte[] body) {
+    String contentType, byte[] body, String userAgent) {
 
   public ApiRequest {
     query = Map.copyOf(query);
     accept = accept == null ? "" : accept;
     contentType = contentType == null ? "" : contentType;
     body = body == null ? new byte[0] : body;
+    userAgent = userAgent == null ? "" : userAgent;
+  }
+
+  public ApiRequest(String method, String path, Map<String, List<String>> query, String accept, String contentType,
+      byte[] body) {
+    this(method, path, query, accept, contentType, body, "");
   }
 
   /** The first value of a query parameter, or null. */

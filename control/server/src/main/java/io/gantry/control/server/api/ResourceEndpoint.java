@@ -146,9 +146,13 @@ final class ResourceEndpoint {
     return options;
   }
 
-  /** The registry that serves a write: one that commits nothing when the request asks for a dry run. */
+  /**
+   * The registry that serves a write, as the request's field manager, committing nothing when the
+   * request asks for a dry run.
+   */
   private ObjectRegistry writer(ApiRequest request, String optionsKind, JsonNode deleteOptions) throws ApiException {
-    return DryRun.requested(request, optionsKind, deleteOptions) ? registry.dryRun() : registry;
+    ObjectRegistry writer = registry.forRequest(FieldManagers.of(request));
+    return DryRun.requested(request, optionsKind, deleteOptions) ? writer.dryRun() : writer;
   }
 
   /** POST pods/{name}/binding, as the scheduler does: 201 with a Success Status. */
@@ -184,9 +188,11 @@ final class ResourceEndpoint {
     String namespace = type.namespaced() ? writeNamespace(path) : null;
     List<String> warnings = checkPatch(FieldValidation.of(request), request, type, namespace, path.name(), patchType,
         patch);
-    ObjectRegistry.PatchOutcome outcome =
-        writer(request, "PatchOptions", null).patch(type, namespace, path.name(), patchType, patch, path.subresource(),
-            request.param("fieldManager"));
+    boolean apply = patchType == PatchType.APPLY_PATCH;
+    String manager = apply ? FieldManagers.ofApply(request) : FieldManagers.of(request);
+    boolean force = FieldManagers.force(request, apply);
+    ObjectRegistry.PatchOutcome outcome = writer(request, "PatchOptions", null).as(manager)
+        .patch(type, namespace, path.name(), patchType, patch, path.subresource(), null, force);
     ApiResponse response = object(type, request, outcome.object()).withWarnings(warnings);
     return outcome.created() ? response.withStatus(201) : response;
   }

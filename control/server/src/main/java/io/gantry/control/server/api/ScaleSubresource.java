@@ -57,7 +57,7 @@ final class ScaleSubresource {
     ((ObjectNode) updated.get("spec")).put("replicas", replicas.asInt());
     String pinned = scale.path("metadata").path("resourceVersion").asText("");
     ((ObjectNode) updated.get("metadata")).put("resourceVersion", pinned);
-    return scaleOf(writer.update(path.type(), path.namespaceOrDefault(), path.name(), updated, null));
+    return scaleOf(writer.through("scale").update(path.type(), path.namespaceOrDefault(), path.name(), updated, null));
   }
 
   static ObjectNode scaleOf(ObjectNode parent) {

@@ -46,10 +46,12 @@ public final class WorkloadControllers implements AutoCloseable {
         ResourceTypes.NETWORKPOLICIES, ResourceTypes.LEASES)) {
       informers.add(Informer.of(type));
     }
-    ReplicaSetController rsController = new ReplicaSetController(registry, replicaSetInformer, podInformer);
-    DeploymentController deploymentController = new DeploymentController(registry, deploymentInformer,
+    ReplicaSetController rsController = new ReplicaSetController(registry.as("replicaset-controller"),
         replicaSetInformer, podInformer);
-    GarbageCollector gc = new GarbageCollector(registry, informers);
+    DeploymentController deploymentController = new DeploymentController(registry.as("deployment-controller"),
+        deploymentInformer,
+        replicaSetInformer, podInformer);
+    GarbageCollector gc = new GarbageCollector(registry.as("garbage-collector"), informers);
     for (Informer informer : informers) {
       informer.start(watcher);
     }

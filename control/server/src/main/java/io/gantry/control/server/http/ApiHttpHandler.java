@@ -71,7 +71,7 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
     ApiRequest request = new ApiRequest(msg.method().name(), path, uri.parameters(),
         msg.headers().get(HttpHeaderNames.ACCEPT), msg.headers().get(HttpHeaderNames.CONTENT_TYPE),
-        ByteBufUtil.getBytes(msg.content()));
+        ByteBufUtil.getBytes(msg.content()), msg.headers().get(HttpHeaderNames.USER_AGENT));
     Optional<ResourcePath> stream = ResourcePath.parse(path).filter(ApiRouter::isPodStream);
     if (stream.isPresent()) {
       podStream(ctx, msg, stream.get(), request);

@@ -15,15 +15,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Server-side apply, simplified: the applied configuration is merged into the live object the way a
- * strategic merge patch without directives would be: maps merge, lists with a merge key merge by that
- * key, lists of scalars with a merge rule become a union, other lists are replaced, and fields the
- * configuration does not mention are kept.
+ * The merge half of server-side apply: the applied configuration is merged into the live object the
+ * way a strategic merge patch without directives would be: maps merge, lists with a merge key merge by
+ * that key, lists of scalars with a merge rule become a union, other lists are replaced, and fields the
+ * configuration does not mention are kept. Ownership, conflicts and the removal of what a manager
+ * stopped applying are {@code io.gantry.control.server.managedfields}'s.
  *
- * <p>Simplifications against real server-side apply: there is no field ownership, so no
- * {@code managedFields}, no conflicts (409) and no {@code force}; removing what a manager stops
- * applying is done by {@code AppliedFieldPruning} against that manager's previous configuration;
- * keyed lists use the
+ * <p>Simplifications against real server-side apply: merging
+ * keyed lists uses the
  * strategic-merge key ({@code port} for Service ports) rather than the apply list-map keys
  * ({@code port}+{@code protocol}); an explicit {@code null} in the configuration is ignored.
  * Directive keys ({@code $patch} and the like) are rejected: they are not fields.

@@ -56,21 +56,6 @@ public final class Patches {
   }
 
   /**
-   * Server-side apply by one field manager: {@code applied} is merged into {@code live}, then what
-   * the same manager's {@code previous} configuration set and {@code applied} omits is removed.
-   *
-   * @param previous the manager's previous applied configuration, or null on its first apply
-   */
-  public static ObjectNode applyConfiguration(ResourceType resourceType, ObjectNode live, JsonNode applied,
-      JsonNode previous) throws PatchException {
-    ObjectNode result = apply(PatchType.APPLY_PATCH, resourceType, live, applied);
-    if (previous != null) {
-      AppliedFieldPruning.prune(MergeKeys.forType(resourceType), result, previous, applied);
-    }
-    return result;
-  }
-
-  /**
    * Parses the body of an {@code application/apply-patch+yaml} request, which kubectl sends as JSON
    * and other clients as YAML: one document, an object.
    */

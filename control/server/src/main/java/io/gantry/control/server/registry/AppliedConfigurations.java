@@ -7,12 +7,16 @@ import io.gantry.control.server.store.KeyValue;
 import io.gantry.control.server.store.Op;
 import io.gantry.control.server.store.Store;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Where server-side apply keeps each field manager's last applied configuration: beside the
- * object in the store, written and removed in the object's own transactions, and invisible in
- * the API. This is the simple form of field ownership: a manager owns what it last applied.
+ * The store layout of older Gantry versions, read only to migrate: each field manager's last
+ * applied configuration kept beside the object under {@code /registry/applied/...}. An object
+ * written then has no managedFields; its first apply turns these configurations into Apply
+ * entries (see {@code FieldManager#apply}) and deletes them in the same transaction, and
+ * deleting the object deletes them too.
  */
 final class AppliedConfigurations {
 
@@ -20,16 +24,17 @@ final class AppliedConfigurations {
 
   private AppliedConfigurations() {}
 
-  static String key(ResourceType type, String namespace, String name, String fieldManager) {
-    String manager = fieldManager == null || fieldManager.isBlank() ? "unknown" : fieldManager;
-    return prefix(type, namespace, name) + manager.replace('/', '_');
+  /** Every manager's configuration of an object, by manager name. */
+  static Map<String, JsonNode> all(Store store, ResourceType type, String namespace, String name) {
+    String prefix = prefix(type, namespace, name);
+    Map<String, JsonNode> configurations = new LinkedHashMap<>();
+    for (KeyValue kv : store.range(prefix, null, 0).kvs()) {
+      configurations.put(kv.key().substring(prefix.length()), Json.parseObject(kv.value()));
+    }
+    return configurations;
   }
 
-  static JsonNode previous(Store store, String key) {
-    return store.get(key).map(kv -> (JsonNode) Json.parseObject(kv.value())).orElse(null);
-  }
-
-  /** Deletes every manager's configuration of an object that leaves the store. */
+  /** Deletes every manager's configuration of an object. */
   static TxnParts release(Store store, ResourceType type, String namespace, String name) {
     List<Op> ops = new ArrayList<>();
     for (KeyValue kv : store.range(prefix(type, namespace, name), null, 0).kvs()) {
@@ -38,7 +43,8 @@ final class AppliedConfigurations {
     return ops.isEmpty() ? TxnParts.NONE : new TxnParts(List.of(), ops);
   }
 
-  private static String prefix(ResourceType type, String namespace, String name) {
+  /** Where the configurations of one object lived; the manager name followed ('/' as '_'). */
+  static String prefix(ResourceType type, String namespace, String name) {
     return ROOT + type.key(namespace, name).substring("/registry".length()) + "/";
   }
 }

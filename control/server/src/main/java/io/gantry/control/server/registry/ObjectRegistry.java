@@ -1,9 +1,13 @@
 package io.gantry.control.server.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.json.Json;
+import io.gantry.control.server.managedfields.FieldConflicts;
+import io.gantry.control.server.managedfields.FieldManager;
+import io.gantry.control.server.managedfields.ManagedFieldsEntry;
 import io.gantry.control.server.patch.PatchException;
 import io.gantry.control.server.patch.PatchType;
 import io.gantry.control.server.patch.Patches;
@@ -24,6 +28,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -31,6 +36,10 @@ import java.util.UUID;
  * Kubernetes objects over the {@link Store}: the create, read, update, patch and delete rules of
  * kube-apiserver's generic registry (server-managed metadata, optimistic concurrency, defaults,
  * validation, status subresources, finalizers, graceful deletion of pods, namespace lifecycle).
+ *
+ * <p>Every write records field ownership in {@code metadata.managedFields} (see
+ * {@link FieldManager}) under this registry's field manager: {@link #as} names it, as the
+ * {@code fieldManager} parameter or the user agent does for a request.
  *
  * <p>Concurrency: stateless apart from the store; every write is one compare-and-swap on the
  * object's revision, retried from a fresh read when the client did not pin a resourceVersion.
@@ -40,26 +49,37 @@ public final class ObjectRegistry {
 
   private static final int MAX_RETRIES = 16;
   private static final String NAME_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** The field manager of writes by the control component when no caller names another. */
+  public static final String DEFAULT_MANAGER = "gantry-control";
 
   private final Store store;
   private final Clock clock;
   private final List<WritePlugin> plugins;
   private final boolean dryRun;
   private final SecureRandom random = new SecureRandom();
+  private final String manager;
+  private final String managedSubresource;
+  private final boolean client;
 
   public ObjectRegistry(Store store, Clock clock) {
     this(store, clock, List.of());
   }
 
   public ObjectRegistry(Store store, Clock clock, List<WritePlugin> plugins) {
-    this(store, clock, plugins, false);
+    this(store, clock, plugins, false, DEFAULT_MANAGER, null, false);
   }
 
-  private ObjectRegistry(Store store, Clock clock, List<WritePlugin> plugins, boolean dryRun) {
+  private ObjectRegistry(Store store, Clock clock, List<WritePlugin> plugins, boolean dryRun, String manager,
+      String managedSubresource, boolean client) {
     this.store = store;
     this.clock = clock;
     this.plugins = List.copyOf(plugins);
     this.dryRun = dryRun;
+    this.manager = manager;
+    this.managedSubresource = managedSubresource;
+    this.client = client;
   }
 
   /**
@@ -68,7 +88,38 @@ public final class ObjectRegistry {
    * commits nothing, as kube-apiserver's DryRunnableStorage.
    */
   public ObjectRegistry dryRun() {
-    return dryRun ? this : new ObjectRegistry(store, clock, plugins, true);
+    return dryRun ? this : new ObjectRegistry(store, clock, plugins, true, manager, managedSubresource, client);
+  }
+
+  /** This registry writing as field manager {@code fieldManager} (a controller, a client). */
+  public ObjectRegistry as(String fieldManager) {
+    if (fieldManager == null || fieldManager.isBlank()) {
+      throw new IllegalArgumentException("fieldManager: \"" + fieldManager + "\" (expected: a name)");
+    }
+    return new ObjectRegistry(store, clock, plugins, dryRun, fieldManager, managedSubresource, client);
+  }
+
+  /**
+   * This registry writing for an API request as {@code fieldManager}: unlike in-process writers,
+   * whose bodies come from caches and may carry stale records, a client may set
+   * {@code metadata.managedFields} with an update (a non-empty list replaces the records,
+   * {@code [{}]} clears them).
+   */
+  public ObjectRegistry forRequest(String fieldManager) {
+    return new ObjectRegistry(store, clock, plugins, dryRun, fieldManager, managedSubresource, true).as(fieldManager);
+  }
+
+  /**
+   * This registry recording main-resource writes as made through {@code subresource} (the
+   * {@code scale} endpoint writes {@code spec.replicas} of its parent).
+   */
+  public ObjectRegistry through(String subresource) {
+    return new ObjectRegistry(store, clock, plugins, dryRun, manager, subresource, client);
+  }
+
+  /** The field manager writes are recorded under. */
+  public String manager() {
+    return manager;
   }
 
   public Store store() {
@@ -136,10 +187,11 @@ public final class ObjectRegistry {
   }
 
   public ObjectNode create(ResourceType type, String namespace, ObjectNode body) throws ApiException {
-    return create(type, namespace, body, TxnParts.NONE);
+    return create(type, namespace, body, TxnParts.NONE, null);
   }
 
-  private ObjectNode create(ResourceType type, String namespace, ObjectNode body, TxnParts extra)
+  /** @param applied the managedFields of a server-side apply that creates, or null for an Update */
+  private ObjectNode create(ResourceType type, String namespace, ObjectNode body, TxnParts extra, ArrayNode applied)
       throws ApiException {
     ObjectNode object = body.deepCopy();
     normalizeTypeMeta(type, object);
@@ -162,12 +214,12 @@ public final class ObjectRegistry {
     metadata.remove("resourceVersion");
     metadata.remove("deletionTimestamp");
     metadata.remove("deletionGracePeriodSeconds");
-    metadata.remove("managedFields");
     if (KindRules.tracksGeneration(type)) {
       metadata.put("generation", 1);
     } else {
       metadata.remove("generation");
     }
+    setManagedFields(object, applied != null ? applied : updateOwnership(type, null, null, object));
     String name = ObjectMeta.name(object);
     String key = type.key(namespace, name);
     for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
@@ -230,7 +282,7 @@ public final class ObjectRegistry {
         throw staleVersion(type, name);
       }
       Optional<ObjectNode> written =
-          write(type, namespace, name, body.deepCopy(), old, current, subresource, TxnParts.NONE);
+          write(type, namespace, name, body.deepCopy(), old, current, subresource, TxnParts.NONE, null);
       if (written.isPresent()) {
         return written.get();
       }
@@ -248,31 +300,57 @@ public final class ObjectRegistry {
   }
 
   /**
-   * PATCH as {@code fieldManager}. For server-side apply the manager's applied configuration is
-   * kept beside the object (in the same transaction), so that fields it stops applying are removed.
+   * PATCH as {@code fieldManager} (null: this registry's manager). A server-side apply records the
+   * manager's ownership and answers 409 when it would change fields other managers own, unless
+   * {@code force}.
    */
   public PatchOutcome patch(ResourceType type, String namespace, String name, PatchType patchType, JsonNode patch,
       String subresource, String fieldManager) throws ApiException {
-    boolean apply = patchType == PatchType.APPLY_PATCH && subresource == null;
-    String appliedKey = apply ? AppliedConfigurations.key(type, namespace, name, fieldManager) : null;
-    TxnParts extra = apply ? new TxnParts(List.of(), List.of(Op.put(appliedKey, Json.bytes(patch)))) : TxnParts.NONE;
+    return patch(type, namespace, name, patchType, patch, subresource, fieldManager, false);
+  }
+
+  public PatchOutcome patch(ResourceType type, String namespace, String name, PatchType patchType, JsonNode patch,
+      String subresource, String fieldManager, boolean force) throws ApiException {
+    if (fieldManager != null && !fieldManager.isBlank() && !fieldManager.equals(manager)) {
+      return as(fieldManager).patch(type, namespace, name, patchType, patch, subresource, null, force);
+    }
+    boolean apply = patchType == PatchType.APPLY_PATCH && (subresource == null || "status".equals(subresource));
+    if (apply && patch.path("metadata").has("managedFields") && !patch.path("metadata").get("managedFields").isNull()) {
+      throw ApiException.badRequest("metadata.managedFields must be nil");
+    }
     for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
       Optional<KeyValue> found = store.get(type.key(namespace, name));
       if (found.isEmpty()) {
-        if (apply && patch instanceof ObjectNode applied) {
-          ObjectNode object = applied.deepCopy();
+        if (apply && subresource == null && patch instanceof ObjectNode configuration) {
+          ObjectNode object = configuration.deepCopy();
           ObjectMeta.metadata(object).put("name", name);
-          return new PatchOutcome(create(type, namespace, object, extra), true);
+          ObjectMeta.metadata(object).remove("managedFields");
+          FieldManager.Applied applied = applyOwnership(type, null, Json.object(), object, configuration, force,
+              List.of());
+          return new PatchOutcome(create(type, namespace, object, TxnParts.NONE, applied.managedFields()), true);
         }
         throw ApiException.notFound(type, name);
       }
       KeyValue current = found.get();
       ObjectNode old = StoredObjects.decode(current);
       ObjectNode patched;
+      ArrayNode applied = null;
+      TxnParts extra = TxnParts.NONE;
       try {
-        patched = apply
-            ? Patches.applyConfiguration(type, old, patch, AppliedConfigurations.previous(store, appliedKey))
-            : Patches.apply(patchType, type, old, patch);
+        patched = Patches.apply(patchType, type, old, patch);
+        if (apply) {
+          Map<String, JsonNode> legacy = old.path("metadata").has("managedFields")
+              ? Map.of() : AppliedConfigurations.all(store, type, namespace, name);
+          FieldManager fields = FieldManager.of(type, subresource);
+          List<ManagedFieldsEntry> adopted = new ArrayList<>();
+          legacy.forEach((who, configuration) -> adopted.add(fields.legacyApplier(who, configuration)));
+          FieldManager.Applied result = applyOwnership(type, subresource, old, patched, patch, force, adopted);
+          patched = result.object();
+          applied = result.managedFields();
+          if (!legacy.isEmpty()) {
+            extra = AppliedConfigurations.release(store, type, namespace, name);
+          }
+        }
       } catch (PatchException e) {
         throw new ApiException(422, "Invalid", e.getMessage(), null);
       }
@@ -283,12 +361,53 @@ public final class ObjectRegistry {
       if (!ObjectMeta.name(patched).equals(name)) {
         throw ApiException.badRequest("metadata.name: the name of the object cannot be changed by a patch");
       }
-      Optional<ObjectNode> written = write(type, namespace, name, patched, old, current, subresource, extra);
+      Optional<ObjectNode> written = write(type, namespace, name, patched, old, current, subresource, extra, applied);
       if (written.isPresent()) {
         return new PatchOutcome(written.get(), false);
       }
     }
     throw ApiException.conflict(type, name, "too many concurrent writers; try again");
+  }
+
+  private FieldManager.Applied applyOwnership(ResourceType type, String subresource, ObjectNode live,
+      ObjectNode merged, JsonNode configuration, boolean force, List<ManagedFieldsEntry> legacy) throws ApiException {
+    try {
+      return FieldManager.of(type, subresource)
+          .apply(live, merged, configuration, manager, force, legacy, ObjectMeta.timestamp(clock.instant()));
+    } catch (FieldConflicts e) {
+      ObjectNode details = Json.object();
+      ArrayNode causes = details.putArray("causes");
+      for (FieldConflicts.Conflict conflict : e.conflicts()) {
+        ObjectNode cause = causes.addObject();
+        cause.put("type", FieldConflicts.CAUSE_TYPE);
+        cause.put("message", "conflict with " + conflict.manager());
+        cause.put("field", conflict.field());
+      }
+      throw new ApiException(409, "Conflict", e.getMessage(), details);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(500, "InternalError", "the stored managedFields cannot be read: " + e.getMessage(), null);
+    }
+  }
+
+  /** The managedFields after a non-apply write by this registry's manager (null: none). */
+  private ArrayNode updateOwnership(ResourceType type, String subresource, ObjectNode old, ObjectNode next)
+      throws ApiException {
+    String recorded = subresource != null ? subresource : managedSubresource;
+    try {
+      return FieldManager.of(type, recorded)
+          .update(old, next, client, manager, ObjectMeta.timestamp(clock.instant()));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid(type, ObjectMeta.name(next),
+          type.kind() + " \"" + ObjectMeta.name(next) + "\" is invalid: " + e.getMessage(), null);
+    }
+  }
+
+  private static void setManagedFields(ObjectNode object, ArrayNode managedFields) {
+    if (managedFields == null || managedFields.isEmpty()) {
+      ObjectMeta.metadata(object).remove("managedFields");
+    } else {
+      ObjectMeta.metadata(object).set("managedFields", managedFields);
+    }
   }
 
   /** A patched object, and whether the patch created it (server-side apply of a missing object). */
@@ -299,7 +418,7 @@ public final class ObjectRegistry {
    * caller retries from a fresh read).
    */
   private Optional<ObjectNode> write(ResourceType type, String namespace, String name, ObjectNode updated,
-      ObjectNode old, KeyValue current, String subresource, TxnParts extra) throws ApiException {
+      ObjectNode old, KeyValue current, String subresource, TxnParts extra, ArrayNode applied) throws ApiException {
     normalizeTypeMeta(type, updated);
     normalizeNamespace(type, namespace, updated);
     ObjectNode next;
@@ -353,7 +472,7 @@ public final class ObjectRegistry {
     if (KindRules.tracksGeneration(type) && KindRules.specChanged(next, old)) {
       metadata.put("generation", oldMetadata.path("generation").asLong(0) + 1);
     }
-    metadata.remove("managedFields");
+    setManagedFields(next, applied != null ? applied : updateOwnership(type, subresource, old, next));
     metadata.put("resourceVersion", Long.toString(current.modRevision()));
     String key = type.key(namespace, name);
     if (SameContent.same(next, old)) {
@@ -633,7 +752,7 @@ public final class ObjectRegistry {
   private String randomSuffix() {
     StringBuilder suffix = new StringBuilder(5);
     for (int i = 0; i < 5; i++) {
-      suffix.append(NAME_SUFFIX_ALPHABET.charAt(random.nextInt(NAME_SUFFIX_ALPHABET.length())));
+      suffix.append(NAME_SUFFIX_ALPHABET.charAt(RANDOM.nextInt(NAME_SUFFIX_ALPHABET.length())));
     }
     return suffix.toString();
   }

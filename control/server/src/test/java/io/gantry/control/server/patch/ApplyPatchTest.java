@@ -12,7 +12,7 @@ import io.gantry.control.server.resource.ResourceTypes;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Server-side apply ({@code application/apply-patch+yaml}), in its simplified form. */
+/** The merge half of server-side apply ({@code application/apply-patch+yaml}); ownership is FieldManagerTest's. */
 class ApplyPatchTest {
 
   private static ObjectNode apply(ObjectNode live, String body) throws PatchException {

@@ -248,12 +248,118 @@ class ObjectRegistryTest {
   }
 
   @Test
-  void appliedConfigurationsLeaveWithTheirObject() throws ApiException {
-    registry.patch(ResourceTypes.CONFIGMAPS, "demo", "gone", PatchType.APPLY_PATCH,
-        json("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"gone\"}}"), null, "kubectl");
-    assertEquals(1, store.range("/registry/applied/", null, 0).kvs().size());
-    registry.delete(ResourceTypes.CONFIGMAPS, "demo", "gone", DeleteOptions.DEFAULT);
-    assertEquals(0, store.range("/registry/applied/", null, 0).kvs().size());
+  void applyRecordsOwnershipAndAnswersConflictsWithOtherManagers() throws ApiException {
+    registry.patch(ResourceTypes.DEPLOYMENTS, "demo", "web", PatchType.APPLY_PATCH, deployment("web", 2), null, "a");
+    ObjectNode stored = registry.get(ResourceTypes.DEPLOYMENTS, "demo", "web");
+    JsonNode entry = stored.at("/metadata/managedFields/0");
+    assertEquals("a", entry.get("manager").asText(), stored::toString);
+    assertEquals("Apply", entry.get("operation").asText());
+    assertEquals("apps/v1", entry.get("apiVersion").asText());
+    assertEquals("FieldsV1", entry.get("fieldsType").asText());
+    assertEquals("2026-01-02T03:04:05Z", entry.get("time").asText());
+    assertTrue(entry.at("/fieldsV1/f:spec/f:replicas").isObject(), entry::toString);
+
+    ApiException conflict = assertThrows(ApiException.class, () -> registry.patch(ResourceTypes.DEPLOYMENTS, "demo",
+        "web", PatchType.APPLY_PATCH, deployment("web", 5), null, "b"));
+    assertEquals(409, conflict.code());
+    assertEquals("Conflict", conflict.reason());
+    assertEquals("Apply failed with 1 conflict: conflict with \"a\": .spec.replicas", conflict.getMessage());
+    assertEquals(2, registry.get(ResourceTypes.DEPLOYMENTS, "demo", "web").at("/spec/replicas").asInt());
+
+    registry.patch(ResourceTypes.DEPLOYMENTS, "demo", "web", PatchType.APPLY_PATCH, deployment("web", 5), null, "b",
+        true);
+    ObjectNode forced = registry.get(ResourceTypes.DEPLOYMENTS, "demo", "web");
+    assertEquals(5, forced.at("/spec/replicas").asInt());
+    assertEquals(2, forced.at("/metadata/generation").asInt(), "the spec changed once more");
+    for (JsonNode managed : forced.at("/metadata/managedFields")) {
+      boolean owns = managed.at("/fieldsV1/f:spec/f:replicas").isObject();
+      assertEquals(managed.get("manager").asText().equals("b"), owns, forced::toString);
+    }
+  }
+
+  @Test
+  void anApplyConfigurationMayNotCarryManagedFields() {
+    ApiException refused = assertThrows(ApiException.class, () -> registry.patch(ResourceTypes.CONFIGMAPS, "demo",
+        "m", PatchType.APPLY_PATCH, json("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"m\","
+            + "\"managedFields\":[{\"manager\":\"x\"}]}}"), null, "a"));
+    assertEquals(400, refused.code());
+    assertEquals("metadata.managedFields must be nil", refused.getMessage());
+  }
+
+  @Test
+  void updatesTakeTheFieldsTheyChange() throws ApiException {
+    registry.as("creator").create(ResourceTypes.CONFIGMAPS, "demo",
+        json("{\"metadata\":{\"name\":\"u\",\"labels\":{\"app\":\"u\"}},\"data\":{\"a\":\"1\",\"b\":\"2\"}}"));
+    registry.patch(ResourceTypes.CONFIGMAPS, "demo", "u", PatchType.MERGE_PATCH, json("{\"data\":{\"a\":\"9\"}}"),
+        null, "editor");
+    JsonNode managed = registry.get(ResourceTypes.CONFIGMAPS, "demo", "u").at("/metadata/managedFields");
+
+    assertEquals(2, managed.size(), managed::toString);
+    JsonNode creator = managed.get(0);
+    JsonNode editor = managed.get(1);
+    assertEquals("creator", creator.get("manager").asText(), managed::toString);
+    assertEquals("Update", creator.get("operation").asText());
+    assertEquals(json("{\"f:data\":{\".\":{},\"f:b\":{}},"
+        + "\"f:metadata\":{\"f:labels\":{\".\":{},\"f:app\":{}}}}"), creator.get("fieldsV1"));
+    assertEquals(json("{\"f:data\":{\"f:a\":{}}}"), editor.get("fieldsV1"));
+  }
+
+  @Test
+  void clientsResetManagedFieldsOnlyWithASingleEmptyEntry() throws ApiException {
+    ObjectRegistry client = registry.forRequest("kubectl-patch");
+    client.create(ResourceTypes.CONFIGMAPS, "demo", json("{\"metadata\":{\"name\":\"r\"},\"data\":{\"a\":\"1\"}}"));
+    ObjectNode kept = client.patch(ResourceTypes.CONFIGMAPS, "demo", "r", PatchType.MERGE_PATCH,
+        json("{\"metadata\":{\"managedFields\":[]}}"), null).object();
+    assertEquals(1, kept.at("/metadata/managedFields").size(), "an empty list keeps ownership: " + kept);
+
+    ObjectNode reset = client.patch(ResourceTypes.CONFIGMAPS, "demo", "r", PatchType.MERGE_PATCH,
+        json("{\"metadata\":{\"managedFields\":[{}]}}"), null).object();
+    assertFalse(reset.get("metadata").has("managedFields"), reset::toString);
+  }
+
+  @Test
+  void inProcessWritersCannotRewriteOwnershipWithAStaleCopy() throws ApiException {
+    ObjectNode stale = registry.as("controller").create(ResourceTypes.CONFIGMAPS, "demo",
+        json("{\"metadata\":{\"name\":\"c\"},\"data\":{\"a\":\"1\"}}"));
+    registry.patch(ResourceTypes.CONFIGMAPS, "demo", "c", PatchType.APPLY_PATCH,
+        json("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"},\"data\":{\"b\":\"2\"}}"),
+        null, "user");
+    ObjectNode current = registry.get(ResourceTypes.CONFIGMAPS, "demo", "c");
+    long revision = store.currentRevision();
+
+    // a controller writes back what it read before the apply, without a resourceVersion
+    ObjectNode body = current.deepCopy();
+    ((ObjectNode) body.get("metadata")).set("managedFields", stale.at("/metadata/managedFields"));
+    ((ObjectNode) body.get("metadata")).remove("resourceVersion");
+    ObjectNode written = registry.as("controller").update(ResourceTypes.CONFIGMAPS, "demo", "c", body, null);
+
+    assertEquals(revision, store.currentRevision(), "nothing changed, so nothing was written");
+    assertEquals(current.at("/metadata/managedFields"), written.at("/metadata/managedFields"));
+  }
+
+  @Test
+  void legacyAppliedConfigurationsBecomeOwnershipOnTheFirstApply() throws ApiException {
+    // the store as an older Gantry left it: an object without managedFields, the configuration beside it
+    ObjectNode legacy = registry.create(ResourceTypes.CONFIGMAPS, "demo",
+        json("{\"metadata\":{\"name\":\"old\"},\"data\":{\"a\":\"1\",\"b\":\"2\",\"c\":\"3\"}}"));
+    ((ObjectNode) legacy.get("metadata")).remove("managedFields");
+    String key = ResourceTypes.CONFIGMAPS.key("demo", "old");
+    store.update(key, StoredObjects.encode(legacy), store.get(key).orElseThrow().modRevision());
+    String applied = AppliedConfigurations.prefix(ResourceTypes.CONFIGMAPS, "demo", "old") + "kubectl";
+    store.create(applied, Json.bytes(json("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+        + "\"metadata\":{\"name\":\"old\"},\"data\":{\"a\":\"1\",\"b\":\"2\"}}")));
+
+    ObjectNode result = registry.patch(ResourceTypes.CONFIGMAPS, "demo", "old", PatchType.APPLY_PATCH,
+        json("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"old\"},"
+            + "\"data\":{\"a\":\"1\"}}"), null, "kubectl").object();
+
+    assertTrue(result.at("/data/b").isMissingNode(), "b was kubectl's and is no longer applied: " + result);
+    assertEquals("3", result.at("/data/c").asText(), "c was nobody's applied field: " + result);
+    assertEquals(0, store.range("/registry/applied/", null, 0).kvs().size(), "the old layout is gone");
+    JsonNode managed = result.at("/metadata/managedFields");
+    assertEquals("kubectl", managed.get(0).get("manager").asText(), managed::toString);
+    assertEquals("before-first-apply", managed.get(1).get("manager").asText(), managed::toString);
+    assertTrue(managed.get(1).at("/fieldsV1/f:data/f:c").isObject(), managed::toString);
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.json.Json;
+import io.gantry.control.server.json.SameContent;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -106,7 +107,7 @@ final class ApplyPruning {
 
   private static boolean matches(JsonNode element, char kind, JsonNode id) {
     return switch (kind) {
-      case 'v' -> Values.same(element, id);
+      case 'v' -> SameContent.same(element, id);
       case 'i' -> false;
       default -> element.isObject() && keysMatch(element, id);
     };
@@ -120,7 +121,7 @@ final class ApplyPruning {
         if (fallback == null || !fallback.equals(key.getValue().asText())) {
           return false;
         }
-      } else if (!Values.same(value, key.getValue())) {
+      } else if (!SameContent.same(value, key.getValue())) {
         return false;
       }
     }

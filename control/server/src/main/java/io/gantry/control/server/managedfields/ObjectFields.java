@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.json.Json;
+import io.gantry.control.server.json.SameContent;
 import io.gantry.control.server.resource.ResourceType;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,7 +64,7 @@ public final class ObjectFields {
       Member was = old.get(path);
       if (was == null) {
         added.add(path);
-      } else if (was.leaf() && member.leaf() && !Values.same(was.value(), member.value())) {
+      } else if (was.leaf() && member.leaf() && !SameContent.same(was.value(), member.value())) {
         modified.add(path);
       }
     });

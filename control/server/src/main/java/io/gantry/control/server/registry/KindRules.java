@@ -1,6 +1,7 @@
 package io.gantry.control.server.registry;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.json.SameContent;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
 import java.util.Set;

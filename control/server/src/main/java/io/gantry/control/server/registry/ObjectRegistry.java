@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.json.Json;
+import io.gantry.control.server.json.SameContent;
 import io.gantry.control.server.managedfields.FieldConflicts;
 import io.gantry.control.server.managedfields.FieldManager;
 import io.gantry.control.server.managedfields.ManagedFieldsEntry;

@@ -1,4 +1,4 @@
-package io.gantry.control.server.registry;
+package io.gantry.control.server.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Comparator;
@@ -9,7 +9,7 @@ import java.util.Comparator;
  * where controllers may write longs; treating those as changes would write, notify every
  * watcher, and make controllers that react to their own writes spin.
  */
-final class SameContent {
+public final class SameContent {
 
   private static final Comparator<JsonNode> NUMBERS_BY_VALUE = (a, b) -> {
     if (a.equals(b)) {
@@ -23,7 +23,7 @@ final class SameContent {
 
   private SameContent() {}
 
-  static boolean same(JsonNode a, JsonNode b) {
+  public static boolean same(JsonNode a, JsonNode b) {
     if (a == null || b == null) {
       return a == b;
     }

@@ -155,11 +155,11 @@ public final class EndpointSliceMirroringController implements AutoCloseable {
 
   /** Cached slices this controller mirrored for the key, minus those being deleted. */
   private List<ObjectNode> mirroredSlices(String namespace, String name) {
-    List<ObjectNode> result = new ArrayList<>(slices.list(namespace));
-    for (Iterator<ObjectNode> it = result.iterator(); it.hasNext(); ) {
-      ObjectNode slice = it.next();
-      if (!MirroredSlices.managed(slice) || !name.equals(SliceTemplates.serviceName(slice)) || ObjectMeta.isDeleting(slice)) {
-        it.remove();
+    List<ObjectNode> result = new ArrayList<>();
+    for (ObjectNode slice : slices.list(namespace)) {
+      if (MirroredSlices.managed(slice) && name.equals(SliceTemplates.serviceName(slice))
+          && !ObjectMeta.isDeleting(slice)) {
+        result.add(slice);
       }
     }
     return result;

@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Concurrency: listeners only enqueue Deployment keys. Each reconcile first waits (by
  * re-queueing) until the ReplicaSet and Deployment caches have seen every write this controller
- * made, so decisions never rest on a cache older than its own last action.
+ * made, so decisions never rest on a cache older than its own last action. ReplicaSet statuses
+ * are the ReplicaSet controller's and may still count pods of a size changed since; see
+ * {@code DeploymentSync.cleanupUnhealthyReplicas}.
  *
  * <p>Lifecycle: construct (registers the listeners), start the informers, {@link #start}, and
  * {@link #close} before the store closes.

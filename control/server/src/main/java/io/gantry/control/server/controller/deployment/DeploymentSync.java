@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -235,13 +236,23 @@ final class DeploymentSync {
     if (maxScaledDown <= 0) {
       return false;
     }
-    int cleaned = cleanupUnhealthyReplicas(maxScaledDown);
+    OptionalInt cleaned = cleanupUnhealthyReplicas(maxScaledDown);
+    if (cleaned.isEmpty()) {
+      return false; // as upstream: no scale-down on counts that predate the last one
+    }
     int scaledDown = scaleDownOldForRollingUpdate();
-    return cleaned + scaledDown > 0;
+    return cleaned.getAsInt() + scaledDown > 0;
   }
 
-  /** Scales down old ReplicaSets' unavailable pods first, oldest ReplicaSet first. */
-  private int cleanupUnhealthyReplicas(int maxCleanup) throws ApiException {
+  /**
+   * Scales down old ReplicaSets' unavailable pods first, oldest ReplicaSet first. Empty when a
+   * ReplicaSet reports more available pods than it asks for: its status predates a scale-down whose
+   * pods are still going, so "unavailable" would come out negative and scale it up again, and its
+   * available count would overstate what scaling down further leaves. Upstream refuses that step
+   * ("invalid request to scale down") and skips scaling down for this sync; the status update that
+   * follows the deletions queues the Deployment again.
+   */
+  private OptionalInt cleanupUnhealthyReplicas(int maxCleanup) throws ApiException {
     int total = 0;
     for (ObjectNode rs : sorted(oldRss, ReplicaSets.BY_CREATION)) {
       if (total >= maxCleanup) {
@@ -252,11 +263,14 @@ final class DeploymentSync {
       if (specReplicas == 0 || specReplicas == available) {
         continue;
       }
+      if (available > specReplicas) {
+        return OptionalInt.empty();
+      }
       int count = Math.min(maxCleanup - total, specReplicas - available);
       scaleReplicaSet(rs, specReplicas - count);
       total += count;
     }
-    return total;
+    return OptionalInt.of(total);
   }
 
   /** Scales down available old pods while more than {@code replicas - maxUnavailable} are available. */

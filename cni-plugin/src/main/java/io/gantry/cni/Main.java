@@ -41,6 +41,10 @@ public final class Main {
     try {
       String input = readStdin(stdin);
       CniEnv env = CniEnv.from(environment);
+      if (env.command() == CniEnv.Command.VERSION) {
+        out.println(Json.write(versionResult(input)));
+        return 0;
+      }
       Object json = null;
       if (!input.isBlank()) {
         try {
@@ -50,19 +54,13 @@ public final class Main {
               "the network configuration on stdin is not valid JSON: " + firstLine(e.getMessage()));
         }
       }
-      if (env.command() == CniEnv.Command.VERSION) {
-        Map<String, Object> version = new LinkedHashMap<>();
-        version.put("cniVersion", NetConf.LATEST);
-        version.put("supportedVersions", NetConf.SUPPORTED_VERSIONS);
-        out.println(Json.write(version));
-        return 0;
-      }
       if (json == null) {
         throw new CniException(CniException.DECODING_FAILURE,
             "no network configuration on stdin (expected: a JSON object)");
       }
+      // The spec's error object carries "the same value as provided by the configuration".
       if (json instanceof Map<?, ?> map && map.get("cniVersion") instanceof String v
-          && NetConf.SUPPORTED_VERSIONS.contains(v)) {
+          && NetConf.wellFormedVersion(v)) {
         errorVersion = v;
       }
       NetConf conf = NetConf.from(json, env.command());
@@ -88,6 +86,29 @@ public final class Main {
       return fail(out, new CniException(CniException.INTERNAL, String.valueOf(e.getMessage()), e.toString()),
           errorVersion);
     }
+  }
+
+  /**
+   * The spec's version result: {@code cniVersion} is the value given on stdin (the runtime's probe
+   * sends {@code {"cniVersion": ...}}), the newest supported one when stdin has none. Like the
+   * reference plugins, VERSION never fails on what stdin holds.
+   */
+  private static Map<String, Object> versionResult(String input) {
+    String echoed = NetConf.LATEST;
+    if (!input.isBlank()) {
+      try {
+        if (Json.parse(input) instanceof Map<?, ?> map && map.get("cniVersion") instanceof String v
+            && NetConf.wellFormedVersion(v)) {
+          echoed = v;
+        }
+      } catch (IOException ignored) {
+        // not JSON: answer with the newest version
+      }
+    }
+    Map<String, Object> version = new LinkedHashMap<>();
+    version.put("cniVersion", echoed);
+    version.put("supportedVersions", NetConf.SUPPORTED_VERSIONS);
+    return version;
   }
 
   private static int fail(PrintStream out, CniException e, String version) {

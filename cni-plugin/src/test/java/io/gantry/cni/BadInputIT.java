@@ -92,8 +92,27 @@ class BadInputIT {
   void unknownVersion() throws Exception {
     Outcome outcome = add(addEnv(), good.replace("1.1.0", "0.3.1"));
     assertEquals(1, outcome.code());
-    assertTrue(outcome.msg().contains("0.3.1") && outcome.msg().contains("1.1.0"), outcome.msg());
-    assertEquals("1.1.0", outcome.json().get("cniVersion"), "errors speak the newest version when unknown");
+    // libcni's wording, and the spec's error object: cniVersion is the configuration's own value.
+    assertEquals("incompatible CNI versions", outcome.msg());
+    assertEquals("config is \"0.3.1\", plugin supports [\"1.0.0\" \"1.1.0\"]", outcome.json().get("details"));
+    assertEquals("0.3.1", outcome.json().get("cniVersion"), "errors carry the configuration's cniVersion");
+  }
+
+  @Test
+  void missingVersionIsTheOldestVersionAsLibcniReadsIt() throws Exception {
+    Outcome missing = add(addEnv(), good.replace("\"cniVersion\":\"1.1.0\",", ""));
+    assertEquals(1, missing.code(), "no cniVersion means 0.1.0, which this plugin does not speak");
+    assertTrue(String.valueOf(missing.json().get("details")).contains("0.1.0"), missing.stdout());
+    assertEquals(6, add(addEnv(), good.replace("\"1.1.0\"", "1.1")).code(), "a number is not a version string");
+  }
+
+  @Test
+  void networkNameFollowsTheSpecsCharacterRule() throws Exception {
+    for (String name : new String[] {"two words", "-dash", ".hidden", "a:b", "caf\u00e9"}) {
+      Outcome outcome = add(addEnv(), good.replace("\"badnet\"", "\"" + name + "\""));
+      assertEquals(7, outcome.code(), name);
+      assertTrue(outcome.msg().startsWith("name: "), outcome.msg());
+    }
   }
 
   @Test

@@ -41,7 +41,7 @@ public final class BridgePlugin implements Plugin {
     IpamConfig ipamConfig = Configs.ipam(conf);
     Configs.requireNetns(env);
     Ipam ipam = new Ipam(ipamConfig);
-    List<Ipam.Lease> leases = ipam.allocate(env.containerId(), env.ifName());
+    List<Ipam.Lease> leases = ipam.allocate(env.containerId(), env.ifName(), Configs.requestedIps(env, conf));
     String hostVeth = hostVethName(env.containerId(), env.ifName());
     try {
       if (exists(hostVeth)) {
@@ -85,7 +85,7 @@ public final class BridgePlugin implements Plugin {
       if (bridge.hairpin()) {
         writeSysfs(hostVeth, "brport/hairpin_mode", "1");
       }
-      return result(conf, env, bridge, hostVeth, mac(shown), leases, routes);
+      return result(conf, env, bridge, ipamConfig, hostVeth, mac(shown), leases, routes);
     } catch (CniException | RuntimeException e) {
       undo(hostVeth, ipam, env);
       throw e;
@@ -134,7 +134,7 @@ public final class BridgePlugin implements Plugin {
     return routes;
   }
 
-  private static Map<String, Object> result(NetConf conf, CniEnv env, BridgeConfig bridge, String hostVeth,
+  private static Map<String, Object> result(NetConf conf, CniEnv env, BridgeConfig bridge, IpamConfig ipam, String hostVeth,
       String podMac, List<Ipam.Lease> leases, List<Route> routes) throws CniException {
     List<Object> interfaces = new ArrayList<>();
     interfaces.add(iface(conf, bridge.bridge(), sysfs(bridge.bridge(), "address"), null, bridge.mtu()));
@@ -156,7 +156,7 @@ public final class BridgePlugin implements Plugin {
     if (!routeJson.isEmpty()) {
       result.put("routes", routeJson);
     }
-    Map<String, Object> dns = Configs.dns(conf);
+    Map<String, Object> dns = Configs.dns(conf, ipam);
     result.put("dns", dns == null ? Map.of() : dns);
     return result;
   }

@@ -40,13 +40,19 @@ public final class BridgePlugin implements Plugin {
     BridgeConfig bridge = BridgeConfig.from(conf);
     IpamConfig ipamConfig = Configs.ipam(conf);
     Configs.requireNetns(env);
-    Ipam ipam = new Ipam(ipamConfig);
-    List<Ipam.Lease> leases = ipam.allocate(env.containerId(), env.ifName(), Configs.requestedIps(env, conf));
+    Map<String, Object> prev = Configs.prevResult(conf, false);
+    List<io.gantry.cni.ipam.Ip> requested = Configs.requestedIps(env, conf);
     String hostVeth = hostVethName(env.containerId(), env.ifName());
+    // The spec: an interface of the requested name that already exists is an error. Its host end says
+    // so without entering the pod; checked before IPAM so that the attachment keeps its address.
+    if (exists(hostVeth)) {
+      throw new CniException(CniException.INTERNAL, "interface " + env.ifName() + " of container "
+          + env.containerId() + " already exists (host end " + hostVeth + ")",
+          "ADD was called twice for one container and interface; DEL it first");
+    }
+    Ipam ipam = new Ipam(ipamConfig);
+    List<Ipam.Lease> leases = ipam.allocate(env.containerId(), env.ifName(), requested);
     try {
-      if (exists(hostVeth)) {
-        IpTool.host("link", "del", hostVeth); // a repeated ADD: start over
-      }
       int bridgeIndex = ensureBridge(bridge);
       // Two ip processes at once: the bridge's state on the host, and everything else from inside the
       // pod, where the veth pair is created with its host end put straight into this process's network
@@ -85,7 +91,7 @@ public final class BridgePlugin implements Plugin {
       if (bridge.hairpin()) {
         writeSysfs(hostVeth, "brport/hairpin_mode", "1");
       }
-      return result(conf, env, bridge, ipamConfig, hostVeth, mac(shown), leases, routes);
+      return result(conf, env, bridge, ipamConfig, prev, hostVeth, mac(shown), leases, routes);
     } catch (CniException | RuntimeException e) {
       undo(hostVeth, ipam, env);
       throw e;
@@ -134,19 +140,35 @@ public final class BridgePlugin implements Plugin {
     return routes;
   }
 
-  private static Map<String, Object> result(NetConf conf, CniEnv env, BridgeConfig bridge, IpamConfig ipam, String hostVeth,
-      String podMac, List<Ipam.Lease> leases, List<Route> routes) throws CniException {
+  /**
+   * The result: bridge, host end and pod interface, addresses on the pod interface, routes, DNS. A
+   * {@code prevResult} (this plugin chained after another) is kept in front, as the spec requires of
+   * a plugin given one: its interfaces, addresses and routes, then this attachment's.
+   */
+  private static Map<String, Object> result(NetConf conf, CniEnv env, BridgeConfig bridge, IpamConfig ipam,
+      Map<String, Object> prev, String hostVeth, String podMac, List<Ipam.Lease> leases, List<Route> routes)
+      throws CniException {
     List<Object> interfaces = new ArrayList<>();
+    List<Object> ips = new ArrayList<>();
+    List<Object> routeJson = new ArrayList<>();
+    Map<String, Object> dns = Configs.dns(conf, ipam);
+    if (prev != null) {
+      interfaces.addAll(io.gantry.cni.Results.objects(prev, "interfaces"));
+      ips.addAll(io.gantry.cni.Results.objects(prev, "ips"));
+      routeJson.addAll(io.gantry.cni.Results.objects(prev, "routes"));
+      if (dns == null && prev.get("dns") instanceof Map<?, ?> prevDns && !prevDns.isEmpty()) {
+        dns = castDns(prevDns);
+      }
+    }
+    int podIndex = interfaces.size() + 2;
     interfaces.add(iface(conf, bridge.bridge(), sysfs(bridge.bridge(), "address"), null, bridge.mtu()));
     interfaces.add(iface(conf, hostVeth, sysfs(hostVeth, "address"), null, bridge.mtu()));
     interfaces.add(iface(conf, env.ifName(), podMac, env.netns(), bridge.mtu()));
-    List<Object> ips = new ArrayList<>();
     for (Ipam.Lease lease : leases) {
       Map<String, Object> ip = lease.toJson();
-      ip.put("interface", 2);
+      ip.put("interface", podIndex);
       ips.add(ip);
     }
-    List<Object> routeJson = new ArrayList<>();
     for (Route route : routes) {
       routeJson.add(route.toJson());
     }
@@ -156,9 +178,13 @@ public final class BridgePlugin implements Plugin {
     if (!routeJson.isEmpty()) {
       result.put("routes", routeJson);
     }
-    Map<String, Object> dns = Configs.dns(conf, ipam);
     result.put("dns", dns == null ? Map.of() : dns);
     return result;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> castDns(Map<?, ?> dns) {
+    return (Map<String, Object>) dns;
   }
 
   private static Map<String, Object> iface(NetConf conf, String name, String mac, String sandbox, int mtu) {

@@ -116,6 +116,25 @@ class BadInputIT {
   }
 
   @Test
+  void bridgeModeRefusesWhatItWouldSilentlyNotDo() throws Exception {
+    String bridge = good.replace("\"type\":\"bridge\"", "\"type\":\"gantry-cni\",\"bridge\":\"cqbad0\"");
+    try {
+      Outcome masq = add(addEnv(), bridge.replace("\"ipam\":", "\"ipMasq\":true,\"ipam\":"));
+      assertEquals(2, masq.code(), "the spec's unsupported field, with key and value");
+      assertTrue(masq.msg().contains("ipMasq") && masq.msg().contains("true"), masq.msg());
+      Outcome delegate = add(addEnv(), bridge.replace("\"type\":\"gantry-cni\",\"dataDir\"",
+          "\"type\":\"host-local\",\"dataDir\""));
+      assertEquals(2, delegate.code());
+      assertTrue(delegate.msg().contains("ipam.type") && delegate.msg().contains("host-local"), delegate.msg());
+      assertFalse(Files.exists(Path.of("/sys/class/net/cqbad0")), "ADD touched the host");
+    } finally {
+      if (Files.exists(Path.of("/sys/class/net/cqbad0"))) { // only a plugin that went ahead creates it
+        new ProcessBuilder("ip", "link", "del", "cqbad0").inheritIO().start().waitFor();
+      }
+    }
+  }
+
+  @Test
   void malformedJson() throws Exception {
     Outcome outcome = add(addEnv(), "{\"cniVersion\": \"1.1.0\", \"name\": ");
     assertEquals(6, outcome.code());

@@ -38,6 +38,7 @@ public final class BridgePlugin implements Plugin {
   @Override
   public Map<String, Object> add(CniEnv env, NetConf conf) throws CniException, IOException {
     BridgeConfig bridge = BridgeConfig.from(conf);
+    BridgeConfig.requireSupported(conf);
     IpamConfig ipamConfig = Configs.ipam(conf);
     Configs.requireNetns(env);
     Map<String, Object> prev = Configs.prevResult(conf, false);

@@ -133,7 +133,17 @@ public final class BridgePlugin implements Plugin {
         }
       }
     }
+    // A route without gw goes via the gateway of the pod's address of its family, as the reference
+    // plugins configure it; so {"dst": "0.0.0.0/0"} is the default route above, not a second one.
     for (Route route : ipam.routes()) {
+      if (route.gw() == null) {
+        for (Ipam.Lease lease : leases) {
+          if (lease.gateway() != null && lease.ip().isV4() == route.dst().network().isV4()) {
+            route = new Route(route.dst(), lease.gateway());
+            break;
+          }
+        }
+      }
       if (!routes.contains(route)) {
         routes.add(route);
       }

@@ -107,4 +107,18 @@ class BridgeSpecIT {
         result.get("routes"));
     assertEquals(Map.of("nameservers", List.of("10.99.71.1")), result.get("dns"), "no dns of its own: kept");
   }
+
+  @Test
+  void ipamRoutesWithoutGwGoViaTheGatewayAsTheSpecsExampleConfigures() throws Exception {
+    String ns = netns("a");
+    // The spec's example: ipam.routes [{"dst": "0.0.0.0/0"}], here with isDefaultGateway's own default route.
+    String conf = conf("").replace("]]}", "]],\"routes\":[{\"dst\":\"0.0.0.0/0\"},{\"dst\":\"10.99.73.0/24\"}]}");
+    Result added = CniProcessAccess.run("ADD", "pod-a", ns, "eth0", conf).ok();
+    assertEquals(List.of(Map.of("dst", "0.0.0.0/0", "gw", NET + ".1"), Map.of("dst", "10.99.73.0/24", "gw", NET + ".1")),
+        added.json().get("routes"));
+    assertEquals(0, BridgeIT.sh("nsenter", "--net=" + ns, "sh", "-c",
+        "ip route show 10.99.73.0/24 | grep -q 'via " + NET + ".1 '"));
+    CniProcessAccess.run("CHECK", "pod-a", ns, "eth0", conf.substring(0, conf.length() - 1) + ",\"prevResult\":"
+        + added.stdout() + "}").ok();
+  }
 }

@@ -43,6 +43,7 @@ public final class Training {
       String requested = ipam.replace("\"routes\"", "\"resolvConf\":\"" + resolv + "\",\"routes\"")
           .replace("\"dns\":", "\"runtimeConfig\":{\"ips\":[\"10.99.0.9/28\"]},\"dns\":");
       call("ADD", netns, requested, "IgnoreUnknown=1;IP=10.99.0.9");
+      call("ADD", netns, ipam, "IP=10.99.0.10"); // refused: the owner holds .9
       call("DEL", netns, requested);
       call("VERSION", netns, "not json");
       call("ADD", netns, "{not json");

@@ -24,7 +24,8 @@ public final class Training {
   public static void main(String[] args) throws IOException {
     Path scratch = Path.of(args[0]);
     Path netns = Files.createFile(scratch.resolve("netns"));
-    Path resolv = Files.writeString(scratch.resolve("resolv.conf"), "nameserver 10.99.0.1\nsearch a.test\noptions ndots:5\n");
+    Path resolv = Files.writeString(scratch.resolve("resolv.conf"),
+        "nameserver 10.99.0.1\nsearch a.test\noptions ndots:5\n");
     String ipam = "{\"cniVersion\":\"1.1.0\",\"name\":\"train\",\"type\":\"bridge\",\"ipam\":{\"type\":\"gantry-cni\","
         + "\"dataDir\":\"" + scratch.resolve("data") + "\",\"ranges\":[[{\"subnet\":\"10.99.0.0/28\"}]],"
         + "\"routes\":[{\"dst\":\"0.0.0.0/0\"}]},\"dns\":{\"nameservers\":[\"10.99.0.1\"]}}";

@@ -76,7 +76,8 @@ class SpecIT {
     assertEquals(7, add("pod-d", conf(ipam, ""), "IP=10.99.60.1").code());
     assertEquals(7, add("pod-d", conf(ipam, ""), "IP=10.99.61.5").code());
     assertEquals(4, add("pod-d", conf(ipam, ""), "IP=nonsense").code());
-    assertFalse(Files.exists(temp.resolve("data/specnet/fd00:99:60::4")), "the failed requests released what they took");
+    assertFalse(Files.exists(temp.resolve("data/specnet/fd00:99:60::4")),
+        "the failed requests released what they took");
     assertEquals(List.of("10.99.60.2/24", "fd00:99:60::4/120"), addresses(add("pod-d", conf(ipam, ""), null).ok()));
   }
 

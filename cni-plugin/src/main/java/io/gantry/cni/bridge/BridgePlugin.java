@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,6 +44,7 @@ public final class BridgePlugin implements Plugin {
     Configs.requireNetns(env);
     Map<String, Object> prev = Configs.prevResult(conf, false);
     List<io.gantry.cni.ipam.Ip> requested = Configs.requestedIps(env, conf);
+    String podMac = requestedMac(env, conf);
     String hostVeth = hostVethName(env.containerId(), env.ifName());
     // The spec: an interface of the requested name that already exists is an error. Its host end says
     // so without entering the pod; checked before IPAM so that the attachment keeps its address.
@@ -72,7 +74,8 @@ public final class BridgePlugin implements Plugin {
       String mtu = bridge.mtu() > 0 ? " mtu " + bridge.mtu() : "";
       List<String> pod = new ArrayList<>();
       pod.add("link add " + hostVeth + mtu + " netns /proc/" + ProcessHandle.current().pid() + "/ns/net master if"
-          + bridgeIndex + " up type veth peer name " + env.ifName() + mtu);
+          + bridgeIndex + " up type veth peer name " + env.ifName() + mtu
+          + (podMac == null ? "" : " address " + podMac));
       pod.add("link set lo up");
       for (Ipam.Lease lease : leases) {
         pod.add("addr add " + lease.ip() + "/" + lease.prefix() + " dev " + env.ifName()
@@ -97,6 +100,46 @@ public final class BridgePlugin implements Plugin {
       undo(hostVeth, ipam, env);
       throw e;
     }
+  }
+
+  /**
+   * The pod interface's MAC address when the runtime asks for one, as the reference bridge reads it:
+   * the {@code mac} capability ({@code runtimeConfig.mac}), else CNI_ARGS {@code MAC}; null otherwise.
+   */
+  static String requestedMac(CniEnv env, NetConf conf) throws CniException {
+    Map<String, Object> runtime = conf.object("runtimeConfig");
+    if (runtime != null && runtime.get("mac") != null) {
+      Object mac = runtime.get("mac");
+      if (!(mac instanceof String m) || !isMac(m)) {
+        throw new CniException(CniException.INVALID_NETWORK_CONFIG, "runtimeConfig.mac: " + mac
+            + " (expected: a MAC address such as 0a:58:0a:f4:01:05)");
+      }
+      return m.toLowerCase(Locale.ROOT);
+    }
+    String mac = env.args().get("MAC");
+    if (mac == null || mac.isEmpty()) {
+      return null;
+    }
+    if (!isMac(mac)) {
+      throw new CniException(CniException.INVALID_ENVIRONMENT, "CNI_ARGS MAC: " + CniEnv.abbreviate(mac)
+          + " (expected: a MAC address such as 0a:58:0a:f4:01:05)");
+    }
+    return mac.toLowerCase(Locale.ROOT);
+  }
+
+  /** Six colon-separated pairs of hex digits, unicast (the kernel refuses a multicast one). */
+  private static boolean isMac(String mac) {
+    if (mac.length() != 17) {
+      return false;
+    }
+    for (int i = 0; i < 17; i++) {
+      char c = mac.charAt(i);
+      boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      if (i % 3 == 2 ? c != ':' : !hex) {
+        return false;
+      }
+    }
+    return (Character.digit(mac.charAt(1), 16) & 1) == 0;
   }
 
   /** The address after {@code link/ether} in {@code ip -o link show} output, or null. */

@@ -114,11 +114,30 @@ class BridgeSpecIT {
     // The spec's example: ipam.routes [{"dst": "0.0.0.0/0"}], here with isDefaultGateway's own default route.
     String conf = conf("").replace("]]}", "]],\"routes\":[{\"dst\":\"0.0.0.0/0\"},{\"dst\":\"10.99.73.0/24\"}]}");
     Result added = CniProcessAccess.run("ADD", "pod-a", ns, "eth0", conf).ok();
-    assertEquals(List.of(Map.of("dst", "0.0.0.0/0", "gw", NET + ".1"), Map.of("dst", "10.99.73.0/24", "gw", NET + ".1")),
+    assertEquals(List.of(Map.of("dst", "0.0.0.0/0", "gw", NET + ".1"),
+        Map.of("dst", "10.99.73.0/24", "gw", NET + ".1")),
         added.json().get("routes"));
     assertEquals(0, BridgeIT.sh("nsenter", "--net=" + ns, "sh", "-c",
         "ip route show 10.99.73.0/24 | grep -q 'via " + NET + ".1 '"));
     CniProcessAccess.run("CHECK", "pod-a", ns, "eth0", conf.substring(0, conf.length() - 1) + ",\"prevResult\":"
         + added.stdout() + "}").ok();
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theMacCapabilityAndCniArgsMacSetThePodInterfacesAddress() throws Exception {
+    String ns = netns("a");
+    Result fromCapability = CniProcessAccess.run("ADD", "pod-a", ns, "eth0",
+        conf(",\"runtimeConfig\":{\"mac\":\"0A:58:0A:63:46:02\"}")).ok();
+    List<Map<String, Object>> interfaces = (List<Map<String, Object>>) fromCapability.json().get("interfaces");
+    assertEquals("0a:58:0a:63:46:02", interfaces.get(2).get("mac"));
+    assertEquals(0, BridgeIT.sh("nsenter", "--net=" + ns, "sh", "-c",
+        "ip link show dev eth0 | grep -q 'link/ether 0a:58:0a:63:46:02 '"));
+    Result fromArgs = CniProcessAccess.runWithArgs("ADD", "pod-a", ns, "eth1", conf(",\"isDefaultGateway\":false"),
+        "IgnoreUnknown=1;MAC=0a:58:0a:63:46:03");
+    fromArgs.ok();
+    assertTrue(fromArgs.stdout().contains("0a:58:0a:63:46:03"), fromArgs.stdout());
+    assertEquals(7, CniProcessAccess.run("ADD", "pod-b", ns, "eth2",
+        conf(",\"runtimeConfig\":{\"mac\":\"01:00:5e:00:00:01\"}")).code(), "a multicast MAC");
   }
 }

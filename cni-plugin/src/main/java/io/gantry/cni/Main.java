@@ -40,28 +40,39 @@ public final class Main {
     String errorVersion = NetConf.LATEST;
     try {
       String input = readStdin(stdin);
-      CniEnv env = CniEnv.from(environment);
-      if (env.command() == CniEnv.Command.VERSION) {
-        out.println(Json.write(versionResult(input)));
-        return 0;
-      }
+      // Parsed before the environment is checked so that every error, code 4 included, carries the
+      // configuration's cniVersion ("the same value as provided by the configuration").
       Object json = null;
+      String malformed = null;
       if (!input.isBlank()) {
         try {
           json = Json.parse(input);
         } catch (IOException e) {
-          throw new CniException(CniException.DECODING_FAILURE,
-              "the network configuration on stdin is not valid JSON: " + firstLine(e.getMessage()));
+          malformed = firstLine(e.getMessage());
         }
+      }
+      String given = json instanceof Map<?, ?> map && map.get("cniVersion") instanceof String v
+          && NetConf.wellFormedVersion(v) ? v : null;
+      if (given != null) {
+        errorVersion = given;
+      }
+      CniEnv env = CniEnv.from(environment);
+      if (env.command() == CniEnv.Command.VERSION) {
+        // The spec: the value of cniVersion given on input; like the reference plugins, VERSION never
+        // fails on what stdin holds.
+        Map<String, Object> version = new LinkedHashMap<>();
+        version.put("cniVersion", given != null ? given : NetConf.LATEST);
+        version.put("supportedVersions", NetConf.SUPPORTED_VERSIONS);
+        out.println(Json.write(version));
+        return 0;
+      }
+      if (malformed != null) {
+        throw new CniException(CniException.DECODING_FAILURE,
+            "the network configuration on stdin is not valid JSON: " + malformed);
       }
       if (json == null) {
         throw new CniException(CniException.DECODING_FAILURE,
             "no network configuration on stdin (expected: a JSON object)");
-      }
-      // The spec's error object carries "the same value as provided by the configuration".
-      if (json instanceof Map<?, ?> map && map.get("cniVersion") instanceof String v
-          && NetConf.wellFormedVersion(v)) {
-        errorVersion = v;
       }
       NetConf conf = NetConf.from(json, env.command());
       String self = environment.getOrDefault("GANTRY_CNI_NAME", DEFAULT_NAME);
@@ -86,29 +97,6 @@ public final class Main {
       return fail(out, new CniException(CniException.INTERNAL, String.valueOf(e.getMessage()), e.toString()),
           errorVersion);
     }
-  }
-
-  /**
-   * The spec's version result: {@code cniVersion} is the value given on stdin (the runtime's probe
-   * sends {@code {"cniVersion": ...}}), the newest supported one when stdin has none. Like the
-   * reference plugins, VERSION never fails on what stdin holds.
-   */
-  private static Map<String, Object> versionResult(String input) {
-    String echoed = NetConf.LATEST;
-    if (!input.isBlank()) {
-      try {
-        if (Json.parse(input) instanceof Map<?, ?> map && map.get("cniVersion") instanceof String v
-            && NetConf.wellFormedVersion(v)) {
-          echoed = v;
-        }
-      } catch (IOException ignored) {
-        // not JSON: answer with the newest version
-      }
-    }
-    Map<String, Object> version = new LinkedHashMap<>();
-    version.put("cniVersion", echoed);
-    version.put("supportedVersions", NetConf.SUPPORTED_VERSIONS);
-    return version;
   }
 
   private static int fail(PrintStream out, CniException e, String version) {

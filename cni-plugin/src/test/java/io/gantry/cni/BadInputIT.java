@@ -69,6 +69,9 @@ class BadInputIT {
     for (String name : new String[] {"CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME"}) {
       assertTrue(outcome.msg().contains(name), outcome.msg());
     }
+    Outcome older = add(CniProcess.env("ADD", null, null, null), good.replace("1.1.0", "1.0.0"));
+    assertEquals(4, older.code());
+    assertEquals("1.0.0", older.json().get("cniVersion"), "the error speaks the configuration's version");
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.gantry.cni.CniProcess.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,10 @@ class BadInputIT {
   Outcome add(Map<String, String> env, String conf) throws Exception {
     Outcome outcome = CniProcess.run(env, conf);
     assertTrue(outcome.exit() != 0, "expected failure: " + outcome.stdout());
-    assertTrue(outcome.json().containsKey("cniVersion"), outcome.stdout());
+    // The spec's error object, all four keys, and nothing else on stdout.
+    assertEquals(Set.of("cniVersion", "code", "msg", "details"), outcome.json().keySet(), outcome.stdout());
+    assertTrue(outcome.json().get("details") instanceof String d && !d.isEmpty(), outcome.stdout());
+    assertEquals(1, outcome.stdout().strip().lines().count(), outcome.stdout());
     return outcome;
   }
 

@@ -301,7 +301,8 @@ public final class HostPodNetwork implements PodNetwork {
     if (out.exit() != 0) {
       throw new IOException("gantry-cni " + command + " failed (code " + answer.path("code").asText("?") + "): "
           + answer.path("msg").asText(abbreviate(out.stdout() + out.stderr()))
-          + (answer.hasNonNull("details") ? " (" + answer.path("details").asText() + ")" : ""));
+          + (answer.hasNonNull("details") && !answer.path("details").asText().equals(answer.path("msg").asText())
+              ? " (" + answer.path("details").asText() + ")" : ""));
     }
     return answer;
   }

@@ -18,6 +18,7 @@ import java.util.Set;
 /** Configuration pieces both modes read: the IPAM section, valid attachments, DNS, the netns. */
 public final class Configs {
   private static final long MAX_RESOLV_CONF = 64 * 1024;
+  private static final Path OWN_NETNS = Path.of("/proc/self/ns/net");
 
   private Configs() {}
 
@@ -195,11 +196,23 @@ public final class Configs {
     throw new CniException(code, where + ": " + item + " (expected: an IP address such as 10.22.0.5)");
   }
 
-  /** ADD and CHECK need the namespace to exist: code 3 (container unknown) when it does not. */
+  /**
+   * ADD and CHECK need the namespace to exist: code 3 (container unknown) when it does not; and, as
+   * libcni's skeleton insists, it must not be the plugin's own (the host's) namespace: code 4.
+   */
   public static void requireNetns(CniEnv env) throws CniException {
-    if (!Files.exists(Path.of(env.netns()), LinkOption.NOFOLLOW_LINKS) && !Files.exists(Path.of(env.netns()))) {
+    Path netns = Path.of(env.netns());
+    if (!Files.exists(netns, LinkOption.NOFOLLOW_LINKS) && !Files.exists(netns)) {
       throw new CniException(CniException.UNKNOWN_CONTAINER,
           "CNI_NETNS: " + env.netns() + " does not exist (the container's network namespace is gone)");
+    }
+    try {
+      if (Files.isSameFile(netns, OWN_NETNS)) {
+        throw new CniException(CniException.INVALID_ENVIRONMENT, "CNI_NETNS: " + env.netns()
+            + " is the plugin's own network namespace (expected: the container's)");
+      }
+    } catch (IOException e) {
+      // not comparable (no /proc): nothing to refuse
     }
   }
 

@@ -160,6 +160,13 @@ class BadInputIT {
   }
 
   @Test
+  void thePluginsOwnNamespaceIsNotAContainers() throws Exception {
+    Outcome outcome = add(CniProcess.env("ADD", "pod-a", "/proc/self/ns/net", "eth0"), good);
+    assertEquals(4, outcome.code());
+    assertTrue(outcome.msg().contains("CNI_NETNS"), outcome.msg());
+  }
+
+  @Test
   void invalidNetworkConfig() throws Exception {
     Outcome subnet = add(addEnv(), good.replace("10.99.9.0/24", "10.99.9.0/33"));
     assertEquals(7, subnet.code());

@@ -11,9 +11,9 @@ import java.util.Map;
 /**
  * Entry point of the {@code gantry-cni} executable (run by the {@code bin/gantry-cni} launcher).
  *
- * <p>Order of checks, so that bad input changes nothing: stdin is read (code 5 on failure), the
- * environment validated (code 4), the configuration decoded (code 6) and its version and shared
- * fields checked (codes 1 and 7); only then does a command touch the disk or the network. The mode
+ * <p>Order of checks, so that bad input changes nothing: stdin is read (code 5 on failure) and parsed
+ * (so that every error carries the configuration's cniVersion), the environment validated (code 4),
+ * a parse failure reported (code 6), the version and shared fields checked (codes 1 and 7); only then does a command touch the disk or the network. The mode
  * follows the CNI delegation model: when the configuration's {@code type} is this plugin's own name
  * it is the bridge plugin; otherwise it was invoked as the IPAM plugin ({@code ipam.type}) of another.
  */

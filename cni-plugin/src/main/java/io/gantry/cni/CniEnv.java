@@ -20,8 +20,11 @@ public record CniEnv(Command command, String containerId, String netns, String i
   private static final int MAX_CONTAINER_ID = 1024;
   private static final int MAX_ARGS = 8192;
 
-  /** {@code [A-Za-z0-9][A-Za-z0-9_.-]*}, checked without a regex (the plugin's start-up counts). */
-  private static boolean validContainerId(String id) {
+  /**
+   * {@code [A-Za-z0-9][A-Za-z0-9_.-]*}, the spec's rule for container IDs and network names, checked
+   * without a regex (the plugin's start-up counts).
+   */
+  public static boolean validIdentifier(String id) {
     for (int i = 0; i < id.length(); i++) {
       char c = id.charAt(i);
       boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -57,7 +60,7 @@ public record CniEnv(Command command, String containerId, String netns, String i
     if (attachment) {
       if (containerId == null || containerId.isEmpty()) {
         problems.add("CNI_CONTAINERID is not set");
-      } else if (containerId.length() > MAX_CONTAINER_ID || !validContainerId(containerId)) {
+      } else if (containerId.length() > MAX_CONTAINER_ID || !validIdentifier(containerId)) {
         problems.add("CNI_CONTAINERID: " + abbreviate(containerId)
             + " (expected: an alphanumeric first character, then alphanumerics, '_', '.' or '-')");
       }

@@ -56,15 +56,15 @@ public final class CniException extends Exception {
     return details;
   }
 
-  /** The spec's error object for the given result version. */
+  /** The spec's error object for the given result version: cniVersion, code, msg, details. */
   public Map<String, Object> toJson(String cniVersion) {
     Map<String, Object> error = new LinkedHashMap<>();
     error.put("cniVersion", cniVersion);
     error.put("code", code);
     error.put("msg", getMessage());
-    if (details != null && !details.isEmpty()) {
-      error.put("details", details);
-    }
+    // The 1.0 spec lists details among the error's keys (0.x had it optional): always present, the
+    // message itself when there is nothing longer to say.
+    error.put("details", details != null && !details.isEmpty() ? details : getMessage());
     return error;
   }
 }

@@ -21,7 +21,8 @@ public final class IpamPlugin implements Plugin {
   public Map<String, Object> add(CniEnv env, NetConf conf) throws CniException, IOException {
     IpamConfig config = Configs.ipam(conf);
     Configs.requireNetns(env);
-    List<Ipam.Lease> leases = new Ipam(config).allocate(env.containerId(), env.ifName());
+    List<Ipam.Lease> leases = new Ipam(config).allocate(env.containerId(), env.ifName(),
+        Configs.requestedIps(env, conf));
     Map<String, Object> result = new LinkedHashMap<>();
     List<Object> ips = new ArrayList<>();
     for (Ipam.Lease lease : leases) {
@@ -35,7 +36,7 @@ public final class IpamPlugin implements Plugin {
       }
       result.put("routes", routes);
     }
-    Map<String, Object> dns = Configs.dns(conf);
+    Map<String, Object> dns = Configs.dns(conf, config);
     if (dns != null) {
       result.put("dns", dns);
     }

@@ -11,9 +11,9 @@ import java.util.Map;
 /**
  * Entry point of the {@code gantry-cni} executable (run by the {@code bin/gantry-cni} launcher).
  *
- * <p>Order of checks, so that bad input changes nothing: stdin is read (code 5 on failure), the
- * environment validated (code 4), the configuration decoded (code 6) and its version and shared
- * fields checked (codes 1 and 7); only then does a command touch the disk or the network. The mode
+ * <p>Order of checks, so that bad input changes nothing: stdin is read (code 5 on failure) and parsed
+ * (so that every error carries the configuration's cniVersion), the environment validated (code 4),
+ * a parse failure reported (code 6), the version and shared fields checked (codes 1 and 7); only then does a command touch the disk or the network. The mode
  * follows the CNI delegation model: when the configuration's {@code type} is this plugin's own name
  * it is the bridge plugin; otherwise it was invoked as the IPAM plugin ({@code ipam.type}) of another.
  */
@@ -40,30 +40,39 @@ public final class Main {
     String errorVersion = NetConf.LATEST;
     try {
       String input = readStdin(stdin);
-      CniEnv env = CniEnv.from(environment);
+      // Parsed before the environment is checked so that every error, code 4 included, carries the
+      // configuration's cniVersion ("the same value as provided by the configuration").
       Object json = null;
+      String malformed = null;
       if (!input.isBlank()) {
         try {
           json = Json.parse(input);
         } catch (IOException e) {
-          throw new CniException(CniException.DECODING_FAILURE,
-              "the network configuration on stdin is not valid JSON: " + firstLine(e.getMessage()));
+          malformed = firstLine(e.getMessage());
         }
       }
+      String given = json instanceof Map<?, ?> map && map.get("cniVersion") instanceof String v
+          && NetConf.wellFormedVersion(v) ? v : null;
+      if (given != null) {
+        errorVersion = given;
+      }
+      CniEnv env = CniEnv.from(environment);
       if (env.command() == CniEnv.Command.VERSION) {
+        // The spec: the value of cniVersion given on input; like the reference plugins, VERSION never
+        // fails on what stdin holds.
         Map<String, Object> version = new LinkedHashMap<>();
-        version.put("cniVersion", NetConf.LATEST);
+        version.put("cniVersion", given != null ? given : NetConf.LATEST);
         version.put("supportedVersions", NetConf.SUPPORTED_VERSIONS);
         out.println(Json.write(version));
         return 0;
       }
+      if (malformed != null) {
+        throw new CniException(CniException.DECODING_FAILURE,
+            "the network configuration on stdin is not valid JSON: " + malformed);
+      }
       if (json == null) {
         throw new CniException(CniException.DECODING_FAILURE,
             "no network configuration on stdin (expected: a JSON object)");
-      }
-      if (json instanceof Map<?, ?> map && map.get("cniVersion") instanceof String v
-          && NetConf.SUPPORTED_VERSIONS.contains(v)) {
-        errorVersion = v;
       }
       NetConf conf = NetConf.from(json, env.command());
       String self = environment.getOrDefault("GANTRY_CNI_NAME", DEFAULT_NAME);

@@ -25,31 +25,62 @@ public record NetConf(String cniVersion, String name, String type, Map<String, O
     }
     Map<String, Object> raw = (Map<String, Object>) map;
     Object version = raw.get("cniVersion");
-    if (version == null) {
-      throw new CniException(CniException.INVALID_NETWORK_CONFIG,
-          "cniVersion is missing (supported: " + String.join(", ", SUPPORTED_VERSIONS) + ")");
+    if (version != null && !(version instanceof String)) {
+      throw new CniException(CniException.DECODING_FAILURE,
+          "cniVersion: " + version + " (expected: a version string such as \"1.1.0\")");
     }
-    if (!(version instanceof String v) || !SUPPORTED_VERSIONS.contains(v)) {
-      throw new CniException(CniException.INCOMPATIBLE_VERSION,
-          "cniVersion " + version + " is not supported (supported: " + String.join(", ", SUPPORTED_VERSIONS) + ")");
+    // As libcni decodes it: no cniVersion means the configuration predates the field, i.e. 0.1.0.
+    String v = version == null || ((String) version).isEmpty() ? "0.1.0" : (String) version;
+    if (!SUPPORTED_VERSIONS.contains(v)) {
+      throw new CniException(CniException.INCOMPATIBLE_VERSION, "incompatible CNI versions",
+          "config is \"" + (v.length() > 64 ? v.substring(0, 64) + "..." : v) + "\""
+              + (version == null ? " (cniVersion is missing)" : "")
+              + ", plugin supports " + supportedList());
     }
     if ((command == CniEnv.Command.GC || command == CniEnv.Command.STATUS) && v.equals("1.0.0")) {
-      throw new CniException(CniException.INCOMPATIBLE_VERSION,
+      throw new CniException(CniException.INCOMPATIBLE_VERSION, "config version does not allow " + command,
           command + " needs cniVersion 1.1.0 or later (the configuration says " + v + ")");
     }
     Object name = raw.get("name");
     if (!(name instanceof String n) || n.isEmpty()) {
       throw new CniException(CniException.INVALID_NETWORK_CONFIG, "name is missing (expected: the network name)");
     }
-    if (n.length() > 255 || n.equals(".") || n.equals("..") || n.indexOf('/') >= 0 || n.indexOf('\0') >= 0) {
-      throw new CniException(CniException.INVALID_NETWORK_CONFIG,
-          "name: " + CniEnv.abbreviate(n) + " (expected: a network name without '/', not '.' or '..')");
+    if (n.length() > 255 || !CniEnv.validIdentifier(n)) {
+      throw new CniException(CniException.INVALID_NETWORK_CONFIG, "name: " + CniEnv.abbreviate(n)
+          + " (expected: an alphanumeric first character, then alphanumerics, '_', '.' or '-')");
     }
     Object type = raw.get("type");
     if (!(type instanceof String t) || t.isEmpty()) {
       throw new CniException(CniException.INVALID_NETWORK_CONFIG, "type is missing (expected: the plugin name)");
     }
     return new NetConf(v, n, t, raw);
+  }
+
+  /** {@code ["1.0.0" "1.1.0"]}: the supported versions as libcni's incompatibility details list them. */
+  private static String supportedList() {
+    StringBuilder list = new StringBuilder("[");
+    for (String supported : SUPPORTED_VERSIONS) {
+      list.append(list.length() == 1 ? "" : " ").append('"').append(supported).append('"');
+    }
+    return list.append(']').toString();
+  }
+
+  /** One to three dot-separated numbers ({@code 1.1.0}), at most 32 characters: what may be echoed back. */
+  public static boolean wellFormedVersion(String v) {
+    int parts = 1;
+    boolean digit = false;
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digit = true;
+      } else if (c == '.' && digit && parts < 3) {
+        parts++;
+        digit = false;
+      } else {
+        return false;
+      }
+    }
+    return digit && v.length() <= 32;
   }
 
   /** Whether results may carry 1.1 fields (interface {@code mtu}). */

@@ -24,6 +24,8 @@ public final class Training {
   public static void main(String[] args) throws IOException {
     Path scratch = Path.of(args[0]);
     Path netns = Files.createFile(scratch.resolve("netns"));
+    Path resolv = Files.writeString(scratch.resolve("resolv.conf"),
+        "nameserver 10.99.0.1\nsearch a.test\noptions ndots:5\n");
     String ipam = "{\"cniVersion\":\"1.1.0\",\"name\":\"train\",\"type\":\"bridge\",\"ipam\":{\"type\":\"gantry-cni\","
         + "\"dataDir\":\"" + scratch.resolve("data") + "\",\"ranges\":[[{\"subnet\":\"10.99.0.0/28\"}]],"
         + "\"routes\":[{\"dst\":\"0.0.0.0/0\"}]},\"dns\":{\"nameservers\":[\"10.99.0.1\"]}}";
@@ -38,6 +40,13 @@ public final class Training {
           + ",\"cni.dev/valid-attachments\":[{\"containerID\":\"x\",\"ifname\":\"eth0\"}]}");
       call("STATUS", netns, ipam);
       call("ADD", scratch.resolve("missing"), ipam);
+      // Static IP requests (CNI_ARGS IP, runtimeConfig.ips) and DNS from a resolv.conf.
+      String requested = ipam.replace("\"routes\"", "\"resolvConf\":\"" + resolv + "\",\"routes\"")
+          .replace("\"dns\":", "\"runtimeConfig\":{\"ips\":[\"10.99.0.9/28\"]},\"dns\":");
+      call("ADD", netns, requested, "IgnoreUnknown=1;IP=10.99.0.9");
+      call("ADD", netns, ipam, "IP=10.99.0.10"); // refused: the owner holds .9
+      call("DEL", netns, requested);
+      call("VERSION", netns, "not json");
       call("ADD", netns, "{not json");
       call("ADD", netns, "{\"cniVersion\":\"0.1.0\"}");
       String bridge = "{\"cniVersion\":\"1.1.0\",\"name\":\"train\",\"type\":\"gantry-cni\",\"bridge\":\"gantry9\","
@@ -60,12 +69,16 @@ public final class Training {
   }
 
   private static String call(String command, Path netns, String stdin) {
+    return call(command, netns, stdin, "IgnoreUnknown=1;K8S_POD_NAME=train");
+  }
+
+  private static String call(String command, Path netns, String stdin, String cniArgs) {
     Map<String, String> env = new HashMap<>();
     env.put("CNI_COMMAND", command);
     env.put("CNI_CONTAINERID", "train-" + command.length());
     env.put("CNI_NETNS", netns.toString());
     env.put("CNI_IFNAME", "eth0");
-    env.put("CNI_ARGS", "IgnoreUnknown=1;K8S_POD_NAME=train");
+    env.put("CNI_ARGS", cniArgs);
     env.put("CNI_PATH", "/opt/cni/bin");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Main.run(env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),

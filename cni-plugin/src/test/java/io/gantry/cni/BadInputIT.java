@@ -8,6 +8,7 @@ import io.gantry.cni.CniProcess.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,10 @@ class BadInputIT {
   Outcome add(Map<String, String> env, String conf) throws Exception {
     Outcome outcome = CniProcess.run(env, conf);
     assertTrue(outcome.exit() != 0, "expected failure: " + outcome.stdout());
-    assertTrue(outcome.json().containsKey("cniVersion"), outcome.stdout());
+    // The spec's error object, all four keys, and nothing else on stdout.
+    assertEquals(Set.of("cniVersion", "code", "msg", "details"), outcome.json().keySet(), outcome.stdout());
+    assertTrue(outcome.json().get("details") instanceof String d && !d.isEmpty(), outcome.stdout());
+    assertEquals(1, outcome.stdout().strip().lines().count(), outcome.stdout());
     return outcome;
   }
 
@@ -69,6 +73,9 @@ class BadInputIT {
     for (String name : new String[] {"CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME"}) {
       assertTrue(outcome.msg().contains(name), outcome.msg());
     }
+    Outcome older = add(CniProcess.env("ADD", null, null, null), good.replace("1.1.0", "1.0.0"));
+    assertEquals(4, older.code());
+    assertEquals("1.0.0", older.json().get("cniVersion"), "the error speaks the configuration's version");
   }
 
   @Test
@@ -92,8 +99,46 @@ class BadInputIT {
   void unknownVersion() throws Exception {
     Outcome outcome = add(addEnv(), good.replace("1.1.0", "0.3.1"));
     assertEquals(1, outcome.code());
-    assertTrue(outcome.msg().contains("0.3.1") && outcome.msg().contains("1.1.0"), outcome.msg());
-    assertEquals("1.1.0", outcome.json().get("cniVersion"), "errors speak the newest version when unknown");
+    // libcni's wording, and the spec's error object: cniVersion is the configuration's own value.
+    assertEquals("incompatible CNI versions", outcome.msg());
+    assertEquals("config is \"0.3.1\", plugin supports [\"1.0.0\" \"1.1.0\"]", outcome.json().get("details"));
+    assertEquals("0.3.1", outcome.json().get("cniVersion"), "errors carry the configuration's cniVersion");
+  }
+
+  @Test
+  void missingVersionIsTheOldestVersionAsLibcniReadsIt() throws Exception {
+    Outcome missing = add(addEnv(), good.replace("\"cniVersion\":\"1.1.0\",", ""));
+    assertEquals(1, missing.code(), "no cniVersion means 0.1.0, which this plugin does not speak");
+    assertTrue(String.valueOf(missing.json().get("details")).contains("0.1.0"), missing.stdout());
+    assertEquals(6, add(addEnv(), good.replace("\"1.1.0\"", "1.1")).code(), "a number is not a version string");
+  }
+
+  @Test
+  void networkNameFollowsTheSpecsCharacterRule() throws Exception {
+    for (String name : new String[] {"two words", "-dash", ".hidden", "a:b", "caf\u00e9"}) {
+      Outcome outcome = add(addEnv(), good.replace("\"badnet\"", "\"" + name + "\""));
+      assertEquals(7, outcome.code(), name);
+      assertTrue(outcome.msg().startsWith("name: "), outcome.msg());
+    }
+  }
+
+  @Test
+  void bridgeModeRefusesWhatItWouldSilentlyNotDo() throws Exception {
+    String bridge = good.replace("\"type\":\"bridge\"", "\"type\":\"gantry-cni\",\"bridge\":\"cqbad0\"");
+    try {
+      Outcome masq = add(addEnv(), bridge.replace("\"ipam\":", "\"ipMasq\":true,\"ipam\":"));
+      assertEquals(2, masq.code(), "the spec's unsupported field, with key and value");
+      assertTrue(masq.msg().contains("ipMasq") && masq.msg().contains("true"), masq.msg());
+      Outcome delegate = add(addEnv(), bridge.replace("\"type\":\"gantry-cni\",\"dataDir\"",
+          "\"type\":\"host-local\",\"dataDir\""));
+      assertEquals(2, delegate.code());
+      assertTrue(delegate.msg().contains("ipam.type") && delegate.msg().contains("host-local"), delegate.msg());
+      assertFalse(Files.exists(Path.of("/sys/class/net/cqbad0")), "ADD touched the host");
+    } finally {
+      if (Files.exists(Path.of("/sys/class/net/cqbad0"))) { // only a plugin that went ahead creates it
+        new ProcessBuilder("ip", "link", "del", "cqbad0").inheritIO().start().waitFor();
+      }
+    }
   }
 
   @Test
@@ -112,6 +157,13 @@ class BadInputIT {
     assertEquals(3, outcome.code());
     assertTrue(outcome.msg().contains(gone.toString()), outcome.msg());
     assertEquals("1.1.0", outcome.json().get("cniVersion"));
+  }
+
+  @Test
+  void thePluginsOwnNamespaceIsNotAContainers() throws Exception {
+    Outcome outcome = add(CniProcess.env("ADD", "pod-a", "/proc/self/ns/net", "eth0"), good);
+    assertEquals(4, outcome.code());
+    assertTrue(outcome.msg().contains("CNI_NETNS"), outcome.msg());
   }
 
   @Test

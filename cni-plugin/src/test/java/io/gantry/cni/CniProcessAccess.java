@@ -31,4 +31,13 @@ public final class CniProcessAccess {
     CniProcess.Outcome outcome = CniProcess.run(CniProcess.env(command, containerId, netns, ifName), stdin);
     return new Result(outcome.exit(), outcome.stdout(), outcome.stderr(), outcome);
   }
+
+  /** {@link #run} with {@code CNI_ARGS}. */
+  public static Result runWithArgs(String command, String containerId, String netns, String ifName, String stdin,
+      String cniArgs) throws Exception {
+    Map<String, String> env = CniProcess.env(command, containerId, netns, ifName);
+    env.put("CNI_ARGS", cniArgs);
+    CniProcess.Outcome outcome = CniProcess.run(env, stdin);
+    return new Result(outcome.exit(), outcome.stdout(), outcome.stderr(), outcome);
+  }
 }

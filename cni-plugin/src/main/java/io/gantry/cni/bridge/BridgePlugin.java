@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -38,15 +39,23 @@ public final class BridgePlugin implements Plugin {
   @Override
   public Map<String, Object> add(CniEnv env, NetConf conf) throws CniException, IOException {
     BridgeConfig bridge = BridgeConfig.from(conf);
+    BridgeConfig.requireSupported(conf);
     IpamConfig ipamConfig = Configs.ipam(conf);
     Configs.requireNetns(env);
-    Ipam ipam = new Ipam(ipamConfig);
-    List<Ipam.Lease> leases = ipam.allocate(env.containerId(), env.ifName());
+    Map<String, Object> prev = Configs.prevResult(conf, false);
+    List<io.gantry.cni.ipam.Ip> requested = Configs.requestedIps(env, conf);
+    String podMac = requestedMac(env, conf);
     String hostVeth = hostVethName(env.containerId(), env.ifName());
+    // The spec: an interface of the requested name that already exists is an error. Its host end says
+    // so without entering the pod; checked before IPAM so that the attachment keeps its address.
+    if (exists(hostVeth)) {
+      throw new CniException(CniException.INTERNAL, "interface " + env.ifName() + " of container "
+          + env.containerId() + " already exists (host end " + hostVeth + ")",
+          "ADD was called twice for one container and interface; DEL it first");
+    }
+    Ipam ipam = new Ipam(ipamConfig);
+    List<Ipam.Lease> leases = ipam.allocate(env.containerId(), env.ifName(), requested);
     try {
-      if (exists(hostVeth)) {
-        IpTool.host("link", "del", hostVeth); // a repeated ADD: start over
-      }
       int bridgeIndex = ensureBridge(bridge);
       // Two ip processes at once: the bridge's state on the host, and everything else from inside the
       // pod, where the veth pair is created with its host end put straight into this process's network
@@ -65,7 +74,8 @@ public final class BridgePlugin implements Plugin {
       String mtu = bridge.mtu() > 0 ? " mtu " + bridge.mtu() : "";
       List<String> pod = new ArrayList<>();
       pod.add("link add " + hostVeth + mtu + " netns /proc/" + ProcessHandle.current().pid() + "/ns/net master if"
-          + bridgeIndex + " up type veth peer name " + env.ifName() + mtu);
+          + bridgeIndex + " up type veth peer name " + env.ifName() + mtu
+          + (podMac == null ? "" : " address " + podMac));
       pod.add("link set lo up");
       for (Ipam.Lease lease : leases) {
         pod.add("addr add " + lease.ip() + "/" + lease.prefix() + " dev " + env.ifName()
@@ -85,11 +95,51 @@ public final class BridgePlugin implements Plugin {
       if (bridge.hairpin()) {
         writeSysfs(hostVeth, "brport/hairpin_mode", "1");
       }
-      return result(conf, env, bridge, hostVeth, mac(shown), leases, routes);
+      return result(conf, env, bridge, ipamConfig, prev, hostVeth, mac(shown), leases, routes);
     } catch (CniException | RuntimeException e) {
       undo(hostVeth, ipam, env);
       throw e;
     }
+  }
+
+  /**
+   * The pod interface's MAC address when the runtime asks for one, as the reference bridge reads it:
+   * the {@code mac} capability ({@code runtimeConfig.mac}), else CNI_ARGS {@code MAC}; null otherwise.
+   */
+  static String requestedMac(CniEnv env, NetConf conf) throws CniException {
+    Map<String, Object> runtime = conf.object("runtimeConfig");
+    if (runtime != null && runtime.get("mac") != null) {
+      Object mac = runtime.get("mac");
+      if (!(mac instanceof String m) || !isMac(m)) {
+        throw new CniException(CniException.INVALID_NETWORK_CONFIG, "runtimeConfig.mac: " + mac
+            + " (expected: a MAC address such as 0a:58:0a:f4:01:05)");
+      }
+      return m.toLowerCase(Locale.ROOT);
+    }
+    String mac = env.args().get("MAC");
+    if (mac == null || mac.isEmpty()) {
+      return null;
+    }
+    if (!isMac(mac)) {
+      throw new CniException(CniException.INVALID_ENVIRONMENT, "CNI_ARGS MAC: " + CniEnv.abbreviate(mac)
+          + " (expected: a MAC address such as 0a:58:0a:f4:01:05)");
+    }
+    return mac.toLowerCase(Locale.ROOT);
+  }
+
+  /** Six colon-separated pairs of hex digits, unicast (the kernel refuses a multicast one). */
+  private static boolean isMac(String mac) {
+    if (mac.length() != 17) {
+      return false;
+    }
+    for (int i = 0; i < 17; i++) {
+      char c = mac.charAt(i);
+      boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      if (i % 3 == 2 ? c != ':' : !hex) {
+        return false;
+      }
+    }
+    return (Character.digit(mac.charAt(1), 16) & 1) == 0;
   }
 
   /** The address after {@code link/ether} in {@code ip -o link show} output, or null. */
@@ -126,7 +176,17 @@ public final class BridgePlugin implements Plugin {
         }
       }
     }
+    // A route without gw goes via the gateway of the pod's address of its family, as the reference
+    // plugins configure it; so {"dst": "0.0.0.0/0"} is the default route above, not a second one.
     for (Route route : ipam.routes()) {
+      if (route.gw() == null) {
+        for (Ipam.Lease lease : leases) {
+          if (lease.gateway() != null && lease.ip().isV4() == route.dst().network().isV4()) {
+            route = new Route(route.dst(), lease.gateway());
+            break;
+          }
+        }
+      }
       if (!routes.contains(route)) {
         routes.add(route);
       }
@@ -134,19 +194,35 @@ public final class BridgePlugin implements Plugin {
     return routes;
   }
 
-  private static Map<String, Object> result(NetConf conf, CniEnv env, BridgeConfig bridge, String hostVeth,
-      String podMac, List<Ipam.Lease> leases, List<Route> routes) throws CniException {
+  /**
+   * The result: bridge, host end and pod interface, addresses on the pod interface, routes, DNS. A
+   * {@code prevResult} (this plugin chained after another) is kept in front, as the spec requires of
+   * a plugin given one: its interfaces, addresses and routes, then this attachment's.
+   */
+  private static Map<String, Object> result(NetConf conf, CniEnv env, BridgeConfig bridge, IpamConfig ipam,
+      Map<String, Object> prev, String hostVeth, String podMac, List<Ipam.Lease> leases, List<Route> routes)
+      throws CniException {
     List<Object> interfaces = new ArrayList<>();
+    List<Object> ips = new ArrayList<>();
+    List<Object> routeJson = new ArrayList<>();
+    Map<String, Object> dns = Configs.dns(conf, ipam);
+    if (prev != null) {
+      interfaces.addAll(io.gantry.cni.Results.objects(prev, "interfaces"));
+      ips.addAll(io.gantry.cni.Results.objects(prev, "ips"));
+      routeJson.addAll(io.gantry.cni.Results.objects(prev, "routes"));
+      if (dns == null && prev.get("dns") instanceof Map<?, ?> prevDns && !prevDns.isEmpty()) {
+        dns = castDns(prevDns);
+      }
+    }
+    int podIndex = interfaces.size() + 2;
     interfaces.add(iface(conf, bridge.bridge(), sysfs(bridge.bridge(), "address"), null, bridge.mtu()));
     interfaces.add(iface(conf, hostVeth, sysfs(hostVeth, "address"), null, bridge.mtu()));
     interfaces.add(iface(conf, env.ifName(), podMac, env.netns(), bridge.mtu()));
-    List<Object> ips = new ArrayList<>();
     for (Ipam.Lease lease : leases) {
       Map<String, Object> ip = lease.toJson();
-      ip.put("interface", 2);
+      ip.put("interface", podIndex);
       ips.add(ip);
     }
-    List<Object> routeJson = new ArrayList<>();
     for (Route route : routes) {
       routeJson.add(route.toJson());
     }
@@ -156,9 +232,13 @@ public final class BridgePlugin implements Plugin {
     if (!routeJson.isEmpty()) {
       result.put("routes", routeJson);
     }
-    Map<String, Object> dns = Configs.dns(conf);
     result.put("dns", dns == null ? Map.of() : dns);
     return result;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> castDns(Map<?, ?> dns) {
+    return (Map<String, Object>) dns;
   }
 
   private static Map<String, Object> iface(NetConf conf, String name, String mac, String sandbox, int mtu) {

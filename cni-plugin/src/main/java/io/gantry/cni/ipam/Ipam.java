@@ -41,10 +41,13 @@ public final class Ipam {
 
   /**
    * Allocates one address from every range set for the owner. An owner that already holds an
-   * address of a set keeps it (a repeated ADD is answered with the same address). When a set is
-   * exhausted, the addresses this call reserved are released again and code 101 is thrown.
+   * address of a set keeps it (a repeated ADD is answered with the same address). A set that
+   * contains one of {@code requested} (host-local's static IP requests) hands out exactly that
+   * address. When a set is exhausted or a requested address is taken, the addresses this call
+   * reserved are released again and the error is thrown.
    */
-  private List<Lease> allocateLocked(String containerId, String ifName) throws IOException {
+  private List<Lease> allocateLocked(String containerId, String ifName, List<Ip> requested) throws IOException {
+    List<Ip> wanted = requestsPerSet(requested);
     return store.locked(true, List.of(), () -> {
       List<Allocation> existing = store.all();
       List<Lease> leases = new ArrayList<>();
@@ -53,7 +56,15 @@ public final class Ipam {
         for (int set = 0; set < config.rangeSets().size(); set++) {
           List<IpRange> ranges = config.rangeSets().get(set);
           Lease lease = held(existing, ranges, containerId, ifName);
-          if (lease == null) {
+          Ip want = wanted.get(set);
+          if (want != null && lease != null && !lease.ip().equals(want)) {
+            throw new Refused(CniException.INTERNAL, "requested IP address " + want + " for container "
+                + containerId + " interface " + ifName + ", which already holds " + lease.ip());
+          }
+          if (lease == null && want != null) {
+            lease = reserveRequested(want, ranges, containerId, ifName);
+            reservedNow.add(lease.ip());
+          } else if (lease == null) {
             lease = reserveNext(set, ranges, containerId, ifName);
             if (lease == null) {
               throw new Exhausted(describe(ranges));
@@ -62,7 +73,7 @@ public final class Ipam {
           }
           leases.add(lease);
         }
-      } catch (Exhausted e) {
+      } catch (Exhausted | Refused e) {
         for (Ip ip : reservedNow) {
           store.release(ip);
         }
@@ -70,6 +81,54 @@ public final class Ipam {
       }
       return List.copyOf(leases);
     });
+  }
+
+  /** For each range set, the requested address it contains, or null; every request must fall in a set. */
+  private List<Ip> requestsPerSet(List<Ip> requested) throws Refused {
+    List<Ip> wanted = new ArrayList<>();
+    List<Ip> left = new ArrayList<>(requested);
+    for (List<IpRange> ranges : config.rangeSets()) {
+      Ip match = null;
+      for (Ip ip : left) {
+        for (IpRange range : ranges) {
+          if (match == null && range.contains(ip)) {
+            match = ip;
+          }
+        }
+      }
+      left.remove(match);
+      wanted.add(match);
+    }
+    if (!left.isEmpty()) {
+      throw new Refused(CniException.INVALID_NETWORK_CONFIG, "requested IP address " + left.get(0)
+          + " is in no range of the network (" + describeAll() + ")");
+    }
+    return wanted;
+  }
+
+  private Lease reserveRequested(Ip ip, List<IpRange> ranges, String id, String ifName) throws IOException {
+    for (IpRange range : ranges) {
+      if (range.contains(ip)) {
+        if (ip.equals(range.gateway())) {
+          throw new Refused(CniException.INVALID_NETWORK_CONFIG, "requested IP address " + ip
+              + " is the gateway of " + range.subnet());
+        }
+        if (!store.reserve(ip, id, ifName)) {
+          throw new Refused(CniException.INTERNAL, "requested IP address " + ip
+              + " is not available in range set " + describe(ranges));
+        }
+        return new Lease(ip, range.subnet().prefix(), range.gateway());
+      }
+    }
+    throw new IllegalStateException("requestsPerSet matched " + ip + " to this set");
+  }
+
+  private String describeAll() {
+    List<String> parts = new ArrayList<>();
+    for (List<IpRange> ranges : config.rangeSets()) {
+      parts.add(describe(ranges));
+    }
+    return String.join("; ", parts);
   }
 
   private static Lease held(List<Allocation> existing, List<IpRange> ranges, String id, String ifName) {
@@ -234,12 +293,30 @@ public final class Ipam {
     }
   }
 
-  /** See {@link #allocateLocked}: the exhaustion signal becomes the plugin's error 101. */
-  public List<Lease> allocate(String containerId, String ifName) throws CniException, IOException {
+  /** Thrown inside the lock when an allocation cannot be made as asked; carries the CNI error code. */
+  static final class Refused extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final int code;
+
+    Refused(int code, String message) {
+      super(message);
+      this.code = code;
+    }
+  }
+
+  /**
+   * See {@link #allocateLocked}: the exhaustion signal becomes the plugin's error 101, a refused
+   * request its own code. {@code requested}: static addresses asked for (CNI_ARGS {@code IP},
+   * {@code args.cni.ips}, {@code runtimeConfig.ips}).
+   */
+  public List<Lease> allocate(String containerId, String ifName, List<Ip> requested)
+      throws CniException, IOException {
     try {
-      return allocateLocked(containerId, ifName);
+      return allocateLocked(containerId, ifName, requested);
     } catch (Exhausted e) {
       throw e.toCni();
+    } catch (Refused e) {
+      throw new CniException(e.code, e.getMessage());
     }
   }
 }

@@ -9,12 +9,14 @@ import java.util.Map;
  * The {@code ipam} section: range sets (one address is allocated from each set, so a set of IPv4
  * ranges plus a set of IPv6 ranges gives a dual-stack pod), routes and the data directory.
  *
- * <p>Accepted shapes, as host-local accepts them: {@code ipam.ranges} (a list of range sets, each a
- * list of ranges); the older single-range {@code ipam.subnet}/{@code rangeStart}/{@code rangeEnd}/
- * {@code gateway}; and {@code runtimeConfig.ipRanges} (capability {@code ipRanges}), which replaces
- * {@code ipam.ranges} when the runtime sends it — how a node agent hands over the node's pod CIDR.
+ * <p>Accepted shapes, combined as host-local combines them (in this order of range sets):
+ * {@code runtimeConfig.ipRanges} (capability {@code ipRanges}, how a runtime hands over a node's pod
+ * CIDR), the older single-range {@code ipam.subnet}/{@code rangeStart}/{@code rangeEnd}/{@code gateway},
+ * and {@code ipam.ranges} (a list of range sets, each a list of ranges). {@code resolvConf} names a
+ * resolv.conf file whose contents become the result's {@code dns}.
  */
-public record IpamConfig(String network, List<List<IpRange>> rangeSets, List<Route> routes, Path dataDir) {
+public record IpamConfig(String network, List<List<IpRange>> rangeSets, List<Route> routes, Path dataDir,
+    Path resolvConf) {
 
   /** Where allocations live unless {@code ipam.dataDir} says otherwise (host-local's default). */
   public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/cni/networks");
@@ -29,30 +31,16 @@ public record IpamConfig(String network, List<List<IpRange>> rangeSets, List<Rou
       throw new IllegalArgumentException("ipam is missing (expected: an object with ranges)");
     }
     List<List<IpRange>> sets = new ArrayList<>();
-    Object ranges = runtimeRanges != null ? runtimeRanges : ipam.get("ranges");
-    String rangesName = runtimeRanges != null ? "runtimeConfig.ipRanges" : "ipam.ranges";
-    if (ranges != null) {
-      if (!(ranges instanceof List<?> list) || list.isEmpty()) {
-        throw new IllegalArgumentException(rangesName + ": " + ranges + " (expected: a non-empty list of range sets)");
-      }
-      for (int i = 0; i < list.size(); i++) {
-        if (!(list.get(i) instanceof List<?> set) || set.isEmpty()) {
-          throw new IllegalArgumentException(rangesName + "[" + i + "]: " + list.get(i)
-              + " (expected: a non-empty list of ranges)");
-        }
-        List<IpRange> parsed = new ArrayList<>();
-        for (int j = 0; j < set.size(); j++) {
-          String where = rangesName + "[" + i + "][" + j + "]";
-          if (!(set.get(j) instanceof Map<?, ?> range)) {
-            throw new IllegalArgumentException(where + ": " + set.get(j) + " (expected: an object with subnet)");
-          }
-          parsed.add(IpRange.fromJson((Map<String, Object>) range, where));
-        }
-        sets.add(List.copyOf(parsed));
-      }
-    } else if (ipam.get("subnet") != null) {
+    if (runtimeRanges != null) {
+      rangeSets(runtimeRanges, "runtimeConfig.ipRanges", sets);
+    }
+    if (ipam.get("subnet") != null) {
       sets.add(List.of(IpRange.fromJson(ipam, "ipam")));
-    } else {
+    }
+    if (ipam.get("ranges") != null) {
+      rangeSets(ipam.get("ranges"), "ipam.ranges", sets);
+    }
+    if (sets.isEmpty()) {
       throw new IllegalArgumentException("ipam.ranges is missing (expected: [[{\"subnet\": \"10.22.0.0/24\"}]])");
     }
     checkOverlaps(sets);
@@ -74,15 +62,41 @@ public record IpamConfig(String network, List<List<IpRange>> rangeSets, List<Rou
         }
       }
     }
-    Path dataDir = DEFAULT_DATA_DIR;
-    Object rawDir = ipam.get("dataDir");
-    if (rawDir != null) {
-      if (!(rawDir instanceof String dir) || dir.isEmpty() || !dir.startsWith("/")) {
-        throw new IllegalArgumentException("ipam.dataDir: " + rawDir + " (expected: an absolute path)");
-      }
-      dataDir = Path.of(dir);
+    return new IpamConfig(network, List.copyOf(sets), List.copyOf(routes), path(ipam, "dataDir", DEFAULT_DATA_DIR),
+        path(ipam, "resolvConf", null));
+  }
+
+  private static Path path(Map<String, Object> ipam, String key, Path fallback) {
+    Object raw = ipam.get(key);
+    if (raw == null || "".equals(raw)) {
+      return fallback;
     }
-    return new IpamConfig(network, List.copyOf(sets), List.copyOf(routes), dataDir);
+    if (!(raw instanceof String dir) || !dir.startsWith("/")) {
+      throw new IllegalArgumentException("ipam." + key + ": " + raw + " (expected: an absolute path)");
+    }
+    return Path.of(dir);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void rangeSets(Object ranges, String rangesName, List<List<IpRange>> sets) {
+    if (!(ranges instanceof List<?> list) || list.isEmpty()) {
+      throw new IllegalArgumentException(rangesName + ": " + ranges + " (expected: a non-empty list of range sets)");
+    }
+    for (int i = 0; i < list.size(); i++) {
+      if (!(list.get(i) instanceof List<?> set) || set.isEmpty()) {
+        throw new IllegalArgumentException(rangesName + "[" + i + "]: " + list.get(i)
+            + " (expected: a non-empty list of ranges)");
+      }
+      List<IpRange> parsed = new ArrayList<>();
+      for (int j = 0; j < set.size(); j++) {
+        String where = rangesName + "[" + i + "][" + j + "]";
+        if (!(set.get(j) instanceof Map<?, ?> range)) {
+          throw new IllegalArgumentException(where + ": " + set.get(j) + " (expected: an object with subnet)");
+        }
+        parsed.add(IpRange.fromJson((Map<String, Object>) range, where));
+      }
+      sets.add(List.copyOf(parsed));
+    }
   }
 
   private static void checkOverlaps(List<List<IpRange>> sets) {

@@ -12,6 +12,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,12 +127,19 @@ public final class HostPodNetwork implements PodNetwork {
     lock.lock();
     try {
       Files.writeString(records.resolve(name), pod.uid() + "\n", StandardCharsets.UTF_8);
-      if (!Files.exists(RUN_NETNS.resolve(name))) {
+      boolean existed = Files.exists(RUN_NETNS.resolve(name));
+      if (!existed) {
         HostCommand.check(netnsCommand("add", name), IP_TIMEOUT);
       }
       writeEtc(name, pod);
-      // a repeated ADD (agent restart) rebuilds the veth and keeps the address
-      JsonNode result = cni("ADD", pod.uid(), name, List.of());
+      // A repeated set-up (agent restart) rebuilds the veth and keeps the address. CNI forbids ADD for
+      // an interface that exists, so the attachment is deleted and added again asking for its address
+      // (the ips capability).
+      String held = existed ? podAddress(name) : null;
+      if (held != null) {
+        cni("DEL", pod.uid(), name, List.of(), null);
+      }
+      JsonNode result = cni("ADD", pod.uid(), name, List.of(), held);
       String address = result.path("ips").path(0).path("address").asText("");
       if (!address.matches("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}")) {
         throw new IOException("gantry-cni ADD returned no IPv4 address: " + result);
@@ -162,7 +170,7 @@ public final class HostPodNetwork implements PodNetwork {
       if (!Files.exists(record)) {
         return; // never set up by this agent, or already gone
       }
-      cni("DEL", uid, Files.exists(RUN_NETNS.resolve(name)) ? name : null, List.of());
+      cni("DEL", uid, Files.exists(RUN_NETNS.resolve(name)) ? name : null, List.of(), null);
       if (Files.exists(RUN_NETNS.resolve(name))) {
         HostCommand.check(netnsCommand("del", name), IP_TIMEOUT);
       }
@@ -197,7 +205,7 @@ public final class HostPodNetwork implements PodNetwork {
       }
       if (cidr != null) {
         // the plugin's GC releases addresses, and removes the bridge's veths, of every other attachment
-        cni("GC", null, null, List.copyOf(kept));
+        cni("GC", null, null, List.copyOf(kept), null);
       }
     } finally {
       gcLock.writeLock().unlock();
@@ -235,7 +243,25 @@ public final class HostPodNetwork implements PodNetwork {
         + "options ndots:5\n", StandardCharsets.UTF_8);
   }
 
-  private JsonNode cni(String command, String uid, String netns, List<String> validUids) throws IOException {
+  /** The IPv4 address (without prefix) of {@code eth0} in the pod's namespace, or null when it has none. */
+  private String podAddress(String name) throws IOException {
+    List<String> argv = new ArrayList<>();
+    if (config.netnsMountNamespace() != null) {
+      argv.addAll(List.of(HostCommand.find("nsenter"), "--mount=" + config.netnsMountNamespace(), "--"));
+    }
+    argv.addAll(List.of(ip, "-n", name, "-4", "-o", "addr", "show", "dev", IFNAME));
+    HostCommand.Output out = HostCommand.run(argv, Map.of(), null, IP_TIMEOUT);
+    int at = out.stdout().indexOf(" inet ");
+    if (out.exit() != 0 || at < 0) {
+      return null;
+    }
+    int start = at + " inet ".length();
+    int slash = out.stdout().indexOf('/', start);
+    return slash < 0 ? null : out.stdout().substring(start, slash);
+  }
+
+  private JsonNode cni(String command, String uid, String netns, List<String> validUids, String requestedIp)
+      throws IOException {
     String pluginCidr = cidr;
     if (pluginCidr == null) {
       throw new IOException("the node's pod CIDR is unknown; cannot run gantry-cni " + command);
@@ -246,6 +272,9 @@ public final class HostPodNetwork implements PodNetwork {
     ObjectNode ipam = conf.putObject("ipam");
     ipam.putArray("ranges").addArray().addObject().put("subnet", pluginCidr);
     ipam.put("dataDir", cniData.toAbsolutePath().toString());
+    if (requestedIp != null) {
+      conf.putObject("runtimeConfig").putArray("ips").add(requestedIp);
+    }
     if ("GC".equals(command)) {
       ArrayNode valid = conf.putArray("cni.dev/valid-attachments");
       validUids.forEach(u -> valid.addObject().put("containerID", u).put("ifname", IFNAME));
@@ -272,7 +301,8 @@ public final class HostPodNetwork implements PodNetwork {
     if (out.exit() != 0) {
       throw new IOException("gantry-cni " + command + " failed (code " + answer.path("code").asText("?") + "): "
           + answer.path("msg").asText(abbreviate(out.stdout() + out.stderr()))
-          + (answer.hasNonNull("details") ? " (" + answer.path("details").asText() + ")" : ""));
+          + (answer.hasNonNull("details") && !answer.path("details").asText().equals(answer.path("msg").asText())
+              ? " (" + answer.path("details").asText() + ")" : ""));
     }
     return answer;
   }

@@ -185,6 +185,8 @@ class HostPodNetworkIT {
     IOException e = assertThrows(IOException.class, () -> network.setUp(pod));
     assertTrue(e.getMessage().contains("gantry-cni ADD failed (code 7)")
         && e.getMessage().contains(bridge + " exists and is not a bridge"), e.getMessage());
+    assertEquals(e.getMessage().indexOf("is not a bridge"), e.getMessage().lastIndexOf("is not a bridge"),
+        "details that only repeat the message are not appended: " + e.getMessage());
     try (var left = Files.list(data.resolve("cni").resolve("gantry"))) {
       assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(f -> f.startsWith("10.")).toList(),
           "the failed ADD released its address");

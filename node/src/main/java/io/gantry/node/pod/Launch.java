@@ -19,8 +19,9 @@ import java.util.Map;
  * container runtime: {@code image} names an absolute executable or a built-in workload image;
  * {@code command} replaces the image's entrypoint and {@code args} follow it, with
  * {@code $(VAR)} references expanded; {@code envFrom} and {@code env} (values, ConfigMap and Secret
- * keys, the downward API) make the environment, on top of {@code POD_IP}, {@code POD_NAME},
- * {@code POD_NAMESPACE}, {@code NODE_NAME}, {@code HOSTNAME} and a default {@code PATH}.
+ * keys, the downward API with {@code resourceFieldRef}) make the environment, on top of {@code POD_IP},
+ * {@code POD_NAME}, {@code POD_NAMESPACE}, {@code NODE_NAME}, {@code HOSTNAME} and a default {@code PATH};
+ * the service variables ({@link ServiceEnv}) follow, where the container declares no variable of the name.
  */
 final class Launch {
 
@@ -134,22 +135,33 @@ final class Launch {
             : e.getValue().asText()));
       }
     }
+    Map<String, String> services = ServiceEnv.read(api, pod);
     for (JsonNode var : container.path("env")) {
       String key = var.path("name").asText();
       if (var.has("valueFrom")) {
-        String value = valueFrom(api, pod, var.path("valueFrom"), namespace, podIp, hostIp);
+        String value = valueFrom(api, pod, container, var.path("valueFrom"), namespace, podIp, hostIp);
         if (value != null) {
           env.put(key, value);
         }
       } else {
-        env.put(key, expand(var.path("value").asText(""), env));
+        env.put(key, expand(var.path("value").asText(""), env, services));
       }
     }
+    // the service variables come last and never replace a variable the container declares
+    services.forEach(env::putIfAbsent);
     return env;
   }
 
-  private static String valueFrom(KubeClient api, JsonNode pod, JsonNode from, String namespace, String podIp,
-      String hostIp) throws LaunchException, IOException {
+  private static String valueFrom(KubeClient api, JsonNode pod, JsonNode container, JsonNode from,
+      String namespace, String podIp, String hostIp) throws LaunchException, IOException {
+    if (from.has("resourceFieldRef")) {
+      try {
+        return ResourceEnv.value(from.path("resourceFieldRef"), pod, container, () -> api.get("/api/v1/nodes/"
+            + KubeClient.q(pod.path("spec").path("nodeName").asText())).path("status").path("allocatable"));
+      } catch (IllegalArgumentException e) {
+        throw new LaunchException("CreateContainerConfigError", e.getMessage());
+      }
+    }
     if (from.has("fieldRef")) {
       String path = from.path("fieldRef").path("fieldPath").asText();
       JsonNode meta = pod.path("metadata");
@@ -217,6 +229,11 @@ final class Launch {
 
   /** Kubernetes' {@code $(VAR)} expansion: defined names are replaced, {@code $$} escapes, others stay. */
   static String expand(String text, Map<String, String> env) {
+    return expand(text, env, Map.of());
+  }
+
+  /** {@link #expand(String, Map)} where names not in {@code env} are looked up in {@code fallback}. */
+  static String expand(String text, Map<String, String> env, Map<String, String> fallback) {
     StringBuilder out = new StringBuilder(text.length());
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
@@ -231,8 +248,9 @@ final class Launch {
           int close = text.indexOf(')', i + 2);
           if (close > 0) {
             String name = text.substring(i + 2, close);
-            if (env.containsKey(name)) {
-              out.append(env.get(name));
+            String value = env.containsKey(name) ? env.get(name) : fallback.get(name);
+            if (value != null) {
+              out.append(value);
               i = close;
               continue;
             }

@@ -24,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One pod on this node: its address, its containers' processes, their probes, restarts with
- * back-off, termination, and the status Kubernetes reports for it.
+ * One pod on this node: its address, its containers' processes, their probes and lifecycle hooks
+ * ({@link LifecycleHook}, {@link ContainerStop}), restarts with back-off, termination, and the
+ * status Kubernetes reports for it.
  *
  * <p>Concurrency: every method runs on the pod manager's loop. Slow work (resolving the
  * environment through the API, forking, probing, deleting the pod) runs on virtual threads that
@@ -64,6 +65,10 @@ final class PodWorker {
     String imageId;
     final List<ProbeWorker> probes = new ArrayList<>();
     String killReason;
+    /** The postStart hook in flight: the container is not running until it succeeds. */
+    LifecycleHook.Run postStart;
+    /** A stop with the preStop hook in flight ({@link ContainerStop}): no restart until it is over. */
+    ContainerStop stop;
 
     Container(JsonNode spec) {
       this.spec = spec;
@@ -168,10 +173,15 @@ final class PodWorker {
     log.info("pod {}/{}: {}; stopping containers (grace {}s)", namespace, name, why, grace.toSeconds());
     for (Container c : containers) {
       stopProbes(c);
-      if (c.process != null && c.process.isAlive()) {
+      cancelPostStart(c);
+      if (c.process != null && c.process.isAlive() && c.stop == null) {
         c.killReason = null;
         manager.events().record(pod, c.name, "Normal", "Killing", "Stopping container " + c.name);
-        signal(c.process, false);
+        if (hasPreStop(c)) {
+          stop(c, grace);
+        } else {
+          signal(c.process, false);
+        }
       }
     }
     manager.schedule(this, grace);
@@ -188,10 +198,10 @@ final class PodWorker {
       for (Container c : containers) {
         if (c.process != null && c.process.isAlive()) {
           anyAlive = true;
-          if (!now.isBefore(killAt)) {
+          if (!now.isBefore(killAt) && c.stop == null) { // a stop with a preStop hook keeps its own time
             signal(c.process, true);
           }
-        } else if (c.state == State.STARTING) {
+        } else if (c.state == State.STARTING || c.stop != null) {
           anyAlive = true; // a fork in flight: wait for it to land, then stop it
         }
       }
@@ -213,7 +223,7 @@ final class PodWorker {
       return;
     }
     for (Container c : containers) {
-      if (c.alive()) {
+      if (c.alive() || c.stop != null) {
         continue;
       }
       if (c.state == State.TERMINATED && !willRestart(c)) {
@@ -363,7 +373,8 @@ final class PodWorker {
     }
     c.process = process;
     c.logFile = logFile;
-    c.state = State.RUNNING;
+    JsonNode postStart = c.spec.path("lifecycle").path("postStart");
+    c.state = postStart.isObject() ? State.STARTING : State.RUNNING;
     c.everStarted = true;
     c.waitingReason = null;
     c.waitingMessage = null;
@@ -386,6 +397,16 @@ final class PodWorker {
       String message = terminationMessage(c, process, exit);
       manager.post(() -> exited(c, generation, process, message));
     }));
+    if (postStart.isObject()) {
+      c.postStart = LifecycleHook.start("post-start-" + name + "-" + c.name, postStart, hookContext(c),
+          result -> manager.post(() -> postStartDone(c, generation, result)));
+    } else {
+      startProbes(c, generation);
+    }
+    sync();
+  }
+
+  private void startProbes(Container c, int generation) {
     JsonNode startup = c.spec.path("startupProbe");
     if (startup.isObject()) {
       c.started = false;
@@ -394,7 +415,60 @@ final class PodWorker {
       c.started = true;
       startMainProbes(c, generation);
     }
+  }
+
+  /** The postStart hook returned: the container runs, or, as the kubelet does, it is killed. */
+  private void postStartDone(Container c, int generation, LifecycleHook.Result result) {
+    if (generation != c.generation || c.postStart == null || terminating) {
+      return; // the container stopped or the pod goes: the hook was cancelled
+    }
+    c.postStart = null;
+    if (result.success()) {
+      c.state = State.RUNNING;
+      startProbes(c, generation);
+    } else {
+      log.warn("pod {}/{} container {}: {}", namespace, name, c.name, result.failure());
+      // the event carries no message, so that secrets in the hook's output do not leak
+      manager.events().record(pod, c.name, "Warning", "FailedPostStartHook", "PostStartHook failed");
+      manager.events().record(pod, c.name, "Normal", "Killing", "FailedPostStartHook");
+      c.killReason = result.failure();
+      stop(c, Duration.ofSeconds(Math.max(0, pod.path("spec").path("terminationGracePeriodSeconds").asLong(30))));
+    }
     sync();
+  }
+
+  private void cancelPostStart(Container c) {
+    if (c.postStart != null) {
+      c.postStart.cancel();
+      c.postStart = null;
+    }
+  }
+
+  private boolean hasPreStop(Container c) {
+    return c.spec.path("lifecycle").path("preStop").isObject();
+  }
+
+  /** Stops the container's process through {@link ContainerStop}: the preStop hook, SIGTERM, SIGKILL. */
+  private void stop(Container c, Duration grace) {
+    JsonNode preStop = c.spec.path("lifecycle").path("preStop");
+    JsonNode podNow = pod;
+    ContainerStop[] self = new ContainerStop[1];
+    self[0] = ContainerStop.start("stop-" + name + "-" + c.name, preStop.isObject() ? preStop : null,
+        hookContext(c), c.process, grace, failure -> {
+          log.warn("pod {}/{} container {}: PreStop hook failed: {}", namespace, name, c.name, failure);
+          manager.events().record(podNow, c.name, "Warning", "FailedPreStopHook", "PreStopHook failed");
+        }, () -> manager.post(() -> {
+          if (c.stop == self[0]) {
+            c.stop = null;
+            sync();
+          }
+        }));
+    c.stop = self[0];
+  }
+
+  private LifecycleHook.Context hookContext(Container c) {
+    return new LifecycleHook.Context(podIp, c.spec.path("ports"), c.env, c.workingDir, manager.commandPrefix(uid),
+        "Container \"" + c.name + "\" in Pod \"" + name + "_" + namespace + "(" + uid + ")\"");
   }
 
   private void startMainProbes(Container c, int generation) {
@@ -468,7 +542,10 @@ final class PodWorker {
     c.killReason = reason;
     c.ready = false;
     stopProbes(c);
-    if (c.process != null) {
+    if (c.process != null && hasPreStop(c)) {
+      stop(c, Duration.ofSeconds(Math.max(0, c.spec.path("livenessProbe").path("terminationGracePeriodSeconds")
+          .asLong(pod.path("spec").path("terminationGracePeriodSeconds").asLong(30)))));
+    } else if (c.process != null) {
       Process process = c.process;
       int generation = c.generation;
       signal(process, false);
@@ -504,6 +581,7 @@ final class PodWorker {
     Instant now = manager.now();
     int exit = process.exitValue();
     stopProbes(c);
+    cancelPostStart(c);
     if (c.logFile != null) {
       // the pumps drain what the process wrote; close after they hit EOF
       ContainerLog logFile = c.logFile;
@@ -541,13 +619,17 @@ final class PodWorker {
     c.probes.clear();
   }
 
-  /** SIGTERM ({@code force} false) or SIGKILL to a process and everything it started. */
+  /**
+   * SIGTERM ({@code force} false) or SIGKILL to a process and everything it started. Through its
+   * {@link ProcessHandle}: {@link Process#destroy} would also close our ends of its stdout and
+   * stderr, so a process that logs while it shuts down would die of SIGPIPE and lose the lines.
+   */
   static void signal(Process process, boolean force) {
     process.descendants().forEach(force ? ProcessHandle::destroyForcibly : ProcessHandle::destroy);
     if (force) {
-      process.destroyForcibly();
+      process.toHandle().destroyForcibly();
     } else {
-      process.destroy();
+      process.toHandle().destroy();
     }
   }
 
@@ -555,6 +637,7 @@ final class PodWorker {
   void killAll() {
     for (Container c : containers) {
       stopProbes(c);
+      cancelPostStart(c);
       c.generation++;
       if (c.process != null) {
         signal(c.process, false);
@@ -587,7 +670,8 @@ final class PodWorker {
     Instant now = manager.now();
     ObjectNode status = F.objectNode();
     boolean allReady = !containers.isEmpty() && containers.stream().allMatch(c -> c.ready && c.state == State.RUNNING);
-    boolean pending = containers.stream().anyMatch(c -> !c.everStarted);
+    // a first start whose postStart hook runs is still being created, as the kubelet reports it
+    boolean pending = containers.stream().anyMatch(c -> !c.everStarted || c.postStart != null && c.restartCount == 0);
     String phase;
     if (pending) {
       phase = "Pending";

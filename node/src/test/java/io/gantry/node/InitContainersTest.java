@@ -335,6 +335,28 @@ class InitContainersTest {
     JsonNode later = pod("deadline");
     assertEquals("Failed", later.at("/status/phase").asText());
     assertEquals(0, status(later, "containerStatuses", "app").path("restartCount").asInt());
+    create("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: done-in-time}
+        spec:
+          nodeName: init-node
+          restartPolicy: Never
+          activeDeadlineSeconds: 2
+          containers:
+          - name: app
+            image: /bin/sh
+            args: ["-c", "exit 0"]
+        """);
+    await("done-in-time Succeeded", WAIT, () -> "Succeeded".equals(pod("done-in-time").at("/status/phase").asText()));
+    Thread.sleep(2500);
+    control.api.mergePatch("/api/v1/namespaces/default/pods/done-in-time",
+        yaml("{metadata: {labels: {touched: 'yes'}}}")); // the agent looks at the pod again past its deadline
+    Thread.sleep(1000);
+    JsonNode completed = pod("done-in-time");
+    assertEquals("Succeeded", completed.at("/status/phase").asText(), completed.at("/status").toString());
+    assertTrue(completed.at("/status/reason").isMissingNode(), completed.at("/status").toString());
+
     boolean event = false;
     for (JsonNode e : control.api.get("/api/v1/namespaces/default/events").path("items")) {
       event |= "deadline".equals(e.at("/involvedObject/name").asText())

@@ -242,11 +242,12 @@ final class PodWorker {
       publish();
       return;
     }
-    if (!deadlineExceeded && ActiveDeadline.exceeded(pod, startTime, now)) {
-      exceedDeadline(now);
-    }
     windingDown = deadlineExceeded || initFailed
         || containers.stream().allMatch(c -> c.state == State.TERMINATED && !willRestart(c));
+    if (!windingDown && ActiveDeadline.exceeded(pod, startTime, now)) {
+      exceedDeadline(now); // only while active: a pod that already completed keeps its phase
+      windingDown = true;
+    }
     if (!windingDown) {
       if (advanceInit(now)) {
         for (Container c : containers) {

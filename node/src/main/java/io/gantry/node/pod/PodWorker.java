@@ -123,10 +123,8 @@ final class PodWorker {
     String waiting = InitContainers.defaultWaitingReason(pod.path("spec"));
     for (JsonNode c : pod.path("spec").path("initContainers")) {
       Container container = new Container(c, true, waiting);
+      // one that completed stays completed; once an app container ran, none holds the pod back again
       adoptReportedStatus(container, pod.path("status").path("initContainerStatuses"));
-      // a completed init container is not run again; an adopted sidecar restarts without holding the sequence
-      container.done = container.everStarted && (container.sidecar
-          || container.terminated.path("exitCode").asInt(-1) == 0);
       initContainers.add(container);
     }
     for (JsonNode c : pod.path("spec").path("containers")) {
@@ -324,9 +322,10 @@ final class PodWorker {
     Duration left = ActiveDeadline.remaining(pod, startTime, now);
     if (left != null) {
       Instant at = now.plus(left);
-      if (!at.equals(deadlineCheckAt)) {
+      // again when the wake-up came early: the timer runs on nanoTime, the deadline on the wall clock
+      if (!at.equals(deadlineCheckAt) || left.compareTo(Duration.ofMillis(100)) < 0) {
         deadlineCheckAt = at;
-        manager.schedule(this, left);
+        manager.schedule(this, left.plusMillis(10));
       }
     }
   }

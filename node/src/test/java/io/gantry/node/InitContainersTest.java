@@ -152,6 +152,17 @@ class InitContainersTest {
         + agent.serverPort() + "/containerLogs/default/ordered/second")).build(),
         HttpResponse.BodyHandlers.ofString()).body();
     assertEquals("init output\n", log);
+    // events name the init container by its field path
+    JsonNode started = await("event for the init container", WAIT, () -> {
+      for (JsonNode e : control.api.get("/api/v1/namespaces/default/events").path("items")) {
+        if ("ordered".equals(e.at("/involvedObject/name").asText()) && "Started".equals(e.path("reason").asText())
+            && e.path("message").asText().endsWith(" second")) {
+          return e;
+        }
+      }
+      return null;
+    });
+    assertEquals("spec.initContainers{second}", started.at("/involvedObject/fieldPath").asText());
   }
 
   @Test
@@ -252,6 +263,7 @@ class InitContainersTest {
 
   @Test
   void sidecarsStartInOrderRunBesideTheAppAndStopAfterIt() throws Exception {
+    Path gate = dir.resolve("proxy-started");
     create("""
         apiVersion: v1
         kind: Pod
@@ -265,6 +277,7 @@ class InitContainersTest {
             image: /bin/sh
             restartPolicy: Always
             args: ["-c", "echo proxy >> order; trap 'echo proxy-stopped >> order; exit 0' TERM; while true; do sleep 0.1; done"]
+            startupProbe: {exec: {command: [test, -f, %s]}, periodSeconds: 1, failureThreshold: 100}
           - name: setup
             image: /bin/sh
             args: ["-c", "echo setup >> order"]
@@ -272,7 +285,19 @@ class InitContainersTest {
           - name: job
             image: /bin/sh
             args: ["-c", "echo job >> order; while [ ! -f done ]; do sleep 0.1; done; echo job-done >> order"]
-        """);
+        """.formatted(gate));
+    // the next init container waits until the sidecar has started (its startup probe passed)
+    JsonNode starting = await("proxy running", WAIT, () -> {
+      JsonNode p = pod("with-sidecar");
+      return status(p, "initContainerStatuses", "proxy").at("/state/running").isObject() ? p : null;
+    });
+    Thread.sleep(1500);
+    starting = pod("with-sidecar");
+    assertFalse(status(starting, "initContainerStatuses", "proxy").path("started").asBoolean());
+    assertEquals("PodInitializing", status(starting, "initContainerStatuses", "setup").at("/state/waiting/reason")
+        .asText(), starting.toString());
+    assertEquals("proxy\n", Files.readString(workDir(starting).resolve("order")));
+    Files.writeString(gate, "");
     JsonNode running = await("job running", WAIT, () -> {
       JsonNode p = pod("with-sidecar");
       return status(p, "containerStatuses", "job").at("/state/running").isObject()

@@ -66,4 +66,44 @@ class AgentRestartTest {
       }
     }
   }
+
+  @Test
+  void aRestartedAgentDoesNotRunCompletedInitContainersAgain() throws Exception {
+    try (ControlFixture control = ControlFixture.start(dir.resolve("control"), Duration.ofSeconds(40))) {
+      NodeAgentConfig config = NodeAgentConfig.builder("restart-init-node", "127.0.0.33", dir.resolve("node"))
+          .heartbeatInterval(Duration.ofSeconds(1)).build();
+      String path = "/api/v1/namespaces/default/pods/initialized";
+      JsonNode before;
+      try (NodeAgent agent = NodeAgent.start(config, control.api)) {
+        control.api.create("/api/v1/namespaces/default/pods", yaml("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: initialized}
+            spec:
+              nodeName: restart-init-node
+              terminationGracePeriodSeconds: 1
+              initContainers: [{name: setup, image: /bin/sh, args: ["-c", "echo ran >> runs"]}]
+              containers: [{name: main, image: /bin/sleep, args: ["600"]}]
+            """));
+        before = await("initialized running", WAIT, () -> {
+          JsonNode p = control.api.get(path);
+          return p.at("/status/containerStatuses/0/state/running").isObject() ? p : null;
+        });
+      }
+      try (NodeAgent agent = NodeAgent.start(config, control.api)) {
+        JsonNode after = await("main running again", WAIT, () -> {
+          JsonNode p = control.api.get(path);
+          JsonNode cs = p.at("/status/containerStatuses/0");
+          return cs.path("restartCount").asInt() == 1 && cs.at("/state/running").isObject() ? p : null;
+        });
+        JsonNode setup = after.at("/status/initContainerStatuses/0");
+        assertEquals("Completed", setup.at("/state/terminated/reason").asText(), setup.toString());
+        assertEquals(0, setup.path("restartCount").asInt(), setup.toString());
+        assertEquals(before.at("/status/initContainerStatuses/0/containerID").asText(),
+            setup.path("containerID").asText());
+        Path runs = dir.resolve("node").resolve("pods").resolve(after.at("/metadata/uid").asText()).resolve("runs");
+        assertEquals("ran\n", Files.readString(runs));
+      }
+    }
+  }
 }

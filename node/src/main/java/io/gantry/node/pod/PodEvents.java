@@ -68,7 +68,11 @@ final class PodEvents {
     involved.put("apiVersion", "v1");
     involved.put("resourceVersion", meta.path("resourceVersion").asText());
     if (container != null) {
-      involved.put("fieldPath", "spec.containers{" + container + "}");
+      boolean init = false;
+      for (JsonNode c : pod.path("spec").path("initContainers")) {
+        init |= container.equals(c.path("name").asText());
+      }
+      involved.put("fieldPath", (init ? "spec.initContainers{" : "spec.containers{") + container + "}");
     }
     event.put("reason", reason);
     event.put("message", message);

@@ -40,12 +40,15 @@ final class PodWorker {
 
   private enum State { WAITING, STARTING, RUNNING, TERMINATED }
 
-  /** One container of the pod and its current instance. */
+  /** One container of the pod (an app container or an init container) and its current instance. */
   private final class Container {
     final JsonNode spec;
     final String name;
+    final boolean init;
+    final boolean sidecar;
+    final String defaultWaiting;
     State state = State.WAITING;
-    String waitingReason = "ContainerCreating";
+    String waitingReason;
     String waitingMessage;
     int generation;
     Process process;
@@ -69,10 +72,18 @@ final class PodWorker {
     LifecycleHook.Run postStart;
     /** A stop with the preStop hook in flight ({@link ContainerStop}): no restart until it is over. */
     ContainerStop stop;
+    /** Init containers: the sequence moved past it (it completed, or as a sidecar it started). */
+    boolean done;
+    /** Sidecars: SIGTERM was sent while the pod winds down; it is not restarted. */
+    boolean stopSignalled;
 
-    Container(JsonNode spec) {
+    Container(JsonNode spec, boolean init, String defaultWaiting) {
       this.spec = spec;
       this.name = spec.path("name").asText();
+      this.init = init;
+      this.sidecar = init && InitContainers.sidecar(spec);
+      this.defaultWaiting = defaultWaiting;
+      this.waitingReason = defaultWaiting;
       this.imageId = "gantry://" + spec.path("image").asText("");
     }
 
@@ -87,6 +98,7 @@ final class PodWorker {
   final String name;
   private JsonNode pod;
   private final List<Container> containers = new ArrayList<>();
+  private final List<Container> initContainers = new ArrayList<>();
   private final Map<String, String[]> conditions = new HashMap<>();
   private final Path podDir;
   private String podIp;
@@ -99,6 +111,11 @@ final class PodWorker {
   private boolean finished;
   private boolean removing;
   private Instant killAt;
+  private boolean deadlineExceeded;
+  private Instant deadlineCheckAt;
+  private boolean initFailed;
+  private boolean windingDown;
+  private Instant windDownKillAt;
 
   PodWorker(PodManager manager, JsonNode pod) {
     this.manager = manager;
@@ -108,8 +125,15 @@ final class PodWorker {
     this.namespace = meta.path("namespace").asText("default");
     this.name = meta.path("name").asText();
     this.podDir = manager.logs().podDir(namespace, name, uid);
+    String waiting = InitContainers.defaultWaitingReason(pod.path("spec"));
+    for (JsonNode c : pod.path("spec").path("initContainers")) {
+      Container container = new Container(c, true, waiting);
+      // one that completed stays completed; once an app container ran, none holds the pod back again
+      adoptReportedStatus(container, pod.path("status").path("initContainerStatuses"));
+      initContainers.add(container);
+    }
     for (JsonNode c : pod.path("spec").path("containers")) {
-      Container container = new Container(c);
+      Container container = new Container(c, false, waiting);
       adoptReportedStatus(container, pod.path("status").path("containerStatuses"));
       containers.add(container);
     }
@@ -171,17 +195,16 @@ final class PodWorker {
     terminating = true;
     killAt = manager.now().plus(grace);
     log.info("pod {}/{}: {}; stopping containers (grace {}s)", namespace, name, why, grace.toSeconds());
-    for (Container c : containers) {
+    for (Container c : all()) {
+      if (c.sidecar) {
+        continue; // sidecars stop after the other containers (stopNextSidecar)
+      }
       stopProbes(c);
       cancelPostStart(c);
       if (c.process != null && c.process.isAlive() && c.stop == null) {
         c.killReason = null;
         manager.events().record(pod, c.name, "Normal", "Killing", "Stopping container " + c.name);
-        if (hasPreStop(c)) {
-          stop(c, grace);
-        } else {
-          signal(c.process, false);
-        }
+        stopGracefully(c, grace);
       }
     }
     manager.schedule(this, grace);
@@ -194,8 +217,9 @@ final class PodWorker {
     }
     Instant now = manager.now();
     if (terminating) {
+      stopNextSidecar();
       boolean anyAlive = false;
-      for (Container c : containers) {
+      for (Container c : all()) {
         if (c.process != null && c.process.isAlive()) {
           anyAlive = true;
           if (!now.isBefore(killAt) && c.stop == null) { // a stop with a preStop hook keeps its own time
@@ -222,35 +246,162 @@ final class PodWorker {
       publish();
       return;
     }
-    for (Container c : containers) {
-      if (c.alive() || c.stop != null) {
+    windingDown = deadlineExceeded || initFailed
+        || containers.stream().allMatch(c -> c.state == State.TERMINATED && !willRestart(c));
+    if (!windingDown && ActiveDeadline.exceeded(pod, startTime, now)) {
+      exceedDeadline(now); // only while active: a pod that already completed keeps its phase
+      windingDown = true;
+    }
+    if (!windingDown) {
+      if (advanceInit(now)) {
+        for (Container c : containers) {
+          advance(c, now);
+        }
+      }
+      scheduleDeadlineCheck(now);
+      windingDown = initFailed;
+    }
+    if (windingDown) {
+      windDown(now);
+      if (!finished && all().stream().noneMatch(c -> c.alive() || c.process != null && c.process.isAlive())) {
+        finished = true;
+        manager.releaseNetwork(this);
+      }
+    }
+    publish();
+  }
+
+  /**
+   * Runs the init containers one at a time, in order, each to completion (a sidecar only until it
+   * started); true once the app containers may start. A failed init container is restarted as the
+   * pod's restart policy says; with {@code Never} the pod fails.
+   */
+  private boolean advanceInit(Instant now) {
+    boolean appStarted = containers.stream().anyMatch(c -> c.everStarted);
+    for (Container c : initContainers) {
+      if (!c.done && (c.sidecar ? c.state == State.RUNNING && c.started
+          : c.state == State.TERMINATED && c.terminated.path("exitCode").asInt() == 0)) {
+        c.done = true;
+      }
+      if (c.done || appStarted) {
+        if (c.sidecar) {
+          advance(c, now); // sidecars keep running, and restarting, beside the app containers
+        }
         continue;
       }
       if (c.state == State.TERMINATED && !willRestart(c)) {
-        continue;
+        initFailed = true;
+        log.info("pod {}/{}: init container {} failed; the pod fails (restartPolicy Never)", namespace, name, c.name);
+        return false;
       }
-      if (c.everStarted || c.waitingReason != null && !"ContainerCreating".equals(c.waitingReason)) {
-        if (now.isBefore(c.backoffUntil)) {
-          if ("ErrImagePull".equals(c.waitingReason)) {
-            c.waitingReason = "ImagePullBackOff";
-          }
-          if (c.everStarted && c.state == State.TERMINATED) {
-            c.waitingReason = "CrashLoopBackOff";
-            c.waitingMessage = "back-off " + c.backoff.toSeconds() + "s restarting failed container=" + c.name
-                + " pod=" + name + "_" + namespace + "(" + uid + ")";
-            c.state = State.WAITING;
-          }
-          manager.schedule(this, Duration.between(now, c.backoffUntil));
-          continue;
+      advance(c, now);
+      return false;
+    }
+    return true;
+  }
+
+  /** Starts or restarts one container when it is due (after its back-off), or leaves it as it is. */
+  private void advance(Container c, Instant now) {
+    if (c.alive() || c.stop != null || c.state == State.TERMINATED && !willRestart(c)) {
+      return;
+    }
+    if (c.everStarted || c.waitingReason != null && !c.defaultWaiting.equals(c.waitingReason)) {
+      if (now.isBefore(c.backoffUntil)) {
+        if ("ErrImagePull".equals(c.waitingReason)) {
+          c.waitingReason = "ImagePullBackOff";
+        }
+        if (c.everStarted && c.state == State.TERMINATED) {
+          c.waitingReason = "CrashLoopBackOff";
+          c.waitingMessage = "back-off " + c.backoff.toSeconds() + "s restarting failed container=" + c.name
+              + " pod=" + name + "_" + namespace + "(" + uid + ")";
+          c.state = State.WAITING;
+        }
+        manager.schedule(this, Duration.between(now, c.backoffUntil));
+        return;
+      }
+    }
+    launch(c);
+  }
+
+  /** Wakes the pod when its active deadline passes (once per deadline: it may be changed on a live pod). */
+  private void scheduleDeadlineCheck(Instant now) {
+    Duration left = ActiveDeadline.remaining(pod, startTime, now);
+    if (left != null) {
+      Instant at = now.plus(left);
+      // again when the wake-up came early: the timer runs on nanoTime, the deadline on the wall clock
+      if (!at.equals(deadlineCheckAt) || left.compareTo(Duration.ofMillis(100)) < 0) {
+        deadlineCheckAt = at;
+        manager.schedule(this, left.plusMillis(10));
+      }
+    }
+  }
+
+  /** The pod was active longer than {@code activeDeadlineSeconds}: it fails, and its containers stop. */
+  private void exceedDeadline(Instant now) {
+    deadlineExceeded = true;
+    log.info("pod {}/{}: {}; stopping containers", namespace, name, ActiveDeadline.MESSAGE);
+    manager.events().record(pod, null, "Normal", ActiveDeadline.REASON, ActiveDeadline.MESSAGE);
+    for (Container c : all()) {
+      stopProbes(c);
+      c.ready = false;
+      if (!c.sidecar && c.process != null && c.process.isAlive() && c.stop == null) {
+        c.killReason = null;
+        manager.events().record(pod, c.name, "Normal", "Killing", "Stopping container " + c.name);
+        stopGracefully(c, podGrace());
+      }
+    }
+  }
+
+  /**
+   * The pod runs nothing more (its app containers completed, an init container failed for good, or
+   * its deadline passed): sidecars stop, the last one first, and whatever still runs after the
+   * pod's termination grace period is killed.
+   */
+  private void windDown(Instant now) {
+    if (windDownKillAt == null) {
+      Duration grace = podGrace();
+      windDownKillAt = now.plus(grace);
+      manager.schedule(this, grace);
+    }
+    stopNextSidecar();
+    if (!now.isBefore(windDownKillAt)) {
+      for (Container c : all()) {
+        if (c.process != null && c.process.isAlive()) {
+          signal(c.process, true);
         }
       }
-      launch(c);
     }
-    if (!finished && containers.stream().allMatch(c -> c.state == State.TERMINATED && !willRestart(c))) {
-      finished = true;
-      manager.releaseNetwork(this);
+  }
+
+  /** Sidecars stop once no other container runs, one at a time in reverse order, as the kubelet stops them. */
+  private void stopNextSidecar() {
+    for (Container c : all()) {
+      if (!c.sidecar && c.alive()) {
+        return;
+      }
     }
-    publish();
+    for (int i = initContainers.size() - 1; i >= 0; i--) {
+      Container c = initContainers.get(i);
+      if (c.sidecar && c.alive()) {
+        if (!c.stopSignalled && c.process != null) {
+          c.stopSignalled = true;
+          stopProbes(c);
+          c.ready = false;
+          manager.events().record(pod, c.name, "Normal", "Killing", "Stopping container " + c.name);
+          Instant until = terminating ? killAt : windDownKillAt;
+          Instant now = manager.now();
+          stopGracefully(c, until == null || until.isBefore(now) ? Duration.ZERO : Duration.between(now, until));
+        }
+        return;
+      }
+    }
+  }
+
+  /** The init containers, then the app containers. */
+  private List<Container> all() {
+    List<Container> all = new ArrayList<>(initContainers);
+    all.addAll(containers);
+    return all;
   }
 
   /** The pod's network is up (on the loop). */
@@ -272,6 +423,15 @@ final class PodWorker {
   }
 
   private boolean willRestart(Container c) {
+    if (deadlineExceeded) {
+      return false;
+    }
+    if (c.sidecar) {
+      return !windingDown && !c.stopSignalled;
+    }
+    if (c.init) {
+      return !"Never".equals(restartPolicy()) && c.terminated != null && c.terminated.path("exitCode").asInt() != 0;
+    }
     return switch (restartPolicy()) {
       case "Never" -> false;
       case "OnFailure" -> c.terminated == null || c.terminated.path("exitCode").asInt() != 0;
@@ -360,7 +520,7 @@ final class PodWorker {
 
   private void started(Container c, int generation, Launch.Plan plan, Process process, ContainerLog logFile,
       Exit exit) {
-    if (generation != c.generation || terminating) {
+    if (generation != c.generation || terminating || windingDown) {
       signal(process, true);
       logFile.close();
       if (generation == c.generation) {
@@ -432,7 +592,7 @@ final class PodWorker {
       manager.events().record(pod, c.name, "Warning", "FailedPostStartHook", "PostStartHook failed");
       manager.events().record(pod, c.name, "Normal", "Killing", "FailedPostStartHook");
       c.killReason = result.failure();
-      stop(c, Duration.ofSeconds(Math.max(0, pod.path("spec").path("terminationGracePeriodSeconds").asLong(30))));
+      stop(c, podGrace());
     }
     sync();
   }
@@ -442,6 +602,20 @@ final class PodWorker {
       c.postStart.cancel();
       c.postStart = null;
     }
+  }
+
+  /** SIGTERM, or first the preStop hook when the container has one, within {@code grace}. */
+  private void stopGracefully(Container c, Duration grace) {
+    cancelPostStart(c);
+    if (hasPreStop(c)) {
+      stop(c, grace);
+    } else {
+      signal(c.process, false);
+    }
+  }
+
+  private Duration podGrace() {
+    return Duration.ofSeconds(Math.max(0, pod.path("spec").path("terminationGracePeriodSeconds").asLong(30)));
   }
 
   private boolean hasPreStop(Container c) {
@@ -486,7 +660,9 @@ final class PodWorker {
 
   /** What {@code kubectl exec} needs of a running container, or null when it does not run. Loop only. */
   ExecTarget execTarget(String container) {
-    for (Container c : containers) {
+    List<Container> candidates = new ArrayList<>(containers);
+    candidates.addAll(initContainers);
+    for (Container c : candidates) {
       if (container == null ? c.state == State.RUNNING : c.name.equals(container)) {
         return c.state == State.RUNNING && podIp != null && !terminating
             ? new ExecTarget(uid, podIp, c.env, c.workingDir, c.spec.path("image").asText(""))
@@ -635,7 +811,7 @@ final class PodWorker {
 
   /** Kills every process now (agent shutdown). */
   void killAll() {
-    for (Container c : containers) {
+    for (Container c : all()) {
       stopProbes(c);
       cancelPostStart(c);
       c.generation++;
@@ -647,7 +823,7 @@ final class PodWorker {
 
   List<Process> processes() {
     List<Process> list = new ArrayList<>();
-    containers.stream().filter(c -> c.process != null).forEach(c -> list.add(c.process));
+    all().stream().filter(c -> c.process != null).forEach(c -> list.add(c.process));
     return list;
   }
 
@@ -669,24 +845,50 @@ final class PodWorker {
   ObjectNode status() {
     Instant now = manager.now();
     ObjectNode status = F.objectNode();
-    boolean allReady = !containers.isEmpty() && containers.stream().allMatch(c -> c.ready && c.state == State.RUNNING);
+    List<Container> mustBeReady = new ArrayList<>(initContainers.stream().filter(c -> c.sidecar).toList());
+    mustBeReady.addAll(containers);
+    boolean allReady = !containers.isEmpty() && mustBeReady.stream().allMatch(c -> c.ready && c.state == State.RUNNING);
     // a first start whose postStart hook runs is still being created, as the kubelet reports it
     boolean pending = containers.stream().anyMatch(c -> !c.everStarted || c.postStart != null && c.restartCount == 0);
+    boolean sidecarRuns = initContainers.stream().anyMatch(c -> c.sidecar && c.alive());
     String phase;
-    if (pending) {
+    if (deadlineExceeded || initFailed) {
+      phase = "Failed";
+    } else if (pending) {
       phase = "Pending";
-    } else if (containers.stream().allMatch(c -> c.state == State.TERMINATED && !willRestart(c))) {
+    } else if (containers.stream().allMatch(c -> c.state == State.TERMINATED && !willRestart(c)) && !sidecarRuns) {
       phase = containers.stream().anyMatch(c -> c.terminated.path("exitCode").asInt() != 0) ? "Failed" : "Succeeded";
     } else {
       phase = "Running";
     }
+    ArrayNode initStatuses = F.arrayNode();
+    initContainers.forEach(c -> initStatuses.add(containerStatus(c)));
+    ArrayNode statuses = F.arrayNode();
+    containers.forEach(c -> statuses.add(containerStatus(c)));
     status.put("phase", phase);
     ArrayNode conds = status.putArray("conditions");
     condition(conds, "PodReadyToStartContainers", podIp != null && !finished, now);
-    condition(conds, "Initialized", true, now);
-    condition(conds, "Ready", allReady && !terminating, now);
-    condition(conds, "ContainersReady", allReady && !terminating, now);
+    InitContainers.Condition initialized = InitContainers.initialized(pod.path("spec"), initStatuses, statuses, phase);
+    ObjectNode init = condition(conds, "Initialized", initialized.value(), now);
+    if (initialized.reason() != null) {
+      init.put("reason", initialized.reason());
+    }
+    if (initialized.message() != null) {
+      init.put("message", initialized.message());
+    }
+    for (String type : new String[] {"Ready", "ContainersReady"}) {
+      ObjectNode ready = condition(conds, type, allReady && !terminating, now);
+      if (!(allReady && !terminating)) {
+        List<String> notReady = mustBeReady.stream().filter(x -> !(x.ready && x.state == State.RUNNING))
+            .map(x -> x.name).toList();
+        ready.put("reason", "ContainersNotReady");
+        ready.put("message", "containers with unready status: " + InitContainers.goList(notReady));
+      }
+    }
     condition(conds, "PodScheduled", true, now);
+    if (deadlineExceeded) {
+      status.put("reason", ActiveDeadline.REASON).put("message", ActiveDeadline.MESSAGE);
+    }
     String hostIp = manager.hostIp();
     status.put("hostIP", hostIp);
     status.putArray("hostIPs").addObject().put("ip", hostIp);
@@ -695,58 +897,62 @@ final class PodWorker {
       status.putArray("podIPs").addObject().put("ip", podIp);
     }
     status.put("startTime", time(startTime));
-    ArrayNode statuses = status.putArray("containerStatuses");
-    for (Container c : containers) {
-      ObjectNode cs = statuses.addObject();
-      cs.put("name", c.name);
-      ObjectNode state = cs.putObject("state");
-      switch (c.state) {
-        case RUNNING -> state.putObject("running").put("startedAt", time(c.startedAt));
-        case TERMINATED -> state.set("terminated", c.terminated);
-        default -> {
-          ObjectNode waiting = state.putObject("waiting");
-          waiting.put("reason", c.waitingReason == null ? "ContainerCreating" : c.waitingReason);
-          if (c.waitingMessage != null) {
-            waiting.put("message", c.waitingMessage);
-          } else if (networkError != null && podIp == null) {
-            waiting.put("message", "failed to set up the pod network: " + networkError);
-          }
-        }
-      }
-      ObjectNode last = cs.putObject("lastState");
-      ObjectNode lastTerminated = c.state == State.WAITING && c.everStarted ? c.terminated : c.lastTerminated;
-      if (lastTerminated != null) {
-        last.set("terminated", lastTerminated);
-      }
-      cs.put("ready", c.ready && c.state == State.RUNNING && !terminating);
-      cs.put("restartCount", c.restartCount);
-      cs.put("image", c.spec.path("image").asText(""));
-      cs.put("imageID", c.imageId);
-      if (c.containerId != null) {
-        cs.put("containerID", c.containerId);
-      }
-      cs.put("started", c.state == State.RUNNING && c.started);
+    if (!initContainers.isEmpty()) {
+      status.set("initContainerStatuses", initStatuses);
     }
+    status.set("containerStatuses", statuses);
     String qos = pod.path("status").path("qosClass").asText("");
     status.put("qosClass", qos.isEmpty() ? "BestEffort" : qos);
     return status;
   }
 
-  private void condition(ArrayNode conds, String type, boolean value, Instant now) {
+  private ObjectNode containerStatus(Container c) {
+    ObjectNode cs = F.objectNode();
+    cs.put("name", c.name);
+    ObjectNode state = cs.putObject("state");
+    switch (c.state) {
+      case RUNNING -> state.putObject("running").put("startedAt", time(c.startedAt));
+      case TERMINATED -> state.set("terminated", c.terminated);
+      default -> {
+        ObjectNode waiting = state.putObject("waiting");
+        waiting.put("reason", c.waitingReason == null ? c.defaultWaiting : c.waitingReason);
+        if (c.waitingMessage != null) {
+          waiting.put("message", c.waitingMessage);
+        } else if (networkError != null && podIp == null) {
+          waiting.put("message", "failed to set up the pod network: " + networkError);
+        }
+      }
+    }
+    ObjectNode last = cs.putObject("lastState");
+    ObjectNode lastTerminated = c.state == State.WAITING && c.everStarted ? c.terminated : c.lastTerminated;
+    if (lastTerminated != null) {
+      last.set("terminated", lastTerminated);
+    }
+    // a regular init container is ready once it completed, as the kubelet's prober reports it
+    boolean ready = c.init && !c.sidecar
+        ? c.state == State.TERMINATED && c.terminated.path("exitCode").asInt() == 0
+        : c.ready && c.state == State.RUNNING && !terminating;
+    cs.put("ready", ready);
+    cs.put("restartCount", c.restartCount);
+    cs.put("image", c.spec.path("image").asText(""));
+    cs.put("imageID", c.imageId);
+    if (c.containerId != null) {
+      cs.put("containerID", c.containerId);
+    }
+    cs.put("started", c.state == State.RUNNING && c.started);
+    return cs;
+  }
+
+  /** Adds a condition, keeping its last transition time while its status stays; returns it. */
+  private ObjectNode condition(ArrayNode conds, String type, boolean value, Instant now) {
     String text = value ? "True" : "False";
     String[] previous = conditions.get(type);
     if (previous == null || !previous[0].equals(text)) {
       previous = new String[] {text, time(now)};
       conditions.put(type, previous);
     }
-    ObjectNode c = conds.addObject().put("type", type).put("status", text).putNull("lastProbeTime")
+    return conds.addObject().put("type", type).put("status", text).putNull("lastProbeTime")
         .put("lastTransitionTime", previous[1]);
-    if (!value && ("Ready".equals(type) || "ContainersReady".equals(type))) {
-      List<String> notReady = containers.stream().filter(x -> !(x.ready && x.state == State.RUNNING))
-          .map(x -> x.name).toList();
-      c.put("reason", "ContainersNotReady");
-      c.put("message", "containers with unready status: " + notReady);
-    }
   }
 
   static String time(Instant instant) {

@@ -58,16 +58,22 @@ final class PodLogs {
     return URI.create(base + "/containerLogs/" + path.namespace() + "/" + path.name() + "/" + container + query);
   }
 
-  /** {@code requested}, or the pod's only container; a name the pod does not have is a bad request. */
+  /**
+   * {@code requested}, or the pod's only app container; a name the pod does not have (among its
+   * init, app and ephemeral containers) is a bad request.
+   */
   static String container(JsonNode pod, String podName, String requested) throws ApiException {
     List<String> names = new ArrayList<>();
-    pod.at("/spec/containers").forEach(c -> names.add(c.path("name").asText()));
+    for (String list : new String[] {"initContainers", "containers", "ephemeralContainers"}) {
+      pod.path("spec").path(list).forEach(c -> names.add(c.path("name").asText()));
+    }
     if (requested == null || requested.isEmpty()) {
-      if (names.size() != 1) {
+      JsonNode containers = pod.at("/spec/containers");
+      if (containers.size() != 1) {
         throw ApiException.badRequest("a container name must be specified for pod " + podName
-            + ", choose one of: " + names);
+            + ", choose one of: [" + String.join(" ", names) + "]");
       }
-      return names.get(0);
+      return containers.get(0).path("name").asText();
     }
     if (!names.contains(requested)) {
       throw ApiException.badRequest("container " + requested + " is not valid for pod " + podName);

@@ -1,6 +1,7 @@
 package io.gantry.node.pod;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.node.probe.ProbeSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -108,16 +109,7 @@ final class LifecycleHook {
     if (command.isEmpty()) {
       return new Result("Exec lifecycle hook ([]) for " + context.who() + " failed - error: no command");
     }
-    List<String> argv = new ArrayList<>(context.prefix());
-    argv.addAll(command);
-    ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
-    builder.environment().clear();
-    builder.environment().putAll(context.env());
-    if (context.workingDir() != null) {
-      builder.directory(context.workingDir().toFile());
-    }
-    Process process = builder.start();
-    process.getOutputStream().close();
+    Process process = new ProbeSpec.ExecContext(context.env(), context.workingDir(), context.prefix()).start(command);
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     Thread drain = Thread.ofVirtual().start(() -> {
       try (InputStream in = process.getInputStream()) {
@@ -159,7 +151,7 @@ final class LifecycleHook {
     if (host.isEmpty()) {
       host = context.podIp();
     }
-    int port = get.path("port").asText("").isEmpty() ? 80 : portOf(get.path("port"), context.ports());
+    int port = get.path("port").asText("").isEmpty() ? 80 : ProbeSpec.port(get.path("port"), context.ports());
     if (port <= 0) {
       throw new IOException("couldn't find port: " + get.path("port").asText() + " in the container's ports");
     }
@@ -196,22 +188,5 @@ final class LifecycleHook {
       }
       return new Result(null);
     }
-  }
-
-  /** A number, or the name of one of the container's ports (-1 when unknown), as probes resolve ports. */
-  private static int portOf(JsonNode port, JsonNode containerPorts) {
-    if (port.isNumber()) {
-      return port.asInt();
-    }
-    String text = port.asText("");
-    if (text.matches("\\d{1,5}")) {
-      return Integer.parseInt(text);
-    }
-    for (JsonNode p : containerPorts) {
-      if (text.equals(p.path("name").asText())) {
-        return p.path("containerPort").asInt(-1);
-      }
-    }
-    return -1;
   }
 }

@@ -108,16 +108,7 @@ public final class ProbeRunner {
     if (command.isEmpty()) {
       return new Result(false, "exec probe without a command");
     }
-    List<String> argv = new java.util.ArrayList<>(context.prefix());
-    argv.addAll(command);
-    ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
-    builder.environment().clear();
-    builder.environment().putAll(context.env());
-    if (context.workingDir() != null) {
-      builder.directory(context.workingDir().toFile());
-    }
-    Process process = builder.start();
-    process.getOutputStream().close();
+    Process process = context.start(command);
     Thread drain = Thread.ofVirtual().start(() -> {
       try (InputStream in = process.getInputStream()) {
         in.transferTo(OutputStream.nullOutputStream());

@@ -27,7 +27,7 @@ public record ProbeSpec(Duration initialDelay, Duration period, Duration timeout
   }
 
   /** The port number a probe names: a number, or a containerPort's name. -1 if unknown. */
-  static int port(JsonNode port, JsonNode containerPorts) {
+  public static int port(JsonNode port, JsonNode containerPorts) {
     if (port.canConvertToInt() && port.isNumber()) {
       return port.asInt();
     }
@@ -54,5 +54,21 @@ public record ProbeSpec(Duration initialDelay, Duration period, Duration timeout
    * Where an exec probe runs: the container's environment and working directory, and the argv
    * prefix that enters the pod's network ({@code ip netns exec <netns>} in host mode).
    */
-  public record ExecContext(Map<String, String> env, java.nio.file.Path workingDir, List<String> prefix) {}
+  public record ExecContext(Map<String, String> env, java.nio.file.Path workingDir, List<String> prefix) {
+
+    /** Starts {@code command} as the container would run it: its environment only, stdin closed, stderr into stdout. */
+    public Process start(List<String> command) throws java.io.IOException {
+      List<String> argv = new ArrayList<>(prefix);
+      argv.addAll(command);
+      ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
+      builder.environment().clear();
+      builder.environment().putAll(env);
+      if (workingDir != null) {
+        builder.directory(workingDir.toFile());
+      }
+      Process process = builder.start();
+      process.getOutputStream().close();
+      return process;
+    }
+  }
 }

@@ -37,6 +37,14 @@ final class ControlFixture implements AutoCloseable {
     return new ControlFixture(server, api);
   }
 
+  /** A node agent on this control component with short heartbeats and back-off, once it has its pod CIDR. */
+  NodeAgent startAgent(String nodeName, String address, Path dir) throws Exception {
+    NodeAgent agent = NodeAgent.start(NodeAgentConfig.builder(nodeName, address, dir)
+        .heartbeatInterval(Duration.ofSeconds(1)).backoff(Duration.ofMillis(500), Duration.ofSeconds(2)).build(), api);
+    await("pod CIDR", Duration.ofSeconds(30), agent::podCidr);
+    return agent;
+  }
+
   static JsonNode yaml(String text) {
     try {
       return YAML.readTree(text);

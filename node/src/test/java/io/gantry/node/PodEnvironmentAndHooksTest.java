@@ -37,10 +37,7 @@ class PodEnvironmentAndHooksTest {
   @BeforeAll
   void start() throws Exception {
     control = ControlFixture.start(dir.resolve("control"), Duration.ofSeconds(40));
-    agent = NodeAgent.start(NodeAgentConfig.builder("hooks-node", "127.0.0.22", dir.resolve("node"))
-        .heartbeatInterval(Duration.ofSeconds(1)).backoff(Duration.ofMillis(500), Duration.ofSeconds(2)).build(),
-        control.api);
-    await("pod CIDR", WAIT, agent::podCidr);
+    agent = control.startAgent("hooks-node", "127.0.0.22", dir.resolve("node"));
   }
 
   @AfterAll

@@ -39,10 +39,7 @@ class PodsTest {
   @BeforeAll
   void start() throws Exception {
     control = ControlFixture.start(dir.resolve("control"), Duration.ofSeconds(40));
-    agent = NodeAgent.start(NodeAgentConfig.builder("pods-node", "127.0.0.21", dir.resolve("node"))
-        .heartbeatInterval(Duration.ofSeconds(1)).backoff(Duration.ofMillis(500), Duration.ofSeconds(2)).build(),
-        control.api);
-    await("pod CIDR", WAIT, agent::podCidr);
+    agent = control.startAgent("pods-node", "127.0.0.21", dir.resolve("node"));
   }
 
   @AfterAll

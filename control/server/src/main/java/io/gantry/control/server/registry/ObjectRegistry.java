@@ -210,6 +210,9 @@ public final class ObjectRegistry {
     if (type.namespaced()) {
       requireLiveNamespace(type, object);
     }
+    for (WritePlugin plugin : plugins) {
+      plugin.admitCreate(type, object);
+    }
     metadata.put("uid", UUID.randomUUID().toString());
     metadata.put("creationTimestamp", ObjectMeta.timestamp(clock.instant()));
     metadata.remove("resourceVersion");

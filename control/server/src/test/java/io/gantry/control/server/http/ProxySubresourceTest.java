@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.gantry.control.server.ControlConfig;
 import io.gantry.control.server.ControlServer;
+import io.gantry.control.server.tls.ClusterCertificates;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -18,9 +21,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +49,7 @@ class ProxySubresourceTest {
   static Path dir;
   private ControlServer server;
   private HttpServer backend;
+  private HttpsServer tlsBackend;
   private int closedPort;
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -57,6 +65,19 @@ class ProxySubresourceTest {
       reply(exchange, 302, "text/plain", "");
     });
     backend.start();
+    // a certificate signed by a CA the relay does not know, as pods' certificates are
+    ClusterCertificates pki = ClusterCertificates.loadOrCreate(dir.resolve("backend-pki"), List.of(), List.of());
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry("backend", pki.serverKey(), new char[0], new Certificate[] {pki.serverCertificate()});
+    KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keyManagers.init(keys, new char[0]);
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(keyManagers.getKeyManagers(), null, null);
+    tlsBackend = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    tlsBackend.setHttpsConfigurator(new HttpsConfigurator(tls));
+    tlsBackend.createContext("/", exchange -> reply(exchange, 200, "text/plain", "tls " + exchange.getRequestURI()));
+    tlsBackend.start();
     try (ServerSocket unused = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       closedPort = unused.getLocalPort();
     }
@@ -66,10 +87,12 @@ class ProxySubresourceTest {
     server = ControlServer.start(config);
     int port = backend.getAddress().getPort();
     send("POST", SVC, "{\"metadata\":{\"name\":\"backend\"},\"spec\":{\"ports\":["
-        + "{\"name\":\"http\",\"port\":80,\"targetPort\":" + port + "},{\"name\":\"closed\",\"port\":81}]}}", 201);
+        + "{\"name\":\"http\",\"port\":80,\"targetPort\":" + port + "},{\"name\":\"closed\",\"port\":81},"
+        + "{\"name\":\"tls\",\"port\":443}]}}", 201);
     send("POST", "/api/v1/namespaces/default/endpoints", "{\"metadata\":{\"name\":\"backend\"},\"subsets\":[{"
         + "\"addresses\":[{\"ip\":\"127.0.0.1\"}],\"ports\":[{\"name\":\"http\",\"port\":" + port + "},"
-        + "{\"name\":\"closed\",\"port\":" + closedPort + "}]}]}", 201);
+        + "{\"name\":\"closed\",\"port\":" + closedPort + "},"
+        + "{\"name\":\"tls\",\"port\":" + tlsBackend.getAddress().getPort() + "}]}]}", 201);
     send("POST", "/api/v1/namespaces/default/endpoints", "{\"metadata\":{\"name\":\"empty\"}}", 201);
     send("POST", POD, "{\"metadata\":{\"name\":\"web\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\","
         + "\"ports\":[{\"containerPort\":" + port + "}]}]}}", 201);
@@ -84,6 +107,16 @@ class ProxySubresourceTest {
       server.close();
     }
     backend.stop(0);
+    tlsBackend.stop(0);
+  }
+
+  @Test
+  void httpsBackendsAreReachedWithoutVerifyingThem() throws Exception {
+    HttpResponse<String> got = get(SVC + "https:backend:tls/proxy/secure?q=1");
+    assertEquals(200, got.statusCode(), got.body());
+    assertEquals("tls /secure?q=1", got.body());
+    HttpResponse<String> pod = get(POD + "https:web:" + tlsBackend.getAddress().getPort() + "/proxy/p");
+    assertEquals("tls /p", pod.body());
   }
 
   @Test

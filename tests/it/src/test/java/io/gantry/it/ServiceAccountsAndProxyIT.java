@@ -94,6 +94,21 @@ class ServiceAccountsAndProxyIT {
   }
 
   @Test
+  void everyNamespaceHasTheClusterCaInKubeRootCaCrt() throws java.io.IOException {
+    String ca = java.nio.file.Files.readString(gantry.caFile()).strip();
+    kubectl.run("create", "namespace", "trusting").assertOk();
+    Poll.until("kube-root-ca.crt in a new namespace", WAIT, Duration.ofMillis(100),
+        () -> kubectl.run("-n", "trusting", "get", "configmap", "kube-root-ca.crt").exitCode() == 0,
+        () -> kubectl.run("-n", "trusting", "get", "configmaps"));
+    assertEquals(ca, kubectl.run("-n", "trusting", "get", "configmap", "kube-root-ca.crt", "-o",
+        "jsonpath={.data.ca\\.crt}").assertOk().stdout().strip());
+    kubectl.run("-n", "trusting", "delete", "configmap", "kube-root-ca.crt").assertOk();
+    Poll.until("kube-root-ca.crt re-created", WAIT, Duration.ofMillis(100),
+        () -> kubectl.run("-n", "trusting", "get", "configmap", "kube-root-ca.crt").exitCode() == 0,
+        () -> kubectl.run("-n", "trusting", "get", "configmaps"));
+  }
+
+  @Test
   void podsRunAsTheirServiceAccountWhichMustExist() {
     assertEquals("default default", kubectl.run("-n", "proxied", "get", "pod", "web", "-o",
         "jsonpath={.spec.serviceAccountName} {.spec.serviceAccount}").assertOk().stdout());

@@ -11,6 +11,7 @@ import io.gantry.control.server.controller.NamespaceFinalizer;
 import io.gantry.control.server.controller.endpoints.EndpointSliceController;
 import io.gantry.control.server.controller.endpoints.EndpointSliceMirroringController;
 import io.gantry.control.server.controller.nodelifecycle.NodeLifecycleController;
+import io.gantry.control.server.controller.rootca.RootCaPublisher;
 import io.gantry.control.server.controller.scheduler.Scheduler;
 import io.gantry.control.server.controller.serviceaccount.ServiceAccountsController;
 import io.gantry.control.server.dataplane.DataPlane;
@@ -123,7 +124,7 @@ public final class ControlServer implements AutoCloseable {
           log.warn("history compaction failed: {}", e.toString());
         }
       }, interval, interval, TimeUnit.MILLISECONDS);
-      startControllers(config, registry, store, clock, controllers);
+      startControllers(config, registry, store, clock, controllers, certificates.caCertificatePem());
       ControlServer server = new ControlServer(config, store, certificates, token, api, background, controllers,
           apiMetrics);
       server.startDataPlane(registry, clock);
@@ -146,12 +147,13 @@ public final class ControlServer implements AutoCloseable {
 
   /** The controllers, on the registry; each adds itself to {@code started} so a failed start closes it. */
   private static void startControllers(ControlConfig config, ObjectRegistry registry, Store store, Clock clock,
-      List<AutoCloseable> started) {
+      List<AutoCloseable> started, String caPem) {
     started.add(EndpointSliceController.start(registry.as("endpointslice-controller"), new ObjectWatcher(store)));
     started.add(EndpointSliceMirroringController.start(registry.as("endpointslicemirroring-controller"),
         new ObjectWatcher(store)));
     // before the workload controllers, so that the pods they create find their default ServiceAccount
     started.add(ServiceAccountsController.start(registry.as("serviceaccount-controller"), new ObjectWatcher(store)));
+    started.add(RootCaPublisher.start(registry.as("root-ca-cert-publisher"), new ObjectWatcher(store), caPem));
     started.add(WorkloadControllers.start(registry, new ObjectWatcher(store)));
     started.add(Scheduler.start(registry.as("gantry-scheduler"), new ObjectWatcher(store), clock));
     started.add(new NodeLifecycleController(registry.as("node-lifecycle-controller"), clock, config.nodeMonitorGracePeriod(),

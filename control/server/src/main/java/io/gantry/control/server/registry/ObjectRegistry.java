@@ -210,9 +210,6 @@ public final class ObjectRegistry {
     if (type.namespaced()) {
       requireLiveNamespace(type, object);
     }
-    for (WritePlugin plugin : plugins) {
-      plugin.admitCreate(type, object);
-    }
     metadata.put("uid", UUID.randomUUID().toString());
     metadata.put("creationTimestamp", ObjectMeta.timestamp(clock.instant()));
     metadata.remove("resourceVersion");
@@ -224,6 +221,10 @@ public final class ObjectRegistry {
       metadata.remove("generation");
     }
     setManagedFields(object, applied != null ? applied : updateOwnership(type, null, null, object));
+    // after the ownership: what admission sets belongs to no manager, as upstream records it
+    for (WritePlugin plugin : plugins) {
+      plugin.admitCreate(type, object);
+    }
     String name = ObjectMeta.name(object);
     String key = type.key(namespace, name);
     for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {

@@ -26,9 +26,9 @@ public interface WritePlugin {
   default void prepareForUpdate(ResourceType type, ObjectNode object, ObjectNode old) throws ApiException {}
 
   /**
-   * Called on a create after defaulting, validation and the namespace check, like a mutating
-   * admission plugin: may change {@code object} (a default that depends on other objects) and read
-   * the store.
+   * Called on a create after defaulting, validation, the namespace check and the field ownership,
+   * like a mutating admission plugin: may change {@code object} (a default that depends on other
+   * objects; no manager owns it) and read the store.
    *
    * @throws ApiException to refuse the create, e.g. 403 when a referenced object is missing
    */

@@ -49,6 +49,10 @@ class ServiceAccountAdmissionTest {
     assertEquals("default", pod.at("/spec/serviceAccountName").asText());
     assertEquals("default", pod.at("/spec/serviceAccount").asText());
     assertEquals("[{\"name\":\"regcred\"}]", Json.string(pod.at("/spec/imagePullSecrets")));
+    // set by admission, after the ownership of the client's fields was recorded, as upstream does
+    String owned = Json.string(pod.at("/metadata/managedFields"));
+    assertTrue(owned.contains("f:containers") && !owned.contains("f:serviceAccountName")
+        && !owned.contains("f:imagePullSecrets"), owned);
   }
 
   @Test

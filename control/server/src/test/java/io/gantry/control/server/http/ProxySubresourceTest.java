@@ -133,9 +133,24 @@ class ProxySubresourceTest {
     assertEquals("kept", got.headers().firstValue("X-Backend").orElse(""));
   }
 
+  /** The methods of the e2e "ProxyWithPath" test, through both subresources. */
+  @Test
+  void everyMethodIsRelayed() throws Exception {
+    for (String method : List.of("DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT")) {
+      for (String prefix : List.of(SVC + "backend", POD + "web")) {
+        String path = prefix + (prefix.startsWith(SVC) ? ":http" : "") + "/proxy/some/path/with/" + method;
+        HttpResponse<String> got = call(HttpRequest.newBuilder(url(path))
+            .method(method, HttpRequest.BodyPublishers.noBody()));
+        assertEquals(200, got.statusCode(), path);
+        assertTrue(got.body().startsWith(method + " /some/path/with/" + method + "\n"), path + ": " + got.body());
+      }
+    }
+  }
+
   @Test
   void servicePortsByNumberNameAndSchemeAndPodsByIp() throws Exception {
     for (String path : List.of(SVC + "backend:80/proxy/a", SVC + "http:backend:http/proxy/a",
+        SVC + "http%3Abackend%3Ahttp/proxy/a",
         POD + "web/proxy/a", POD + "web:" + backend.getAddress().getPort() + "/proxy/a",
         POD + "http:web:" + backend.getAddress().getPort() + "/proxy/a")) {
       HttpResponse<String> got = get(path);

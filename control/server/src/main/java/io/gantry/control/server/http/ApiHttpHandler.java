@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Authenticates each request on the event loop, then runs it on a virtual thread (the store
  * blocks) and writes the answer back. Watches become a {@link WatchStream}; exec and port-forward
- * upgrades a {@link PodStreamProxy}.
+ * upgrades a {@link PodStreamProxy}; {@code services|pods/{id}/proxy/...} a {@link ProxyRelay}.
  */
 final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 

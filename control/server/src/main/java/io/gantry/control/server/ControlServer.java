@@ -11,7 +11,9 @@ import io.gantry.control.server.controller.NamespaceFinalizer;
 import io.gantry.control.server.controller.endpoints.EndpointSliceController;
 import io.gantry.control.server.controller.endpoints.EndpointSliceMirroringController;
 import io.gantry.control.server.controller.nodelifecycle.NodeLifecycleController;
+import io.gantry.control.server.controller.rootca.RootCaPublisher;
 import io.gantry.control.server.controller.scheduler.Scheduler;
+import io.gantry.control.server.controller.serviceaccount.ServiceAccountsController;
 import io.gantry.control.server.dataplane.DataPlane;
 import io.gantry.control.server.dataplane.PushTimings;
 import io.gantry.control.server.controller.WorkloadControllers;
@@ -20,6 +22,8 @@ import io.gantry.control.server.http.ApiServer;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.registry.ObjectWatcher;
+import io.gantry.control.server.registry.ServiceAccountAdmission;
+import io.gantry.control.server.registry.WritePlugin;
 import io.gantry.control.server.resource.ResourceTypes;
 import io.gantry.control.server.store.Store;
 import io.gantry.control.server.store.sqlite.SqliteStore;
@@ -96,7 +100,9 @@ public final class ControlServer implements AutoCloseable {
       // Allocators: ClusterIPs, node ports, LoadBalancer addresses and pod CIDRs are reserved in
       // the same store transaction as the Service or Node they serve.
       Allocators allocators = Allocators.create(store, config);
-      ObjectRegistry registry = new ObjectRegistry(store, clock, allocators.plugins());
+      List<WritePlugin> plugins = new ArrayList<>(allocators.plugins());
+      plugins.add(new ServiceAccountAdmission(store));
+      ObjectRegistry registry = new ObjectRegistry(store, clock, plugins);
       bootstrap(registry.as(APISERVER_MANAGER));
       api = ApiServer.start(config.apiAddress(), config.insecureHttp() ? null : certificates.serverSslContext(),
           new ApiRouter(registry, VERSION), new ObjectWatcher(store), token::matches, clock, apiMetrics);
@@ -118,7 +124,7 @@ public final class ControlServer implements AutoCloseable {
           log.warn("history compaction failed: {}", e.toString());
         }
       }, interval, interval, TimeUnit.MILLISECONDS);
-      startControllers(config, registry, store, clock, controllers);
+      startControllers(config, registry, store, clock, controllers, certificates.caCertificatePem());
       ControlServer server = new ControlServer(config, store, certificates, token, api, background, controllers,
           apiMetrics);
       server.startDataPlane(registry, clock);
@@ -141,10 +147,13 @@ public final class ControlServer implements AutoCloseable {
 
   /** The controllers, on the registry; each adds itself to {@code started} so a failed start closes it. */
   private static void startControllers(ControlConfig config, ObjectRegistry registry, Store store, Clock clock,
-      List<AutoCloseable> started) {
+      List<AutoCloseable> started, String caPem) {
     started.add(EndpointSliceController.start(registry.as("endpointslice-controller"), new ObjectWatcher(store)));
     started.add(EndpointSliceMirroringController.start(registry.as("endpointslicemirroring-controller"),
         new ObjectWatcher(store)));
+    // before the workload controllers, so that the pods they create find their default ServiceAccount
+    started.add(ServiceAccountsController.start(registry.as("serviceaccount-controller"), new ObjectWatcher(store)));
+    started.add(RootCaPublisher.start(registry.as("root-ca-cert-publisher"), new ObjectWatcher(store), caPem));
     started.add(WorkloadControllers.start(registry, new ObjectWatcher(store)));
     started.add(Scheduler.start(registry.as("gantry-scheduler"), new ObjectWatcher(store), clock));
     started.add(new NodeLifecycleController(registry.as("node-lifecycle-controller"), clock, config.nodeMonitorGracePeriod(),

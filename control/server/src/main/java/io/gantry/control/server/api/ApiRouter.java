@@ -18,10 +18,12 @@ public final class ApiRouter {
   private final ResourceEndpoint resources;
   private final String gantryVersion;
   private final PodStreams streams;
+  private final ProxyTargets proxies;
 
   public ApiRouter(ObjectRegistry registry, String gantryVersion) {
     this.resources = new ResourceEndpoint(registry);
     this.streams = new PodStreams(registry);
+    this.proxies = new ProxyTargets(registry);
     this.gantryVersion = gantryVersion;
   }
 
@@ -57,6 +59,14 @@ public final class ApiRouter {
    */
   public java.net.URI podStream(ResourcePath path, ApiRequest request) throws ApiException {
     return streams.nodeUri(path, request);
+  }
+
+  /**
+   * For {@code services|pods/{id}/proxy/...}: the backend's {@code scheme://host:port}. The HTTP
+   * layer relays the request; this only resolves it.
+   */
+  public java.net.URI proxyTarget(ProxyPath path) throws ApiException {
+    return proxies.resolve(path);
   }
 
   public ApiResponse handle(ApiRequest request) {

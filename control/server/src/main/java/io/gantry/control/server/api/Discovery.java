@@ -142,6 +142,10 @@ public final class Discovery {
         resource.put("kind", "Pod");
         verbs.add("get");
       }
+      case "proxy" -> {
+        resource.put("kind", type.kind() + "ProxyOptions");
+        List.of("create", "delete", "get", "patch", "update").forEach(verbs::add);
+      }
       case "exec", "portforward" -> {
         resource.put("kind", "PodExecOptions");
         List.of("create", "get").forEach(verbs::add);

@@ -4,6 +4,7 @@ import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.api.ApiRequest;
 import io.gantry.control.server.api.ApiResponse;
 import io.gantry.control.server.api.ApiRouter;
+import io.gantry.control.server.api.ProxyPath;
 import io.gantry.control.server.api.ResourcePath;
 import io.gantry.control.server.registry.ObjectWatcher;
 import io.netty.buffer.ByteBufUtil;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Authenticates each request on the event loop, then runs it on a virtual thread (the store
  * blocks) and writes the answer back. Watches become a {@link WatchStream}; exec and port-forward
- * upgrades a {@link PodStreamProxy}.
+ * upgrades a {@link PodStreamProxy}; {@code services|pods/{id}/proxy/...} a {@link ProxyRelay}.
  */
 final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -72,6 +73,11 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     ApiRequest request = new ApiRequest(msg.method().name(), path, uri.parameters(),
         msg.headers().get(HttpHeaderNames.ACCEPT), msg.headers().get(HttpHeaderNames.CONTENT_TYPE),
         ByteBufUtil.getBytes(msg.content()), msg.headers().get(HttpHeaderNames.USER_AGENT));
+    Optional<ProxyPath> proxy = ProxyPath.parse(rawPath(msg.uri()));
+    if (proxy.isPresent()) {
+      proxy(ctx, msg, proxy.get(), keepAlive);
+      return;
+    }
     Optional<ResourcePath> stream = ResourcePath.parse(path).filter(ApiRouter::isPodStream);
     if (stream.isPresent()) {
       podStream(ctx, msg, stream.get(), request);
@@ -145,6 +151,42 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         write(ctx, ApiResponse.error(ApiException.internal(e.toString())), false);
       }
     });
+  }
+
+  /** {@code services|pods/{id}/proxy/...}: the backend resolved and the request relayed, both off the loop. */
+  private void proxy(ChannelHandlerContext ctx, FullHttpRequest msg, ProxyPath path, boolean keepAlive) {
+    String uri = msg.uri();
+    int question = uri.indexOf('?');
+    String client = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress address
+        ? address.getAddress().getHostAddress() : "";
+    ProxyRelay.Call call = new ProxyRelay.Call(msg.method().name(), path,
+        question < 0 ? null : uri.substring(question + 1), msg.headers().copy(), ByteBufUtil.getBytes(msg.content()),
+        client);
+    long started = System.nanoTime();
+    executor.execute(() -> {
+      int status = 0;
+      try {
+        status = ProxyRelay.relay(ctx.channel(), call, router.proxyTarget(path), keepAlive);
+      } catch (ApiException e) {
+        status = e.code();
+        write(ctx, ApiResponse.error(e), keepAlive);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        ctx.close();
+      } catch (RuntimeException e) {
+        log.error("{} {} failed", call.method(), uri, e);
+        status = 500;
+        write(ctx, ApiResponse.error(ApiException.internal(e.toString())), keepAlive);
+      }
+      metrics.record("CONNECT", path.type().plural(), status,
+          System.nanoTime() - started);
+    });
+  }
+
+  /** The path of a request target as sent (still percent-encoded), without its query. */
+  private static String rawPath(String uri) {
+    int question = uri.indexOf('?');
+    return question < 0 ? uri : uri.substring(0, question);
   }
 
   private boolean authenticated(FullHttpRequest msg) {

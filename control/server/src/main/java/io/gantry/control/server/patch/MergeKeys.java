@@ -76,7 +76,9 @@ public final class MergeKeys {
       // NodeSpec.taints has no tags, so it is atomic; NamespaceSpec.finalizers is listType=atomic.
       key(ResourceTypes.NODES), Map.of(
           "spec.podCIDRs", ListRule.SCALAR_SET, "status.addresses", TYPE, "status.conditions", TYPE),
-      key(ResourceTypes.NAMESPACES), Map.of("status.conditions", TYPE));
+      key(ResourceTypes.NAMESPACES), Map.of("status.conditions", TYPE),
+      // ServiceAccount.secrets: patchStrategy merge, patchMergeKey name; imagePullSecrets is atomic.
+      key(ResourceTypes.SERVICEACCOUNTS), Map.of("secrets", NAME));
 
   private static final MergeKeys OBJECT_META_ONLY = of(Map.of());
 

@@ -131,6 +131,7 @@ final class Defaults {
   }
 
   private static void podSpec(ObjectNode spec) {
+    serviceAccountNames(spec);
     putIfAbsent(spec, "restartPolicy", "Always");
     putIfAbsent(spec, "dnsPolicy", "ClusterFirst");
     putIfAbsent(spec, "schedulerName", "default-scheduler");
@@ -146,6 +147,23 @@ final class Defaults {
           container(container);
         }
       }
+    }
+  }
+
+  /**
+   * The v1 conversion of the deprecated {@code serviceAccount}: an empty {@code serviceAccountName}
+   * takes its value, and it always reads back as {@code serviceAccountName}.
+   */
+  static void serviceAccountNames(ObjectNode spec) {
+    if (spec.path("serviceAccountName").asText("").isEmpty() && !spec.path("serviceAccount").asText("").isEmpty()) {
+      spec.put("serviceAccountName", spec.path("serviceAccount").asText());
+    }
+    String name = spec.path("serviceAccountName").asText("");
+    if (name.isEmpty()) {
+      spec.remove("serviceAccountName");
+      spec.remove("serviceAccount");
+    } else {
+      spec.put("serviceAccount", name);
     }
   }
 

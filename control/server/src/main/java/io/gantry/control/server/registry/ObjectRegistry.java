@@ -221,6 +221,10 @@ public final class ObjectRegistry {
       metadata.remove("generation");
     }
     setManagedFields(object, applied != null ? applied : updateOwnership(type, null, null, object));
+    // after the ownership: what admission sets belongs to no manager, as upstream records it
+    for (WritePlugin plugin : plugins) {
+      plugin.admitCreate(type, object);
+    }
     String name = ObjectMeta.name(object);
     String key = type.key(namespace, name);
     for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {

@@ -26,6 +26,15 @@ public interface WritePlugin {
   default void prepareForUpdate(ResourceType type, ObjectNode object, ObjectNode old) throws ApiException {}
 
   /**
+   * Called on a create after defaulting, validation, the namespace check and the field ownership,
+   * like a mutating admission plugin: may change {@code object} (a default that depends on other
+   * objects; no manager owns it) and read the store.
+   *
+   * @throws ApiException to refuse the create, e.g. 403 when a referenced object is missing
+   */
+  default void admitCreate(ResourceType type, ObjectNode object) throws ApiException {}
+
+  /**
    * Called before an object is created ({@code old} null) or updated; may change {@code object}
    * (fill in an allocated field) and returns what to add to the write's transaction.
    *

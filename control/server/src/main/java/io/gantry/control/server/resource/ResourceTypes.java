@@ -11,12 +11,13 @@ public final class ResourceTypes {
 
   public static final ResourceType NAMESPACES = core("namespaces", "Namespace", false, List.of("ns"), List.of(), Set.of("status", "finalize"));
   public static final ResourceType NODES = core("nodes", "Node", false, List.of("no"), List.of(), Set.of("status"));
-  public static final ResourceType PODS = core("pods", "Pod", true, List.of("po"), List.of("all"), Set.of("status", "log", "exec", "portforward", "binding"));
-  public static final ResourceType SERVICES = core("services", "Service", true, List.of("svc"), List.of("all"), Set.of("status"));
+  public static final ResourceType PODS = core("pods", "Pod", true, List.of("po"), List.of("all"), Set.of("status", "log", "exec", "portforward", "binding", "proxy"));
+  public static final ResourceType SERVICES = core("services", "Service", true, List.of("svc"), List.of("all"), Set.of("status", "proxy"));
   public static final ResourceType ENDPOINTS = new ResourceType("", "v1", "endpoints", "endpoints", "Endpoints", true, List.of("ep"), List.of(), Set.of(), false);
   public static final ResourceType SECRETS = core("secrets", "Secret", true, List.of(), List.of(), Set.of());
   public static final ResourceType CONFIGMAPS = core("configmaps", "ConfigMap", true, List.of("cm"), List.of(), Set.of());
   public static final ResourceType EVENTS = core("events", "Event", true, List.of("ev"), List.of(), Set.of());
+  public static final ResourceType SERVICEACCOUNTS = core("serviceaccounts", "ServiceAccount", true, List.of("sa"), List.of(), Set.of());
   public static final ResourceType DEPLOYMENTS = of("apps", "v1", "deployments", "Deployment", true, List.of("deploy"), List.of("all"), Set.of("status", "scale"));
   public static final ResourceType REPLICASETS = of("apps", "v1", "replicasets", "ReplicaSet", true, List.of("rs"), List.of("all"), Set.of("status", "scale"));
   public static final ResourceType ENDPOINTSLICES = of("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, List.of(), List.of(), Set.of());
@@ -26,7 +27,7 @@ public final class ResourceTypes {
   public static final ResourceType LEASES = of("coordination.k8s.io", "v1", "leases", "Lease", true, List.of(), List.of(), Set.of());
 
   public static final List<ResourceType> ALL = List.of(
-      NAMESPACES, NODES, PODS, SERVICES, ENDPOINTS, SECRETS, CONFIGMAPS, EVENTS,
+      NAMESPACES, NODES, PODS, SERVICES, ENDPOINTS, SECRETS, CONFIGMAPS, EVENTS, SERVICEACCOUNTS,
       DEPLOYMENTS, REPLICASETS, ENDPOINTSLICES, INGRESSES, INGRESSCLASSES, NETWORKPOLICIES, LEASES);
 
   private static final Map<String, ResourceType> BY_PATH = new LinkedHashMap<>();

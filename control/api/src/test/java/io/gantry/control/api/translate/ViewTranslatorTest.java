@@ -116,6 +116,29 @@ class ViewTranslatorTest {
   }
 
   @Test
+  void oneAddressInSlicesOfDifferentPortsServesEveryPort() {
+    // The conformance test "should support a Service with multiple ports specified in multiple
+    // EndpointSlices": one pod, one slice per service port.
+    ObjectNode port80 = json("""
+        {'metadata':{'namespace':'demo','name':'e2e-custom-slice-a','labels':{'kubernetes.io/service-name':'web'}},
+         'addressType':'IPv4','ports':[{'name':'port80','port':8090,'protocol':'TCP'}],
+         'endpoints':[{'addresses':['127.244.1.5'],'conditions':{'ready':true}}]}
+        """);
+    ObjectNode port81 = json("""
+        {'metadata':{'namespace':'demo','name':'e2e-custom-slice-b','labels':{'kubernetes.io/service-name':'web'}},
+         'addressType':'IPv4','ports':[{'name':'port81','port':9090,'protocol':'TCP'},
+           {'name':'port80','port':7070,'protocol':'TCP'}],
+         'endpoints':[{'addresses':['127.244.1.5'],'conditions':{'ready':true}}]}
+        """);
+    EndpointView view = EndpointAggregator.aggregate("demo", "web", List.of(port81, port80));
+
+    assertEquals(1, view.getEndpointsCount());
+    Endpoint endpoint = view.getEndpoints(0);
+    assertEquals(8090, endpoint.getPortsMap().get("port80").getPort(), "the first slice by name keeps its port");
+    assertEquals(9090, endpoint.getPortsMap().get("port81").getPort());
+  }
+
+  @Test
   void nodeViewTakesAddressesCidrsReadinessAndZone() {
     NodeView view = ViewTranslator.node(json("""
         {'metadata':{'name':'n1','labels':{'topology.kubernetes.io/zone':'z1','team':'x'}},

@@ -28,19 +28,21 @@ public final class ServiceEntry {
   private final Target[] targets;
   private final Set<InetSocketAddress> targetAddresses; // null: scan targets
   private final boolean localPolicy;
+  private final boolean hasEndpoints;
   private final Balancing balancing;
   private final Picker picker;
   private final AffinityTable affinity;
   private final ServiceMetrics metrics;
   private final ServiceEntry inClusterEntry;
 
-  ServiceEntry(ServicePortKey key, List<Target> targets, boolean localPolicy, Balancing balancing, Picker picker,
-      AffinityTable affinity, ServiceMetrics metrics) {
-    this(key, targets, localPolicy, balancing, picker, affinity, metrics, null);
-  }
-
-  ServiceEntry(ServicePortKey key, List<Target> targets, boolean localPolicy, Balancing balancing, Picker picker,
-      AffinityTable affinity, ServiceMetrics metrics, ServiceEntry inClusterEntry) {
+  /**
+   * @param localPolicy    whether a {@code Local} traffic policy filtered {@code targets}
+   * @param hasEndpoints   whether the service port has a usable endpoint anywhere in the cluster
+   * @param inClusterEntry the entry in-cluster clients use instead, or null
+   */
+  ServiceEntry(ServicePortKey key, List<Target> targets, boolean localPolicy, boolean hasEndpoints,
+      Balancing balancing, Picker picker, AffinityTable affinity, ServiceMetrics metrics,
+      ServiceEntry inClusterEntry) {
     this.key = Objects.requireNonNull(key, "key");
     this.targets = targets.toArray(Target[]::new);
     // A set only where a scan would be slow: most services have a handful of endpoints.
@@ -51,6 +53,7 @@ public final class ServiceEntry {
       }
     }
     this.localPolicy = localPolicy;
+    this.hasEndpoints = hasEndpoints;
     this.balancing = balancing;
     this.picker = picker;
     this.affinity = affinity;
@@ -80,12 +83,23 @@ public final class ServiceEntry {
     return targets.length > 0;
   }
 
-  /**
-   * Whether a {@code Local} traffic policy applies: with no (local) endpoint, traffic is dropped,
-   * not refused.
-   */
+  /** Whether a {@code Local} traffic policy chose this entry's targets (this node's endpoints only). */
   public boolean localPolicy() {
     return localPolicy;
+  }
+
+  /**
+   * What traffic finds without a target: dropped (true) when a {@code Local} policy left out
+   * endpoints that exist on other nodes, as kube-proxy's DROP; refused (false) when the service
+   * port has no usable endpoint anywhere, as kube-proxy's REJECT.
+   */
+  public boolean dropsWithoutTargets() {
+    return localPolicy && hasEndpoints && targets.length == 0;
+  }
+
+  /** Whether the service port has a usable endpoint anywhere in the cluster (this node or others). */
+  public boolean hasEndpoints() {
+    return hasEndpoints;
   }
 
   public Balancing balancing() {

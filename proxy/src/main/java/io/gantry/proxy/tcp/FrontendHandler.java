@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The client side of one relayed connection. Admission is decided once, at accept: the
  * connection limit, then the routing table's entry for the address the client reached (read
- * once; in-cluster clients of a LoadBalancer IP or external IP get its cluster-wide entry), then a pick. No entry or no endpoint: a TCP reset at once; a {@code Local} policy
- * without a local endpoint: a plain close (the proxy cannot un-accept, so "drop" is a FIN
+ * once; in-cluster clients of a LoadBalancer IP or external IP get its cluster-wide entry), then
+ * a pick. No entry, or no usable endpoint anywhere: a TCP reset at once (kube-proxy's REJECT); a
+ * {@code Local} policy without a local endpoint while other nodes have some: a plain close (the
+ * proxy cannot un-accept, so kube-proxy's DROP is a FIN
  * without data). The endpoint is dialled on this event loop; the client is read only once it is
  * connected, so a failed connect before any byte retries another endpoint. Once connected, both
  * sides read by themselves and pause while the other side's write buffer is over its high-water
@@ -87,7 +89,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     target = entry.pick(client);
     if (target == null) {
       metrics.noEndpoint();
-      if (entry.localPolicy()) {
+      if (entry.dropsWithoutTargets()) {
         inbound.close();
       } else {
         Relays.reset(inbound);

@@ -191,6 +191,18 @@ class TcpProxyTest {
   }
 
   @Test
+  void localPolicyWithoutAnyEndpointResetsAsKubeProxyRejects() throws Exception {
+    // kube-proxy drops only when other nodes have endpoints; with none anywhere it rejects.
+    ServiceView local = service("lonely", vip(7), port("", "TCP", 8080, 0)).setInternalTrafficPolicy("Local").build();
+    apply(List.of(local), List.of(endpoints("lonely",
+        endpoint("127.0.0.1", "n2", false, false, false).putPorts("", epPort("TCP", 9)).build())), List.of());
+    try (Socket s = new Socket(InetAddress.getByName(vip(7)), 8080)) {
+      s.setSoTimeout(3000);
+      assertThrows(SocketException.class, () -> s.getInputStream().read(), "a reset, not a plain close");
+    }
+  }
+
+  @Test
   void aFailedConnectTriesAnotherEndpoint() throws Exception {
     int dead;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {

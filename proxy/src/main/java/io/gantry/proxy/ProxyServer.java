@@ -323,8 +323,9 @@ public final class ProxyServer implements AutoCloseable {
   /** Opens the listeners {@code next} needs and closes the others; notes whether some could not open. */
   private void reconcileListeners(RoutingSnapshot next) {
     listenersIncomplete = true; // until this walk is done
+    Set<ListenKey> wanted = next.listeners();
     List<ListenKey> opened = new ArrayList<>();
-    for (ListenKey key : next.listeners()) {
+    for (ListenKey key : wanted) {
       if (listeners.containsKey(key)) {
         continue;
       }
@@ -340,7 +341,7 @@ public final class ProxyServer implements AutoCloseable {
     }
     List<ListenKey> closed = new ArrayList<>();
     listeners.entrySet().removeIf(entry -> {
-      if (next.lookup(entry.getKey()) != null) {
+      if (wanted.contains(entry.getKey())) {
         return false;
       }
       closeQuietly(entry.getValue());
@@ -353,15 +354,19 @@ public final class ProxyServer implements AutoCloseable {
           + "closed ones drain)", next.version(), listeners.size(), healthListeners.size(), opened.size(),
           closed.size());
     }
-    listenersIncomplete = listeners.size() != next.listeners().size()
+    listenersIncomplete = listeners.size() != wanted.size()
         || healthListeners.size() != next.healthListeners().size();
   }
 
-  /** The addresses of {@code table}'s listeners that are not node addresses: what the plumbing must make local. */
+  /**
+   * The addresses of {@code table}'s entries that are not node addresses: what the plumbing must
+   * make local (also those of unbound UDP entries: the kernel refuses their datagrams only when
+   * the address is local).
+   */
   private static Set<InetAddress> serviceAddresses(RoutingSnapshot table) {
     Set<InetAddress> node = new HashSet<>(table.nodeAddresses());
     Set<InetAddress> service = new HashSet<>();
-    for (ListenKey key : table.listeners()) {
+    for (ListenKey key : table.entries().keySet()) {
       InetAddress address = key.address().getAddress();
       if (!node.contains(address)) {
         service.add(address);

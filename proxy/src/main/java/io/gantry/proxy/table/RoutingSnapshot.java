@@ -3,6 +3,7 @@ package io.gantry.proxy.table;
 import io.gantry.control.client.PersistentHashMap;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -61,9 +62,24 @@ public record RoutingSnapshot(long version, Map<ListenKey, ServiceEntry> entries
     return (clusterCidr != null && clusterCidr.contains(client)) || nodeAddresses.contains(client); // a handful of addresses
   }
 
-  /** Every address the proxy must listen on for services. */
+  /**
+   * Every address the proxy must listen on for services: each entry's, except a UDP one whose
+   * service port has no usable endpoint anywhere. That one stays unbound, so the kernel answers
+   * its datagrams with ICMP port unreachable, as kube-proxy's REJECT does (TCP listens and resets).
+   */
   public Set<ListenKey> listeners() {
-    return entries.keySet();
+    Set<ListenKey> keys = new HashSet<>();
+    for (Map.Entry<ListenKey, ServiceEntry> e : entries.entrySet()) {
+      if (listens(e.getValue())) {
+        keys.add(e.getKey());
+      }
+    }
+    return keys;
+  }
+
+  /** Whether {@code entry} (may be null) needs a listening socket: see {@link #listeners}. */
+  static boolean listens(ServiceEntry entry) {
+    return entry != null && (entry.key().protocol() != Protocol.UDP || entry.hasEndpoints());
   }
 
   /** Every address the proxy must serve health checks on: each health-check port on each node address. */

@@ -64,7 +64,9 @@ final class ServiceCompiler {
     Balancing balancing = balancing(service, warnings);
     ServiceMetrics serviceMetrics = metrics.service(key);
     HealthCheck healthCheck = null;
-    if (service.getHealthCheckNodePort() > 0 && externalLocal) {
+    // kube-proxy's NeedsHealthCheck: LoadBalancer services with the Local policy only (a port left
+    // over from a type change does not count).
+    if (service.getHealthCheckNodePort() > 0 && externalLocal && service.getType().equals("LoadBalancer")) {
       healthCheck = new HealthCheck(service.getNamespace(), service.getName(), localReady(all));
     }
     Map<ListenKey, ServiceEntry> claims = new LinkedHashMap<>();

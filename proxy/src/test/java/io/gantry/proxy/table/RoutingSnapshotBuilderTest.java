@@ -166,6 +166,16 @@ class RoutingSnapshotBuilderTest {
   }
 
   @Test
+  void healthCheckPortsServeLoadBalancersOnly() throws Exception {
+    ServiceView nodePortType = service("np", "127.96.0.10", nodePort("", 80, 30080)).setType("NodePort")
+        .setExternalTrafficPolicy("Local").setHealthCheckNodePort(31000).build(); // left over from type LoadBalancer
+    RoutingSnapshot s = build(List.of(nodePortType), List.of(endpoints("np", ready("127.0.1.1", "n1", "", "TCP", 80))),
+        List.of(node("n1", "127.0.0.11")));
+    assertTrue(s.healthChecks().isEmpty());
+    assertTrue(s.healthListeners().isEmpty());
+  }
+
+  @Test
   void namedAndMultiplePortsResolvePerEndpoint() throws Exception {
     ServiceView svc = service("web", "127.96.0.10", namedPort("http", 80, "web"), port("dns", "UDP", 53, 5353))
         .build();

@@ -62,7 +62,9 @@ public final class ViewTranslator {
       view.addExternalIps(ip.asText());
     }
     for (JsonNode ingress : service.path("status").path("loadBalancer").path("ingress")) {
-      if (!ingress.path("ip").asText("").isEmpty()) {
+      // ipMode Proxy: the load balancer proxies to the nodes itself, so kube-proxy does not take
+      // the IP over (traffic to it must reach the load balancer).
+      if (!ingress.path("ip").asText("").isEmpty() && !text(ingress, "ipMode", "VIP").equals("Proxy")) {
         view.addLoadBalancerIps(ingress.path("ip").asText());
       }
     }

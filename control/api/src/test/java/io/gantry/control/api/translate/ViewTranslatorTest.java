@@ -59,6 +59,17 @@ class ViewTranslatorTest {
   }
 
   @Test
+  void loadBalancerIngressInProxyModeIsNotTakenOver() {
+    ServiceView view = ViewTranslator.service(json("""
+        {'metadata':{'namespace':'demo','name':'lb'},'spec':{'type':'LoadBalancer','clusterIP':'127.96.0.10',
+           'ports':[{'port':80,'nodePort':30080}]},
+         'status':{'loadBalancer':{'ingress':[{'ip':'127.240.0.1','ipMode':'VIP'},
+           {'ip':'127.240.0.2','ipMode':'Proxy'},{'ip':'127.240.0.3'},{'hostname':'lb.example.com'}]}}}
+        """));
+    assertEquals(List.of("127.240.0.1", "127.240.0.3"), view.getLoadBalancerIpsList());
+  }
+
+  @Test
   void headlessSelectorlessServiceHasNoClusterIps() {
     ServiceView view = ViewTranslator.service(json("""
         {'metadata':{'namespace':'demo','name':'db'},'spec':{'clusterIP':'None','clusterIPs':['None'],

@@ -63,14 +63,16 @@ public final class ProxyDaemon implements AutoCloseable {
       return null;
     }
     return AdminServer.start(address, () -> proxy.metrics().render(), proxy::ready, () -> status(proxy, from),
-        Map.of("/healthz", () -> json(proxy.health().healthz()), "/livez", () -> json(proxy.health().livez()),
+        Map.of("/healthz", () -> json(proxy, false, proxy.health().healthz()),
+            "/livez", () -> json(proxy, true, proxy.health().livez()),
             "/proxyMode", () -> new AdminServer.Response(200, "text/plain; charset=utf-8", PROXY_MODE)));
   }
 
   /** What {@code /proxyMode} answers: kube-proxy names its mode there; Gantry relays as its userspace mode did. */
   static final String PROXY_MODE = "userspace";
 
-  private static AdminServer.Response json(ProxyHealth.Answer answer) {
+  private static AdminServer.Response json(ProxyServer proxy, boolean livez, ProxyHealth.Answer answer) {
+    proxy.metrics().healthAnswered(livez, answer.status());
     return new AdminServer.Response(answer.status(), "application/json", answer.body());
   }
 

@@ -316,6 +316,7 @@ public final class ProxyServer implements AutoCloseable {
       reconcileListeners(next);
     }
     metrics.snapshotApplied(listeners.size());
+    metrics.synced((System.nanoTime() - buildStarted) / 1e9, System.currentTimeMillis() / 1000.0);
     firstUpdate = true;
     return next;
   }

@@ -41,6 +41,12 @@ class ProxyAdminTest {
       HttpResponse<String> mode = get(admin, "/proxyMode");
       assertEquals(200, mode.statusCode());
       assertEquals("userspace", mode.body());
+      String metrics = get(admin, "/metrics").body();
+      for (String family : new String[] {"kubeproxy_sync_proxy_rules_duration_seconds_count",
+          "kubeproxy_network_programming_duration_seconds_count", "kubeproxy_sync_proxy_rules_last_timestamp_seconds",
+          "kubeproxy_proxy_healthz_total{code=\"200\"} 1", "kubeproxy_proxy_livez_total{code=\"200\"} 1"}) {
+        assertTrue(metrics.contains(family), family + " in\n" + metrics);
+      }
     } finally {
       Files.deleteIfExists(dir);
     }

@@ -361,8 +361,8 @@ public final class ProxyServer implements AutoCloseable {
 
   /**
    * The addresses of {@code table}'s entries that are not node addresses: what the plumbing must
-   * make local (also those of unbound UDP entries: the kernel refuses their datagrams only when
-   * the address is local).
+   * make local (also those of entries left unbound for want of endpoints: the kernel refuses
+   * their connections and datagrams only when the address is local).
    */
   private static Set<InetAddress> serviceAddresses(RoutingSnapshot table) {
     Set<InetAddress> node = new HashSet<>(table.nodeAddresses());

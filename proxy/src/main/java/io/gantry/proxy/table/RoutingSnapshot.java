@@ -63,9 +63,11 @@ public record RoutingSnapshot(long version, Map<ListenKey, ServiceEntry> entries
   }
 
   /**
-   * Every address the proxy must listen on for services: each entry's, except a UDP one whose
-   * service port has no usable endpoint anywhere. That one stays unbound, so the kernel answers
-   * its datagrams with ICMP port unreachable, as kube-proxy's REJECT does (TCP listens and resets).
+   * Every address the proxy must listen on for services: each entry's, except those of a service
+   * port with no usable endpoint anywhere. Those stay unbound, so the kernel refuses them as
+   * kube-proxy's REJECT does: a TCP connect fails with ECONNREFUSED (a reset answers the SYN; an
+   * accepted connection reset at once would look connected to the client) and a UDP datagram
+   * gets ICMP port unreachable.
    */
   public Set<ListenKey> listeners() {
     Set<ListenKey> keys = new HashSet<>();
@@ -79,7 +81,7 @@ public record RoutingSnapshot(long version, Map<ListenKey, ServiceEntry> entries
 
   /** Whether {@code entry} (may be null) needs a listening socket: see {@link #listeners}. */
   static boolean listens(ServiceEntry entry) {
-    return entry != null && (entry.key().protocol() != Protocol.UDP || entry.hasEndpoints());
+    return entry != null && entry.hasEndpoints();
   }
 
   /** Every address the proxy must serve health checks on: each health-check port on each node address. */

@@ -291,7 +291,7 @@ class IncrementalRoutingTest {
     RoutingSnapshot s = builder.apply(new ViewDelta(Map.of(), Set.of(), Map.of(), Set.of(),
         List.of(node("n1", "127.0.0.11", "127.0.0.12"))));
     assertEquals(before + 2, builder.servicesCompiled());
-    assertTrue(s.listeners().stream().anyMatch(k -> k.address().getPort() == 30080
+    assertTrue(s.entries().keySet().stream().anyMatch(k -> k.address().getPort() == 30080
         && k.address().getAddress().getHostAddress().equals("127.0.0.12")));
     builder.apply(new ViewDelta(Map.of(), Set.of(), Map.of(), Set.of(), List.of(node("n1", "127.0.0.11",
         "127.0.0.12"), node("n2", "127.0.0.13"))));

@@ -63,6 +63,8 @@ final class PodWorker {
     Path workingDir;
     String imageId;
     final List<ProbeWorker> probes = new ArrayList<>();
+    /** The readiness probe among {@link #probes}, or null: it keeps running while the pod terminates. */
+    ProbeWorker readinessProbe;
     String killReason;
 
     Container(JsonNode spec) {
@@ -167,7 +169,10 @@ final class PodWorker {
     killAt = manager.now().plus(grace);
     log.info("pod {}/{}: {}; stopping containers (grace {}s)", namespace, name, why, grace.toSeconds());
     for (Container c : containers) {
-      stopProbes(c);
+      // As the kubelet's prober: liveness and startup probes stop, readiness goes on, so a
+      // terminating pod stays Ready while it passes and its endpoint stays serving (the proxy
+      // falls back to serving-and-terminating endpoints when no endpoint is ready).
+      stopProbesButReadiness(c);
       if (c.process != null && c.process.isAlive()) {
         c.killReason = null;
         manager.events().record(pod, c.name, "Normal", "Killing", "Stopping container " + c.name);
@@ -404,7 +409,8 @@ final class PodWorker {
     }
     JsonNode readiness = c.spec.path("readinessProbe");
     if (readiness.isObject()) {
-      c.probes.add(probe(c, generation, "readiness", readiness, Boolean.FALSE));
+      c.readinessProbe = probe(c, generation, "readiness", readiness, Boolean.FALSE);
+      c.probes.add(c.readinessProbe);
     } else {
       c.ready = true;
     }
@@ -433,7 +439,7 @@ final class PodWorker {
   }
 
   private void probed(Container c, int generation, String kind, boolean success, String message) {
-    if (generation != c.generation || c.state != State.RUNNING || terminating) {
+    if (generation != c.generation || c.state != State.RUNNING || (terminating && !kind.equals("readiness"))) {
       return;
     }
     switch (kind) {
@@ -539,6 +545,16 @@ final class PodWorker {
   private void stopProbes(Container c) {
     c.probes.forEach(ProbeWorker::stop);
     c.probes.clear();
+    c.readinessProbe = null;
+  }
+
+  private void stopProbesButReadiness(Container c) {
+    for (ProbeWorker probe : c.probes) {
+      if (probe != c.readinessProbe) {
+        probe.stop();
+      }
+    }
+    c.probes.removeIf(probe -> probe != c.readinessProbe);
   }
 
   /** SIGTERM ({@code force} false) or SIGKILL to a process and everything it started. */
@@ -600,8 +616,10 @@ final class PodWorker {
     ArrayNode conds = status.putArray("conditions");
     condition(conds, "PodReadyToStartContainers", podIp != null && !finished, now);
     condition(conds, "Initialized", true, now);
-    condition(conds, "Ready", allReady && !terminating, now);
-    condition(conds, "ContainersReady", allReady && !terminating, now);
+    // A terminating pod keeps its readiness, as with the kubelet ("1/1 Terminating"): the
+    // EndpointSlice controller marks its endpoint not ready but serving and terminating.
+    condition(conds, "Ready", allReady, now);
+    condition(conds, "ContainersReady", allReady, now);
     condition(conds, "PodScheduled", true, now);
     String hostIp = manager.hostIp();
     status.put("hostIP", hostIp);
@@ -634,7 +652,7 @@ final class PodWorker {
       if (lastTerminated != null) {
         last.set("terminated", lastTerminated);
       }
-      cs.put("ready", c.ready && c.state == State.RUNNING && !terminating);
+      cs.put("ready", c.ready && c.state == State.RUNNING);
       cs.put("restartCount", c.restartCount);
       cs.put("image", c.spec.path("image").asText(""));
       cs.put("imageID", c.imageId);

@@ -50,11 +50,15 @@ public record RoutingSnapshot(long version, Map<ListenKey, ServiceEntry> entries
    * to all endpoints. Null when nothing listens there.
    */
   public ServiceEntry route(ListenKey key, InetAddress client) {
-    ServiceEntry entry = entries.get(key);
-    if (entry != null && entry.inClusterEntry() != null && inCluster(client)) {
-      return entry.inClusterEntry();
+    return route(entries.get(key), client);
+  }
+
+  /** {@link #route(ListenKey, InetAddress)} from the entry listening there (may be null). */
+  public ServiceEntry route(ServiceEntry listened, InetAddress client) {
+    if (listened != null && listened.inClusterEntry() != null && inCluster(client)) {
+      return listened.inClusterEntry();
     }
-    return entry;
+    return listened;
   }
 
   /** Whether {@code client} is inside the cluster: in the pod CIDR or one of this node's addresses. */

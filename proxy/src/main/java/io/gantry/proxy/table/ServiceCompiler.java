@@ -16,9 +16,11 @@ import io.gantry.proxy.metrics.ServiceMetrics;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -69,6 +71,8 @@ final class ServiceCompiler {
     if (service.getHealthCheckNodePort() > 0 && externalLocal && service.getType().equals("LoadBalancer")) {
       healthCheck = new HealthCheck(service.getNamespace(), service.getName(), localReady(all));
     }
+    List<Cidr> sourceRanges = sourceRanges(service, warnings);
+    Set<InetAddress> lbSources = lbSources(service, sourceRanges, nodeAddresses);
     Map<ListenKey, ServiceEntry> claims = new LinkedHashMap<>();
     for (ServicePort port : service.getPortsList()) {
       Protocol protocol = Protocol.parse(port.getProtocol());
@@ -110,8 +114,12 @@ final class ServiceCompiler {
         claim(claims, warnings, ip, port.getPort(), protocol, externalIps);
       }
       if (clusterAddresses && service.getType().equals("LoadBalancer")) {
+        // loadBalancerSourceRanges guard the LoadBalancer IPs only (kube-proxy's firewall chain),
+        // for every client, in-cluster ones included; NodePorts and external IPs stay open.
+        ServiceEntry lbEntry = sourceRanges.isEmpty() ? externalIps
+            : externalIps.restrictedTo(sourceRanges, lbSources);
         for (String ip : service.getLoadBalancerIpsList()) {
-          claim(claims, warnings, ip, port.getPort(), protocol, externalIps);
+          claim(claims, warnings, ip, port.getPort(), protocol, lbEntry);
         }
       }
       if ((service.getType().equals("NodePort") || service.getType().equals("LoadBalancer"))
@@ -188,6 +196,42 @@ final class ServiceCompiler {
       targets.add(new Target(e.address(), e.endpoint().getNodeName(), loads.acquire(e.address())));
     }
     return targets;
+  }
+
+  /** The service's loadBalancerSourceRanges; malformed ones are skipped with a warning (none left: all clients). */
+  private static List<Cidr> sourceRanges(ServiceView service, List<String> warnings) {
+    if (service.getLoadBalancerSourceRangesCount() == 0) {
+      return List.of();
+    }
+    List<Cidr> ranges = new ArrayList<>();
+    for (String text : service.getLoadBalancerSourceRangesList()) {
+      try {
+        ranges.add(Cidr.parse(text));
+      } catch (IllegalArgumentException e) {
+        warnings.add(service.getNamespace() + "/" + service.getName() + ": loadBalancerSourceRanges: " + text
+            + " is not a CIDR; skipped");
+      }
+    }
+    return ranges;
+  }
+
+  /**
+   * kube-proxy's allowFromNode: when a source range holds one of this node's addresses, traffic
+   * from the node to its own LoadBalancer IP (whose source is that IP) is admitted too.
+   */
+  private static Set<InetAddress> lbSources(ServiceView service, List<Cidr> ranges, List<InetAddress> nodeAddresses) {
+    boolean fromNode = ranges.stream().anyMatch(range -> nodeAddresses.stream().anyMatch(range::contains));
+    if (!fromNode) {
+      return Set.of();
+    }
+    Set<InetAddress> sources = new HashSet<>();
+    for (String ip : service.getLoadBalancerIpsList()) {
+      InetAddress address = ip(ip);
+      if (address != null) {
+        sources.add(address);
+      }
+    }
+    return sources;
   }
 
   /** The previous picker of this service port when the balancing did not change (keeps round-robin positions). */

@@ -34,6 +34,10 @@ public final class ServiceEntry {
   private final AffinityTable affinity;
   private final ServiceMetrics metrics;
   private final ServiceEntry inClusterEntry;
+  /** loadBalancerSourceRanges (LoadBalancer IPs only), or null: every client is admitted. */
+  private final Cidr[] sourceRanges;
+  /** Sources admitted besides the ranges: the LoadBalancer IPs, when a range holds a node address. */
+  private final Set<InetAddress> selfSources;
 
   /**
    * @param localPolicy    whether a {@code Local} traffic policy filtered {@code targets}
@@ -59,6 +63,51 @@ public final class ServiceEntry {
     this.affinity = affinity;
     this.metrics = metrics;
     this.inClusterEntry = inClusterEntry;
+    this.sourceRanges = null;
+    this.selfSources = Set.of();
+  }
+
+  private ServiceEntry(ServiceEntry base, List<Cidr> sourceRanges, Set<InetAddress> selfSources) {
+    this.key = base.key;
+    this.targets = base.targets;
+    this.targetAddresses = base.targetAddresses;
+    this.localPolicy = base.localPolicy;
+    this.hasEndpoints = base.hasEndpoints;
+    this.balancing = base.balancing;
+    this.picker = base.picker;
+    this.affinity = base.affinity;
+    this.metrics = base.metrics;
+    this.inClusterEntry = base.inClusterEntry;
+    this.sourceRanges = sourceRanges.toArray(Cidr[]::new);
+    this.selfSources = Set.copyOf(selfSources);
+  }
+
+  /**
+   * This entry for LoadBalancer IPs with {@code loadBalancerSourceRanges}: only clients in a range
+   * (or, as kube-proxy allows, the LoadBalancer IPs themselves as sources when a range holds a node
+   * address: traffic from the node to its own VIP) are admitted; the others are dropped.
+   */
+  ServiceEntry restrictedTo(List<Cidr> ranges, Set<InetAddress> lbSources) {
+    return new ServiceEntry(this, ranges, lbSources);
+  }
+
+  /** Whether {@code client} may use this entry (loadBalancerSourceRanges); decided once per connection or flow. */
+  public boolean admits(InetAddress client) {
+    Cidr[] ranges = sourceRanges;
+    if (ranges == null) {
+      return true;
+    }
+    for (Cidr range : ranges) {
+      if (range.contains(client)) {
+        return true;
+      }
+    }
+    return selfSources.contains(client);
+  }
+
+  /** The source ranges, empty when every client is admitted. */
+  public List<Cidr> sourceRanges() {
+    return sourceRanges == null ? List.of() : List.of(sourceRanges);
   }
 
   /**

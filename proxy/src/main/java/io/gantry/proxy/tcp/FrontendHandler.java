@@ -3,6 +3,7 @@ package io.gantry.proxy.tcp;
 import io.gantry.proxy.balance.Target;
 import io.gantry.proxy.metrics.ServiceMetrics;
 import io.gantry.proxy.table.ListenKey;
+import io.gantry.proxy.table.RoutingSnapshot;
 import io.gantry.proxy.table.ServiceEntry;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The client side of one relayed connection. Admission is decided once, at accept: the
  * connection limit, then the routing table's entry for the address the client reached (read
- * once; in-cluster clients of a LoadBalancer IP or external IP get its cluster-wide entry), then
+ * once; a client outside a LoadBalancer IP's source ranges is closed at once; in-cluster clients of a LoadBalancer IP or external IP get its cluster-wide entry), then
  * a pick. No entry, or no usable endpoint anywhere: a TCP reset at once (the listener of such a
  * port is closed, so this happens only in the moment before it closes; kube-proxy's REJECT); a
  * {@code Local} policy without a local endpoint while other nodes have some: a plain close (the
@@ -81,7 +82,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     admitted = true;
     java.net.InetAddress client = ((InetSocketAddress) inbound.remoteAddress()).getAddress();
-    entry = settings.snapshot().get().route(listener, client); // in-cluster clients: Cluster semantics
+    RoutingSnapshot table = settings.snapshot().get();
+    ServiceEntry listened = table.lookup(listener);
+    if (listened != null && !listened.admits(client)) {
+      listened.metrics().noEndpoint();
+      inbound.close(); // outside loadBalancerSourceRanges: kube-proxy drops
+      return;
+    }
+    entry = table.route(listened, client); // in-cluster clients: Cluster semantics
     if (entry == null) {
       Relays.reset(inbound);
       return;

@@ -176,6 +176,30 @@ class RoutingSnapshotBuilderTest {
   }
 
   @Test
+  void loadBalancerSourceRangesGuardTheLoadBalancerIpsOnly() throws Exception {
+    ServiceView svc = service("web", "127.96.0.10", nodePort("", 80, 30080)).setType("LoadBalancer")
+        .addLoadBalancerIps("127.240.0.5").addExternalIps("127.50.0.1")
+        .addLoadBalancerSourceRanges("127.0.7.0/24").addLoadBalancerSourceRanges("bogus").build();
+    RoutingSnapshot s = build(List.of(svc), List.of(endpoints("web", ready("127.0.1.1", "n1", "", "TCP", 80))),
+        List.of(node("n1", "127.0.0.11")));
+    ServiceEntry lb = s.lookup(at("127.240.0.5", 80), Protocol.TCP);
+    assertTrue(lb.admits(InetAddress.getByName("127.0.7.9")));
+    assertFalse(lb.admits(InetAddress.getByName("127.0.8.9")));
+    assertFalse(lb.admits(InetAddress.getByName("127.240.0.5")), "no range holds a node address");
+    for (InetSocketAddress open : List.of(at("127.0.0.11", 30080), at("127.50.0.1", 80), at("127.96.0.10", 80))) {
+      assertTrue(s.lookup(open, Protocol.TCP).admits(InetAddress.getByName("127.0.8.9")), open.toString());
+    }
+    assertEquals(1, s.warnings().size(), s.warnings().toString());
+
+    ServiceView fromNode = svc.toBuilder().clearLoadBalancerSourceRanges().addLoadBalancerSourceRanges("127.0.0.0/24")
+        .build();
+    ServiceEntry allowsNode = build(List.of(fromNode), List.of(endpoints("web", ready("127.0.1.1", "n1", "", "TCP",
+        80))), List.of(node("n1", "127.0.0.11"))).lookup(at("127.240.0.5", 80), Protocol.TCP);
+    assertTrue(allowsNode.admits(InetAddress.getByName("127.240.0.5")),
+        "a range holding the node's address admits the node's traffic to its own VIP");
+  }
+
+  @Test
   void namedAndMultiplePortsResolvePerEndpoint() throws Exception {
     ServiceView svc = service("web", "127.96.0.10", namedPort("http", 80, "web"), port("dns", "UDP", 53, 5353))
         .build();

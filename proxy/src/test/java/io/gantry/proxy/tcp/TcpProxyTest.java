@@ -216,6 +216,21 @@ class TcpProxyTest {
   }
 
   @Test
+  void loadBalancerSourceRangesDropOtherClients() throws Exception {
+    Backend a = backend("a");
+    String lbIp = "127.240." + net + ".9";
+    ServiceView lb = service("ranged", vip(14), nodePort("", 8080, 0)).setType("LoadBalancer").addLoadBalancerIps(lbIp)
+        .addLoadBalancerSourceRanges("127.0.0.21/32").build();
+    apply(List.of(lb), List.of(eps("ranged", a)), List.of());
+    assertEquals("a", Client.whoServes(lbIp, 8080, "127.0.0.21"));
+    try (Socket s = new Socket(InetAddress.getByName(lbIp), 8080, InetAddress.getByName("127.0.0.22"), 0)) {
+      s.setSoTimeout(3000);
+      assertEquals(-1, s.getInputStream().read(), "outside the ranges: closed without data");
+    }
+    assertEquals("a", Client.whoServes(vip(14), 8080, "127.0.0.22"), "the ClusterIP is not guarded");
+  }
+
+  @Test
   void aFailedConnectTriesAnotherEndpoint() throws Exception {
     int dead;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {

@@ -70,6 +70,23 @@ class ViewTranslatorTest {
   }
 
   @Test
+  void loadBalancerSourceRangesComeFromTheFieldElseTheAnnotation() {
+    ServiceView field = ViewTranslator.service(json("""
+        {'metadata':{'namespace':'demo','name':'lb',
+           'annotations':{'service.beta.kubernetes.io/load-balancer-source-ranges':'10.0.0.0/8'}},
+         'spec':{'type':'LoadBalancer','loadBalancerSourceRanges':['127.0.0.0/24',' 127.1.0.0/16 '],
+           'ports':[{'port':80}]}}
+        """));
+    assertEquals(List.of("127.0.0.0/24", "127.1.0.0/16"), field.getLoadBalancerSourceRangesList());
+    ServiceView annotation = ViewTranslator.service(json("""
+        {'metadata':{'namespace':'demo','name':'lb',
+           'annotations':{'service.beta.kubernetes.io/load-balancer-source-ranges':'127.0.0.21/32, 127.2.0.0/16'}},
+         'spec':{'type':'LoadBalancer','ports':[{'port':80}]}}
+        """));
+    assertEquals(List.of("127.0.0.21/32", "127.2.0.0/16"), annotation.getLoadBalancerSourceRangesList());
+  }
+
+  @Test
   void headlessSelectorlessServiceHasNoClusterIps() {
     ServiceView view = ViewTranslator.service(json("""
         {'metadata':{'namespace':'demo','name':'db'},'spec':{'clusterIP':'None','clusterIPs':['None'],

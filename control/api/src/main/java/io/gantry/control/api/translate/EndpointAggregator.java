@@ -17,8 +17,9 @@ import java.util.Map;
 /**
  * Folds every EndpointSlice of one service into one {@link EndpointView}, as kube-proxy's
  * endpoint slice cache does: one entry per address, the first slice (by name) wins when two
- * slices list the same address (but ports of the later slice that the first lacks are added), FQDN slices are skipped, and unset conditions take the API's
- * meaning (ready unset = ready, serving unset = ready, terminating unset = false). Entries are
+ * slices list the same address (but ports of the later slice that the first lacks are added),
+ * FQDN slices are skipped, and unset conditions take the API's meaning (ready unset = ready,
+ * serving unset = ready, terminating unset = false). Entries are
  * sorted by address so equal inputs give {@code equals} views. The view's trigger time is the
  * newest {@value #TRIGGER_TIME_ANNOTATION} among the slices.
  *

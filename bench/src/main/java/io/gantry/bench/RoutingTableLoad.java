@@ -52,8 +52,8 @@ final class RoutingTableLoad {
       long t0 = System.nanoTime();
       RoutingSnapshot s = builder().build(views, endpoints, List.of());
       full[r] = System.nanoTime() - t0;
-      if (s.listeners().size() != services) {
-        throw new IllegalStateException("table has " + s.listeners().size() + " entries, expected " + services);
+      if (s.entries().size() != services) {
+        throw new IllegalStateException("table has " + s.entries().size() + " entries, expected " + services);
       }
     }
     RoutingSnapshotBuilder builder = builder();

@@ -103,8 +103,8 @@ final class ProxyCommand implements Callable<Integer> {
   String transport;
 
   @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "6446",
-      description = "Admin port (/metrics, /healthz, /readyz, /status) on 127.0.0.1; 0 picks a free one, -1 none "
-          + "(default: ${DEFAULT-VALUE}).")
+      description = "Admin port (/metrics, /healthz, /livez, /readyz, /status, /proxyMode) on 127.0.0.1; 0 picks a "
+          + "free one, -1 none (default: ${DEFAULT-VALUE}).")
   int adminPort;
 
   @Override

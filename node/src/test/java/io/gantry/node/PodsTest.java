@@ -178,6 +178,43 @@ class PodsTest {
   }
 
   @Test
+  void aTerminatingPodKeepsItsReadinessAndItsReadinessProbe() throws Exception {
+    create("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: draining}
+        spec:
+          nodeName: pods-node
+          terminationGracePeriodSeconds: 30
+          containers:
+          - name: web
+            image: gantry/echo-http
+            env: [{name: ECHO_DRAIN_SECONDS, value: "20"}]
+            ports: [{containerPort: 8080, name: http}]
+            readinessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 1, failureThreshold: 1}
+        """);
+    String ip = await("draining Ready", WAIT, () -> {
+      JsonNode p = pod("draining");
+      return "True".equals(condition(p, "Ready")) ? p.at("/status/podIP").asText() : null;
+    });
+    control.api.delete("/api/v1/namespaces/default/pods/draining", null);
+    await("the deletion seen", WAIT, () -> pod("draining").at("/metadata/deletionTimestamp").isTextual());
+    Thread.sleep(2500); // a few probe periods and status reports into the termination
+    JsonNode terminating = pod("draining");
+    assertEquals("True", condition(terminating, "Ready"), "the kubelet keeps a terminating pod Ready: "
+        + terminating.at("/status"));
+    assertTrue(containerStatus(terminating, "web").path("ready").asBoolean(), terminating.at("/status").toString());
+    assertTrue(get("http://" + ip + ":8080/").startsWith("pod: draining\n"), "still serving while it drains");
+    // the readiness probe still runs: failing it turns the terminating pod not ready
+    http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/healthz?code=503"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+    await("draining not ready", WAIT, () -> "False".equals(condition(pod("draining"), "Ready")));
+    ProcessHandle.of(Long.parseLong(containerStatus(pod("draining"), "web").path("containerID").asText()
+        .substring("gantry://".length()))).ifPresent(ProcessHandle::destroyForcibly);
+    await("draining gone", WAIT, () -> control.getOrNull("/api/v1/namespaces/default/pods/draining") == null);
+  }
+
+  @Test
   void restartPoliciesBackOffAndLiveness() throws Exception {
     create("""
         apiVersion: v1

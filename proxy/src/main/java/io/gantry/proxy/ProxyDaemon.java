@@ -1,6 +1,7 @@
 package io.gantry.proxy;
 
 import io.gantry.common.admin.AdminServer;
+import io.gantry.proxy.health.ProxyHealth;
 import io.gantry.proxy.source.ControlSource;
 import io.gantry.proxy.source.StaticManifestSource;
 import io.gantry.proxy.table.RoutingSnapshot;
@@ -9,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
@@ -60,7 +62,18 @@ public final class ProxyDaemon implements AutoCloseable {
     if (address == null) {
       return null;
     }
-    return AdminServer.start(address, () -> proxy.metrics().render(), proxy::ready, () -> status(proxy, from));
+    return AdminServer.start(address, () -> proxy.metrics().render(), proxy::ready, () -> status(proxy, from),
+        Map.of("/healthz", () -> json(proxy, false, proxy.health().healthz()),
+            "/livez", () -> json(proxy, true, proxy.health().livez()),
+            "/proxyMode", () -> new AdminServer.Response(200, "text/plain; charset=utf-8", PROXY_MODE)));
+  }
+
+  /** What {@code /proxyMode} answers: kube-proxy names its mode there; Gantry relays as its userspace mode did. */
+  static final String PROXY_MODE = "userspace";
+
+  private static AdminServer.Response json(ProxyServer proxy, boolean livez, ProxyHealth.Answer answer) {
+    proxy.metrics().healthAnswered(livez, answer.status());
+    return new AdminServer.Response(answer.status(), "application/json", answer.body());
   }
 
   private static String status(ProxyServer proxy, String from) {

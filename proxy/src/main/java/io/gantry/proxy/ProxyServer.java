@@ -6,6 +6,7 @@ import io.gantry.control.api.v1.NodeView;
 import io.gantry.control.api.v1.ServiceView;
 import io.gantry.proxy.balance.EndpointLoad;
 import io.gantry.proxy.health.HealthCheckListener;
+import io.gantry.proxy.health.ProxyHealth;
 import io.gantry.proxy.host.AddressPlumbing;
 import io.gantry.proxy.host.DummyInterface;
 import io.gantry.proxy.host.HostAddresses;
@@ -74,6 +75,7 @@ public final class ProxyServer implements AutoCloseable {
   private final EventLoopGroup workers;
   private final ScheduledExecutorService context;
   private final ProxyMetrics metrics = new ProxyMetrics();
+  private final ProxyHealth health = new ProxyHealth(java.time.Clock.systemUTC(), ProxyHealth.DEFAULT_TIMEOUT);
   private final ConnectionRegistry connections;
   private final RoutingSnapshotBuilder builder;
   private final TcpSettings tcp;
@@ -167,6 +169,11 @@ public final class ProxyServer implements AutoCloseable {
     return metrics;
   }
 
+  /** The proxy's own health (kube-proxy's /healthz and /livez, and health-check ports' serviceProxyHealthy). */
+  public ProxyHealth health() {
+    return health;
+  }
+
   public ConnectionRegistry connections() {
     return connections;
   }
@@ -222,7 +229,9 @@ public final class ProxyServer implements AutoCloseable {
     List<ServiceView> s = List.copyOf(services);
     Map<String, EndpointView> e = Map.copyOf(endpoints);
     List<NodeView> n = List.copyOf(nodes);
-    return logged(CompletableFuture.supplyAsync(() -> apply(builder -> builder.build(s, e, n), arrived), context));
+    health.queued();
+    return logged(CompletableFuture.supplyAsync(() -> applyQueued(builder -> builder.build(s, e, n), arrived),
+        context));
   }
 
   /**
@@ -234,7 +243,9 @@ public final class ProxyServer implements AutoCloseable {
    */
   public CompletableFuture<RoutingSnapshot> update(ViewDelta delta, long arrivedNanos) {
     Objects.requireNonNull(delta, "delta");
-    return logged(CompletableFuture.supplyAsync(() -> apply(builder -> builder.apply(delta), arrivedNanos), context));
+    health.queued();
+    return logged(CompletableFuture.supplyAsync(() -> applyQueued(builder -> builder.apply(delta), arrivedNanos),
+        context));
   }
 
   /** {@code applying}, whose failure is also logged: callers only chain on success. */
@@ -263,6 +274,16 @@ public final class ProxyServer implements AutoCloseable {
    *                        the change, waiting for the update context)
    */
   public record LastApply(long version, long servicesRebuilt, long nanos, long buildNanos) {
+  }
+
+  /** {@link #apply} of a change counted by {@link ProxyHealth#queued}: it no longer waits, made live or failed. */
+  private RoutingSnapshot applyQueued(java.util.function.Function<RoutingSnapshotBuilder, RoutingSnapshot> change,
+      long arrivedNanos) {
+    try {
+      return apply(change, arrivedNanos);
+    } finally {
+      health.updated();
+    }
   }
 
   private RoutingSnapshot apply(java.util.function.Function<RoutingSnapshotBuilder, RoutingSnapshot> change,
@@ -295,6 +316,7 @@ public final class ProxyServer implements AutoCloseable {
       reconcileListeners(next);
     }
     metrics.snapshotApplied(listeners.size());
+    metrics.synced((System.nanoTime() - buildStarted) / 1e9, System.currentTimeMillis() / 1000.0);
     firstUpdate = true;
     return next;
   }
@@ -302,8 +324,9 @@ public final class ProxyServer implements AutoCloseable {
   /** Opens the listeners {@code next} needs and closes the others; notes whether some could not open. */
   private void reconcileListeners(RoutingSnapshot next) {
     listenersIncomplete = true; // until this walk is done
+    Set<ListenKey> wanted = next.listeners();
     List<ListenKey> opened = new ArrayList<>();
-    for (ListenKey key : next.listeners()) {
+    for (ListenKey key : wanted) {
       if (listeners.containsKey(key)) {
         continue;
       }
@@ -319,7 +342,7 @@ public final class ProxyServer implements AutoCloseable {
     }
     List<ListenKey> closed = new ArrayList<>();
     listeners.entrySet().removeIf(entry -> {
-      if (next.lookup(entry.getKey()) != null) {
+      if (wanted.contains(entry.getKey())) {
         return false;
       }
       closeQuietly(entry.getValue());
@@ -332,15 +355,19 @@ public final class ProxyServer implements AutoCloseable {
           + "closed ones drain)", next.version(), listeners.size(), healthListeners.size(), opened.size(),
           closed.size());
     }
-    listenersIncomplete = listeners.size() != next.listeners().size()
+    listenersIncomplete = listeners.size() != wanted.size()
         || healthListeners.size() != next.healthListeners().size();
   }
 
-  /** The addresses of {@code table}'s listeners that are not node addresses: what the plumbing must make local. */
+  /**
+   * The addresses of {@code table}'s entries that are not node addresses: what the plumbing must
+   * make local (also those of entries left unbound for want of endpoints: the kernel refuses
+   * their connections and datagrams only when the address is local).
+   */
   private static Set<InetAddress> serviceAddresses(RoutingSnapshot table) {
     Set<InetAddress> node = new HashSet<>(table.nodeAddresses());
     Set<InetAddress> service = new HashSet<>();
-    for (ListenKey key : table.listeners()) {
+    for (ListenKey key : table.entries().keySet()) {
       InetAddress address = key.address().getAddress();
       if (!node.contains(address)) {
         service.add(address);
@@ -358,7 +385,7 @@ public final class ProxyServer implements AutoCloseable {
       }
       try {
         healthListeners.put(key, HealthCheckListener.open(key, workers, transport.serverSocketChannel(),
-            this::snapshot));
+            this::snapshot, health::healthy));
         opened.add(key);
       } catch (Exception ex) { // Netty rethrows a failed bind (an IOException) undeclared
         log.warn("cannot serve health checks on {} for {}: {} (will retry on the next change)", key,

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +33,15 @@ public final class AdminServer implements AutoCloseable {
     this.executor = executor;
   }
 
+  /** One answer of a daemon's own route. */
+  public record Response(int status, String contentType, String body) {
+
+    public Response {
+      Objects.requireNonNull(contentType, "contentType");
+      Objects.requireNonNull(body, "body");
+    }
+  }
+
   /**
    * @param metrics the Prometheus text to serve
    * @param ready   whether {@code /readyz} says ready
@@ -39,7 +49,17 @@ public final class AdminServer implements AutoCloseable {
    */
   public static AdminServer start(InetSocketAddress address, Supplier<String> metrics, BooleanSupplier ready,
       Supplier<String> status) throws IOException {
+    return start(address, metrics, ready, status, Map.of());
+  }
+
+  /**
+   * As {@link #start(InetSocketAddress, Supplier, BooleanSupplier, Supplier)}, with routes of the
+   * daemon's own (GET and HEAD; a route of {@code /healthz} replaces the plain {@code ok}).
+   */
+  public static AdminServer start(InetSocketAddress address, Supplier<String> metrics, BooleanSupplier ready,
+      Supplier<String> status, Map<String, Supplier<Response>> routes) throws IOException {
     Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(routes, "routes");
     HttpServer server;
     try {
       server = HttpServer.create(address, 16);
@@ -54,7 +74,13 @@ public final class AdminServer implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/metrics", exchange -> reply(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
         metrics.get()));
-    server.createContext("/healthz", exchange -> reply(exchange, 200, "text/plain; charset=utf-8", "ok\n"));
+    if (!routes.containsKey("/healthz")) {
+      server.createContext("/healthz", exchange -> reply(exchange, 200, "text/plain; charset=utf-8", "ok\n"));
+    }
+    routes.forEach((path, route) -> server.createContext(path, exchange -> {
+      Response answer = route.get();
+      reply(exchange, answer.status(), answer.contentType(), answer.body());
+    }));
     server.createContext("/readyz", exchange -> {
       boolean isReady = ready.getAsBoolean();
       reply(exchange, isReady ? 200 : 503, "text/plain; charset=utf-8", isReady ? "ok\n" : "not ready\n");

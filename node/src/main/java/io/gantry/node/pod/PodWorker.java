@@ -67,6 +67,8 @@ final class PodWorker {
     Path workingDir;
     String imageId;
     final List<ProbeWorker> probes = new ArrayList<>();
+    /** The readiness probe among {@link #probes}, or null: it keeps running while the pod terminates. */
+    ProbeWorker readinessProbe;
     String killReason;
     /** The postStart hook in flight: the container is not running until it succeeds. */
     LifecycleHook.Run postStart;
@@ -199,7 +201,10 @@ final class PodWorker {
       if (c.sidecar) {
         continue; // sidecars stop after the other containers (stopNextSidecar)
       }
-      stopProbes(c);
+      // As the kubelet's prober: liveness and startup probes stop, readiness goes on, so a
+      // terminating pod stays Ready while it passes and its endpoint stays serving (the proxy
+      // falls back to serving-and-terminating endpoints when no endpoint is ready).
+      stopProbesButReadiness(c);
       cancelPostStart(c);
       if (c.process != null && c.process.isAlive() && c.stop == null) {
         c.killReason = null;
@@ -652,7 +657,8 @@ final class PodWorker {
     }
     JsonNode readiness = c.spec.path("readinessProbe");
     if (readiness.isObject()) {
-      c.probes.add(probe(c, generation, "readiness", readiness, Boolean.FALSE));
+      c.readinessProbe = probe(c, generation, "readiness", readiness, Boolean.FALSE);
+      c.probes.add(c.readinessProbe);
     } else {
       c.ready = true;
     }
@@ -683,7 +689,7 @@ final class PodWorker {
   }
 
   private void probed(Container c, int generation, String kind, boolean success, String message) {
-    if (generation != c.generation || c.state != State.RUNNING || terminating) {
+    if (generation != c.generation || c.state != State.RUNNING || (terminating && !kind.equals("readiness"))) {
       return;
     }
     switch (kind) {
@@ -793,6 +799,16 @@ final class PodWorker {
   private void stopProbes(Container c) {
     c.probes.forEach(ProbeWorker::stop);
     c.probes.clear();
+    c.readinessProbe = null;
+  }
+
+  private void stopProbesButReadiness(Container c) {
+    for (ProbeWorker probe : c.probes) {
+      if (probe != c.readinessProbe) {
+        probe.stop();
+      }
+    }
+    c.probes.removeIf(probe -> probe != c.readinessProbe);
   }
 
   /**
@@ -877,8 +893,10 @@ final class PodWorker {
       init.put("message", initialized.message());
     }
     for (String type : new String[] {"Ready", "ContainersReady"}) {
-      ObjectNode ready = condition(conds, type, allReady && !terminating, now);
-      if (!(allReady && !terminating)) {
+      // A terminating pod keeps its readiness, as with the kubelet ("1/1 Terminating"): the
+      // EndpointSlice controller marks its endpoint not ready but serving and terminating.
+      ObjectNode ready = condition(conds, type, allReady, now);
+      if (!allReady) {
         List<String> notReady = mustBeReady.stream().filter(x -> !(x.ready && x.state == State.RUNNING))
             .map(x -> x.name).toList();
         ready.put("reason", "ContainersNotReady");
@@ -931,7 +949,7 @@ final class PodWorker {
     // a regular init container is ready once it completed, as the kubelet's prober reports it
     boolean ready = c.init && !c.sidecar
         ? c.state == State.TERMINATED && c.terminated.path("exitCode").asInt() == 0
-        : c.ready && c.state == State.RUNNING && !terminating;
+        : c.ready && c.state == State.RUNNING;
     cs.put("ready", ready);
     cs.put("restartCount", c.restartCount);
     cs.put("image", c.spec.path("image").asText(""));

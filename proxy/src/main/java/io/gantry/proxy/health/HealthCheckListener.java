@@ -16,12 +16,14 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * One listening socket of a {@code healthCheckNodePort} on one node address. Any request (any
  * method, any path, as kube-proxy) gets {@code 200} when the service has a ready endpoint on
- * this node, else {@code 503}, with kube-proxy's JSON body; the count is read from the current
+ * this node and the proxy is healthy ({@link ProxyHealth}), else {@code 503}, with kube-proxy's
+ * JSON body; the count is read from the current
  * routing table per request. One request per connection ({@code Connection: close}); requests
  * whose head exceeds 8 KiB or that stall for 10 s are closed.
  */
@@ -39,7 +41,8 @@ public final class HealthCheckListener implements AutoCloseable {
 
   /** Binds (blocking until bound; never call on an event loop). */
   public static HealthCheckListener open(ListenKey key, EventLoopGroup workers,
-      Class<? extends io.netty.channel.ServerChannel> channelType, Supplier<RoutingSnapshot> snapshot) {
+      Class<? extends io.netty.channel.ServerChannel> channelType, Supplier<RoutingSnapshot> snapshot,
+      BooleanSupplier proxyHealthy) {
     int port = key.address().getPort();
     Channel channel = new ServerBootstrap()
         .group(workers, workers)
@@ -48,7 +51,7 @@ public final class HealthCheckListener implements AutoCloseable {
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(new ReadTimeoutHandler(10)).addLast(new Handler(port, snapshot));
+            ch.pipeline().addLast(new ReadTimeoutHandler(10)).addLast(new Handler(port, snapshot, proxyHealthy));
           }
         })
         .bind(key.address()).syncUninterruptibly().channel();
@@ -69,12 +72,14 @@ public final class HealthCheckListener implements AutoCloseable {
 
     private final int port;
     private final Supplier<RoutingSnapshot> snapshot;
+    private final BooleanSupplier proxyHealthy;
     private final StringBuilder head = new StringBuilder();
     private boolean answered;
 
-    Handler(int port, Supplier<RoutingSnapshot> snapshot) {
+    Handler(int port, Supplier<RoutingSnapshot> snapshot, BooleanSupplier proxyHealthy) {
       this.port = port;
       this.snapshot = snapshot;
+      this.proxyHealthy = proxyHealthy;
     }
 
     @Override
@@ -102,7 +107,8 @@ public final class HealthCheckListener implements AutoCloseable {
         respond(ctx, 404, "text/plain", "no such health check\n"); // the service just went; the listener closes
         return;
       }
-      respond(ctx, check.status(), "application/json", check.json());
+      boolean healthy = proxyHealthy.getAsBoolean();
+      respond(ctx, check.status(healthy), "application/json", check.json(healthy));
     }
 
     private static void respond(ChannelHandlerContext ctx, int status, String type, String body) {

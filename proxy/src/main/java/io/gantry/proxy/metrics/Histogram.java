@@ -41,6 +41,11 @@ final class Histogram {
   }
 
   synchronized void render(StringBuilder out) {
+    render(out, name, help);
+  }
+
+  /** Renders the same observations under another name (an alias kube-proxy's tools know). */
+  synchronized void render(StringBuilder out, String name, String help) {
     out.append("# HELP ").append(name).append(' ').append(help).append('\n')
         .append("# TYPE ").append(name).append(" histogram\n");
     long cumulative = 0;

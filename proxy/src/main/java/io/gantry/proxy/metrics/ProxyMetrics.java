@@ -24,6 +24,16 @@ public final class ProxyMetrics {
       "Time from the control write that changed a service's endpoints to the moment the change was live here "
           + "(kube-proxy's network_programming_duration_seconds).", programmingBuckets());
 
+  /** kube-proxy's rule-sync histogram: how long making one change live took here (build and listeners). */
+  private final Histogram syncRules = new Histogram("kubeproxy_sync_proxy_rules_duration_seconds",
+      "SyncProxyRules latency in seconds: building and publishing one routing table and opening its listeners.",
+      exponential(0.001, 2, 15));
+  private volatile double lastSyncSeconds;
+  private final LongAdder healthz200 = new LongAdder();
+  private final LongAdder healthz503 = new LongAdder();
+  private final LongAdder livez200 = new LongAdder();
+  private final LongAdder livez503 = new LongAdder();
+
   public ServiceMetrics service(String key) {
     return services.computeIfAbsent(key, k -> new ServiceMetrics());
   }
@@ -56,6 +66,25 @@ public final class ProxyMetrics {
 
   public long programmingLatencyCount() {
     return programmingLatency.count();
+  }
+
+  /** One routing table made live in {@code seconds}, at {@code epochSeconds} (kube-proxy's sync metrics). */
+  public void synced(double seconds, double epochSeconds) {
+    syncRules.observe(seconds);
+    lastSyncSeconds = epochSeconds;
+  }
+
+  /** A {@code /healthz} ({@code livez} false) or {@code /livez} answer with {@code status} (kube-proxy's counters). */
+  public void healthAnswered(boolean livez, int status) {
+    (livez ? (status == 200 ? livez200 : livez503) : (status == 200 ? healthz200 : healthz503)).increment();
+  }
+
+  private static double[] exponential(double start, double factor, int count) {
+    double[] bounds = new double[count];
+    for (int i = 0; i < count; i++) {
+      bounds[i] = start * Math.pow(factor, i);
+    }
+    return bounds;
   }
 
   /** kube-proxy's buckets: 0.25 s, 0.5 s, 1-59 s by 1 s, 60-115 s by 5 s, 120-300 s by 30 s. */
@@ -104,6 +133,23 @@ public final class ProxyMetrics {
         .append("gantry_proxy_listeners ").append(listeners.get()).append('\n');
     syncLatency.render(out);
     programmingLatency.render(out);
+    // kube-proxy's names, for dashboards and alerts written against it.
+    programmingLatency.render(out, "kubeproxy_network_programming_duration_seconds",
+        "In Cluster Network Programming Latency in seconds (the observations of "
+            + "gantry_proxy_network_programming_duration_seconds).");
+    syncRules.render(out);
+    out.append("# HELP kubeproxy_sync_proxy_rules_last_timestamp_seconds The last time a routing table was made "
+            + "live.\n")
+        .append("# TYPE kubeproxy_sync_proxy_rules_last_timestamp_seconds gauge\n")
+        .append("kubeproxy_sync_proxy_rules_last_timestamp_seconds ").append(lastSyncSeconds).append('\n');
+    out.append("# HELP kubeproxy_proxy_healthz_total Cumulative proxy healthz HTTP status\n")
+        .append("# TYPE kubeproxy_proxy_healthz_total counter\n")
+        .append("kubeproxy_proxy_healthz_total{code=\"200\"} ").append(healthz200.sum()).append('\n')
+        .append("kubeproxy_proxy_healthz_total{code=\"503\"} ").append(healthz503.sum()).append('\n');
+    out.append("# HELP kubeproxy_proxy_livez_total Cumulative proxy livez HTTP status\n")
+        .append("# TYPE kubeproxy_proxy_livez_total counter\n")
+        .append("kubeproxy_proxy_livez_total{code=\"200\"} ").append(livez200.sum()).append('\n')
+        .append("kubeproxy_proxy_livez_total{code=\"503\"} ").append(livez503.sum()).append('\n');
     return out.toString();
   }
 

@@ -3,6 +3,7 @@ package io.gantry.proxy.table;
 import io.gantry.control.client.PersistentHashMap;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,11 +50,15 @@ public record RoutingSnapshot(long version, Map<ListenKey, ServiceEntry> entries
    * to all endpoints. Null when nothing listens there.
    */
   public ServiceEntry route(ListenKey key, InetAddress client) {
-    ServiceEntry entry = entries.get(key);
-    if (entry != null && entry.inClusterEntry() != null && inCluster(client)) {
-      return entry.inClusterEntry();
+    return route(entries.get(key), client);
+  }
+
+  /** {@link #route(ListenKey, InetAddress)} from the entry listening there (may be null). */
+  public ServiceEntry route(ServiceEntry listened, InetAddress client) {
+    if (listened != null && listened.inClusterEntry() != null && inCluster(client)) {
+      return listened.inClusterEntry();
     }
-    return entry;
+    return listened;
   }
 
   /** Whether {@code client} is inside the cluster: in the pod CIDR or one of this node's addresses. */
@@ -61,9 +66,26 @@ public record RoutingSnapshot(long version, Map<ListenKey, ServiceEntry> entries
     return (clusterCidr != null && clusterCidr.contains(client)) || nodeAddresses.contains(client); // a handful of addresses
   }
 
-  /** Every address the proxy must listen on for services. */
+  /**
+   * Every address the proxy must listen on for services: each entry's, except those of a service
+   * port with no usable endpoint anywhere. Those stay unbound, so the kernel refuses them as
+   * kube-proxy's REJECT does: a TCP connect fails with ECONNREFUSED (a reset answers the SYN; an
+   * accepted connection reset at once would look connected to the client) and a UDP datagram
+   * gets ICMP port unreachable.
+   */
   public Set<ListenKey> listeners() {
-    return entries.keySet();
+    Set<ListenKey> keys = new HashSet<>();
+    for (Map.Entry<ListenKey, ServiceEntry> e : entries.entrySet()) {
+      if (listens(e.getValue())) {
+        keys.add(e.getKey());
+      }
+    }
+    return keys;
+  }
+
+  /** Whether {@code entry} (may be null) needs a listening socket: see {@link #listeners}. */
+  static boolean listens(ServiceEntry entry) {
+    return entry != null && entry.hasEndpoints();
   }
 
   /** Every address the proxy must serve health checks on: each health-check port on each node address. */

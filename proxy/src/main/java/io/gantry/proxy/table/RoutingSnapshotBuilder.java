@@ -122,7 +122,8 @@ public final class RoutingSnapshotBuilder {
 
   /**
    * Whether the last {@link #apply} (or {@link #build}) changed which addresses the table listens
-   * on: a listening key or health-check port came or went, or this node's addresses changed. When
+   * on: an entry or health-check port came or went, an entry gained or lost its first or last
+   * usable endpoint ({@link RoutingSnapshot#listeners}), or this node's addresses changed. When
    * not, the listeners and service addresses of the previous table serve the new one as they are.
    */
   public boolean listenersChanged() {
@@ -229,7 +230,10 @@ public final class RoutingSnapshotBuilder {
     }
     for (ListenKey key : touchedKeys) {
       ServiceEntry winner = listenClaims.winner(key);
-      listenersChanged |= (winner != null) != entries.containsKey(key);
+      ServiceEntry before = entries.get(key);
+      // An entry came or went (its address must be local), or one gained or lost its socket.
+      listenersChanged |= (winner != null) != (before != null)
+          || RoutingSnapshot.listens(winner) != RoutingSnapshot.listens(before);
       entries = winner == null ? entries.minus(key) : entries.plus(key, winner);
       String conflict = listenClaims.conflictWarning(key, e -> e.key().toString());
       if (conflict == null) {

@@ -16,9 +16,11 @@ import io.gantry.proxy.metrics.ServiceMetrics;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -57,8 +59,6 @@ final class ServiceCompiler {
       return null;
     }
     List<Endpoint> all = view == null ? List.of() : view.getEndpointsList();
-    List<Endpoint> usable = usable(all, false);
-    List<Endpoint> local = usable(all, true);
     boolean internalLocal = service.getInternalTrafficPolicy().equals("Local");
     boolean externalLocal = service.getExternalTrafficPolicy().equals("Local");
     List<String> warnings = new ArrayList<>();
@@ -66,9 +66,13 @@ final class ServiceCompiler {
     Balancing balancing = balancing(service, warnings);
     ServiceMetrics serviceMetrics = metrics.service(key);
     HealthCheck healthCheck = null;
-    if (service.getHealthCheckNodePort() > 0 && externalLocal) {
-      healthCheck = new HealthCheck(service.getNamespace(), service.getName(), local.size());
+    // kube-proxy's NeedsHealthCheck: LoadBalancer services with the Local policy only (a port left
+    // over from a type change does not count).
+    if (service.getHealthCheckNodePort() > 0 && externalLocal && service.getType().equals("LoadBalancer")) {
+      healthCheck = new HealthCheck(service.getNamespace(), service.getName(), localReady(all));
     }
+    List<Cidr> sourceRanges = sourceRanges(service, warnings);
+    Set<InetAddress> lbSources = lbSources(service, sourceRanges, nodeAddresses);
     Map<ListenKey, ServiceEntry> claims = new LinkedHashMap<>();
     for (ServicePort port : service.getPortsList()) {
       Protocol protocol = Protocol.parse(port.getProtocol());
@@ -78,22 +82,30 @@ final class ServiceCompiler {
       ServicePortKey portKey = new ServicePortKey(service.getNamespace(), service.getName(), port.getName(), protocol);
       Picker picker = picker(previous, portKey, balancing);
       AffinityTable affinity = affinity(service, previous, portKey);
-      List<Target> clusterTargets = targets(internalLocal ? local : usable, port, protocol, referenced);
-      ServiceEntry internal = new ServiceEntry(portKey, clusterTargets, internalLocal, balancing, picker, affinity,
-          serviceMetrics);
+      // Categorized per service port, as kube-proxy's CategorizeEndpoints: only the endpoints that
+      // serve this port count, so "none ready" and "none anywhere" are judged port by port.
+      List<PortEndpoint> serving = serving(all, port, protocol);
+      List<PortEndpoint> usable = usable(serving, false);
+      List<PortEndpoint> local = usable(serving, true);
+      // No usable endpoint anywhere: refused (kube-proxy's REJECT), even under a Local policy,
+      // which only drops when endpoints exist elsewhere.
+      boolean anywhere = !usable.isEmpty();
+      List<Target> clusterTargets = targets(internalLocal ? local : usable, referenced);
+      ServiceEntry internal = new ServiceEntry(portKey, clusterTargets, internalLocal, anywhere, balancing, picker,
+          affinity, serviceMetrics, null);
       // With one policy for both kinds of address, one entry serves both (half the memory).
       ServiceEntry external = internalLocal == externalLocal ? internal
-          : new ServiceEntry(portKey, targets(externalLocal ? local : usable, port, protocol, referenced),
-              externalLocal, balancing, picker, affinity, serviceMetrics);
+          : new ServiceEntry(portKey, targets(externalLocal ? local : usable, referenced), externalLocal,
+              anywhere, balancing, picker, affinity, serviceMetrics, null);
       // In-cluster clients of LoadBalancer IPs and external IPs get all endpoints (kube-proxy's
       // short-circuit to the cluster chain); outside clients keep the Local policy.
       ServiceEntry externalIps = external;
       if (externalLocal) {
         ServiceEntry allEndpoints = !internalLocal ? internal
-            : new ServiceEntry(portKey, targets(usable, port, protocol, referenced), false, balancing, picker, affinity,
-                serviceMetrics);
-        externalIps = new ServiceEntry(portKey, external.targets(), true, balancing, picker, affinity, serviceMetrics,
-            allEndpoints);
+            : new ServiceEntry(portKey, targets(usable, referenced), false, anywhere, balancing, picker,
+                affinity, serviceMetrics, null);
+        externalIps = new ServiceEntry(portKey, external.targets(), true, anywhere, balancing, picker, affinity,
+            serviceMetrics, allEndpoints);
       }
       for (String ip : clusterAddresses ? service.getClusterIpsList() : List.<String>of()) {
         claim(claims, warnings, ip, port.getPort(), protocol, internal);
@@ -102,8 +114,12 @@ final class ServiceCompiler {
         claim(claims, warnings, ip, port.getPort(), protocol, externalIps);
       }
       if (clusterAddresses && service.getType().equals("LoadBalancer")) {
+        // loadBalancerSourceRanges guard the LoadBalancer IPs only (kube-proxy's firewall chain),
+        // for every client, in-cluster ones included; NodePorts and external IPs stay open.
+        ServiceEntry lbEntry = sourceRanges.isEmpty() ? externalIps
+            : externalIps.restrictedTo(sourceRanges, lbSources);
         for (String ip : service.getLoadBalancerIpsList()) {
-          claim(claims, warnings, ip, port.getPort(), protocol, externalIps);
+          claim(claims, warnings, ip, port.getPort(), protocol, lbEntry);
         }
       }
       if ((service.getType().equals("NodePort") || service.getType().equals("LoadBalancer"))
@@ -120,40 +136,102 @@ final class ServiceCompiler {
         warnings, referenced);
   }
 
-  /** Ready endpoints, or serving-and-terminating ones when none is ready (kube-proxy's CategorizeEndpoints). */
-  private List<Endpoint> usable(List<Endpoint> all, boolean localOnly) {
-    List<Endpoint> ready = new ArrayList<>();
-    List<Endpoint> terminating = new ArrayList<>();
-    for (Endpoint e : all) {
-      if (localOnly && !e.getNodeName().equals(nodeName)) {
-        continue;
-      }
-      if (e.getReady()) {
-        ready.add(e);
-      } else if (e.getServing() && e.getTerminating()) {
-        terminating.add(e);
-      }
-    }
-    return ready.isEmpty() ? terminating : ready;
+  /** An endpoint serving one service port, with the socket address it serves it on. */
+  private record PortEndpoint(Endpoint endpoint, InetSocketAddress address) {
   }
 
-  private List<Target> targets(List<Endpoint> endpoints, ServicePort port, Protocol protocol,
-      List<InetSocketAddress> referenced) {
-    List<Target> targets = new ArrayList<>(endpoints.size());
-    for (Endpoint e : endpoints) {
+  /** The endpoints that serve {@code port}: an EndpointSlice port of its name and protocol, and an IP address. */
+  private static List<PortEndpoint> serving(List<Endpoint> all, ServicePort port, Protocol protocol) {
+    List<PortEndpoint> serving = new ArrayList<>(all.size());
+    for (Endpoint e : all) {
       EndpointPort ep = e.getPortsMap().get(port.getName());
       if (ep == null || ep.getPort() <= 0 || ep.getPort() > 65535 || Protocol.parse(ep.getProtocol()) != protocol) {
         continue; // this endpoint does not serve this service port
       }
       InetAddress ip = ip(e.getAddress());
-      if (ip == null) {
+      if (ip != null) {
+        serving.add(new PortEndpoint(e, new InetSocketAddress(ip, ep.getPort())));
+      }
+    }
+    return serving;
+  }
+
+  /** Ready endpoints, or serving-and-terminating ones when none is ready (kube-proxy's CategorizeEndpoints). */
+  private List<PortEndpoint> usable(List<PortEndpoint> all, boolean localOnly) {
+    List<PortEndpoint> ready = new ArrayList<>();
+    List<PortEndpoint> terminating = new ArrayList<>();
+    for (PortEndpoint pe : all) {
+      Endpoint e = pe.endpoint();
+      if (localOnly && !e.getNodeName().equals(nodeName)) {
         continue;
       }
-      InetSocketAddress address = new InetSocketAddress(ip, ep.getPort());
-      referenced.add(address);
-      targets.add(new Target(address, e.getNodeName(), loads.acquire(address)));
+      if (e.getReady()) {
+        ready.add(pe);
+      } else if (e.getServing() && e.getTerminating()) {
+        terminating.add(pe);
+      }
+    }
+    return ready.isEmpty() ? terminating : ready;
+  }
+
+  /**
+   * What the health check reports: this node's ready endpoints, by address, as kube-proxy's
+   * LocalReadyEndpoints. Serving-and-terminating ones still take traffic but do not count, so a
+   * node whose last endpoints are terminating answers 503 and load balancers drain it.
+   */
+  private int localReady(List<Endpoint> all) {
+    int count = 0;
+    for (Endpoint e : all) {
+      if (e.getReady() && e.getNodeName().equals(nodeName) && e.getPortsCount() > 0) {
+        count++; // the view holds one entry per address
+      }
+    }
+    return count;
+  }
+
+  private List<Target> targets(List<PortEndpoint> endpoints, List<InetSocketAddress> referenced) {
+    List<Target> targets = new ArrayList<>(endpoints.size());
+    for (PortEndpoint e : endpoints) {
+      referenced.add(e.address());
+      targets.add(new Target(e.address(), e.endpoint().getNodeName(), loads.acquire(e.address())));
     }
     return targets;
+  }
+
+  /** The service's loadBalancerSourceRanges; malformed ones are skipped with a warning (none left: all clients). */
+  private static List<Cidr> sourceRanges(ServiceView service, List<String> warnings) {
+    if (service.getLoadBalancerSourceRangesCount() == 0) {
+      return List.of();
+    }
+    List<Cidr> ranges = new ArrayList<>();
+    for (String text : service.getLoadBalancerSourceRangesList()) {
+      try {
+        ranges.add(Cidr.parse(text));
+      } catch (IllegalArgumentException e) {
+        warnings.add(service.getNamespace() + "/" + service.getName() + ": loadBalancerSourceRanges: " + text
+            + " is not a CIDR; skipped");
+      }
+    }
+    return ranges;
+  }
+
+  /**
+   * kube-proxy's allowFromNode: when a source range holds one of this node's addresses, traffic
+   * from the node to its own LoadBalancer IP (whose source is that IP) is admitted too.
+   */
+  private static Set<InetAddress> lbSources(ServiceView service, List<Cidr> ranges, List<InetAddress> nodeAddresses) {
+    boolean fromNode = ranges.stream().anyMatch(range -> nodeAddresses.stream().anyMatch(range::contains));
+    if (!fromNode) {
+      return Set.of();
+    }
+    Set<InetAddress> sources = new HashSet<>();
+    for (String ip : service.getLoadBalancerIpsList()) {
+      InetAddress address = ip(ip);
+      if (address != null) {
+        sources.add(address);
+      }
+    }
+    return sources;
   }
 
   /** The previous picker of this service port when the balancing did not change (keeps round-robin positions). */

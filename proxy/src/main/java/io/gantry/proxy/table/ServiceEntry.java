@@ -28,19 +28,25 @@ public final class ServiceEntry {
   private final Target[] targets;
   private final Set<InetSocketAddress> targetAddresses; // null: scan targets
   private final boolean localPolicy;
+  private final boolean hasEndpoints;
   private final Balancing balancing;
   private final Picker picker;
   private final AffinityTable affinity;
   private final ServiceMetrics metrics;
   private final ServiceEntry inClusterEntry;
+  /** loadBalancerSourceRanges (LoadBalancer IPs only), or null: every client is admitted. */
+  private final Cidr[] sourceRanges;
+  /** Sources admitted besides the ranges: the LoadBalancer IPs, when a range holds a node address. */
+  private final Set<InetAddress> selfSources;
 
-  ServiceEntry(ServicePortKey key, List<Target> targets, boolean localPolicy, Balancing balancing, Picker picker,
-      AffinityTable affinity, ServiceMetrics metrics) {
-    this(key, targets, localPolicy, balancing, picker, affinity, metrics, null);
-  }
-
-  ServiceEntry(ServicePortKey key, List<Target> targets, boolean localPolicy, Balancing balancing, Picker picker,
-      AffinityTable affinity, ServiceMetrics metrics, ServiceEntry inClusterEntry) {
+  /**
+   * @param localPolicy    whether a {@code Local} traffic policy filtered {@code targets}
+   * @param hasEndpoints   whether the service port has a usable endpoint anywhere in the cluster
+   * @param inClusterEntry the entry in-cluster clients use instead, or null
+   */
+  ServiceEntry(ServicePortKey key, List<Target> targets, boolean localPolicy, boolean hasEndpoints,
+      Balancing balancing, Picker picker, AffinityTable affinity, ServiceMetrics metrics,
+      ServiceEntry inClusterEntry) {
     this.key = Objects.requireNonNull(key, "key");
     this.targets = targets.toArray(Target[]::new);
     // A set only where a scan would be slow: most services have a handful of endpoints.
@@ -51,11 +57,57 @@ public final class ServiceEntry {
       }
     }
     this.localPolicy = localPolicy;
+    this.hasEndpoints = hasEndpoints;
     this.balancing = balancing;
     this.picker = picker;
     this.affinity = affinity;
     this.metrics = metrics;
     this.inClusterEntry = inClusterEntry;
+    this.sourceRanges = null;
+    this.selfSources = Set.of();
+  }
+
+  private ServiceEntry(ServiceEntry base, List<Cidr> sourceRanges, Set<InetAddress> selfSources) {
+    this.key = base.key;
+    this.targets = base.targets;
+    this.targetAddresses = base.targetAddresses;
+    this.localPolicy = base.localPolicy;
+    this.hasEndpoints = base.hasEndpoints;
+    this.balancing = base.balancing;
+    this.picker = base.picker;
+    this.affinity = base.affinity;
+    this.metrics = base.metrics;
+    this.inClusterEntry = base.inClusterEntry;
+    this.sourceRanges = sourceRanges.toArray(Cidr[]::new);
+    this.selfSources = Set.copyOf(selfSources);
+  }
+
+  /**
+   * This entry for LoadBalancer IPs with {@code loadBalancerSourceRanges}: only clients in a range
+   * (or, as kube-proxy allows, the LoadBalancer IPs themselves as sources when a range holds a node
+   * address: traffic from the node to its own VIP) are admitted; the others are dropped.
+   */
+  ServiceEntry restrictedTo(List<Cidr> ranges, Set<InetAddress> lbSources) {
+    return new ServiceEntry(this, ranges, lbSources);
+  }
+
+  /** Whether {@code client} may use this entry (loadBalancerSourceRanges); decided once per connection or flow. */
+  public boolean admits(InetAddress client) {
+    Cidr[] ranges = sourceRanges;
+    if (ranges == null) {
+      return true;
+    }
+    for (Cidr range : ranges) {
+      if (range.contains(client)) {
+        return true;
+      }
+    }
+    return selfSources.contains(client);
+  }
+
+  /** The source ranges, empty when every client is admitted. */
+  public List<Cidr> sourceRanges() {
+    return sourceRanges == null ? List.of() : List.of(sourceRanges);
   }
 
   /**
@@ -80,12 +132,23 @@ public final class ServiceEntry {
     return targets.length > 0;
   }
 
-  /**
-   * Whether a {@code Local} traffic policy applies: with no (local) endpoint, traffic is dropped,
-   * not refused.
-   */
+  /** Whether a {@code Local} traffic policy chose this entry's targets (this node's endpoints only). */
   public boolean localPolicy() {
     return localPolicy;
+  }
+
+  /**
+   * What traffic finds without a target: dropped (true) when a {@code Local} policy left out
+   * endpoints that exist on other nodes, as kube-proxy's DROP; refused (false) when the service
+   * port has no usable endpoint anywhere, as kube-proxy's REJECT.
+   */
+  public boolean dropsWithoutTargets() {
+    return localPolicy && hasEndpoints && targets.length == 0;
+  }
+
+  /** Whether the service port has a usable endpoint anywhere in the cluster (this node or others). */
+  public boolean hasEndpoints() {
+    return hasEndpoints;
   }
 
   public Balancing balancing() {

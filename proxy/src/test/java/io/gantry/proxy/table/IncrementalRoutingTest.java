@@ -213,6 +213,7 @@ class IncrementalRoutingTest {
         assertEquals(want.nodeAddresses(), got.nodeAddresses(), where);
         assertEquals(freshLoads.size(), incrementalLoads.size(), where + ": endpoint load counters");
         boolean listenersChanged = !got.listeners().equals(previous.listeners())
+            || !got.entries().keySet().equals(previous.entries().keySet())
             || !got.healthChecks().keySet().equals(previous.healthChecks().keySet())
             || !got.nodeAddresses().equals(previous.nodeAddresses());
         assertEquals(listenersChanged, incremental.listenersChanged(), where + ": listenersChanged");
@@ -276,7 +277,7 @@ class IncrementalRoutingTest {
 
   private static String describe(ServiceEntry e) {
     return e.key() + " " + e.targets() + " nodes=" + e.targets().stream().map(Target::nodeName).toList()
-        + " local=" + e.localPolicy() + " " + e.balancing()
+        + " local=" + e.localPolicy() + " anywhere=" + e.hasEndpoints() + " " + e.balancing()
         + " affinity=" + (e.affinity() == null ? "none" : e.affinity().timeoutSeconds())
         + (e.inClusterEntry() == null ? "" : " inCluster=(" + describe(e.inClusterEntry()) + ")");
   }
@@ -290,7 +291,7 @@ class IncrementalRoutingTest {
     RoutingSnapshot s = builder.apply(new ViewDelta(Map.of(), Set.of(), Map.of(), Set.of(),
         List.of(node("n1", "127.0.0.11", "127.0.0.12"))));
     assertEquals(before + 2, builder.servicesCompiled());
-    assertTrue(s.listeners().stream().anyMatch(k -> k.address().getPort() == 30080
+    assertTrue(s.entries().keySet().stream().anyMatch(k -> k.address().getPort() == 30080
         && k.address().getAddress().getHostAddress().equals("127.0.0.12")));
     builder.apply(new ViewDelta(Map.of(), Set.of(), Map.of(), Set.of(), List.of(node("n1", "127.0.0.11",
         "127.0.0.12"), node("n2", "127.0.0.13"))));

@@ -123,6 +123,83 @@ class RoutingSnapshotBuilderTest {
   }
 
   @Test
+  void endpointsAreCategorizedPerServicePort() throws Exception {
+    // As kube-proxy's CategorizeEndpoints, per service port: a ready endpoint of another port does
+    // not hide this port's serving-and-terminating one.
+    ServiceView svc = service("web", "127.96.0.10", port("a", "TCP", 80, 80), port("b", "TCP", 81, 81)).build();
+    RoutingSnapshot s = build(List.of(svc), List.of(endpoints("web",
+        ready("127.0.1.1", "n1", "a", "TCP", 80),
+        endpoint("127.0.1.2", "n1", false, true, true).putPorts("b", epPort("TCP", 81)).build())), List.of());
+    assertEquals(Set.of("127.0.1.1:80"), targets(s.lookup(at("127.96.0.10", 80), Protocol.TCP)));
+    assertEquals(Set.of("127.0.1.2:81"), targets(s.lookup(at("127.96.0.10", 81), Protocol.TCP)));
+  }
+
+  @Test
+  void localPolicyDropsOnlyWhenOtherNodesHaveEndpoints() throws Exception {
+    ServiceView elsewhere = service("elsewhere", "127.96.0.10", port("", "TCP", 80, 80))
+        .setInternalTrafficPolicy("Local").build();
+    ServiceView nowhere = service("nowhere", "127.96.0.11", port("", "TCP", 80, 80))
+        .setInternalTrafficPolicy("Local").build();
+    RoutingSnapshot s = build(List.of(elsewhere, nowhere), List.of(
+        endpoints("elsewhere", ready("127.0.1.2", "n2", "", "TCP", 80)),
+        endpoints("nowhere", endpoint("127.0.1.3", "n2", false, false, false).putPorts("", epPort("TCP", 80))
+            .build())), List.of());
+    ServiceEntry drops = s.lookup(at("127.96.0.10", 80), Protocol.TCP);
+    assertFalse(drops.hasTargets());
+    assertTrue(drops.dropsWithoutTargets(), "endpoints on another node: DROP");
+    ServiceEntry rejects = s.lookup(at("127.96.0.11", 80), Protocol.TCP);
+    assertFalse(rejects.hasTargets());
+    assertFalse(rejects.dropsWithoutTargets(), "no usable endpoint anywhere: REJECT");
+  }
+
+  @Test
+  void healthCheckCountsReadyLocalEndpointsOnlyWhileTerminatingOnesStillServe() throws Exception {
+    ServiceView svc = service("web", "127.96.0.10", nodePort("", 80, 30080)).setType("LoadBalancer")
+        .setExternalTrafficPolicy("Local").setHealthCheckNodePort(31000).build();
+    RoutingSnapshot s = build(List.of(svc), List.of(endpoints("web",
+        endpoint("127.0.1.1", "n1", false, true, true).putPorts("", epPort("TCP", 80)).build(),
+        ready("127.0.1.2", "n2", "", "TCP", 80))), List.of(node("n1", "127.0.0.11")));
+    assertEquals(Set.of("127.0.1.1:80"), targets(s.lookup(at("127.0.0.11", 30080), Protocol.TCP)),
+        "no local endpoint is ready: the local terminating one serves");
+    assertEquals(new HealthCheck("default", "web", 0), s.healthChecks().get(31000),
+        "and the health check fails, so load balancers drain the node");
+  }
+
+  @Test
+  void healthCheckPortsServeLoadBalancersOnly() throws Exception {
+    ServiceView nodePortType = service("np", "127.96.0.10", nodePort("", 80, 30080)).setType("NodePort")
+        .setExternalTrafficPolicy("Local").setHealthCheckNodePort(31000).build(); // left over from type LoadBalancer
+    RoutingSnapshot s = build(List.of(nodePortType), List.of(endpoints("np", ready("127.0.1.1", "n1", "", "TCP", 80))),
+        List.of(node("n1", "127.0.0.11")));
+    assertTrue(s.healthChecks().isEmpty());
+    assertTrue(s.healthListeners().isEmpty());
+  }
+
+  @Test
+  void loadBalancerSourceRangesGuardTheLoadBalancerIpsOnly() throws Exception {
+    ServiceView svc = service("web", "127.96.0.10", nodePort("", 80, 30080)).setType("LoadBalancer")
+        .addLoadBalancerIps("127.240.0.5").addExternalIps("127.50.0.1")
+        .addLoadBalancerSourceRanges("127.0.7.0/24").addLoadBalancerSourceRanges("bogus").build();
+    RoutingSnapshot s = build(List.of(svc), List.of(endpoints("web", ready("127.0.1.1", "n1", "", "TCP", 80))),
+        List.of(node("n1", "127.0.0.11")));
+    ServiceEntry lb = s.lookup(at("127.240.0.5", 80), Protocol.TCP);
+    assertTrue(lb.admits(InetAddress.getByName("127.0.7.9")));
+    assertFalse(lb.admits(InetAddress.getByName("127.0.8.9")));
+    assertFalse(lb.admits(InetAddress.getByName("127.240.0.5")), "no range holds a node address");
+    for (InetSocketAddress open : List.of(at("127.0.0.11", 30080), at("127.50.0.1", 80), at("127.96.0.10", 80))) {
+      assertTrue(s.lookup(open, Protocol.TCP).admits(InetAddress.getByName("127.0.8.9")), open.toString());
+    }
+    assertEquals(1, s.warnings().size(), s.warnings().toString());
+
+    ServiceView fromNode = svc.toBuilder().clearLoadBalancerSourceRanges().addLoadBalancerSourceRanges("127.0.0.0/24")
+        .build();
+    ServiceEntry allowsNode = build(List.of(fromNode), List.of(endpoints("web", ready("127.0.1.1", "n1", "", "TCP",
+        80))), List.of(node("n1", "127.0.0.11"))).lookup(at("127.240.0.5", 80), Protocol.TCP);
+    assertTrue(allowsNode.admits(InetAddress.getByName("127.240.0.5")),
+        "a range holding the node's address admits the node's traffic to its own VIP");
+  }
+
+  @Test
   void namedAndMultiplePortsResolvePerEndpoint() throws Exception {
     ServiceView svc = service("web", "127.96.0.10", namedPort("http", 80, "web"), port("dns", "UDP", 53, 5353))
         .build();

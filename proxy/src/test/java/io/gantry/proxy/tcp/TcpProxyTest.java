@@ -169,17 +169,15 @@ class TcpProxyTest {
   }
 
   @Test
-  void noEndpointResetsAtOnceAndLocalPolicyDrops() throws Exception {
+  void noEndpointIsRefusedAtConnectAndLocalPolicyDrops() throws Exception {
     ServiceView empty = svc("empty", vip(5), 8080);
     ServiceView local = service("local", vip(6), port("", "TCP", 8080, 0)).setInternalTrafficPolicy("Local").build();
     Backend remote = backend("remote");
     apply(List.of(empty, local), List.of(endpoints("local", ready("127.0.0.1", "n2", "", "TCP", remote.port()))),
         List.of());
     long start = System.nanoTime();
-    try (Socket s = new Socket(InetAddress.getByName(vip(5)), 8080)) {
-      s.setSoTimeout(3000);
-      assertThrows(SocketException.class, () -> s.getInputStream().read(), "a reset");
-    }
+    // kube-proxy's REJECT: the connect itself fails (agnhost connect reports REFUSED), at once.
+    assertThrows(ConnectException.class, () -> new Socket(InetAddress.getByName(vip(5)), 8080).close());
     assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2));
     try (Socket s = new Socket(InetAddress.getByName(vip(6)), 8080)) {
       s.setSoTimeout(3000);
@@ -187,7 +185,49 @@ class TcpProxyTest {
     }
     assertEquals(0, remote.accepted.get());
     assertTrue(proxy.metrics().render().contains(
-        "gantry_proxy_no_endpoint_rejects_total{namespace=\"default\",service=\"empty\"} 1"));
+        "gantry_proxy_no_endpoint_rejects_total{namespace=\"default\",service=\"local\"} 1"));
+  }
+
+  @Test
+  void localPolicyWithoutAnyEndpointIsRefusedAsKubeProxyRejects() throws Exception {
+    // kube-proxy drops only when other nodes have endpoints; with none anywhere it rejects.
+    ServiceView local = service("lonely", vip(7), port("", "TCP", 8080, 0)).setInternalTrafficPolicy("Local").build();
+    apply(List.of(local), List.of(endpoints("lonely",
+        endpoint("127.0.0.1", "n2", false, false, false).putPorts("", epPort("TCP", 9)).build())), List.of());
+    assertThrows(ConnectException.class, () -> new Socket(InetAddress.getByName(vip(7)), 8080).close(),
+        "refused, not accepted and closed");
+  }
+
+  @Test
+  void aServicePortListensOnlyWhileItHasAnEndpoint() throws Exception {
+    Backend a = backend("a");
+    ServiceView svc = svc("flap", vip(8), 8080);
+    apply(List.of(svc), List.of(endpoints("flap")), List.of());
+    assertThrows(ConnectException.class, () -> new Socket(InetAddress.getByName(vip(8)), 8080).close());
+    apply(List.of(svc), List.of(eps("flap", a)), List.of());
+    try (Client c = new Client(vip(8), 8080)) {
+      assertEquals("a", c.hello());
+      apply(List.of(svc), List.of(endpoints("flap")), List.of()); // the endpoint leaves
+      assertThrows(ConnectException.class, () -> new Socket(InetAddress.getByName(vip(8)), 8080).close());
+      assertEquals("open", c.echo("open"), "a connection accepted before drains as from a removed endpoint");
+    }
+    apply(List.of(svc), List.of(eps("flap", a)), List.of()); // and comes back
+    assertEquals("a", Client.whoServes(vip(8), 8080));
+  }
+
+  @Test
+  void loadBalancerSourceRangesDropOtherClients() throws Exception {
+    Backend a = backend("a");
+    String lbIp = "127.240." + net + ".9";
+    ServiceView lb = service("ranged", vip(14), nodePort("", 8080, 0)).setType("LoadBalancer").addLoadBalancerIps(lbIp)
+        .addLoadBalancerSourceRanges("127.0.0.21/32").build();
+    apply(List.of(lb), List.of(eps("ranged", a)), List.of());
+    assertEquals("a", Client.whoServes(lbIp, 8080, "127.0.0.21"));
+    try (Socket s = new Socket(InetAddress.getByName(lbIp), 8080, InetAddress.getByName("127.0.0.22"), 0)) {
+      s.setSoTimeout(3000);
+      assertEquals(-1, s.getInputStream().read(), "outside the ranges: closed without data");
+    }
+    assertEquals("a", Client.whoServes(vip(14), 8080, "127.0.0.22"), "the ClusterIP is not guarded");
   }
 
   @Test
@@ -365,7 +405,10 @@ class TcpProxyTest {
   @Test
   void garbageAndAbandonedConnectionsDoNotHurtTheDaemon() throws Exception {
     Backend a = backend("a");
-    apply(List.of(svc("g", vip(12), 8080), svc("none", vip(13), 8080)), List.of(eps("g", a)), List.of());
+    // "none" accepts and closes at once: a Local policy whose endpoint is on another node.
+    ServiceView none = service("none", vip(13), port("", "TCP", 8080, 0)).setInternalTrafficPolicy("Local").build();
+    apply(List.of(svc("g", vip(12), 8080), none), List.of(eps("g", a),
+        endpoints("none", ready("127.0.0.1", "n2", "", "TCP", a.port()))), List.of());
     List<Socket> abandoned = new ArrayList<>();
     byte[] junk = new byte[64 * 1024];
     ThreadLocalRandom.current().nextBytes(junk);
@@ -374,7 +417,7 @@ class TcpProxyTest {
       try {
         s.getOutputStream().write(junk, 0, 1 + i * 100);
       } catch (IOException ignored) {
-        // the no-endpoint service resets
+        // the closing service
       }
       if (i % 3 == 0) {
         s.setSoLinger(true, 0);

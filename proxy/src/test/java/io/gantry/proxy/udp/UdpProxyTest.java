@@ -18,6 +18,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -146,7 +147,7 @@ class UdpProxyTest {
   }
 
   @Test
-  void idleFlowsExpireAndNoEndpointDrops() throws Exception {
+  void idleFlowsExpireAndNoEndpointGetsNoAnswer() throws Exception {
     apply(dns(vip), on(a));
     try (DatagramSocket client = client()) {
       assertEquals("a:1", text(client, "1"));
@@ -159,6 +160,50 @@ class UdpProxyTest {
       client.setSoTimeout(3000);
       apply(dns(vip), on(b));
       assertEquals("b:4", text(client, "4"));
+    }
+  }
+
+  /** A socket connected to the service: the kernel reports an ICMP port unreachable to it. */
+  private static DatagramSocket connected(String address) throws Exception {
+    DatagramSocket s = client();
+    s.connect(new InetSocketAddress(InetAddress.getByName(address), 5353));
+    return s;
+  }
+
+  private static String exchange(DatagramSocket client, String payload) throws Exception {
+    byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+    client.send(new DatagramPacket(bytes, bytes.length));
+    DatagramPacket reply = new DatagramPacket(new byte[1500], 1500);
+    client.receive(reply);
+    return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void noEndpointAnywhereIsRefusedWithPortUnreachableAsKubeProxyRejects() throws Exception {
+    apply(dns(vip), endpoints("dns"));
+    try (DatagramSocket client = connected(vip)) {
+      assertThrows(PortUnreachableException.class, () -> exchange(client, "1"));
+    }
+    apply(dns(vip), on(a)); // an endpoint arrives: the port is served
+    try (DatagramSocket client = connected(vip)) {
+      assertEquals("a:2", exchange(client, "2"));
+      apply(dns(vip), endpoints("dns")); // and leaves: refused again
+      assertThrows(PortUnreachableException.class, () -> {
+        exchange(client, "3");
+        exchange(client, "4"); // the first may have raced the socket's close
+      });
+    }
+    assertEquals(List.of(), proxy.listening().get(10, TimeUnit.SECONDS), "the UDP port stays unbound");
+  }
+
+  @Test
+  void localPolicyWithEndpointsElsewhereDropsWithoutAnAnswer() throws Exception {
+    ServiceView local = service("dns", vip, port("dns", "UDP", 5353, 0)).setInternalTrafficPolicy("Local").build();
+    apply(local, endpoints("dns", ready("127.0.0.1", "n2", "dns", "UDP", a.port())));
+    try (DatagramSocket client = connected(vip)) {
+      client.setSoTimeout(500);
+      assertThrows(SocketTimeoutException.class, () -> exchange(client, "1"), "dropped, as kube-proxy's DROP");
+      assertThrows(SocketTimeoutException.class, () -> exchange(client, "2"));
     }
   }
 }

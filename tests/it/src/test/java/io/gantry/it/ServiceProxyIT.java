@@ -2,6 +2,7 @@ package io.gantry.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gantry.testing.FreePort;
@@ -258,6 +259,142 @@ class ServiceProxyIT {
     } finally {
       gantry.kubectl().run("delete", "service", "elsewhere", "here");
       gantry.kubectl().run("delete", "endpointslice", "elsewhere-1", "here-1");
+    }
+  }
+
+  /**
+   * e2e "should be rejected when no endpoints exist" (agnhost connect wants REFUSED): once a
+   * Service's last endpoint goes, a connect to it fails with ECONNREFUSED, as kube-proxy's REJECT
+   * makes it, instead of being accepted and reset; its UDP port answers ICMP port unreachable.
+   */
+  @Test
+  void aServiceWhoseLastEndpointLeftRefusesConnectsAndDatagrams() throws Exception {
+    String manifest = """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: emptied, namespace: default}
+        spec:
+          ports: [{name: tcp, port: 7040, targetPort: 7040}, {name: udp, port: 7040, protocol: UDP}]
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: emptied-1
+          namespace: default
+          labels: {kubernetes.io/service-name: emptied}
+        addressType: IPv4
+        ports: [{name: tcp, port: %d, protocol: TCP}, {name: udp, port: 9, protocol: UDP}]
+        endpoints:
+        - addresses: [127.0.0.1]
+          conditions: {ready: %s}
+        """;
+    try {
+      gantry.kubectl().runWithInput(manifest.formatted(backend.getLocalPort(), "true"), "apply", "-f", "-")
+          .assertOk();
+      String clusterIp = gantry.kubectl().run("get", "service", "emptied", "-o", "jsonpath={.spec.clusterIP}")
+          .assertOk().stdout().trim();
+      assertEquals("backend / hello", roundTrip(clusterIp, 7040));
+      gantry.kubectl().runWithInput(manifest.formatted(backend.getLocalPort(), "false"), "apply", "-f", "-")
+          .assertOk(); // no longer ready: no usable endpoint
+      Poll.until("connects to be refused", Duration.ofSeconds(20), Duration.ofMillis(100), () -> {
+        try (Socket s = new Socket()) {
+          s.connect(new InetSocketAddress(InetAddress.getByName(clusterIp), 7040), 2000);
+          return false; // accepted (and then reset): not kube-proxy's REJECT
+        } catch (java.net.ConnectException e) {
+          return true;
+        } catch (IOException e) {
+          return false;
+        }
+      }, () -> clusterIp + ":7040 still accepts");
+      try (java.net.DatagramSocket udp = new java.net.DatagramSocket()) {
+        udp.setSoTimeout(2000);
+        udp.connect(new InetSocketAddress(InetAddress.getByName(clusterIp), 7040));
+        udp.send(new java.net.DatagramPacket(new byte[] {1}, 1));
+        assertThrows(java.net.PortUnreachableException.class,
+            () -> udp.receive(new java.net.DatagramPacket(new byte[16], 16)));
+      }
+    } finally {
+      gantry.kubectl().run("delete", "service", "emptied");
+      gantry.kubectl().run("delete", "endpointslice", "emptied-1");
+    }
+  }
+
+  /**
+   * kube-proxy's fallback to serving-and-terminating endpoints, end to end: a Deployment scaled to
+   * zero keeps answering through its ClusterIP and NodePort while its pod drains (the pod stays
+   * Ready while terminating, as with the kubelet, so its endpoint is serving), and the
+   * healthCheckNodePort of the Local LoadBalancer answers 503 (no ready local endpoint), so load
+   * balancers drain the node.
+   */
+  @Test
+  void aDeploymentScaledToZeroIsServedByItsTerminatingPodWhileHealthChecksFail() throws Exception {
+    gantry.kubectl().runWithInput("""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: drain, namespace: default}
+        spec:
+          replicas: 1
+          selector: {matchLabels: {app: drain}}
+          template:
+            metadata: {labels: {app: drain}}
+            spec:
+              terminationGracePeriodSeconds: 60
+              containers:
+              - name: echo
+                image: gantry/echo-http
+                env: [{name: ECHO_DRAIN_SECONDS, value: "40"}]
+                ports: [{containerPort: 8080, name: http}]
+                readinessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 1}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: drain, namespace: default}
+        spec:
+          type: LoadBalancer
+          externalTrafficPolicy: Local
+          selector: {app: drain}
+          ports: [{name: web, port: 7050, targetPort: http}]
+        """, "apply", "-f", "-").assertOk();
+    try {
+      String clusterIp = gantry.kubectl().run("get", "service", "drain", "-o", "jsonpath={.spec.clusterIP}")
+          .assertOk().stdout().trim();
+      int healthPort = Integer.parseInt(gantry.kubectl().run("get", "service", "drain", "-o",
+          "jsonpath={.spec.healthCheckNodePort}").assertOk().stdout().trim());
+      int nodePort = Integer.parseInt(gantry.kubectl().run("get", "service", "drain", "-o",
+          "jsonpath={.spec.ports[0].nodePort}").assertOk().stdout().trim());
+      Poll.until("the pod to answer through the ClusterIP", Duration.ofSeconds(60), Duration.ofMillis(200),
+          () -> http(clusterIp, 7050).startsWith("200 pod: drain-"), () -> http(clusterIp, 7050));
+      assertTrue(http("127.0.0.11", healthPort).startsWith("200 "), http("127.0.0.11", healthPort));
+
+      gantry.kubectl().run("scale", "deployment", "drain", "--replicas=0").assertOk();
+      Poll.until("the endpoint to be serving and terminating", Duration.ofSeconds(30), Duration.ofMillis(200),
+          () -> gantry.kubectl().run("get", "endpointslices", "-l", "kubernetes.io/service-name=drain", "-o",
+              "jsonpath={.items[*].endpoints[*].conditions}").stdout()
+              .contains("\"ready\":false,\"serving\":true,\"terminating\":true"),
+          () -> gantry.kubectl().run("get", "endpointslices", "-o", "yaml").stdout());
+      Poll.until("the health check to fail", Duration.ofSeconds(20), Duration.ofMillis(200),
+          () -> http("127.0.0.11", healthPort).startsWith("503 "), () -> http("127.0.0.11", healthPort));
+      assertTrue(http("127.0.0.11", healthPort).contains("\"localEndpoints\": 0,"), http("127.0.0.11", healthPort));
+      assertTrue(http(clusterIp, 7050).startsWith("200 pod: drain-"), "the terminating pod still serves: "
+          + http(clusterIp, 7050));
+      assertTrue(http("127.0.0.11", nodePort).startsWith("200 pod: drain-"), http("127.0.0.11", nodePort));
+    } finally {
+      gantry.kubectl().run("delete", "deployment,service", "drain", "--wait=false");
+    }
+  }
+
+  /** "STATUS BODY" of GET http://HOST:PORT/, or "000 reason". */
+  private static String http(String host, int port) {
+    try {
+      HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://" + host + ":" + port + "/")).timeout(Duration.ofSeconds(3)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() + " " + response.body();
+    } catch (IOException e) {
+      return "000 " + e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
     }
   }
 

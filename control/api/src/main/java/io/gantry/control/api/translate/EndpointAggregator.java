@@ -17,8 +17,9 @@ import java.util.Map;
 /**
  * Folds every EndpointSlice of one service into one {@link EndpointView}, as kube-proxy's
  * endpoint slice cache does: one entry per address, the first slice (by name) wins when two
- * slices list the same address, FQDN slices are skipped, and unset conditions take the API's
- * meaning (ready unset = ready, serving unset = ready, terminating unset = false). Entries are
+ * slices list the same address (but ports of the later slice that the first lacks are added),
+ * FQDN slices are skipped, and unset conditions take the API's meaning (ready unset = ready,
+ * serving unset = ready, terminating unset = false). Entries are
  * sorted by address so equal inputs give {@code equals} views. The view's trigger time is the
  * newest {@value #TRIGGER_TIME_ANNOTATION} among the slices.
  *
@@ -67,7 +68,19 @@ public final class EndpointAggregator {
         JsonNode target = endpoint.path("targetRef");
         boolean podTarget = ViewTranslator.text(target, "kind", "Pod").equals("Pod");
         for (JsonNode address : endpoint.path("addresses")) {
-          byAddress.putIfAbsent(address.asText(), Endpoint.newBuilder()
+          Endpoint seen = byAddress.get(address.asText());
+          if (seen != null) {
+            // The same address in another slice with other ports (a Service's ports split over
+            // slices, as the conformance test writes them): its ports join; kube-proxy keys
+            // endpoints by service port, so each port finds it. The first slice keeps the rest.
+            Map<String, EndpointPort> more = new LinkedHashMap<>(ports);
+            more.keySet().removeAll(seen.getPortsMap().keySet());
+            if (!more.isEmpty()) {
+              byAddress.put(address.asText(), seen.toBuilder().putAllPorts(more).build());
+            }
+            continue;
+          }
+          byAddress.put(address.asText(), Endpoint.newBuilder()
               .setAddress(address.asText())
               .putAllPorts(ports)
               .setNodeName(ViewTranslator.text(endpoint, "nodeName", ""))

@@ -26,6 +26,9 @@ public final class ViewTranslator {
   static final String LABEL_SERVICE_PROXY_NAME = "service.kubernetes.io/service-proxy-name";
   static final String LABEL_HEADLESS = "service.kubernetes.io/headless";
 
+  /** The older way to give loadBalancerSourceRanges, used when the field is empty. */
+  static final String SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges";
+
   private static final Set<String> NODE_LABELS = Set.of("topology.kubernetes.io/zone",
       "topology.kubernetes.io/region", "kubernetes.io/hostname");
   private static final int DEFAULT_AFFINITY_TIMEOUT_SECONDS = 10800;
@@ -62,8 +65,24 @@ public final class ViewTranslator {
       view.addExternalIps(ip.asText());
     }
     for (JsonNode ingress : service.path("status").path("loadBalancer").path("ingress")) {
-      if (!ingress.path("ip").asText("").isEmpty()) {
+      // ipMode Proxy: the load balancer proxies to the nodes itself, so kube-proxy does not take
+      // the IP over (traffic to it must reach the load balancer).
+      if (!ingress.path("ip").asText("").isEmpty() && !text(ingress, "ipMode", "VIP").equals("Proxy")) {
         view.addLoadBalancerIps(ingress.path("ip").asText());
+      }
+    }
+    // kube-proxy's GetLoadBalancerSourceRanges: the field, else the older annotation.
+    for (JsonNode range : spec.path("loadBalancerSourceRanges")) {
+      if (!range.asText("").isBlank()) {
+        view.addLoadBalancerSourceRanges(range.asText().trim());
+      }
+    }
+    if (view.getLoadBalancerSourceRangesCount() == 0) {
+      String annotation = service.path("metadata").path("annotations").path(SOURCE_RANGES_ANNOTATION).asText("");
+      for (String range : annotation.split(",")) {
+        if (!range.isBlank()) {
+          view.addLoadBalancerSourceRanges(range.trim());
+        }
       }
     }
     String affinity = text(spec, "sessionAffinity", "None");

@@ -59,6 +59,34 @@ class ViewTranslatorTest {
   }
 
   @Test
+  void loadBalancerIngressInProxyModeIsNotTakenOver() {
+    ServiceView view = ViewTranslator.service(json("""
+        {'metadata':{'namespace':'demo','name':'lb'},'spec':{'type':'LoadBalancer','clusterIP':'127.96.0.10',
+           'ports':[{'port':80,'nodePort':30080}]},
+         'status':{'loadBalancer':{'ingress':[{'ip':'127.240.0.1','ipMode':'VIP'},
+           {'ip':'127.240.0.2','ipMode':'Proxy'},{'ip':'127.240.0.3'},{'hostname':'lb.example.com'}]}}}
+        """));
+    assertEquals(List.of("127.240.0.1", "127.240.0.3"), view.getLoadBalancerIpsList());
+  }
+
+  @Test
+  void loadBalancerSourceRangesComeFromTheFieldElseTheAnnotation() {
+    ServiceView field = ViewTranslator.service(json("""
+        {'metadata':{'namespace':'demo','name':'lb',
+           'annotations':{'service.beta.kubernetes.io/load-balancer-source-ranges':'10.0.0.0/8'}},
+         'spec':{'type':'LoadBalancer','loadBalancerSourceRanges':['127.0.0.0/24',' 127.1.0.0/16 '],
+           'ports':[{'port':80}]}}
+        """));
+    assertEquals(List.of("127.0.0.0/24", "127.1.0.0/16"), field.getLoadBalancerSourceRangesList());
+    ServiceView annotation = ViewTranslator.service(json("""
+        {'metadata':{'namespace':'demo','name':'lb',
+           'annotations':{'service.beta.kubernetes.io/load-balancer-source-ranges':'127.0.0.21/32, 127.2.0.0/16'}},
+         'spec':{'type':'LoadBalancer','ports':[{'port':80}]}}
+        """));
+    assertEquals(List.of("127.0.0.21/32", "127.2.0.0/16"), annotation.getLoadBalancerSourceRangesList());
+  }
+
+  @Test
   void headlessSelectorlessServiceHasNoClusterIps() {
     ServiceView view = ViewTranslator.service(json("""
         {'metadata':{'namespace':'demo','name':'db'},'spec':{'clusterIP':'None','clusterIPs':['None'],
@@ -113,6 +141,29 @@ class ViewTranslatorTest {
     Endpoint unset = view.getEndpoints(0);
     assertTrue(unset.getReady() && unset.getServing(), "unset conditions mean ready and serving");
     assertEquals("TCP", unset.getPortsMap().get("http").getProtocol());
+  }
+
+  @Test
+  void oneAddressInSlicesOfDifferentPortsServesEveryPort() {
+    // The conformance test "should support a Service with multiple ports specified in multiple
+    // EndpointSlices": one pod, one slice per service port.
+    ObjectNode port80 = json("""
+        {'metadata':{'namespace':'demo','name':'e2e-custom-slice-a','labels':{'kubernetes.io/service-name':'web'}},
+         'addressType':'IPv4','ports':[{'name':'port80','port':8090,'protocol':'TCP'}],
+         'endpoints':[{'addresses':['127.244.1.5'],'conditions':{'ready':true}}]}
+        """);
+    ObjectNode port81 = json("""
+        {'metadata':{'namespace':'demo','name':'e2e-custom-slice-b','labels':{'kubernetes.io/service-name':'web'}},
+         'addressType':'IPv4','ports':[{'name':'port81','port':9090,'protocol':'TCP'},
+           {'name':'port80','port':7070,'protocol':'TCP'}],
+         'endpoints':[{'addresses':['127.244.1.5'],'conditions':{'ready':true}}]}
+        """);
+    EndpointView view = EndpointAggregator.aggregate("demo", "web", List.of(port81, port80));
+
+    assertEquals(1, view.getEndpointsCount());
+    Endpoint endpoint = view.getEndpoints(0);
+    assertEquals(8090, endpoint.getPortsMap().get("port80").getPort(), "the first slice by name keeps its port");
+    assertEquals(9090, endpoint.getPortsMap().get("port81").getPort());
   }
 
   @Test

@@ -83,8 +83,10 @@ public final class BridgePlugin implements Plugin {
       }
       pod.add("link set " + env.ifName() + " up");
       List<Route> routes = routes(bridge, ipamConfig, leases);
+      // Appended, as the reference plugins add routes (no NLM_F_EXCL): a second attachment in one pod
+      // gets its default route beside the first one's instead of failing on it.
       for (Route route : routes) {
-        pod.add("route add " + route.dst() + (route.gw() == null ? "" : " via " + route.gw())
+        pod.add("route append " + route.dst() + (route.gw() == null ? "" : " via " + route.gw())
             + " dev " + env.ifName());
       }
       pod.add("link show dev " + env.ifName());

@@ -143,6 +143,25 @@ class BridgeIT {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void twoAttachmentsInOnePodEachGetTheirDefaultRoute() throws Exception {
+    String ns = netns("a");
+    String conf = conf("");
+    CniProcessAccess.run("ADD", "pod-a", ns, "eth0", conf).ok();
+    Result second = CniProcessAccess.run("ADD", "pod-a", ns, "net1", conf).ok();
+    assertEquals(List.of(Map.of("dst", "0.0.0.0/0", "gw", NET + ".0.1")), second.json().get("routes"));
+    String name = ns.substring(ns.lastIndexOf('/') + 1);
+    Process routes = new ProcessBuilder("ip", "-n", name, "route", "show", "default").start();
+    String shown = new String(routes.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, routes.waitFor());
+    assertTrue(shown.contains("via " + NET + ".0.1 dev eth0") && shown.contains("via " + NET + ".0.1 dev net1"), shown);
+    String withPrev = conf.substring(0, conf.length() - 1) + ",\"prevResult\":" + second.stdout() + "}";
+    CniProcessAccess.run("CHECK", "pod-a", ns, "net1", withPrev).ok();
+    CniProcessAccess.run("DEL", "pod-a", ns, "net1", conf).ok();
+    CniProcessAccess.run("DEL", "pod-a", ns, "eth0", conf).ok();
+  }
+
+  @Test
   void gcRemovesLeakedVethsAndAddresses() throws Exception {
     String nsA = netns("a");
     String nsB = netns("b");

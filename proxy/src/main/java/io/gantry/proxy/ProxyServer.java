@@ -292,6 +292,7 @@ public final class ProxyServer implements AutoCloseable {
     long compiledBefore = builder.servicesCompiled();
     long buildStarted = System.nanoTime();
     RoutingSnapshot next = change.apply(builder);
+    health.nodeEligible(builder.nodeEligible());
     if (!next.warnings().isEmpty()) {
       java.util.Set<String> known = new java.util.HashSet<>(previous.warnings());
       for (String warning : next.warnings()) {

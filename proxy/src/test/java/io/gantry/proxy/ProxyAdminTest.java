@@ -51,4 +51,43 @@ class ProxyAdminTest {
       Files.deleteIfExists(dir);
     }
   }
+
+  /** kube-proxy's SyncNode: a node tainted for removal by the autoscaler fails /healthz (not /livez). */
+  @Test
+  void healthzFailsWhileTheNodeIsTaintedForRemoval() throws Exception {
+    Path dir = Files.createTempDirectory("proxy-node-eligible");
+    Path node = dir.resolve("node.yaml");
+    try (ProxyDaemon daemon = ProxyDaemon.fromManifests(ProxyConfig.defaults("n1").withLimits(10, 10, 1), dir,
+        new InetSocketAddress("127.0.0.1", 0))) {
+      InetSocketAddress admin = daemon.adminAddress();
+      Files.writeString(node, """
+          apiVersion: v1
+          kind: Node
+          metadata: {name: n1}
+          spec:
+            taints: [{key: ToBeDeletedByClusterAutoscaler, value: "1700000000", effect: NoSchedule}]
+          """);
+      HttpResponse<String> healthz = awaitStatus(admin, "/healthz", 503);
+      assertTrue(healthz.body().endsWith("\"nodeEligible\": false}"), healthz.body());
+      assertEquals(200, get(admin, "/livez").statusCode());
+
+      Files.writeString(node, "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n");
+      assertTrue(awaitStatus(admin, "/healthz", 200).body().endsWith("\"nodeEligible\": true}"));
+    } finally {
+      Files.deleteIfExists(node);
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  /** Polls {@code path} until it answers {@code status} (the manifests are polled once a second). */
+  private static HttpResponse<String> awaitStatus(InetSocketAddress admin, String path, int status) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    HttpResponse<String> last = get(admin, path);
+    while (last.statusCode() != status && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      last = get(admin, path);
+    }
+    assertEquals(status, last.statusCode(), last.body());
+    return last;
+  }
 }

@@ -30,6 +30,7 @@ public final class ProxyHealth {
   private final Duration timeout;
   private final ConcurrentLinkedQueue<Instant> pending = new ConcurrentLinkedQueue<>();
   private volatile Instant lastUpdated; // null: never
+  private volatile boolean nodeEligible = true;
 
   public ProxyHealth(Clock clock, Duration timeout) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -47,6 +48,14 @@ public final class ProxyHealth {
     lastUpdated = clock.instant();
   }
 
+  /**
+   * Whether load balancers should send this node traffic: false while its Node is being deleted or
+   * is tainted for removal by the cluster autoscaler (kube-proxy's {@code SyncNode}).
+   */
+  public void nodeEligible(boolean eligible) {
+    nodeEligible = eligible;
+  }
+
   /** Healthy unless the oldest change not yet live has waited the timeout (so healthy while starting). */
   public boolean healthy() {
     Instant oldest = pending.peek();
@@ -58,16 +67,16 @@ public final class ProxyHealth {
   }
 
   /**
-   * kube-proxy's {@code /healthz}: 200 or 503 and
-   * {@code {"lastUpdated": "..","currentTime": "..", "nodeEligible": true}}; while healthy,
-   * {@code lastUpdated} is the current time, as kube-proxy keeps it for older clients. The node
-   * is always eligible here (the views carry no deletion mark or autoscaler taint).
+   * kube-proxy's {@code /healthz}: 200, or 503 when unhealthy or the node is not eligible, and
+   * {@code {"lastUpdated": "..","currentTime": "..", "nodeEligible": true|false}}; while 200,
+   * {@code lastUpdated} is the current time, as kube-proxy keeps it for older clients.
    */
   public Answer healthz() {
     Instant now = clock.instant();
-    boolean healthy = healthy();
+    boolean eligible = nodeEligible;
+    boolean healthy = healthy() && eligible;
     return new Answer(healthy ? 200 : 503, "{\"lastUpdated\": \"" + goTime(healthy ? now : lastUpdated)
-        + "\",\"currentTime\": \"" + goTime(now) + "\", \"nodeEligible\": true}");
+        + "\",\"currentTime\": \"" + goTime(now) + "\", \"nodeEligible\": " + eligible + "}");
   }
 
   /** kube-proxy's {@code /livez}: as {@link #healthz} without {@code nodeEligible}. */

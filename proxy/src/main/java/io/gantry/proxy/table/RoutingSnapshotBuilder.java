@@ -291,6 +291,14 @@ public final class RoutingSnapshotBuilder {
     return all;
   }
 
+  /**
+   * False while this node's Node is being deleted or is tainted for removal: kube-proxy's node
+   * eligibility, which {@code /healthz} reports. True without a Node view (static mode).
+   */
+  public boolean nodeEligible() {
+    return ownNodeViews.stream().noneMatch(NodeView::getToBeDeleted);
+  }
+
   /** This node's addresses: the configured ones, then the node view's InternalIP and ExternalIP ones. */
   public List<InetAddress> nodeAddresses(Collection<NodeView> nodes) {
     Set<InetAddress> addresses = new LinkedHashSet<>(extraNodeAddresses);

@@ -62,6 +62,20 @@ class ProxyHealthTest {
   }
 
   @Test
+  void aNodeThatIsNotEligibleFailsHealthzButNotLivez() {
+    health.queued();
+    health.updated();
+    clock.now = clock.now.plusSeconds(5);
+    health.nodeEligible(false);
+    assertEquals(new ProxyHealth.Answer(503, "{\"lastUpdated\": \"2026-11-23 12:00:00.12 +0000 UTC\","
+        + "\"currentTime\": \"2026-11-23 12:00:05.12 +0000 UTC\", \"nodeEligible\": false}"), health.healthz());
+    assertEquals(200, health.livez().status());
+    assertTrue(health.healthy(), "the proxy itself is in sync (health-check node ports go on answering)");
+    health.nodeEligible(true);
+    assertEquals(200, health.healthz().status());
+  }
+
+  @Test
   void changesAreLiveInTheOrderTheyCame() {
     health.queued();
     clock.now = clock.now.plusSeconds(30);

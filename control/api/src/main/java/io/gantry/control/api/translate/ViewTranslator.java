@@ -32,6 +32,8 @@ public final class ViewTranslator {
   private static final Set<String> NODE_LABELS = Set.of("topology.kubernetes.io/zone",
       "topology.kubernetes.io/region", "kubernetes.io/hostname");
   private static final int DEFAULT_AFFINITY_TIMEOUT_SECONDS = 10800;
+  /** The cluster autoscaler's mark on a node it is about to remove (kube-proxy's ToBeDeletedTaint). */
+  static final String TO_BE_DELETED_TAINT = "ToBeDeletedByClusterAutoscaler";
 
   private ViewTranslator() {
   }
@@ -122,7 +124,8 @@ public final class ViewTranslator {
     JsonNode spec = node.path("spec");
     NodeView.Builder view = NodeView.newBuilder()
         .setName(Meta.name(node))
-        .setUnschedulable(spec.path("unschedulable").asBoolean(false));
+        .setUnschedulable(spec.path("unschedulable").asBoolean(false))
+        .setToBeDeleted(node.path("metadata").hasNonNull("deletionTimestamp") || tainted(spec, TO_BE_DELETED_TAINT));
     for (JsonNode address : node.path("status").path("addresses")) {
       view.addAddresses(NodeAddress.newBuilder().setType(text(address, "type", ""))
           .setAddress(text(address, "address", "")));
@@ -144,6 +147,15 @@ public final class ViewTranslator {
       }
     }
     return view.build();
+  }
+
+  private static boolean tainted(JsonNode spec, String key) {
+    for (JsonNode taint : spec.path("taints")) {
+      if (key.equals(text(taint, "key", ""))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public static PodView pod(ObjectNode pod) {

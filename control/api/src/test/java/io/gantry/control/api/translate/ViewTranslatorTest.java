@@ -179,6 +179,22 @@ class ViewTranslatorTest {
     assertEquals(List.of("127.244.1.0/24"), view.getPodCidrsList());
     assertEquals("127.0.1.1", view.getAddresses(0).getAddress());
     assertEquals(java.util.Map.of("topology.kubernetes.io/zone", "z1"), view.getLabelsMap());
+    assertFalse(view.getToBeDeleted());
+  }
+
+  @Test
+  void aNodeBeingDeletedOrTaintedForRemovalIsToBeDeleted() {
+    assertTrue(ViewTranslator.node(json("""
+        {'metadata':{'name':'n1','deletionTimestamp':'2026-11-23T12:00:00Z','finalizers':['x']}}
+        """)).getToBeDeleted());
+    assertTrue(ViewTranslator.node(json("""
+        {'metadata':{'name':'n1'},'spec':{'taints':[{'key':'dedicated','effect':'NoSchedule'},
+          {'key':'ToBeDeletedByClusterAutoscaler','value':'1700000000','effect':'NoSchedule'}]}}
+        """)).getToBeDeleted());
+    assertFalse(ViewTranslator.node(json("""
+        {'metadata':{'name':'n1'},'spec':{'unschedulable':true,'taints':[{'key':'node.kubernetes.io/unschedulable',
+          'effect':'NoSchedule'}]}}
+        """)).getToBeDeleted(), "cordoned is not being removed");
   }
 
   @Test

@@ -36,7 +36,10 @@ import java.util.function.LongSupplier;
  *   <li>an endpoint's port for a service port is the EndpointSlice port of the same name (the
  *       EndpointSlice controller has resolved named target ports per pod already);</li>
  *   <li>NodePorts on every address of this node ({@link NodeView} InternalIP/ExternalIP and the
- *       configured extra addresses).</li>
+ *       configured extra addresses);</li>
+ *   <li>topology: when every ready endpoint of a service port carries zone hints and some are
+ *       hinted for this node's zone, Cluster-policy traffic goes to those only (kube-proxy's
+ *       PreferSameZone, from {@code trafficDistribution: PreferClose}).</li>
  * </ul>
  * When two services claim one address (or health-check port), the first by namespace/name keeps
  * it and a warning says so.
@@ -47,13 +50,15 @@ import java.util.function.LongSupplier;
  * ({@link PersistentHashMap}), so the cost of a change follows the change, not the cluster.
  * Entries of untouched services are the same objects, so their pickers, affinity tables and
  * counters carry on untouched; a recompiled service keeps its pickers and affinity tables when
- * their settings did not change. A change of this node's addresses recompiles every service.
+ * their settings did not change. A change of this node's addresses or zone recompiles every service.
  * {@link #build} takes a whole configuration and applies the difference to the one it holds.
  *
  * <p>Concurrency: one builder per proxy, called from one thread at a time (the proxy's update
  * context). Settings ({@link #clusterAddresses}, {@link #clusterCidr}) are set before the first build.
  */
 public final class RoutingSnapshotBuilder {
+
+  private static final String ZONE_LABEL = "topology.kubernetes.io/zone";
 
   private final String nodeName;
   private List<InetAddress> extraNodeAddresses;
@@ -75,6 +80,7 @@ public final class RoutingSnapshotBuilder {
   private final TreeMap<String, List<String>> serviceWarnings = new TreeMap<>();
   private final TreeMap<String, String> conflictWarnings = new TreeMap<>();
   private List<InetAddress> nodeAddresses = List.of();
+  private String nodeZone = ""; // this node's topology.kubernetes.io/zone label; "" when none
   private List<NodeView> ownNodeViews = List.of(); // this node's views, from the last change that had nodes
   private boolean extraNodeAddressesChanged;
   private PersistentHashMap<ListenKey, ServiceEntry> entries = PersistentHashMap.empty();
@@ -198,9 +204,12 @@ public final class RoutingSnapshotBuilder {
     if (delta.nodes() != null || extraNodeAddressesChanged) {
       extraNodeAddressesChanged = false;
       List<InetAddress> addresses = nodeAddresses(ownNodeViews);
-      if (!addresses.equals(nodeAddresses)) {
+      String zone = ownNodeViews.isEmpty() ? "" : ownNodeViews.get(0).getLabelsOrDefault(ZONE_LABEL, "");
+      boolean addressesChanged = !addresses.equals(nodeAddresses);
+      if (addressesChanged || !zone.equals(nodeZone)) {
         nodeAddresses = addresses;
-        listenersChanged = true;
+        nodeZone = zone;
+        listenersChanged = addressesChanged;
         affected = new HashSet<>(services.keySet());
         affected.addAll(routes.keySet());
       }
@@ -212,7 +221,7 @@ public final class RoutingSnapshotBuilder {
       ServiceView service = services.get(key);
       ServiceRoutes next = null;
       if (service != null) {
-        next = compiler.compile(key, service, endpoints.get(key), old, nodeAddresses);
+        next = compiler.compile(key, service, endpoints.get(key), old, nodeAddresses, nodeZone);
         compiled++;
       }
       // Released after compiling: an endpoint that stays keeps its load counter.

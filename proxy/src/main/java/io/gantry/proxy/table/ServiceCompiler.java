@@ -54,7 +54,7 @@ final class ServiceCompiler {
 
   /** The routes of {@code service}, or null when it has none (headless, ExternalName, left to another proxy). */
   ServiceRoutes compile(String key, ServiceView service, EndpointView view, ServiceRoutes previous,
-      List<InetAddress> nodeAddresses) {
+      List<InetAddress> nodeAddresses, String nodeZone) {
     if (service.getHeadless() || service.getType().equals("ExternalName") || service.getProxyIgnored()) {
       return null;
     }
@@ -87,22 +87,23 @@ final class ServiceCompiler {
       List<PortEndpoint> serving = serving(all, port, protocol);
       List<PortEndpoint> usable = usable(serving, false);
       List<PortEndpoint> local = usable(serving, true);
+      List<PortEndpoint> cluster = sameZone(usable, nodeZone);
       // No usable endpoint anywhere: refused (kube-proxy's REJECT), even under a Local policy,
       // which only drops when endpoints exist elsewhere.
       boolean anywhere = !usable.isEmpty();
-      List<Target> clusterTargets = targets(internalLocal ? local : usable, referenced);
+      List<Target> clusterTargets = targets(internalLocal ? local : cluster, referenced);
       ServiceEntry internal = new ServiceEntry(portKey, clusterTargets, internalLocal, anywhere, balancing, picker,
           affinity, serviceMetrics, null);
       // With one policy for both kinds of address, one entry serves both (half the memory).
       ServiceEntry external = internalLocal == externalLocal ? internal
-          : new ServiceEntry(portKey, targets(externalLocal ? local : usable, referenced), externalLocal,
+          : new ServiceEntry(portKey, targets(externalLocal ? local : cluster, referenced), externalLocal,
               anywhere, balancing, picker, affinity, serviceMetrics, null);
       // In-cluster clients of LoadBalancer IPs and external IPs get all endpoints (kube-proxy's
       // short-circuit to the cluster chain); outside clients keep the Local policy.
       ServiceEntry externalIps = external;
       if (externalLocal) {
         ServiceEntry allEndpoints = !internalLocal ? internal
-            : new ServiceEntry(portKey, targets(usable, referenced), false, anywhere, balancing, picker,
+            : new ServiceEntry(portKey, targets(cluster, referenced), false, anywhere, balancing, picker,
                 affinity, serviceMetrics, null);
         externalIps = new ServiceEntry(portKey, external.targets(), true, anywhere, balancing, picker, affinity,
             serviceMetrics, allEndpoints);
@@ -172,6 +173,28 @@ final class ServiceCompiler {
       }
     }
     return ready.isEmpty() ? terminating : ready;
+  }
+
+  /**
+   * kube-proxy's topology filter (PreferSameZone from the hints): when every one of {@code usable}
+   * is ready and hinted for some zone, and some are hinted for {@code zone}, those; otherwise all of
+   * them (no zone label, an endpoint without hints, none for this zone, or only terminating ones).
+   */
+  private static List<PortEndpoint> sameZone(List<PortEndpoint> usable, String zone) {
+    if (zone.isEmpty()) {
+      return usable;
+    }
+    List<PortEndpoint> hinted = new ArrayList<>();
+    for (PortEndpoint pe : usable) {
+      Endpoint e = pe.endpoint();
+      if (!e.getReady() || e.getHintZonesCount() == 0) {
+        return usable;
+      }
+      if (e.getHintZonesList().contains(zone)) {
+        hinted.add(pe);
+      }
+    }
+    return hinted.isEmpty() ? usable : hinted;
   }
 
   /**

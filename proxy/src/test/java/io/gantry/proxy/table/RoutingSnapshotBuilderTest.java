@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gantry.control.api.v1.Endpoint;
 import io.gantry.control.api.v1.EndpointView;
 import io.gantry.control.api.v1.NodeView;
 import io.gantry.control.api.v1.ServiceView;
@@ -81,6 +82,38 @@ class RoutingSnapshotBuilderTest {
     assertFalse(e.hasTargets());
     assertFalse(e.localPolicy());
     assertNull(e.pick(InetAddress.getLoopbackAddress()));
+  }
+
+  private static Endpoint hinted(String address, String node, String... zones) {
+    return endpoint(address, node, true, true, false).putPorts("", epPort("TCP", 80))
+        .addAllHintZones(List.of(zones)).build();
+  }
+
+  private static NodeView zoned(String name, String zone) {
+    return node(name, "127.0.0.11").toBuilder().putLabels("topology.kubernetes.io/zone", zone).build();
+  }
+
+  @Test
+  void zoneHintsKeepClusterTrafficInTheNodesZone() throws Exception {
+    ServiceView svc = service("web", "127.96.0.10", nodePort("", 80, 30080)).setType("NodePort").build();
+    List<EndpointView> eps = List.of(endpoints("web", hinted("127.0.1.1", "n1", "z1"),
+        hinted("127.0.1.2", "n2", "z1"), hinted("127.0.1.3", "n3", "z2")));
+    RoutingSnapshot s = build(List.of(svc), eps, List.of(zoned("n1", "z1")));
+    assertEquals(Set.of("127.0.1.1:80", "127.0.1.2:80"), targets(s.lookup(at("127.96.0.10", 80), Protocol.TCP)));
+    assertEquals(Set.of("127.0.1.1:80", "127.0.1.2:80"), targets(s.lookup(at("127.0.0.11", 30080), Protocol.TCP)));
+
+    s = build(List.of(svc), eps, List.of(zoned("n1", "z3")));
+    assertEquals(3, targets(s.lookup(at("127.96.0.10", 80), Protocol.TCP)).size(),
+        "no endpoint hinted for this node's zone (and a zone change recompiles): all of them");
+    s = build(List.of(svc), eps, List.of(node("n1", "127.0.0.11")));
+    assertEquals(3, targets(s.lookup(at("127.96.0.10", 80), Protocol.TCP)).size(), "a node without a zone: all");
+    s = build(List.of(svc), List.of(endpoints("web", hinted("127.0.1.1", "n1", "z1"), hinted("127.0.1.3", "n3"))),
+        List.of(zoned("n1", "z1")));
+    assertEquals(2, targets(s.lookup(at("127.96.0.10", 80), Protocol.TCP)).size(),
+        "one ready endpoint without hints: topology is off");
+    s = build(List.of(svc.toBuilder().setInternalTrafficPolicy("Local").build()), eps, List.of(zoned("n1", "z1")));
+    assertEquals(Set.of("127.0.1.1:80"), targets(s.lookup(at("127.96.0.10", 80), Protocol.TCP)),
+        "the Local policy ignores hints");
   }
 
   @Test

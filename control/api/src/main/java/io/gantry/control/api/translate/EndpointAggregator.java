@@ -80,8 +80,16 @@ public final class EndpointAggregator {
             }
             continue;
           }
+          List<String> hintZones = new ArrayList<>();
+          for (JsonNode zone : endpoint.path("hints").path("forZones")) {
+            String name = ViewTranslator.text(zone, "name", "");
+            if (!name.isEmpty()) {
+              hintZones.add(name);
+            }
+          }
           byAddress.put(address.asText(), Endpoint.newBuilder()
               .setAddress(address.asText())
+              .addAllHintZones(hintZones)
               .putAllPorts(ports)
               .setNodeName(ViewTranslator.text(endpoint, "nodeName", ""))
               .setZone(ViewTranslator.text(endpoint, "zone", ""))

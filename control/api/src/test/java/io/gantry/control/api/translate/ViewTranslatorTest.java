@@ -117,7 +117,7 @@ class ViewTranslatorTest {
            'labels':{'kubernetes.io/service-name':'web'}},
          'addressType':'IPv4','ports':[{'name':'http','port':8080,'protocol':'TCP'}],
          'endpoints':[{'addresses':['127.244.1.5'],'conditions':{'ready':true},'nodeName':'n1','zone':'z1',
-            'targetRef':{'kind':'Pod','name':'web-1','uid':'u1'}},
+            'hints':{'forZones':[{'name':'z1'},{'name':'z2'}]},'targetRef':{'kind':'Pod','name':'web-1','uid':'u1'}},
            {'addresses':['127.244.1.6'],'conditions':{'ready':false,'serving':true,'terminating':true}}]}
         """);
     ObjectNode b = json("""
@@ -135,6 +135,7 @@ class ViewTranslatorTest {
     assertEquals(8080, first.getPortsMap().get("http").getPort(), "the first slice by name wins a duplicate");
     assertEquals("n1", first.getNodeName());
     assertEquals("web-1", first.getTargetPodName());
+    assertEquals(List.of("z1", "z2"), first.getHintZonesList());
     assertTrue(first.getReady() && first.getServing() && !first.getTerminating());
     Endpoint terminating = view.getEndpoints(2);
     assertTrue(!terminating.getReady() && terminating.getServing() && terminating.getTerminating());

@@ -17,6 +17,9 @@ import java.util.TreeMap;
 final class PodEndpoints {
 
   static final String ZONE_LABEL = "topology.kubernetes.io/zone";
+  static final String TOPOLOGY_MODE_ANNOTATION = "service.kubernetes.io/topology-mode";
+  /** The annotation's name before Kubernetes 1.27, still read. */
+  static final String TOPOLOGY_HINTS_ANNOTATION = "service.kubernetes.io/topology-aware-hints";
 
   private PodEndpoints() {}
 
@@ -179,8 +182,26 @@ final class PodEndpoints {
     String zone = node == null ? "" : node.path("metadata").path("labels").path(ZONE_LABEL).asText("");
     if (!zone.isEmpty()) {
       endpoint.put("zone", zone);
+      if (prefersClose(service)) {
+        endpoint.putObject("hints").putArray("forZones").addObject().put("name", zone);
+      }
     }
     return endpoint;
+  }
+
+  /**
+   * Upstream's traffic distribution heuristic: with {@code trafficDistribution: PreferClose} every
+   * endpoint that has a zone is hinted for its own zone, and proxies keep traffic in the client's
+   * zone. Not while the topology annotation asks for {@code Auto} hints, which take precedence
+   * upstream and which Gantry does not compute: then no endpoint is hinted, as when Auto's
+   * safeguards are not met.
+   */
+  static boolean prefersClose(ObjectNode service) {
+    JsonNode annotations = service.path("metadata").path("annotations");
+    String mode = annotations.path(TOPOLOGY_MODE_ANNOTATION).asText(
+        annotations.path(TOPOLOGY_HINTS_ANNOTATION).asText(""));
+    return !mode.equals("Auto") && !mode.equals("auto")
+        && service.path("spec").path("trafficDistribution").asText("").equals("PreferClose");
   }
 
   /**

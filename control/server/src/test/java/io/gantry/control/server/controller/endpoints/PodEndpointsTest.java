@@ -55,4 +55,22 @@ class PodEndpointsTest {
     assertTrue(PodEndpoints.shouldSetHostname(POD, json("{\"metadata\":{\"name\":\"web\",\"namespace\":\"demo\"}}")));
     assertFalse(PodEndpoints.shouldSetHostname(POD, json("{\"metadata\":{\"name\":\"db\",\"namespace\":\"demo\"}}")));
   }
+
+  @Test
+  void preferCloseHintsEachEndpointForItsOwnZone() {
+    ObjectNode node = json("{\"metadata\":{\"name\":\"n1\",\"labels\":{\"topology.kubernetes.io/zone\":\"z1\"}}}");
+    ObjectNode close = json("{\"metadata\":{\"name\":\"web\",\"namespace\":\"demo\"},"
+        + "\"spec\":{\"trafficDistribution\":\"PreferClose\"}}");
+    assertEquals(json("{\"forZones\":[{\"name\":\"z1\"}]}"),
+        PodEndpoints.endpoint(POD, node, close, List.of("127.244.0.1")).get("hints"));
+
+    assertNull(PodEndpoints.endpoint(POD, json("{\"metadata\":{\"name\":\"n2\"}}"), close, List.of("127.244.0.1"))
+        .get("hints"), "no zone, no hint");
+    assertNull(PodEndpoints.endpoint(POD, node, json("{\"metadata\":{\"name\":\"web\",\"namespace\":\"demo\"}}"),
+        List.of("127.244.0.1")).get("hints"), "no trafficDistribution, no hint");
+    ObjectNode auto = close.deepCopy();
+    auto.with("metadata").with("annotations").put("service.kubernetes.io/topology-mode", "Auto");
+    assertNull(PodEndpoints.endpoint(POD, node, auto, List.of("127.244.0.1")).get("hints"),
+        "topology-mode Auto takes precedence, and its hints are not computed");
+  }
 }

@@ -41,18 +41,25 @@ class ServiceProxyIT {
 
   private GantryProcess gantry;
   private ServerSocket backend;
+  private ServerSocket otherBackend;
 
   @BeforeAll
   void start() throws IOException {
     gantry = GantryProcess.start();
-    backend = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+    backend = echoBackend("127.0.0.1", "backend");
+    otherBackend = echoBackend("127.0.0.2", "other");
+  }
+
+  /** A TCP server on {@code address} that answers {@code greeting}, then echoes. */
+  private static ServerSocket echoBackend(String address, String greeting) throws IOException {
+    ServerSocket server = new ServerSocket(0, 50, InetAddress.getByName(address));
     Thread.ofVirtual().start(() -> {
-      while (!backend.isClosed()) {
+      while (!server.isClosed()) {
         try {
-          Socket s = backend.accept();
+          Socket s = server.accept();
           Thread.ofVirtual().start(() -> {
             try (s; OutputStream out = s.getOutputStream()) {
-              out.write("backend\n".getBytes(StandardCharsets.UTF_8));
+              out.write((greeting + "\n").getBytes(StandardCharsets.UTF_8));
               s.getInputStream().transferTo(out);
             } catch (IOException ignored) {
               // client left
@@ -63,6 +70,7 @@ class ServiceProxyIT {
         }
       }
     });
+    return server;
   }
 
   @AfterAll
@@ -70,9 +78,83 @@ class ServiceProxyIT {
     if (gantry != null) {
       gantry.close();
     }
-    if (backend != null) {
-      backend.close();
+    for (ServerSocket server : new ServerSocket[] {backend, otherBackend}) {
+      if (server != null) {
+        server.close();
+      }
     }
+  }
+
+  /**
+   * Topology-aware routing (kube-proxy's PreferSameZone): with every endpoint hinted, the proxy
+   * sends Cluster traffic to the endpoints hinted for its node's zone; a node in a zone no endpoint
+   * is hinted for, or without a zone, gets all of them.
+   */
+  @Test
+  void zoneHintsKeepTrafficInTheNodesZone() throws Exception {
+    String manifest = """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: zoned, namespace: default}
+        spec:
+          ports: [{name: tcp, port: 7100, targetPort: 7100}]
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata: {name: zoned-a, namespace: default, labels: {kubernetes.io/service-name: zoned}}
+        addressType: IPv4
+        ports: [{name: tcp, port: %d, protocol: TCP}]
+        endpoints:
+        - addresses: [127.0.0.1]
+          conditions: {ready: true}
+          zone: a
+          hints: {forZones: [{name: a}]}
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata: {name: zoned-b, namespace: default, labels: {kubernetes.io/service-name: zoned}}
+        addressType: IPv4
+        ports: [{name: tcp, port: %d, protocol: TCP}]
+        endpoints:
+        - addresses: [127.0.0.2]
+          conditions: {ready: true}
+          zone: b
+          hints: {forZones: [{name: b}]}
+        """.formatted(backend.getLocalPort(), otherBackend.getLocalPort());
+    gantry.kubectl().runWithInput(manifest, "apply", "-f", "-").assertOk();
+    String clusterIp = gantry.kubectl().run("get", "service", "zoned", "-o", "jsonpath={.spec.clusterIP}")
+        .assertOk().stdout().trim();
+    try {
+      gantry.kubectl().run("label", "node", "node-1", "topology.kubernetes.io/zone=b").assertOk();
+      awaitOnlyAnswer(clusterIp, 7100, "other");
+      gantry.kubectl().run("label", "node", "node-1", "--overwrite", "topology.kubernetes.io/zone=a").assertOk();
+      awaitOnlyAnswer(clusterIp, 7100, "backend");
+      gantry.kubectl().run("label", "node", "node-1", "--overwrite", "topology.kubernetes.io/zone=c").assertOk();
+      Poll.until("both endpoints answering a node of zone c", Duration.ofSeconds(20), Duration.ofMillis(200),
+          () -> answers(clusterIp, 7100, 16).size() == 2, () -> answers(clusterIp, 7100, 16));
+    } finally {
+      gantry.kubectl().run("label", "node", "node-1", "topology.kubernetes.io/zone-").assertOk();
+      gantry.kubectl().run("delete", "service", "zoned").assertOk();
+      gantry.kubectl().run("delete", "endpointslice", "zoned-a", "zoned-b").assertOk();
+    }
+  }
+
+  private static void awaitOnlyAnswer(String host, int port, String greeting) {
+    Poll.until("only " + greeting + " answering", Duration.ofSeconds(20), Duration.ofMillis(200),
+        () -> answers(host, port, 16).equals(java.util.Set.of(greeting)), () -> answers(host, port, 16));
+  }
+
+  /** The greetings of {@code n} fresh connections. */
+  private static java.util.Set<String> answers(String host, int port, int n) {
+    java.util.Set<String> seen = new java.util.TreeSet<>();
+    for (int i = 0; i < n; i++) {
+      try {
+        seen.add(roundTrip(host, port).split(" / ")[0]);
+      } catch (Exception e) {
+        seen.add(e.toString());
+      }
+    }
+    return seen;
   }
 
   @Test

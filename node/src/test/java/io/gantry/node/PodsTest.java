@@ -14,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -296,6 +298,18 @@ class PodsTest {
     assertTrue(image.at("/state/waiting/reason").asText().matches("ErrImagePull|ImagePullBackOff"), image.toString());
     assertTrue(image.at("/state/waiting/message").asText().contains("gantry runs processes"), image.toString());
     assertEquals("Pending", pod("not-an-image").at("/status/phase").asText());
+    // What kubectl describe shows, which prints a waiting state's reason but not its message.
+    await("the kubelet's image events", WAIT, () -> {
+      List<String> messages = new ArrayList<>();
+      for (JsonNode e : control.api.get("/api/v1/namespaces/default/events").path("items")) {
+        if (e.at("/involvedObject/name").asText().equals("not-an-image")) {
+          messages.add(e.path("reason").asText() + ": " + e.path("message").asText());
+        }
+      }
+      return messages.stream().anyMatch(m -> m.startsWith("Failed: Failed to pull image \"nginx\": image nginx: gantry"))
+          && messages.contains("Failed: Error: ErrImagePull") && messages.contains("BackOff: Back-off pulling image \"nginx\"")
+          && messages.contains("Failed: Error: ImagePullBackOff") ? messages : null;
+    });
   }
 
   @Test

@@ -314,6 +314,8 @@ final class PodWorker {
       if (now.isBefore(c.backoffUntil)) {
         if ("ErrImagePull".equals(c.waitingReason)) {
           c.waitingReason = "ImagePullBackOff";
+          manager.events().record(pod, c.name, "Normal", "BackOff", "Back-off pulling image \"" + image(c) + "\"");
+          manager.events().record(pod, c.name, "Warning", "Failed", "Error: ImagePullBackOff");
         }
         if (c.everStarted && c.state == State.TERMINATED) {
           c.waitingReason = "CrashLoopBackOff";
@@ -500,8 +502,19 @@ final class PodWorker {
     c.waitingMessage = message;
     c.state = State.WAITING;
     bumpBackoff(c);
+    // The kubelet's events, which kubectl describe shows (it prints a waiting state's reason only).
+    if (reason.equals("ErrImagePull")) {
+      manager.events().record(pod, c.name, "Warning", "Failed", "Failed to pull image \"" + image(c) + "\": "
+          + message);
+    }
+    manager.events().record(pod, c.name, "Warning", "Failed", "Error: " + (reason.equals("ErrImagePull")
+        ? reason : message));
     log.warn("pod {}/{} container {}: {}: {}", namespace, name, c.name, reason, message);
     sync();
+  }
+
+  private static String image(Container c) {
+    return c.spec.path("image").asText("");
   }
 
   private void startFailed(Container c, int generation, Launch.Plan plan, String message) {
@@ -552,8 +565,8 @@ final class PodWorker {
     c.killReason = null;
     manager.recordProcess(process);
     manager.logs().running(namespace, name, c.name, true);
-    String image = c.spec.path("image").asText("");
-    manager.events().record(pod, c.name, "Normal", "Pulled", "Container image \"" + image + "\" already present on machine");
+    manager.events().record(pod, c.name, "Normal", "Pulled", "Container image \"" + image(c)
+        + "\" already present on machine");
     manager.events().record(pod, c.name, "Normal", "Created", "Created container: " + c.name);
     manager.events().record(pod, c.name, "Normal", "Started", "Started container " + c.name);
     log.info("pod {}/{} container {}: started pid {} ({})", namespace, name, c.name, process.pid(),

@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Host mode: each pod gets a network namespace {@code gp-<12 hex of its UID>} ({@code ip netns
  * add}), wired to the node bridge by {@code gantry-cni} ADD with the node's pod CIDR as the IPAM
- * range, and a {@code /etc/netns/<name>/resolv.conf} pointing at the cluster DNS with Kubernetes'
- * search path, which {@code ip netns exec} mounts over {@code /etc/resolv.conf} for the pod's
- * processes. Tear-down runs CNI DEL, then {@code ip netns del}, then removes that directory.
+ * range, and a {@code /etc/netns/<name>/resolv.conf} as the kubelet would write it (the cluster DNS
+ * with Kubernetes' search path for {@code ClusterFirst}; {@link PodDns}), which {@code ip netns
+ * exec} mounts over {@code /etc/resolv.conf} for the pod's processes. Tear-down runs CNI DEL, then {@code ip netns del}, then removes that directory.
  *
  * <p>Ownership: before it creates a namespace the agent writes a record {@code <dataDir>/netns/<name>}
  * holding the pod UID, and it removes the record last. Garbage collection only ever touches
@@ -51,6 +51,7 @@ public final class HostPodNetwork implements PodNetwork {
   private static final Duration CNI_TIMEOUT = Duration.ofSeconds(60);
   private static final Path RUN_NETNS = Path.of("/var/run/netns");
   private static final Path ETC_NETNS = Path.of("/etc/netns");
+  private static final Path NODE_RESOLV_CONF = Path.of("/etc/resolv.conf");
 
   private final HostNetworkConfig config;
   private final Path records;
@@ -227,20 +228,24 @@ public final class HostPodNetwork implements PodNetwork {
   }
 
   /**
-   * {@code /etc/netns/<name>/resolv.conf} for {@code ClusterFirst} (and {@code
-   * ClusterFirstWithHostNet}) pods, as the kubelet writes it; {@code Default} pods keep the node's.
+   * {@code /etc/netns/<name>/resolv.conf}, which {@code ip netns exec} mounts over the pod's
+   * {@code /etc/resolv.conf}: as the kubelet builds it from the pod's DNS policy and
+   * {@code dnsConfig} and the node's own resolv.conf ({@link PodDns}).
    */
   private void writeEtc(String name, Pod pod) throws IOException {
     Path dir = ETC_NETNS.resolve(name);
     deleteTree(dir);
-    if ("Default".equals(pod.dnsPolicy()) || "None".equals(pod.dnsPolicy())) {
-      return;
-    }
     Files.createDirectories(dir);
-    String domain = config.clusterDomain();
-    Files.writeString(dir.resolve("resolv.conf"), "nameserver " + config.clusterDns() + "\n"
-        + "search " + pod.namespace() + ".svc." + domain + " svc." + domain + " " + domain + "\n"
-        + "options ndots:5\n", StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("resolv.conf"), pod.dns().resolvConf(pod.namespace(), config.clusterDns(),
+        config.clusterDomain(), nodeResolvConf()), StandardCharsets.UTF_8);
+  }
+
+  private static String nodeResolvConf() {
+    try {
+      return Files.readString(NODE_RESOLV_CONF, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return ""; // no resolver configured on the node: its part is empty
+    }
   }
 
   /** The IPv4 address (without prefix) of {@code eth0} in the pod's namespace, or null when it has none. */

@@ -17,7 +17,7 @@ import java.util.Set;
 public interface PodNetwork {
 
   /** What the network needs to know of a pod. */
-  record Pod(String uid, String namespace, String name, String dnsPolicy) {}
+  record Pod(String uid, String namespace, String name, PodDns dns) {}
 
   /** {@code loopback} or {@code host}. */
   String mode();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.node.logs.ContainerLog;
+import io.gantry.node.network.PodDns;
 import io.gantry.node.network.PodNetwork;
 import io.gantry.node.probe.ProbeRunner;
 import io.gantry.node.probe.ProbeSpec;
@@ -245,8 +246,7 @@ final class PodWorker {
     if (podIp == null) {
       if (!networkPending && manager.networkReady() && !now.isBefore(networkRetryAt)) {
         networkPending = true;
-        manager.setUpNetwork(this, new PodNetwork.Pod(uid, namespace, name,
-            pod.path("spec").path("dnsPolicy").asText("ClusterFirst")));
+        manager.setUpNetwork(this, new PodNetwork.Pod(uid, namespace, name, PodDns.of(pod.path("spec"))));
       }
       publish();
       return;

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gantry.node.network.HostNetworkConfig;
 import io.gantry.node.network.HostPodNetwork;
+import io.gantry.node.network.PodDns;
 import io.gantry.node.network.PodNetwork;
 import io.gantry.testing.HostCommand;
+import io.gantry.testing.NodeResolver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -163,8 +165,8 @@ class HostPodNetworkIT {
     String foreign = "gp-f1" + suffix + "0000";
     extraNetns.add(foreign);
     run(IP, "netns", "add", foreign);
-    assertEquals("nameserver 10.211.0.10\nsearch a.svc.cluster.local svc.cluster.local cluster.local\n"
-        + "options ndots:5\n", Files.readString(Path.of("/etc/netns", HostPodNetwork.netnsName(kept.uid()),
+    assertEquals("nameserver 10.211.0.10\nsearch a.svc.cluster.local svc.cluster.local cluster.local"
+        + NodeResolver.searchSuffix() + "\noptions ndots:5\n", Files.readString(Path.of("/etc/netns", HostPodNetwork.netnsName(kept.uid()),
         "resolv.conf"), StandardCharsets.UTF_8));
 
     network.collectGarbage(Set.of(kept.uid()));
@@ -198,7 +200,7 @@ class HostPodNetworkIT {
   private PodNetwork.Pod pod(String namespace) {
     String uid = UUID.randomUUID().toString();
     uids.add(uid);
-    return new PodNetwork.Pod(uid, namespace, "pod-" + uids.size(), "ClusterFirst");
+    return new PodNetwork.Pod(uid, namespace, "pod-" + uids.size(), PodDns.CLUSTER_FIRST);
   }
 
   private int ports() throws IOException {

@@ -11,6 +11,7 @@ import io.gantry.testing.GantryProcess;
 import io.gantry.testing.HostCommand;
 import io.gantry.testing.Json;
 import io.gantry.testing.Kubectl;
+import io.gantry.testing.NodeResolver;
 import io.gantry.testing.Poll;
 import java.io.IOException;
 import java.net.URI;
@@ -136,9 +137,23 @@ class NodeHostModeIT {
     assertTrue(answer.startsWith("pod: web\n"), answer);
     assertTrue(answer.contains("client: " + prefix + "1:"), answer);
 
-    // the cluster DNS and Kubernetes' search path, seen from inside the pod's namespace
-    assertEquals("nameserver " + DNS + "\nsearch hostmode.svc.cluster.local svc.cluster.local cluster.local\n"
-        + "options ndots:5\n", sh(IP, "netns", "exec", webNetns, "cat", "/etc/resolv.conf"));
+    // the cluster DNS and Kubernetes' search path (then the node's domains), seen from inside the pod
+    assertEquals("nameserver " + DNS + "\nsearch hostmode.svc.cluster.local svc.cluster.local cluster.local"
+        + NodeResolver.searchSuffix() + "\noptions ndots:5\n", sh(IP, "netns", "exec", webNetns, "cat", "/etc/resolv.conf"));
+    // the e2e "should support configurable pod DNS nameservers" pod: dnsPolicy None, dnsConfig alone
+    kubectl.runWithInput(pod("custom-dns", "image: /bin/sleep", """
+            args: ['3600']
+          dnsPolicy: None
+          dnsConfig:
+            nameservers: [1.1.1.1]
+            searches: [resolv.conf.local]
+            options: [{name: ndots, value: "2"}]
+        """), "apply", "-f", "-").assertOk();
+    awaitReady("custom-dns");
+    assertEquals("nameserver 1.1.1.1\nsearch resolv.conf.local\noptions ndots:2\n",
+        kubectl.run("-n", "hostmode", "exec", "custom-dns", "--", "cat", "/etc/resolv.conf").assertOk().stdout());
+    kubectl.run("-n", "hostmode", "delete", "pod", "custom-dns", "--grace-period=1").assertOk();
+    await("custom-dns's network gone", () -> getPod("custom-dns") == null && bridgePorts() == 2);
 
     // pod to pod: from inside the client's namespace, with the client's own address as the source
     JsonNode client = awaitReady("client");

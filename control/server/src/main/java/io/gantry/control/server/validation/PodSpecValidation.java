@@ -11,6 +11,9 @@ final class PodSpecValidation {
 
   static final List<String> RESTART_POLICIES = List.of("Always", "OnFailure", "Never");
   static final List<String> DNS_POLICIES = List.of("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None");
+  static final int MAX_DNS_NAMESERVERS = 3;
+  static final int MAX_DNS_SEARCH_PATHS = 32;
+  static final int MAX_DNS_SEARCH_CHARS = 2048;
 
   private PodSpecValidation() {}
 
@@ -27,6 +30,55 @@ final class PodSpecValidation {
     if (!Nodes.field(Nodes.field(template, "spec"), "ephemeralContainers").isEmpty()) {
       errs.add(FieldError.forbidden(path.child("spec", "ephemeralContainers"),
           "ephemeral containers not allowed in pod template"));
+    }
+  }
+
+  /** Upstream {@code validatePodDNSConfig}: at most 3 nameservers, 32 search paths in 2048 characters. */
+  static void validateDnsConfig(String dnsPolicy, JsonNode config, FieldPath path, List<FieldError> errs) {
+    if ("None".equals(dnsPolicy)) {
+      if (config.isMissingNode() || config.isNull()) {
+        errs.add(FieldError.required(path, "must provide `dnsConfig` when `dnsPolicy` is None"));
+        return;
+      }
+      if (Nodes.list(config, "nameservers").isEmpty()) {
+        errs.add(FieldError.required(path.child("nameservers"),
+            "must provide at least one DNS nameserver when `dnsPolicy` is None"));
+        return;
+      }
+    }
+    if (config.isMissingNode() || config.isNull()) {
+      return;
+    }
+    List<String> nameservers = Nodes.strings(Nodes.field(config, "nameservers"));
+    if (nameservers.size() > MAX_DNS_NAMESERVERS) {
+      errs.add(FieldError.invalid(path.child("nameservers"), nameservers,
+          "must not have more than " + MAX_DNS_NAMESERVERS + " nameservers"));
+    }
+    for (int i = 0; i < nameservers.size(); i++) {
+      FieldPath at = path.child("nameservers").index(i);
+      String server = nameservers.get(i);
+      NetRules.ip(server).forEach(m -> errs.add(FieldError.invalid(at, server, m)));
+    }
+    List<String> searches = Nodes.strings(Nodes.field(config, "searches"));
+    if (searches.size() > MAX_DNS_SEARCH_PATHS) {
+      errs.add(FieldError.invalid(path.child("searches"), searches,
+          "must not have more than " + MAX_DNS_SEARCH_PATHS + " search paths"));
+    }
+    if (String.join(" ", searches).length() > MAX_DNS_SEARCH_CHARS) {
+      errs.add(FieldError.invalid(path.child("searches"), searches,
+          "must not have more than " + MAX_DNS_SEARCH_CHARS + " characters (including spaces) in the search list"));
+    }
+    for (int i = 0; i < searches.size(); i++) {
+      FieldPath at = path.child("searches").index(i);
+      String search = searches.get(i).endsWith(".") ? searches.get(i).substring(0, searches.get(i).length() - 1)
+          : searches.get(i); // a trailing dot is fine
+      NameRules.dns1123Subdomain(search).forEach(m -> errs.add(FieldError.invalid(at, search, m)));
+    }
+    List<JsonNode> options = Nodes.list(config, "options");
+    for (int i = 0; i < options.size(); i++) {
+      if (Nodes.text(options.get(i), "name", "").isEmpty()) {
+        errs.add(FieldError.required(path.child("options").index(i), "Option.Name must not be empty"));
+      }
     }
   }
 
@@ -54,6 +106,7 @@ final class PodSpecValidation {
     if (dnsPolicy != null && !DNS_POLICIES.contains(dnsPolicy)) {
       errs.add(FieldError.notSupported(path.child("dnsPolicy"), dnsPolicy, DNS_POLICIES));
     }
+    validateDnsConfig(dnsPolicy, Nodes.field(spec, "dnsConfig"), path.child("dnsConfig"), errs);
     for (String field : List.of("nodeName", "serviceAccountName", "schedulerName")) {
       String value = Nodes.text(spec, field, "");
       if (!value.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.gantry.control.server.validation;
 
 import static io.gantry.control.server.validation.ValidationFixtures.LABEL_MSG;
+import static io.gantry.control.server.validation.ValidationFixtures.SUBDOMAIN_MSG;
 import static io.gantry.control.server.validation.ValidationFixtures.create;
 import static io.gantry.control.server.validation.ValidationFixtures.update;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,6 +43,26 @@ class PodSpecValidationTest {
   @Test
   void realisticPodPasses() {
     assertEquals(List.of(), create(ResourceTypes.PODS, POD));
+  }
+
+  @Test
+  void dnsConfigAsUpstreamValidatesIt() {
+    String containers = "containers: [{name: web, image: nginx}]\n";
+    assertEquals(List.of(), pod(containers + "dnsPolicy: None\ndnsConfig: {nameservers: [1.2.3.4], searches: "
+        + "[ns1.svc.cluster-domain.example., my.dns.search.suffix], options: [{name: ndots, value: \"2\"}, "
+        + "{name: edns0}]}"));
+    assertEquals(List.of("spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None"),
+        pod(containers + "dnsPolicy: None"));
+    assertEquals(List.of("spec.dnsConfig.nameservers: Required value: must provide at least one DNS nameserver "
+        + "when `dnsPolicy` is None"), pod(containers + "dnsPolicy: None\ndnsConfig: {searches: [a.b]}"));
+    assertEquals(List.of("spec.dnsConfig.nameservers: Invalid value: []string{\"1.1.1.1\", \"dns.example\", "
+        + "\"1.1.1.3\", \"1.1.1.4\"}: must not have more than 3 nameservers",
+        "spec.dnsConfig.nameservers[1]: Invalid value: \"dns.example\": must be a valid IP address, (e.g. 10.9.8.7 "
+        + "or 2001:db8::ffff)",
+        "spec.dnsConfig.searches[0]: Invalid value: \"Bad_Name\": " + SUBDOMAIN_MSG,
+        "spec.dnsConfig.options[0]: Required value: Option.Name must not be empty"),
+        pod(containers + "dnsConfig: {nameservers: [1.1.1.1, dns.example, 1.1.1.3, 1.1.1.4], searches: [Bad_Name], "
+            + "options: [{value: x}]}"));
   }
 
   @Test

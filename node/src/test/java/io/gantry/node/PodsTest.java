@@ -338,6 +338,31 @@ class PodsTest {
         () -> containerStatus(pod("waits-for-config"), "main").at("/state/running").isObject());
   }
 
+  /** A hostNetwork pod has the node's address, as its processes see it too ({@code POD_IP}). */
+  @Test
+  void aHostNetworkPodHasTheNodesAddress() throws Exception {
+    create("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: on-the-host}
+        spec:
+          nodeName: pods-node
+          hostNetwork: true
+          containers:
+          - name: main
+            image: gantry/echo-http
+            ports: [{containerPort: 18081}]
+        """);
+    JsonNode running = await("on-the-host Ready", WAIT, () -> {
+      JsonNode p = pod("on-the-host");
+      return "True".equals(condition(p, "Ready")) ? p : null;
+    });
+    assertEquals("127.0.0.21", running.at("/status/podIP").asText(), running.toString());
+    assertEquals("127.0.0.21", running.at("/status/podIPs/0/ip").asText());
+    String answer = get("http://127.0.0.21:18081/");
+    assertTrue(answer.startsWith("pod: on-the-host\n") && answer.contains("podIP: 127.0.0.21\n"), answer);
+  }
+
   @Test
   void echoTcpAndUdpAnswerAndTheProbeImageReportsReachability() throws Exception {
     create("""

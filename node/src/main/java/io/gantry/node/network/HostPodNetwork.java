@@ -52,6 +52,8 @@ public final class HostPodNetwork implements PodNetwork {
   private static final Path RUN_NETNS = Path.of("/var/run/netns");
   private static final Path ETC_NETNS = Path.of("/etc/netns");
   private static final Path NODE_RESOLV_CONF = Path.of("/etc/resolv.conf");
+  /** The second line of a host-network pod's record: its namespace is the agent's own, attached by name. */
+  private static final String HOST_NETWORK = "host-network";
 
   private final HostNetworkConfig config;
   private final Path records;
@@ -127,6 +129,9 @@ public final class HostPodNetwork implements PodNetwork {
     ReentrantLock lock = stripe(pod.uid());
     lock.lock();
     try {
+      if (pod.hostNetwork()) {
+        return setUpHostNetwork(name, pod);
+      }
       Files.writeString(records.resolve(name), pod.uid() + "\n", StandardCharsets.UTF_8);
       boolean existed = Files.exists(RUN_NETNS.resolve(name));
       if (!existed) {
@@ -152,6 +157,20 @@ public final class HostPodNetwork implements PodNetwork {
     }
   }
 
+  /**
+   * A {@code hostNetwork} pod runs in the agent's own network namespace, named for the pod with
+   * {@code ip netns attach} so that {@code ip netns exec} still mounts the pod's resolv.conf over
+   * the node's: no CNI, no address of its own (null: the node's).
+   */
+  private String setUpHostNetwork(String name, Pod pod) throws IOException {
+    Files.writeString(records.resolve(name), pod.uid() + "\n" + HOST_NETWORK + "\n", StandardCharsets.UTF_8);
+    if (!Files.exists(RUN_NETNS.resolve(name))) {
+      HostCommand.check(netnsCommand("attach", name, Long.toString(ProcessHandle.current().pid())), IP_TIMEOUT);
+    }
+    writeEtc(name, pod);
+    return null;
+  }
+
   @Override
   public void tearDown(String uid) throws IOException {
     gcLock.readLock().lock();
@@ -171,8 +190,10 @@ public final class HostPodNetwork implements PodNetwork {
       if (!Files.exists(record)) {
         return; // never set up by this agent, or already gone
       }
-      cni("DEL", uid, Files.exists(RUN_NETNS.resolve(name)) ? name : null, List.of(), null);
-      if (Files.exists(RUN_NETNS.resolve(name))) {
+      if (!Files.readAllLines(record, StandardCharsets.UTF_8).contains(HOST_NETWORK)) {
+        cni("DEL", uid, Files.exists(RUN_NETNS.resolve(name)) ? name : null, List.of(), null);
+      }
+      if (Files.exists(RUN_NETNS.resolve(name))) { // for a host-network pod only its name goes
         HostCommand.check(netnsCommand("del", name), IP_TIMEOUT);
       }
       deleteTree(ETC_NETNS.resolve(name));
@@ -189,7 +210,7 @@ public final class HostPodNetwork implements PodNetwork {
       Set<String> kept = new TreeSet<>();
       try (DirectoryStream<Path> files = Files.newDirectoryStream(records, PREFIX + "*")) {
         for (Path file : files) {
-          String uid = Files.readString(file, StandardCharsets.UTF_8).strip();
+          String uid = Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("").strip();
           if (keep.contains(uid)) {
             kept.add(uid);
           } else {
@@ -214,12 +235,14 @@ public final class HostPodNetwork implements PodNetwork {
   }
 
   /** {@code ip netns VERB NAME}, in the configured mount namespace when there is one. */
-  private List<String> netnsCommand(String verb, String name) {
-    if (config.netnsMountNamespace() == null) {
-      return List.of(ip, "netns", verb, name);
+  private List<String> netnsCommand(String verb, String name, String... more) {
+    List<String> argv = new ArrayList<>();
+    if (config.netnsMountNamespace() != null) {
+      argv.addAll(List.of(HostCommand.find("nsenter"), "--mount=" + config.netnsMountNamespace(), "--"));
     }
-    return List.of(HostCommand.find("nsenter"), "--mount=" + config.netnsMountNamespace(), "--", ip, "netns", verb,
-        name);
+    argv.addAll(List.of(ip, "netns", verb, name));
+    argv.addAll(List.of(more));
+    return argv;
   }
 
   @Override

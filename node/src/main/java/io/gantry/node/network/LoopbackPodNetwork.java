@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * Loopback mode: pods are plain processes in the agent's own network namespace, each with an
  * address from the node's pod CIDR in 127.0.0.0/8 ({@link LoopbackIpam}), which Linux treats as
- * local without any set-up.
+ * local without any set-up. A {@code hostNetwork} pod gets no address of its own.
  */
 public final class LoopbackPodNetwork implements PodNetwork {
 
@@ -37,6 +37,9 @@ public final class LoopbackPodNetwork implements PodNetwork {
 
   @Override
   public synchronized String setUp(Pod pod) throws IOException {
+    if (pod.hostNetwork()) {
+      return null; // every pod shares the host's network here; this one also its address
+    }
     try {
       return ipam.allocate(pod.uid()).orElseThrow(() -> new IOException("no free pod address in the node's pod CIDR"));
     } catch (UncheckedIOException e) {

@@ -16,8 +16,13 @@ import java.util.Set;
  */
 public interface PodNetwork {
 
-  /** What the network needs to know of a pod. */
-  record Pod(String uid, String namespace, String name, PodDns dns) {}
+  /** What the network needs to know of a pod ({@code hostNetwork} is {@code dns.hostNetwork()}). */
+  record Pod(String uid, String namespace, String name, PodDns dns) {
+
+    public boolean hostNetwork() {
+      return dns.hostNetwork();
+    }
+  }
 
   /** {@code loopback} or {@code host}. */
   String mode();
@@ -30,7 +35,8 @@ public interface PodNetwork {
 
   /**
    * Gives the pod its network, or finds the one it has (a repeated call, or one after an agent
-   * restart, returns the same address); returns the pod's IP.
+   * restart, returns the same address); returns the pod's IP, or null for a {@code hostNetwork}
+   * pod, which runs in the node's own network and has the node's address.
    *
    * @throws IOException with a message for the pod's status when it cannot be done (e.g. the
    *                     range is exhausted); the caller retries later

@@ -319,7 +319,8 @@ public final class PodManager implements AutoCloseable {
     Thread.ofVirtual().name("network-" + worker.name).start(() -> {
       try {
         long start = System.nanoTime();
-        String ip = network.setUp(pod);
+        String own = network.setUp(pod);
+        String ip = own == null ? hostIp() : own; // a hostNetwork pod has the node's address
         long millis = (System.nanoTime() - start) / 1_000_000;
         post(() -> worker.networkReady(ip, millis));
       } catch (IOException | RuntimeException e) {

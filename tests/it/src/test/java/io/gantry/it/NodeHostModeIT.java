@@ -155,6 +155,23 @@ class NodeHostModeIT {
     kubectl.run("-n", "hostmode", "delete", "pod", "custom-dns", "--grace-period=1").assertOk();
     await("custom-dns's network gone", () -> getPod("custom-dns") == null && bridgePorts() == 2);
 
+    // a hostNetwork pod runs in the node's own network namespace, with the node's address and no
+    // veth; ClusterFirstWithHostNet keeps the cluster DNS for it
+    kubectl.runWithInput(pod("on-host", "image: /bin/sleep", "    args: ['3600']\n  hostNetwork: true\n"
+        + "  dnsPolicy: ClusterFirstWithHostNet\n"), "apply", "-f", "-").assertOk();
+    JsonNode onHost = awaitReady("on-host");
+    assertEquals("127.0.0.1", onHost.at("/status/podIP").asText(), onHost.toString());
+    assertEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")),
+        Files.readSymbolicLink(Path.of("/proc", Long.toString(pid(onHost)), "ns", "net")),
+        "the pod's process shares the node's network namespace");
+    assertEquals(2, bridgePorts(), "no veth for a host-network pod");
+    assertEquals("nameserver " + DNS + "\nsearch hostmode.svc.cluster.local svc.cluster.local cluster.local"
+        + NodeResolver.searchSuffix() + "\noptions ndots:5\n",
+        kubectl.run("-n", "hostmode", "exec", "on-host", "--", "cat", "/etc/resolv.conf").assertOk().stdout());
+    kubectl.run("-n", "hostmode", "delete", "pod", "on-host", "--grace-period=1").assertOk();
+    await("on-host gone with its namespace name", () -> getPod("on-host") == null
+        && !Files.exists(Path.of("/var/run/netns", netns(onHost))));
+
     // pod to pod: from inside the client's namespace, with the client's own address as the source
     JsonNode client = awaitReady("client");
     String clientIp = client.at("/status/podIP").asText();

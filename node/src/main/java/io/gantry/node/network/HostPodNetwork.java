@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Host mode: each pod gets a network namespace {@code gp-<12 hex of its UID>} ({@code ip netns
  * add}), wired to the node bridge by {@code gantry-cni} ADD with the node's pod CIDR as the IPAM
- * range, and a {@code /etc/netns/<name>/resolv.conf} as the kubelet would write it (the cluster DNS
- * with Kubernetes' search path for {@code ClusterFirst}; {@link PodDns}), which {@code ip netns
- * exec} mounts over {@code /etc/resolv.conf} for the pod's processes. Tear-down runs CNI DEL, then {@code ip netns del}, then removes that directory.
+ * range, and {@code /etc/netns/<name>/resolv.conf} and {@code hosts} as the kubelet would write them
+ * (the cluster DNS with Kubernetes' search path for {@code ClusterFirst}, {@link PodDns}; the pod's
+ * own name and its {@code hostAliases}, {@link PodEtcHosts}), which {@code ip netns exec} mounts
+ * over {@code /etc/resolv.conf} and {@code /etc/hosts} for the pod's processes. Tear-down runs CNI DEL, then {@code ip netns del}, then removes that directory.
  *
  * <p>Ownership: before it creates a namespace the agent writes a record {@code <dataDir>/netns/<name>}
  * holding the pod UID, and it removes the record last. Garbage collection only ever touches
@@ -52,6 +53,7 @@ public final class HostPodNetwork implements PodNetwork {
   private static final Path RUN_NETNS = Path.of("/var/run/netns");
   private static final Path ETC_NETNS = Path.of("/etc/netns");
   private static final Path NODE_RESOLV_CONF = Path.of("/etc/resolv.conf");
+  private static final Path NODE_HOSTS = Path.of("/etc/hosts");
   /** The second line of a host-network pod's record: its namespace is the agent's own, attached by name. */
   private static final String HOST_NETWORK = "host-network";
 
@@ -150,7 +152,10 @@ public final class HostPodNetwork implements PodNetwork {
       if (!address.matches("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}")) {
         throw new IOException("gantry-cni ADD returned no IPv4 address: " + result);
       }
-      return address.substring(0, address.indexOf('/'));
+      String podIp = address.substring(0, address.indexOf('/'));
+      Files.writeString(ETC_NETNS.resolve(name).resolve("hosts"),
+          pod.hosts().managed(podIp, pod.namespace(), config.clusterDomain()), StandardCharsets.UTF_8);
+      return podIp;
     } finally {
       lock.unlock();
       gcLock.readLock().unlock();
@@ -168,6 +173,8 @@ public final class HostPodNetwork implements PodNetwork {
       HostCommand.check(netnsCommand("attach", name, Long.toString(ProcessHandle.current().pid())), IP_TIMEOUT);
     }
     writeEtc(name, pod);
+    Files.writeString(ETC_NETNS.resolve(name).resolve("hosts"), pod.hosts().hostNetwork(nodeFile(NODE_HOSTS)),
+        StandardCharsets.UTF_8);
     return null;
   }
 
@@ -260,14 +267,15 @@ public final class HostPodNetwork implements PodNetwork {
     deleteTree(dir);
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("resolv.conf"), pod.dns().resolvConf(pod.namespace(), config.clusterDns(),
-        config.clusterDomain(), nodeResolvConf()), StandardCharsets.UTF_8);
+        config.clusterDomain(), nodeFile(NODE_RESOLV_CONF)), StandardCharsets.UTF_8);
   }
 
-  private static String nodeResolvConf() {
+  /** One of the node's own /etc files; empty when it has none, so that its part is empty. */
+  private static String nodeFile(Path file) {
     try {
-      return Files.readString(NODE_RESOLV_CONF, StandardCharsets.UTF_8);
+      return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      return ""; // no resolver configured on the node: its part is empty
+      return "";
     }
   }
 

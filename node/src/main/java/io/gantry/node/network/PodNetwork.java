@@ -17,7 +17,7 @@ import java.util.Set;
 public interface PodNetwork {
 
   /** What the network needs to know of a pod ({@code hostNetwork} is {@code dns.hostNetwork()}). */
-  record Pod(String uid, String namespace, String name, PodDns dns) {
+  record Pod(String uid, String namespace, String name, PodDns dns, PodEtcHosts hosts) {
 
     public boolean hostNetwork() {
       return dns.hostNetwork();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.node.logs.ContainerLog;
 import io.gantry.node.network.PodDns;
+import io.gantry.node.network.PodEtcHosts;
 import io.gantry.node.network.PodNetwork;
 import io.gantry.node.probe.ProbeRunner;
 import io.gantry.node.probe.ProbeSpec;
@@ -246,7 +247,8 @@ final class PodWorker {
     if (podIp == null) {
       if (!networkPending && manager.networkReady() && !now.isBefore(networkRetryAt)) {
         networkPending = true;
-        manager.setUpNetwork(this, new PodNetwork.Pod(uid, namespace, name, PodDns.of(pod.path("spec"))));
+        manager.setUpNetwork(this, new PodNetwork.Pod(uid, namespace, name, PodDns.of(pod.path("spec")),
+            PodEtcHosts.of(pod)));
       }
       publish();
       return;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gantry.node.network.HostNetworkConfig;
 import io.gantry.node.network.HostPodNetwork;
 import io.gantry.node.network.PodDns;
+import io.gantry.node.network.PodEtcHosts;
 import io.gantry.node.network.PodNetwork;
 import io.gantry.testing.HostCommand;
 import io.gantry.testing.NodeResolver;
@@ -200,7 +201,8 @@ class HostPodNetworkIT {
   private PodNetwork.Pod pod(String namespace) {
     String uid = UUID.randomUUID().toString();
     uids.add(uid);
-    return new PodNetwork.Pod(uid, namespace, "pod-" + uids.size(), PodDns.CLUSTER_FIRST);
+    String name = "pod-" + uids.size();
+    return new PodNetwork.Pod(uid, namespace, name, PodDns.CLUSTER_FIRST, new PodEtcHosts(name, "", List.of()));
   }
 
   private int ports() throws IOException {

@@ -148,10 +148,18 @@ class NodeHostModeIT {
             nameservers: [1.1.1.1]
             searches: [resolv.conf.local]
             options: [{name: ndots, value: "2"}]
+          hostname: custom
+          subdomain: dns
+          hostAliases: [{ip: 123.45.67.89, hostnames: [foo.local, bar.local]}]
         """), "apply", "-f", "-").assertOk();
-    awaitReady("custom-dns");
+    JsonNode customDns = awaitReady("custom-dns");
     assertEquals("nameserver 1.1.1.1\nsearch resolv.conf.local\noptions ndots:2\n",
         kubectl.run("-n", "hostmode", "exec", "custom-dns", "--", "cat", "/etc/resolv.conf").assertOk().stdout());
+    // and /etc/hosts as the kubelet manages it (e2e KubeletManagedEtcHosts, HostAliases)
+    String hosts = kubectl.run("-n", "hostmode", "exec", "custom-dns", "--", "cat", "/etc/hosts").assertOk().stdout();
+    assertTrue(hosts.startsWith("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n"), hosts);
+    assertTrue(hosts.endsWith(customDns.at("/status/podIP").asText() + "\tcustom.dns.hostmode.svc.cluster.local\tcustom\n"
+        + "\n# Entries added by HostAliases.\n123.45.67.89\tfoo.local\tbar.local\n"), hosts);
     kubectl.run("-n", "hostmode", "delete", "pod", "custom-dns", "--grace-period=1").assertOk();
     await("custom-dns's network gone", () -> getPod("custom-dns") == null && bridgePorts() == 2);
 

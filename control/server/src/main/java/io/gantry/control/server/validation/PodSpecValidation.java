@@ -107,6 +107,18 @@ final class PodSpecValidation {
       errs.add(FieldError.notSupported(path.child("dnsPolicy"), dnsPolicy, DNS_POLICIES));
     }
     validateDnsConfig(dnsPolicy, Nodes.field(spec, "dnsConfig"), path.child("dnsConfig"), errs);
+    List<JsonNode> aliases = Nodes.list(spec, "hostAliases");
+    for (int i = 0; i < aliases.size(); i++) {
+      FieldPath at = path.child("hostAliases").index(i);
+      String ip = Nodes.text(aliases.get(i), "ip", "");
+      NetRules.ip(ip).forEach(m -> errs.add(FieldError.invalid(at.child("ip"), ip, m)));
+      List<String> hostnames = Nodes.strings(Nodes.field(aliases.get(i), "hostnames"));
+      for (int j = 0; j < hostnames.size(); j++) {
+        FieldPath name = at.child("hostnames").index(j);
+        String hostname = hostnames.get(j);
+        NameRules.dns1123Subdomain(hostname).forEach(m -> errs.add(FieldError.invalid(name, hostname, m)));
+      }
+    }
     for (String field : List.of("nodeName", "serviceAccountName", "schedulerName")) {
       String value = Nodes.text(spec, field, "");
       if (!value.isEmpty()) {

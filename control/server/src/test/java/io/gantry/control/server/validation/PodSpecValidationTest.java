@@ -66,6 +66,15 @@ class PodSpecValidationTest {
   }
 
   @Test
+  void hostAliasesNeedAnIpAndSubdomainHostnames() {
+    String containers = "containers: [{name: web, image: nginx}]\n";
+    assertEquals(List.of(), pod(containers + "hostAliases: [{ip: 127.0.0.1, hostnames: [foo.local, bar.local]}]"));
+    assertEquals(List.of("spec.hostAliases[0].ip: Invalid value: \"local\": must be a valid IP address, (e.g. "
+        + "10.9.8.7 or 2001:db8::ffff)", "spec.hostAliases[0].hostnames[1]: Invalid value: \"Bar_\": " + SUBDOMAIN_MSG),
+        pod(containers + "hostAliases: [{ip: local, hostnames: [foo.local, Bar_]}]"));
+  }
+
+  @Test
   void containersRequired() {
     assertEquals(List.of("spec.containers: Required value"), pod("restartPolicy: Always"));
   }

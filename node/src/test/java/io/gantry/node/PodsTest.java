@@ -306,8 +306,10 @@ class PodsTest {
           messages.add(e.path("reason").asText() + ": " + e.path("message").asText());
         }
       }
-      return messages.stream().anyMatch(m -> m.startsWith("Failed: Failed to pull image \"nginx\": image nginx: gantry"))
-          && messages.contains("Failed: Error: ErrImagePull") && messages.contains("BackOff: Back-off pulling image \"nginx\"")
+      boolean pull = messages.stream()
+          .anyMatch(m -> m.startsWith("Failed: Failed to pull image \"nginx\": image nginx"));
+      return pull && messages.contains("Failed: Error: ErrImagePull")
+          && messages.contains("BackOff: Back-off pulling image \"nginx\"")
           && messages.contains("Failed: Error: ImagePullBackOff") ? messages : null;
     });
   }

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * range, and {@code /etc/netns/<name>/resolv.conf} and {@code hosts} as the kubelet would write them
  * (the cluster DNS with Kubernetes' search path for {@code ClusterFirst}, {@link PodDns}; the pod's
  * own name and its {@code hostAliases}, {@link PodEtcHosts}), which {@code ip netns exec} mounts
- * over {@code /etc/resolv.conf} and {@code /etc/hosts} for the pod's processes. Tear-down runs CNI DEL, then {@code ip netns del}, then removes that directory.
+ * over {@code /etc/resolv.conf} and {@code /etc/hosts} for the pod's processes. Tear-down runs CNI
+ * DEL, then {@code ip netns del}, then removes that directory. A {@code hostNetwork} pod gets no
+ * namespace of its own: the agent's is attached under the pod's name, and no CNI call is made.
  *
  * <p>Ownership: before it creates a namespace the agent writes a record {@code <dataDir>/netns/<name>}
  * holding the pod UID, and it removes the record last. Garbage collection only ever touches

@@ -167,7 +167,8 @@ class HostPodNetworkIT {
     extraNetns.add(foreign);
     run(IP, "netns", "add", foreign);
     assertEquals("nameserver 10.211.0.10\nsearch a.svc.cluster.local svc.cluster.local cluster.local"
-        + NodeResolver.searchSuffix() + "\noptions ndots:5\n", Files.readString(Path.of("/etc/netns", HostPodNetwork.netnsName(kept.uid()),
+        + NodeResolver.searchSuffix() + "\noptions ndots:5\n",
+        Files.readString(Path.of("/etc/netns", HostPodNetwork.netnsName(kept.uid()),
         "resolv.conf"), StandardCharsets.UTF_8));
 
     network.collectGarbage(Set.of(kept.uid()));

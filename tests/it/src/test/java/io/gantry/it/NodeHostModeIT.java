@@ -139,7 +139,8 @@ class NodeHostModeIT {
 
     // the cluster DNS and Kubernetes' search path (then the node's domains), seen from inside the pod
     assertEquals("nameserver " + DNS + "\nsearch hostmode.svc.cluster.local svc.cluster.local cluster.local"
-        + NodeResolver.searchSuffix() + "\noptions ndots:5\n", sh(IP, "netns", "exec", webNetns, "cat", "/etc/resolv.conf"));
+        + NodeResolver.searchSuffix() + "\noptions ndots:5\n",
+        sh(IP, "netns", "exec", webNetns, "cat", "/etc/resolv.conf"));
     // the e2e "should support configurable pod DNS nameservers" pod: dnsPolicy None, dnsConfig alone
     kubectl.runWithInput(pod("custom-dns", "image: /bin/sleep", """
             args: ['3600']
@@ -158,7 +159,8 @@ class NodeHostModeIT {
     // and /etc/hosts as the kubelet manages it (e2e KubeletManagedEtcHosts, HostAliases)
     String hosts = kubectl.run("-n", "hostmode", "exec", "custom-dns", "--", "cat", "/etc/hosts").assertOk().stdout();
     assertTrue(hosts.startsWith("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n"), hosts);
-    assertTrue(hosts.endsWith(customDns.at("/status/podIP").asText() + "\tcustom.dns.hostmode.svc.cluster.local\tcustom\n"
+    String customIp = customDns.at("/status/podIP").asText();
+    assertTrue(hosts.endsWith(customIp + "\tcustom.dns.hostmode.svc.cluster.local\tcustom\n"
         + "\n# Entries added by HostAliases.\n123.45.67.89\tfoo.local\tbar.local\n"), hosts);
     kubectl.run("-n", "hostmode", "delete", "pod", "custom-dns", "--grace-period=1").assertOk();
     await("custom-dns's network gone", () -> getPod("custom-dns") == null && bridgePorts() == 2);

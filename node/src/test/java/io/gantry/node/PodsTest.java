@@ -340,6 +340,53 @@ class PodsTest {
         () -> containerStatus(pod("waits-for-config"), "main").at("/state/running").isObject());
   }
 
+  /** hostPort, as the CNI portmap plugin gives it: the node's address and port reach the pod's port. */
+  @Test
+  void hostPortsReachThePodsPortsOverTcpAndUdp() throws Exception {
+    create("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: host-ported}
+        spec:
+          nodeName: pods-node
+          containers:
+          - {name: tcp, image: gantry/echo-tcp, ports: [{containerPort: 9200, hostPort: 19200}]}
+          - {name: udp, image: gantry/echo-udp, ports: [{containerPort: 9201, hostPort: 19201, protocol: UDP}]}
+        """);
+    await("host-ported Ready", WAIT, () -> "True".equals(condition(pod("host-ported"), "Ready")) ? true : null);
+    String tcp = await("echo through the TCP host port", WAIT, () -> {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.21", 19200)) {
+        socket.setSoTimeout(2000);
+        socket.getOutputStream().write("ping\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String echoed = new String(socket.getInputStream().readNBytes(5), java.nio.charset.StandardCharsets.US_ASCII);
+        return echoed.isEmpty() ? null : echoed; // closed at once while echo-tcp is not listening yet
+      }
+    });
+    assertEquals("ping\n", tcp);
+    String udp = await("echo through the UDP host port", WAIT, () -> {
+      try (java.net.DatagramSocket socket = new java.net.DatagramSocket()) {
+        socket.setSoTimeout(1000);
+        byte[] out = "pong".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        socket.send(new java.net.DatagramPacket(out, out.length, java.net.InetAddress.getByName("127.0.0.21"), 19201));
+        java.net.DatagramPacket in = new java.net.DatagramPacket(new byte[64], 64);
+        socket.receive(in);
+        assertEquals(19201, in.getPort(), "the answer comes from the host port");
+        return new String(in.getData(), 0, in.getLength(), java.nio.charset.StandardCharsets.US_ASCII);
+      } catch (java.net.SocketTimeoutException e) {
+        return null;
+      }
+    });
+    assertTrue(udp.startsWith("pong"), udp);
+    control.api.delete("/api/v1/namespaces/default/pods/host-ported", yaml("{gracePeriodSeconds: 1}"));
+    await("the host port closed with the pod", WAIT, () -> {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.21", 19200)) {
+        return null;
+      } catch (java.net.ConnectException e) {
+        return true;
+      }
+    });
+  }
+
   /** A hostNetwork pod has the node's address, as its processes see it too ({@code POD_IP}). */
   @Test
   void aHostNetworkPodHasTheNodesAddress() throws Exception {
@@ -361,7 +408,13 @@ class PodsTest {
     });
     assertEquals("127.0.0.21", running.at("/status/podIP").asText(), running.toString());
     assertEquals("127.0.0.21", running.at("/status/podIPs/0/ip").asText());
-    String answer = get("http://127.0.0.21:18081/");
+    String answer = await("echo-http answering on the node's address", WAIT, () -> {
+      try {
+        return get("http://127.0.0.21:18081/");
+      } catch (java.net.ConnectException e) {
+        return null; // Ready (no readiness probe) before it listens
+      }
+    });
     assertTrue(answer.startsWith("pod: on-the-host\n") && answer.contains("podIP: 127.0.0.21\n"), answer);
   }
 

@@ -9,6 +9,7 @@ import io.gantry.node.NodeAgentConfig;
 import io.gantry.node.api.ApiException;
 import io.gantry.node.api.KubeClient;
 import io.gantry.node.network.HostPodNetwork;
+import io.gantry.node.network.HostPorts;
 import io.gantry.node.network.LoopbackPodNetwork;
 import io.gantry.node.network.PodNetwork;
 import io.gantry.node.logs.ContainerLog;
@@ -60,6 +61,7 @@ public final class PodManager implements AutoCloseable {
   private final ScheduledExecutorService loop;
   private final Map<String, PodWorker> workers = new HashMap<>();
   private final PodNetwork network;
+  private final HostPorts hostPorts;
   private final LogFiles logs;
   private final StatusWriter statusWriter;
   private final Path processDir;
@@ -79,6 +81,7 @@ public final class PodManager implements AutoCloseable {
         Thread.ofPlatform().name("node-" + config.nodeName() + "-pods").daemon().factory());
     this.network = config.hostNetwork() == null ? new LoopbackPodNetwork(config.dataDir().resolve("ipam"))
         : new HostPodNetwork(config.hostNetwork(), config.dataDir());
+    this.hostPorts = new HostPorts(config.nodeAddress());
     this.logs = new LogFiles(config.dataDir().resolve("logs"));
     this.processDir = config.dataDir().resolve("processes");
     Files.createDirectories(processDir);
@@ -314,13 +317,22 @@ public final class PodManager implements AutoCloseable {
     return network.ready();
   }
 
-  /** Sets the pod's network up on a virtual thread; the worker hears of the outcome on the loop. */
-  void setUpNetwork(PodWorker worker, PodNetwork.Pod pod) {
+  /**
+   * Sets the pod's network up, and its host ports, on a virtual thread; the worker hears of the
+   * outcome on the loop.
+   */
+  void setUpNetwork(PodWorker worker, PodNetwork.Pod pod, List<HostPorts.Mapping> ports) {
     Thread.ofVirtual().name("network-" + worker.name).start(() -> {
       try {
         long start = System.nanoTime();
         String own = network.setUp(pod);
         String ip = own == null ? hostIp() : own; // a hostNetwork pod has the node's address
+        if (!pod.hostNetwork()) { // a host-network pod listens on its ports itself
+          for (String failure : hostPorts.open(pod.uid(), ip, ports)) {
+            log.warn("pod {}/{}: {}", worker.namespace, worker.name, failure);
+            post(() -> worker.hostPortFailed(failure));
+          }
+        }
         long millis = (System.nanoTime() - start) / 1_000_000;
         post(() -> worker.networkReady(ip, millis));
       } catch (IOException | RuntimeException e) {
@@ -336,6 +348,7 @@ public final class PodManager implements AutoCloseable {
   }
 
   private void tearDownNetwork(PodWorker worker) {
+    hostPorts.close(worker.uid);
     try {
       long start = System.nanoTime();
       network.tearDown(worker.uid);
@@ -506,6 +519,7 @@ public final class PodManager implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    hostPorts.close();
     KubeClient.Watch w = watch;
     if (w != null) {
       w.close();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.node.logs.ContainerLog;
+import io.gantry.node.network.HostPorts;
 import io.gantry.node.network.PodDns;
 import io.gantry.node.network.PodEtcHosts;
 import io.gantry.node.network.PodNetwork;
@@ -248,7 +249,7 @@ final class PodWorker {
       if (!networkPending && manager.networkReady() && !now.isBefore(networkRetryAt)) {
         networkPending = true;
         manager.setUpNetwork(this, new PodNetwork.Pod(uid, namespace, name, PodDns.of(pod.path("spec")),
-            PodEtcHosts.of(pod)));
+            PodEtcHosts.of(pod)), HostPorts.Mapping.of(pod));
       }
       publish();
       return;
@@ -420,6 +421,11 @@ final class PodWorker {
     podIp = ip;
     log.info("pod {}/{}: network ready in {} ms, address {}", namespace, name, millis, ip);
     sync();
+  }
+
+  /** A host port could not be opened (on the loop): the pod runs without it, and an event says why. */
+  void hostPortFailed(String message) {
+    manager.events().record(pod, null, "Warning", "FailedHostPort", message);
   }
 
   /** Setting the network up failed: report it and try again in 5 s, as the kubelet retries a sandbox. */

@@ -141,11 +141,24 @@ final class Defaults {
     if (!spec.has("securityContext")) {
       spec.putObject("securityContext");
     }
+    boolean hostNetwork = spec.path("hostNetwork").asBoolean(false);
     for (String list : new String[] {"containers", "initContainers"}) {
       for (JsonNode c : array(spec, list)) {
         if (c instanceof ObjectNode container) {
           container(container);
+          if (hostNetwork) {
+            hostNetworkPorts(container);
+          }
         }
+      }
+    }
+  }
+
+  /** Upstream's {@code defaultHostNetworkPorts}: a host-network pod's container ports are host ports. */
+  private static void hostNetworkPorts(ObjectNode container) {
+    for (JsonNode p : container.path("ports")) {
+      if (p instanceof ObjectNode port && port.path("hostPort").asInt(0) == 0) {
+        port.put("hostPort", port.path("containerPort").asInt());
       }
     }
   }

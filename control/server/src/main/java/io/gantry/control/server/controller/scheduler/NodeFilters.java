@@ -19,6 +19,7 @@ import java.util.Optional;
  *       puts on it ({@code not-ready}, or {@code unreachable} when Unknown), so a node is usable
  *       only when Ready or by pods that tolerate exactly that (DaemonSet-style).</li>
  *   <li>NodeAffinity: {@code nodeSelector} and required node affinity.</li>
+ *   <li>NodePorts: the pod's host ports against those of the pods on the node.</li>
  *   <li>NodeResourcesFit: pod count, cpu and memory requests against what is left.</li>
  * </ol>
  */
@@ -31,6 +32,8 @@ public final class NodeFilters {
   static final String REASON_UNSCHEDULABLE = "node(s) were unschedulable";
   static final String REASON_AFFINITY = "node(s) didn't match Pod's node affinity/selector";
   static final String REASON_TOO_MANY_PODS = "Too many pods";
+  static final String REASON_PORTS = "node(s) didn't have free ports for the requested pod ports";
+  private static final String ANY = "0.0.0.0";
 
   private NodeFilters() {}
 
@@ -50,7 +53,48 @@ public final class NodeFilters {
     if (!NodeAffinity.matches(pod, node)) {
       return List.of(REASON_AFFINITY);
     }
+    if (hostPortsTaken(pod, info.pods())) {
+      return List.of(REASON_PORTS);
+    }
     return resourceReasons(request, info);
+  }
+
+  /**
+   * NodePorts: a host port of the pod (protocol, port, {@code hostIP}) that a pod on the node holds
+   * already, where {@code 0.0.0.0} (the default) overlaps every address.
+   */
+  static boolean hostPortsTaken(JsonNode pod, List<ObjectNode> onNode) {
+    List<String[]> wanted = hostPorts(pod);
+    if (wanted.isEmpty()) {
+      return false;
+    }
+    for (ObjectNode other : onNode) {
+      for (String[] held : hostPorts(other)) {
+        for (String[] want : wanted) {
+          boolean sameAddress = want[0].equals(held[0]) || want[0].equals(ANY) || held[0].equals(ANY);
+          if (sameAddress && want[1].equals(held[1]) && want[2].equals(held[2])) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** {hostIP, protocol, hostPort} of each container port with a host port. */
+  private static List<String[]> hostPorts(JsonNode pod) {
+    List<String[]> ports = new ArrayList<>();
+    for (JsonNode container : pod.path("spec").path("containers")) {
+      for (JsonNode port : container.path("ports")) {
+        int hostPort = port.path("hostPort").asInt(0);
+        if (hostPort > 0) {
+          String ip = port.path("hostIP").asText("");
+          ports.add(new String[] {ip.isEmpty() ? ANY : ip, port.path("protocol").asText("TCP"),
+              Integer.toString(hostPort)});
+        }
+      }
+    }
+    return ports;
   }
 
   private static List<String> resourceReasons(Resources request, NodeInfo info) {

@@ -111,6 +111,44 @@ class SchedulerTest {
         .startsWith("0/1 nodes are available: 1 Insufficient cpu."));
   }
 
+  /** NodePorts: the e2e HostPort case, where another address or protocol does not conflict. */
+  @Test
+  void aTakenHostPortKeepsAPodOffTheNode() throws Exception {
+    node("n1", "True", "8", "8Gi", 110);
+    awaitBound(withHostPort(pod("first", "100m", "64Mi"), "127.0.0.1", "TCP"));
+    awaitBound(withHostPort(pod("other-ip", "100m", "64Mi"), "127.0.0.2", "TCP"));
+    awaitBound(withHostPort(pod("udp", "100m", "64Mi"), "", "UDP"));
+
+    ObjectNode clash = awaitUnschedulable(withHostPort(pod("any-ip", "100m", "64Mi"), "", "TCP"));
+    assertTrue(condition(clash, "PodScheduled").path("message").asText()
+        .startsWith("0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports."),
+        condition(clash, "PodScheduled").toString());
+  }
+
+  /** A host-network pod's container ports default to host ports, so two of them do not share a node. */
+  @Test
+  void hostNetworkPodsWithOnePortDoNotShareANode() throws Exception {
+    node("n1", "True", "8", "8Gi", 110);
+    ObjectNode first = hostNetwork(pod("host-a", "100m", "64Mi"));
+    assertEquals(8080, awaitBound(first).at("/spec/containers/0/ports/0/hostPort").asInt(), "defaulted");
+    awaitUnschedulable(hostNetwork(pod("host-b", "100m", "64Mi")));
+  }
+
+  private static ObjectNode hostNetwork(ObjectNode pod) {
+    ((ObjectNode) pod.get("spec")).put("hostNetwork", true);
+    ((ObjectNode) pod.at("/spec/containers/0")).putArray("ports").addObject().put("containerPort", 8080);
+    return pod;
+  }
+
+  private static ObjectNode withHostPort(ObjectNode pod, String hostIp, String protocol) {
+    ObjectNode port = ((ObjectNode) pod.at("/spec/containers/0")).putArray("ports").addObject();
+    port.put("containerPort", 8080).put("hostPort", 54323).put("protocol", protocol);
+    if (!hostIp.isEmpty()) {
+      port.put("hostIP", hostIp);
+    }
+    return pod;
+  }
+
   @Test
   void nodeSelectorNeedsEveryLabel() throws Exception {
     ObjectNode ssd = nodeObject("a-ssd", "True", "8", "8Gi", 110);

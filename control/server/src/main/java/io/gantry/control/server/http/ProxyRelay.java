@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -208,11 +209,11 @@ final class ProxyRelay {
             backend.getRawAuthority()).getBytes(StandardCharsets.ISO_8859_1);
         head.headers().set(HttpHeaderNames.CONTENT_LENGTH, rewritten.length);
         channel.write(head);
-        finish(channel.writeAndFlush(new io.netty.handler.codec.http.DefaultLastHttpContent(
-            Unpooled.wrappedBuffer(rewritten))), keepAlive);
+        finish(channel.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(rewritten))), keepAlive);
         return;
       }
       head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      length = -1;
       channel.write(head);
       if (!written(channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(page))))) {
         return;
@@ -225,14 +226,26 @@ final class ProxyRelay {
       }
       channel.write(head);
     }
+    // With a Content-Length the client holds the whole answer once the last byte arrives and may send its
+    // next request at once: that byte goes out in the LastHttpContent, or the next answer's head could
+    // reach the encoder before this answer's end and be refused.
+    long remaining = length >= 0 ? length : Long.MAX_VALUE;
     byte[] buffer = new byte[16384];
     int n;
-    while (channel.isActive() && (n = in.read(buffer)) > 0) {
-      if (!written(channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(Arrays.copyOf(buffer, n)))))) {
+    while (remaining > 0 && channel.isActive() && (n = in.read(buffer)) > 0) {
+      remaining -= n;
+      var chunk = Unpooled.wrappedBuffer(Arrays.copyOf(buffer, n));
+      if (remaining <= 0) {
+        finish(channel.writeAndFlush(new DefaultLastHttpContent(chunk)), keepAlive);
+        return;
+      }
+      if (!written(channel.writeAndFlush(new DefaultHttpContent(chunk)))) {
         return;
       }
     }
-    if (channel.isActive()) {
+    if (length >= 0 && remaining > 0) {
+      channel.close(); // the backend ended short of its Content-Length: the client must not wait for the rest
+    } else if (channel.isActive()) {
       finish(channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
     }
   }

@@ -147,6 +147,22 @@ class ProxySubresourceTest {
     }
   }
 
+  /**
+   * The client holds a Content-Length answer once its last byte is in and sends the next request at once:
+   * the answer's end must be written by then, or the next head is refused and its body arrives alone.
+   */
+  @Test
+  void answersFollowEachOtherOnOneKeptAliveConnection() throws Exception {
+    HttpClient oneConnection = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    for (int i = 0; i < 1000; i++) {
+      String path = (i % 2 == 0 ? SVC + "backend:http" : POD + "web") + "/proxy/n/" + i;
+      HttpResponse<String> got = oneConnection.send(HttpRequest.newBuilder(url(path))
+          .header("Authorization", "Bearer " + server.token().value()).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, got.statusCode(), path);
+      assertTrue(got.body().startsWith("GET /n/" + i + "\n"), path + ": " + got.body());
+    }
+  }
+
   @Test
   void servicePortsByNumberNameAndSchemeAndPodsByIp() throws Exception {
     for (String path : List.of(SVC + "backend:80/proxy/a", SVC + "http:backend:http/proxy/a",

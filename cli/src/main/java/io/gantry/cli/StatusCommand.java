@@ -33,7 +33,8 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).build();
     HttpResponse<String> response;
     try {
       response = http.send(HttpRequest.newBuilder(URI.create("http://" + adminAddress + "/status"))

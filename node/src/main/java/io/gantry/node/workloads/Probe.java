@@ -106,7 +106,9 @@ public final class Probe {
   }
 
   private static int http(String url, Duration timeout) {
-    try (HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build()) {
+    // HTTP/1.1 as curl and wget speak it: the JDK's default would ask every server for an h2c upgrade
+    try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
+        .build()) {
       HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
           .build(), HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream in = response.body()) {

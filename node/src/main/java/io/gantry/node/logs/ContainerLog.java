@@ -1,5 +1,6 @@
 package io.gantry.node.logs;
 
+import io.gantry.node.PipeThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,9 +38,9 @@ public final class ContainerLog implements AutoCloseable {
     this.size = Files.size(file);
   }
 
-  /** Copies {@code in} line by line until EOF on a virtual thread. */
+  /** Copies {@code in} line by line until EOF on a thread of its own (see {@link PipeThreads}). */
   public Thread pump(InputStream in, String stream) {
-    return Thread.ofVirtual().name("log-" + file.getFileName() + "-" + stream).start(() -> {
+    return PipeThreads.start("log-" + file.getFileName() + "-" + stream, () -> {
       byte[] line = new byte[MAX_LINE];
       int n = 0;
       byte[] buffer = new byte[8192];

@@ -1,5 +1,6 @@
 package io.gantry.node.network;
 
+import io.gantry.node.PipeThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -64,8 +65,8 @@ final class HostCommand {
     builder.environment().putAll(env);
     Process process = builder.start();
     String[] output = {"", ""};
-    Thread stdout = Thread.ofVirtual().start(() -> output[0] = read(process.getInputStream()));
-    Thread stderr = Thread.ofVirtual().start(() -> output[1] = read(process.getErrorStream()));
+    Thread stdout = PipeThreads.start("host-command-stdout", () -> output[0] = read(process.getInputStream()));
+    Thread stderr = PipeThreads.start("host-command-stderr", () -> output[1] = read(process.getErrorStream()));
     try {
       try (OutputStream in = process.getOutputStream()) {
         if (stdin != null) {

@@ -1,6 +1,7 @@
 package io.gantry.node.pod;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.node.PipeThreads;
 import io.gantry.node.probe.ProbeSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -111,7 +112,7 @@ final class LifecycleHook {
     }
     Process process = new ProbeSpec.ExecContext(context.env(), context.workingDir(), context.prefix()).start(command);
     ByteArrayOutputStream output = new ByteArrayOutputStream();
-    Thread drain = Thread.ofVirtual().start(() -> {
+    Thread drain = PipeThreads.start("exec-hook-output", () -> {
       try (InputStream in = process.getInputStream()) {
         byte[] buffer = new byte[4096];
         int n;

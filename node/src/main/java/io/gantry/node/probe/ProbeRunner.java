@@ -1,6 +1,7 @@
 package io.gantry.node.probe;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.node.PipeThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -109,7 +110,7 @@ public final class ProbeRunner {
       return new Result(false, "exec probe without a command");
     }
     Process process = context.start(command);
-    Thread drain = Thread.ofVirtual().start(() -> {
+    Thread drain = PipeThreads.start("exec-probe-output", () -> {
       try (InputStream in = process.getInputStream()) {
         in.transferTo(OutputStream.nullOutputStream());
       } catch (IOException e) {

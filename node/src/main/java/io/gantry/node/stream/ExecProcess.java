@@ -1,5 +1,6 @@
 package io.gantry.node.stream;
 
+import io.gantry.node.PipeThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -104,10 +105,10 @@ final class ExecProcess {
     if (killed) {
       destroy(p);
     }
-    Thread in = Thread.ofVirtual().name("exec-stdin").start(() -> writeStdin(p));
-    Thread out = Thread.ofVirtual().name("exec-stdout").start(() -> pump(p.getInputStream(), 1, request.stdout()));
+    Thread in = PipeThreads.start("exec-stdin", () -> writeStdin(p));
+    Thread out = PipeThreads.start("exec-stdout", () -> pump(p.getInputStream(), 1, request.stdout()));
     Thread err = request.tty() ? null
-        : Thread.ofVirtual().name("exec-stderr").start(() -> pump(p.getErrorStream(), 2, request.stderr()));
+        : PipeThreads.start("exec-stderr", () -> pump(p.getErrorStream(), 2, request.stderr()));
     try {
       int code = p.waitFor();
       out.join();

@@ -19,6 +19,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -72,6 +73,7 @@ public final class ApiServer implements AutoCloseable {
           .group(group)
           .channel(channelType)
           .option(ChannelOption.SO_BACKLOG, 1024)
+          .childOption(ChannelOption.AUTO_READ, false)
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
@@ -81,6 +83,8 @@ public final class ApiServer implements AutoCloseable {
               }
               pipeline.addLast("http", new HttpServerCodec());
               pipeline.addLast("aggregate", new HttpObjectAggregator(MAX_BODY_BYTES));
+              pipeline.addLast("flow", new FlowControlHandler());
+              pipeline.addLast("sequence", new OneRequestAtATime());
               pipeline.addLast("api", new ApiHttpHandler(router, watcher, tokenCheck, executor, clock, metrics));
             }
           })

@@ -72,6 +72,8 @@ final class PodStreamProxy {
           ChannelPipeline pipeline = client.pipeline();
           pipeline.addLast("relay", new RelayHandler(backend));
           pipeline.remove("api");
+          pipeline.remove("sequence");
+          pipeline.remove("flow");
           pipeline.remove("aggregate");
           pipeline.remove("http");
           client.read();

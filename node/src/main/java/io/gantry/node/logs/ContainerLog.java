@@ -10,12 +10,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One container instance's log file in the CRI format the kubelet writes
  * ({@code <RFC3339Nano> <stdout|stderr> <F|P> <text>}), rotated at a size: {@code N.log} is moved
  * to {@code N.log.1} (older ones shift up, the oldest beyond {@code maxFiles} is dropped). Lines
  * longer than 16 KiB are split into partial ({@code P}) records, so one line never holds memory.
+ *
+ * <p>{@link Listener}s (attached clients) get the bytes as they are read, before they are logged.
  *
  * <p>Concurrency: the stdout and stderr pumps write through one lock.
  */
@@ -28,6 +33,13 @@ public final class ContainerLog implements AutoCloseable {
   private final int maxFiles;
   private OutputStream out;
   private long size;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+  /** Gets a container's output as it is read, on the pump's thread: must not block. */
+  public interface Listener {
+    /** {@code data} read from {@code stream} ({@code stdout} or {@code stderr}). */
+    void output(String stream, byte[] data);
+  }
 
   public ContainerLog(Path file, long maxBytes, int maxFiles) throws IOException {
     this.file = file;
@@ -47,6 +59,9 @@ public final class ContainerLog implements AutoCloseable {
       int r;
       try (in) {
         while ((r = in.read(buffer)) > 0) {
+          for (Listener listener : listeners) {
+            listener.output(stream, Arrays.copyOf(buffer, r));
+          }
           for (int i = 0; i < r; i++) {
             byte b = buffer[i];
             if (b == '\n') {
@@ -68,6 +83,14 @@ public final class ContainerLog implements AutoCloseable {
         // the process went away or the log was closed
       }
     });
+  }
+
+  public void addListener(Listener listener) {
+    listeners.add(listener);
+  }
+
+  public void removeListener(Listener listener) {
+    listeners.remove(listener);
   }
 
   private synchronized void write(String stream, boolean full, byte[] text, int length) throws IOException {

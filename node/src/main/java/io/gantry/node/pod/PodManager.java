@@ -413,6 +413,16 @@ public final class PodManager implements AutoCloseable {
    * address). Call off the loop: waits for it.
    */
   public ExecTarget execTarget(String namespace, String pod, String container) throws NoTargetException {
+    return lookUp(namespace, pod, container, worker -> worker.execTarget(container), ExecTarget.class);
+  }
+
+  /** The running container {@code container} of pod {@code namespace/pod}, to attach to. Call off the loop. */
+  public Attachment attachment(String namespace, String pod, String container) throws NoTargetException {
+    return lookUp(namespace, pod, container, worker -> worker.attachment(container), Attachment.class);
+  }
+
+  private <T> T lookUp(String namespace, String pod, String container, java.util.function.Function<PodWorker, T> find,
+      Class<T> type) throws NoTargetException {
     java.util.concurrent.CompletableFuture<Object> answer = new java.util.concurrent.CompletableFuture<>();
     post(() -> {
       PodWorker worker = workers.values().stream()
@@ -421,7 +431,7 @@ public final class PodManager implements AutoCloseable {
         answer.complete("pod does not exist");
         return;
       }
-      ExecTarget target = worker.execTarget(container);
+      T target = find.apply(worker);
       answer.complete(target != null ? target : container == null
           ? "pod " + namespace + "/" + pod + " has no running container"
           : "container not found (\"" + container + "\")");
@@ -435,8 +445,8 @@ public final class PodManager implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new NoTargetException("interrupted");
     }
-    if (result instanceof ExecTarget target) {
-      return target;
+    if (type.isInstance(result)) {
+      return type.cast(result);
     }
     throw new NoTargetException((String) result);
   }

@@ -56,6 +56,8 @@ final class PodWorker {
     int generation;
     Process process;
     ContainerLog logFile;
+    /** What kubectl attach reaches while the container runs, or null. */
+    Attachment attachment;
     Instant startedAt;
     ObjectNode terminated;
     ObjectNode lastTerminated;
@@ -486,7 +488,9 @@ final class PodWorker {
           manager.post(() -> startFailed(c, generation, plan, e.getMessage()));
           return;
         }
-        process.getOutputStream().close();
+        if (!c.spec.path("stdin").asBoolean(false)) {
+          process.getOutputStream().close();
+        }
         List<Thread> pumps = List.of(logFile.pump(process.getInputStream(), "stdout"),
             logFile.pump(process.getErrorStream(), "stderr"));
         manager.post(() -> started(c, generation, plan, process, logFile, new Exit(launchedAt, pumps)));
@@ -559,6 +563,9 @@ final class PodWorker {
     }
     c.process = process;
     c.logFile = logFile;
+    boolean stdin = c.spec.path("stdin").asBoolean(false);
+    c.attachment = new Attachment(logFile, process, exit.pumps(), stdin ? process.getOutputStream() : null,
+        stdin && c.spec.path("stdinOnce").asBoolean(false));
     JsonNode postStart = c.spec.path("lifecycle").path("postStart");
     c.state = postStart.isObject() ? State.STARTING : State.RUNNING;
     c.everStarted = true;
@@ -683,6 +690,18 @@ final class PodWorker {
     } else {
       c.ready = true;
     }
+  }
+
+  /** What {@code kubectl attach} reaches of a running container, or null when it does not run. Loop only. */
+  Attachment attachment(String container) {
+    List<Container> candidates = new ArrayList<>(containers);
+    candidates.addAll(initContainers);
+    for (Container c : candidates) {
+      if (c.name.equals(container)) {
+        return c.state == State.RUNNING && !terminating ? c.attachment : null;
+      }
+    }
+    return null;
   }
 
   /** What {@code kubectl exec} needs of a running container, or null when it does not run. Loop only. */

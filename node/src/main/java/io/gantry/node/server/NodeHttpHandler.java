@@ -30,11 +30,11 @@ final class NodeHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       StreamUpgrades.reply(ctx, HttpResponseStatus.OK, "ok\n");
     } else if (path.startsWith("/containerLogs/")) {
       logs.handle(ctx, request.method().name(), path, uri.parameters());
-    } else if (path.startsWith("/exec/") || path.startsWith("/portForward/")) {
+    } else if (path.startsWith("/exec/") || path.startsWith("/attach/") || path.startsWith("/portForward/")) {
       streams.handle(ctx, request, uri);
     } else {
       StreamUpgrades.reply(ctx, HttpResponseStatus.NOT_FOUND,
-          "not found: " + path + " (expected: /containerLogs/, /exec/, /portForward/ or /healthz)\n");
+          "not found: " + path + " (expected: /containerLogs/, /exec/, /attach/, /portForward/ or /healthz)\n");
     }
   }
 

@@ -7,7 +7,7 @@ import java.util.Map;
  * The query of {@code /exec/{ns}/{pod}/{container}} as the API server passes it on:
  * {@code command} (repeated), {@code stdin}, {@code stdout}, {@code stderr}, {@code tty}.
  *
- * @param command the command and its arguments, never empty
+ * @param command the command and its arguments; empty for an attach
  * @param stdin   whether the client sends standard input
  * @param stdout  whether the client wants standard output
  * @param stderr  whether the client wants standard error (ignored with a terminal, which merges it)
@@ -29,6 +29,18 @@ record ExecRequest(List<String> command, boolean stdin, boolean stdout, boolean 
       throw new IllegalArgumentException("you must specify at least 1 of stdin, stdout, stderr");
     }
     return new ExecRequest(List.copyOf(command), stdin, stdout, stderr && !tty, tty);
+  }
+
+  /** Parses the query of {@code /attach/{ns}/{pod}/{container}}: the streams, no command. */
+  static ExecRequest parseAttach(Map<String, List<String>> query) {
+    boolean stdin = flag(query, "stdin");
+    boolean stdout = flag(query, "stdout");
+    boolean stderr = flag(query, "stderr");
+    boolean tty = flag(query, "tty");
+    if (!stdin && !stdout && !stderr) {
+      throw new IllegalArgumentException("you must specify at least 1 of stdin, stdout, stderr");
+    }
+    return new ExecRequest(List.of(), stdin, stdout, stderr && !tty, tty);
   }
 
   private static boolean flag(Map<String, List<String>> query, String name) {

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * connection's event loop; the callbacks run on virtual threads and only call the transport,
  * whose writes Netty makes thread-safe.
  */
-final class ExecSession implements ExecProcess.Output {
+final class ExecSession implements StreamSession, ExecProcess.Output {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long FIRST_SIZE_WAIT_MILLIS = 500;
@@ -61,7 +61,8 @@ final class ExecSession implements ExecProcess.Output {
   }
 
   /** All streams are there: start now, or with a terminal once its size is known. */
-  void begin() {
+  @Override
+  public void begin() {
     if (request.tty()) {
       channel.eventLoop().schedule(() -> start(0, 0), FIRST_SIZE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
     } else {
@@ -86,7 +87,8 @@ final class ExecSession implements ExecProcess.Output {
     }
   }
 
-  void stdin(byte[] data) {
+  @Override
+  public void stdin(byte[] data) {
     if (process == null) {
       early.add(data);
       earlyBytes += data.length;
@@ -98,7 +100,8 @@ final class ExecSession implements ExecProcess.Output {
     }
   }
 
-  void stdinClosed() {
+  @Override
+  public void stdinClosed() {
     if (process == null) {
       earlyStdinClosed = true;
     } else {
@@ -107,7 +110,8 @@ final class ExecSession implements ExecProcess.Output {
   }
 
   /** Bytes of the resize stream: zero or more JSON objects. */
-  void resize(byte[] data) {
+  @Override
+  public void resize(byte[] data) {
     resizeBuffer.writeBytes(data);
     byte[] all = resizeBuffer.toByteArray();
     int start = 0;
@@ -140,7 +144,8 @@ final class ExecSession implements ExecProcess.Output {
   }
 
   /** The connection ended: the command must not outlive it. */
-  void clientGone() {
+  @Override
+  public void clientGone() {
     gone = true;
     if (process != null) {
       process.kill();

@@ -27,7 +27,7 @@ final class SpdyExecHandler extends SpdyStreamsHandler implements ExecSession.Tr
   private final Map<String, Integer> streams = new HashMap<>();
   private final Set<String> expected;
   private ChannelHandlerContext ctx;
-  private ExecSession session;
+  private StreamSession session;
   private ScheduledFuture<?> streamsTimeout;
 
   SpdyExecHandler(ExecRequest request, WebSocketExecHandler.ExecSessionFactory sessions) {

@@ -1,5 +1,6 @@
 package io.gantry.node.stream;
 
+import io.gantry.node.pod.Attachment;
 import io.gantry.node.pod.ExecTarget;
 import io.gantry.node.pod.PodManager;
 import io.netty.buffer.Unpooled;
@@ -31,7 +32,8 @@ import java.util.concurrent.Executor;
  * Switches a node endpoint connection from HTTP to a streaming protocol, as the kubelet's
  * streaming server does: {@code /exec/{ns}/{pod}/{container}} over WebSocket
  * ({@code v5.channel.k8s.io}, {@code v4.channel.k8s.io}) or SPDY/3.1
- * ({@code X-Stream-Protocol-Version: v5|v4.channel.k8s.io}); {@code /portForward/{ns}/{pod}}
+ * ({@code X-Stream-Protocol-Version: v5|v4.channel.k8s.io}), {@code /attach/{ns}/{pod}/{container}}
+ * the same ways ({@link AttachSession}); {@code /portForward/{ns}/{pod}}
  * over SPDY/3.1 ({@code portforward.k8s.io}) or SPDY tunneled in WebSocket
  * ({@code SPDY/3.1+portforward.k8s.io}). The pod is looked up on a virtual thread; a request
  * that cannot be served gets a plain-text error and the connection closes.
@@ -52,12 +54,14 @@ public final class StreamUpgrades {
     this.executor = executor;
   }
 
-  /** Handles {@code /exec/...} or {@code /portForward/...}; called on the event loop. */
+  /** Handles {@code /exec/...}, {@code /attach/...} or {@code /portForward/...}; called on the event loop. */
   public void handle(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
-    boolean exec = uri.path().startsWith("/exec/");
-    String[] parts = uri.path().substring(exec ? "/exec/".length() : "/portForward/".length()).split("/");
+    String kind = uri.path().substring(1, uri.path().indexOf('/', 1));
+    boolean attach = kind.equals("attach");
+    boolean exec = kind.equals("exec") || attach; // the streams of a command in a container
+    String[] parts = uri.path().substring(kind.length() + 2).split("/");
     if (parts.length != (exec ? 3 : 2) || List.of(parts).contains("")) {
-      reply(ctx, HttpResponseStatus.NOT_FOUND, exec ? "expected: /exec/{namespace}/{pod}/{container}\n"
+      reply(ctx, HttpResponseStatus.NOT_FOUND, exec ? "expected: /" + kind + "/{namespace}/{pod}/{container}\n"
           : "expected: /portForward/{namespace}/{pod}\n");
       return;
     }
@@ -70,7 +74,8 @@ public final class StreamUpgrades {
     }
     ExecRequest execRequest;
     try {
-      execRequest = exec ? ExecRequest.parse(uri.parameters()) : null;
+      execRequest = attach ? ExecRequest.parseAttach(uri.parameters())
+          : exec ? ExecRequest.parse(uri.parameters()) : null;
     } catch (IllegalArgumentException e) {
       reply(ctx, HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
       return;
@@ -91,9 +96,10 @@ public final class StreamUpgrades {
     executor.execute(() -> {
       try {
         ExecTarget target = pods.execTarget(parts[0], parts[1], exec ? parts[2] : null);
+        Attachment attachment = attach ? pods.attachment(parts[0], parts[1], parts[2]) : null;
         ctx.executor().execute(() -> {
           try {
-            upgrade(ctx, request, isWebSocket, protocol, target, execRequest, parts[0] + "/" + parts[1]);
+            upgrade(ctx, request, isWebSocket, protocol, target, attachment, execRequest, parts[0] + "/" + parts[1]);
           } finally {
             request.release();
           }
@@ -109,9 +115,10 @@ public final class StreamUpgrades {
   }
 
   private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, boolean isWebSocket, String protocol,
-      ExecTarget target, ExecRequest execRequest, String podName) {
+      ExecTarget target, Attachment attachment, ExecRequest execRequest, String podName) {
     ChannelPipeline pipeline = ctx.pipeline();
     WebSocketExecHandler.ExecSessionFactory sessions = execRequest == null ? null
+        : attachment != null ? (c, transport) -> new AttachSession(execRequest, attachment, transport)
         : (c, transport) -> new ExecSession(c.channel(), execRequest, target, pods.network().commandPrefix(target.podUid()),
             pods.builtInLauncher(), transport);
     ChannelHandler handler = execRequest != null

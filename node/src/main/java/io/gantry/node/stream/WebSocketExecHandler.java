@@ -30,13 +30,13 @@ final class WebSocketExecHandler extends SimpleChannelInboundHandler<WebSocketFr
   private static final long CLOSE_WAIT_SECONDS = 5;
 
   private final ExecSessionFactory sessions;
-  private ExecSession session;
+  private StreamSession session;
   private ChannelHandlerContext ctx;
   private volatile boolean ended;
 
   /** Makes the session once the handler knows its channel. */
   interface ExecSessionFactory {
-    ExecSession create(ChannelHandlerContext ctx, ExecSession.Transport transport);
+    StreamSession create(ChannelHandlerContext ctx, ExecSession.Transport transport);
   }
 
   WebSocketExecHandler(ExecSessionFactory sessions) {

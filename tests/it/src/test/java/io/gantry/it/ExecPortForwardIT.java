@@ -2,6 +2,7 @@ package io.gantry.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -126,6 +127,40 @@ class ExecPortForwardIT {
   private Kubectl kubectl(boolean spdy) {
     return spdy ? kubectl.withEnv("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false")
         .withEnv("KUBECTL_PORT_FORWARD_WEBSOCKETS", "false") : kubectl;
+  }
+
+  /**
+   * {@code kubectl run -i --rm} attaches to the new pod: its output after the attach comes through
+   * whole (kubectl's fallback without attach read the log once and missed everything later), the
+   * client's input reaches a {@code stdin: true} container, and the container's exit code is kubectl's.
+   */
+  @ParameterizedTest(name = "spdy={0}")
+  @ValueSource(booleans = {false, true})
+  void runInteractiveAttachesForOutputInputAndTheExitCode(boolean spdy) {
+    String pod = spdy ? "attach-spdy" : "attach-ws";
+    Kubectl.Result result = kubectl(spdy).runWithInput("from-the-client\n", "-n", "streams", "run", pod, "-i",
+        "--rm", "--restart=Never", "--image=busybox", "--command", "--", "sh", "-c",
+        "read line; echo got $line; sleep 2; echo later; echo to-stderr >&2; exit 4");
+    assertEquals(4, result.exitCode(), result.toString());
+    assertTrue(result.stdout().contains("got from-the-client\n"), result.toString());
+    assertTrue(result.stdout().contains("later\n"), result.toString());
+    assertTrue(result.stdout().contains("to-stderr") || result.stderr().contains("to-stderr"), result.toString());
+    assertFalse(result.stderr().contains("falling back to streaming logs"), result.toString());
+  }
+
+  /** {@code kubectl attach} to a running pod follows its output until the container ends. */
+  @Test
+  void attachFollowsARunningContainerUntilItEnds() {
+    kubectl.run("-n", "streams", "run", "ticker", "--restart=Never", "--image=busybox", "--command", "--", "sh",
+        "-c", "sleep 2; for i in 1 2 3; do echo tick $i; sleep 1; done").assertOk();
+    Poll.until("ticker Running", WAIT, Duration.ofMillis(200), () -> "Running".equals(
+        kubectl.run("-n", "streams", "get", "pod", "ticker", "-o", "jsonpath={.status.phase}").stdout()),
+        () -> kubectl.run("-n", "streams", "get", "pods"));
+    Kubectl.Result result = kubectl.run("-n", "streams", "attach", "ticker");
+    assertEquals(0, result.exitCode(), result.toString());
+    assertTrue(result.stdout().contains("tick 3\n"), result.toString());
+    Kubectl.Result missing = kubectl.run("-n", "streams", "attach", "ticker", "-c", "nope");
+    assertTrue(missing.exitCode() != 0, missing.toString());
   }
 
   @ParameterizedTest(name = "spdy={0}")

@@ -3,6 +3,7 @@ package io.gantry.control.server.api;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.ObjectRegistry;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,10 +48,12 @@ public final class ApiRouter {
         && "pods".equals(path.type().plural()) && path.name() != null && "true".equals(request.param("follow"));
   }
 
-  /** Whether {@code path} is {@code pods/{name}/exec} or {@code pods/{name}/portforward}. */
+  private static final List<String> POD_STREAMS = List.of("exec", "attach", "portforward");
+
+  /** Whether {@code path} is {@code pods/{name}/exec}, {@code attach} or {@code portforward}. */
   public static boolean isPodStream(ResourcePath path) {
-    return "pods".equals(path.type().plural()) && path.name() != null
-        && ("exec".equals(path.subresource()) || "portforward".equals(path.subresource()));
+    return "pods".equals(path.type().plural()) && path.name() != null && path.subresource() != null
+        && POD_STREAMS.contains(path.subresource());
   }
 
   /**

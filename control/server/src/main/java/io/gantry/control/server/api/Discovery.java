@@ -146,6 +146,10 @@ public final class Discovery {
         resource.put("kind", type.kind() + "ProxyOptions");
         List.of("create", "delete", "get", "patch", "update").forEach(verbs::add);
       }
+      case "attach" -> {
+        resource.put("kind", "PodAttachOptions");
+        List.of("create", "get").forEach(verbs::add);
+      }
       case "exec", "portforward" -> {
         resource.put("kind", "PodExecOptions");
         List.of("create", "get").forEach(verbs::add);

@@ -21,18 +21,15 @@ record ExecRequest(List<String> command, boolean stdin, boolean stdout, boolean 
     if (command.isEmpty() || command.get(0).isEmpty()) {
       throw new IllegalArgumentException("you must specify at least 1 command (query parameter: command)");
     }
-    boolean stdin = flag(query, "stdin");
-    boolean stdout = flag(query, "stdout");
-    boolean stderr = flag(query, "stderr");
-    boolean tty = flag(query, "tty");
-    if (!stdin && !stdout && !stderr) {
-      throw new IllegalArgumentException("you must specify at least 1 of stdin, stdout, stderr");
-    }
-    return new ExecRequest(List.copyOf(command), stdin, stdout, stderr && !tty, tty);
+    return withStreams(List.copyOf(command), query);
   }
 
   /** Parses the query of {@code /attach/{ns}/{pod}/{container}}: the streams, no command. */
   static ExecRequest parseAttach(Map<String, List<String>> query) {
+    return withStreams(List.of(), query);
+  }
+
+  private static ExecRequest withStreams(List<String> command, Map<String, List<String>> query) {
     boolean stdin = flag(query, "stdin");
     boolean stdout = flag(query, "stdout");
     boolean stderr = flag(query, "stderr");
@@ -40,7 +37,7 @@ record ExecRequest(List<String> command, boolean stdin, boolean stdout, boolean 
     if (!stdin && !stdout && !stderr) {
       throw new IllegalArgumentException("you must specify at least 1 of stdin, stdout, stderr");
     }
-    return new ExecRequest(List.of(), stdin, stdout, stderr && !tty, tty);
+    return new ExecRequest(command, stdin, stdout, stderr && !tty, tty);
   }
 
   private static boolean flag(Map<String, List<String>> query, String name) {

@@ -33,6 +33,7 @@ public final class GantryProcess implements AutoCloseable {
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
   private static final String READY_LINE = "Gantry is up";
+  private static final int MAX_START_ATTEMPTS = 3;
 
   private final Path jar;
   private final Path dataDir;
@@ -53,13 +54,26 @@ public final class GantryProcess implements AutoCloseable {
    */
   public static GantryProcess start(String... extraArgs) {
     Path jar = locateJar();
-    try {
-      Path dataDir = Files.createTempDirectory("gantry-it-");
-      GantryProcess gantry = new GantryProcess(jar, dataDir, FreePort.find(), List.of(extraArgs));
-      gantry.launch();
-      return gantry;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (int attempt = 1; ; attempt++) {
+      GantryProcess gantry;
+      try {
+        gantry = new GantryProcess(jar, Files.createTempDirectory("gantry-it-"), FreePort.find(), List.of(extraArgs));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      try {
+        gantry.launch();
+        return gantry;
+      } catch (IOException e) {
+        gantry.close();
+        throw new UncheckedIOException(e);
+      } catch (IllegalStateException e) {
+        gantry.close();
+        // a port found free was taken before gantry bound it (the race FreePort warns of): new ports
+        if (attempt == MAX_START_ATTEMPTS || !String.valueOf(e.getMessage()).contains("Failed to bind")) {
+          throw e;
+        }
+      }
     }
   }
 

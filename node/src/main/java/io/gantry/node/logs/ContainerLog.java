@@ -59,8 +59,9 @@ public final class ContainerLog implements AutoCloseable {
       int r;
       try (in) {
         while ((r = in.read(buffer)) > 0) {
-          for (Listener listener : listeners) {
-            listener.output(stream, Arrays.copyOf(buffer, r));
+          if (!listeners.isEmpty()) {
+            byte[] data = Arrays.copyOf(buffer, r);
+            listeners.forEach(listener -> listener.output(stream, data));
           }
           for (int i = 0; i < r; i++) {
             byte b = buffer[i];

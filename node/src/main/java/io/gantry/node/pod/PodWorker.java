@@ -694,25 +694,24 @@ final class PodWorker {
 
   /** What {@code kubectl attach} reaches of a running container, or null when it does not run. Loop only. */
   Attachment attachment(String container) {
-    List<Container> candidates = new ArrayList<>(containers);
-    candidates.addAll(initContainers);
-    for (Container c : candidates) {
-      if (c.name.equals(container)) {
-        return c.state == State.RUNNING && !terminating ? c.attachment : null;
-      }
-    }
-    return null;
+    Container c = running(container);
+    return c == null ? null : c.attachment;
   }
 
   /** What {@code kubectl exec} needs of a running container, or null when it does not run. Loop only. */
   ExecTarget execTarget(String container) {
+    Container c = running(container);
+    return c == null || podIp == null ? null
+        : new ExecTarget(uid, podIp, c.env, c.workingDir, c.spec.path("image").asText(""));
+  }
+
+  /** The container named {@code container} (null: the first running one) while it runs, or null. */
+  private Container running(String container) {
     List<Container> candidates = new ArrayList<>(containers);
     candidates.addAll(initContainers);
     for (Container c : candidates) {
       if (container == null ? c.state == State.RUNNING : c.name.equals(container)) {
-        return c.state == State.RUNNING && podIp != null && !terminating
-            ? new ExecTarget(uid, podIp, c.env, c.workingDir, c.spec.path("image").asText(""))
-            : null;
+        return c.state == State.RUNNING && !terminating ? c : null;
       }
     }
     return null;

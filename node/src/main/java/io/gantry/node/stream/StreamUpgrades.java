@@ -95,7 +95,7 @@ public final class StreamUpgrades {
     request.retain();
     executor.execute(() -> {
       try {
-        ExecTarget target = pods.execTarget(parts[0], parts[1], exec ? parts[2] : null);
+        ExecTarget target = attach ? null : pods.execTarget(parts[0], parts[1], exec ? parts[2] : null);
         Attachment attachment = attach ? pods.attachment(parts[0], parts[1], parts[2]) : null;
         ctx.executor().execute(() -> {
           try {

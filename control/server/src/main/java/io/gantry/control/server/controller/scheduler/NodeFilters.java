@@ -64,33 +64,36 @@ public final class NodeFilters {
    * already, where {@code 0.0.0.0} (the default) overlaps every address.
    */
   static boolean hostPortsTaken(JsonNode pod, List<ObjectNode> onNode) {
-    List<String[]> wanted = hostPorts(pod);
+    List<HostPort> wanted = hostPorts(pod);
     if (wanted.isEmpty()) {
       return false;
     }
     for (ObjectNode other : onNode) {
-      for (String[] held : hostPorts(other)) {
-        for (String[] want : wanted) {
-          boolean sameAddress = want[0].equals(held[0]) || want[0].equals(ANY) || held[0].equals(ANY);
-          if (sameAddress && want[1].equals(held[1]) && want[2].equals(held[2])) {
-            return true;
-          }
+      for (HostPort held : hostPorts(other)) {
+        if (wanted.stream().anyMatch(held::overlaps)) {
+          return true;
         }
       }
     }
     return false;
   }
 
-  /** {hostIP, protocol, hostPort} of each container port with a host port. */
-  private static List<String[]> hostPorts(JsonNode pod) {
-    List<String[]> ports = new ArrayList<>();
+  /** A container port's claim on the node: {@code hostIP} ({@code 0.0.0.0} when unset), protocol, host port. */
+  private record HostPort(String ip, String protocol, int port) {
+    boolean overlaps(HostPort other) {
+      boolean sameAddress = ip.equals(other.ip) || ip.equals(ANY) || other.ip.equals(ANY);
+      return sameAddress && protocol.equals(other.protocol) && port == other.port;
+    }
+  }
+
+  private static List<HostPort> hostPorts(JsonNode pod) {
+    List<HostPort> ports = new ArrayList<>();
     for (JsonNode container : pod.path("spec").path("containers")) {
       for (JsonNode port : container.path("ports")) {
         int hostPort = port.path("hostPort").asInt(0);
         if (hostPort > 0) {
           String ip = port.path("hostIP").asText("");
-          ports.add(new String[] {ip.isEmpty() ? ANY : ip, port.path("protocol").asText("TCP"),
-              Integer.toString(hostPort)});
+          ports.add(new HostPort(ip.isEmpty() ? ANY : ip, port.path("protocol").asText("TCP"), hostPort));
         }
       }
     }

@@ -22,6 +22,7 @@ import io.gantry.control.server.http.ApiServer;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.registry.ObjectWatcher;
+import io.gantry.control.server.registry.DefaultIngressClassAdmission;
 import io.gantry.control.server.registry.ServiceAccountAdmission;
 import io.gantry.control.server.registry.WritePlugin;
 import io.gantry.control.server.resource.ResourceTypes;
@@ -102,6 +103,7 @@ public final class ControlServer implements AutoCloseable {
       Allocators allocators = Allocators.create(store, config);
       List<WritePlugin> plugins = new ArrayList<>(allocators.plugins());
       plugins.add(new ServiceAccountAdmission(store));
+      plugins.add(new DefaultIngressClassAdmission(store));
       ObjectRegistry registry = new ObjectRegistry(store, clock, plugins);
       bootstrap(registry.as(APISERVER_MANAGER));
       api = ApiServer.start(config.apiAddress(), config.insecureHttp() ? null : certificates.serverSslContext(),

@@ -27,6 +27,9 @@ final class Defaults {
       mergeStringData(object);
     } else if (type == ResourceTypes.NETWORKPOLICIES) {
       networkPolicy(spec(object));
+    } else if (type == ResourceTypes.INGRESSCLASSES && spec(object).get("parameters") instanceof ObjectNode parameters
+        && !parameters.hasNonNull("scope")) {
+      parameters.put("scope", "Cluster");
     } else if (type == ResourceTypes.NAMESPACES && !ObjectMeta.name(object).isEmpty()) {
       // the namespace strategy's label, which namespaceSelectors rely on; clients cannot change it
       object(ObjectMeta.metadata(object), "labels").put("kubernetes.io/metadata.name", ObjectMeta.name(object));
@@ -203,7 +206,7 @@ final class Defaults {
     if (!spec.has("policyTypes") || spec.get("policyTypes").isEmpty()) {
       ArrayNode types = spec.putArray("policyTypes");
       types.add("Ingress");
-      if (spec.has("egress")) {
+      if (!spec.path("egress").isEmpty()) { // upstream: len(spec.Egress) != 0, so not for "egress: []"
         types.add("Egress");
       }
     }

@@ -14,6 +14,8 @@ final class IngressValidation {
   private static final Pattern HTTP_PATH = Pattern.compile(HTTP_PATH_FMT);
   private static final int MAX_CONTROLLER_LENGTH = 250;
   private static final FieldPath SPEC = FieldPath.root("spec");
+  private static final String LEGACY_CLASS = "kubernetes.io/ingress.class";
+  private static final List<String> PARAMETER_SCOPES = List.of("Cluster", "Namespace");
 
   private IngressValidation() {}
 
@@ -50,8 +52,25 @@ final class IngressValidation {
     }
   }
 
+  /**
+   * What upstream checks only when an Ingress is created: the legacy class annotation, when set
+   * beside {@code spec.ingressClassName}, must name the same class.
+   */
+  static void validateIngressCreate(JsonNode ingress, List<FieldError> errs) {
+    String annotation = Nodes.text(Nodes.field(Nodes.field(ingress, "metadata"), "annotations"), LEGACY_CLASS);
+    String className = Nodes.text(Nodes.field(ingress, "spec"), "ingressClassName");
+    if (annotation != null && className != null && !annotation.equals(className)) {
+      errs.add(FieldError.invalid(FieldPath.root("annotations").child(LEGACY_CLASS), annotation,
+          "must match `ingressClassName` when both are specified"));
+    }
+  }
+
   static void validateIngressClass(JsonNode ingressClass, List<FieldError> errs) {
     JsonNode spec = Nodes.field(ingressClass, "spec");
+    JsonNode parameters = Nodes.field(spec, "parameters");
+    if (!parameters.isMissingNode() && !parameters.isNull()) {
+      parameters(parameters, SPEC.child("parameters"), errs);
+    }
     String controller = Nodes.text(spec, "controller", "");
     FieldPath path = SPEC.child("controller");
     if (controller.length() > MAX_CONTROLLER_LENGTH) {
@@ -172,6 +191,26 @@ final class IngressValidation {
     }
   }
 
+  /** An IngressClass's parameters: a typed reference, and a namespace exactly when its scope is Namespace. */
+  private static void parameters(JsonNode parameters, FieldPath path, List<FieldError> errs) {
+    resource(parameters, path, errs);
+    String scope = Nodes.text(parameters, "scope");
+    String namespace = Nodes.text(parameters, "namespace");
+    if (scope == null) {
+      errs.add(FieldError.required(path.child("scope"), ""));
+    } else if (!PARAMETER_SCOPES.contains(scope)) {
+      errs.add(FieldError.notSupported(path.child("scope"), scope, PARAMETER_SCOPES));
+    } else if (scope.equals("Namespace")) {
+      if (namespace == null) {
+        errs.add(FieldError.required(path.child("namespace"), "`parameters.scope` is set to 'Namespace'"));
+      } else {
+        NameRules.dns1123Label(namespace).forEach(m -> errs.add(FieldError.invalid(path.child("namespace"), namespace, m)));
+      }
+    } else if (namespace != null) {
+      errs.add(FieldError.forbidden(path.child("namespace"), "`parameters.scope` is set to 'Cluster'"));
+    }
+  }
+
   private static void resource(JsonNode ref, FieldPath path, List<FieldError> errs) {
     String apiGroup = Nodes.text(ref, "apiGroup");
     if (apiGroup != null) {
@@ -183,9 +222,12 @@ final class IngressValidation {
         errs.add(FieldError.required(path.child(field), field + " is required"));
       } else if (value.equals(".") || value.equals("..")) {
         errs.add(FieldError.invalid(path.child(field), value, "may not be '" + value + "'"));
-      } else if (value.contains("/") || value.contains("%")) {
-        errs.add(FieldError.invalid(path.child(field), value,
-            "may not contain '" + (value.contains("/") ? "/" : "%") + "'"));
+      } else {
+        for (String illegal : List.of("/", "%")) {
+          if (value.contains(illegal)) {
+            errs.add(FieldError.invalid(path.child(field), value, "may not contain '" + illegal + "'"));
+          }
+        }
       }
     }
   }

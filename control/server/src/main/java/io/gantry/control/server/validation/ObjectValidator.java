@@ -18,6 +18,16 @@ public final class ObjectValidator {
 
   /** All errors of a new object (create), in field order; {@code object} is the full JSON as received. */
   public static List<FieldError> validateCreate(ResourceType type, ObjectNode object) {
+    List<FieldError> errs = validateObject(type, object);
+    if (type.kind().equals("Ingress")) {
+      errs = new ArrayList<>(errs);
+      IngressValidation.validateIngressCreate(object, errs);
+    }
+    return List.copyOf(errs);
+  }
+
+  /** The checks of both a create and an update. */
+  private static List<FieldError> validateObject(ResourceType type, ObjectNode object) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(object, "object");
     List<FieldError> errs = new ArrayList<>();
@@ -46,7 +56,7 @@ public final class ObjectValidator {
   /** All errors of an update: the create checks on the new object, then the fields that may not change. */
   public static List<FieldError> validateUpdate(ResourceType type, ObjectNode object, ObjectNode old) {
     Objects.requireNonNull(old, "old");
-    List<FieldError> errs = new ArrayList<>(validateCreate(type, object));
+    List<FieldError> errs = new ArrayList<>(validateObject(type, object));
     MetadataValidation.validateUpdate(object, old, errs);
     switch (type.kind()) {
       case "Pod" -> PodUpdateValidation.validate(object, old, errs);

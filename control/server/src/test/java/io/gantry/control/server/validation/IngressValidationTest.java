@@ -126,4 +126,34 @@ class IngressValidationTest {
     assertEquals(List.of("spec.controller: Invalid value: \"example.com/other\": field is immutable"),
         update(ResourceTypes.INGRESSCLASSES, ok.replace("k8s.io/ingress-nginx", "example.com/other"), ok));
   }
+
+  @Test
+  void legacyClassAnnotationMustMatchTheClassNameOnCreate() {
+    String both = "metadata: {name: shop, namespace: default, annotations: {kubernetes.io/ingress.class: %s}}\n"
+        + "spec: {ingressClassName: nginx, defaultBackend: {service: {name: web, port: {number: 80}}}}";
+    assertEquals(List.of("annotations.kubernetes.io/ingress.class: Invalid value: \"haproxy\": must match"
+        + " `ingressClassName` when both are specified"), create(ResourceTypes.INGRESSES, both.formatted("haproxy")));
+    assertEquals(List.of(), create(ResourceTypes.INGRESSES, both.formatted("nginx")));
+    // upstream checks it on create only, so existing objects can still be updated
+    assertEquals(List.of(), update(ResourceTypes.INGRESSES, both.formatted("haproxy"), both.formatted("haproxy")));
+  }
+
+  @Test
+  void ingressClassParametersAreATypedReferenceWithAScope() {
+    String head = "metadata: {name: nginx}\nspec: {controller: k8s.io/ingress-nginx, parameters: %s}";
+    assertEquals(List.of(), create(ResourceTypes.INGRESSCLASSES,
+        head.formatted("{apiGroup: k8s.example.com, kind: Config, name: c, scope: Cluster}")));
+    assertEquals(List.of(), create(ResourceTypes.INGRESSCLASSES,
+        head.formatted("{kind: Config, name: c, scope: Namespace, namespace: team-a}")));
+    assertEquals(List.of("spec.parameters.namespace: Required value: `parameters.scope` is set to 'Namespace'"),
+        create(ResourceTypes.INGRESSCLASSES, head.formatted("{kind: Config, name: c, scope: Namespace}")));
+    assertEquals(List.of("spec.parameters.namespace: Forbidden: `parameters.scope` is set to 'Cluster'"),
+        create(ResourceTypes.INGRESSCLASSES, head.formatted("{kind: Config, name: c, scope: Cluster, namespace: a}")));
+    assertEquals(List.of("spec.parameters.scope: Unsupported value: \"Global\": supported values: \"Cluster\","
+        + " \"Namespace\""), create(ResourceTypes.INGRESSCLASSES, head.formatted("{kind: Config, name: c, scope: Global}")));
+    assertEquals(List.of("spec.parameters.kind: Required value: kind is required",
+        "spec.parameters.name: Invalid value: \"a/b%c\": may not contain '/'",
+        "spec.parameters.name: Invalid value: \"a/b%c\": may not contain '%'"),
+        create(ResourceTypes.INGRESSCLASSES, head.formatted("{name: a/b%c, scope: Cluster}")));
+  }
 }

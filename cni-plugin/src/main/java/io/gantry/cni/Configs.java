@@ -148,20 +148,23 @@ public final class Configs {
 
   /**
    * Static addresses asked for, from where host-local reads them: CNI_ARGS {@code IP} (several
-   * separated by commas), the {@code args.cni.ips} convention and the {@code ips} capability
+   * separated by commas; ignored when {@code args.cni.ips} is given, as CONVENTIONS.md requires),
+   * the {@code args.cni.ips} convention and the {@code ips} capability
    * ({@code runtimeConfig.ips}, addresses with or without a prefix length).
    */
   public static List<Ip> requestedIps(CniEnv env, NetConf conf) throws CniException {
     List<Ip> ips = new ArrayList<>();
-    String fromArgs = env.args().get("IP");
-    if (fromArgs != null && !fromArgs.isEmpty()) {
-      for (String part : fromArgs.split(",")) {
+    Map<String, Object> args = conf.object("args");
+    Object argsIps = args != null && args.get("cni") instanceof Map<?, ?> cni ? cni.get("ips") : null;
+    String fromEnv = env.args().get("IP");
+    // CONVENTIONS.md: given the same key in args, a plugin that reads args ignores the CNI_ARGS field
+    if (argsIps == null && fromEnv != null && !fromEnv.isEmpty()) {
+      for (String part : fromEnv.split(",")) {
         addRequested(ips, part, "CNI_ARGS IP", CniException.INVALID_ENVIRONMENT);
       }
     }
-    Map<String, Object> args = conf.object("args");
-    if (args != null && args.get("cni") instanceof Map<?, ?> cni && cni.get("ips") != null) {
-      addRequested(ips, cni.get("ips"), "args.cni.ips");
+    if (argsIps != null) {
+      addRequested(ips, argsIps, "args.cni.ips");
     }
     Map<String, Object> runtime = conf.object("runtimeConfig");
     if (runtime != null && runtime.get("ips") != null) {

@@ -34,12 +34,12 @@ public final class Results {
       return objects;
     }
     if (!(value instanceof List<?> list)) {
-      throw new CniException(CniException.INVALID_NETWORK_CONFIG, "prevResult." + key + ": " + value
+      throw new CniException(CniException.INVALID_NETWORK_CONFIG, "prevResult." + key + ": " + Json.write(value)
           + " (expected: a list)");
     }
     for (Object item : list) {
       if (!(item instanceof Map<?, ?> map)) {
-        throw new CniException(CniException.INVALID_NETWORK_CONFIG, "prevResult." + key + ": " + item
+        throw new CniException(CniException.INVALID_NETWORK_CONFIG, "prevResult." + key + ": " + Json.write(item)
             + " (expected: an object)");
       }
       objects.add(map);

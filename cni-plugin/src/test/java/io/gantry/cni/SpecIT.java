@@ -57,6 +57,21 @@ class SpecIT {
     assertEquals("1.1.0", garbage.json().get("cniVersion"));
     assertEquals(List.of("1.0.0", "1.1.0"), garbage.json().get("supportedVersions"));
     assertEquals("1.1.0", CniProcess.run(env, "").ok().json().get("cniVersion"));
+    // VERSION needs only CNI_COMMAND: a malformed CNI_ARGS is not its concern
+    env.put("CNI_ARGS", "FOO");
+    assertEquals("1.0.0", CniProcess.run(env, "{\"cniVersion\":\"1.0.0\"}").ok().json().get("cniVersion"));
+  }
+
+  @Test
+  void argsIpsOverrideTheCniArgsIpField() throws Exception {
+    // CONVENTIONS.md: given the ips of args, a plugin that understands args ignores CNI_ARGS IP
+    String ipam = "\"ranges\":[[{\"subnet\":\"10.99.62.0/24\"}]]";
+    assertEquals(List.of("10.99.62.60/24"), addresses(add("pod-a",
+        conf(ipam, ",\"args\":{\"cni\":{\"ips\":[\"10.99.62.60\"]}}"), "IgnoreUnknown=1;IP=10.99.62.50").ok()));
+    Outcome twoForOneSet = add("pod-b", conf(ipam, ",\"runtimeConfig\":{\"ips\":[\"10.99.62.70\",\"10.99.62.71\"]}"),
+        null);
+    assertEquals(7, twoForOneSet.code());
+    assertTrue(twoForOneSet.msg().contains("10.99.62.71 is a second request"), twoForOneSet.msg());
   }
 
   @Test

@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * CHECK in bridge mode: the pod interface named in {@code prevResult} exists in the namespace, is up,
- * has the MAC and every address {@code prevResult} lists for it and the routes with a gateway; the
- * host end exists and is a port of the bridge. Any difference is error 102 naming it.
+ * has the MAC and every address {@code prevResult} lists for it and the routes with a gateway (both
+ * families); the host end exists and is a port of the bridge. Any difference is error 102 naming it.
  */
 final class BridgeCheck {
   private final CniEnv env;
@@ -78,10 +78,16 @@ final class BridgeCheck {
         throw failed(env.ifName() + " lacks address " + address + " (has " + assigned + ")");
       }
     }
+    List<?> routes6 = null; // ip shows one family at a time: IPv6 routes are read only when there are some to find
     for (Map<?, ?> route : Results.objects(prev, "routes")) {
-      if (route.get("dst") instanceof String dst && route.get("gw") instanceof String gw && Ip.parse(gw).isV4()
-          && !hasRoute(routes, dst, gw)) {
-        throw failed("route " + dst + " via " + gw + " is missing in " + env.netns());
+      if (route.get("dst") instanceof String dst && route.get("gw") instanceof String gw) {
+        boolean v4 = Ip.parse(gw).isV4();
+        if (!v4 && routes6 == null) {
+          routes6 = ipv6Routes();
+        }
+        if (!hasRoute(v4 ? routes : routes6, dst, gw, v4 ? "/32" : "/128")) {
+          throw failed("route " + dst + " via " + gw + " is missing in " + env.netns());
+        }
       }
     }
     if (!BridgePlugin.exists(hostVeth)) {
@@ -97,7 +103,20 @@ final class BridgeCheck {
     }
   }
 
-  private static boolean hasRoute(List<?> routes, String dst, String gw) {
+  private List<?> ipv6Routes() throws CniException {
+    try {
+      if (Json.parseAll(IpTool.podBatch(env.netns(), List.of("route show"), "-j", "-6").stdout()).get(0)
+          instanceof List<?> routes) {
+        return routes;
+      }
+    } catch (IOException | IndexOutOfBoundsException e) {
+      throw failed("cannot read the IPv6 routes in " + env.netns() + ": " + e.getMessage());
+    }
+    throw failed("unexpected output of ip -6 route in " + env.netns());
+  }
+
+  /** @param hostPrefix how ip writes a host route's length, which it leaves out ({@code /32} or {@code /128}) */
+  private static boolean hasRoute(List<?> routes, String dst, String gw, String hostPrefix) {
     Subnet want;
     try {
       want = Subnet.parse(dst);
@@ -108,7 +127,7 @@ final class BridgeCheck {
     for (Object route : routes) {
       if (route instanceof Map<?, ?> r && gw.equals(r.get("gateway"))) {
         String have = String.valueOf(r.get("dst"));
-        if (have.equals(wantDst) || (have.indexOf('/') < 0 && (have + "/32").equals(wantDst))) {
+        if (have.equals(wantDst) || (have.indexOf('/') < 0 && (have + hostPrefix).equals(wantDst))) {
           return true;
         }
       }

@@ -6,13 +6,13 @@ import io.gantry.cni.Configs;
 import io.gantry.cni.IpamPlugin;
 import io.gantry.cni.NetConf;
 import io.gantry.cni.Plugin;
+import io.gantry.cni.ipam.AllocationStore;
 import io.gantry.cni.ipam.Ip;
 import io.gantry.cni.ipam.Ipam;
 import io.gantry.cni.ipam.IpamConfig;
 import io.gantry.cni.ipam.Route;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -318,16 +318,9 @@ public final class BridgePlugin implements Plugin {
     BridgeConfig.from(conf);
     Set<String> veths = new LinkedHashSet<>();
     veths.add(hostVethName(env.containerId(), env.ifName()));
-    // A chained DEL carries the ADD's result: its host-side veth is ours to remove as well.
-    Map<String, Object> prev = Configs.prevResult(conf, false);
-    if (prev != null) {
-      for (Map<?, ?> iface : io.gantry.cni.Results.objects(prev, "interfaces")) {
-        if (iface.get("name") instanceof String name && name.startsWith(VETH_PREFIX)
-            && iface.get("sandbox") == null && CniEnv.invalidInterfaceName(name) == null) {
-          veths.add(name);
-        }
-      }
-    }
+    // A chained DEL carries the ADD's result: its host-side veth is ours to remove as well. One
+    // that cannot be read is passed over: DEL cleans up what it can without it (the spec).
+    veths.addAll(hostVethsOf(conf));
     Ipam ipam = new Ipam(Configs.ipam(conf)); // before anything is deleted: bad input changes nothing
     // The kernel takes milliseconds to delete a veth: find the owner's addresses meanwhile; they are
     // released once the veth is gone, as the reference plugin does. The link is named on ip's command
@@ -352,6 +345,24 @@ public final class BridgePlugin implements Plugin {
     ipam.release(env.containerId(), env.ifName(), held);
   }
 
+  private static List<String> hostVethsOf(NetConf conf) {
+    List<String> named = new ArrayList<>();
+    try {
+      Map<String, Object> prev = Configs.prevResult(conf, false);
+      if (prev != null) {
+        for (Map<?, ?> iface : io.gantry.cni.Results.objects(prev, "interfaces")) {
+          if (iface.get("name") instanceof String name && name.startsWith(VETH_PREFIX)
+              && iface.get("sandbox") == null && CniEnv.invalidInterfaceName(name) == null) {
+            named.add(name);
+          }
+        }
+      }
+    } catch (CniException unreadable) {
+      return List.of();
+    }
+    return named;
+  }
+
   @Override
   public void check(CniEnv env, NetConf conf) throws CniException, IOException {
     BridgeConfig bridge = BridgeConfig.from(conf);
@@ -362,28 +373,17 @@ public final class BridgePlugin implements Plugin {
 
   @Override
   public void gc(CniEnv env, NetConf conf) throws CniException, IOException {
-    BridgeConfig bridge = BridgeConfig.from(conf);
-    Set<Ipam.Attachment> valid = Configs.validAttachments(conf);
-    new Ipam(Configs.ipam(conf)).collectGarbage(valid);
-    Set<String> keep = new LinkedHashSet<>();
-    for (Ipam.Attachment attachment : valid) {
-      keep.add(hostVethName(attachment.containerId(), attachment.ifName()));
-    }
-    Path ports = SYS_NET.resolve(bridge.bridge()).resolve("brif");
-    if (!Files.isDirectory(ports)) {
-      return;
-    }
-    List<String> stale = new ArrayList<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(ports)) {
-      for (Path entry : entries) {
-        String name = entry.getFileName().toString();
-        if (name.startsWith(VETH_PREFIX) && name.length() == VETH_PREFIX.length() + 12 && !keep.contains(name)) {
-          stale.add(name);
-        }
-      }
+    BridgeConfig.from(conf);
+    // This network's attachments are the ones its IPAM store holds: another network may share the
+    // bridge, and its veths are not this GC's to remove.
+    Set<String> stale = new LinkedHashSet<>();
+    for (AllocationStore.Allocation released : new Ipam(Configs.ipam(conf)).collectGarbage(Configs.validAttachments(conf))) {
+      stale.add(hostVethName(released.containerId(), released.ifName()));
     }
     for (String veth : stale) {
-      IpTool.host("link", "del", veth);
+      if (exists(veth)) {
+        IpTool.host("link", "del", veth);
+      }
     }
   }
 

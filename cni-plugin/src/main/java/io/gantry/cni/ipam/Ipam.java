@@ -100,8 +100,16 @@ public final class Ipam {
       wanted.add(match);
     }
     if (!left.isEmpty()) {
-      throw new Refused(CniException.INVALID_NETWORK_CONFIG, "requested IP address " + left.get(0)
-          + " is in no range of the network (" + describeAll() + ")");
+      Ip extra = left.get(0);
+      boolean inARange = false;
+      for (List<IpRange> ranges : config.rangeSets()) {
+        for (IpRange range : ranges) {
+          inARange |= range.contains(extra);
+        }
+      }
+      throw new Refused(CniException.INVALID_NETWORK_CONFIG, "requested IP address " + extra
+          + (inARange ? " is a second request for a range set that hands out one address per attachment ("
+              : " is in no range of the network (") + describeAll() + ")");
     }
     return wanted;
   }

@@ -140,4 +140,50 @@ class BridgeSpecIT {
     assertEquals(7, CniProcessAccess.run("ADD", "pod-b", ns, "eth2",
         conf(",\"runtimeConfig\":{\"mac\":\"01:00:5e:00:00:01\"}")).code(), "a multicast MAC");
   }
+
+  @Test
+  void delCleansUpEvenWhenItsPrevResultCannotBeRead() throws Exception {
+    String ns = netns("a");
+    String conf = conf("");
+    CniProcessAccess.run("ADD", "pod-a", ns, "eth0", conf).ok();
+    String hostVeth = BridgePlugin.hostVethName("pod-a", "eth0");
+    // the spec: without a usable prevResult, DEL cleans up as much as it can and succeeds
+    String unreadable = conf.substring(0, conf.length() - 1)
+        + ",\"prevResult\":{\"cniVersion\":\"1.1.0\",\"interfaces\":{\"name\":\"eth0\"}}}";
+    CniProcessAccess.run("DEL", "pod-a", ns, "eth0", unreadable).ok();
+    assertFalse(Files.exists(Path.of("/sys/class/net", hostVeth)));
+    assertFalse(Files.exists(temp.resolve("data/bridgespec/" + NET + ".2")));
+  }
+
+  @Test
+  void checkNoticesAMissingIpv6Route() throws Exception {
+    String ns = netns("a");
+    String conf = conf("").replace("]]}", "],[{\"subnet\":\"fd00:99:70::/64\"}]]}");
+    Result added = CniProcessAccess.run("ADD", "pod-a", ns, "eth0", conf).ok();
+    assertTrue(added.stdout().contains("\"gw\":\"fd00:99:70::1\""), added.stdout());
+    String withPrev = conf.substring(0, conf.length() - 1) + ",\"prevResult\":" + added.stdout() + "}";
+    CniProcessAccess.run("CHECK", "pod-a", ns, "eth0", withPrev).ok();
+    assertEquals(0, BridgeIT.sh("nsenter", "--net=" + ns, "ip", "-6", "route", "del", "default"));
+    Result broken = CniProcessAccess.run("CHECK", "pod-a", ns, "eth0", withPrev);
+    assertEquals(102, broken.code(), broken.stdout());
+    assertTrue(broken.msg().contains("::/0 via fd00:99:70::1"), broken.msg());
+  }
+
+  @Test
+  void gcLeavesAnotherNetworksAttachmentsOnTheSameBridgeAlone() throws Exception {
+    String nsA = netns("a");
+    String nsB = netns("b");
+    String ours = conf("");
+    String theirs = ours.replace("\"name\":\"bridgespec\"", "\"name\":\"neighbour\"")
+        .replace(temp.resolve("data").toString(), temp.resolve("neighbour").toString())
+        .replace(NET + ".0/24", NET.substring(0, NET.lastIndexOf('.')) + ".71.0/24");
+    CniProcessAccess.run("ADD", "leaked", nsA, "eth0", ours).ok();
+    CniProcessAccess.run("ADD", "other-network", nsB, "eth0", theirs).ok();
+    String gc = ours.substring(0, ours.length() - 1) + ",\"cni.dev/valid-attachments\":[]}";
+    CniProcessAccess.run("GC", null, null, null, gc).ok();
+    assertFalse(Files.exists(Path.of("/sys/class/net", BridgePlugin.hostVethName("leaked", "eth0"))));
+    assertTrue(Files.exists(Path.of("/sys/class/net", BridgePlugin.hostVethName("other-network", "eth0"))),
+        "another network's veth on the same bridge");
+    CniProcessAccess.run("DEL", "other-network", nsB, "eth0", theirs).ok();
+  }
 }

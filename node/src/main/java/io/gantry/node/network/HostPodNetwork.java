@@ -235,7 +235,7 @@ public final class HostPodNetwork implements PodNetwork {
         }
       }
       if (cidr != null) {
-        // the plugin's GC releases addresses, and removes the bridge's veths, of every other attachment
+        // the plugin's GC releases the addresses, and removes the veths, of every other attachment it holds
         cni("GC", null, null, List.copyOf(kept), null);
       }
     } finally {

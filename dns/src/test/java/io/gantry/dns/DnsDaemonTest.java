@@ -46,8 +46,9 @@ class DnsDaemonTest {
         DnsDaemon daemon = DnsDaemon.start(new DnsDaemonConfig(new InetSocketAddress("127.0.0.1", 0), 1,
             ZoneConfig.defaults(), dir, null, "test", List.of(upstream.address()), Map.of(), true, true, 100,
             Duration.ofMillis(500), Duration.ofMinutes(1), new InetSocketAddress("127.0.0.1", 0)))) {
-      assertEquals(List.of("web.default.svc.cluster.local. 5 A 127.96.0.10"),
-          resolve(daemon.address(), "web.default.svc.cluster.local").answers());
+      Rendered inZone = resolve(daemon.address(), "web.default.svc.cluster.local");
+      assertEquals(List.of("web.default.svc.cluster.local. 5 A 127.96.0.10"), inZone.answers());
+      assertTrue(inZone.recursionAvailable(), "with an upstream, recursion is on offer");
       assertEquals(List.of("www.example.org. 60 A 192.0.2.7"), resolve(daemon.address(), "www.example.org").answers());
       resolve(daemon.address(), "www.example.org");
       assertEquals(1, upstream.queries.get(), "the second came from the cache");

@@ -54,7 +54,7 @@ public final class DnsTesting {
       DnsResponse decoded = channel.readInbound();
       try {
         return new Rendered(decoded.code().intValue(), decoded.isTruncated(), decoded.isAuthoritativeAnswer(),
-            section(decoded, DnsSection.ANSWER), section(decoded, DnsSection.AUTHORITY),
+            decoded.isRecursionAvailable(), section(decoded, DnsSection.ANSWER), section(decoded, DnsSection.AUTHORITY),
             section(decoded, DnsSection.ADDITIONAL));
       } finally {
         decoded.release();
@@ -117,7 +117,8 @@ public final class DnsTesting {
   }
 
   /** A decoded response. */
-  public record Rendered(int rcode, boolean truncated, boolean authoritative, List<String> answers,
+  public record Rendered(int rcode, boolean truncated, boolean authoritative, boolean recursionAvailable,
+      List<String> answers,
       List<String> authority, List<String> additional) {
   }
 }

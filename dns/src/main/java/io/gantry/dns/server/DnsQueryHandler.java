@@ -67,6 +67,9 @@ public final class DnsQueryHandler extends SimpleChannelInboundHandler<DnsReques
       out.release(); // forwarded: the forwarder replies
       return;
     }
+    if (forwarder == null) {
+      ResponseWriter.clearRecursionAvailable(out); // RFC 1035 4.1.1: RA says whether recursion is offered
+    }
     metrics.response(rcode, request.qtype(), System.nanoTime() - start);
     send(ctx, request, out, false);
   }

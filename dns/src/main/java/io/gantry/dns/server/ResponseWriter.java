@@ -120,6 +120,12 @@ public final class ResponseWriter {
     write(out, echo, new Answer(rcode, new byte[0], new int[0], new byte[0], 0, new byte[0], 0), false);
   }
 
+  /** Clears the RA flag of the response that starts at {@code out}'s reader index. */
+  public static void clearRecursionAvailable(ByteBuf out) {
+    int at = out.readerIndex() + 2;
+    out.setShort(at, out.getUnsignedShort(at) & ~FLAG_RA);
+  }
+
   /** Our OPT record: the advertised UDP size, version 0, the DO bit copied from the query (RFC 3225 section 3). */
   public static void writeOpt(ByteBuf out, int extendedRcode, boolean dnssecOk) {
     out.writeByte(0); // root

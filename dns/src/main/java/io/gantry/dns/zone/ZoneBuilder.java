@@ -48,6 +48,8 @@ final class ZoneBuilder {
 
   /** The name server's name under the zone. */
   private static final String NAME_SERVER = "ns.dns.";
+  private static final String IPV4_REVERSE = "in-addr.arpa.";
+  private static final String IPV6_REVERSE = "ip6.arpa.";
 
   private final ZoneConfig config;
   private final long version;
@@ -108,9 +110,11 @@ final class ZoneBuilder {
       }
     }
     for (ServicePort port : service.getPortsList()) {
+      byte[] srv = Wire.srv(0, 100, port.getPort(), base);
+      add(base, Wire.TYPE_SRV, srv, base); // CoreDNS: an SRV query for the service itself lists every port
       if (!port.getName().isEmpty()) {
-        add(srvName(port.getName(), port.getProtocol(), base), Wire.TYPE_SRV,
-            Wire.srv(0, 100, port.getPort(), base), base);
+        // a copy: each set gets weights of its own
+        add(srvName(port.getName(), port.getProtocol(), base), Wire.TYPE_SRV, srv.clone(), base);
       }
     }
   }
@@ -137,9 +141,10 @@ final class ZoneBuilder {
       add(hostName, addressType(address), address.getAddress(), null);
       add(Wire.reverseName(address), Wire.TYPE_PTR, Wire.name(hostName), null);
       for (Map.Entry<String, EndpointPort> port : endpoint.getPortsMap().entrySet()) {
+        byte[] srv = Wire.srv(0, 100, port.getValue().getPort(), hostName);
+        add(base, Wire.TYPE_SRV, srv, hostName);
         if (!port.getKey().isEmpty()) {
-          add(srvName(port.getKey(), port.getValue().getProtocol(), base), Wire.TYPE_SRV,
-              Wire.srv(0, 100, port.getValue().getPort(), hostName), hostName);
+          add(srvName(port.getKey(), port.getValue().getProtocol(), base), Wire.TYPE_SRV, srv.clone(), hostName);
         }
       }
     }
@@ -209,11 +214,14 @@ final class ZoneBuilder {
   }
 
   private DnsZoneSnapshot finish() {
-    byte[] soaRdata = Wire.soa(NAME_SERVER + zone, "hostmaster." + zone, version & 0xFFFFFFFFL, 7200, 1800, 86400,
-        config.negativeTtl());
+    byte[] soaRdata = soaRdata(zone);
     byte[] soa = Wire.record(zone, Wire.TYPE_SOA, config.negativeTtl(), soaRdata);
     add(zone, Wire.TYPE_SOA, soaRdata, null);
     Answer noData = Answer.negative(Answer.NOERROR, soa);
+    // A reverse name's negative answer carries the SOA of its own tree (RFC 2308 section 3), as
+    // CoreDNS answers for the in-addr.arpa and ip6.arpa zones it serves beside the cluster's.
+    Answer noData4 = reverseNoData(IPV4_REVERSE);
+    Answer noData6 = reverseNoData(IPV6_REVERSE);
     Map<String, NameEntry> names = new HashMap<>(records.size() * 2);
     for (Map.Entry<String, Map<Integer, Map<String, Rr>>> entry : records.entrySet()) {
       Map<Integer, Map<String, Rr>> byType = entry.getValue();
@@ -222,16 +230,42 @@ final class ZoneBuilder {
       List<Rr> all = new ArrayList<>();
       int i = 0;
       for (Map.Entry<Integer, Map<String, Rr>> set : byType.entrySet()) {
+        if (set.getKey() == Wire.TYPE_SRV) {
+          shareWeight(set.getValue().values());
+        }
         types[i] = set.getKey();
         answers[i] = answer(set.getValue().values());
         all.addAll(set.getValue().values());
         i++;
       }
       Answer any = all.isEmpty() ? null : answer(all);
-      names.put(entry.getKey(), new NameEntry(types, answers, any, noData));
+      String name = entry.getKey();
+      Answer empty = name.endsWith(IPV4_REVERSE) ? noData4 : name.endsWith(IPV6_REVERSE) ? noData6 : noData;
+      names.put(name, new NameEntry(types, answers, any, empty));
     }
     return new DnsZoneSnapshot(config, version, Map.copyOf(names), Map.copyOf(podNamespaces), noData,
         Answer.negative(Answer.NXDOMAIN, soa));
+  }
+
+  /**
+   * The records of one SRV set all have priority 0 and share a weight of 100 as CoreDNS divides it:
+   * {@code floor(100 / n)} each.
+   */
+  private static void shareWeight(Collection<Rr> set) {
+    int weight = 100 / set.size();
+    for (Rr rr : set) {
+      rr.rdata()[2] = (byte) (weight >>> 8);
+      rr.rdata()[3] = (byte) weight;
+    }
+  }
+
+  private byte[] soaRdata(String owner) {
+    return Wire.soa(NAME_SERVER + owner, "hostmaster." + owner, version & 0xFFFFFFFFL, 7200, 1800, 86400,
+        config.negativeTtl());
+  }
+
+  private Answer reverseNoData(String tree) {
+    return Answer.negative(Answer.NOERROR, Wire.record(tree, Wire.TYPE_SOA, config.negativeTtl(), soaRdata(tree)));
   }
 
   private Answer answer(Collection<Rr> set) {

@@ -133,7 +133,11 @@ class DnsQueryHandlerTest {
 
   @Test
   void otherNamesAreRefusedWithoutAForwarder() {
-    assertEquals(5, send(query(0x4242, "example.com", Wire.TYPE_A, 0)).rcode());
+    Rendered refused = send(query(0x4242, "example.com", Wire.TYPE_A, 0));
+    assertEquals(5, refused.rcode());
+    // RFC 1035 4.1.1: no forwarder, no recursion on offer, in any answer
+    assertFalse(refused.recursionAvailable());
+    assertFalse(send(query(0x4242, "web.default.svc.cluster.local", Wire.TYPE_A, 0)).recursionAvailable());
   }
 
   @Test

@@ -78,6 +78,17 @@ class DnsZoneSnapshotTest {
   }
 
   @Test
+  void aReverseNamesNoDataCarriesTheSoaOfItsArpaTree() {
+    // RFC 2308 section 3: the SOA of the zone the name is in, which cluster.local is not
+    Rendered v4 = ask(zone, "10.0.96.127.in-addr.arpa.", Wire.TYPE_AAAA);
+    assertEquals(0, v4.rcode());
+    assertEquals(List.of(), v4.answers());
+    assertEquals(List.of(SOA.replace("cluster.local.", "in-addr.arpa.")), v4.authority());
+    String reverse6 = "0.1." + "0.".repeat(28) + "d.f.ip6.arpa.";
+    assertEquals(List.of(SOA.replace("cluster.local.", "ip6.arpa.")), ask(zone, reverse6, Wire.TYPE_TXT).authority());
+  }
+
+  @Test
   void headlessServiceHasOneRecordPerReadyEndpoint() {
     assertEquals(List.of("db.default.svc.cluster.local. 5 A 127.244.0.5", "db.default.svc.cluster.local. 5 A 127.244.0.6"),
         ask(zone, "db.default.svc.cluster.local.", Wire.TYPE_A).answers());
@@ -101,12 +112,29 @@ class DnsZoneSnapshotTest {
   @Test
   void headlessSrvHasOneRecordPerEndpointTargetingItsHostname() {
     Rendered r = ask(zone, "_pg._tcp.db.default.svc.cluster.local.", Wire.TYPE_SRV);
+    // weights as CoreDNS shares them: floor(100 / records) each
     assertEquals(List.of(
-        "_pg._tcp.db.default.svc.cluster.local. 5 SRV 0 100 5432 db-0.db.default.svc.cluster.local.",
-        "_pg._tcp.db.default.svc.cluster.local. 5 SRV 0 100 5433 127-244-0-6.db.default.svc.cluster.local."),
+        "_pg._tcp.db.default.svc.cluster.local. 5 SRV 0 50 5432 db-0.db.default.svc.cluster.local.",
+        "_pg._tcp.db.default.svc.cluster.local. 5 SRV 0 50 5433 127-244-0-6.db.default.svc.cluster.local."),
         r.answers());
     assertEquals(List.of("db-0.db.default.svc.cluster.local. 5 A 127.244.0.5",
         "127-244-0-6.db.default.svc.cluster.local. 5 A 127.244.0.6"), r.additional());
+  }
+
+  @Test
+  void srvForTheServiceNameItselfListsEveryPortAsCoreDnsDoes() {
+    // ports 80, 53 and the unnamed 9, each at the service's own name
+    assertEquals(List.of("web.default.svc.cluster.local. 5 SRV 0 33 80 web.default.svc.cluster.local.",
+        "web.default.svc.cluster.local. 5 SRV 0 33 53 web.default.svc.cluster.local.",
+        "web.default.svc.cluster.local. 5 SRV 0 33 9 web.default.svc.cluster.local."),
+        ask(zone, "web.default.svc.cluster.local.", Wire.TYPE_SRV).answers());
+    // the named port's own set keeps its weight of 100
+    assertEquals(List.of("_http._tcp.web.default.svc.cluster.local. 5 SRV 0 100 80 web.default.svc.cluster.local."),
+        ask(zone, "_http._tcp.web.default.svc.cluster.local.", Wire.TYPE_SRV).answers());
+    // headless: one per ready endpoint and port, to the endpoint's name
+    assertEquals(List.of("db.default.svc.cluster.local. 5 SRV 0 50 5432 db-0.db.default.svc.cluster.local.",
+        "db.default.svc.cluster.local. 5 SRV 0 50 5433 127-244-0-6.db.default.svc.cluster.local."),
+        ask(zone, "db.default.svc.cluster.local.", Wire.TYPE_SRV).answers());
   }
 
   @Test
@@ -242,6 +270,6 @@ class DnsZoneSnapshotTest {
 
   @Test
   void anyReturnsEveryRecordOfTheName() {
-    assertEquals(1, ask(zone, "web.default.svc.cluster.local.", Wire.TYPE_ANY).answers().size());
+    assertEquals(4, ask(zone, "web.default.svc.cluster.local.", Wire.TYPE_ANY).answers().size(), "A and three SRV");
   }
 }

@@ -141,6 +141,7 @@ class DnsStaticIT {
     Dig.Result r = dig("web.shop.svc.cluster.local", "A");
     assertEquals("NOERROR", r.status(), r::toString);
     assertTrue(r.flags().contains("aa"), r::toString);
+    assertFalse(r.flags().contains("ra"), "--no-forward: no recursion on offer");
     assertEquals(List.of("web.shop.svc.cluster.local. 5 IN A 127.96.0.10"), r.answers(), r::toString);
   }
 
@@ -148,9 +149,12 @@ class DnsStaticIT {
   void srvForNamedPorts() {
     assertEquals(List.of("_http._tcp.web.shop.svc.cluster.local. 5 IN SRV 0 100 80 web.shop.svc.cluster.local."),
         dig("_http._tcp.web.shop.svc.cluster.local", "SRV").answers());
+    assertEquals(List.of("web.shop.svc.cluster.local. 5 IN SRV 0 50 80 web.shop.svc.cluster.local.",
+        "web.shop.svc.cluster.local. 5 IN SRV 0 50 81 web.shop.svc.cluster.local."),
+        dig("web.shop.svc.cluster.local", "SRV").answers(), "every port at the Service's own name, as CoreDNS");
     Dig.Result headless = dig("_pg._tcp.db.shop.svc.cluster.local", "SRV");
-    assertEquals(List.of("_pg._tcp.db.shop.svc.cluster.local. 5 IN SRV 0 100 5432 127-244-0-6.db.shop.svc.cluster.local.",
-        "_pg._tcp.db.shop.svc.cluster.local. 5 IN SRV 0 100 5432 db-0.db.shop.svc.cluster.local."),
+    assertEquals(List.of("_pg._tcp.db.shop.svc.cluster.local. 5 IN SRV 0 50 5432 127-244-0-6.db.shop.svc.cluster.local.",
+        "_pg._tcp.db.shop.svc.cluster.local. 5 IN SRV 0 50 5432 db-0.db.shop.svc.cluster.local."),
         headless.answers().stream().sorted().toList(), headless::toString);
     assertEquals(2, headless.section("ADDITIONAL").size(), headless::toString);
   }

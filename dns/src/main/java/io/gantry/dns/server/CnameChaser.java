@@ -88,22 +88,24 @@ final class CnameChaser {
     out.writeShort(0xC00C).writeShort(Wire.TYPE_CNAME).writeShort(Wire.CLASS_IN).writeInt(ttl)
         .writeShort(targetName.length).writeBytes(targetName);
     int cnameEnd = out.writerIndex();
-    int copied = rcode == Answer.SERVFAIL ? 0 : copyAnswers(upstream, out);
-    if (copied < 0) {
-      copied = 0;
+    int[] copied = rcode == Answer.SERVFAIL ? new int[2] : copyRecords(upstream, out);
+    if (copied == null) {
+      copied = new int[2];
       rcode = Answer.SERVFAIL;
       out.writerIndex(cnameEnd);
     }
-    int answers = 1 + copied;
+    int answers = 1 + copied[0];
+    int authority = copied[1];
     boolean truncated = false;
     int optBytes = request.edns() ? 11 : 0;
     if (out.writerIndex() + optBytes > ResponseWriter.limit(request)) {
       out.writerIndex(cnameEnd);
       answers = 1;
+      authority = 0;
       truncated = true;
     }
     int flags = 0x8000 | (request.flags() & 0x7910) | 0x0400 | 0x0080 | rcode | (truncated ? 0x0200 : 0);
-    out.setShort(0, request.id()).setShort(2, flags).setShort(4, 1).setShort(6, answers).setShort(8, 0)
+    out.setShort(0, request.id()).setShort(2, flags).setShort(4, 1).setShort(6, answers).setShort(8, authority)
         .setShort(10, request.edns() ? 1 : 0);
     if (request.edns()) {
       ResponseWriter.writeOpt(out, 0, request.dnssecOk());
@@ -111,17 +113,32 @@ final class CnameChaser {
     return out;
   }
 
-  /** Copies the answer section with names decompressed; returns how many records, or -1 when it is malformed. */
-  private static int copyAnswers(byte[] m, ByteBuf out) {
+  /**
+   * Copies the answer section with names decompressed and, when it has no records (NXDOMAIN or no
+   * data), the authority section's SOA, which lets the client cache the negative answer (RFC 2308
+   * section 3). Returns how many records of each were copied, or null when the message is malformed.
+   */
+  private static int[] copyRecords(byte[] m, ByteBuf out) {
     if (u16(m, 4) != 1) {
-      return -1;
+      return null;
     }
     int pos = skipName(m, 12);
     if (pos < 0 || pos + 4 > m.length) {
-      return -1;
+      return null;
     }
-    pos += 4;
-    int count = u16(m, 6);
+    int[] copied = new int[2];
+    pos = copySection(m, pos + 4, u16(m, 6), out, -1, copied, 0);
+    if (pos >= 0 && copied[0] == 0) {
+      pos = copySection(m, pos, u16(m, 8), out, Wire.TYPE_SOA, copied, 1);
+    }
+    return pos < 0 ? null : copied;
+  }
+
+  /**
+   * Copies {@code count} records from {@code pos} (only those of {@code onlyType}, unless it is -1),
+   * counting them in {@code copied[slot]}; returns the position after them, or -1 when malformed.
+   */
+  private static int copySection(byte[] m, int pos, int count, ByteBuf out, int onlyType, int[] copied, int slot) {
     for (int i = 0; i < count; i++) {
       int fixed = skipName(m, pos);
       if (fixed < 0 || fixed + 10 > m.length) {
@@ -130,19 +147,25 @@ final class CnameChaser {
       int type = u16(m, fixed);
       int rdata = fixed + 10;
       int rdLength = u16(m, fixed + 8);
-      if (rdata + rdLength > m.length || !writeName(m, pos, out)) {
+      if (rdata + rdLength > m.length) {
         return -1;
       }
-      out.writeBytes(m, fixed, 8); // type, class, TTL
-      int lengthAt = out.writerIndex();
-      out.writeShort(0);
-      if (!writeRdata(m, type, rdata, rdLength, out)) {
-        return -1;
+      if (onlyType < 0 || type == onlyType) {
+        if (!writeName(m, pos, out)) {
+          return -1;
+        }
+        out.writeBytes(m, fixed, 8); // type, class, TTL
+        int lengthAt = out.writerIndex();
+        out.writeShort(0);
+        if (!writeRdata(m, type, rdata, rdLength, out)) {
+          return -1;
+        }
+        out.setShort(lengthAt, out.writerIndex() - lengthAt - 2);
+        copied[slot]++;
       }
-      out.setShort(lengthAt, out.writerIndex() - lengthAt - 2);
       pos = rdata + rdLength;
     }
-    return count;
+    return pos;
   }
 
   /** RDATA with its domain names decompressed, for the types whose names may be compressed (RFC 3597 section 4). */

@@ -90,7 +90,7 @@ final class ZoneBuilder {
   private void service(ServiceView service, EndpointView endpoints) {
     String base = lower(service.getName()) + "." + lower(service.getNamespace()) + ".svc." + zone;
     if (service.getHeadless() && !service.getType().equals("ExternalName")) {
-      headless(service, base, endpoints);
+      endpoints(service, base, endpoints, true);
       return;
     }
     exist(base);
@@ -117,13 +117,16 @@ final class ZoneBuilder {
         add(srvName(port.getName(), port.getProtocol(), base), Wire.TYPE_SRV, srv.clone(), base);
       }
     }
+    endpoints(service, base, endpoints, false);
   }
 
   /**
-   * A headless service's names exist only through its ready endpoints: without any, the service name
-   * is NXDOMAIN (specification, section 2.4.1).
+   * Each ready endpoint's name under the service ({@code <hostname>.<base>}, or the dashed address)
+   * and its PTR record, for any service as CoreDNS answers them. A headless service's own name and
+   * SRV records come from its endpoints too, so without a ready one it is NXDOMAIN (specification,
+   * section 2.4.1).
    */
-  private void headless(ServiceView service, String base, EndpointView endpoints) {
+  private void endpoints(ServiceView service, String base, EndpointView endpoints, boolean headless) {
     if (endpoints == null) {
       return;
     }
@@ -137,9 +140,12 @@ final class ZoneBuilder {
       }
       String host = endpoint.getHostname().isEmpty() ? Wire.dashed(address) : lower(endpoint.getHostname());
       String hostName = host + "." + base;
-      add(base, addressType(address), address.getAddress(), null);
       add(hostName, addressType(address), address.getAddress(), null);
       add(Wire.reverseName(address), Wire.TYPE_PTR, Wire.name(hostName), null);
+      if (!headless) {
+        continue;
+      }
+      add(base, addressType(address), address.getAddress(), null);
       for (Map.Entry<String, EndpointPort> port : endpoint.getPortsMap().entrySet()) {
         byte[] srv = Wire.srv(0, 100, port.getValue().getPort(), hostName);
         add(base, Wire.TYPE_SRV, srv, hostName);

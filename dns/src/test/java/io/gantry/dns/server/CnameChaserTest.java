@@ -59,4 +59,22 @@ class CnameChaserTest {
         loop));
     assertEquals(2, malformed.rcode(), "a malformed upstream answer is SERVFAIL, not a loop");
   }
+
+  @Test
+  void aNegativeAnswerKeepsTheUpstreamsSoaSoThatItCanBeCached() {
+    ByteArrayOutputStream m = new ByteArrayOutputStream();
+    m.writeBytes(new byte[] {0, 1, (byte) 0x81, (byte) 0x83, 0, 1, 0, 0, 0, 1, 0, 0}); // NXDOMAIN, one authority
+    m.writeBytes(Wire.name("www.example.org."));
+    m.writeBytes(new byte[] {0, 1, 0, 1});
+    // example.org (pointer to offset 16) SOA ns1.example.org hostmaster.example.org, both names compressed
+    byte[] rdata = HexFormat.of().parseHex("036e7331c010" + "0a686f73746d6173746572c010"
+        + "00000001" + "00000e10" + "00000384" + "00093a80" + "0000012c");
+    m.writeBytes(new byte[] {(byte) 0xC0, 16, 0, 6, 0, 1, 0, 0, 1, 44, 0, (byte) rdata.length});
+    m.writeBytes(rdata);
+    Rendered nx = DnsTesting.render(CnameChaser.compose(ByteBufAllocator.DEFAULT, ASKED, "www.example.org.", 5,
+        m.toByteArray()));
+    assertEquals(3, nx.rcode());
+    assertEquals(List.of("Ext.Default.svc.cluster.local. 5 CNAME www.example.org."), nx.answers());
+    assertEquals(List.of("example.org. 300 SOA ns1.example.org."), nx.authority(), "RFC 2308 section 3");
+  }
 }

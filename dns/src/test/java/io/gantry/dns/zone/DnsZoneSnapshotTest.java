@@ -37,7 +37,11 @@ class DnsZoneSnapshotTest {
               endpoint("127.244.0.6", "", true, "pg", 5433),
               endpoint("127.244.0.7", "db-2", false, "pg", 5432)),
           endpoints("default", "warm", endpoint("127.244.0.9", "", false, null, 0)),
-          endpoints("default", "cold", endpoint("127.244.0.8", "cold-0", false, "pg", 5432))),
+          endpoints("default", "cold", endpoint("127.244.0.8", "cold-0", false, "pg", 5432)),
+          endpoints("default", "web",
+              endpoint("127.244.0.20", "", true, "http", 8080),
+              endpoint("127.244.0.21", "web-b", true, "http", 8080),
+              endpoint("127.244.0.22", "", false, "http", 8080))),
       List.of(pod("default", "p1", "127.244.1.4")));
 
   @Test
@@ -75,6 +79,20 @@ class DnsZoneSnapshotTest {
   void clusterIpHasAPtrRecord() {
     assertEquals(List.of("10.0.96.127.in-addr.arpa. 5 PTR web.default.svc.cluster.local."),
         ask(zone, "10.0.96.127.in-addr.arpa.", Wire.TYPE_PTR).answers());
+  }
+
+  @Test
+  void readyEndpointsOfAClusterIpServiceHaveNamesAndPtrRecordsAsInCoreDns() {
+    assertEquals(List.of("127-244-0-20.web.default.svc.cluster.local. 5 A 127.244.0.20"),
+        ask(zone, "127-244-0-20.web.default.svc.cluster.local.", Wire.TYPE_A).answers());
+    assertEquals(List.of("web-b.web.default.svc.cluster.local. 5 A 127.244.0.21"),
+        ask(zone, "web-b.web.default.svc.cluster.local.", Wire.TYPE_A).answers());
+    assertEquals(3, ask(zone, "127-244-0-22.web.default.svc.cluster.local.", Wire.TYPE_A).rcode(), "not ready");
+    assertEquals(List.of("20.0.244.127.in-addr.arpa. 5 PTR 127-244-0-20.web.default.svc.cluster.local."),
+        ask(zone, "20.0.244.127.in-addr.arpa.", Wire.TYPE_PTR).answers());
+    // the service's own name still answers with its ClusterIP only
+    assertEquals(List.of("web.default.svc.cluster.local. 5 A 127.96.0.10"),
+        ask(zone, "web.default.svc.cluster.local.", Wire.TYPE_A).answers());
   }
 
   @Test

@@ -82,6 +82,9 @@ public final class Main {
           Map<String, Object> result = new LinkedHashMap<>();
           result.put("cniVersion", conf.cniVersion());
           result.putAll(plugin.add(env, conf));
+          if (conf.before100()) {
+            Results.addIpVersions(result);
+          }
           out.println(Json.write(result));
         }
         case DEL -> plugin.del(env, conf);

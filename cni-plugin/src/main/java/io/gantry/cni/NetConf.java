@@ -11,8 +11,12 @@ import java.util.Map;
  */
 public record NetConf(String cniVersion, String name, String type, Map<String, Object> raw) {
 
-  /** The spec versions this plugin speaks, oldest first. */
-  public static final List<String> SUPPORTED_VERSIONS = List.of("1.0.0", "1.1.0");
+  /**
+   * The spec versions this plugin speaks, oldest first: the result format of 0.3.0 to 0.4.0 differs
+   * from 1.0.0's only in each IP's {@code version}, so configurations written for the reference
+   * plugins of those versions work unchanged.
+   */
+  public static final List<String> SUPPORTED_VERSIONS = List.of("0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0");
   /** The newest supported version: used for VERSION output and for errors before a version is known. */
   public static final String LATEST = "1.1.0";
 
@@ -37,9 +41,13 @@ public record NetConf(String cniVersion, String name, String type, Map<String, O
               + (version == null ? " (cniVersion is missing)" : "")
               + ", plugin supports " + supportedList());
     }
-    if ((command == CniEnv.Command.GC || command == CniEnv.Command.STATUS) && v.equals("1.0.0")) {
+    if ((command == CniEnv.Command.GC || command == CniEnv.Command.STATUS) && !v.equals("1.1.0")) {
       throw new CniException(CniException.INCOMPATIBLE_VERSION, "config version does not allow " + command,
           command + " needs cniVersion 1.1.0 or later (the configuration says " + v + ")");
+    }
+    if (command == CniEnv.Command.CHECK && v.startsWith("0.3.")) {
+      throw new CniException(CniException.INCOMPATIBLE_VERSION, "config version does not allow CHECK",
+          "CHECK needs cniVersion 0.4.0 or later (the configuration says " + v + ")");
     }
     Object name = raw.get("name");
     if (!(name instanceof String n) || n.isEmpty()) {
@@ -56,7 +64,7 @@ public record NetConf(String cniVersion, String name, String type, Map<String, O
     return new NetConf(v, n, t, raw);
   }
 
-  /** {@code ["1.0.0" "1.1.0"]}: the supported versions as libcni's incompatibility details list them. */
+  /** {@code ["0.3.0" ... "1.1.0"]}: the supported versions as libcni's incompatibility details list them. */
   private static String supportedList() {
     StringBuilder list = new StringBuilder("[");
     for (String supported : SUPPORTED_VERSIONS) {
@@ -85,7 +93,12 @@ public record NetConf(String cniVersion, String name, String type, Map<String, O
 
   /** Whether results may carry 1.1 fields (interface {@code mtu}). */
   public boolean atLeast11() {
-    return !cniVersion.equals("1.0.0");
+    return cniVersion.equals("1.1.0");
+  }
+
+  /** Whether results use the 0.3.0-0.4.0 format, where each IP says its {@code version}. */
+  public boolean before100() {
+    return cniVersion.startsWith("0.");
   }
 
   public String string(String key, String fallback) throws CniException {

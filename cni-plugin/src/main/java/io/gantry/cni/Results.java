@@ -2,6 +2,7 @@ package io.gantry.cni;
 
 import io.gantry.cni.ipam.Ip;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +25,29 @@ public final class Results {
       addresses.add(address);
     }
     return addresses;
+  }
+
+  /**
+   * Converts a result to the 0.3.0-0.4.0 format: each IP gets its {@code version} ("4" or "6")
+   * after {@code address}, unless it has one (from a prevResult of that format).
+   */
+  @SuppressWarnings("unchecked")
+  static void addIpVersions(Map<String, Object> result) {
+    if (!(result.get("ips") instanceof List<?> ips)) {
+      return;
+    }
+    List<Object> converted = new ArrayList<>(ips.size());
+    for (Object item : ips) {
+      if (item instanceof Map<?, ?> ip && ip.get("address") instanceof String address && !ip.containsKey("version")) {
+        Map<String, Object> withVersion = new LinkedHashMap<>();
+        withVersion.put("version", address.indexOf(':') < 0 ? "4" : "6");
+        withVersion.putAll((Map<String, Object>) ip);
+        converted.add(withVersion);
+      } else {
+        converted.add(item);
+      }
+    }
+    result.put("ips", converted);
   }
 
   /** The objects of a list field; code 7 when it is not a list of objects. */

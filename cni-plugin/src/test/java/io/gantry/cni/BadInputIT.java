@@ -97,12 +97,13 @@ class BadInputIT {
 
   @Test
   void unknownVersion() throws Exception {
-    Outcome outcome = add(addEnv(), good.replace("1.1.0", "0.3.1"));
+    Outcome outcome = add(addEnv(), good.replace("1.1.0", "0.2.0"));
     assertEquals(1, outcome.code());
     // libcni's wording, and the spec's error object: cniVersion is the configuration's own value.
     assertEquals("incompatible CNI versions", outcome.msg());
-    assertEquals("config is \"0.3.1\", plugin supports [\"1.0.0\" \"1.1.0\"]", outcome.json().get("details"));
-    assertEquals("0.3.1", outcome.json().get("cniVersion"), "errors carry the configuration's cniVersion");
+    assertEquals("config is \"0.2.0\", plugin supports [\"0.3.0\" \"0.3.1\" \"0.4.0\" \"1.0.0\" \"1.1.0\"]",
+        outcome.json().get("details"));
+    assertEquals("0.2.0", outcome.json().get("cniVersion"), "errors carry the configuration's cniVersion");
   }
 
   @Test

@@ -174,7 +174,7 @@ class IpamIT {
     assertEquals(50, CniProcess.run(CniProcess.env("STATUS", null, null, null), unwritable).code());
     Map<String, Object> version = CniProcess.run(CniProcess.env("VERSION", null, null, null),
         "{\"cniVersion\":\"1.0.0\"}").ok().json();
-    assertEquals(List.of("1.0.0", "1.1.0"), version.get("supportedVersions"));
+    assertEquals(List.of("0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"), version.get("supportedVersions"));
     assertEquals("1.0.0", version.get("cniVersion"), "the spec: the value of cniVersion given on input");
   }
 }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * gone. Every way must answer VERSION, and the links must pass their own name as the plugin's name.
  */
 class LauncherIT {
-  private static final String VERSION = "{\"cniVersion\":\"1.1.0\",\"supportedVersions\":[\"1.0.0\",\"1.1.0\"]}";
+  private static final String VERSION = "{\"cniVersion\":\"1.1.0\",\"supportedVersions\":[\"0.3.0\",\"0.3.1\",\"0.4.0\","
+      + "\"1.0.0\",\"1.1.0\"]}";
   @TempDir Path temp;
   Path bin;
 

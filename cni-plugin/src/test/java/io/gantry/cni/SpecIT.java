@@ -55,11 +55,35 @@ class SpecIT {
     // As the reference plugins: stdin is not needed to answer VERSION.
     Outcome garbage = CniProcess.run(env, "not json").ok();
     assertEquals("1.1.0", garbage.json().get("cniVersion"));
-    assertEquals(List.of("1.0.0", "1.1.0"), garbage.json().get("supportedVersions"));
+    assertEquals(List.of("0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"), garbage.json().get("supportedVersions"));
     assertEquals("1.1.0", CniProcess.run(env, "").ok().json().get("cniVersion"));
     // VERSION needs only CNI_COMMAND: a malformed CNI_ARGS is not its concern
     env.put("CNI_ARGS", "FOO");
     assertEquals("1.0.0", CniProcess.run(env, "{\"cniVersion\":\"1.0.0\"}").ok().json().get("cniVersion"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void olderConfigurationVersionsGetResultsInTheirOwnFormat() throws Exception {
+    String ipam = "\"ranges\":[[{\"subnet\":\"10.99.63.0/24\"}],[{\"subnet\":\"fd00:99:63::/120\"}]]";
+    String v040 = conf(ipam, "").replace("\"1.0.0\"", "\"0.4.0\"");
+    Outcome added = add("pod-a", v040, null).ok();
+    assertEquals("0.4.0", added.json().get("cniVersion"));
+    List<Map<String, Object>> ips = (List<Map<String, Object>>) added.json().get("ips");
+    assertEquals(List.of("4", "6"), ips.stream().map(ip -> ip.get("version")).toList(), "0.3.0-0.4.0: each IP's version");
+    Map<String, String> check = CniProcess.env("CHECK", "pod-a", netns.toString(), "eth0");
+    CniProcess.run(check, v040.substring(0, v040.length() - 1) + ",\"prevResult\":" + added.stdout() + "}").ok();
+    Map<String, String> del = CniProcess.env("DEL", "pod-a", netns.toString(), "eth0");
+    CniProcess.run(del, v040).ok();
+    assertFalse(Files.exists(temp.resolve("data/specnet/10.99.63.2")));
+
+    String v031 = conf(ipam, "").replace("\"1.0.0\"", "\"0.3.1\"");
+    Outcome old = add("pod-b", v031, null).ok();
+    assertEquals("0.3.1", old.json().get("cniVersion"));
+    Outcome noCheck = CniProcess.run(CniProcess.env("CHECK", "pod-b", netns.toString(), "eth0"),
+        v031.substring(0, v031.length() - 1) + ",\"prevResult\":" + old.stdout() + "}");
+    assertEquals(1, noCheck.code(), "CHECK came with 0.4.0");
+    assertEquals(1, CniProcess.run(CniProcess.env("GC", null, null, null), v040).code(), "GC came with 1.1.0");
   }
 
   @Test

@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
+import io.gantry.control.server.controller.MutableClock;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.resource.ResourceTypes;
 import io.gantry.control.server.store.sqlite.SqliteStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +29,7 @@ class NetworkingDefaultsTest {
   Path dir;
   private SqliteStore store;
   private ObjectRegistry registry;
-  private final SteppedClock clock = new SteppedClock(Instant.parse("2026-01-02T03:04:05Z"));
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-02T03:04:05Z"));
 
   @BeforeEach
   void open() throws ApiException {
@@ -84,10 +82,10 @@ class NetworkingDefaultsTest {
   @Test
   void ofSeveralDefaultClassesTheNewestWinsThenTheLowestName() throws ApiException {
     ingressClass("zeta", null, true);
-    clock.step(Duration.ofSeconds(1));
+    clock.advance(Duration.ofSeconds(1));
     ingressClass("beta", null, true);
     ingressClass("alpha", null, true); // same second as beta
-    clock.step(Duration.ofSeconds(1));
+    clock.advance(Duration.ofSeconds(1));
     ingressClass("newest-but-not-default", null, false);
     assertEquals("alpha", ingress("web", "{}").at("/spec/ingressClassName").asText());
   }
@@ -126,33 +124,5 @@ class NetworkingDefaultsTest {
 
   private static ObjectNode json(String text) {
     return Json.parseObject(text.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** A clock that moves only when told, so that creation timestamps can tie or differ on purpose. */
-  private static final class SteppedClock extends Clock {
-    private Instant now;
-
-    SteppedClock(Instant start) {
-      this.now = start;
-    }
-
-    void step(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

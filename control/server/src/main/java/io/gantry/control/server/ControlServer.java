@@ -108,13 +108,25 @@ public final class ControlServer implements AutoCloseable {
       bootstrap(registry.as(APISERVER_MANAGER));
       api = ApiServer.start(config.apiAddress(), config.insecureHttp() ? null : certificates.serverSslContext(),
           new ApiRouter(registry, VERSION), new ObjectWatcher(store), token::matches, clock, apiMetrics);
-      KubernetesService.ensure(registry.as(APISERVER_MANAGER), allocators.kubernetesServiceIp(), endpointAddress(api.localAddress()),
-          api.localAddress().getPort());
+      ObjectRegistry asApiServer = registry.as(APISERVER_MANAGER);
+      String kubernetesIp = allocators.kubernetesServiceIp();
+      String apiEndpoint = endpointAddress(api.localAddress());
+      int apiPort = api.localAddress().getPort();
+      KubernetesService.ensure(asApiServer, kubernetesIp, apiEndpoint, apiPort);
       background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "gantry-control-background");
         thread.setDaemon(true);
         return thread;
       });
+      // As kube-apiserver's bootstrap controllers: what a client deleted comes back (every 10 s)
+      background.scheduleWithFixedDelay(() -> {
+        try {
+          bootstrap(asApiServer);
+          KubernetesService.ensure(asApiServer, kubernetesIp, apiEndpoint, apiPort);
+        } catch (RuntimeException e) {
+          log.warn("cannot restore the system namespaces or the kubernetes Service: {}", e.toString());
+        }
+      }, 10, 10, TimeUnit.SECONDS);
       NamespaceFinalizer namespaces = new NamespaceFinalizer(registry.as("namespace-controller"), config.namespaceTerminationDelay());
       background.scheduleWithFixedDelay(namespaces::runOnce, 500, 500, TimeUnit.MILLISECONDS);
       HistoryCompactor compactor = new HistoryCompactor(store, config.historyRetentionIntervals());

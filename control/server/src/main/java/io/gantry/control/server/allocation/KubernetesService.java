@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * the service CIDR, port 443 ({@code https}) to the API port, no selector, with the Endpoints and
  * EndpointSlice (both named {@code kubernetes}) that point at the API server, written here because
  * no endpoints controller serves selectorless Services. {@link #ensure} creates what is missing and
- * corrects what points elsewhere (a restart on another port); it is run once at start.
+ * corrects what points elsewhere (a restart on another port); it is run at start and every 10 s, as
+ * kube-apiserver's reconciler does, so a deleted Service comes back.
  */
 public final class KubernetesService {
 

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -51,6 +52,8 @@ public final class ObjectRegistry {
   private static final int MAX_RETRIES = 16;
   private static final String NAME_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** The namespaces kube-apiserver's NamespaceLifecycle admission refuses to delete. */
+  private static final Set<String> IMMORTAL_NAMESPACES = Set.of("default", "kube-system", "kube-public");
 
   /** The field manager of writes by the control component when no caller names another. */
   public static final String DEFAULT_MANAGER = "gantry-control";
@@ -512,6 +515,9 @@ public final class ObjectRegistry {
 
   public ObjectNode delete(ResourceType type, String namespace, String name, DeleteOptions options)
       throws ApiException {
+    if (type == ResourceTypes.NAMESPACES && IMMORTAL_NAMESPACES.contains(name)) {
+      throw ApiException.forbidden(type, name, "this namespace may not be deleted"); // NamespaceLifecycle admission
+    }
     for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
       KeyValue current = store.get(type.key(namespace, name)).orElseThrow(() -> ApiException.notFound(type, name));
       ObjectNode object = StoredObjects.decode(current);

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.json.Json;
@@ -46,8 +49,25 @@ final class TypedDecoding {
    * The shared mapper plus RFC 3339 times for the fabric8 fields typed {@code ZonedDateTime}
    * (MicroTime, such as a Lease's {@code spec.renewTime}), which plain Jackson refuses to bind.
    */
-  private static final ObjectMapper MAPPER = Json.MAPPER.copy()
-      .registerModule(new SimpleModule("gantry-times").addDeserializer(ZonedDateTime.class, new TimeDeserializer()));
+  private static final ObjectMapper MAPPER = strictScalars(Json.MAPPER.copy()
+      .registerModule(new SimpleModule("gantry-times").addDeserializer(ZonedDateTime.class, new TimeDeserializer())));
+
+  /**
+   * Go's decoder takes a JSON number only into a number, a boolean only into a bool and a string
+   * only into a string; Jackson by default turns {@code true} into "true" for a string field (a
+   * ConfigMap's {@code data: {a: true}}, stored so, then broke every Go client reading it) and
+   * "80" into 80 for a number.
+   */
+  private static ObjectMapper strictScalars(ObjectMapper mapper) {
+    mapper.coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    for (LogicalType type : List.of(LogicalType.Integer, LogicalType.Float, LogicalType.Boolean)) {
+      mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+    }
+    return mapper;
+  }
 
   private static final class TimeDeserializer extends StdScalarDeserializer<ZonedDateTime> {
     private static final long serialVersionUID = 1L;

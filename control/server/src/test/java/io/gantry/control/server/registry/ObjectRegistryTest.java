@@ -1,5 +1,6 @@
 package io.gantry.control.server.registry;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,6 +108,18 @@ class ObjectRegistryTest {
     ObjectNode created = registry.create(ResourceTypes.CONFIGMAPS, "demo", json("{\"metadata\":{\"generateName\":\"cfg-\"}}"));
     assertTrue(created.at("/metadata/name").asText().matches("cfg-[bcdfghjklmnpqrstvwxz2456789]{5}"),
         created.at("/metadata/name").asText());
+  }
+
+  @Test
+  void theSystemNamespacesMayNotBeDeleted() throws ApiException {
+    for (String name : List.of("default", "kube-system", "kube-public")) {
+      registry.create(ResourceTypes.NAMESPACES, null, json("{\"metadata\":{\"name\":\"" + name + "\"}}"));
+      ApiException e = assertThrows(ApiException.class,
+          () -> registry.delete(ResourceTypes.NAMESPACES, null, name, DeleteOptions.DEFAULT));
+      assertEquals(403, e.code());
+      assertEquals("namespaces \"" + name + "\" is forbidden: this namespace may not be deleted", e.getMessage());
+    }
+    registry.delete(ResourceTypes.NAMESPACES, null, "demo", DeleteOptions.DEFAULT); // others may
   }
 
   @Test
@@ -379,6 +393,32 @@ class ObjectRegistryTest {
     assertEquals(400, e.code());
     assertTrue(e.getMessage().startsWith("Deployment in version \"v1\" cannot be handled as a Deployment"),
         e.getMessage());
+  }
+
+  /** Go decodes a JSON scalar only into its own kind: Jackson's coercions would store what Go clients cannot read. */
+  @Test
+  void scalarsOfTheWrongKindAreABadRequestNotCoerced() {
+    List<String[]> wrong = List.of(
+        new String[] {"configmaps", "{\"metadata\":{\"name\":\"c\"},\"data\":{\"a\":true}}", "data.a"},
+        new String[] {"configmaps", "{\"metadata\":{\"name\":\"c\",\"labels\":{\"v\":1}}}", "metadata.labels.v"},
+        new String[] {"pods", "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"c\","
+            + "\"image\":\"i\",\"env\":[{\"name\":\"X\",\"value\":5}]}]}}", "spec.containers[0].env[0].value"},
+        new String[] {"deployments", "{\"metadata\":{\"name\":\"d\"},\"spec\":{\"replicas\":\"3\"}}", "spec.replicas"},
+        new String[] {"pods", "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"hostNetwork\":\"true\","
+            + "\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}", "spec.hostNetwork"});
+    for (String[] c : wrong) {
+      var type = c[0].equals("pods") ? ResourceTypes.PODS
+          : c[0].equals("deployments") ? ResourceTypes.DEPLOYMENTS : ResourceTypes.CONFIGMAPS;
+      ApiException e = assertThrows(ApiException.class, () -> registry.create(type, "demo", json(c[1])), c[1]);
+      assertEquals(400, e.code(), c[1]);
+      assertTrue(e.getMessage().contains(c[2]), e.getMessage());
+    }
+    // what kube-apiserver takes either way still decodes: int-or-string ports and quantities
+    assertTrue(assertDoesNotThrow(() -> registry.create(ResourceTypes.PODS, "demo", json(
+        "{\"metadata\":{\"name\":\"ok\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\","
+            + "\"resources\":{\"limits\":{\"cpu\":1,\"memory\":\"64Mi\"}},"
+            + "\"readinessProbe\":{\"httpGet\":{\"port\":\"http\"}},\"livenessProbe\":{\"tcpSocket\":{\"port\":80}}}]}}")))
+        .has("spec"));
   }
 
   @Test

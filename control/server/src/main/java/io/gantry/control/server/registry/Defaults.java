@@ -19,7 +19,13 @@ final class Defaults {
       service(spec(object));
       loadBalancerStatus(object);
     } else if (type == ResourceTypes.PODS) {
-      podSpec(spec(object));
+      ObjectNode spec = spec(object);
+      podSpec(spec);
+      // the Priority admission plugin, without PriorityClasses: every pod gets the zero priority
+      if (!spec.hasNonNull("priority") && spec.path("priorityClassName").asText("").isEmpty()) {
+        spec.put("priority", 0);
+      }
+      putIfAbsent(spec, "preemptionPolicy", "PreemptLowerPriority");
     } else if (type == ResourceTypes.DEPLOYMENTS || type == ResourceTypes.REPLICASETS) {
       workload(type, object);
     } else if (type == ResourceTypes.SECRETS) {
@@ -144,6 +150,9 @@ final class Defaults {
     if (!spec.has("securityContext")) {
       spec.putObject("securityContext");
     }
+    if (!spec.hasNonNull("enableServiceLinks")) {
+      spec.put("enableServiceLinks", true);
+    }
     boolean hostNetwork = spec.path("hostNetwork").asBoolean(false);
     for (String list : new String[] {"containers", "initContainers"}) {
       for (JsonNode c : array(spec, list)) {
@@ -195,10 +204,27 @@ final class Defaults {
     if (!container.has("resources")) {
       container.putObject("resources");
     }
+    for (String kind : new String[] {"livenessProbe", "readinessProbe", "startupProbe"}) {
+      if (container.get(kind) instanceof ObjectNode probe) {
+        probe(probe);
+      }
+    }
     for (JsonNode port : array(container, "ports")) {
       if (port instanceof ObjectNode p) {
         putIfAbsent(p, "protocol", "TCP");
       }
+    }
+  }
+
+  /** SetDefaults_Probe and SetDefaults_HTTPGetAction. */
+  private static void probe(ObjectNode probe) {
+    putIfAbsent(probe, "timeoutSeconds", 1);
+    putIfAbsent(probe, "periodSeconds", 10);
+    putIfAbsent(probe, "successThreshold", 1);
+    putIfAbsent(probe, "failureThreshold", 3);
+    if (probe.get("httpGet") instanceof ObjectNode httpGet) {
+      putIfAbsent(httpGet, "path", "/");
+      putIfAbsent(httpGet, "scheme", "HTTP");
     }
   }
 
@@ -247,6 +273,13 @@ final class Defaults {
   private static Iterable<JsonNode> array(ObjectNode parent, String field) {
     JsonNode node = parent.get(field);
     return node != null && node.isArray() ? node : java.util.List.of();
+  }
+
+  /** Go's nil-or-zero check of an int32 default: 0 counts as unset, as it does upstream. */
+  private static void putIfAbsent(ObjectNode node, String field, int value) {
+    if (node.path(field).asInt(0) == 0) {
+      node.put(field, value);
+    }
   }
 
   private static void putIfAbsent(ObjectNode node, String field, String value) {

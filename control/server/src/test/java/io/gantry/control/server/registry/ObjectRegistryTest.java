@@ -111,6 +111,22 @@ class ObjectRegistryTest {
   }
 
   @Test
+  void podsGetTheProbeLinkAndPriorityDefaultsOfKubeApiserver() throws ApiException {
+    ObjectNode pod = registry.create(ResourceTypes.PODS, "demo", json("{\"metadata\":{\"name\":\"p\"},"
+        + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\","
+        + "\"readinessProbe\":{\"httpGet\":{\"port\":8080},\"periodSeconds\":2,\"failureThreshold\":0},"
+        + "\"livenessProbe\":{\"tcpSocket\":{\"port\":8080}}}]}}"));
+    assertEquals(json("{\"httpGet\":{\"port\":8080,\"path\":\"/\",\"scheme\":\"HTTP\"},\"periodSeconds\":2,"
+        + "\"failureThreshold\":3,\"timeoutSeconds\":1,\"successThreshold\":1}"),
+        pod.at("/spec/containers/0/readinessProbe"));
+    assertEquals(json("{\"tcpSocket\":{\"port\":8080},\"timeoutSeconds\":1,\"periodSeconds\":10,"
+        + "\"successThreshold\":1,\"failureThreshold\":3}"), pod.at("/spec/containers/0/livenessProbe"));
+    assertTrue(pod.at("/spec/enableServiceLinks").asBoolean());
+    assertEquals(0, pod.at("/spec/priority").asInt(-1));
+    assertEquals("PreemptLowerPriority", pod.at("/spec/preemptionPolicy").asText());
+  }
+
+  @Test
   void theSystemNamespacesMayNotBeDeleted() throws ApiException {
     for (String name : List.of("default", "kube-system", "kube-public")) {
       registry.create(ResourceTypes.NAMESPACES, null, json("{\"metadata\":{\"name\":\"" + name + "\"}}"));

@@ -722,9 +722,25 @@ final class PodWorker {
     String ip = podIp;
     JsonNode ports = c.spec.path("ports");
     ProbeSpec.ExecContext exec = new ProbeSpec.ExecContext(c.env, c.workingDir, manager.commandPrefix(uid));
-    return new ProbeWorker(probe, () -> ProbeRunner.run(probe, ip, ports, exec), initial,
-        (success, message) -> manager.post(() -> probed(c, generation, kind, success, message)))
-        .start("probe-" + kind + "-" + name + "-" + c.name);
+    return new ProbeWorker(probe, () -> ProbeRunner.run(probe, ip, ports, exec), initial, new ProbeWorker.Listener() {
+      @Override
+      public void changed(boolean success, String message) {
+        manager.post(() -> probed(c, generation, kind, success, message));
+      }
+
+      @Override
+      public void failed(String message) {
+        manager.post(() -> probeFailed(c, generation, kind, message));
+      }
+    }).start("probe-" + kind + "-" + name + "-" + c.name);
+  }
+
+  /** As the kubelet's prober: every failed attempt is an Unhealthy event ({@code Readiness probe failed: ...}). */
+  private void probeFailed(Container c, int generation, String kind, String message) {
+    if (generation == c.generation && c.state == State.RUNNING) {
+      manager.events().record(pod, c.name, "Warning", "Unhealthy",
+          Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + " probe failed: " + message);
+    }
   }
 
   private void probed(Container c, int generation, String kind, boolean success, String message) {
@@ -757,7 +773,6 @@ final class PodWorker {
 
   private void kill(Container c, String reason) {
     log.info("pod {}/{} container {}: {}; restarting", namespace, name, c.name, reason);
-    manager.events().record(pod, c.name, "Warning", "Unhealthy", reason);
     manager.events().record(pod, c.name, "Normal", "Killing", "Container " + c.name + " failed "
         + (reason.startsWith("Startup") ? "startup" : "liveness") + " probe, will be restarted");
     c.killReason = reason;

@@ -16,9 +16,12 @@ import java.util.function.Supplier;
  */
 public final class ProbeWorker {
 
-  /** Receives a change of the probe's result. */
+  /** Receives a change of the probe's result, and each failed attempt. */
   public interface Listener {
     void changed(boolean success, String message);
+
+    /** One attempt failed (the kubelet records an Unhealthy event for each), whatever the result. */
+    default void failed(String message) {}
   }
 
   private final ProbeSpec spec;
@@ -61,6 +64,7 @@ public final class ProbeWorker {
         } else {
           failures++;
           successes = 0;
+          listener.failed(r.message());
         }
         Boolean next = result;
         if (r.success() && successes >= spec.successThreshold()) {

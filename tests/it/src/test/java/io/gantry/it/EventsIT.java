@@ -1,5 +1,8 @@
 package io.gantry.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.testing.GantryProcess;
 import io.gantry.testing.Kubectl;
@@ -58,6 +61,39 @@ class EventsIT {
         () -> events(ns).containsAll(wanted), () -> events(ns));
     kubectl.run("-n", ns, "describe", "deployment", "web").assertOk()
         .assertStdoutContains("Scaled up replica set " + rs + " to 1");
+  }
+
+  @Test
+  void everyFailedProbeIsCountedOnOneUnhealthyEvent() {
+    String ns = "events-probes";
+    kubectl.run("create", "namespace", ns).assertOk();
+    // nothing listens on port 1: each readiness attempt fails, once a second
+    kubectl.runWithInput("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: unready}
+        spec:
+          containers:
+          - name: web
+            image: gantry/echo-http
+            readinessProbe: {tcpSocket: {port: 1}, periodSeconds: 1}
+        """, "-n", ns, "apply", "-f", "-").assertOk();
+    Poll.until("an Unhealthy event counted three times", Duration.ofSeconds(40), Duration.ofMillis(500),
+        () -> unhealthy(ns).size() == 1 && unhealthy(ns).get(0).path("count").asInt() >= 3, () -> unhealthy(ns));
+    JsonNode event = unhealthy(ns).get(0);
+    assertTrue(event.path("message").asText().startsWith("Readiness probe failed: "),
+        event.toString());
+    assertEquals("spec.containers{web}", event.at("/involvedObject/fieldPath").asText());
+  }
+
+  private List<JsonNode> unhealthy(String ns) {
+    List<JsonNode> found = new ArrayList<>();
+    for (JsonNode e : kubectl.run("-n", ns, "get", "events", "-o", "json").assertOk().json().path("items")) {
+      if (e.path("reason").asText().equals("Unhealthy")) {
+        found.add(e);
+      }
+    }
+    return found;
   }
 
   /** Each event as "kind name reason source". */

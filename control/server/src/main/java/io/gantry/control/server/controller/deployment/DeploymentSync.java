@@ -669,6 +669,9 @@ final class DeploymentSync {
     }
     d.set("status", next);
     flushDeployment();
+    // Upstream requeues from the sync its own status write triggers; this controller skips the
+    // echo of its writes, so it looks ahead now, or a rollout stuck from here on never times out.
+    requeueStuck(next);
   }
 
   /** The first ReplicaFailure condition of the new ReplicaSet (or of any), as a Deployment condition. */

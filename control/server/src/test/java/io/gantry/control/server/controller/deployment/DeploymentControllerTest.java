@@ -383,6 +383,24 @@ class DeploymentControllerTest {
   }
 
   @Test
+  void aRolloutStuckAfterItsLastStatusWriteTimesOutOnItsOwn() throws Exception {
+    ObjectNode spec = WorkloadFixture.deployment("web", 2, "1.27");
+    ((ObjectNode) spec.get("spec")).put("progressDeadlineSeconds", 1);
+    f.registry.create(ResourceTypes.DEPLOYMENTS, NS, spec);
+    await("Progressing while pods start", () -> f.pods().size() == 2
+        && deployment().at("/status/unavailableReplicas").asInt() == 2
+        && "True".equals(condition(deployment(), "Progressing").map(c -> c.path("status").asText()).orElse("")));
+    // Time passes, but nothing is written and nothing resyncs: only the controller's own look-ahead
+    // after its last write can notice that the deadline passed.
+    long giveUp = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (!"ProgressDeadlineExceeded".equals(reason(deployment(), "Progressing"))) {
+      assertTrue(System.nanoTime() < giveUp, "still " + deployment().path("status"));
+      f.clock.advance(Duration.ofSeconds(2));
+      Thread.sleep(300);
+    }
+  }
+
+  @Test
   void templateHashIsStableAndIgnoresNullsAndTheHashLabel() {
     ObjectNode a = WorkloadFixture.json("{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[]}}");
     ObjectNode b = WorkloadFixture.json(

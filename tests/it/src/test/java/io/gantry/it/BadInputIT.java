@@ -117,7 +117,13 @@ class BadInputIT {
         "-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "@" + body);
 
     assertEquals(413, response.status(), response.body());
+    JsonNode status = Json.parse(response.body());
+    assertEquals("RequestEntityTooLarge", status.path("reason").asText(), response::body);
+    assertEquals("Request entity too large: limit is 3145728", status.path("message").asText(), response::body);
     gantry.kubectl().run("get", "configmap", "big", "-n", "default").assertFailed().assertStderrContains("NotFound");
+    // kubectl prints the Status's message
+    gantry.kubectl().run("create", "-f", body.toString()).assertFailed()
+        .assertStderrContains("Request entity too large: limit is 3145728");
   }
 
   @Test

@@ -17,7 +17,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslContext;
@@ -82,7 +81,7 @@ public final class ApiServer implements AutoCloseable {
                 pipeline.addLast("tls", ssl.newHandler(ch.alloc()));
               }
               pipeline.addLast("http", new HttpServerCodec());
-              pipeline.addLast("aggregate", new HttpObjectAggregator(MAX_BODY_BYTES));
+              pipeline.addLast("aggregate", new StatusOnOversizeAggregator(MAX_BODY_BYTES));
               pipeline.addLast("flow", new FlowControlHandler());
               pipeline.addLast("sequence", new OneRequestAtATime());
               pipeline.addLast("api", new ApiHttpHandler(router, watcher, tokenCheck, executor, clock, metrics));

@@ -164,6 +164,25 @@ class ServerSideApplyIT {
     assertFalse(plain.contains("managedFields"), () -> "kubectl hides managedFields by default: " + plain);
   }
 
+  /** The upgrade path of the server-side apply documentation: no conflict on what kubectl applied client-side. */
+  @Test
+  void kubectlMovesFromClientSideToServerSideApplyWithoutConflicts() {
+    String ns = "ssa-migrate";
+    kubectl.run("create", "namespace", ns).assertOk();
+    kubectl.runWithInput(configMap(ns, "a: \"1\", b: \"1\""), "apply", "-f", "-").assertOk();
+
+    serverSideApply(configMap(ns, "a: \"9\", b: \"1\""));
+
+    JsonNode migrated = getManaged(ns, "configmap", "settings");
+    assertEquals("9", migrated.at("/data/a").asText(), migrated::toString);
+    assertTrue(entry(migrated, "kubectl", "Apply").at("/fieldsV1/f:data/f:a").isObject(), migrated::toString);
+    String lastApplied = migrated.at("/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration").asText();
+    assertTrue(lastApplied.contains("\"a\":\"9\""), () -> "the annotation follows: " + lastApplied);
+    // and back: a client-side apply computes its patch from the updated annotation
+    kubectl.runWithInput(configMap(ns, "a: \"9\""), "apply", "-f", "-").assertOk();
+    assertTrue(getJson(ns, "configmap", "settings").at("/data/b").isMissingNode(), "b was dropped by the last apply");
+  }
+
   private Kubectl.Result applyAs(String manager, String manifest) {
     return kubectl.runWithInput(manifest, "apply", "--server-side", "--field-manager=" + manager, "-f", "-");
   }

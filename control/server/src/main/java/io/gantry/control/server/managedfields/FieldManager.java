@@ -3,7 +3,9 @@ package io.gantry.control.server.managedfields;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.json.Json;
 import io.gantry.control.server.resource.ResourceType;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,6 +29,9 @@ public final class FieldManager {
 
   /** Who owns what an object held before it had ownership records, on its first apply. */
   public static final String BEFORE_FIRST_APPLY = "before-first-apply";
+  /** kubectl's field manager for server-side apply, the one kube-apiserver migrates. */
+  private static final String KUBECTL = "kubectl";
+  private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
   private final ResourceType type;
   private final String subresource;
@@ -78,11 +83,14 @@ public final class FieldManager {
     }
     Comparison change = fields.compare(live, result);
     FieldSet changed = change.changed();
+    // kube-apiserver's lastAppliedManager: kubectl moving from client-side to server-side apply
+    // may take, without force, what its last client-side apply configured
+    FieldSet forgiven = KUBECTL.equals(manager) ? lastApplied(live) : FieldSet.EMPTY;
     List<FieldConflicts.Conflict> conflicts = new ArrayList<>();
     List<ManagedFieldsEntry> next = new ArrayList<>();
     for (ManagedFieldsEntry other : others) {
       FieldSet taken = other.fields().intersect(changed);
-      taken.paths().stream().map(FieldSet::describe).sorted()
+      taken.minus(forgiven).paths().stream().map(FieldSet::describe).sorted()
           .forEach(path -> conflicts.add(new FieldConflicts.Conflict(other.describe(), path)));
       next.add(other.withFields(other.fields().minus(taken).minus(change.removed())));
     }
@@ -92,7 +100,39 @@ public final class FieldManager {
     }
     boolean keepTime = previous != null && change.isEmpty() && !previous.time().isEmpty();
     next.add(keepTime ? self.withTime(previous.time()) : self);
+    if (KUBECTL.equals(manager) && result.path("metadata").path("annotations").has(LAST_APPLIED)) {
+      keepLastAppliedInStep(result, configuration); // lastAppliedUpdater: after ownership, owned by no one new
+    }
     return new Applied(result, ManagedFields.encode(next));
+  }
+
+  /** The fields of {@code live}'s last client-side apply configuration, or none. */
+  private FieldSet lastApplied(ObjectNode live) {
+    JsonNode annotation = live.path("metadata").path("annotations").path(LAST_APPLIED);
+    if (!annotation.isTextual()) {
+      return FieldSet.EMPTY;
+    }
+    try {
+      return fields.applied(Json.MAPPER.readTree(annotation.asText()));
+    } catch (IOException | RuntimeException e) {
+      return FieldSet.EMPTY; // not a configuration: nothing is forgiven
+    }
+  }
+
+  /**
+   * kube-apiserver's lastAppliedUpdater: the object's client-side last-applied annotation becomes
+   * the server-side configuration (without that annotation), so a later client-side apply
+   * computes its patch from what is applied now.
+   */
+  private static void keepLastAppliedInStep(ObjectNode result, JsonNode configuration) {
+    ObjectNode copy = configuration.deepCopy();
+    if (copy.path("metadata").path("annotations") instanceof ObjectNode annotations) {
+      annotations.remove(LAST_APPLIED);
+      if (annotations.isEmpty()) {
+        ((ObjectNode) copy.get("metadata")).remove("annotations");
+      }
+    }
+    ((ObjectNode) result.get("metadata").get("annotations")).put(LAST_APPLIED, Json.string(copy));
   }
 
   /**

@@ -120,6 +120,34 @@ class FieldManagerTest {
         - .data.z""", conflict.getMessage());
   }
 
+  /** kube-apiserver's lastAppliedManager and lastAppliedUpdater, as kubectl apply --server-side relies on them. */
+  @Test
+  void kubectlMovesFromClientSideApplyWithoutConflictsOnWhatItAppliedBefore() throws Exception {
+    type = ResourceTypes.CONFIGMAPS;
+    String lastApplied = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"},\"data\":{\"a\":\"1\"}}";
+    update("kubectl-client-side-apply", null, object -> {
+      object.putObject("metadata").put("name", "c").putObject("annotations")
+          .put("kubectl.kubernetes.io/last-applied-configuration", lastApplied);
+      object.putObject("data").put("a", "1");
+    });
+    update("kubectl-edit", null, object -> ((ObjectNode) object.get("data")).put("b", "1"));
+
+    String next = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"},\"data\":{\"a\":\"9\"}}";
+    FieldConflicts other = assertThrows(FieldConflicts.class, () -> apply("someone-else", next, false));
+    assertTrue(other.getMessage().contains(".data.a"), "only kubectl is migrated: " + other.getMessage());
+    FieldConflicts edited = assertThrows(FieldConflicts.class,
+        () -> apply("kubectl", next.replace("\"a\":\"9\"", "\"a\":\"9\",\"b\":\"2\""), false));
+    assertEquals("Apply failed with 1 conflict: conflict with \"kubectl-edit\" using v1: .data.b", edited.getMessage(),
+        "what the client-side configuration did not hold still conflicts");
+
+    apply("kubectl", next, false);
+    assertEquals("9", live.at("/data/a").asText());
+    assertTrue(owns("kubectl", List.of("f:data", "f:a")), live::toString);
+    assertFalse(owns("kubectl-client-side-apply", List.of("f:data", "f:a")), live::toString);
+    assertEquals(json(next), json(live.at("/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration")
+        .asText()), "the annotation follows the server-side configuration");
+  }
+
   @Test
   void anUpdateWithoutChangesKeepsTheRecordsAsTheyWere() throws Exception {
     update("creator", null, object -> object.putObject("spec").put("replicas", 1));

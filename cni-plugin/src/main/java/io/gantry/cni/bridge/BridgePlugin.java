@@ -35,6 +35,8 @@ public final class BridgePlugin implements Plugin {
   /** Host-side veth names start with this; GC only ever removes such links from the bridge. */
   static final String VETH_PREFIX = "gv";
   private static final Path SYS_NET = Path.of("/sys/class/net");
+  /** {@code addr_assign_type} of an address set by hand (NET_ADDR_SET), which the kernel then keeps. */
+  private static final String ADDRESS_SET = "3";
 
   @Override
   public Map<String, Object> add(CniEnv env, NetConf conf) throws CniException, IOException {
@@ -61,6 +63,12 @@ public final class BridgePlugin implements Plugin {
       // pod, where the veth pair is created with its host end put straight into this process's network
       // namespace, enslaved (by index: the bridge's name means nothing inside the pod) and up.
       List<String> host = new ArrayList<>();
+      if (!ADDRESS_SET.equals(sysfs(bridge.bridge(), "addr_assign_type"))) {
+        // As the reference plugin: a bridge whose MAC was never set takes its lowest port's, so the
+        // gateway's MAC would change when that pod goes, and every other pod's ARP entry for the
+        // gateway would point nowhere until it expired (tens of seconds without a route out).
+        host.add("link set " + bridge.bridge() + " address " + sysfs(bridge.bridge(), "address"));
+      }
       host.add("link set " + bridge.bridge() + " up");
       if (bridge.isGateway()) {
         for (Ipam.Lease lease : leases) {

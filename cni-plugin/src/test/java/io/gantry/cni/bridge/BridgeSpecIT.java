@@ -186,4 +186,25 @@ class BridgeSpecIT {
         "another network's veth on the same bridge");
     CniProcessAccess.run("DEL", "other-network", nsB, "eth0", theirs).ok();
   }
+
+  @Test
+  void theBridgeKeepsItsMacWhilePortsComeAndGo() throws Exception {
+    String ns = netns("a");
+    CniProcessAccess.run("ADD", "pod-a", ns, "eth0", conf("")).ok();
+    assertEquals("3", BridgeIT.sysfs(bridge, "addr_assign_type"), "NET_ADDR_SET, as the reference plugin leaves it");
+    String mac = BridgeIT.sysfs(bridge, "address");
+    // a port with a lower MAC than any: an unset bridge address would follow it, and back when it goes
+    String low = "cql" + suffix;
+    try {
+      assertEquals(0, BridgeIT.sh("ip", "link", "add", low, "address", "02:00:00:00:00:01", "type", "veth", "peer",
+          "name", low + "p"));
+      assertEquals(0, BridgeIT.sh("ip", "link", "set", low, "master", bridge, "up"));
+      assertEquals(mac, BridgeIT.sysfs(bridge, "address"));
+    } finally {
+      BridgeIT.sh("ip", "link", "del", low);
+    }
+    assertEquals(mac, BridgeIT.sysfs(bridge, "address"));
+    CniProcessAccess.run("DEL", "pod-a", ns, "eth0", conf("")).ok();
+    assertEquals(mac, BridgeIT.sysfs(bridge, "address"), "the gateway's MAC outlives the pods");
+  }
 }

@@ -38,8 +38,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * In-cluster clients (pod CIDR or this node) of LoadBalancer IPs and external IPs with
- * {@code externalTrafficPolicy: Local} use all endpoints; outside clients keep the Local policy.
+ * In-cluster clients (pod CIDR, this node, or the served address itself) of NodePorts, LoadBalancer
+ * IPs and external IPs with {@code externalTrafficPolicy: Local} use all endpoints; outside clients
+ * keep the Local policy.
  */
 class ClusterTrafficTest {
 
@@ -115,14 +116,27 @@ class ClusterTrafficTest {
     assertEquals("remote", Client.whoServes(externalIp, 8081, nodeIp));
   }
 
+  /** As kube-proxy's iptables and nftables modes: pod and node-local traffic to a NodePort takes the cluster chain. */
   @Test
-  void nodePortsKeepTheLocalPolicyForEveryone() throws Exception {
+  void nodePortsKeepTheLocalPolicyForOutsideClientsOnly() throws Exception {
     Backend remote = backend("remote");
     int nodePort = 30000 + net;
     ServiceView svc = service("web", "127.96." + net + ".10", nodePort("", 8082, nodePort)).setType("LoadBalancer")
         .setExternalTrafficPolicy("Local").build();
     apply(svc, ready("127.0.0.1", "n2", "", "TCP", remote.port()));
-    assertNull(Client.whoServes(nodeIp, nodePort, podIp));
+    assertNull(Client.whoServes(nodeIp, nodePort, outsideIp));
+    assertEquals("remote", Client.whoServes(nodeIp, nodePort, podIp));
+    assertEquals("remote", Client.whoServes(nodeIp, nodePort, nodeIp));
+  }
+
+  /** The node's own connection to an address it serves comes from that address (kube-proxy's --src-type LOCAL). */
+  @Test
+  void theNodesOwnTrafficToAnAddressItServesIsInCluster() throws Exception {
+    Backend remote = backend("remote");
+    apply(svc("TCP", 8083), ready("127.0.0.1", "n2", "", "TCP", remote.port()));
+    assertEquals("remote", Client.whoServes(lbIp, 8083, lbIp));
+    assertEquals("remote", Client.whoServes(externalIp, 8083, externalIp));
+    assertNull(Client.whoServes(lbIp, 8083, outsideIp));
   }
 
   @Test

@@ -44,26 +44,27 @@ public record RoutingSnapshot(long version, Map<ListenKey, ServiceEntry> entries
   }
 
   /**
-   * The entry for a new connection or flow from {@code client} to {@code key}: for a LoadBalancer
-   * IP or external IP with {@code externalTrafficPolicy: Local}, an in-cluster client (pod CIDR
-   * or this node) gets the service's cluster-wide entry, as kube-proxy short-circuits such traffic
-   * to all endpoints. Null when nothing listens there.
+   * The entry for a new connection or flow from {@code client} to the entry listening at
+   * {@code local} (may be null): for a NodePort, LoadBalancer IP or external IP with
+   * {@code externalTrafficPolicy: Local}, an in-cluster client gets the service's cluster-wide
+   * entry, as kube-proxy sends pod and node-local traffic to all endpoints. Null when nothing
+   * listens there.
    */
-  public ServiceEntry route(ListenKey key, InetAddress client) {
-    return route(entries.get(key), client);
-  }
-
-  /** {@link #route(ListenKey, InetAddress)} from the entry listening there (may be null). */
-  public ServiceEntry route(ServiceEntry listened, InetAddress client) {
-    if (listened != null && listened.inClusterEntry() != null && inCluster(client)) {
+  public ServiceEntry route(ServiceEntry listened, InetAddress client, InetAddress local) {
+    if (listened != null && listened.inClusterEntry() != null && inCluster(client, local)) {
       return listened.inClusterEntry();
     }
     return listened;
   }
 
-  /** Whether {@code client} is inside the cluster: in the pod CIDR or one of this node's addresses. */
-  public boolean inCluster(InetAddress client) {
-    return (clusterCidr != null && clusterCidr.contains(client)) || nodeAddresses.contains(client); // a handful of addresses
+  /**
+   * Whether {@code client}, connecting to {@code local}, is inside the cluster: in the pod CIDR,
+   * one of this node's addresses, or the address it connects to, which is how the node's own
+   * traffic to an address it serves arrives (kube-proxy's {@code --src-type LOCAL}).
+   */
+  public boolean inCluster(InetAddress client, InetAddress local) {
+    return (clusterCidr != null && clusterCidr.contains(client)) || client.equals(local)
+        || nodeAddresses.contains(client); // a handful of addresses
   }
 
   /**

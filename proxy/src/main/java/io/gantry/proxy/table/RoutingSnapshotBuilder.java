@@ -29,8 +29,8 @@ import java.util.function.LongSupplier;
  *   <li>ClusterIPs use {@code internalTrafficPolicy}; NodePorts, LoadBalancer IPs and external IPs
  *       use {@code externalTrafficPolicy}; {@code Local} keeps endpoints on this node only (same
  *       ready-then-terminating fallback among them);</li>
- *   <li>in-cluster clients (pod CIDR or this node) of LoadBalancer IPs and external IPs of a
- *       {@code Local} service get all endpoints ({@link ServiceEntry#inClusterEntry});</li>
+ *   <li>in-cluster clients (pod CIDR or this node) of NodePorts, LoadBalancer IPs and external
+ *       IPs of a {@code Local} service get all endpoints ({@link ServiceEntry#inClusterEntry});</li>
  *   <li>a {@code healthCheckNodePort} per {@code externalTrafficPolicy: Local} service, reporting
  *       its local endpoints ({@link HealthCheck});</li>
  *   <li>an endpoint's port for a service port is the EndpointSlice port of the same name (the

@@ -98,8 +98,9 @@ final class ServiceCompiler {
       ServiceEntry external = internalLocal == externalLocal ? internal
           : new ServiceEntry(portKey, targets(externalLocal ? local : cluster, referenced), externalLocal,
               anywhere, balancing, picker, affinity, serviceMetrics, null);
-      // In-cluster clients of LoadBalancer IPs and external IPs get all endpoints (kube-proxy's
-      // short-circuit to the cluster chain); outside clients keep the Local policy.
+      // In-cluster clients of NodePorts, LoadBalancer IPs and external IPs get all endpoints
+      // (kube-proxy's "pod traffic for external destinations" and "route LOCAL traffic for external
+      // destinations" jumps to the cluster chain); outside clients keep the Local policy.
       ServiceEntry externalIps = external;
       if (externalLocal) {
         ServiceEntry allEndpoints = !internalLocal ? internal
@@ -127,7 +128,7 @@ final class ServiceCompiler {
           && port.getNodePort() > 0 && port.getNodePort() <= 65535) {
         for (InetAddress address : nodeAddresses) {
           claim(claims, warnings, new ListenKey(new InetSocketAddress(address, port.getNodePort()), protocol),
-              external);
+              externalIps);
         }
       }
     }

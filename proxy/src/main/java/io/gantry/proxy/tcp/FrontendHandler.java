@@ -90,7 +90,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       inbound.close(); // outside loadBalancerSourceRanges: kube-proxy drops
       return;
     }
-    entry = table.route(listened, client); // in-cluster clients: Cluster semantics
+    entry = table.route(listened, client, listener.address().getAddress()); // in-cluster clients: Cluster semantics
     if (entry == null) {
       Relays.reset(inbound);
       return;

@@ -82,7 +82,8 @@ final class UdpFrontendHandler extends SimpleChannelInboundHandler<DatagramPacke
         listened.metrics().noEndpoint(); // outside loadBalancerSourceRanges: dropped
         return;
       }
-      boolean inCluster = listened.inClusterEntry() != null && snapshot.inCluster(client.getAddress());
+      boolean inCluster = listened.inClusterEntry() != null
+          && snapshot.inCluster(client.getAddress(), key.address().getAddress());
       entry = inCluster ? listened.inClusterEntry() : listened;
       Target target = entry.pick(client.getAddress());
       if (target == null) {

@@ -140,7 +140,9 @@ class RoutingSnapshotBuilderTest {
     ServiceEntry lb = s.lookup(at("127.240.0.5", 80), Protocol.TCP);
     assertFalse(lb.hasTargets());
     assertTrue(lb.localPolicy());
-    assertSame(null, s.lookup(at("127.0.0.11", 30080), Protocol.TCP).inClusterEntry());
+    ServiceEntry nodePort = s.lookup(at("127.0.0.11", 30080), Protocol.TCP);
+    assertFalse(nodePort.hasTargets(), "outside clients of the NodePort: dropped");
+    assertEquals(Set.of("127.0.1.2:80"), targets(nodePort.inClusterEntry()), "pods and the node: every endpoint");
     assertEquals(Set.of("127.0.1.2:80"), targets(s.lookup(at("127.96.0.10", 80), Protocol.TCP)));
     assertEquals(Map.of(31000, new HealthCheck("default", "web", 0)), s.healthChecks());
   }

@@ -314,6 +314,40 @@ class PodsTest {
     });
   }
 
+  /** As the kubelet: a running container whose image changes is restarted with it, whatever the restart policy. */
+  @Test
+  void aChangedImageRestartsTheContainer() throws Exception {
+    create("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: redefined}
+        spec:
+          nodeName: pods-node
+          restartPolicy: Never
+          terminationGracePeriodSeconds: 1
+          containers: [{name: main, image: /bin/sleep, args: ["600"]}]
+        """);
+    await("redefined running", WAIT, () -> containerStatus(pod("redefined"), "main").at("/state/running").isObject());
+    control.api.send("PATCH", "/api/v1/namespaces/default/pods/redefined",
+        yaml("{spec: {containers: [{name: main, image: /usr/bin/sleep}]}}"), "application/strategic-merge-patch+json");
+    assertEquals("/usr/bin/sleep", pod("redefined").at("/spec/containers/0/image").asText());
+    JsonNode restarted = await("the container restarted with the new image", WAIT, () -> {
+      JsonNode cs = containerStatus(pod("redefined"), "main");
+      return cs.path("restartCount").asInt() == 1 && cs.at("/state/running").isObject() ? cs : null;
+    });
+    assertEquals("/usr/bin/sleep", restarted.path("image").asText(), restarted.toString());
+    assertEquals("Running", pod("redefined").at("/status/phase").asText());
+    await("the Killing event", WAIT, () -> {
+      for (JsonNode e : control.api.get("/api/v1/namespaces/default/events").path("items")) {
+        if (e.at("/involvedObject/name").asText().equals("redefined") && e.path("reason").asText().equals("Killing")
+            && e.path("message").asText().equals("Container main definition changed, will be restarted")) {
+          return true;
+        }
+      }
+      return false;
+    });
+  }
+
   @Test
   void aMissingConfigMapHoldsTheContainerUntilItExists() throws Exception {
     create("""

@@ -45,7 +45,8 @@ final class PodWorker {
 
   /** One container of the pod (an app container or an init container) and its current instance. */
   private final class Container {
-    final JsonNode spec;
+    /** The definition the next instance starts with (a pod update may change its image). */
+    JsonNode spec;
     final String name;
     final boolean init;
     final boolean sidecar;
@@ -83,6 +84,8 @@ final class PodWorker {
     boolean done;
     /** Sidecars: SIGTERM was sent while the pod winds down; it is not restarted. */
     boolean stopSignalled;
+    /** Its definition changed while it ran: it is restarted whatever the policy, without back-off. */
+    boolean redefined;
 
     Container(JsonNode spec, boolean init, String defaultWaiting) {
       this.spec = spec;
@@ -181,12 +184,30 @@ final class PodWorker {
   /** A newer version of the pod object from the API. */
   void update(JsonNode pod) {
     this.pod = pod;
+    if (!terminating) {
+      redefine(pod.path("spec"));
+    }
     if (!terminating && pod.path("metadata").hasNonNull("deletionTimestamp")) {
       long grace = pod.path("metadata").path("deletionGracePeriodSeconds")
           .asLong(pod.path("spec").path("terminationGracePeriodSeconds").asLong(30));
       terminate(Duration.ofSeconds(Math.max(0, grace)), "deleted");
     }
     sync();
+  }
+
+  /**
+   * As the kubelet: a running container whose definition changed (its image, the one field of a
+   * container a pod update may change) is killed and started again with the new one.
+   */
+  private void redefine(JsonNode spec) {
+    for (Container c : all()) {
+      for (JsonNode next : spec.path(c.init ? "initContainers" : "containers")) {
+        if (c.name.equals(next.path("name").asText()) && !next.path("image").equals(c.spec.path("image"))) {
+          c.spec = next;
+          c.redefined = c.alive() && (!c.init || c.sidecar);
+        }
+      }
+    }
   }
 
   /** The pod disappeared from the API without a graceful deletion we saw: stop it within 2 s. */
@@ -312,6 +333,11 @@ final class PodWorker {
 
   /** Starts or restarts one container when it is due (after its back-off), or leaves it as it is. */
   private void advance(Container c, Instant now) {
+    if (c.redefined && c.state == State.RUNNING && c.process != null && c.killReason == null && c.stop == null) {
+      kill(c, "Container " + c.name + " definition changed", "Container " + c.name + " definition changed, will be restarted",
+          pod.path("spec").path("terminationGracePeriodSeconds").asLong(30));
+      return;
+    }
     if (c.alive() || c.stop != null || c.state == State.TERMINATED && !willRestart(c)) {
       return;
     }
@@ -443,6 +469,9 @@ final class PodWorker {
     if (deadlineExceeded) {
       return false;
     }
+    if (c.redefined) {
+      return true;
+    }
     if (c.sidecar) {
       return !windingDown && !c.stopSignalled;
     }
@@ -458,6 +487,7 @@ final class PodWorker {
 
   private void launch(Container c) {
     int generation = ++c.generation;
+    c.redefined = false;
     boolean restart = c.everStarted;
     if (restart) {
       c.restartCount++;
@@ -771,27 +801,30 @@ final class PodWorker {
     sync();
   }
 
+  /** A failed liveness or startup probe: the container is killed and, as its restart policy says, restarted. */
   private void kill(Container c, String reason) {
+    kill(c, reason, "Container " + c.name + " failed " + (reason.startsWith("Startup") ? "startup" : "liveness")
+        + " probe, will be restarted", c.spec.path("livenessProbe").path("terminationGracePeriodSeconds")
+            .asLong(pod.path("spec").path("terminationGracePeriodSeconds").asLong(30)));
+  }
+
+  private void kill(Container c, String reason, String killing, long graceSeconds) {
     log.info("pod {}/{} container {}: {}; restarting", namespace, name, c.name, reason);
-    manager.events().record(pod, c.name, "Normal", "Killing", "Container " + c.name + " failed "
-        + (reason.startsWith("Startup") ? "startup" : "liveness") + " probe, will be restarted");
+    manager.events().record(pod, c.name, "Normal", "Killing", killing);
     c.killReason = reason;
     c.ready = false;
     stopProbes(c);
     if (c.process != null && hasPreStop(c)) {
-      stop(c, Duration.ofSeconds(Math.max(0, c.spec.path("livenessProbe").path("terminationGracePeriodSeconds")
-          .asLong(pod.path("spec").path("terminationGracePeriodSeconds").asLong(30)))));
+      stop(c, Duration.ofSeconds(Math.max(0, graceSeconds)));
     } else if (c.process != null) {
       Process process = c.process;
       int generation = c.generation;
       signal(process, false);
-      long grace = c.spec.path("livenessProbe").path("terminationGracePeriodSeconds")
-          .asLong(pod.path("spec").path("terminationGracePeriodSeconds").asLong(30));
       manager.schedule(() -> {
         if (generation == c.generation && process.isAlive()) {
           signal(process, true);
         }
-      }, Duration.ofSeconds(grace));
+      }, Duration.ofSeconds(Math.max(0, graceSeconds)));
     }
   }
 
@@ -837,7 +870,11 @@ final class PodWorker {
     if (Duration.between(c.startedAt, now).compareTo(manager.config().backoffMax().multipliedBy(2)) > 0) {
       c.backoff = Duration.ZERO; // ran long enough: the back-off starts over, as in the kubelet
     }
-    bumpBackoff(c);
+    if (c.redefined) {
+      c.backoffUntil = now; // not a crash: it starts again at once
+    } else {
+      bumpBackoff(c);
+    }
     log.info("pod {}/{} container {}: exited with {}", namespace, name, c.name, exit);
     sync();
   }

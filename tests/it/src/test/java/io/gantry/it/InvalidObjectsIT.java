@@ -58,9 +58,9 @@ class InvalidObjectsIT {
         kind: Deployment
         metadata: {name: bad-selector, namespace: invalid}
         spec:
-          selector: {matchLabels: {app: x}}
+          selector: {matchLabels: {app: web}}
           template:
-            metadata: {labels: {app: y}}
+            metadata: {labels: {app: api}}
             spec:
               containers: [{name: web, image: nginx}]
         """).assertFailed()
@@ -68,6 +68,24 @@ class InvalidObjectsIT {
         .assertStderrContains("spec.template.metadata.labels: Invalid value");
 
     assertAbsent("deployment", "bad-selector");
+  }
+
+  /**
+   * kubectl sends YAML 1.1's yes and 8080 as a boolean and a number; Go decodes neither into a
+   * string. (kubectl itself refuses such labels; a ConfigMap's data reaches the server.)
+   */
+  @Test
+  void unquotedBooleansAndNumbersInStringFieldsAreRefused() {
+    apply("""
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: unquoted, namespace: invalid}
+        data: {port: 8080, debug: yes}
+        """).assertFailed()
+        .assertStderrContains("ConfigMap in version \"v1\" cannot be handled as a ConfigMap")
+        .assertStderrContains("data.");
+
+    assertAbsent("configmap", "unquoted");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.gantry.dns.source;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.api.translate.EndpointAggregator;
+import io.gantry.control.api.translate.EndpointsMirror;
 import io.gantry.control.api.translate.ViewTranslator;
 import io.gantry.control.api.v1.EndpointView;
 import io.gantry.control.api.v1.PodView;
@@ -27,10 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The static mode: a folder of Kubernetes YAML (Namespaces, Services, EndpointSlices, Pods; one
- * or many documents per file, {@code kind: List} too) translated with the control component's own
- * {@link ViewTranslator} and {@link EndpointAggregator}, so it answers exactly as the
- * control-driven mode would. The folder is polled (names, sizes, modification times) every
+ * The static mode: a folder of Kubernetes YAML (Namespaces, Services, EndpointSlices or v1
+ * Endpoints, Pods; one or many documents per file, {@code kind: List} too) translated with the
+ * control component's own {@link ViewTranslator} and {@link EndpointAggregator}, so it answers
+ * exactly as the control-driven mode would. The folder is polled (names, sizes, modification times) every
  * {@code interval}; a change rebuilds and publishes the zone. A file that does not parse is
  * logged and skipped; the others still count.
  *
@@ -138,12 +139,8 @@ public final class ManifestSource implements AutoCloseable {
       switch (object.path("kind").asText("")) {
         case "Service" -> services.add(ViewTranslator.service(object));
         case "Pod" -> pods.add(ViewTranslator.pod(object));
-        case "EndpointSlice" -> {
-          String service = EndpointAggregator.serviceName(object);
-          if (!service.isEmpty()) {
-            slices.computeIfAbsent(namespace + "/" + service, k -> new ArrayList<>()).add(object);
-          }
-        }
+        case "EndpointSlice" -> addSlice(slices, namespace, object);
+        case "Endpoints" -> EndpointsMirror.slices(object).forEach(slice -> addSlice(slices, namespace, slice));
         default -> {
           // Namespaces and everything else add no records.
         }
@@ -155,6 +152,13 @@ public final class ManifestSource implements AutoCloseable {
       endpoints.add(EndpointAggregator.aggregate(parts[0], parts[1], list));
     });
     return DnsZoneSnapshot.build(config, version, services, endpoints, pods);
+  }
+
+  private static void addSlice(Map<String, List<ObjectNode>> slices, String namespace, ObjectNode slice) {
+    String service = EndpointAggregator.serviceName(slice);
+    if (!service.isEmpty()) {
+      slices.computeIfAbsent(namespace + "/" + service, k -> new ArrayList<>()).add(slice);
+    }
   }
 
   @Override

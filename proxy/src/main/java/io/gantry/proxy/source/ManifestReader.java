@@ -3,6 +3,7 @@ package io.gantry.proxy.source;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.api.translate.EndpointAggregator;
+import io.gantry.control.api.translate.EndpointsMirror;
 import io.gantry.control.api.translate.ViewTranslator;
 import io.gantry.control.api.v1.EndpointView;
 import io.gantry.control.api.v1.NodeView;
@@ -20,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads Services, EndpointSlices and Nodes from files of Kubernetes YAML or JSON (one or many
+ * Reads Services, EndpointSlices (and v1 Endpoints, mirrored into slices) and Nodes from files of Kubernetes YAML or JSON (one or many
  * documents per file; {@code kind: List} too) and translates them with control/api's
  * {@link ViewTranslator} and {@link EndpointAggregator}. Other kinds are ignored. A file that does
  * not parse is skipped with a warning, so one bad file does not take the others down.
@@ -77,14 +78,8 @@ public final class ManifestReader {
         switch (kind) {
           case "Service" -> services.add(ViewTranslator.service(withNamespace(o)));
           case "Node" -> nodes.add(ViewTranslator.node(o));
-          case "EndpointSlice" -> {
-            ObjectNode slice = withNamespace(o);
-            String service = EndpointAggregator.serviceName(slice);
-            if (!service.isEmpty()) {
-              String ns = slice.path("metadata").path("namespace").asText();
-              slices.computeIfAbsent(ns + "/" + service, k -> new ArrayList<>()).add(slice);
-            }
-          }
+          case "EndpointSlice" -> addSlice(slices, withNamespace(o));
+          case "Endpoints" -> EndpointsMirror.slices(withNamespace(o)).forEach(slice -> addSlice(slices, slice));
           default -> {
           }
         }
@@ -99,6 +94,14 @@ public final class ManifestReader {
       endpoints.put(key, EndpointAggregator.aggregate(key.substring(0, slash), key.substring(slash + 1), list));
     });
     return new Views(services, endpoints, nodes);
+  }
+
+  private static void addSlice(Map<String, List<ObjectNode>> slices, ObjectNode slice) {
+    String service = EndpointAggregator.serviceName(slice);
+    if (!service.isEmpty()) {
+      String ns = slice.path("metadata").path("namespace").asText();
+      slices.computeIfAbsent(ns + "/" + service, k -> new ArrayList<>()).add(slice);
+    }
   }
 
   private static void collect(JsonNode doc, List<ObjectNode> into) {

@@ -80,6 +80,28 @@ class StaticManifestSourceTest {
     }
   }
 
+  /** A selectorless Service given a v1 Endpoints, as older manifests do: served as its mirrored slice. */
+  @Test
+  void servesAServiceWhoseEndpointsAreV1Endpoints(@TempDir Path dir) throws Exception {
+    int net = ThreadLocalRandom.current().nextInt(1, 250);
+    String vip = "127.96." + net + ".201";
+    try (Backend a = new Backend("a");
+        ProxyServer proxy = ProxyServer.start(ProxyConfig.defaults("n1"))) {
+      Files.writeString(dir.resolve("web.yaml"), service(vip, 8081, 31500 + net) + """
+          ---
+          apiVersion: v1
+          kind: Endpoints
+          metadata: {name: web, namespace: default}
+          subsets:
+          - addresses: [{ip: 127.0.0.1}]
+            ports: [{name: http, port: %d}]
+          """.formatted(a.port()));
+      try (StaticManifestSource source = StaticManifestSource.start(dir, proxy, Duration.ofMillis(100))) {
+        assertEquals("a", Client.whoServes(vip, 8081));
+      }
+    }
+  }
+
   @Test
   void aChangedFileRebuildsOnlyTheServicesItDefines(@TempDir Path dir) throws Exception {
     int net = ThreadLocalRandom.current().nextInt(1, 250);

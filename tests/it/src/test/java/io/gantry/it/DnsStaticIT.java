@@ -91,6 +91,19 @@ class DnsStaticIT {
           ports: [{name: pg, port: 5432}]
         ---
         apiVersion: v1
+        kind: Service
+        metadata: {name: legacy, namespace: shop}
+        spec: {clusterIP: None, ports: [{name: pg, port: 5432}]}
+        ---
+        apiVersion: v1
+        kind: Endpoints
+        metadata: {name: legacy, namespace: shop}
+        subsets:
+        - addresses: [{ip: 127.244.3.1, hostname: old-0}]
+          notReadyAddresses: [{ip: 127.244.3.2}]
+          ports: [{name: pg, port: 5432}]
+        ---
+        apiVersion: v1
         kind: Pod
         metadata: {name: client, namespace: shop}
         spec: {containers: [{name: c, image: x}]}
@@ -157,6 +170,14 @@ class DnsStaticIT {
         "_pg._tcp.db.shop.svc.cluster.local. 5 IN SRV 0 50 5432 db-0.db.shop.svc.cluster.local."),
         headless.answers().stream().sorted().toList(), headless::toString);
     assertEquals(2, headless.section("ADDITIONAL").size(), headless::toString);
+  }
+
+  @Test
+  void aHeadlessServiceWithV1EndpointsIsServedAsItsMirroredSlices() {
+    assertEquals(List.of("legacy.shop.svc.cluster.local. 5 IN A 127.244.3.1"), dig("legacy.shop.svc.cluster.local").answers());
+    assertEquals(List.of("old-0.legacy.shop.svc.cluster.local. 5 IN A 127.244.3.1"),
+        dig("old-0.legacy.shop.svc.cluster.local").answers());
+    assertEquals("NXDOMAIN", dig("127-244-3-2.legacy.shop.svc.cluster.local").status(), "not ready");
   }
 
   @Test

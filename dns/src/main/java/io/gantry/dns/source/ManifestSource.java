@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.api.translate.EndpointAggregator;
 import io.gantry.control.api.translate.EndpointsMirror;
 import io.gantry.control.api.translate.ViewTranslator;
-import io.gantry.control.api.v1.EndpointView;
 import io.gantry.control.api.v1.PodView;
 import io.gantry.control.api.v1.ServiceView;
 import io.gantry.control.api.yaml.YamlTrees;
@@ -16,9 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -129,36 +126,23 @@ public final class ManifestSource implements AutoCloseable {
   public static DnsZoneSnapshot build(ZoneConfig config, long version, List<ObjectNode> objects) {
     List<ServiceView> services = new ArrayList<>();
     List<PodView> pods = new ArrayList<>();
-    Map<String, List<ObjectNode>> slices = new LinkedHashMap<>();
+    List<ObjectNode> slices = new ArrayList<>();
     for (ObjectNode object : objects) {
       JsonNode metadata = object.path("metadata");
       if (metadata instanceof ObjectNode meta && meta.path("namespace").asText("").isEmpty()) {
         meta.put("namespace", "default");
       }
-      String namespace = metadata.path("namespace").asText("default");
       switch (object.path("kind").asText("")) {
         case "Service" -> services.add(ViewTranslator.service(object));
         case "Pod" -> pods.add(ViewTranslator.pod(object));
-        case "EndpointSlice" -> addSlice(slices, namespace, object);
-        case "Endpoints" -> EndpointsMirror.slices(object).forEach(slice -> addSlice(slices, namespace, slice));
+        case "EndpointSlice" -> slices.add(object);
+        case "Endpoints" -> slices.addAll(EndpointsMirror.slices(object));
         default -> {
           // Namespaces and everything else add no records.
         }
       }
     }
-    List<EndpointView> endpoints = new ArrayList<>();
-    slices.forEach((key, list) -> {
-      String[] parts = key.split("/", 2);
-      endpoints.add(EndpointAggregator.aggregate(parts[0], parts[1], list));
-    });
-    return DnsZoneSnapshot.build(config, version, services, endpoints, pods);
-  }
-
-  private static void addSlice(Map<String, List<ObjectNode>> slices, String namespace, ObjectNode slice) {
-    String service = EndpointAggregator.serviceName(slice);
-    if (!service.isEmpty()) {
-      slices.computeIfAbsent(namespace + "/" + service, k -> new ArrayList<>()).add(slice);
-    }
+    return DnsZoneSnapshot.build(config, version, services, EndpointAggregator.byService(slices).values(), pods);
   }
 
   @Override

@@ -113,8 +113,7 @@ final class ZoneBuilder {
       byte[] srv = Wire.srv(0, 100, port.getPort(), base);
       add(base, Wire.TYPE_SRV, srv, base); // CoreDNS: an SRV query for the service itself lists every port
       if (!port.getName().isEmpty()) {
-        // a copy: each set gets weights of its own
-        add(srvName(port.getName(), port.getProtocol(), base), Wire.TYPE_SRV, srv.clone(), base);
+        add(srvName(port.getName(), port.getProtocol(), base), Wire.TYPE_SRV, srv, base);
       }
     }
     endpoints(service, base, endpoints, false);
@@ -150,7 +149,7 @@ final class ZoneBuilder {
         byte[] srv = Wire.srv(0, 100, port.getValue().getPort(), hostName);
         add(base, Wire.TYPE_SRV, srv, hostName);
         if (!port.getKey().isEmpty()) {
-          add(srvName(port.getKey(), port.getValue().getProtocol(), base), Wire.TYPE_SRV, srv.clone(), hostName);
+          add(srvName(port.getKey(), port.getValue().getProtocol(), base), Wire.TYPE_SRV, srv, hostName);
         }
       }
     }
@@ -236,12 +235,11 @@ final class ZoneBuilder {
       List<Rr> all = new ArrayList<>();
       int i = 0;
       for (Map.Entry<Integer, Map<String, Rr>> set : byType.entrySet()) {
-        if (set.getKey() == Wire.TYPE_SRV) {
-          shareWeight(set.getValue().values());
-        }
+        Collection<Rr> records = set.getKey() == Wire.TYPE_SRV ? sharedWeight(set.getValue().values())
+            : set.getValue().values();
         types[i] = set.getKey();
-        answers[i] = answer(set.getValue().values());
-        all.addAll(set.getValue().values());
+        answers[i] = answer(records);
+        all.addAll(records);
         i++;
       }
       Answer any = all.isEmpty() ? null : answer(all);
@@ -255,14 +253,18 @@ final class ZoneBuilder {
 
   /**
    * The records of one SRV set all have priority 0 and share a weight of 100 as CoreDNS divides it:
-   * {@code floor(100 / n)} each.
+   * {@code floor(100 / n)} each. Copies: one rdata may stand in several sets.
    */
-  private static void shareWeight(Collection<Rr> set) {
+  private static List<Rr> sharedWeight(Collection<Rr> set) {
     int weight = 100 / set.size();
+    List<Rr> weighted = new ArrayList<>(set.size());
     for (Rr rr : set) {
-      rr.rdata()[2] = (byte) (weight >>> 8);
-      rr.rdata()[3] = (byte) weight;
+      byte[] rdata = rr.rdata().clone();
+      rdata[2] = (byte) (weight >>> 8);
+      rdata[3] = (byte) weight;
+      weighted.add(new Rr(rr.type(), rdata, rr.target()));
     }
+    return weighted;
   }
 
   private byte[] soaRdata(String owner) {

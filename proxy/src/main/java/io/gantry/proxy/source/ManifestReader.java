@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.api.translate.EndpointAggregator;
 import io.gantry.control.api.translate.EndpointsMirror;
 import io.gantry.control.api.translate.ViewTranslator;
-import io.gantry.control.api.v1.EndpointView;
 import io.gantry.control.api.v1.NodeView;
 import io.gantry.control.api.v1.ServiceView;
 import io.gantry.control.api.yaml.YamlTrees;
@@ -13,16 +12,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads Services, EndpointSlices (and v1 Endpoints, mirrored into slices) and Nodes from files of Kubernetes YAML or JSON (one or many
- * documents per file; {@code kind: List} too) and translates them with control/api's
+ * Reads Services, EndpointSlices (and v1 Endpoints, mirrored into slices) and Nodes from files of
+ * Kubernetes YAML or JSON (one or many documents per file; {@code kind: List} too) and translates them with control/api's
  * {@link ViewTranslator} and {@link EndpointAggregator}. Other kinds are ignored. A file that does
  * not parse is skipped with a warning, so one bad file does not take the others down.
  */
@@ -71,15 +68,15 @@ public final class ManifestReader {
   public static Views translate(List<ObjectNode> objects) {
     List<ServiceView> services = new ArrayList<>();
     List<NodeView> nodes = new ArrayList<>();
-    Map<String, List<ObjectNode>> slices = new HashMap<>();
+    List<ObjectNode> slices = new ArrayList<>();
     for (ObjectNode o : objects) {
       String kind = o.path("kind").asText("");
       try {
         switch (kind) {
           case "Service" -> services.add(ViewTranslator.service(withNamespace(o)));
           case "Node" -> nodes.add(ViewTranslator.node(o));
-          case "EndpointSlice" -> addSlice(slices, withNamespace(o));
-          case "Endpoints" -> EndpointsMirror.slices(withNamespace(o)).forEach(slice -> addSlice(slices, slice));
+          case "EndpointSlice" -> slices.add(withNamespace(o));
+          case "Endpoints" -> slices.addAll(EndpointsMirror.slices(withNamespace(o)));
           default -> {
           }
         }
@@ -88,20 +85,7 @@ public final class ManifestReader {
             e.toString());
       }
     }
-    Map<String, EndpointView> endpoints = new HashMap<>();
-    slices.forEach((key, list) -> {
-      int slash = key.indexOf('/');
-      endpoints.put(key, EndpointAggregator.aggregate(key.substring(0, slash), key.substring(slash + 1), list));
-    });
-    return new Views(services, endpoints, nodes);
-  }
-
-  private static void addSlice(Map<String, List<ObjectNode>> slices, ObjectNode slice) {
-    String service = EndpointAggregator.serviceName(slice);
-    if (!service.isEmpty()) {
-      String ns = slice.path("metadata").path("namespace").asText();
-      slices.computeIfAbsent(ns + "/" + service, k -> new ArrayList<>()).add(slice);
-    }
+    return new Views(services, EndpointAggregator.byService(slices), nodes);
   }
 
   private static void collect(JsonNode doc, List<ObjectNode> into) {

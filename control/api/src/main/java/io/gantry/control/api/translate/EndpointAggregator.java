@@ -41,6 +41,28 @@ public final class EndpointAggregator {
     return slice.path("metadata").path("labels").path(SERVICE_NAME_LABEL).asText("");
   }
 
+  /**
+   * Every service's view from slices of any services and namespaces, keyed {@code namespace/service}
+   * in the order first seen; slices without a service-name label belong to none and are skipped.
+   */
+  public static Map<String, EndpointView> byService(Collection<ObjectNode> slices) {
+    Map<String, List<ObjectNode>> grouped = new LinkedHashMap<>();
+    for (ObjectNode slice : slices) {
+      String service = serviceName(slice);
+      if (!service.isEmpty()) {
+        String namespace = slice.path("metadata").path("namespace").asText("");
+        grouped.computeIfAbsent((namespace.isEmpty() ? "default" : namespace) + "/" + service,
+            k -> new ArrayList<>()).add(slice);
+      }
+    }
+    Map<String, EndpointView> views = new LinkedHashMap<>();
+    grouped.forEach((key, list) -> {
+      int slash = key.indexOf('/');
+      views.put(key, aggregate(key.substring(0, slash), key.substring(slash + 1), list));
+    });
+    return views;
+  }
+
   public static EndpointView aggregate(String namespace, String service, Collection<ObjectNode> slices) {
     List<ObjectNode> ordered = new ArrayList<>(slices);
     ordered.sort(Comparator.comparing(Meta::name));

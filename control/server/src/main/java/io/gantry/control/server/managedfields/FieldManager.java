@@ -85,7 +85,8 @@ public final class FieldManager {
     FieldSet changed = change.changed();
     // kube-apiserver's lastAppliedManager: kubectl moving from client-side to server-side apply
     // may take, without force, what its last client-side apply configured
-    FieldSet forgiven = KUBECTL.equals(manager) ? lastApplied(live) : FieldSet.EMPTY;
+    FieldSet forgiven = KUBECTL.equals(manager) && !ownedByOthers.intersect(changed).isEmpty()
+        ? lastApplied(live) : FieldSet.EMPTY;
     List<FieldConflicts.Conflict> conflicts = new ArrayList<>();
     List<ManagedFieldsEntry> next = new ArrayList<>();
     for (ManagedFieldsEntry other : others) {

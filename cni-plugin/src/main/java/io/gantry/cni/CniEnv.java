@@ -9,7 +9,8 @@ import java.util.Map;
  * The {@code CNI_*} parameters of one invocation, validated for the command as the spec requires:
  * ADD and CHECK need {@code CNI_CONTAINERID}, {@code CNI_NETNS} and {@code CNI_IFNAME}; DEL needs the
  * container ID and interface name ({@code CNI_NETNS} is optional); VERSION, STATUS and GC need only
- * {@code CNI_COMMAND} (and read no {@code CNI_ARGS}, so a malformed one does not fail them). Every invalid variable is named in one error (code 4).
+ * {@code CNI_COMMAND} (and read no {@code CNI_ARGS}, so a malformed one does not fail them).
+ * Every invalid variable is named in one error (code 4).
  */
 public record CniEnv(Command command, String containerId, String netns, String ifName,
     Map<String, String> args, List<String> path) {

@@ -385,7 +385,8 @@ public final class BridgePlugin implements Plugin {
     // This network's attachments are the ones its IPAM store holds: another network may share the
     // bridge, and its veths are not this GC's to remove.
     Set<String> stale = new LinkedHashSet<>();
-    for (AllocationStore.Allocation released : new Ipam(Configs.ipam(conf)).collectGarbage(Configs.validAttachments(conf))) {
+    Ipam ipam = new Ipam(Configs.ipam(conf));
+    for (AllocationStore.Allocation released : ipam.collectGarbage(Configs.validAttachments(conf))) {
       stale.add(hostVethName(released.containerId(), released.ifName()));
     }
     for (String veth : stale) {

@@ -38,7 +38,8 @@ final class PodEvents {
   private final String nodeName;
   private final Clock clock;
   private final AtomicLong sequence = new AtomicLong();
-  private final ExecutorService poster = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("pod-events").factory());
+  private final ExecutorService poster =
+      Executors.newSingleThreadExecutor(Thread.ofVirtual().name("pod-events").factory());
   /** Recent events by aggregation key, least recently recorded first. */
   private final Map<String, Recorded> recent = new LinkedHashMap<>(16, 0.75f, true) {
     @Override

@@ -334,7 +334,8 @@ final class PodWorker {
   /** Starts or restarts one container when it is due (after its back-off), or leaves it as it is. */
   private void advance(Container c, Instant now) {
     if (c.redefined && c.state == State.RUNNING && c.process != null && c.killReason == null && c.stop == null) {
-      kill(c, "Container " + c.name + " definition changed", "Container " + c.name + " definition changed, will be restarted",
+      String changed = "Container " + c.name + " definition changed";
+      kill(c, changed, changed + ", will be restarted",
           pod.path("spec").path("terminationGracePeriodSeconds").asLong(30));
       return;
     }
@@ -814,8 +815,9 @@ final class PodWorker {
     c.killReason = reason;
     c.ready = false;
     stopProbes(c);
+    Duration grace = Duration.ofSeconds(Math.max(0, graceSeconds));
     if (c.process != null && hasPreStop(c)) {
-      stop(c, Duration.ofSeconds(Math.max(0, graceSeconds)));
+      stop(c, grace);
     } else if (c.process != null) {
       Process process = c.process;
       int generation = c.generation;
@@ -824,7 +826,7 @@ final class PodWorker {
         if (generation == c.generation && process.isAlive()) {
           signal(process, true);
         }
-      }, Duration.ofSeconds(Math.max(0, graceSeconds)));
+      }, grace);
     }
   }
 

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads Services, EndpointSlices (and v1 Endpoints, mirrored into slices) and Nodes from files of
- * Kubernetes YAML or JSON (one or many documents per file; {@code kind: List} too) and translates them with control/api's
- * {@link ViewTranslator} and {@link EndpointAggregator}. Other kinds are ignored. A file that does
- * not parse is skipped with a warning, so one bad file does not take the others down.
+ * Kubernetes YAML or JSON (one or many documents per file; {@code kind: List} too) and translates
+ * them with control/api's {@link ViewTranslator} and {@link EndpointAggregator}. Other kinds are
+ * ignored. A file that does not parse is skipped with a warning, so one bad file does not take the
+ * others down.
  */
 public final class ManifestReader {
 

@@ -39,6 +39,28 @@ class AuthIT {
   }
 
   @Test
+  void kubectlAuthSaysTheAdminMayDoEverything() {
+    Kubectl kubectl = gantry.kubectl();
+    kubectl.run("auth", "can-i", "delete", "nodes").assertOk().assertStdoutContains("yes");
+    kubectl.run("auth", "can-i", "get", "/healthz").assertOk().assertStdoutContains("yes");
+    String rules = kubectl.run("auth", "can-i", "--list").assertOk().stdout();
+    assertTrue(rules.lines().anyMatch(line -> line.matches("\\*\\.\\*\\s+\\[]\\s+\\[]\\s+\\[\\*]")), rules);
+    kubectl.run("auth", "whoami").assertOk().assertStdoutContains("admin")
+        .assertStdoutContains("system:masters");
+  }
+
+  @Test
+  void anAccessReviewWithoutAttributesIsInvalid() {
+    Curl.Response response = curl.request("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", gantry.token(),
+        "-X", "POST", "-H", "Content-Type: application/json",
+        "--data", "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectAccessReview\",\"spec\":{}}");
+
+    assertEquals(422, response.status(), response.body());
+    assertTrue(response.body().contains("exactly one of nonResourceAttributes or resourceAttributes must be specified"),
+        response.body());
+  }
+
+  @Test
   void kubectlWithAWrongTokenIsUnauthorized() {
     Kubectl kubectl = gantry.kubectl();
     kubectl.run("get", "namespaces").assertOk(); // warms the discovery cache: the next call is one GET

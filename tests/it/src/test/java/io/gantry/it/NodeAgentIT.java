@@ -150,6 +150,45 @@ class NodeAgentIT {
         .assertStderrContains("container nope is not valid for pod brief");
   }
 
+  @Test
+  void drainEvictsThePodsOfANodeAndCordonsIt() {
+    kubectl.run("create", "namespace", "drain").assertOk();
+    kubectl.run("-n", "drain", "create", "deployment", "kept", "--image=gantry/echo-http", "--replicas=2")
+        .assertOk();
+    kubectl.runWithInput("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: bare, namespace: drain, labels: {app: kept}}
+        spec:
+          nodeName: node-3
+          containers:
+          - {name: main, image: gantry/echo-http}
+        """, "apply", "-f", "-").assertOk();
+    await("bare running", () -> "Running".equals(kubectl.run("-n", "drain", "get", "pod", "bare", "-o", "json")
+        .assertOk().json().at("/status/phase").asText()));
+    try {
+      // A pod no controller owns is only evicted with --force, as upstream's drain helper decides.
+      kubectl.run("drain", "node-3", "--pod-selector=app", "--timeout=20s").assertFailed()
+          .assertStderrContains("cannot delete Pods that declare no controller");
+      kubectl.run("drain", "node-3", "--pod-selector=app", "--force", "--grace-period=2", "--timeout=40s")
+          .assertOk().assertStdoutContains("pod/bare evicted").assertStdoutContains("node/node-3 drained");
+      assertTrue(kubectl.run("get", "node", "node-3", "-o", "json").assertOk().json()
+          .at("/spec/unschedulable").asBoolean(), "drain cordons the node");
+      kubectl.run("-n", "drain", "get", "pod", "bare").assertFailed().assertStderrContains("not found");
+      await("2 kept pods Running elsewhere", () -> {
+        int elsewhere = 0;
+        for (JsonNode pod : kubectl.run("-n", "drain", "get", "pods", "-o", "json").assertOk().json().path("items")) {
+          boolean live = "Running".equals(pod.at("/status/phase").asText())
+              && !pod.at("/metadata/deletionTimestamp").isTextual();
+          elsewhere += live && !"node-3".equals(pod.at("/spec/nodeName").asText()) ? 1 : 0;
+        }
+        return elsewhere == 2;
+      });
+    } finally {
+      kubectl.run("uncordon", "node-3").assertOk();
+    }
+  }
+
   private int readyEndpoints() {
     JsonNode slices = kubectl.run("-n", "pods", "get", "endpointslices", "-l", "kubernetes.io/service-name=echo",
         "-o", "json").assertOk().json();

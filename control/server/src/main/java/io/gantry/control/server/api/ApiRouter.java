@@ -136,6 +136,10 @@ public final class ApiRouter {
             .orElseThrow(ApiException::pathNotFound);
       }
     }
+    Optional<SelfReviews.Review> review = SelfReviews.at(path);
+    if (review.isPresent()) {
+      return SelfReviews.handle(review.get(), request);
+    }
     Optional<ResourcePath> resource = ResourcePath.parse(path);
     if (resource.isEmpty()) {
       throw ApiException.pathNotFound();

@@ -47,7 +47,7 @@ public final class Discovery {
     list.put("kind", "APIGroupList");
     list.put("apiVersion", "v1");
     ArrayNode groups = list.putArray("groups");
-    for (String groupVersion : ResourceTypes.groupVersions()) {
+    for (String groupVersion : groupVersions()) {
       if (groupVersion.contains("/")) {
         groups.add(group(groupVersion));
       }
@@ -57,7 +57,7 @@ public final class Discovery {
 
   /** The APIGroup document of {@code /apis/{group}}. */
   public static Optional<ObjectNode> group(String groupName, boolean withKind) {
-    return ResourceTypes.groupVersions().stream()
+    return groupVersions().stream()
         .filter(gv -> gv.startsWith(groupName + "/"))
         .findFirst()
         .map(gv -> {
@@ -71,6 +71,12 @@ public final class Discovery {
           }
           return group;
         });
+  }
+
+  /** The served group versions: those of stored kinds, then those of the review resources. */
+  private static List<String> groupVersions() {
+    return java.util.stream.Stream.concat(ResourceTypes.groupVersions().stream(),
+        SelfReviews.ALL.stream().map(SelfReviews.Review::groupVersion)).distinct().toList();
   }
 
   private static ObjectNode group(String groupVersion) {
@@ -90,7 +96,9 @@ public final class Discovery {
   /** The APIResourceList of one group version, or empty when not served. */
   public static Optional<ObjectNode> resources(String groupVersion) {
     List<ResourceType> types = ResourceTypes.ALL.stream().filter(t -> t.apiVersion().equals(groupVersion)).toList();
-    if (types.isEmpty()) {
+    List<SelfReviews.Review> reviews = SelfReviews.ALL.stream()
+        .filter(review -> review.groupVersion().equals(groupVersion)).toList();
+    if (types.isEmpty() && reviews.isEmpty()) {
       return Optional.empty();
     }
     ObjectNode list = Json.object();
@@ -118,6 +126,14 @@ public final class Discovery {
         resources.add(subresource(type, subresource));
       }
     }
+    for (SelfReviews.Review review : reviews) {
+      ObjectNode resource = resources.addObject();
+      resource.put("name", review.plural());
+      resource.put("singularName", review.kind().toLowerCase(java.util.Locale.ROOT));
+      resource.put("namespaced", false);
+      resource.put("kind", review.kind());
+      resource.putArray("verbs").add("create");
+    }
     return Optional.of(list);
   }
 
@@ -136,6 +152,12 @@ public final class Discovery {
       }
       case "binding" -> {
         resource.put("kind", "Binding");
+        verbs.add("create");
+      }
+      case "eviction" -> {
+        resource.put("group", "policy");
+        resource.put("version", "v1");
+        resource.put("kind", "Eviction");
         verbs.add("create");
       }
       case "log" -> {

@@ -42,6 +42,9 @@ final class ResourceEndpoint {
     if ("log".equals(path.subresource()) && type.plural().equals("pods")) {
       return logs.handle(path, request);
     }
+    if ("eviction".equals(path.subresource())) {
+      return PodEviction.handle(path, request, registry.forRequest(FieldManagers.of(request)));
+    }
     if ("binding".equals(path.subresource()) && request.method().equals("POST")) {
       return bound(path, request, writer(request, "CreateOptions", null));
     }

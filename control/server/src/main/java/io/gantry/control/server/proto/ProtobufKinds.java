@@ -4,6 +4,7 @@ import com.google.protobuf.Descriptors.Descriptor;
 import io.kubernetes.client.proto.Meta;
 import io.kubernetes.client.proto.V1;
 import io.kubernetes.client.proto.V1Apps;
+import io.kubernetes.client.proto.V1Authentication;
 import io.kubernetes.client.proto.V1Authorization;
 import io.kubernetes.client.proto.V1Batch;
 import io.kubernetes.client.proto.V1Coordination;
@@ -66,7 +67,11 @@ final class ProtobufKinds {
       kind("rbac.authorization.k8s.io/v1", "ClusterRoleBinding",
           V1Rbac.ClusterRoleBinding.getDescriptor()),
       kind("authorization.k8s.io/v1", "SelfSubjectAccessReview",
-          V1Authorization.SelfSubjectAccessReview.getDescriptor()));
+          V1Authorization.SelfSubjectAccessReview.getDescriptor()),
+      kind("authorization.k8s.io/v1", "SelfSubjectRulesReview",
+          V1Authorization.SelfSubjectRulesReview.getDescriptor()),
+      kind("authentication.k8s.io/v1", "SelfSubjectReview",
+          V1Authentication.SelfSubjectReview.getDescriptor()));
 
   private static final Set<String> GROUP_VERSIONS;
   private static final Map<String, Descriptor> BY_KEY;

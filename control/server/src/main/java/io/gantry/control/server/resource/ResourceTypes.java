@@ -11,7 +11,7 @@ public final class ResourceTypes {
 
   public static final ResourceType NAMESPACES = core("namespaces", "Namespace", false, List.of("ns"), List.of(), Set.of("status", "finalize"));
   public static final ResourceType NODES = core("nodes", "Node", false, List.of("no"), List.of(), Set.of("status"));
-  public static final ResourceType PODS = core("pods", "Pod", true, List.of("po"), List.of("all"), Set.of("status", "log", "exec", "attach", "portforward", "binding", "proxy"));
+  public static final ResourceType PODS = core("pods", "Pod", true, List.of("po"), List.of("all"), Set.of("status", "log", "exec", "attach", "portforward", "binding", "eviction", "proxy"));
   public static final ResourceType SERVICES = core("services", "Service", true, List.of("svc"), List.of("all"), Set.of("status", "proxy"));
   public static final ResourceType ENDPOINTS = new ResourceType("", "v1", "endpoints", "endpoints", "Endpoints", true, List.of("ep"), List.of(), Set.of(), false);
   public static final ResourceType SECRETS = core("secrets", "Secret", true, List.of(), List.of(), Set.of());

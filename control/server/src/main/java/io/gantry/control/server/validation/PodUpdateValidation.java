@@ -2,7 +2,6 @@ package io.gantry.control.server.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -12,8 +11,9 @@ import java.util.List;
  * What a Pod update may change: container images, activeDeadlineSeconds (set or shortened), tolerations
  * (additions), schedulingGates (removals) and terminationGracePeriodSeconds (to 1 from negative).
  *
- * <p>Fields absent from the new spec are taken to be the stored ones (the caller may not have re-applied
- * server defaults), so only values present in the new spec are compared.
+ * <p>The new spec is compared after defaulting, so a field it drops (a merge patch that replaces
+ * {@code containers} without their {@code args}, a {@code kubectl replace} without {@code nodeName})
+ * is a change, as upstream's ValidatePodUpdate finds it.
  */
 final class PodUpdateValidation {
 
@@ -29,7 +29,7 @@ final class PodUpdateValidation {
     JsonNode spec = Nodes.field(pod, "spec");
     JsonNode oldSpec = Nodes.field(old, "spec");
     for (String list : List.of("containers", "initContainers")) {
-      if (Nodes.list(spec, list).size() != Nodes.list(oldSpec, list).size() && Nodes.present(spec, list)) {
+      if (Nodes.list(spec, list).size() != Nodes.list(oldSpec, list).size()) {
         errs.add(FieldError.forbidden(SPEC.child(list), "pod updates may not add or remove containers"));
         return;
       }
@@ -47,21 +47,31 @@ final class PodUpdateValidation {
         }
       }
     }
-    munged.remove("activeDeadlineSeconds");
+    takeOld(munged, oldSpec, "activeDeadlineSeconds");
     if (containsAll(Nodes.field(spec, "tolerations"), Nodes.field(oldSpec, "tolerations"))) {
-      munged.remove("tolerations");
+      takeOld(munged, oldSpec, "tolerations");
     }
     if (containsAll(Nodes.field(oldSpec, "schedulingGates"), Nodes.field(spec, "schedulingGates"))) {
-      munged.remove("schedulingGates");
+      takeOld(munged, oldSpec, "schedulingGates");
     }
     if (Nodes.field(oldSpec, "terminationGracePeriodSeconds").asLong(0) < 0
         && Nodes.field(spec, "terminationGracePeriodSeconds").asLong(0) == 1) {
-      munged.remove("terminationGracePeriodSeconds");
+      takeOld(munged, oldSpec, "terminationGracePeriodSeconds");
     }
     List<String> changed = new ArrayList<>();
     diff(munged, oldSpec, "spec", changed);
     if (!changed.isEmpty()) {
       errs.add(FieldError.forbidden(SPEC, FORBIDDEN + "\n  changed: " + String.join(", ", changed)));
+    }
+  }
+
+  /** Sets {@code field} of the munged spec to the old spec's value (or removes it), as an allowed change. */
+  private static void takeOld(ObjectNode munged, JsonNode oldSpec, String field) {
+    JsonNode before = Nodes.field(oldSpec, field);
+    if (before.isMissingNode()) {
+      munged.remove(field);
+    } else {
+      munged.set(field, before);
     }
   }
 
@@ -80,7 +90,7 @@ final class PodUpdateValidation {
         errs.add(FieldError.invalid(path, v, "must be less than or equal to previous value"));
         return false;
       }
-    } else if (!before.isMissingNode() && Nodes.present(spec, "containers")) {
+    } else if (!before.isMissingNode()) {
       errs.add(FieldError.invalid(path, null, "must not update from a positive integer to nil value"));
     }
     return true;
@@ -97,17 +107,21 @@ final class PodUpdateValidation {
     return true;
   }
 
-  /** Records paths where {@code now} has a value that differs from {@code before}. */
+  /**
+   * Records the paths where {@code now} and {@code before} differ, as apimachinery's
+   * {@code Semantic.DeepEqual} compares the Go values: a field that is absent, null or the zero value
+   * ({@code false}, {@code 0}, {@code ""}, {@code []}, <code>{}</code>) equals any other of those.
+   */
   private static void diff(JsonNode now, JsonNode before, String path, List<String> changed) {
+    if (isZero(now) && isZero(before)) {
+      return;
+    }
     if (now.isObject() && before.isObject()) {
-      for (Iterator<String> it = now.fieldNames(); it.hasNext(); ) {
-        String f = it.next();
-        JsonNode v = now.get(f);
-        if (v.isNull() && !before.has(f)) {
-          continue;
-        }
-        diff(v, before.has(f) ? before.get(f) : MissingNode.getInstance(),
-            path + "." + f, changed);
+      java.util.Set<String> fields = new java.util.LinkedHashSet<>();
+      now.fieldNames().forEachRemaining(fields::add);
+      before.fieldNames().forEachRemaining(fields::add);
+      for (String f : fields) {
+        diff(now.path(f), before.path(f), path + "." + f, changed);
       }
     } else if (now.isArray() && before.isArray() && now.size() == before.size()) {
       for (int i = 0; i < now.size(); i++) {
@@ -116,5 +130,11 @@ final class PodUpdateValidation {
     } else if (!now.equals(before)) {
       changed.add(path);
     }
+  }
+
+  private static boolean isZero(JsonNode node) {
+    return node.isMissingNode() || node.isNull() || (node.isContainerNode() && node.isEmpty())
+        || (node.isBoolean() && !node.asBoolean()) || (node.isNumber() && node.asDouble() == 0)
+        || (node.isTextual() && node.asText().isEmpty());
   }
 }

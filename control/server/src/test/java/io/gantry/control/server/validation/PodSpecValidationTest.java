@@ -182,6 +182,30 @@ class PodSpecValidationTest {
   }
 
   @Test
+  void aPodUpdateThatDropsAFieldChangesIt() {
+    String old = "metadata: {name: p, namespace: default}\nspec: {nodeName: n1, containers:"
+        + " [{name: a, image: x, args: [serve]}]}";
+    List<String> withoutArgs = update(ResourceTypes.PODS, "metadata: {name: p, namespace: default}\n"
+        + "spec: {nodeName: n1, containers: [{name: a, image: x}]}", old);
+    List<String> withoutNode = update(ResourceTypes.PODS, "metadata: {name: p, namespace: default}\n"
+        + "spec: {containers: [{name: a, image: x, args: [serve]}]}", old);
+
+    assertEquals(1, withoutArgs.size(), withoutArgs.toString());
+    assertTrue(withoutArgs.get(0).contains("changed: spec.containers[0].args"), withoutArgs.get(0));
+    assertEquals(1, withoutNode.size(), withoutNode.toString());
+    assertTrue(withoutNode.get(0).contains("changed: spec.nodeName"), withoutNode.get(0));
+  }
+
+  @Test
+  void absentNullAndZeroValuesAreTheSameToAPodUpdate() {
+    String old = "metadata: {name: p, namespace: default}\nspec: {hostNetwork: false, volumes: [],"
+        + " containers: [{name: a, image: x}]}";
+
+    assertEquals(List.of(), update(ResourceTypes.PODS, "metadata: {name: p, namespace: default}\n"
+        + "spec: {nodeSelector: {}, hostname: '', containers: [{name: a, image: x, args: null}]}", old));
+  }
+
+  @Test
   void podUpdatesMayNotAddContainersOrRaiseTheDeadline() {
     String old = "metadata: {name: p, namespace: default}\nspec: {activeDeadlineSeconds: 30, containers:"
         + " [{name: a, image: x}]}";

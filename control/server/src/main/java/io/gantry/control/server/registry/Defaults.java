@@ -21,6 +21,11 @@ final class Defaults {
     } else if (type == ResourceTypes.PODS) {
       ObjectNode spec = spec(object);
       podSpec(spec);
+      for (String list : new String[] {"containers", "initContainers"}) {
+        for (JsonNode container : array(spec, list)) {
+          requestsFromLimits(container);
+        }
+      }
       // the Priority admission plugin, without PriorityClasses: every pod gets the zero priority
       if (!spec.hasNonNull("priority") && spec.path("priorityClassName").asText("").isEmpty()) {
         spec.put("priority", 0);
@@ -163,6 +168,22 @@ final class Defaults {
           }
         }
       }
+    }
+  }
+
+  /**
+   * SetDefaults_Pod: a resource a container limits but does not request is requested at its limit
+   * (pods only: templates keep what they say).
+   */
+  private static void requestsFromLimits(JsonNode container) {
+    if (container.get("resources") instanceof ObjectNode resources && resources.get("limits") instanceof ObjectNode limits
+        && !limits.isEmpty()) {
+      ObjectNode requests = resources.get("requests") instanceof ObjectNode r ? r : resources.putObject("requests");
+      limits.properties().forEach(limit -> {
+        if (!requests.has(limit.getKey())) {
+          requests.set(limit.getKey(), limit.getValue());
+        }
+      });
     }
   }
 

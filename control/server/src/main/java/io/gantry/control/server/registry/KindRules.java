@@ -31,7 +31,9 @@ final class KindRules {
       spec.putArray("finalizers").add("kubernetes");
       object.putObject("status").put("phase", "Active");
     } else if (type == ResourceTypes.PODS) {
-      object.putObject("status").put("phase", "Pending");
+      ObjectNode status = object.putObject("status");
+      status.put("phase", "Pending");
+      status.put("qosClass", PodQos.of(object.path("spec")));
     } else if (type == ResourceTypes.DEPLOYMENTS || type == ResourceTypes.REPLICASETS
         || type == ResourceTypes.SERVICES || type == ResourceTypes.INGRESSES) {
       ObjectNode status = object.putObject("status");

@@ -492,7 +492,7 @@ public final class ObjectRegistry {
       }
       return Optional.of(old);
     }
-    validate(type, next, ObjectValidator.validateUpdate(type, next, old));
+    validate(type, next, ObjectValidator.validateUpdate(type, next, asDefaulted(type, old)));
     boolean finalize = ObjectMeta.isDeleting(next) && !ObjectMeta.hasFinalizers(next)
         && type != ResourceTypes.NAMESPACES && type != ResourceTypes.PODS;
     if (dryRun) {
@@ -732,6 +732,19 @@ public final class ObjectRegistry {
           + "the request");
     }
     metadata.put("namespace", namespace);
+  }
+
+  /**
+   * A stored pod as kube-apiserver would decode it, with today's defaults: one stored before a
+   * default was added would otherwise seem changed by every update, its status included.
+   */
+  private static ObjectNode asDefaulted(ResourceType type, ObjectNode old) {
+    if (type != ResourceTypes.PODS) {
+      return old;
+    }
+    ObjectNode defaulted = old.deepCopy();
+    Defaults.apply(type, defaulted);
+    return defaulted;
   }
 
   private static void validate(ResourceType type, ObjectNode object, List<FieldError> errors) throws ApiException {

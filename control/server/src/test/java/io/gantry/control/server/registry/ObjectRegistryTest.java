@@ -127,6 +127,52 @@ class ObjectRegistryTest {
   }
 
   @Test
+  void podsRequestWhatTheyLimitAndGetTheirQosClass() throws ApiException {
+    ObjectNode guaranteed = pod("g", "{\"limits\":{\"cpu\":\"100m\",\"memory\":\"64Mi\"}}", null);
+    ObjectNode burstable = pod("b", "{\"requests\":{\"cpu\":\"100m\"}}", null);
+    ObjectNode initLimited = pod("i", null, "{\"limits\":{\"cpu\":\"1\",\"memory\":\"1Gi\"}}");
+    ObjectNode higherLimit = pod("h", "{\"requests\":{\"cpu\":\"100m\",\"memory\":\"64Mi\"},"
+        + "\"limits\":{\"cpu\":\"200m\",\"memory\":\"64Mi\"}}", null);
+    ObjectNode bestEffort = pod("e", null, null);
+
+    assertEquals(json("{\"cpu\":\"100m\",\"memory\":\"64Mi\"}"), guaranteed.at("/spec/containers/0/resources/requests"));
+    assertEquals("Guaranteed", guaranteed.at("/status/qosClass").asText());
+    assertEquals("Burstable", burstable.at("/status/qosClass").asText());
+    assertEquals("Burstable", initLimited.at("/status/qosClass").asText(), "the app container sets no limits");
+    assertEquals("Burstable", higherLimit.at("/status/qosClass").asText());
+    assertEquals("BestEffort", bestEffort.at("/status/qosClass").asText());
+    ObjectNode template = registry.create(ResourceTypes.DEPLOYMENTS, "demo", json("{\"metadata\":{\"name\":\"d\"},"
+        + "\"spec\":{\"selector\":{\"matchLabels\":{\"a\":\"b\"}},\"template\":{\"metadata\":{\"labels\":"
+        + "{\"a\":\"b\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\",\"resources\":"
+        + "{\"limits\":{\"cpu\":\"1\"}}}]}}}}"));
+    assertTrue(template.at("/spec/template/spec/containers/0/resources/requests").isMissingNode(),
+        "templates keep what they say");
+  }
+
+  @Test
+  void aPodStoredWithoutTodaysDefaultsTakesStatusUpdates() throws ApiException {
+    ObjectNode created = pod("old", "{\"limits\":{\"cpu\":\"1\"}}", null);
+    // as an older Gantry stored it: no requests defaulted from the limits
+    ObjectNode stored = created.deepCopy();
+    ((ObjectNode) stored.at("/spec/containers/0/resources")).remove("requests");
+    store.txn(List.of(), List.of(io.gantry.control.server.store.Op.put(ResourceTypes.PODS.key("demo", "old"),
+        stored.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    ObjectNode running = registry.get(ResourceTypes.PODS, "demo", "old");
+    ((ObjectNode) running.get("status")).put("phase", "Running");
+
+    assertEquals("Running", registry.update(ResourceTypes.PODS, "demo", "old", running, "status")
+        .at("/status/phase").asText());
+  }
+
+  private ObjectNode pod(String name, String resources, String initResources) throws ApiException {
+    String container = "{\"name\":\"c\",\"image\":\"i\"" + (resources == null ? "" : ",\"resources\":" + resources) + "}";
+    String init = initResources == null ? "" : ",\"initContainers\":[{\"name\":\"init\",\"image\":\"i\","
+        + "\"resources\":" + initResources + "}]";
+    return registry.create(ResourceTypes.PODS, "demo", json("{\"metadata\":{\"name\":\"" + name + "\"},"
+        + "\"spec\":{\"containers\":[" + container + "]" + init + "}}"));
+  }
+
+  @Test
   void theSystemNamespacesMayNotBeDeleted() throws ApiException {
     for (String name : List.of("default", "kube-system", "kube-public")) {
       registry.create(ResourceTypes.NAMESPACES, null, json("{\"metadata\":{\"name\":\"" + name + "\"}}"));

@@ -146,7 +146,9 @@ public final class GarbageCollector implements AutoCloseable {
     for (ObjectNode owner : OwnerReferences.of(object)) {
       String ownerUid = owner.path("uid").asText();
       dependents.computeIfAbsent(ownerUid, k -> ConcurrentHashMap.newKeySet()).add(ref);
-      dangling |= !known.containsKey(ownerUid);
+      Ref ownerRef = known.get(ownerUid);
+      // a namespaced owner owns only dependents of its own namespace: another one's is no owner
+      dangling |= ownerRef == null || ownerRef.type().namespaced() && !ownerRef.namespace().equals(ref.namespace());
     }
     if (dangling) {
       queue.add(new Item(Work.COLLECT, type, ref.namespace(), ref.name()));

@@ -152,6 +152,19 @@ class GarbageCollectorTest {
   }
 
   @Test
+  void anOwnerInAnotherNamespaceIsNoOwner() throws ApiException {
+    f.registry.create(ResourceTypes.NAMESPACES, null, json("{\"metadata\":{\"name\":\"elsewhere\"}}"));
+    ObjectNode owner = f.registry.create(ResourceTypes.CONFIGMAPS, NS, json("{\"metadata\":{\"name\":\"owner\"}}"));
+    f.registry.create(ResourceTypes.SECRETS, "elsewhere", json("""
+        {"metadata":{"name":"owned","ownerReferences":[{"apiVersion":"v1","kind":"ConfigMap","name":"owner","uid":"%s"}]}}"""
+        .formatted(ObjectMeta.text(owner, "uid"))));
+
+    await("the secret collected: its owner is not in its namespace",
+        () -> f.registry.find(ResourceTypes.SECRETS, "elsewhere", "owned").isEmpty());
+    assertTrue(f.registry.find(ResourceTypes.CONFIGMAPS, NS, "owner").isPresent());
+  }
+
+  @Test
   void aNamesakeWithAnotherUidIsNotTheOwner() throws ApiException {
     ObjectNode first = f.registry.create(ResourceTypes.SERVICES, NS, json(
         "{\"metadata\":{\"name\":\"web\"},\"spec\":{\"ports\":[{\"port\":80}]}}"));

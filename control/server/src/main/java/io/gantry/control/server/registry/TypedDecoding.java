@@ -100,6 +100,43 @@ final class TypedDecoding {
     return MAPPER;
   }
 
+  private static final java.util.regex.Pattern COERCION = java.util.regex.Pattern.compile("Cannot coerce (\\w+) value");
+
+  /**
+   * Why a field did not decode, in encoding/json's words where a scalar has the wrong kind
+   * ({@code json: cannot unmarshal bool into Go struct field metadata.labels.a of type string}),
+   * which is what clients match on; Jackson's own words otherwise.
+   */
+  private static String goReason(JsonMappingException e, String path) {
+    java.util.regex.Matcher coercion = COERCION.matcher(String.valueOf(e.getOriginalMessage()));
+    if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mismatch
+        && mismatch.getTargetType() != null && coercion.lookingAt()) {
+      String given = switch (coercion.group(1)) {
+        case "Boolean" -> "bool";
+        case "String" -> "string";
+        default -> "number";
+      };
+      return "json: cannot unmarshal " + given + " into Go struct field " + path + " of type "
+          + goType(mismatch.getTargetType());
+    }
+    return "json: cannot decode field " + path + ": " + e.getOriginalMessage();
+  }
+
+  private static String goType(Class<?> type) {
+    if (type == String.class) {
+      return "string";
+    } else if (type == Integer.class || type == int.class) {
+      return "int32";
+    } else if (type == Long.class || type == long.class) {
+      return "int64";
+    } else if (type == Boolean.class || type == boolean.class) {
+      return "bool";
+    } else if (type == Double.class || type == double.class) {
+      return "float64";
+    }
+    return type.getSimpleName();
+  }
+
   /**
    * Checks that {@code object} decodes as {@code type} and returns the fields it has that the type
    * does not (none for kinds without a model).
@@ -116,7 +153,7 @@ final class TypedDecoding {
           .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
           .collect(Collectors.joining(".")).replace(".[", "[");
       throw ApiException.badRequest(type.kind() + " in version \"" + type.version() + "\" cannot be handled as a "
-          + type.kind() + ": json: cannot decode field " + path + ": " + e.getOriginalMessage());
+          + type.kind() + ": " + goReason(e, path));
     } catch (Exception e) {
       throw ApiException.badRequest(type.kind() + " in version \"" + type.version() + "\" cannot be handled as a "
           + type.kind() + ": " + e.getMessage());

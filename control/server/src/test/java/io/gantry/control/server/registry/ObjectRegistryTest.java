@@ -461,19 +461,19 @@ class ObjectRegistryTest {
   @Test
   void scalarsOfTheWrongKindAreABadRequestNotCoerced() {
     List<String[]> wrong = List.of(
-        new String[] {"configmaps", "{\"metadata\":{\"name\":\"c\"},\"data\":{\"a\":true}}", "data.a"},
-        new String[] {"configmaps", "{\"metadata\":{\"name\":\"c\",\"labels\":{\"v\":1}}}", "metadata.labels.v"},
+        new String[] {"configmaps", "{\"metadata\":{\"name\":\"c\"},\"data\":{\"a\":true}}", "bool into Go struct field data.a of type string"},
+        new String[] {"configmaps", "{\"metadata\":{\"name\":\"c\",\"labels\":{\"v\":1}}}", "number into Go struct field metadata.labels.v of type string"},
         new String[] {"pods", "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"c\","
-            + "\"image\":\"i\",\"env\":[{\"name\":\"X\",\"value\":5}]}]}}", "spec.containers[0].env[0].value"},
-        new String[] {"deployments", "{\"metadata\":{\"name\":\"d\"},\"spec\":{\"replicas\":\"3\"}}", "spec.replicas"},
+            + "\"image\":\"i\",\"env\":[{\"name\":\"X\",\"value\":5}]}]}}", "number into Go struct field spec.containers[0].env[0].value of type string"},
+        new String[] {"deployments", "{\"metadata\":{\"name\":\"d\"},\"spec\":{\"replicas\":\"3\"}}", "string into Go struct field spec.replicas of type int32"},
         new String[] {"pods", "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"hostNetwork\":\"true\","
-            + "\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}", "spec.hostNetwork"});
+            + "\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}", "string into Go struct field spec.hostNetwork of type bool"});
     for (String[] c : wrong) {
       var type = c[0].equals("pods") ? ResourceTypes.PODS
           : c[0].equals("deployments") ? ResourceTypes.DEPLOYMENTS : ResourceTypes.CONFIGMAPS;
       ApiException e = assertThrows(ApiException.class, () -> registry.create(type, "demo", json(c[1])), c[1]);
       assertEquals(400, e.code(), c[1]);
-      assertTrue(e.getMessage().contains(c[2]), e.getMessage());
+      assertTrue(e.getMessage().contains(": json: cannot unmarshal " + c[2]), e.getMessage());
     }
     // what kube-apiserver takes either way still decodes: int-or-string ports and quantities
     assertTrue(assertDoesNotThrow(() -> registry.create(ResourceTypes.PODS, "demo", json(

@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.control.server.resource.ResourceTypes;
+import io.gantry.control.server.store.Store;
+import io.gantry.control.server.store.Watch;
+import io.gantry.control.server.store.WatchEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -217,6 +224,40 @@ class PodsTest {
   }
 
   @Test
+  void aDeletedPodIsTerminalBeforeItGoes() throws Exception {
+    create("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: ending}
+        spec:
+          nodeName: pods-node
+          terminationGracePeriodSeconds: 5
+          containers: [{name: main, image: /bin/sh, args: ["-c", "trap 'exit 0' TERM; while true; do sleep 0.1; done"]}]
+        """);
+    await("ending running", WAIT, () -> "Running".equals(pod("ending").at("/status/phase").asText()) ? true : null);
+    List<String> seen = new CopyOnWriteArrayList<>();
+    Store store = control.server.registry().store();
+    try (Watch watch = store.watch(ResourceTypes.PODS.key("default", "ending"), store.currentRevision() + 1,
+        event -> seen.add(event.type() == WatchEvent.Type.DELETE ? "DELETED" : phaseAndState(event.kv().value())))) {
+      control.api.delete("/api/v1/namespaces/default/pods/ending", null);
+      await("ending gone", WAIT, () -> seen.contains("DELETED") ? true : null);
+    }
+    // the kubelet (1.27+) writes the terminal phase, with the container terminated, before the pod is removed
+    int deleted = seen.indexOf("DELETED");
+    assertTrue(deleted > 0 && seen.get(deleted - 1).equals("Succeeded terminated"), seen.toString());
+  }
+
+  /** "PHASE STATE" of a stored pod, e.g. "Running running". */
+  private static String phaseAndState(byte[] stored) {
+    try {
+      JsonNode pod = ControlFixture.JSON.readTree(stored);
+      return pod.at("/status/phase").asText() + " " + pod.at("/status/containerStatuses/0/state").fieldNames().next();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void restartPoliciesBackOffAndLiveness() throws Exception {
     create("""
         apiVersion: v1
@@ -276,6 +317,16 @@ class PodsTest {
     assertEquals("Error", terminated.path("reason").asText());
     await("onfailure-succeeds Succeeded", WAIT, () -> "Succeeded".equals(pod("onfailure-succeeds").at("/status/phase").asText()));
     assertEquals("Completed", containerStatus(pod("onfailure-succeeds"), "main").at("/state/terminated/reason").asText());
+    // the kubelet's conditions of a terminal pod: not ready, for the reason of its phase, without a message
+    for (String[] terminal : new String[][] {{"never-fails", "PodFailed"}, {"onfailure-succeeds", "PodCompleted"}}) {
+      for (JsonNode condition : pod(terminal[0]).at("/status/conditions")) {
+        if (condition.path("type").asText().matches("Ready|ContainersReady")) {
+          assertEquals("False", condition.path("status").asText(), condition.toString());
+          assertEquals(terminal[1], condition.path("reason").asText(), condition.toString());
+          assertFalse(condition.has("message"), condition.toString());
+        }
+      }
+    }
 
     JsonNode crashing = await("crasher in CrashLoopBackOff", WAIT, () -> {
       JsonNode cs = containerStatus(pod("crasher"), "main");
@@ -284,6 +335,20 @@ class PodsTest {
     });
     assertEquals(1, crashing.at("/lastState/terminated/exitCode").asInt(), crashing.toString());
     assertEquals("Running", pod("crasher").at("/status/phase").asText());
+    // the wait under way, in Go's duration format (the back-off here starts at 500 ms, doubling to 2 s)
+    assertTrue(crashing.at("/state/waiting/message").asText()
+        .matches("back-off (500ms|1s|2s) restarting failed container=main pod=crasher_default\\(.+\\)"),
+        crashing.toString());
+    await("the kubelet's BackOff event", WAIT, () -> {
+      for (JsonNode e : control.api.get("/api/v1/namespaces/default/events").path("items")) {
+        if (e.at("/involvedObject/name").asText().equals("crasher") && e.path("reason").asText().equals("BackOff")) {
+          return e.path("type").asText().equals("Warning")
+              && e.path("message").asText().startsWith("Back-off restarting failed container main in pod crasher_default(")
+              ? e : null;
+        }
+      }
+      return null;
+    });
 
     await("live running", WAIT, () -> containerStatus(pod("live"), "main").at("/state/running").isObject());
     Files.delete(alive);

@@ -260,6 +260,18 @@ public final class PodManager implements AutoCloseable {
   /** Called by a worker once its processes are gone: free its network, then delete the pod object. */
   void finishTermination(PodWorker worker, boolean deleteObject) {
     Thread.ofVirtual().name("delete-" + worker.name).start(() -> {
+      if (deleteObject) {
+        // the terminal status first, so that watchers see how the pod ended before it goes
+        try {
+          statusWriter.writeNow(worker.uid, worker.namespace, worker.name, worker.lastStatus());
+        } catch (ApiException e) {
+          if (e.code() != 404) {
+            log.warn("pod {}/{}: final status write failed: {}", worker.namespace, worker.name, e.getMessage());
+          }
+        } catch (IOException e) {
+          log.warn("pod {}/{}: final status write failed: {}", worker.namespace, worker.name, e.toString());
+        }
+      }
       // every process of the pod is gone: its network and address go now, before the object, as
       // the kubelet tears the sandbox's network down before it lets the pod be deleted
       tearDownNetwork(worker);

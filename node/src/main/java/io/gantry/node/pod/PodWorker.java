@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.common.text.GoDuration;
 import io.gantry.node.logs.ContainerLog;
 import io.gantry.node.network.HostPorts;
 import io.gantry.node.network.PodDns;
@@ -67,7 +68,9 @@ final class PodWorker {
     boolean everStarted;
     boolean started;
     boolean ready;
+    /** The wait before the next restart but one; {@link #waiting} is the one under way. */
     Duration backoff = Duration.ZERO;
+    Duration waiting = Duration.ZERO;
     Instant backoffUntil = Instant.EPOCH;
     Map<String, String> env = Map.of();
     Path workingDir;
@@ -256,8 +259,9 @@ final class PodWorker {
           if (!now.isBefore(killAt) && c.stop == null) { // a stop with a preStop hook keeps its own time
             signal(c.process, true);
           }
-        } else if (c.state == State.STARTING || c.stop != null) {
-          anyAlive = true; // a fork in flight: wait for it to land, then stop it
+        } else if (c.alive() || c.stop != null) {
+          // a fork in flight (wait for it to land, then stop it), or an exit not yet recorded
+          anyAlive = true;
         }
       }
       anyAlive |= networkPending; // a set-up in flight: tear down only after it landed
@@ -350,10 +354,13 @@ final class PodWorker {
           manager.events().record(pod, c.name, "Warning", "Failed", "Error: ImagePullBackOff");
         }
         if (c.everStarted && c.state == State.TERMINATED) {
+          String podRef = name + "_" + namespace + "(" + uid + ")";
           c.waitingReason = "CrashLoopBackOff";
-          c.waitingMessage = "back-off " + c.backoff.toSeconds() + "s restarting failed container=" + c.name
-              + " pod=" + name + "_" + namespace + "(" + uid + ")";
+          c.waitingMessage = "back-off " + GoDuration.format(c.waiting.toNanos()) + " restarting failed container="
+              + c.name + " pod=" + podRef;
           c.state = State.WAITING;
+          manager.events().record(pod, c.name, "Warning", "BackOff",
+              "Back-off restarting failed container " + c.name + " in pod " + podRef);
         }
         manager.schedule(this, Duration.between(now, c.backoffUntil));
         return;
@@ -884,6 +891,7 @@ final class PodWorker {
   /** The next restart waits the current back-off; the one after waits twice as long, up to the cap. */
   private void bumpBackoff(Container c) {
     c.backoffUntil = manager.now().plus(c.backoff);
+    c.waiting = c.backoff;
     Duration base = manager.config().backoffBase();
     Duration next = c.backoff.isZero() ? base : c.backoff.multipliedBy(2);
     c.backoff = next.compareTo(manager.config().backoffMax()) > 0 ? manager.config().backoffMax() : next;
@@ -961,8 +969,13 @@ final class PodWorker {
     boolean pending = containers.stream().anyMatch(c -> !c.everStarted || c.postStart != null && c.restartCount == 0);
     boolean sidecarRuns = initContainers.stream().anyMatch(c -> c.sidecar && c.alive());
     String phase;
+    boolean allStopped = containers.stream().allMatch(c -> c.state == State.TERMINATED);
     if (deadlineExceeded || initFailed) {
       phase = "Failed";
+    } else if (terminating && allStopped && !sidecarRuns) {
+      // a deleted pod whose containers all stopped is terminal whatever its restart policy, as the
+      // kubelet reports it before the pod is removed (Kubernetes 1.27+)
+      phase = containers.stream().allMatch(c -> c.terminated.path("exitCode").asInt() == 0) ? "Succeeded" : "Failed";
     } else if (pending) {
       phase = "Pending";
     } else if (containers.stream().allMatch(c -> c.state == State.TERMINATED && !willRestart(c)) && !sidecarRuns) {
@@ -985,11 +998,15 @@ final class PodWorker {
     if (initialized.message() != null) {
       init.put("message", initialized.message());
     }
+    boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
     for (String type : new String[] {"Ready", "ContainersReady"}) {
       // A terminating pod keeps its readiness, as with the kubelet ("1/1 Terminating"): the
       // EndpointSlice controller marks its endpoint not ready but serving and terminating.
-      ObjectNode ready = condition(conds, type, allReady, now);
-      if (!allReady) {
+      ObjectNode ready = condition(conds, type, allReady && !terminal, now);
+      if (terminal) {
+        // the kubelet's generateContainersReadyConditionForTerminalPhase
+        ready.put("reason", phase.equals("Failed") ? "PodFailed" : "PodCompleted");
+      } else if (!allReady) {
         List<String> notReady = mustBeReady.stream().filter(x -> !(x.ready && x.state == State.RUNNING))
             .map(x -> x.name).toList();
         ready.put("reason", "ContainersNotReady");

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * {@code status}), as the kubelet's status manager: only the latest status of a pod is kept, an
  * unchanged status is not written again, and a failed write is retried with the newest status.
  *
- * <p>Concurrency: {@link #offer} from the pod loop; one virtual thread writes.
+ * <p>Concurrency: {@link #offer} from the pod loop; one virtual thread writes, and
+ * {@link #writeNow} from a pod's deletion thread.
  */
 final class StatusWriter implements AutoCloseable {
 
@@ -29,6 +30,8 @@ final class StatusWriter implements AutoCloseable {
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final Map<String, JsonNode> written = new ConcurrentHashMap<>();
   private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+  /** Held by a write: the writer thread's and {@link #writeNow}'s reach the API one after the other. */
+  private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
   private final Thread thread;
   private volatile boolean closed;
 
@@ -64,11 +67,8 @@ final class StatusWriter implements AutoCloseable {
       if (p == null || p.status.equals(written.get(uid))) {
         continue;
       }
-      ObjectNode patch = JsonNodeFactory.instance.objectNode();
-      patch.set("status", p.status);
       try {
-        api.mergePatch("/api/v1/namespaces/" + p.namespace + "/pods/" + p.name + "/status", patch);
-        written.put(uid, p.status);
+        write(uid, p);
       } catch (ApiException e) {
         if (e.code() != 404 && e.code() != 409 && !closed) {
           log.warn("pod {}/{}: status write failed: {}", p.namespace, p.name, e.getMessage());
@@ -80,6 +80,29 @@ final class StatusWriter implements AutoCloseable {
           retry(uid, p);
         }
       }
+    }
+  }
+
+  /**
+   * Writes a pod's last status now, from the caller's thread, after any write under way: the
+   * terminal status that must be in the API before the pod object is deleted.
+   */
+  void writeNow(String uid, String namespace, String name, JsonNode status) throws ApiException, IOException {
+    pending.remove(uid);
+    if (!status.equals(written.get(uid))) {
+      write(uid, new Pending(namespace, name, status));
+    }
+  }
+
+  private void write(String uid, Pending p) throws ApiException, IOException {
+    ObjectNode patch = JsonNodeFactory.instance.objectNode();
+    patch.set("status", p.status);
+    writing.lock();
+    try {
+      api.mergePatch("/api/v1/namespaces/" + p.namespace + "/pods/" + p.name + "/status", patch);
+      written.put(uid, p.status);
+    } finally {
+      writing.unlock();
     }
   }
 

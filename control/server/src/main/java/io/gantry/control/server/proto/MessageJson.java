@@ -154,7 +154,7 @@ final class MessageJson {
     return switch (type) {
       case TIME -> time(message, RFC3339, path);
       case MICRO_TIME -> time(message, RFC3339_MICRO, path);
-      case DURATION -> NODES.textNode(GoDuration.format(longField(message, "duration")));
+      case DURATION -> NODES.textNode(io.gantry.common.text.GoDuration.format(longField(message, "duration")));
       case FIELDS_V1 -> rawJson(bytesField(message, "Raw"), path);
       case RAW_EXTENSION -> rawJson(bytesField(message, "raw"), path);
       case INT_OR_STRING -> intOrString(message, path);

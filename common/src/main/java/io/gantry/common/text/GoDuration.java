@@ -1,7 +1,7 @@
-package io.gantry.control.server.proto;
+package io.gantry.common.text;
 
 /** Go's {@code time.Duration.String()}, the JSON form of {@code metav1.Duration}. */
-final class GoDuration {
+public final class GoDuration {
 
   private static final long MICROSECOND = 1_000L;
   private static final long MILLISECOND = 1_000_000L;
@@ -10,7 +10,7 @@ final class GoDuration {
   private GoDuration() {}
 
   /** Formats nanoseconds like Go: {@code 0s}, {@code 1.5µs}, {@code 300ms}, {@code 1h2m3.5s}. */
-  static String format(long nanos) {
+  public static String format(long nanos) {
     if (nanos == 0) {
       return "0s";
     }

@@ -1,4 +1,4 @@
-package io.gantry.control.server.proto;
+package io.gantry.common.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -6,7 +6,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@link GoDuration} against outputs of Go's {@code time.Duration.String()}. */
-class ProtobufGoDurationTest {
+class GoDurationTest {
 
   @ParameterizedTest
   @CsvSource({

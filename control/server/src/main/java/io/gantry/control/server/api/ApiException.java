@@ -38,7 +38,9 @@ public final class ApiException extends Exception {
     status.putObject("metadata");
     status.put("status", "Failure");
     status.put("message", getMessage());
-    status.put("reason", reason);
+    if (!reason.isEmpty()) {
+      status.put("reason", reason);
+    }
     if (details != null) {
       status.set("details", details);
     }

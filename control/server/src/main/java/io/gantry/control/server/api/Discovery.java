@@ -113,7 +113,10 @@ public final class Discovery {
       resource.put("namespaced", type.namespaced());
       resource.put("kind", type.kind());
       ArrayNode verbs = resource.putArray("verbs");
-      (type.readOnly() ? READ_VERBS : WRITE_VERBS).forEach(verbs::add);
+      (type.readOnly() ? READ_VERBS : WRITE_VERBS).stream()
+          // namespaces are deleted one at a time (kube-apiserver serves no deletecollection for them)
+          .filter(verb -> !(type == ResourceTypes.NAMESPACES && verb.equals("deletecollection")))
+          .forEach(verbs::add);
       if (!type.shortNames().isEmpty()) {
         ArrayNode shortNames = resource.putArray("shortNames");
         type.shortNames().forEach(shortNames::add);

@@ -65,6 +65,10 @@ public final class ListOptionsCheck {
       if (initialEvents) {
         errors.add(forbidden("sendInitialEvents", "sendInitialEvents is forbidden for list"));
       }
+      if (!cont.isEmpty() && !version.isEmpty() && !version.equals("0") && errors.isEmpty()) {
+        // the storage's check: a continue token carries its own revision
+        throw ApiException.badRequest("specifying resource version is not allowed when using continue");
+      }
     }
     if (!errors.isEmpty()) {
       throw invalid(errors);

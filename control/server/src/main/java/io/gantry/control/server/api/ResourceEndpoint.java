@@ -58,11 +58,17 @@ final class ResourceEndpoint {
         case "GET" -> list(path, request);
         case "POST" -> {
           ObjectNode body = RequestBodies.object(request);
+          requireNoResourceVersion(body);
           List<String> warnings = FieldValidation.of(request).checkObject(type, body, request);
           yield created(type, request, writer(request, "CreateOptions", null)
               .create(type, writeNamespace(path), body)).withWarnings(warnings);
         }
-        case "DELETE" -> deleteCollection(path, request);
+        case "DELETE" -> {
+          if (type == ResourceTypes.NAMESPACES) {
+            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+          }
+          yield deleteCollection(path, request);
+        }
         default -> throw ApiException.methodNotAllowed(request.method() + " is not allowed on a collection");
       };
     }
@@ -168,6 +174,16 @@ final class ResourceEndpoint {
     status.put("status", "Success");
     status.put("code", 201);
     return ApiResponse.json(201, status);
+  }
+
+  /**
+   * kube-apiserver's storage refuses a create that names a version, with a reason-less 500 that
+   * kubectl prints as {@code Error from server: resourceVersion should not be set on objects to be created}.
+   */
+  static void requireNoResourceVersion(JsonNode object) throws ApiException {
+    if (!object.path("metadata").path("resourceVersion").asText("").isEmpty()) {
+      throw new ApiException(500, "", "resourceVersion should not be set on objects to be created", null);
+    }
   }
 
   private static String writeNamespace(ResourcePath path) throws ApiException {

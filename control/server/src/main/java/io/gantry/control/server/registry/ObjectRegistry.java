@@ -286,6 +286,12 @@ public final class ObjectRegistry {
     for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
       KeyValue current = store.get(type.key(namespace, name)).orElseThrow(() -> ApiException.notFound(type, name));
       ObjectNode old = StoredObjects.decode(current);
+      String uid = ObjectMeta.text(body, "uid");
+      if (!uid.isEmpty() && !uid.equals(ObjectMeta.text(old, "uid"))) {
+        // the object's uid is a precondition of the update, as in kube-apiserver's UpdatedObjectInfo
+        throw ApiException.conflict(type, name, "Precondition failed: UID in precondition: " + uid
+            + ", UID in object meta: " + ObjectMeta.text(old, "uid"));
+      }
       if (!pinned.isEmpty() && !pinned.equals(Long.toString(current.modRevision()))) {
         throw staleVersion(type, name);
       }
@@ -330,6 +336,16 @@ public final class ObjectRegistry {
       Optional<KeyValue> found = store.get(type.key(namespace, name));
       if (found.isEmpty()) {
         if (apply && subresource == null && patch instanceof ObjectNode configuration) {
+          String uid = ObjectMeta.text(configuration, "uid");
+          if (!uid.isEmpty()) {
+            throw ApiException.conflict(type, name, "uid mismatch: the provided object specified uid " + uid
+                + ", and no existing object was found");
+          }
+          String appliedName = ObjectMeta.name(configuration);
+          if (!appliedName.isEmpty() && !appliedName.equals(name)) {
+            throw ApiException.badRequest("the name of the object (" + appliedName
+                + ") does not match the name on the URL (" + name + ")");
+          }
           ObjectNode object = configuration.deepCopy();
           ObjectMeta.metadata(object).put("name", name);
           ObjectMeta.metadata(object).remove("managedFields");
@@ -367,7 +383,13 @@ public final class ObjectRegistry {
         throw staleVersion(type, name);
       }
       if (!ObjectMeta.name(patched).equals(name)) {
-        throw ApiException.badRequest("metadata.name: the name of the object cannot be changed by a patch");
+        throw ApiException.badRequest("the name of the object (" + ObjectMeta.name(patched)
+            + ") does not match the name on the URL (" + name + ")");
+      }
+      String uid = ObjectMeta.text(patched, "uid");
+      if (!uid.isEmpty() && !uid.equals(ObjectMeta.text(old, "uid"))) {
+        validate(type, patched, List.of(new FieldError("metadata.uid", FieldError.Type.INVALID, uid,
+            "field is immutable")));
       }
       Optional<ObjectNode> written = write(type, namespace, name, patched, old, current, subresource, extra, applied);
       if (written.isPresent()) {
@@ -522,7 +544,7 @@ public final class ObjectRegistry {
       KeyValue current = store.get(type.key(namespace, name)).orElseThrow(() -> ApiException.notFound(type, name));
       ObjectNode object = StoredObjects.decode(current);
       checkPreconditions(type, name, object, options);
-      Optional<ObjectNode> marked = markForDeletion(type, object, options);
+      Optional<ObjectNode> marked = markForDeletion(type, object, options).map(m -> withGenerationBumped(object, m));
       if (dryRun) {
         return marked.orElse(object);
       }
@@ -534,6 +556,18 @@ public final class ObjectRegistry {
       }
     }
     throw ApiException.conflict(type, name, "too many concurrent writers; try again");
+  }
+
+  /**
+   * As kube-apiserver's markAsDeleting: the first deletion mark raises a tracked generation, so that
+   * controllers that compare it with their observedGeneration see the change.
+   */
+  private static ObjectNode withGenerationBumped(ObjectNode before, ObjectNode marked) {
+    long generation = before.path("metadata").path("generation").asLong(0);
+    if (generation > 0 && !ObjectMeta.isDeleting(before) && ObjectMeta.isDeleting(marked)) {
+      ObjectMeta.metadata(marked).put("generation", generation + 1);
+    }
+    return marked;
   }
 
   /**

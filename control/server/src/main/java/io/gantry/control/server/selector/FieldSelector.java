@@ -39,6 +39,7 @@ public final class FieldSelector {
           "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason",
           "reportingComponent", "source", "type"),
       "Secret", Set.of("type"),
+      "Service", Set.of("spec.clusterIP", "spec.type"),
       "Node", Set.of("spec.unschedulable"),
       "Namespace", Set.of("status.phase"),
       "ReplicaSet", Set.of("status.replicas"));

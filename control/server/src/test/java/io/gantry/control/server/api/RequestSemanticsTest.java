@@ -310,6 +310,105 @@ class RequestSemanticsTest {
     assertTrue(name.startsWith("a".repeat(58)), name);
   }
 
+  @Test
+  void aPutNamingAnotherUidFailsItsPreconditionAndAPatchMayNotChangeIt() throws Exception {
+    ObjectNode created = registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"cm\"}}"));
+    String uid = created.at("/metadata/uid").asText();
+
+    ApiResponse put = send("PUT", CONFIGMAPS + "/cm", Map.of(), "{\"metadata\":{\"name\":\"cm\",\"uid\":\"zzz\"}}");
+    ApiResponse patch = sendAs("PATCH", CONFIGMAPS + "/cm", "application/merge-patch+json",
+        "{\"metadata\":{\"uid\":\"zzz\"}}");
+
+    assertEquals(409, put.status());
+    assertEquals("Operation cannot be fulfilled on configmaps \"cm\": Precondition failed: UID in precondition: zzz, "
+        + "UID in object meta: " + uid, body(put).path("message").asText());
+    assertEquals(422, patch.status());
+    assertEquals("ConfigMap \"cm\" is invalid: metadata.uid: Invalid value: \"zzz\": field is immutable",
+        body(patch).path("message").asText());
+    assertEquals(uid, registry.get(ResourceTypes.CONFIGMAPS, "default", "cm").at("/metadata/uid").asText());
+  }
+
+  @Test
+  void anApplyThatCreatesChecksItsUidAndName() throws Exception {
+    String path = CONFIGMAPS + "/made";
+    ApiResponse withUid = sendAs("PATCH", path + "?fieldManager=t", "application/apply-patch+yaml",
+        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"made\",\"uid\":\"u1\"}}");
+    ApiResponse otherName = sendAs("PATCH", path + "?fieldManager=t", "application/apply-patch+yaml",
+        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"other\"}}");
+
+    assertEquals(409, withUid.status());
+    assertTrue(body(withUid).path("message").asText()
+        .endsWith("uid mismatch: the provided object specified uid u1, and no existing object was found"));
+    assertEquals(400, otherName.status());
+    assertEquals("the name of the object (other) does not match the name on the URL (made)",
+        body(otherName).path("message").asText());
+    assertTrue(registry.find(ResourceTypes.CONFIGMAPS, "default", "made").isEmpty());
+  }
+
+  @Test
+  void aCreateNamingAResourceVersionIsRefusedAsTheStorageRefusesIt() {
+    ApiResponse response = send("POST", CONFIGMAPS, Map.of(),
+        "{\"metadata\":{\"name\":\"cm\",\"resourceVersion\":\"5\"}}");
+
+    assertEquals(500, response.status());
+    assertEquals("resourceVersion should not be set on objects to be created", body(response).path("message").asText());
+    assertFalse(body(response).has("reason"), "kube-apiserver's Status has no reason for it");
+  }
+
+  @Test
+  void aListMayNotNameAVersionBesideAContinueToken() throws Exception {
+    for (String name : List.of("a", "b", "c")) {
+      registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"" + name + "\"}}"));
+    }
+    String token = body(send("GET", CONFIGMAPS, Map.of("limit", List.of("1")), "")).at("/metadata/continue").asText();
+
+    ApiResponse pinned = send("GET", CONFIGMAPS, Map.of("limit", List.of("1"), "continue", List.of(token),
+        "resourceVersion", List.of("5")), "");
+    ApiResponse zero = send("GET", CONFIGMAPS, Map.of("limit", List.of("1"), "continue", List.of(token),
+        "resourceVersion", List.of("0")), "");
+
+    assertEquals(400, pinned.status());
+    assertEquals("specifying resource version is not allowed when using continue", body(pinned).path("message").asText());
+    assertEquals(200, zero.status());
+  }
+
+  @Test
+  void namespacesHaveNoDeleteCollection() {
+    ApiResponse response = send("DELETE", "/api/v1/namespaces", Map.of(), "");
+
+    assertEquals(405, response.status());
+    List<String> verbs = new java.util.ArrayList<>();
+    for (var resource : Discovery.resources("v1").orElseThrow().path("resources")) {
+      if (resource.path("name").asText().equals("namespaces")) {
+        resource.path("verbs").forEach(verb -> verbs.add(verb.asText()));
+      }
+    }
+    assertEquals(List.of("create", "delete", "get", "list", "patch", "update", "watch"), verbs);
+  }
+
+  @Test
+  void theFirstDeletionMarkRaisesTheGeneration() throws Exception {
+    registry.create(ResourceTypes.DEPLOYMENTS, "default", json("{\"metadata\":{\"name\":\"d\"},\"spec\":{"
+        + "\"selector\":{\"matchLabels\":{\"a\":\"b\"}},\"template\":{\"metadata\":{\"labels\":{\"a\":\"b\"}},"
+        + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}}}"));
+
+    ObjectNode marked = body(send("DELETE", "/apis/apps/v1/namespaces/default/deployments/d", Map.of(),
+        "{\"propagationPolicy\":\"Foreground\"}"));
+    ObjectNode again = body(send("DELETE", "/apis/apps/v1/namespaces/default/deployments/d", Map.of(),
+        "{\"propagationPolicy\":\"Foreground\"}"));
+
+    assertEquals(2, marked.at("/metadata/generation").asInt(), marked::toString);
+    assertEquals(2, again.at("/metadata/generation").asInt(), "only the first mark: " + again);
+  }
+
+  private ApiResponse sendAs(String method, String pathAndQuery, String contentType, String body) {
+    String[] parts = pathAndQuery.split("\\?", 2);
+    Map<String, List<String>> query = parts.length == 2
+        ? Map.of(parts[1].split("=")[0], List.of(parts[1].split("=")[1])) : Map.of();
+    return router.handle(new ApiRequest(method, parts[0], query, "application/json", contentType,
+        body.getBytes(StandardCharsets.UTF_8)));
+  }
+
   private ApiResponse send(String method, String path, Map<String, List<String>> query, String body) {
     return router.handle(new ApiRequest(method, path, query, "application/json", "application/json",
         body.getBytes(StandardCharsets.UTF_8)));

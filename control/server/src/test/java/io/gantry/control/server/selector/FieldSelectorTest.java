@@ -80,6 +80,16 @@ class FieldSelectorTest {
     assertEquals(Optional.empty(), FieldSelector.parse("spec.unschedulable=false").unsupportedField(ResourceTypes.NODES));
     assertEquals(Optional.empty(), FieldSelector.parse("status.phase=Active").unsupportedField(ResourceTypes.NAMESPACES));
     assertEquals(Optional.empty(), FieldSelector.parse("status.replicas=0").unsupportedField(ResourceTypes.REPLICASETS));
+    assertEquals(Optional.empty(),
+        FieldSelector.parse("spec.clusterIP!=None,spec.type=ClusterIP").unsupportedField(ResourceTypes.SERVICES));
+  }
+
+  @Test
+  void servicesSelectByClusterIpAndType() {
+    FieldSelector notHeadless = FieldSelector.parse("spec.clusterIP!=None");
+    assertTrue(notHeadless.matches(yaml("metadata: {name: a}\nspec: {clusterIP: 10.96.0.7, type: ClusterIP}")));
+    assertFalse(notHeadless.matches(yaml("metadata: {name: b}\nspec: {clusterIP: None, type: ClusterIP}")));
+    assertTrue(FieldSelector.parse("spec.type=NodePort").matches(yaml("metadata: {name: c}\nspec: {type: NodePort}")));
   }
 
   @Test

@@ -63,13 +63,57 @@ final class MetadataValidation {
     }
     validateLabels(Nodes.field(meta, "labels"), META.child("labels"), errs);
     validateAnnotations(Nodes.field(meta, "annotations"), META.child("annotations"), errs);
-    for (String finalizer : Nodes.strings(Nodes.field(meta, "finalizers"))) {
+    validateOwnerReferences(Nodes.field(meta, "ownerReferences"), errs);
+    List<String> finalizers = Nodes.strings(Nodes.field(meta, "finalizers"));
+    if (finalizers.contains("orphan") && finalizers.contains("foregroundDeletion")) {
+      errs.add(FieldError.invalid(META.child("finalizers"), finalizers,
+          "finalizer orphan and foregroundDeletion cannot be both set"));
+    }
+    for (String finalizer : finalizers) {
       FieldPath path = META.child("finalizers");
       List<String> msgs = NameRules.qualifiedName(finalizer);
       msgs.forEach(msg -> errs.add(FieldError.invalid(path, finalizer, msg)));
       if (msgs.isEmpty() && type.group().isEmpty() && !finalizer.contains("/")
           && !STANDARD_FINALIZERS.contains(finalizer)) {
         errs.add(FieldError.invalid(path, finalizer, "name is neither a standard finalizer name nor is it fully qualified"));
+      }
+    }
+  }
+
+  /**
+   * apimachinery's ValidateOwnerReferences: each reference names a version, kind, name and uid, an
+   * Event owns nothing, and at most one reference is the controller. (The garbage collector would
+   * otherwise read a reference without a uid as a missing owner and delete the object.)
+   */
+  static void validateOwnerReferences(JsonNode refs, List<FieldError> errs) {
+    FieldPath path = META.child("ownerReferences");
+    String firstController = "";
+    for (JsonNode ref : refs) {
+      String apiVersion = Nodes.text(ref, "apiVersion", "");
+      String kind = Nodes.text(ref, "kind", "");
+      if (apiVersion.substring(apiVersion.indexOf('/') + 1).isEmpty()) {
+        errs.add(FieldError.invalid(path.child("apiVersion"), apiVersion, "version must not be empty"));
+      }
+      if (kind.isEmpty()) {
+        errs.add(FieldError.invalid(path.child("kind"), kind, "kind must not be empty"));
+      }
+      for (String field : List.of("name", "uid")) {
+        String value = Nodes.text(ref, field, "");
+        if (value.isEmpty()) {
+          errs.add(FieldError.invalid(path.child(field), value, field + " must not be empty"));
+        }
+      }
+      if (apiVersion.equals("v1") && kind.equals("Event")) {
+        errs.add(FieldError.invalid(path, ref, "/v1, Kind=Event is disallowed from being an owner"));
+      }
+      if (Nodes.field(ref, "controller").asBoolean(false)) {
+        String controller = kind + "/" + Nodes.text(ref, "name", "");
+        if (firstController.isEmpty()) {
+          firstController = controller;
+        } else {
+          errs.add(FieldError.invalid(path, refs, "Only one reference can have Controller set to true. Found \"true\" "
+              + "in references for " + firstController + " and " + controller));
+        }
       }
     }
   }

@@ -6,6 +6,7 @@ import static io.gantry.control.server.validation.ValidationFixtures.NAME_PART_M
 import static io.gantry.control.server.validation.ValidationFixtures.SUBDOMAIN_MSG;
 import static io.gantry.control.server.validation.ValidationFixtures.create;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gantry.control.server.resource.ResourceTypes;
 import java.util.List;
@@ -74,6 +75,39 @@ class MetadataValidationTest {
     assertEquals(List.of("metadata.finalizers: Invalid value: \"cleanup\": name is neither a standard finalizer name"
         + " nor is it fully qualified"), create(ResourceTypes.CONFIGMAPS,
         "metadata: {name: c, namespace: default, finalizers: [cleanup, example.com/cleanup]}" + DATA));
+  }
+
+  @Test
+  void theGarbageCollectorsTwoFinalizersMayNotBeSetTogether() {
+    assertEquals(List.of("metadata.finalizers: Invalid value: []string{\"orphan\", \"foregroundDeletion\"}: finalizer"
+        + " orphan and foregroundDeletion cannot be both set"), create(ResourceTypes.CONFIGMAPS,
+        "metadata: {name: c, namespace: default, finalizers: [orphan, foregroundDeletion]}" + DATA));
+  }
+
+  @Test
+  void ownerReferencesNameTheirOwnerFully() {
+    assertEquals(List.of("metadata.ownerReferences.apiVersion: Invalid value: \"\": version must not be empty",
+        "metadata.ownerReferences.kind: Invalid value: \"\": kind must not be empty",
+        "metadata.ownerReferences.name: Invalid value: \"\": name must not be empty",
+        "metadata.ownerReferences.uid: Invalid value: \"\": uid must not be empty"),
+        create(ResourceTypes.CONFIGMAPS, "metadata: {name: c, namespace: default, ownerReferences: [{}]}" + DATA));
+    assertEquals(List.of(), create(ResourceTypes.CONFIGMAPS, "metadata: {name: c, namespace: default, ownerReferences:"
+        + " [{apiVersion: apps/v1, kind: Deployment, name: web, uid: u1, controller: true}]}" + DATA));
+  }
+
+  @Test
+  void anEventOwnsNothingAndOneReferenceAtMostIsTheController() {
+    List<String> event = create(ResourceTypes.CONFIGMAPS, "metadata: {name: c, namespace: default, ownerReferences:"
+        + " [{apiVersion: v1, kind: Event, name: e, uid: u1}]}" + DATA);
+    List<String> twoControllers = create(ResourceTypes.CONFIGMAPS, "metadata: {name: c, namespace: default,"
+        + " ownerReferences: [{apiVersion: v1, kind: ConfigMap, name: a, uid: u1, controller: true},"
+        + " {apiVersion: v1, kind: ConfigMap, name: b, uid: u2, controller: true}]}" + DATA);
+
+    assertEquals(1, event.size(), event.toString());
+    assertTrue(event.get(0).endsWith(": /v1, Kind=Event is disallowed from being an owner"), event.get(0));
+    assertEquals(1, twoControllers.size(), twoControllers.toString());
+    assertTrue(twoControllers.get(0).endsWith("Only one reference can have Controller set to true. Found \"true\" in"
+        + " references for ConfigMap/a and ConfigMap/b"), twoControllers.get(0));
   }
 
   @Test

@@ -7,14 +7,21 @@ import io.gantry.control.server.registry.ObjectMeta;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
+import io.gantry.control.server.json.SameContent;
+import io.gantry.control.server.registry.DeleteOptions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Finishes namespace deletion as kube-apiserver's namespace controller does: a namespace marked
- * Terminating has its contents deleted, then disappears (a DELETED event that {@code kubectl
+ * Terminating has its contents deleted (an object with finalizers is marked and waited for, with
+ * the NamespaceContentRemaining and NamespaceFinalizersRemaining conditions), then disappears (a DELETED event that {@code kubectl
  * delete} waits for). It waits {@code delay} after the mark first, because {@code kubectl delete
  * -f} deletes the namespace before the objects listed after it in the same file, and would report
  * those as not found if they were already gone.
@@ -46,9 +53,12 @@ public final class NamespaceFinalizer {
           continue;
         }
         String name = ObjectMeta.name(namespace);
-        if (deleteContents(name) && registry.forceDelete(ResourceTypes.NAMESPACES, null, name)) {
+        Remaining remaining = deleteContents(name);
+        if (remaining.isEmpty() && registry.forceDelete(ResourceTypes.NAMESPACES, null, name)) {
           log.info("namespace {} deleted", name);
           removed++;
+        } else if (!remaining.isEmpty()) {
+          report(namespace, remaining);
         }
       }
     } catch (ApiException | RuntimeException e) {
@@ -57,20 +67,95 @@ public final class NamespaceFinalizer {
     return removed;
   }
 
-  /** Deletes everything in a namespace; true when it is empty. */
-  private boolean deleteContents(String namespace) throws ApiException {
-    boolean empty = true;
+  /** What a namespace still holds: instances per resource, and per finalizer the instances it holds. */
+  private record Remaining(Map<String, Integer> resources, Map<String, Integer> finalizers) {
+
+    boolean isEmpty() {
+      return resources.isEmpty();
+    }
+  }
+
+  /**
+   * Deletes everything in a namespace, as the namespace controller's deletecollection does: an
+   * object with finalizers is marked for deletion and stays until they are removed.
+   */
+  private Remaining deleteContents(String namespace) throws ApiException {
+    Map<String, Integer> resources = new TreeMap<>();
+    Map<String, Integer> finalizers = new TreeMap<>();
     for (ResourceType type : ResourceTypes.ALL) {
       if (!type.namespaced()) {
         continue;
       }
       ListResult objects = registry.list(type, namespace, null, null, 0, null);
       for (ObjectNode object : objects.items()) {
-        if (!registry.forceDelete(type, namespace, ObjectMeta.name(object))) {
-          empty = false;
+        String name = ObjectMeta.name(object);
+        boolean gone;
+        if (ObjectMeta.hasFinalizers(object)) {
+          if (!ObjectMeta.isDeleting(object)) {
+            deleteQuietly(type, namespace, name);
+          }
+          gone = registry.find(type, namespace, name).isEmpty();
+          if (!gone) {
+            object.path("metadata").path("finalizers").forEach(f -> finalizers.merge(f.asText(), 1, Integer::sum));
+          }
+        } else {
+          gone = registry.forceDelete(type, namespace, name) || registry.find(type, namespace, name).isEmpty();
+        }
+        if (!gone) {
+          resources.merge(type.plural() + "." + type.group(), 1, Integer::sum);
         }
       }
     }
-    return empty;
+    return new Remaining(resources, finalizers);
+  }
+
+  private void deleteQuietly(ResourceType type, String namespace, String name) throws ApiException {
+    try {
+      registry.delete(type, namespace, name, DeleteOptions.DEFAULT);
+    } catch (ApiException e) {
+      if (e.code() != 404 && e.code() != 409) {
+        throw e;
+      }
+    }
+  }
+
+  /** The namespace controller's conditions on a namespace that waits for its contents. */
+  private void report(ObjectNode namespace, Remaining remaining) throws ApiException {
+    List<String> resources = new ArrayList<>();
+    remaining.resources().forEach((resource, n) -> resources.add(resource + " has " + n + " resource instances"));
+    List<String> finalizers = new ArrayList<>();
+    remaining.finalizers().forEach((finalizer, n) -> finalizers.add(finalizer + " in " + n + " resource instances"));
+    ObjectNode updated = namespace.deepCopy();
+    ObjectNode status = updated.withObjectProperty("status");
+    var conditions = status.putArray("conditions");
+    condition(conditions, namespace, "NamespaceContentRemaining", true, "SomeResourcesRemain",
+        "Some resources are remaining: " + String.join(", ", resources));
+    condition(conditions, namespace, "NamespaceFinalizersRemaining", !finalizers.isEmpty(),
+        finalizers.isEmpty() ? "ContentHasNoFinalizers" : "SomeFinalizersRemain",
+        finalizers.isEmpty() ? "All content-preserving finalizers finished"
+            : "Some content in the namespace has finalizers remaining: " + String.join(", ", finalizers));
+    if (!SameContent.same(updated.path("status"), namespace.path("status"))) {
+      try {
+        registry.update(ResourceTypes.NAMESPACES, null, ObjectMeta.name(namespace), updated, "status");
+      } catch (ApiException e) {
+        if (e.code() != 404 && e.code() != 409) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Adds a condition, keeping its transition time while its status stays what it was. */
+  private void condition(com.fasterxml.jackson.databind.node.ArrayNode conditions, ObjectNode namespace, String type,
+      boolean value, String reason, String message) {
+    String status = value ? "True" : "False";
+    String since = ObjectMeta.timestamp(registry.clock().instant());
+    for (var old : namespace.path("status").path("conditions")) {
+      if (old.path("type").asText().equals(type) && old.path("status").asText().equals(status)) {
+        since = old.path("lastTransitionTime").asText(since);
+      }
+    }
+    conditions.addObject().put("type", type).put("status", status).put("lastTransitionTime", since)
+        .put("reason", reason).put("message", message);
   }
 }

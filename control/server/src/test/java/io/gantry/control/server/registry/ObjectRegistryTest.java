@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -492,6 +493,38 @@ class ObjectRegistryTest {
         () -> registry.create(ResourceTypes.CONFIGMAPS, "demo", json("{\"metadata\":{\"name\":\"late\"}}")));
     assertEquals(403, e.code());
     assertTrue(e.getMessage().contains("because it is being terminated"), e.getMessage());
+  }
+
+  @Test
+  void aTerminatingNamespaceWaitsForTheFinalizersOfItsContents() throws ApiException {
+    registry.create(ResourceTypes.CONFIGMAPS, "demo",
+        json("{\"metadata\":{\"name\":\"held\",\"finalizers\":[\"example.com/hold\"]}}"));
+    registry.create(ResourceTypes.CONFIGMAPS, "demo", json("{\"metadata\":{\"name\":\"loose\"}}"));
+    registry.delete(ResourceTypes.NAMESPACES, null, "demo", DeleteOptions.DEFAULT);
+    var finalizer = new io.gantry.control.server.controller.NamespaceFinalizer(registry, Duration.ZERO);
+
+    assertEquals(0, finalizer.runOnce());
+    ObjectNode held = registry.get(ResourceTypes.CONFIGMAPS, "demo", "held");
+    assertTrue(ObjectMeta.isDeleting(held), "marked, kept for its finalizer: " + held);
+    assertTrue(registry.find(ResourceTypes.CONFIGMAPS, "demo", "loose").isEmpty());
+    ObjectNode namespace = registry.get(ResourceTypes.NAMESPACES, null, "demo");
+    assertEquals("Terminating", namespace.at("/status/phase").asText());
+    assertEquals(List.of("NamespaceContentRemaining True Some resources are remaining: configmaps. has 1 resource "
+        + "instances", "NamespaceFinalizersRemaining True Some content in the namespace has finalizers remaining: "
+        + "example.com/hold in 1 resource instances"), conditions(namespace));
+
+    ObjectNode released = held.deepCopy();
+    ((ObjectNode) released.get("metadata")).remove("finalizers");
+    registry.update(ResourceTypes.CONFIGMAPS, "demo", "held", released, null);
+    assertEquals(1, finalizer.runOnce());
+    assertTrue(registry.find(ResourceTypes.NAMESPACES, null, "demo").isEmpty());
+  }
+
+  private static List<String> conditions(ObjectNode object) {
+    List<String> out = new java.util.ArrayList<>();
+    object.at("/status/conditions").forEach(c -> out.add(c.path("type").asText() + " " + c.path("status").asText()
+        + " " + c.path("message").asText()));
+    return out;
   }
 
   @Test

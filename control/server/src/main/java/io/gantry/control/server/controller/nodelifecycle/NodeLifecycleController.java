@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *       conditions set to Unknown ({@link NodeHealth}).</li>
  *   <li>Its readiness taints follow its Ready condition ({@link NodeTaints}): {@code unreachable}
  *       or {@code not-ready} with NoSchedule and NoExecute, removed once Ready is True again (the
- *       node agent sets that itself when it comes back).</li>
+ *       node agent sets that itself when it comes back); a cordoned node
+ *       ({@code spec.unschedulable}) carries {@code node.kubernetes.io/unschedulable:NoSchedule}.</li>
  *   <li>While a node is not Ready, the Ready condition of its pods is set to False, so their
  *       endpoints become not ready, and pods are evicted ({@link PodEviction}) once the NoExecute
  *       taint is older than their toleration allows ({@code podEvictionTimeout} without one).</li>
@@ -118,7 +119,7 @@ public final class NodeLifecycleController implements AutoCloseable {
     }
     String ready = NodeHealth.readyStatus(node);
     Optional<ObjectNode> tainted = write(name, null, n -> NodeTaints.reconcile(n, NodeHealth.readyStatus(n), now)
-        ? n : null);
+        | NodeTaints.reconcileUnschedulable(n) ? n : null);
     if (tainted.isPresent()) {
       node = tainted.get();
     }

@@ -76,6 +76,39 @@ final class NodeTaints {
     return true;
   }
 
+  /**
+   * The cordon taint, as upstream's NoSchedule tainting pass keeps it: {@code
+   * node.kubernetes.io/unschedulable:NoSchedule} exactly while {@code spec.unschedulable} is true;
+   * false when it already was so.
+   */
+  static boolean reconcileUnschedulable(ObjectNode node) {
+    boolean wanted = node.path("spec").path("unschedulable").asBoolean(false);
+    List<JsonNode> kept = new ArrayList<>();
+    boolean present = false;
+    for (JsonNode taint : node.path("spec").path("taints")) {
+      boolean cordon = NodeFilters.UNSCHEDULABLE_TAINT.equals(taint.path("key").asText())
+          && "NoSchedule".equals(taint.path("effect").asText());
+      if (!cordon || wanted && !present) {
+        kept.add(taint);
+      }
+      present |= cordon;
+    }
+    if (wanted == present && kept.size() == node.path("spec").path("taints").size()) {
+      return false;
+    }
+    if (wanted && !present) {
+      kept.add(taint(NodeFilters.UNSCHEDULABLE_TAINT, "NoSchedule", null));
+    }
+    ObjectNode spec = (ObjectNode) node.get("spec");
+    if (kept.isEmpty()) {
+      spec.remove("taints");
+    } else {
+      ArrayNode taints = spec.putArray("taints");
+      kept.forEach(taints::add);
+    }
+    return true;
+  }
+
   /** The owned NoExecute taint on the node, or null. */
   static JsonNode noExecute(JsonNode node) {
     for (JsonNode taint : node.path("spec").path("taints")) {

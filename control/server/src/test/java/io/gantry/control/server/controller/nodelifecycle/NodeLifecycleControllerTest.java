@@ -164,6 +164,26 @@ class NodeLifecycleControllerTest {
   }
 
   @Test
+  void aCordonedNodeCarriesTheUnschedulableTaintUntilUncordoned() throws Exception {
+    registerNode("n1");
+    renewLease("n1");
+    ObjectNode cordoned = node("n1");
+    ((ObjectNode) cordoned.get("spec")).put("unschedulable", true);
+    registry.update(ResourceTypes.NODES, null, "n1", cordoned, null);
+
+    controller.runOnce();
+    assertEquals(List.of("node.kubernetes.io/unschedulable:NoSchedule"), taints(node("n1")));
+    controller.runOnce();
+    assertEquals(List.of("node.kubernetes.io/unschedulable:NoSchedule"), taints(node("n1")), "added once");
+
+    ObjectNode uncordoned = node("n1");
+    ((ObjectNode) uncordoned.get("spec")).remove("unschedulable");
+    registry.update(ResourceTypes.NODES, null, "n1", uncordoned, null);
+    controller.runOnce();
+    assertTrue(taints(node("n1")).isEmpty(), taints(node("n1")).toString());
+  }
+
+  @Test
   void aNodeThatNeverPostedStatusGoesUnknownAfterTheGracePeriod() throws Exception {
     ObjectNode bare = Json.object();
     bare.putObject("metadata").put("name", "n1");

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  *   <li>While a node is not Ready, the Ready condition of its pods is set to False, so their
  *       endpoints become not ready, and pods are evicted ({@link PodEviction}) once the NoExecute
  *       taint is older than their toleration allows ({@code podEvictionTimeout} without one).</li>
+ *   <li>Pods bound to a node missing for 40 s are failed and deleted ({@link OrphanedPods}).</li>
  * </ol>
  * Every pass reads through the registry, so a pass sees the writes before it; every write is a
  * compare-and-swap on resourceVersion, re-read and retried on conflict. Time comes from the
@@ -52,6 +53,7 @@ public final class NodeLifecycleController implements AutoCloseable {
   private final Duration gracePeriod;
   private final Instant started;
   private final PodEviction eviction;
+  private final OrphanedPods orphans;
   private ScheduledExecutorService timer;
 
   public NodeLifecycleController(ObjectRegistry registry, Clock clock, Duration nodeMonitorGracePeriod,
@@ -61,6 +63,7 @@ public final class NodeLifecycleController implements AutoCloseable {
     this.gracePeriod = positive(nodeMonitorGracePeriod, "nodeMonitorGracePeriod");
     this.started = clock.instant();
     this.eviction = new PodEviction(registry, clock, positive(podEvictionTimeout, "podEvictionTimeout"));
+    this.orphans = new OrphanedPods(registry, clock);
   }
 
   private static Duration positive(Duration value, String name) {
@@ -93,13 +96,16 @@ public final class NodeLifecycleController implements AutoCloseable {
       for (ObjectNode lease : registry.list(ResourceTypes.LEASES, LEASE_NAMESPACE, null, null, 0, null).items()) {
         leases.put(ObjectMeta.name(lease), lease);
       }
+      java.util.Set<String> names = new java.util.HashSet<>();
       for (ObjectNode node : registry.list(ResourceTypes.NODES, null, null, null, 0, null).items()) {
+        names.add(ObjectMeta.name(node));
         try {
           reconcile(node, leases.get(ObjectMeta.name(node)));
         } catch (ApiException | RuntimeException e) {
           log.warn("node lifecycle: node {} failed, will retry: {}", ObjectMeta.name(node), e.getMessage());
         }
       }
+      orphans.process(names);
     } catch (ApiException | RuntimeException e) {
       log.warn("node lifecycle pass failed: {}", e.toString());
     }

@@ -164,6 +164,39 @@ class NodeLifecycleControllerTest {
   }
 
   @Test
+  void aPodBoundToANodeMissingForTheQuarantineIsFailedAndDeleted() throws Exception {
+    registerNode("n1");
+    boundPod("kept", "n1", null);
+    boundPod("orphan", "ghost", null);
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var store = registry.store();
+    try (var watch = store.watch(ResourceTypes.PODS.key("default", "orphan"), store.currentRevision() + 1,
+        event -> seen.add(event.type() + " " + Json.parseObject(event.kv().value()).at("/status/phase").asText()
+            + " " + Json.parseObject(event.kv().value()).at("/status/conditions").toString()))) {
+      controller.runOnce();
+      clock.advance(Duration.ofSeconds(30));
+      renewLease("n1");
+      controller.runOnce();
+      assertTrue(registry.find(ResourceTypes.PODS, "default", "orphan").isPresent(), "quarantined for 40 s");
+
+      clock.advance(Duration.ofSeconds(11));
+      renewLease("n1");
+      controller.runOnce();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (seen.size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(20); // watch events arrive on the store's thread
+      }
+    }
+
+    assertTrue(registry.find(ResourceTypes.PODS, "default", "orphan").isEmpty());
+    assertTrue(registry.find(ResourceTypes.PODS, "default", "kept").isPresent());
+    assertEquals(2, seen.size(), seen.toString());
+    assertTrue(seen.get(0).startsWith("PUT Failed ") && seen.get(0).contains("\"type\":\"DisruptionTarget\"")
+        && seen.get(0).contains("\"reason\":\"DeletionByPodGC\""), seen.toString());
+    assertTrue(seen.get(1).startsWith("DELETE"), seen.toString());
+  }
+
+  @Test
   void aCordonedNodeCarriesTheUnschedulableTaintUntilUncordoned() throws Exception {
     registerNode("n1");
     renewLease("n1");

@@ -133,6 +133,20 @@ class WatchIT {
   }
 
   @Test
+  void aWatchWithATimeoutGetsABookmarkBeforeItEnds() {
+    String ns = createNamespace("watch-deadline");
+    String listVersion = listResourceVersion(ns);
+
+    try (WatchStream watch = api.watch(configMaps(ns) + "?watch=true&timeoutSeconds=4&allowWatchBookmarks=true"
+        + "&resourceVersion=" + listVersion)) {
+      JsonNode bookmark = watch.next(Duration.ofSeconds(4));
+      assertEquals("BOOKMARK", bookmark.path("type").asText(), bookmark::toString);
+      assertTrue(Long.parseLong(version(bookmark)) >= Long.parseLong(listVersion), bookmark::toString);
+      assertTrue(watch.awaitEnd(Duration.ofSeconds(10)), "the stream must end after timeoutSeconds=4");
+    }
+  }
+
+  @Test
   void watchFromACompactedVersionGetsA410ErrorEvent() throws InterruptedException {
     String ns = createNamespace("watch-expired");
     for (int i = 0; i < 3; i++) {

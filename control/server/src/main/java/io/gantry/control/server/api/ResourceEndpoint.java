@@ -23,6 +23,10 @@ final class ResourceEndpoint {
   private final ScaleSubresource scale;
   private final PodLogs logs;
 
+  /** The kinds whose strategies allow create on update: a PUT to a missing one creates it (201). */
+  private static final java.util.Set<ResourceType> CREATED_BY_PUT =
+      java.util.Set.of(ResourceTypes.ENDPOINTS, ResourceTypes.EVENTS, ResourceTypes.LEASES);
+
   ResourceEndpoint(ObjectRegistry registry) {
     this.registry = registry;
     this.scale = new ScaleSubresource(registry);
@@ -80,8 +84,18 @@ final class ResourceEndpoint {
       case "PUT" -> {
         ObjectNode body = RequestBodies.object(request);
         List<String> warnings = FieldValidation.of(request).checkObject(type, body, request);
-        yield object(type, request, writer(request, "UpdateOptions", null)
-            .update(type, namespace, path.name(), body, path.subresource())).withWarnings(warnings);
+        ObjectRegistry target = writer(request, "UpdateOptions", null);
+        if (path.subresource() == null && CREATED_BY_PUT.contains(type)
+            && registry.find(type, namespace, path.name()).isEmpty()) {
+          yield created(type, request, target.create(type, namespace, named(body, path.name()))).withWarnings(warnings);
+        }
+        if (type == ResourceTypes.LEASES && path.subresource() == null
+            && body.path("metadata").path("resourceVersion").asText("").isEmpty()) {
+          throw ApiException.invalid(type, path.name(), "Lease.coordination.k8s.io \"" + path.name()
+              + "\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update", null);
+        }
+        yield object(type, request, target.update(type, namespace, path.name(), body, path.subresource()))
+            .withWarnings(warnings);
       }
       case "PATCH" -> patch(path, request);
       case "DELETE" -> {
@@ -174,6 +188,19 @@ final class ResourceEndpoint {
     status.put("status", "Success");
     status.put("code", 201);
     return ApiResponse.json(201, status);
+  }
+
+  /** The body of a PUT that creates: named by the URL, which a different name in the body contradicts. */
+  private static ObjectNode named(ObjectNode body, String name) throws ApiException {
+    String given = body.path("metadata").path("name").asText("");
+    if (!given.isEmpty() && !given.equals(name)) {
+      throw ApiException.badRequest("the name of the object (" + given + ") does not match the name on the URL ("
+          + name + ")");
+    }
+    requireNoResourceVersion(body);
+    ObjectNode copy = body.deepCopy();
+    copy.withObjectProperty("metadata").put("name", name);
+    return copy;
   }
 
   /**

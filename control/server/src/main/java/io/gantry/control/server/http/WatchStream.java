@@ -119,7 +119,7 @@ final class WatchStream {
         timers.add(channel.eventLoop().schedule(this::end, Math.max(1, seconds), TimeUnit.SECONDS));
         if (request.flag("allowWatchBookmarks") && seconds > 2) {
           // as kube-apiserver's cacher: a bookmark 2 s before the deadline, so a client resumes from it
-          timers.add(channel.eventLoop().schedule(this::bookmark, seconds - 2, TimeUnit.SECONDS));
+          timers.add(channel.eventLoop().schedule(() -> bookmark(false), seconds - 2, TimeUnit.SECONDS));
         }
       } catch (NumberFormatException e) {
         // kube-apiserver ignores a malformed timeout as well

@@ -401,6 +401,25 @@ class RequestSemanticsTest {
     assertEquals(2, again.at("/metadata/generation").asInt(), "only the first mark: " + again);
   }
 
+  @Test
+  void aPutCreatesTheKindsWhoseStrategiesAllowItAndLeasesNeedAVersion() throws Exception {
+    ApiResponse endpoints = send("PUT", "/api/v1/namespaces/default/endpoints/ep", Map.of(),
+        "{\"metadata\":{\"name\":\"ep\"}}");
+    ApiResponse configMap = send("PUT", CONFIGMAPS + "/absent", Map.of(), "{\"metadata\":{\"name\":\"absent\"}}");
+    String leases = "/apis/coordination.k8s.io/v1/namespaces/default/leases";
+    ApiResponse lease = send("PUT", leases + "/l1", Map.of(), "{\"metadata\":{\"name\":\"l1\"},\"spec\":{}}");
+    ApiResponse unconditional = send("PUT", leases + "/l1", Map.of(),
+        "{\"metadata\":{\"name\":\"l1\"},\"spec\":{\"holderIdentity\":\"me\"}}");
+
+    assertEquals(201, endpoints.status(), () -> new String(endpoints.body(), StandardCharsets.UTF_8));
+    assertTrue(registry.find(ResourceTypes.ENDPOINTS, "default", "ep").isPresent());
+    assertEquals(404, configMap.status());
+    assertEquals(201, lease.status());
+    assertEquals(422, unconditional.status());
+    assertEquals("Lease.coordination.k8s.io \"l1\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be "
+        + "specified for an update", body(unconditional).path("message").asText());
+  }
+
   private ApiResponse sendAs(String method, String pathAndQuery, String contentType, String body) {
     String[] parts = pathAndQuery.split("\\?", 2);
     Map<String, List<String>> query = parts.length == 2

@@ -87,6 +87,15 @@ class WatchIT {
 
       assertEvent(watch.next(EVENT_TIMEOUT), "ADDED", "yes-1");
       assertEvent(watch.next(EVENT_TIMEOUT), "ADDED", "yes-2");
+
+      // an object that stops matching leaves as DELETED, in the state it last matched, at the new version
+      HttpResponse<String> relabelled = api.patch(configMaps(ns) + "/yes-1", "application/merge-patch+json",
+          "{\"metadata\":{\"labels\":{\"app\":\"no\"}}}");
+      assertEquals(200, relabelled.statusCode(), relabelled::body);
+      JsonNode left = watch.next(EVENT_TIMEOUT);
+      assertEvent(left, "DELETED", "yes-1");
+      assertEquals("yes", left.at("/object/metadata/labels/app").asText(), left::toString);
+      assertEquals(Json.parse(relabelled.body()).at("/metadata/resourceVersion").asText(), version(left));
     }
   }
 

@@ -105,7 +105,9 @@ public final class ObjectWatcher {
       sink.accept(new ObjectEvent(wasMatching ? ObjectEvent.Type.MODIFIED : ObjectEvent.Type.ADDED, current,
           event.revision()));
     } else if (wasMatching) {
-      sink.accept(new ObjectEvent(ObjectEvent.Type.DELETED, current, event.revision()));
+      // as kube-apiserver's cacher: the object as it last matched, at the version that took it out
+      ObjectMeta.metadata(previous).put("resourceVersion", Long.toString(event.revision()));
+      sink.accept(new ObjectEvent(ObjectEvent.Type.DELETED, previous, event.revision()));
     }
   }
 }

@@ -23,6 +23,7 @@ import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.registry.ObjectWatcher;
 import io.gantry.control.server.registry.DefaultIngressClassAdmission;
+import io.gantry.control.server.registry.DefaultTolerationSecondsAdmission;
 import io.gantry.control.server.registry.ServiceAccountAdmission;
 import io.gantry.control.server.registry.WritePlugin;
 import io.gantry.control.server.resource.ResourceTypes;
@@ -104,6 +105,9 @@ public final class ControlServer implements AutoCloseable {
       List<WritePlugin> plugins = new ArrayList<>(allocators.plugins());
       plugins.add(new ServiceAccountAdmission(store));
       plugins.add(new DefaultIngressClassAdmission(store));
+      // rounded up: a sub-second timeout still waits its fraction rather than evicting at once
+      long evictAfter = (config.podEvictionTimeout().toMillis() + 999) / 1000;
+      plugins.add(new DefaultTolerationSecondsAdmission(evictAfter));
       ObjectRegistry registry = new ObjectRegistry(store, clock, plugins);
       bootstrap(registry.as(APISERVER_MANAGER));
       api = ApiServer.start(config.apiAddress(), config.insecureHttp() ? null : certificates.serverSslContext(),

@@ -1,6 +1,7 @@
 package io.gantry.control.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -38,6 +39,17 @@ public record ApiResponse(int status, String contentType, byte[] body, List<Stri
 
   public static ApiResponse json(int status, JsonNode body) {
     return new ApiResponse(status, "application/json", Json.bytes(body));
+  }
+
+  /** 201 with a Success {@code Status}: what a create answers that makes no object (a binding, an eviction). */
+  public static ApiResponse createdSuccess() {
+    ObjectNode status = Json.object();
+    status.put("kind", "Status");
+    status.put("apiVersion", "v1");
+    status.putObject("metadata");
+    status.put("status", "Success");
+    status.put("code", 201);
+    return json(201, status);
   }
 
   public static ApiResponse error(ApiException e) {

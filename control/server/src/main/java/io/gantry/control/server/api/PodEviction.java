@@ -2,7 +2,6 @@ package io.gantry.control.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.DeleteOptions;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.resource.ResourceTypes;
@@ -44,12 +43,6 @@ final class PodEviction {
         || DryRun.requested(request, "DeleteOptions", deleteOptions) ? writer.dryRun() : writer;
     DeleteOptions options = DeleteOptions.from(deleteOptions, null);
     target.delete(ResourceTypes.PODS, path.namespaceOrDefault(), path.name(), options);
-    ObjectNode status = Json.object();
-    status.put("kind", "Status");
-    status.put("apiVersion", "v1");
-    status.putObject("metadata");
-    status.put("status", "Success");
-    status.put("code", 201);
-    return ApiResponse.json(201, status);
+    return ApiResponse.createdSuccess();
   }
 }

@@ -181,13 +181,7 @@ final class ResourceEndpoint {
   /** POST pods/{name}/binding, as the scheduler does: 201 with a Success Status. */
   private ApiResponse bound(ResourcePath path, ApiRequest request, ObjectRegistry target) throws ApiException {
     target.bind(writeNamespace(path), path.name(), RequestBodies.object(request));
-    ObjectNode status = Json.object();
-    status.put("kind", "Status");
-    status.put("apiVersion", "v1");
-    status.putObject("metadata");
-    status.put("status", "Success");
-    status.put("code", 201);
-    return ApiResponse.json(201, status);
+    return ApiResponse.createdSuccess();
   }
 
   /** The body of a PUT that creates: named by the URL, which a different name in the body contradicts. */

@@ -65,14 +65,7 @@ final class NodeTaints {
     if (kept.size() == current.size() && kept.equals(list(current))) {
       return false;
     }
-    ObjectNode spec = node.has("spec") && node.get("spec").isObject()
-        ? (ObjectNode) node.get("spec") : node.putObject("spec");
-    if (kept.isEmpty()) {
-      spec.remove("taints");
-    } else {
-      ArrayNode taints = spec.putArray("taints");
-      kept.forEach(taints::add);
-    }
+    setTaints(node, kept);
     return true;
   }
 
@@ -99,14 +92,18 @@ final class NodeTaints {
     if (wanted && !present) {
       kept.add(taint(NodeFilters.UNSCHEDULABLE_TAINT, "NoSchedule", null));
     }
-    ObjectNode spec = (ObjectNode) node.get("spec");
-    if (kept.isEmpty()) {
+    setTaints(node, kept);
+    return true;
+  }
+
+  private static void setTaints(ObjectNode node, List<JsonNode> taints) {
+    ObjectNode spec = node.withObjectProperty("spec");
+    if (taints.isEmpty()) {
       spec.remove("taints");
     } else {
-      ArrayNode taints = spec.putArray("taints");
-      kept.forEach(taints::add);
+      ArrayNode list = spec.putArray("taints");
+      taints.forEach(list::add);
     }
-    return true;
   }
 
   /** The owned NoExecute taint on the node, or null. */

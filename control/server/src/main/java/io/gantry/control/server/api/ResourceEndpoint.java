@@ -61,6 +61,10 @@ final class ResourceEndpoint {
       return switch (request.method()) {
         case "GET" -> list(path, request);
         case "POST" -> {
+          if (type.namespaced() && path.namespace() == null) {
+            // the all-namespaces collection only lists and watches, as kube-apiserver routes it
+            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+          }
           ObjectNode body = RequestBodies.object(request);
           requireNoResourceVersion(body);
           List<String> warnings = FieldValidation.of(request).checkObject(type, body, request);

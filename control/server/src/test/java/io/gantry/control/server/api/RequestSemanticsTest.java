@@ -373,6 +373,14 @@ class RequestSemanticsTest {
   }
 
   @Test
+  void theAllNamespacesCollectionTakesNoCreate() {
+    ApiResponse response = send("POST", "/api/v1/configmaps", Map.of(), "{\"metadata\":{\"name\":\"cm\"}}");
+
+    assertEquals(405, response.status());
+    assertTrue(registry.find(ResourceTypes.CONFIGMAPS, "default", "cm").isEmpty());
+  }
+
+  @Test
   void namespacesHaveNoDeleteCollection() {
     ApiResponse response = send("DELETE", "/api/v1/namespaces", Map.of(), "");
 

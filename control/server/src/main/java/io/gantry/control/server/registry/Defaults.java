@@ -250,6 +250,10 @@ final class Defaults {
   }
 
   private static void networkPolicy(ObjectNode spec) {
+    // a struct, not a pointer: Go writes it even when empty ({} selects every pod of the namespace)
+    if (!(spec.get("podSelector") instanceof ObjectNode)) {
+      spec.putObject("podSelector");
+    }
     if (!spec.has("policyTypes") || spec.get("policyTypes").isEmpty()) {
       ArrayNode types = spec.putArray("policyTypes");
       types.add("Ingress");

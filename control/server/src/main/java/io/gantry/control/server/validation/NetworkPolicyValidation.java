@@ -22,7 +22,9 @@ final class NetworkPolicyValidation {
     rules(Nodes.list(spec, "egress"), SPEC.child("egress"), "to", errs);
     List<String> types = Nodes.strings(Nodes.field(spec, "policyTypes"));
     if (types.size() > POLICY_TYPES.size()) {
-      errs.add(FieldError.invalid(SPEC.child("policyTypes"), types, "may not specify more than two policyTypes"));
+      // upstream hands the field's own type to the error: %#v prints []networking.PolicyType{...}
+      errs.add(FieldError.invalid(SPEC.child("policyTypes"), new GoLiteral("[]networking.PolicyType"
+          + GoFormat.stringSlice(types).substring("[]string".length())), "may not specify more than two policyTypes"));
       return;
     }
     for (int i = 0; i < types.size(); i++) {

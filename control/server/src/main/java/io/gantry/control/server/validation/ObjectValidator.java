@@ -44,7 +44,10 @@ public final class ObjectValidator {
       case "Deployment" -> DeploymentValidation.validateDeployment(object, errs);
       case "ReplicaSet" -> DeploymentValidation.validateReplicaSet(object, errs);
       case "EndpointSlice" -> EndpointSliceValidation.validate(object, errs);
-      case "Ingress" -> IngressValidation.validateIngress(object, errs);
+      case "Ingress" -> {
+        IngressValidation.validateIngress(object, errs);
+        IngressValidation.validateLoadBalancerStatus(object, errs);
+      }
       case "IngressClass" -> IngressValidation.validateIngressClass(object, errs);
       case "NetworkPolicy" -> NetworkPolicyValidation.validate(object, errs);
       case "Lease" -> ClusterValidation.validateLease(object, errs);

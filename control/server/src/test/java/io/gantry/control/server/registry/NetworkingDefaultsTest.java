@@ -53,6 +53,14 @@ class NetworkingDefaultsTest {
   }
 
   @Test
+  void aPolicyWithoutPodSelectorGetsTheEmptyOne() throws ApiException {
+    ObjectNode policy = registry.create(ResourceTypes.NETWORKPOLICIES, "demo",
+        json("{\"metadata\":{\"name\":\"bare\"},\"spec\":{\"policyTypes\":[\"Egress\"]}}"));
+
+    assertEquals("{}", policy.at("/spec/podSelector").toString());
+  }
+
+  @Test
   void ingressClassParametersDefaultToClusterScope() throws ApiException {
     ObjectNode cluster = ingressClass("params", "{\"kind\":\"Config\",\"name\":\"c\"}", false);
     assertEquals("Cluster", cluster.at("/spec/parameters/scope").asText());

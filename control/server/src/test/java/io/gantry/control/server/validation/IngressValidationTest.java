@@ -49,6 +49,18 @@ class IngressValidationTest {
   }
 
   @Test
+  void loadBalancerStatusNamesAddressesAndHostnamesProperly() {
+    String ingress = "metadata: {name: web, namespace: default}\nspec: {defaultBackend: {service: {name: web,"
+        + " port: {number: 80}}}}\nstatus: {loadBalancer: {ingress: [";
+    assertEquals(List.of(), create(ResourceTypes.INGRESSES, ingress + "{ip: 10.0.0.7}, {hostname: lb.example.com}]}}"));
+    assertEquals(List.of("status.loadBalancer.ingress[0].ip: Invalid value: \"300.1.1.1\": must be a valid IP address",
+        "status.loadBalancer.ingress[1].hostname: Invalid value: \"1.2.3.4\": must be a DNS name, not an IP address"),
+        create(ResourceTypes.INGRESSES, ingress + "{ip: 300.1.1.1}, {hostname: 1.2.3.4}]}}"));
+    assertEquals(List.of("status.loadBalancer.ingress[0].hostname: Invalid value: \"Bad_Host\": " + SUBDOMAIN_MSG),
+        create(ResourceTypes.INGRESSES, ingress + "{hostname: Bad_Host}]}}"));
+  }
+
+  @Test
   void rulesOrDefaultBackendRequired() {
     assertEquals(List.of("spec: Invalid value: []networking.IngressRule(nil): either `defaultBackend` or `rules` must"
         + " be specified"), ingress("ingressClassName: nginx"));

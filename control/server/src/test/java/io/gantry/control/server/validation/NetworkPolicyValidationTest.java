@@ -47,7 +47,8 @@ class NetworkPolicyValidationTest {
   void policyTypes() {
     assertEquals(List.of("spec.policyTypes[0]: Unsupported value: \"Both\": supported values: \"Ingress\","
         + " \"Egress\""), policy("podSelector: {}\npolicyTypes: [Both]"));
-    assertEquals(List.of("spec.policyTypes: Invalid value: []string{\"Ingress\", \"Egress\", \"Ingress\"}: may not"
+    assertEquals(List.of("spec.policyTypes: Invalid value: []networking.PolicyType{\"Ingress\", \"Egress\", \"Ingress\"}:"
+        + " may not"
         + " specify more than two policyTypes"), policy("podSelector: {}\npolicyTypes: [Ingress, Egress, Ingress]"));
   }
 

@@ -47,9 +47,9 @@ final class AllocationErrors {
     return ApiException.internal(message);
   }
 
-  /** Upstream's {@code ErrNotInRange} for IPs (the wording of current kube-apiserver). */
-  static String ipNotInRange(Pool pool) {
-    return "provided IP is not in the valid range. The range of valid IPs is " + pool.range();
+  /** Upstream's {@code ErrNotInRange} for IPs, as kube-apiserver 1.27 and later word it. */
+  static String ipNotInRange(String ip, Pool pool) {
+    return "the provided IP (" + ip + ") is not in the valid range. The range of valid IPs is " + pool.range();
   }
 
   static String portNotInRange(Pool pool) {

@@ -150,7 +150,7 @@ public final class ClusterIpAllocator implements WritePlugin {
         claims.keep(pool, slot);
       } else if (slot < 0) {
         throw AllocationErrors.invalid(type, name, "spec.clusterIPs", ips,
-            "failed to allocate IP " + ip + ": " + AllocationErrors.ipNotInRange(pool));
+            "failed to allocate IP " + ip + ": " + AllocationErrors.ipNotInRange(ip, pool));
       } else {
         switch (claims.holder(pool, slot)) {
           case ANOTHER -> throw AllocationErrors.invalid(type, name, "spec.clusterIPs", ips,

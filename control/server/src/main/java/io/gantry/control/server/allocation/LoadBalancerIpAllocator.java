@@ -92,7 +92,7 @@ public final class LoadBalancerIpAllocator implements WritePlugin {
       if (slot >= 0 && slot == oldSlot) {
         claims.keep(pool, slot);
       } else if (slot < 0) {
-        pending(object, requested, AllocationErrors.ipNotInRange(pool));
+        pending(object, requested, AllocationErrors.ipNotInRange(requested, pool));
       } else {
         switch (claims.holder(pool, slot)) {
           case ANOTHER -> {

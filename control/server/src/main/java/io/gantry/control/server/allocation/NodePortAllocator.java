@@ -121,8 +121,7 @@ public final class NodePortAllocator implements WritePlugin {
     int hc = spec.path("healthCheckNodePort").asInt(0);
     int oldHc = old == null ? 0 : old.path("spec").path("healthCheckNodePort").asInt(0);
     if (old != null && Specs.needsHealthCheck(old) && Specs.needsHealthCheck(object) && hc != oldHc) {
-      throw AllocationErrors.invalid(type, name, "spec.healthCheckNodePort", hc,
-          "cannot change healthCheckNodePort on loadBalancer service with externalTraffic=Local during update");
+      throw AllocationErrors.forbidden(type, name, "spec.healthCheckNodePort", "field is immutable");
     }
     if (Specs.needsHealthCheck(object)) {
       if (hc == 0) {

@@ -53,30 +53,6 @@ final class IngressValidation {
   }
 
   /**
-   * ValidateIngressLoadBalancerStatus, checked on every write since only the status subresource
-   * changes it: an {@code ip} is an IP address, a {@code hostname} a DNS subdomain and no IP.
-   */
-  static void validateLoadBalancerStatus(JsonNode object, List<FieldError> errs) {
-    FieldPath ingressPath = FieldPath.root("status").child("loadBalancer").child("ingress");
-    List<JsonNode> ingress = Nodes.list(Nodes.field(Nodes.field(object, "status"), "loadBalancer"), "ingress");
-    for (int i = 0; i < ingress.size(); i++) {
-      FieldPath path = ingressPath.index(i);
-      String ip = Nodes.text(ingress.get(i), "ip", "");
-      if (!ip.isEmpty() && NetRules.parseIp(ip) == null) {
-        errs.add(FieldError.invalid(path.child("ip"), ip, "must be a valid IP address"));
-      }
-      String hostname = Nodes.text(ingress.get(i), "hostname", "");
-      if (!hostname.isEmpty()) {
-        NameRules.dns1123Subdomain(hostname).forEach(m -> errs.add(FieldError.invalid(path.child("hostname"), hostname,
-            m)));
-        if (NetRules.parseIp(hostname) != null) {
-          errs.add(FieldError.invalid(path.child("hostname"), hostname, "must be a DNS name, not an IP address"));
-        }
-      }
-    }
-  }
-
-  /**
    * What upstream checks only when an Ingress is created: the legacy class annotation, when set
    * beside {@code spec.ingressClassName}, must name the same class.
    */

@@ -36,7 +36,10 @@ public final class ObjectValidator {
       case "Namespace" -> ClusterValidation.validateNamespace(object, errs);
       case "Node" -> ClusterValidation.validateNode(object, errs);
       case "Pod" -> PodSpecValidation.validatePod(object, errs);
-      case "Service" -> ServiceValidation.validate(object, errs);
+      case "Service" -> {
+        ServiceValidation.validate(object, errs);
+        LoadBalancerStatusValidation.validate(object, true, errs);
+      }
       case "Endpoints" -> ClusterValidation.validateEndpoints(object, errs);
       case "Secret" -> ConfigValidation.validateSecret(object, errs);
       case "ConfigMap" -> ConfigValidation.validateConfigMap(object, errs);
@@ -46,7 +49,7 @@ public final class ObjectValidator {
       case "EndpointSlice" -> EndpointSliceValidation.validate(object, errs);
       case "Ingress" -> {
         IngressValidation.validateIngress(object, errs);
-        IngressValidation.validateLoadBalancerStatus(object, errs);
+        LoadBalancerStatusValidation.validate(object, false, errs);
       }
       case "IngressClass" -> IngressValidation.validateIngressClass(object, errs);
       case "NetworkPolicy" -> NetworkPolicyValidation.validate(object, errs);

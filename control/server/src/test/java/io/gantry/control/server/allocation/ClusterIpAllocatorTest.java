@@ -81,7 +81,7 @@ class ClusterIpAllocatorTest {
           () -> f.createService("web", "{\"clusterIP\":\"" + ip + "\",\"ports\":[{\"port\":80}]}"));
       assertEquals(422, e.code());
       assertEquals("Service \"web\" is invalid: spec.clusterIPs: Invalid value: []string{\"" + ip + "\"}: "
-          + "failed to allocate IP " + ip + ": provided IP is not in the valid range. "
+          + "failed to allocate IP " + ip + ": the provided IP (" + ip + ") is not in the valid range. "
           + "The range of valid IPs is 127.96.0.0/16", e.getMessage());
     }
     assertEquals(List.of(), f.reserved(f.allocators.clusterIps().pool()));

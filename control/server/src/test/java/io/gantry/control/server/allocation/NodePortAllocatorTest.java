@@ -198,8 +198,7 @@ class NodePortAllocatorTest {
     ApiException e = assertThrows(ApiException.class,
         () -> f.registry.update(ResourceTypes.SERVICES, "demo", "lb", changed, null));
     assertEquals(422, e.code());
-    assertTrue(e.getMessage().endsWith("cannot change healthCheckNodePort on loadBalancer service with"
-        + " externalTraffic=Local during update"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("spec.healthCheckNodePort: Forbidden: field is immutable"), e.getMessage());
   }
 
   @Test

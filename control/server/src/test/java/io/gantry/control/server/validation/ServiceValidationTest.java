@@ -31,6 +31,19 @@ class ServiceValidationTest {
   }
 
   @Test
+  void loadBalancerStatusIsCheckedAsUpstreamChecksIt() {
+    String lb = "metadata: {name: lb, namespace: default}\nspec: {type: LoadBalancer, ports: [{port: 80}]}\n"
+        + "status: {loadBalancer: {ingress: [";
+    assertEquals(List.of(),
+        create(ResourceTypes.SERVICES, lb + "{ip: 10.0.0.9, ipMode: Proxy}, {hostname: lb.example.com}]}}"));
+    assertEquals(List.of("status.loadBalancer.ingress[0].ip: Invalid value: \"abc\": must be a valid IP address",
+        "status.loadBalancer.ingress[0].ipMode: Unsupported value: \"Bogus\": supported values: \"Proxy\", \"VIP\"",
+        "status.loadBalancer.ingress[1].ipMode: Forbidden: may not be specified when `ip` is not set",
+        "status.loadBalancer.ingress[1].hostname: Invalid value: \"1.2.3.4\": must be a DNS name, not an IP address"),
+        create(ResourceTypes.SERVICES, lb + "{ip: abc, ipMode: Bogus}, {hostname: 1.2.3.4, ipMode: VIP}]}}"));
+  }
+
+  @Test
   void realisticNodePortServicePasses() {
     assertEquals(List.of(), create(ResourceTypes.SERVICES, NODE_PORT));
   }

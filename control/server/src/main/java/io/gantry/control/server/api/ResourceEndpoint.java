@@ -98,7 +98,7 @@ final class ResourceEndpoint {
           throw ApiException.invalid(type, path.name(), "Lease.coordination.k8s.io \"" + path.name()
               + "\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update", null);
         }
-        yield object(type, request, target.update(type, namespace, path.name(), body, path.subresource()))
+        yield written(type, request, target.update(type, namespace, path.name(), body, path.subresource()))
             .withWarnings(warnings);
       }
       case "PATCH" -> patch(path, request);
@@ -237,7 +237,7 @@ final class ResourceEndpoint {
     boolean force = FieldManagers.force(request, apply);
     ObjectRegistry.PatchOutcome outcome = writer(request, "PatchOptions", null).as(manager)
         .patch(type, namespace, path.name(), patchType, patch, path.subresource(), null, force);
-    ApiResponse response = object(type, request, outcome.object()).withWarnings(warnings);
+    ApiResponse response = written(type, request, outcome.object()).withWarnings(warnings);
     return outcome.created() ? response.withStatus(201) : response;
   }
 
@@ -337,8 +337,12 @@ final class ResourceEndpoint {
   }
 
   private ApiResponse created(ResourceType type, ApiRequest request, ObjectNode object) throws ApiException {
-    ApiResponse response = object(type, request, object);
-    return new ApiResponse(201, response.contentType(), response.body());
+    return written(type, request, object).withStatus(201);
+  }
+
+  /** The answer to a write: the object, with the warnings kube-apiserver gives about what it holds. */
+  private ApiResponse written(ResourceType type, ApiRequest request, ObjectNode object) throws ApiException {
+    return object(type, request, object).withWarnings(ServiceWarnings.of(type, object));
   }
 
   private static int limit(ApiRequest request) throws ApiException {

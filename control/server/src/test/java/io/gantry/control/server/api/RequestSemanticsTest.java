@@ -373,6 +373,22 @@ class RequestSemanticsTest {
   }
 
   @Test
+  void aServiceWithFieldsItsTypeIgnoresIsWrittenWithWarnings() {
+    ApiResponse clusterIp = send("POST", "/api/v1/namespaces/default/services", Map.of(),
+        "{\"metadata\":{\"name\":\"web\"},\"spec\":{\"externalName\":\"db.example.com\",\"ports\":[{\"port\":80}]}}");
+    ApiResponse external = send("POST", "/api/v1/namespaces/default/services", Map.of(),
+        "{\"metadata\":{\"name\":\"ext\"},\"spec\":{\"type\":\"ExternalName\",\"externalName\":\"db.example.com\","
+            + "\"externalIPs\":[\"10.1.2.3\"]}}");
+    ApiResponse plain = send("POST", "/api/v1/namespaces/default/services", Map.of(),
+        "{\"metadata\":{\"name\":\"plain\"},\"spec\":{\"ports\":[{\"port\":80}]}}");
+
+    assertEquals(201, clusterIp.status());
+    assertEquals(List.of("spec.externalName is ignored when spec.type is not \"ExternalName\""), clusterIp.warnings());
+    assertEquals(List.of("spec.externalIPs is ignored when spec.type is \"ExternalName\""), external.warnings());
+    assertEquals(List.of(), plain.warnings());
+  }
+
+  @Test
   void theAllNamespacesCollectionTakesNoCreate() {
     ApiResponse response = send("POST", "/api/v1/configmaps", Map.of(), "{\"metadata\":{\"name\":\"cm\"}}");
 

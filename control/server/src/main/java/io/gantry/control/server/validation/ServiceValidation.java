@@ -62,6 +62,7 @@ final class ServiceValidation {
           "may not be set to 'None' for " + type + " services"));
     }
     loadBalancerFields(spec, type, errs);
+    sourceRangesAnnotation(service, type, errs);
     trafficPolicies(spec, type, !externalIPs.isEmpty(), errs);
     if (!type.equals("ExternalName")) {
       clusterIPFields(spec, clusterIPs, errs);
@@ -219,6 +220,27 @@ final class ServiceValidation {
         errs.add(FieldError.duplicate(SPEC.child("ports").index(i), new GoLiteral(
             "core.ServicePort{Name:\"\", Protocol:" + GoFormat.quote(protocol) + ", AppProtocol:(*string)(nil), Port:"
                 + port + ", TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}")));
+      }
+    }
+  }
+
+  /**
+   * The annotation that predates {@code spec.loadBalancerSourceRanges}, checked as upstream checks
+   * it when the field is not set: LoadBalancer Services only, and comma-separated CIDRs.
+   */
+  private static void sourceRangesAnnotation(JsonNode service, String type, List<FieldError> errs) {
+    String key = "service.beta.kubernetes.io/load-balancer-source-ranges";
+    String value = Nodes.text(Nodes.field(Nodes.field(service, "metadata"), "annotations"), key);
+    if (value == null || !Nodes.strings(Nodes.field(Nodes.field(service, "spec"), "loadBalancerSourceRanges")).isEmpty()) {
+      return;
+    }
+    FieldPath path = FieldPath.root("metadata", "annotations").key(key);
+    if (!type.equals("LoadBalancer")) {
+      errs.add(FieldError.forbidden(path, "may only be used when `type` is 'LoadBalancer'"));
+    }
+    if (!value.strip().isEmpty()) {
+      for (String range : value.strip().split(",", -1)) {
+        NetRules.cidr(range.strip()).forEach(msg -> errs.add(FieldError.invalid(path, range.strip(), msg)));
       }
     }
   }

@@ -31,6 +31,18 @@ class ServiceValidationTest {
   }
 
   @Test
+  void theSourceRangesAnnotationIsForLoadBalancersAndHoldsCidrs() {
+    String annotated = "metadata: {name: web, namespace: default, annotations:"
+        + " {service.beta.kubernetes.io/load-balancer-source-ranges: '10.0.0.0/8, bad'}}\nspec: {type: ";
+    String path = "metadata.annotations[service.beta.kubernetes.io/load-balancer-source-ranges]";
+    assertEquals(List.of(path + ": Forbidden: may only be used when `type` is 'LoadBalancer'",
+        path + ": Invalid value: \"bad\": " + NetRules.CIDR_MSG),
+        create(ResourceTypes.SERVICES, annotated + "ClusterIP, ports: [{port: 80}]}"));
+    assertEquals(List.of(), create(ResourceTypes.SERVICES, annotated.replace(", bad", "")
+        + "LoadBalancer, ports: [{port: 80}]}"));
+  }
+
+  @Test
   void loadBalancerStatusIsCheckedAsUpstreamChecksIt() {
     String lb = "metadata: {name: lb, namespace: default}\nspec: {type: LoadBalancer, ports: [{port: 80}]}\n"
         + "status: {loadBalancer: {ingress: [";

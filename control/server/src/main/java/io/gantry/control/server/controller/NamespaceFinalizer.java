@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Finishes namespace deletion as kube-apiserver's namespace controller does: a namespace marked
  * Terminating has its contents deleted (an object with finalizers is marked and waited for, with
- * the NamespaceContentRemaining and NamespaceFinalizersRemaining conditions), then disappears (a DELETED event that {@code kubectl
- * delete} waits for). It waits {@code delay} after the mark first, because {@code kubectl delete
+ * the NamespaceContentRemaining and NamespaceFinalizersRemaining conditions), then disappears (a
+ * DELETED event that {@code kubectl delete} waits for). It waits {@code delay} after the mark first, because {@code kubectl delete
  * -f} deletes the namespace before the objects listed after it in the same file, and would report
  * those as not found if they were already gone.
  */

@@ -176,8 +176,8 @@ final class Defaults {
    * (pods only: templates keep what they say).
    */
   private static void requestsFromLimits(JsonNode container) {
-    if (container.get("resources") instanceof ObjectNode resources && resources.get("limits") instanceof ObjectNode limits
-        && !limits.isEmpty()) {
+    if (container.get("resources") instanceof ObjectNode resources
+        && resources.get("limits") instanceof ObjectNode limits && !limits.isEmpty()) {
       ObjectNode requests = resources.get("requests") instanceof ObjectNode r ? r : resources.putObject("requests");
       limits.properties().forEach(limit -> {
         if (!requests.has(limit.getKey())) {

@@ -231,7 +231,8 @@ final class ServiceValidation {
   private static void sourceRangesAnnotation(JsonNode service, String type, List<FieldError> errs) {
     String key = "service.beta.kubernetes.io/load-balancer-source-ranges";
     String value = Nodes.text(Nodes.field(Nodes.field(service, "metadata"), "annotations"), key);
-    if (value == null || !Nodes.strings(Nodes.field(Nodes.field(service, "spec"), "loadBalancerSourceRanges")).isEmpty()) {
+    JsonNode ranges = Nodes.field(Nodes.field(service, "spec"), "loadBalancerSourceRanges");
+    if (value == null || !Nodes.strings(ranges).isEmpty()) {
       return;
     }
     FieldPath path = FieldPath.root("metadata", "annotations").key(key);

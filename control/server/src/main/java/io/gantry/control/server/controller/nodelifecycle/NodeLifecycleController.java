@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
  *       endpoints become not ready, and pods are evicted ({@link PodEviction}) once the NoExecute
  *       taint is older than their toleration allows ({@code podEvictionTimeout} without one).</li>
  *   <li>Pods bound to a node missing for 40 s are failed and deleted ({@link OrphanedPods}).</li>
+ *   <li>Other NoExecute taints evict the pods that do not tolerate them ({@link TaintEviction}).</li>
  * </ol>
  * Every pass reads through the registry, so a pass sees the writes before it; every write is a
  * compare-and-swap on resourceVersion, re-read and retried on conflict. Time comes from the
@@ -54,6 +56,7 @@ public final class NodeLifecycleController implements AutoCloseable {
   private final Instant started;
   private final PodEviction eviction;
   private final OrphanedPods orphans;
+  private final TaintEviction taints;
   private ScheduledExecutorService timer;
 
   public NodeLifecycleController(ObjectRegistry registry, Clock clock, Duration nodeMonitorGracePeriod,
@@ -64,6 +67,7 @@ public final class NodeLifecycleController implements AutoCloseable {
     this.started = clock.instant();
     this.eviction = new PodEviction(registry, clock, positive(podEvictionTimeout, "podEvictionTimeout"));
     this.orphans = new OrphanedPods(registry, clock);
+    this.taints = new TaintEviction(registry, clock, eviction);
   }
 
   private static Duration positive(Duration value, String name) {
@@ -97,7 +101,8 @@ public final class NodeLifecycleController implements AutoCloseable {
         leases.put(ObjectMeta.name(lease), lease);
       }
       java.util.Set<String> names = new java.util.HashSet<>();
-      for (ObjectNode node : registry.list(ResourceTypes.NODES, null, null, null, 0, null).items()) {
+      List<ObjectNode> nodes = registry.list(ResourceTypes.NODES, null, null, null, 0, null).items();
+      for (ObjectNode node : nodes) {
         names.add(ObjectMeta.name(node));
         try {
           reconcile(node, leases.get(ObjectMeta.name(node)));
@@ -106,6 +111,7 @@ public final class NodeLifecycleController implements AutoCloseable {
         }
       }
       orphans.process(names);
+      taints.process(nodes);
     } catch (ApiException | RuntimeException e) {
       log.warn("node lifecycle pass failed: {}", e.toString());
     }

@@ -106,6 +106,11 @@ final class NodeTaints {
     }
   }
 
+  /** Whether the node lifecycle owns this taint (the readiness ones). */
+  static boolean owned(JsonNode taint) {
+    return OWNED.contains(taint.path("key").asText());
+  }
+
   /** The owned NoExecute taint on the node, or null. */
   static JsonNode noExecute(JsonNode node) {
     for (JsonNode taint : node.path("spec").path("taints")) {

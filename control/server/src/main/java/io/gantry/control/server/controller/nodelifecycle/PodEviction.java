@@ -66,7 +66,7 @@ final class PodEviction {
         markNotReady(namespace, name, ObjectMeta.text(pod, "uid"), now);
       }
       if (noExecuteTaint != null && evictionDue(pod, noExecuteTaint, now)) {
-        evict(pod, nodeName);
+        evict(pod, "node " + nodeName + " is not ready");
       }
     }
   }
@@ -88,13 +88,14 @@ final class PodEviction {
     return !now.isBefore(added.plus(allowed));
   }
 
-  private void evict(ObjectNode pod, String nodeName) {
+  /** Deletes the pod (if it is still the same one) with the taint manager's event. */
+  void evict(ObjectNode pod, String why) {
     String namespace = ObjectMeta.namespace(pod);
     String name = ObjectMeta.name(pod);
     try {
       registry.delete(ResourceTypes.PODS, namespace, name,
           new DeleteOptions(null, ObjectMeta.text(pod, "uid"), null, null));
-      log.info("evicted pod {}/{} from node {}, which is not ready", namespace, name, nodeName);
+      log.info("evicted pod {}/{}: {}", namespace, name, why);
       events.record(pod, "Normal", "TaintManagerEviction", "Marking for deletion Pod " + namespace + "/" + name);
     } catch (ApiException e) {
       if (e.code() != 404 && e.code() != 409) {

@@ -197,6 +197,50 @@ class NodeLifecycleControllerTest {
   }
 
   @Test
+  void aNoExecuteTaintEvictsWhoDoesNotTolerateItAndTheTolerantAfterTheirSeconds() throws Exception {
+    registerNode("n1");
+    renewLease("n1");
+    boundPod("intolerant", "n1", null);
+    boundPod("patient", "n1", "{\"key\":\"dedicated\",\"operator\":\"Exists\",\"effect\":\"NoExecute\","
+        + "\"tolerationSeconds\":60}");
+    boundPod("forever", "n1", "{\"key\":\"dedicated\",\"operator\":\"Exists\",\"effect\":\"NoExecute\"}");
+    boundPod("brief", "n1", "{\"key\":\"dedicated\",\"operator\":\"Exists\",\"effect\":\"NoExecute\","
+        + "\"tolerationSeconds\":30}");
+    ObjectNode tainted = node("n1");
+    ((ObjectNode) tainted.get("spec")).putArray("taints").addObject().put("key", "dedicated").put("value", "x")
+        .put("effect", "NoExecute");
+    registry.update(ResourceTypes.NODES, null, "n1", tainted, null);
+
+    controller.runOnce();
+    assertTrue(ObjectMeta.isDeleting(pod("intolerant")) || registry.find(ResourceTypes.PODS, "default", "intolerant")
+        .isEmpty(), "not tolerated: evicted at once");
+    assertFalse(ObjectMeta.isDeleting(pod("patient")));
+
+    clock.advance(Duration.ofSeconds(20));
+    renewLease("n1");
+    controller.runOnce();
+    ObjectNode untainted = node("n1");
+    ((ObjectNode) untainted.get("spec")).remove("taints");
+    registry.update(ResourceTypes.NODES, null, "n1", untainted, null);
+    controller.runOnce(); // the taint is gone: the pending evictions are cancelled
+    ObjectNode retainted = node("n1");
+    ((ObjectNode) retainted.get("spec")).set("taints", tainted.at("/spec/taints"));
+    registry.update(ResourceTypes.NODES, null, "n1", retainted, null);
+    controller.runOnce(); // counted again from here
+
+    clock.advance(Duration.ofSeconds(40));
+    renewLease("n1");
+    controller.runOnce();
+    assertFalse(ObjectMeta.isDeleting(pod("patient")), "60 s from the second sighting, not the first");
+    assertTrue(ObjectMeta.isDeleting(pod("brief")), "30 s after the second sighting");
+    clock.advance(Duration.ofSeconds(21));
+    renewLease("n1");
+    controller.runOnce();
+    assertTrue(ObjectMeta.isDeleting(pod("patient")));
+    assertFalse(ObjectMeta.isDeleting(pod("forever")), "tolerates it without seconds: stays");
+  }
+
+  @Test
   void aCordonedNodeCarriesTheUnschedulableTaintUntilUncordoned() throws Exception {
     registerNode("n1");
     renewLease("n1");

@@ -20,11 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finishes namespace deletion as kube-apiserver's namespace controller does: a namespace marked
- * Terminating has its contents deleted (an object with finalizers is marked and waited for, with
- * the NamespaceContentRemaining and NamespaceFinalizersRemaining conditions), then disappears (a
- * DELETED event that {@code kubectl delete} waits for). It waits {@code delay} after the mark first, because {@code kubectl delete
- * -f} deletes the namespace before the objects listed after it in the same file, and would report
- * those as not found if they were already gone.
+ * Terminating has its contents deleted (a pod gracefully, an object with finalizers marked and
+ * waited for, with the NamespaceContentRemaining and NamespaceFinalizersRemaining conditions),
+ * then disappears (a DELETED event that {@code kubectl delete} waits for). It waits {@code delay}
+ * after the mark first, because {@code kubectl delete -f} deletes the namespace before the objects
+ * listed after it in the same file, and would report those as not found if they were already gone.
  */
 public final class NamespaceFinalizer {
 
@@ -90,7 +90,8 @@ public final class NamespaceFinalizer {
       for (ObjectNode object : objects.items()) {
         String name = ObjectMeta.name(object);
         boolean gone;
-        if (ObjectMeta.hasFinalizers(object)) {
+        // pods are deleted gracefully, so that their node agents stop them within their grace periods
+        if (ObjectMeta.hasFinalizers(object) || type == ResourceTypes.PODS) {
           if (!ObjectMeta.isDeleting(object)) {
             deleteQuietly(type, namespace, name);
           }

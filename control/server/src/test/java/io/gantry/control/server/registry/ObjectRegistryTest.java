@@ -520,6 +520,24 @@ class ObjectRegistryTest {
     assertTrue(registry.find(ResourceTypes.NAMESPACES, null, "demo").isEmpty());
   }
 
+  @Test
+  void aTerminatingNamespaceDeletesItsPodsGracefully() throws ApiException {
+    registry.create(ResourceTypes.NODES, null, json("{\"metadata\":{\"name\":\"n1\"}}"));
+    registry.create(ResourceTypes.PODS, "demo", pod("running", "n1"));
+    registry.delete(ResourceTypes.NAMESPACES, null, "demo", DeleteOptions.DEFAULT);
+    var finalizer = new io.gantry.control.server.controller.NamespaceFinalizer(registry, Duration.ZERO);
+
+    assertEquals(0, finalizer.runOnce());
+    ObjectNode terminating = registry.get(ResourceTypes.PODS, "demo", "running");
+    assertEquals(30, terminating.at("/metadata/deletionGracePeriodSeconds").asInt(), terminating.toString());
+    assertEquals(List.of("NamespaceContentRemaining True Some resources are remaining: pods. has 1 resource instances",
+        "NamespaceFinalizersRemaining False All content-preserving finalizers finished"),
+        conditions(registry.get(ResourceTypes.NAMESPACES, null, "demo")));
+
+    registry.forceDelete(ResourceTypes.PODS, "demo", "running"); // what the node agent does once the pod stopped
+    assertEquals(1, finalizer.runOnce());
+  }
+
   private static List<String> conditions(ObjectNode object) {
     List<String> out = new java.util.ArrayList<>();
     object.at("/status/conditions").forEach(c -> out.add(c.path("type").asText() + " " + c.path("status").asText()

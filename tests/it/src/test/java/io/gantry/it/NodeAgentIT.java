@@ -186,6 +186,10 @@ class NodeAgentIT {
       });
     } finally {
       kubectl.run("uncordon", "node-3").assertOk();
+      // the node lifecycle controller lifts the cordon's taint on its next pass; until then the
+      // scheduler still avoids the node, which the other tests of this class need
+      await("node-3 without the unschedulable taint", () -> !kubectl.run("get", "node", "node-3", "-o", "json")
+          .assertOk().json().path("spec").path("taints").toString().contains("node.kubernetes.io/unschedulable"));
     }
   }
 

@@ -61,6 +61,11 @@ public final class ApiException extends Exception {
         "Operation cannot be fulfilled on " + type.qualifiedName() + " \"" + name + "\": " + why, details(type, name));
   }
 
+  /** 400, as kube-apiserver's checkName: a body naming another object than the URL. */
+  public static ApiException nameMismatch(String given, String url) {
+    return badRequest("the name of the object (" + given + ") does not match the name on the URL (" + url + ")");
+  }
+
   public static ApiException badRequest(String message) {
     return new ApiException(400, "BadRequest", message, null);
   }

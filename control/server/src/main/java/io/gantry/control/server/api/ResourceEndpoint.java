@@ -192,8 +192,7 @@ final class ResourceEndpoint {
   private static ObjectNode named(ObjectNode body, String name) throws ApiException {
     String given = body.path("metadata").path("name").asText("");
     if (!given.isEmpty() && !given.equals(name)) {
-      throw ApiException.badRequest("the name of the object (" + given + ") does not match the name on the URL ("
-          + name + ")");
+      throw ApiException.nameMismatch(given, name);
     }
     requireNoResourceVersion(body);
     ObjectNode copy = body.deepCopy();

@@ -280,8 +280,7 @@ public final class ObjectRegistry {
       throws ApiException {
     String pinned = ObjectMeta.text(body, "resourceVersion");
     if (!ObjectMeta.name(body).isEmpty() && !ObjectMeta.name(body).equals(name)) {
-      throw ApiException.badRequest("the name of the object (" + ObjectMeta.name(body)
-          + ") does not match the name on the URL (" + name + ")");
+      throw ApiException.nameMismatch(ObjectMeta.name(body), name);
     }
     for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
       KeyValue current = store.get(type.key(namespace, name)).orElseThrow(() -> ApiException.notFound(type, name));
@@ -343,8 +342,7 @@ public final class ObjectRegistry {
           }
           String appliedName = ObjectMeta.name(configuration);
           if (!appliedName.isEmpty() && !appliedName.equals(name)) {
-            throw ApiException.badRequest("the name of the object (" + appliedName
-                + ") does not match the name on the URL (" + name + ")");
+            throw ApiException.nameMismatch(appliedName, name);
           }
           ObjectNode object = configuration.deepCopy();
           ObjectMeta.metadata(object).put("name", name);
@@ -383,13 +381,7 @@ public final class ObjectRegistry {
         throw staleVersion(type, name);
       }
       if (!ObjectMeta.name(patched).equals(name)) {
-        throw ApiException.badRequest("the name of the object (" + ObjectMeta.name(patched)
-            + ") does not match the name on the URL (" + name + ")");
-      }
-      String uid = ObjectMeta.text(patched, "uid");
-      if (!uid.isEmpty() && !uid.equals(ObjectMeta.text(old, "uid"))) {
-        validate(type, patched, List.of(new FieldError("metadata.uid", FieldError.Type.INVALID, uid,
-            "field is immutable")));
+        throw ApiException.nameMismatch(ObjectMeta.name(patched), name);
       }
       Optional<ObjectNode> written = write(type, namespace, name, patched, old, current, subresource, extra, applied);
       if (written.isPresent()) {
@@ -490,6 +482,9 @@ public final class ObjectRegistry {
     ObjectNode oldMetadata = ObjectMeta.metadata(old);
     for (String field : new String[] {"uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
         "generation", "name", "namespace"}) {
+      if (field.equals("uid") && !ObjectMeta.text(next, "uid").isEmpty()) {
+        continue; // a uid the writer names is kept for update validation, which refuses another one
+      }
       if (oldMetadata.has(field)) {
         metadata.set(field, oldMetadata.get(field));
       } else {

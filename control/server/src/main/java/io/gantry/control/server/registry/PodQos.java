@@ -1,7 +1,7 @@
 package io.gantry.control.server.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gantry.control.server.resource.Quantity;
+import io.gantry.control.server.validation.Quantities;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -46,23 +46,11 @@ final class PodQos {
   /** Adds the positive CPU and memory quantities of {@code list} to {@code sums}, naming them in {@code found}. */
   private static void add(JsonNode list, Map<String, BigDecimal> sums, Set<String> found) {
     for (String name : COMPUTE) {
-      BigDecimal value = parse(list.path(name));
+      BigDecimal value = Quantities.parse(list.path(name)); // null when absent or malformed
       if (value != null && value.signum() > 0) {
         found.add(name);
         sums.merge(name, value, BigDecimal::add);
       }
-    }
-  }
-
-  /** The quantity, or null when absent or malformed (validation reports the latter). */
-  private static BigDecimal parse(JsonNode node) {
-    if (node.isNumber()) {
-      return node.decimalValue();
-    }
-    try {
-      return node.isTextual() ? Quantity.parse(node.asText()) : null;
-    } catch (IllegalArgumentException e) {
-      return null;
     }
   }
 }

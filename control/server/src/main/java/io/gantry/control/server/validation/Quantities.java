@@ -5,7 +5,7 @@ import io.gantry.control.server.resource.Quantity;
 import java.math.BigDecimal;
 
 /** Parses Kubernetes resource quantities ({@code 500m}, {@code 1Gi}, {@code 1e3}) to exact decimals. */
-final class Quantities {
+public final class Quantities {
 
   static final String FORMAT_MSG =
       "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
@@ -13,7 +13,7 @@ final class Quantities {
   private Quantities() {}
 
   /** The quantity's value, or {@code null} when the node is not a valid quantity. */
-  static BigDecimal parse(JsonNode node) {
+  public static BigDecimal parse(JsonNode node) {
     if (node.isNumber()) {
       return node.decimalValue();
     }

@@ -64,15 +64,63 @@ public final class Configs {
   }
 
   /**
+   * STATUS's IPAM part: code 50 when ADD could not get addresses, because {@code ipam.dataDir} cannot be
+   * written or a range set has no free address left (the spec names exhausted addresses as a reason).
+   */
+  public static void requireAddressesAvailable(IpamConfig ipam) throws CniException, IOException {
+    if (!writable(ipam.dataDir())) {
+      throw new CniException(CniException.PLUGIN_NOT_AVAILABLE,
+          "ipam.dataDir " + ipam.dataDir() + " cannot be created or written");
+    }
+    String exhausted = new Ipam(ipam).exhaustedRangeSet();
+    if (exhausted != null) {
+      throw new CniException(CniException.PLUGIN_NOT_AVAILABLE, "no free address left in " + exhausted,
+          "every address of the range set is allocated; release pods or widen ipam.ranges");
+    }
+  }
+
+  /**
    * The result's {@code dns}, or null: read from {@code ipam.resolvConf} when set (as host-local does),
-   * otherwise the configuration's {@code dns} object passed through.
+   * otherwise the configuration's {@code dns} object, whose fields must have the spec's types
+   * ({@code nameservers}, {@code search} and {@code options} lists of strings, {@code domain} a string);
+   * other keys are left out of the result, as the reference plugins' decoding drops them.
    */
   public static Map<String, Object> dns(NetConf conf, IpamConfig ipam) throws CniException {
     if (ipam.resolvConf() != null) {
       return resolvConf(ipam.resolvConf());
     }
-    Map<String, Object> dns = conf.object("dns");
-    return dns == null || dns.isEmpty() ? null : dns;
+    Map<String, Object> given = conf.object("dns");
+    if (given == null) {
+      return null;
+    }
+    Map<String, Object> dns = new LinkedHashMap<>();
+    for (String key : List.of("nameservers", "domain", "search", "options")) {
+      Object value = given.get(key);
+      boolean list = !key.equals("domain");
+      if (value == null) {
+        continue;
+      }
+      if (list ? !isStringList(value) : !(value instanceof String)) {
+        throw new CniException(CniException.INVALID_NETWORK_CONFIG, "dns." + key + ": " + value
+            + (list ? " (expected: a list of strings)" : " (expected: a string)"));
+      }
+      if (list ? !((List<?>) value).isEmpty() : !((String) value).isEmpty()) {
+        dns.put(key, value);
+      }
+    }
+    return dns.isEmpty() ? null : dns;
+  }
+
+  private static boolean isStringList(Object value) {
+    if (!(value instanceof List<?> list)) {
+      return false;
+    }
+    for (Object item : list) {
+      if (!(item instanceof String)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code nameserver}, {@code domain}, {@code search} and {@code options} lines of a resolv.conf. */

@@ -21,6 +21,7 @@ public final class IpamPlugin implements Plugin {
   public Map<String, Object> add(CniEnv env, NetConf conf) throws CniException, IOException {
     IpamConfig config = Configs.ipam(conf);
     Configs.requireNetns(env);
+    Map<String, Object> dns = Configs.dns(conf, config);
     List<Ipam.Lease> leases = new Ipam(config).allocate(env.containerId(), env.ifName(),
         Configs.requestedIps(env, conf));
     Map<String, Object> result = new LinkedHashMap<>();
@@ -36,7 +37,6 @@ public final class IpamPlugin implements Plugin {
       }
       result.put("routes", routes);
     }
-    Map<String, Object> dns = Configs.dns(conf, config);
     if (dns != null) {
       result.put("dns", dns);
     }
@@ -78,10 +78,6 @@ public final class IpamPlugin implements Plugin {
 
   @Override
   public void status(CniEnv env, NetConf conf) throws CniException, IOException {
-    IpamConfig config = Configs.ipam(conf);
-    if (!Configs.writable(config.dataDir())) {
-      throw new CniException(CniException.PLUGIN_NOT_AVAILABLE,
-          "ipam.dataDir " + config.dataDir() + " cannot be created or written");
-    }
+    Configs.requireAddressesAvailable(Configs.ipam(conf));
   }
 }

@@ -134,6 +134,15 @@ class BadInputIT {
           "\"type\":\"host-local\",\"dataDir\""));
       assertEquals(2, delegate.code());
       assertTrue(delegate.msg().contains("ipam.type") && delegate.msg().contains("host-local"), delegate.msg());
+      for (String option : new String[] {"\"vlan\":100", "\"vlanTrunk\":[{\"id\":5}]", "\"macspoofchk\":true",
+          "\"portIsolation\":true"}) {
+        Outcome refused = add(addEnv(), bridge.replace("\"ipam\":", option + ",\"ipam\":"));
+        assertEquals(2, refused.code(), option);
+        assertTrue(refused.msg().contains(option.substring(1, option.indexOf('"', 1))), refused.msg());
+      }
+      Outcome both = add(addEnv(), bridge.replace("\"ipam\":", "\"hairpinMode\":true,\"promiscMode\":true,\"ipam\":"));
+      assertEquals(7, both.code(), "the reference plugin refuses hairpin and promiscuous mode together");
+      assertTrue(both.msg().contains("hairpinMode") && both.msg().contains("promiscMode"), both.msg());
       assertFalse(Files.exists(Path.of("/sys/class/net/cqbad0")), "ADD touched the host");
     } finally {
       if (Files.exists(Path.of("/sys/class/net/cqbad0"))) { // only a plugin that went ahead creates it
@@ -185,5 +194,12 @@ class BadInputIT {
     assertTrue(noRanges.msg().contains("ipam.ranges"), noRanges.msg());
     Outcome name = add(addEnv(), good.replace("\"badnet\"", "\"../escape\""));
     assertEquals(7, name.code());
+    Outcome hostBits = add(addEnv(), good.replace("10.99.9.0/24", "10.99.9.5/24"));
+    assertEquals(7, hostBits.code(), "host-local refuses a subnet with host bits set");
+    assertTrue(hostBits.msg().contains("host bits") && hostBits.msg().contains("10.99.9.0"), hostBits.msg());
+    Outcome dns = add(addEnv(), good.replace("\"ipam\":", "\"dns\":{\"nameservers\":\"10.0.0.10\"},\"ipam\":"));
+    assertEquals(7, dns.code(), "the spec's dns.nameservers is a list of strings");
+    assertTrue(dns.msg().contains("dns.nameservers"), dns.msg());
+    assertEquals(7, add(addEnv(), good.replace("\"ipam\":", "\"dns\":{\"search\":[1]},\"ipam\":")).code());
   }
 }

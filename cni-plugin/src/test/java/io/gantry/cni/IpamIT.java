@@ -58,7 +58,7 @@ class IpamIT {
   @Test
   void addReturnsTheAbbreviatedIpamResultAndRepeatsTheSameAddress() throws Exception {
     String conf = conf("[[{\"subnet\":\"10.99.0.0/24\",\"rangeStart\":\"10.99.0.10\",\"rangeEnd\":\"10.99.0.20\"}]]",
-        ",\"dns\":{\"nameservers\":[\"10.99.0.1\"]}");
+        ",\"dns\":{\"nameservers\":[\"10.99.0.1\"],\"vendorKey\":1}");
     Outcome added = call("ADD", "pod-a", conf).ok();
     Map<String, Object> json = added.json();
     assertEquals("1.1.0", json.get("cniVersion"));
@@ -66,7 +66,7 @@ class IpamIT {
     assertEquals(Map.of("address", "10.99.0.10/24", "gateway", "10.99.0.1"), ((List<?>) json.get("ips")).get(0),
         "no interface index: IPAM plugins do not know interfaces");
     assertEquals(List.of(Map.of("dst", "0.0.0.0/0")), json.get("routes"));
-    assertEquals(Map.of("nameservers", List.of("10.99.0.1")), json.get("dns"));
+    assertEquals(Map.of("nameservers", List.of("10.99.0.1")), json.get("dns"), "only the spec's dns keys");
     assertFalse(json.containsKey("interfaces"), "an IPAM plugin leaves interfaces to the main plugin");
     assertEquals("10.99.0.10/24", address(call("ADD", "pod-a", conf).ok()), "same owner, same address");
     assertEquals("10.99.0.11/24", address(call("ADD", "pod-b", conf).ok()));
@@ -172,6 +172,15 @@ class IpamIT {
     // Under a regular file no directory can ever be created (root can write anywhere else).
     String unwritable = conf.replace(temp.resolve("data").toString(), netns.resolve("data").toString());
     assertEquals(50, CniProcess.run(CniProcess.env("STATUS", null, null, null), unwritable).code());
+    // A range with one address: STATUS is ready until it is taken, and again once it is released.
+    String one = conf("[[{\"subnet\":\"10.99.8.0/30\"}]]", "");
+    assertEquals(0, CniProcess.run(CniProcess.env("STATUS", null, null, null), one).exit());
+    assertEquals("10.99.8.2/30", address(call("ADD", "pod-a", one).ok()));
+    Outcome exhausted = CniProcess.run(CniProcess.env("STATUS", null, null, null), one);
+    assertEquals(50, exhausted.code(), "the spec: a plugin whose addresses are exhausted cannot serve ADD");
+    assertTrue(exhausted.msg().contains("no free address left in 10.99.8.1-10.99.8.2"), exhausted.msg());
+    call("DEL", "pod-a", one).ok();
+    assertEquals(0, CniProcess.run(CniProcess.env("STATUS", null, null, null), one).exit());
     Map<String, Object> version = CniProcess.run(CniProcess.env("VERSION", null, null, null),
         "{\"cniVersion\":\"1.0.0\"}").ok().json();
     assertEquals(List.of("0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"), version.get("supportedVersions"));

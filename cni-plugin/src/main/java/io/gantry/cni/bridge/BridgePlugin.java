@@ -55,6 +55,7 @@ public final class BridgePlugin implements Plugin {
           + env.containerId() + " already exists (host end " + hostVeth + ")",
           "ADD was called twice for one container and interface; DEL it first");
     }
+    Map<String, Object> dns = Configs.dns(conf, ipamConfig);
     Ipam ipam = new Ipam(ipamConfig);
     List<Ipam.Lease> leases = ipam.allocate(env.containerId(), env.ifName(), requested);
     try {
@@ -67,9 +68,12 @@ public final class BridgePlugin implements Plugin {
         // As the reference plugin: a bridge whose MAC was never set takes its lowest port's, so the
         // gateway's MAC would change when that pod goes, and every other pod's ARP entry for the
         // gateway would point nowhere until it expired (tens of seconds without a route out).
-        host.add("link set " + bridge.bridge() + " address " + sysfs(bridge.bridge(), "address"));
+        host.add("link set dev " + bridge.bridge() + " address " + sysfs(bridge.bridge(), "address"));
       }
-      host.add("link set " + bridge.bridge() + " up");
+      host.add("link set dev " + bridge.bridge() + " up");
+      if (bridge.promisc()) {
+        host.add("link set dev " + bridge.bridge() + " promisc on");
+      }
       if (bridge.isGateway()) {
         for (Ipam.Lease lease : leases) {
           if (lease.gateway() != null) {
@@ -84,12 +88,12 @@ public final class BridgePlugin implements Plugin {
       pod.add("link add " + hostVeth + mtu + " netns /proc/" + ProcessHandle.current().pid() + "/ns/net master if"
           + bridgeIndex + " up type veth peer name " + env.ifName() + mtu
           + (podMac == null ? "" : " address " + podMac));
-      pod.add("link set lo up");
+      pod.add("link set dev lo up");
       for (Ipam.Lease lease : leases) {
         pod.add("addr add " + lease.ip() + "/" + lease.prefix() + " dev " + env.ifName()
             + (lease.ip().isV4() ? "" : " nodad"));
       }
-      pod.add("link set " + env.ifName() + " up");
+      pod.add("link set dev " + env.ifName() + " up");
       List<Route> routes = routes(bridge, ipamConfig, leases);
       // Appended, as the reference plugins add routes (no NLM_F_EXCL): a second attachment in one pod
       // gets its default route beside the first one's instead of failing on it.
@@ -105,7 +109,7 @@ public final class BridgePlugin implements Plugin {
       if (bridge.hairpin()) {
         writeSysfs(hostVeth, "brport/hairpin_mode", "1");
       }
-      return result(conf, env, bridge, ipamConfig, prev, hostVeth, mac(shown), leases, routes);
+      return result(conf, env, bridge, dns, prev, hostVeth, mac(shown), leases, routes);
     } catch (CniException | RuntimeException e) {
       undo(hostVeth, ipam, env);
       throw e;
@@ -176,18 +180,15 @@ public final class BridgePlugin implements Plugin {
     }
   }
 
+  /**
+   * The IPAM routes, then with {@code isDefaultGateway} one default route per address family via the
+   * gateway of the pod's first address of that family, unless the IPAM routes already have one: as the
+   * reference bridge plugin adds them.
+   */
   private static List<Route> routes(BridgeConfig bridge, IpamConfig ipam, List<Ipam.Lease> leases) {
     List<Route> routes = new ArrayList<>();
-    if (bridge.defaultRoute()) {
-      for (Ipam.Lease lease : leases) {
-        if (lease.gateway() != null) {
-          String any = lease.ip().isV4() ? "0.0.0.0/0" : "::/0";
-          routes.add(new Route(io.gantry.cni.ipam.Subnet.parse(any), lease.gateway()));
-        }
-      }
-    }
     // A route without gw goes via the gateway of the pod's address of its family, as the reference
-    // plugins configure it; so {"dst": "0.0.0.0/0"} is the default route above, not a second one.
+    // plugins configure it; so {"dst": "0.0.0.0/0"} is the default route, not a second one.
     for (Route route : ipam.routes()) {
       if (route.gw() == null) {
         for (Ipam.Lease lease : leases) {
@@ -201,7 +202,24 @@ public final class BridgePlugin implements Plugin {
         routes.add(route);
       }
     }
+    if (bridge.defaultRoute()) {
+      for (Ipam.Lease lease : leases) {
+        if (lease.gateway() != null && !hasDefaultRoute(routes, lease.ip().isV4())) {
+          String any = lease.ip().isV4() ? "0.0.0.0/0" : "::/0";
+          routes.add(new Route(io.gantry.cni.ipam.Subnet.parse(any), lease.gateway()));
+        }
+      }
+    }
     return routes;
+  }
+
+  private static boolean hasDefaultRoute(List<Route> routes, boolean v4) {
+    for (Route route : routes) {
+      if (route.dst().prefix() == 0 && route.dst().network().isV4() == v4) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -209,13 +227,12 @@ public final class BridgePlugin implements Plugin {
    * {@code prevResult} (this plugin chained after another) is kept in front, as the spec requires of
    * a plugin given one: its interfaces, addresses and routes, then this attachment's.
    */
-  private static Map<String, Object> result(NetConf conf, CniEnv env, BridgeConfig bridge, IpamConfig ipam,
+  private static Map<String, Object> result(NetConf conf, CniEnv env, BridgeConfig bridge, Map<String, Object> dns,
       Map<String, Object> prev, String hostVeth, String podMac, List<Ipam.Lease> leases, List<Route> routes)
       throws CniException {
     List<Object> interfaces = new ArrayList<>();
     List<Object> ips = new ArrayList<>();
     List<Object> routeJson = new ArrayList<>();
-    Map<String, Object> dns = Configs.dns(conf, ipam);
     if (prev != null) {
       interfaces.addAll(io.gantry.cni.Results.objects(prev, "interfaces"));
       ips.addAll(io.gantry.cni.Results.objects(prev, "ips"));
@@ -404,10 +421,7 @@ public final class BridgePlugin implements Plugin {
       throw new CniException(CniException.PLUGIN_NOT_AVAILABLE,
           "ip (iproute2) or nsenter (util-linux) is not installed");
     }
-    if (!Configs.writable(ipam.dataDir())) {
-      throw new CniException(CniException.PLUGIN_NOT_AVAILABLE,
-          "ipam.dataDir " + ipam.dataDir() + " cannot be created or written");
-    }
+    Configs.requireAddressesAvailable(ipam);
   }
 
   /** {@code gv} + 12 hex digits of SHA-256(containerID, 0, ifname): stable, unique, 14 characters. */

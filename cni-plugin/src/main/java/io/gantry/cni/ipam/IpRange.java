@@ -21,6 +21,10 @@ public record IpRange(Subnet subnet, Ip start, Ip end, Ip gateway) {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(where + ".subnet: " + e.getMessage(), e);
     }
+    if (!subnet.network().equals(Ip.parse(subnetText.substring(0, subnetText.indexOf('/'))))) {
+      throw new IllegalArgumentException(where + ".subnet: " + subnetText + " has host bits set (the network"
+          + " address of a /" + subnet.prefix() + " there is " + subnet.network() + ")");
+    }
     if (subnet.network().isV4() && subnet.prefix() > 30) {
       throw new IllegalArgumentException(where + ".subnet: network " + subnet + " is too small to allocate from"
           + " (expected: /30 or larger)");

@@ -4,6 +4,7 @@ import io.gantry.cni.CniException;
 import io.gantry.cni.ipam.AllocationStore.Allocation;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -197,6 +198,35 @@ public final class Ipam {
       parts.add(range.start() + "-" + range.end() + " of " + range.subnet());
     }
     return String.join(", ", parts);
+  }
+
+  /**
+   * The first range set without a free address, described as in ADD's exhaustion error, or null when
+   * every set has one. Read without the lock: STATUS is advice to the runtime, not a reservation.
+   */
+  public String exhaustedRangeSet() throws IOException {
+    Set<Ip> taken = new HashSet<>();
+    for (Allocation allocation : store.snapshot()) {
+      taken.add(allocation.ip());
+    }
+    for (List<IpRange> ranges : config.rangeSets()) {
+      if (!hasFree(ranges, taken)) {
+        return describe(ranges);
+      }
+    }
+    return null;
+  }
+
+  /** Visits at most one address more than are taken (plus the gateway) per range. */
+  private static boolean hasFree(List<IpRange> ranges, Set<Ip> taken) {
+    for (IpRange range : ranges) {
+      for (Ip ip = range.start(); ip.compareTo(range.end()) <= 0; ip = ip.plus(1)) {
+        if (!ip.equals(range.gateway()) && !taken.contains(ip)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Releases every address of the owner; releasing nothing is success (DEL is idempotent). */

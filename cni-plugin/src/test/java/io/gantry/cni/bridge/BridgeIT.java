@@ -58,6 +58,7 @@ class BridgeIT {
 
   String conf(String extra) {
     return "{\"cniVersion\":\"1.1.0\",\"name\":\"bridgetest\",\"type\":\"gantry-cni\",\"bridge\":\"" + bridge + "\","
+        + "\"isDefaultGateway\":true,"
         + "\"ipam\":{\"dataDir\":\"" + temp.resolve("data") + "\",\"ranges\":[[{\"subnet\":\"" + NET + ".0.0/24\"}]]}"
         + extra + "}";
   }

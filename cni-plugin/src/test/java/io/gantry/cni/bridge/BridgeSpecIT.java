@@ -52,7 +52,14 @@ class BridgeSpecIT {
     return "/var/run/netns/" + ns;
   }
 
+  /** A gateway bridge giving pods a default route (as the node agent configures it) unless extra says otherwise. */
   String conf(String extra) {
+    return bare((extra.contains("isDefaultGateway") ? "" : ",\"isDefaultGateway\":true") + ",\"isGateway\":true"
+        + extra);
+  }
+
+  /** The reference bridge plugin's defaults: no gateway on the bridge, no default route. */
+  String bare(String extra) {
     return "{\"cniVersion\":\"1.1.0\",\"name\":\"bridgespec\",\"type\":\"gantry-cni\",\"bridge\":\"" + bridge + "\","
         + "\"ipam\":{\"dataDir\":\"" + temp.resolve("data") + "\",\"ranges\":[[{\"subnet\":\"" + NET + ".0/24\"}]]}"
         + extra + "}";
@@ -206,5 +213,56 @@ class BridgeSpecIT {
     assertEquals(mac, BridgeIT.sysfs(bridge, "address"));
     CniProcessAccess.run("DEL", "pod-a", ns, "eth0", conf("")).ok();
     assertEquals(mac, BridgeIT.sysfs(bridge, "address"), "the gateway's MAC outlives the pods");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void withoutIsGatewayThePodIsOnTheBridgesLayerTwoOnlyAsWithTheReferencePlugin() throws Exception {
+    String ns = netns("a");
+    Result added = CniProcessAccess.run("ADD", "pod-a", ns, "eth0", bare("")).ok();
+    assertEquals(Map.of("address", NET + ".2/24", "gateway", NET + ".1", "interface", 2L),
+        ((List<Map<String, Object>>) added.json().get("ips")).get(0), "the range's gateway is still named");
+    assertFalse(added.json().containsKey("routes"), added.stdout());
+    assertEquals(1, BridgeIT.sh("sh", "-c", "ip -4 addr show dev " + bridge + " | grep -q inet"),
+        "no address on the bridge");
+    assertEquals(1, BridgeIT.sh("nsenter", "--net=" + ns, "sh", "-c", "ip route show default | grep -q ."),
+        "no default route in the pod");
+    CniProcessAccess.run("DEL", "pod-a", ns, "eth0", bare("")).ok();
+  }
+
+  @Test
+  void isDefaultGatewayImpliesIsGatewayAndAddsOneDefaultRoutePerFamily() throws Exception {
+    String ns = netns("a");
+    String twoSets = bare(",\"isDefaultGateway\":true").replace("]]}",
+        "],[{\"subnet\":\"" + NET.substring(0, NET.lastIndexOf('.')) + ".71.0/24\"}]]}");
+    Result added = CniProcessAccess.run("ADD", "pod-a", ns, "eth0", twoSets).ok();
+    assertEquals(List.of(Map.of("dst", "0.0.0.0/0", "gw", NET + ".1")), added.json().get("routes"),
+        "the first IPv4 address's gateway only, as the reference plugin adds it");
+    assertEquals(0, BridgeIT.sh("sh", "-c", "ip -4 addr show dev " + bridge + " | grep -q 'inet " + NET + ".1/24'"),
+        "the gateway on the bridge");
+    assertEquals(0, BridgeIT.sh("nsenter", "--net=" + ns, "sh", "-c",
+        "test \"$(ip -4 route show default | wc -l)\" = 1"), "one default route in the pod");
+    CniProcessAccess.run("DEL", "pod-a", ns, "eth0", twoSets).ok();
+  }
+
+  @Test
+  void interfaceNamesThatAreIpKeywordsWork() throws Exception {
+    String ns = netns("a");
+    for (String name : List.of("up", "help", "dev")) {
+      Result added = CniProcessAccess.run("ADD", "pod-a", ns, name, conf("")).ok();
+      assertTrue(added.stdout().contains("\"name\":\"" + name + "\""), added.stdout());
+      assertTrue(Files.exists(Path.of("/sys/class/net", BridgePlugin.hostVethName("pod-a", name))));
+      CniProcessAccess.run("DEL", "pod-a", ns, name, conf("")).ok();
+      assertFalse(Files.exists(Path.of("/sys/class/net", BridgePlugin.hostVethName("pod-a", name))));
+    }
+  }
+
+  @Test
+  void promiscModePutsTheBridgeInPromiscuousMode() throws Exception {
+    String ns = netns("a");
+    CniProcessAccess.run("ADD", "pod-a", ns, "eth0", conf(",\"promiscMode\":true")).ok();
+    int flags = Integer.decode(BridgeIT.sysfs(bridge, "flags"));
+    assertEquals(0x100, flags & 0x100, "IFF_PROMISC in " + Integer.toHexString(flags));
+    CniProcessAccess.run("DEL", "pod-a", ns, "eth0", conf(",\"promiscMode\":true")).ok();
   }
 }

@@ -306,7 +306,7 @@ public final class HostPodNetwork implements PodNetwork {
     }
     ObjectNode conf = JSON.createObjectNode();
     conf.put("cniVersion", "1.1.0").put("name", NETWORK).put("type", HostNetworkConfig.PLUGIN)
-        .put("bridge", config.bridge());
+        .put("bridge", config.bridge()).put("isGateway", true).put("isDefaultGateway", true);
     ObjectNode ipam = conf.putObject("ipam");
     ipam.putArray("ranges").addArray().addObject().put("subnet", pluginCidr);
     ipam.put("dataDir", cniData.toAbsolutePath().toString());

@@ -50,7 +50,8 @@ public final class Training {
       call("ADD", netns, "{not json");
       call("ADD", netns, "{\"cniVersion\":\"0.1.0\"}");
       String bridge = "{\"cniVersion\":\"1.1.0\",\"name\":\"train\",\"type\":\"gantry-cni\",\"bridge\":\"gantry9\","
-          + "\"mtu\":1500,\"hairpinMode\":true,\"isDefaultGateway\":true,\"ipam\":{\"dataDir\":\"" + scratch.resolve("data")
+          + "\"mtu\":1500,\"hairpinMode\":true,\"isDefaultGateway\":true,"
+          + "\"ipam\":{\"dataDir\":\"" + scratch.resolve("data")
           + "\",\"ranges\":[[{\"subnet\":\"10.99.0.0/28\"}]]}}";
       call("STATUS", netns, bridge);
       call("ADD", scratch.resolve("missing"), bridge);

@@ -3,8 +3,8 @@ package io.gantry.dns.server;
 import io.gantry.dns.zone.Answer;
 import io.gantry.dns.zone.DnsZoneSnapshot;
 import io.gantry.dns.zone.Wire;
-import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -12,8 +12,8 @@ import java.util.Locale;
  * resolv.conf has {@code search <ns>.svc.<zone> svc.<zone> <zone>} and {@code ndots:5}, so
  * {@code web.other} is first asked as {@code web.other.<ns>.svc.<zone>}. The server knows the
  * pod's namespace from the query's source address, so on a miss it tries the rest of the search
- * path itself and answers the first name that has records with a CNAME from the asked name to
- * it, plus its records: one round trip instead of up to four.
+ * path itself and answers the first name that exists with a CNAME from the asked name to it,
+ * plus its records of the type (none for NODATA): one round trip instead of up to four.
  *
  * <p>Only names inside the cluster zone are tried; a name found nowhere in the zone gets its
  * usual NXDOMAIN, and the client walks on to its host search domains as before. Stateless.
@@ -43,41 +43,12 @@ public final class Autopath {
         return null;
       }
       Answer found = snapshot.lookup(candidate, request.qtype());
-      if (found != null && found.rcode() == Answer.NOERROR && found.answerCount() > 0) {
-        return viaCname(request, candidate, found, snapshot.config().ttl());
+      // The first name that exists ends the walk, with or without records of the type (as CoreDNS's
+      // autopath stops at the first answer that is not NXDOMAIN; RFC 8020: NXDOMAIN means no type at all).
+      if (found != null && found.rcode() == Answer.NOERROR) {
+        return CnameChaser.viaCnames(request, List.of(candidate), found, snapshot.config().ttl());
       }
     }
     return null;
-  }
-
-  /**
-   * CNAME asked-name → found-name, then the found records with their owner pointing at the CNAME's target;
-   * the rcode and authority are the found name's (NXDOMAIN after a CNAME is the target's, RFC 6604).
-   */
-  static Answer viaCname(DnsRequest request, String target, Answer found, int ttl) {
-    byte[] targetName = Wire.name(target);
-    byte[] cname = Wire.record(null, Wire.TYPE_CNAME, ttl, targetName);
-    int questionBytes = request.question() != null ? request.question().length
-        : ResponseWriter.nameBytes(request.name()) + 4;
-    int targetOffset = 12 + questionBytes + 12;
-    if (targetOffset > 0x3FFF) {
-      return null;
-    }
-    ByteArrayOutputStream answers = new ByteArrayOutputStream(cname.length + found.answers().length);
-    answers.writeBytes(cname);
-    int[] ends = new int[found.answerCount() + 1];
-    ends[0] = answers.size();
-    int start = 0;
-    byte[] source = found.answers();
-    for (int i = 0; i < found.answerCount(); i++) {
-      int end = found.answerEnds()[i];
-      answers.write(0xC0 | (targetOffset >>> 8));
-      answers.write(targetOffset & 0xFF);
-      answers.write(source, start + 2, end - start - 2); // skip the C0 0C owner
-      ends[i + 1] = answers.size();
-      start = end;
-    }
-    return new Answer(found.rcode(), answers.toByteArray(), ends, found.authority(), found.authorityCount(),
-        found.additional(), found.additionalCount());
   }
 }

@@ -7,6 +7,12 @@ import io.gantry.dns.zone.Wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -22,6 +28,8 @@ import java.util.function.Consumer;
 final class CnameChaser {
 
   private static final int MAX_NAME_JUMPS = 64;
+  /** How many CNAME targets a chain follows, as CoreDNS's backend lookup does. */
+  static final int MAX_HOPS = 8;
 
   private final Forwarder forwarder;
 
@@ -36,15 +44,87 @@ final class CnameChaser {
         && request.qtype() != Wire.TYPE_ANY;
   }
 
-  /** The CNAME followed by the in-zone target's answer, or null when the target lies outside the zone. */
-  static Answer inZone(DnsZoneSnapshot snapshot, DnsRequest request, Answer answer) {
+  /**
+   * The CNAME chain from the asked name: each in-zone target that is itself an ExternalName is followed,
+   * up to {@value #MAX_HOPS} targets as CoreDNS follows them. A target already in the chain ends it (a
+   * loop is answered with each of its records once).
+   *
+   * @param targets the names the chain's CNAME records point to, in order
+   * @param end     the last target's answer from the zone; null when the last target lies outside the zone
+   *                or closes a loop at once
+   * @param outside whether the last target lies outside the zone (to be forwarded)
+   */
+  record Chain(List<String> targets, Answer end, boolean outside) {}
+
+  static Chain follow(DnsZoneSnapshot snapshot, DnsRequest request, Answer answer) {
+    Set<String> seen = new HashSet<>();
+    seen.add(request.name().toLowerCase(Locale.ROOT));
+    List<String> targets = new ArrayList<>();
     String target = answer.cnameTarget();
-    if (!snapshot.inZone(target)) {
-      return null;
+    while (seen.add(target)) {
+      targets.add(target);
+      if (!snapshot.inZone(target)) {
+        return new Chain(targets, null, true);
+      }
+      Answer found = snapshot.lookup(target, request.qtype());
+      if (found.cnameTarget() == null || targets.size() == MAX_HOPS) {
+        return new Chain(targets, found, false);
+      }
+      target = found.cnameTarget();
     }
-    Answer found = snapshot.lookup(target, request.qtype());
-    Answer chained = Autopath.viaCname(request, target, found, snapshot.config().ttl());
+    // The next target is in the chain already: its CNAME record, the last one, is the loop's end.
+    return new Chain(targets, targets.isEmpty() ? null : snapshot.lookup(targets.getLast(), request.qtype()),
+        false);
+  }
+
+  /** The chain's records followed by its in-zone end's answer; {@code answer} when the chain has no end. */
+  static Answer inZone(DnsRequest request, Chain chain, Answer answer, int ttl) {
+    if (chain.end() == null) {
+      return answer;
+    }
+    Answer chained = viaCnames(request, chain.targets(), chain.end(), ttl);
     return chained != null ? chained : answer;
+  }
+
+  /**
+   * CNAME records asked-name → targets[0] → ... → last target, then the found records with their owner
+   * pointing at the last CNAME's target; the rcode and authority are the found name's (NXDOMAIN after a
+   * CNAME is the target's, RFC 6604). Null when the names would lie beyond a compression pointer's reach.
+   */
+  static Answer viaCnames(DnsRequest request, List<String> targets, Answer found, int ttl) {
+    int questionBytes = request.question() != null ? request.question().length
+        : ResponseWriter.nameBytes(request.name()) + 4;
+    ByteArrayOutputStream answers = new ByteArrayOutputStream(64 * targets.size() + found.answers().length);
+    int owner = 12; // the question's name
+    int[] ends = new int[targets.size() + found.answerCount()];
+    for (int i = 0; i < targets.size(); i++) {
+      int recordStart = 12 + questionBytes + answers.size();
+      writeOwnedRecord(answers, owner, Wire.record(null, Wire.TYPE_CNAME, ttl, Wire.name(targets.get(i))));
+      owner = recordStart + 12; // this record's RDATA: the next owner's name
+      if (owner > 0x3FFF) {
+        return null;
+      }
+      ends[i] = answers.size();
+    }
+    int start = 0;
+    byte[] source = found.answers();
+    for (int i = 0; i < found.answerCount(); i++) {
+      int end = found.answerEnds()[i];
+      answers.write(0xC0 | (owner >>> 8));
+      answers.write(owner & 0xFF);
+      answers.write(source, start + 2, end - start - 2); // skip the C0 0C owner
+      ends[targets.size() + i] = answers.size();
+      start = end;
+    }
+    return new Answer(found.rcode(), answers.toByteArray(), ends, found.authority(), found.authorityCount(),
+        found.additional(), found.additionalCount());
+  }
+
+  /** {@code record} (whose owner is the C0 0C pointer) with its owner pointing at {@code owner} instead. */
+  private static void writeOwnedRecord(ByteArrayOutputStream out, int owner, byte[] record) {
+    out.write(0xC0 | (owner >>> 8));
+    out.write(owner & 0xFF);
+    out.write(record, 2, record.length - 2);
   }
 
   /** Whether targets outside the zone can be followed. */
@@ -52,17 +132,17 @@ final class CnameChaser {
     return forwarder != null;
   }
 
-  /** Forwards the target and replies with the CNAME and the target's records; calls {@code reply} once. */
-  void outside(DnsRequest request, Answer answer, ByteBufAllocator alloc, int ttl, Consumer<ByteBuf> reply) {
-    String target = answer.cnameTarget();
+  /** Forwards the chain's last target and replies with the CNAMEs and its records; calls {@code reply} once. */
+  void outside(DnsRequest request, List<String> targets, ByteBufAllocator alloc, int ttl, Consumer<ByteBuf> reply) {
+    String target = targets.getLast();
     DnsRequest targetRequest = new DnsRequest(request.id(), 0x0100, target, request.qtype(), request.qclass(),
         ResponseWriter.MAX_TCP_SIZE, 0, false, null, request.sender(), true, null);
     forwarder.forward(targetRequest, alloc, response -> {
       ByteBuf composed;
       try {
-        composed = compose(alloc, request, target, ttl, ByteBufUtil.getBytes(response));
+        composed = compose(alloc, request, targets, ttl, ByteBufUtil.getBytes(response));
       } catch (RuntimeException e) {
-        composed = compose(alloc, request, target, ttl, new byte[0]); // SERVFAIL after the CNAME: never silence
+        composed = compose(alloc, request, targets, ttl, new byte[0]); // SERVFAIL after the CNAMEs: never silence
       } finally {
         response.release();
       }
@@ -70,8 +150,8 @@ final class CnameChaser {
     });
   }
 
-  /** Our response: the client's question, the CNAME, then the upstream's answer records. */
-  static ByteBuf compose(ByteBufAllocator alloc, DnsRequest request, String target, int ttl, byte[] upstream) {
+  /** Our response: the client's question, the CNAMEs, then the upstream's answer records. */
+  static ByteBuf compose(ByteBufAllocator alloc, DnsRequest request, List<String> targets, int ttl, byte[] upstream) {
     ByteBuf out = alloc.ioBuffer(512);
     int rcode = upstream.length >= 12 ? upstream[3] & 0xF : Answer.SERVFAIL;
     if (rcode != Answer.NOERROR && rcode != Answer.NXDOMAIN) {
@@ -84,9 +164,14 @@ final class CnameChaser {
       ResponseWriter.writeName(out, request.name());
       out.writeShort(request.qtype()).writeShort(request.qclass());
     }
-    byte[] targetName = Wire.name(target);
-    out.writeShort(0xC00C).writeShort(Wire.TYPE_CNAME).writeShort(Wire.CLASS_IN).writeInt(ttl)
-        .writeShort(targetName.length).writeBytes(targetName);
+    int owner = 12;
+    for (String target : targets) {
+      byte[] targetName = Wire.name(target);
+      int rdata = out.writerIndex() + 12;
+      out.writeShort(0xC000 | owner).writeShort(Wire.TYPE_CNAME).writeShort(Wire.CLASS_IN).writeInt(ttl)
+          .writeShort(targetName.length).writeBytes(targetName);
+      owner = rdata; // below 0x3FFF: the chain is at most MAX_HOPS names of at most 255 bytes
+    }
     int cnameEnd = out.writerIndex();
     int[] copied = rcode == Answer.SERVFAIL ? new int[2] : copyRecords(upstream, out);
     if (copied == null) {
@@ -94,13 +179,13 @@ final class CnameChaser {
       rcode = Answer.SERVFAIL;
       out.writerIndex(cnameEnd);
     }
-    int answers = 1 + copied[0];
+    int answers = targets.size() + copied[0];
     int authority = copied[1];
     boolean truncated = false;
     int optBytes = request.edns() ? 11 : 0;
     if (out.writerIndex() + optBytes > ResponseWriter.limit(request)) {
       out.writerIndex(cnameEnd);
-      answers = 1;
+      answers = targets.size();
       authority = 0;
       truncated = true;
     }

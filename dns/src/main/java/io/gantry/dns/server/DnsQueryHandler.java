@@ -106,12 +106,12 @@ public final class DnsQueryHandler extends SimpleChannelInboundHandler<DnsReques
       }
     }
     if (answer != null && CnameChaser.applies(request, answer)) {
-      Answer chained = CnameChaser.inZone(snapshot, request, answer);
-      if (chained != null) {
-        answer = chained;
+      CnameChaser.Chain chain = CnameChaser.follow(snapshot, request, answer);
+      if (!chain.outside()) {
+        answer = CnameChaser.inZone(request, chain, answer, snapshot.config().ttl());
       } else if (chaser.forwards()) {
         long start = System.nanoTime();
-        chaser.outside(request, answer, ctx.alloc(), snapshot.config().ttl(), response -> {
+        chaser.outside(request, chain.targets(), ctx.alloc(), snapshot.config().ttl(), response -> {
           metrics.response(response.getUnsignedByte(3) & 0xF, request.qtype(), System.nanoTime() - start);
           send(ctx, request, response, true);
         });

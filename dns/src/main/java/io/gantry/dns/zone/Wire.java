@@ -1,5 +1,6 @@
 package io.gantry.dns.zone;
 
+import io.netty.util.NetUtil;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -159,13 +160,11 @@ public final class Wire {
     return name.append("ip6.arpa.").toString();
   }
 
-  /** The dashed form Kubernetes uses for pod and endpoint names: 10-1-2-3, or fd00--1 for IPv6. */
+  /**
+   * The dashed form Kubernetes uses for pod and endpoint names: 10-1-2-3, or fd00--1 for IPv6 (the
+   * RFC 5952 text with colons replaced, as CoreDNS derives it).
+   */
   public static String dashed(InetAddress address) {
-    String text = address.getHostAddress();
-    int zone = text.indexOf('%');
-    if (zone >= 0) {
-      text = text.substring(0, zone);
-    }
-    return text.replace('.', '-').replace(':', '-');
+    return NetUtil.toAddressString(address).replace('.', '-').replace(':', '-');
   }
 }

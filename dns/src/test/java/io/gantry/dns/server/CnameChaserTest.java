@@ -34,9 +34,11 @@ class CnameChaserTest {
     return m.toByteArray();
   }
 
+  private static final List<String> TARGET = List.of("www.example.org.");
+
   @Test
   void theUpstreamsRecordsFollowTheCnameWithTheirNamesWrittenOut() {
-    Rendered r = DnsTesting.render(CnameChaser.compose(ByteBufAllocator.DEFAULT, ASKED, "www.example.org.", 5,
+    Rendered r = DnsTesting.render(CnameChaser.compose(ByteBufAllocator.DEFAULT, ASKED, TARGET, 5,
         upstream(0)));
     assertEquals(0, r.rcode());
     assertTrue(r.authoritative());
@@ -45,17 +47,26 @@ class CnameChaserTest {
   }
 
   @Test
+  void aChainOfExternalNamesPutsEachCnameBeforeTheUpstreamsRecords() {
+    Rendered r = DnsTesting.render(CnameChaser.compose(ByteBufAllocator.DEFAULT, ASKED,
+        List.of("other.default.svc.cluster.local.", "www.example.org."), 5, upstream(0)));
+    assertEquals(List.of("Ext.Default.svc.cluster.local. 5 CNAME other.default.svc.cluster.local.",
+        "other.default.svc.cluster.local. 5 CNAME www.example.org.", "www.example.org. 60 CNAME edge.example.net.",
+        "edge.example.net. 30 A 192.0.2.9"), r.answers());
+  }
+
+  @Test
   void aMissingTargetIsNxdomainAfterTheCnameAndAFailureServfail() {
-    Rendered nx = DnsTesting.render(CnameChaser.compose(ByteBufAllocator.DEFAULT, ASKED, "www.example.org.", 5,
+    Rendered nx = DnsTesting.render(CnameChaser.compose(ByteBufAllocator.DEFAULT, ASKED, TARGET, 5,
         upstream(3)));
     assertEquals(3, nx.rcode(), "RFC 6604: the rcode is the last name's");
-    Rendered failed = DnsTesting.render(CnameChaser.compose(ByteBufAllocator.DEFAULT, ASKED, "www.example.org.", 5,
+    Rendered failed = DnsTesting.render(CnameChaser.compose(ByteBufAllocator.DEFAULT, ASKED, TARGET, 5,
         upstream(2)));
     assertEquals(2, failed.rcode());
     assertEquals(List.of("Ext.Default.svc.cluster.local. 5 CNAME www.example.org."), failed.answers());
     byte[] loop = upstream(0);
     loop[loop.length - 16 + 1] = (byte) (loop.length - 16); // the A record's owner points at itself
-    Rendered malformed = DnsTesting.render(CnameChaser.compose(ByteBufAllocator.DEFAULT, ASKED, "www.example.org.", 5,
+    Rendered malformed = DnsTesting.render(CnameChaser.compose(ByteBufAllocator.DEFAULT, ASKED, TARGET, 5,
         loop));
     assertEquals(2, malformed.rcode(), "a malformed upstream answer is SERVFAIL, not a loop");
   }
@@ -71,7 +82,7 @@ class CnameChaserTest {
         + "00000001" + "00000e10" + "00000384" + "00093a80" + "0000012c");
     m.writeBytes(new byte[] {(byte) 0xC0, 16, 0, 6, 0, 1, 0, 0, 1, 44, 0, (byte) rdata.length});
     m.writeBytes(rdata);
-    Rendered nx = DnsTesting.render(CnameChaser.compose(ByteBufAllocator.DEFAULT, ASKED, "www.example.org.", 5,
+    Rendered nx = DnsTesting.render(CnameChaser.compose(ByteBufAllocator.DEFAULT, ASKED, TARGET, 5,
         m.toByteArray()));
     assertEquals(3, nx.rcode());
     assertEquals(List.of("Ext.Default.svc.cluster.local. 5 CNAME www.example.org."), nx.answers());

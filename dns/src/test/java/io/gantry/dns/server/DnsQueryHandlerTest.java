@@ -49,9 +49,18 @@ class DnsQueryHandlerTest {
             ServiceView.newBuilder().setNamespace("default").setName("many").setType("ClusterIP").setHeadless(true)
                 .build(),
             ServiceView.newBuilder().setNamespace("default").setName("alias").setType("ExternalName")
-                .setExternalName("web.default.svc.cluster.local").build()),
+                .setExternalName("web.default.svc.cluster.local").build(),
+            externalName("alias2", "alias.default.svc.cluster.local"),
+            externalName("self", "self.default.svc.cluster.local"),
+            externalName("ping", "pong.default.svc.cluster.local"),
+            externalName("pong", "ping.default.svc.cluster.local")),
         List.of(EndpointView.newBuilder().setNamespace("default").setServiceName("many").addAllEndpoints(many).build()),
         List.of(PodView.newBuilder().setNamespace("default").setName("client").addIps("127.244.0.77").build()));
+  }
+
+  private static ServiceView externalName(String name, String target) {
+    return ServiceView.newBuilder().setNamespace("default").setName(name).setType("ExternalName")
+        .setExternalName(target).build();
   }
 
   @AfterEach
@@ -167,6 +176,27 @@ class DnsQueryHandlerTest {
     byte[] noRecursion = query(0x4242, "alias.default.svc.cluster.local", Wire.TYPE_A, 0);
     noRecursion[2] = 0;
     assertEquals(1, send(noRecursion).answers().size(), "without RD the CNAME alone");
+  }
+
+  @Test
+  void chainsOfExternalNamesAreFollowedToTheAddressAndLoopsAnsweredWithEachRecordOnce() {
+    assertEquals(List.of("alias2.default.svc.cluster.local. 5 CNAME alias.default.svc.cluster.local.",
+        "alias.default.svc.cluster.local. 5 CNAME web.default.svc.cluster.local.",
+        "web.default.svc.cluster.local. 5 A 127.96.0.10"),
+        send(query(0x4242, "alias2.default.svc.cluster.local", Wire.TYPE_A, 0)).answers());
+    assertEquals(List.of("self.default.svc.cluster.local. 5 CNAME self.default.svc.cluster.local."),
+        send(query(0x4242, "self.default.svc.cluster.local", Wire.TYPE_A, 0)).answers());
+    assertEquals(List.of("ping.default.svc.cluster.local. 5 CNAME pong.default.svc.cluster.local.",
+        "pong.default.svc.cluster.local. 5 CNAME ping.default.svc.cluster.local."),
+        send(query(0x4242, "ping.default.svc.cluster.local", Wire.TYPE_A, 0)).answers());
+  }
+
+  @Test
+  void autopathEndsAtTheFirstNameThatExistsEvenWithoutRecordsOfTheType() {
+    Rendered r = send(query(0x4242, "api.other.default.svc.cluster.local", Wire.TYPE_AAAA, 0), POD);
+    assertEquals(0, r.rcode(), "NODATA, not NXDOMAIN: the name exists with an A record (RFC 8020)");
+    assertEquals(List.of("api.other.default.svc.cluster.local. 5 CNAME api.other.svc.cluster.local."), r.answers());
+    assertEquals(1, r.authority().size(), "the SOA of the negative answer");
   }
 
   @Test

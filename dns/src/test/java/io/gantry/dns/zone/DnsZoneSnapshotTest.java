@@ -30,6 +30,7 @@ class DnsZoneSnapshotTest {
           headless("default", "warm", true),
           headless("default", "empty", false),
           headless("default", "cold", false, port("pg", "TCP", 5432)),
+          headless("default", "db6", false, port("pg", "TCP", 5432)),
           externalName("default", "ext", "Example.COM")),
       List.of(
           endpoints("default", "db",
@@ -38,6 +39,7 @@ class DnsZoneSnapshotTest {
               endpoint("127.244.0.7", "db-2", false, "pg", 5432)),
           endpoints("default", "warm", endpoint("127.244.0.9", "", false, null, 0)),
           endpoints("default", "cold", endpoint("127.244.0.8", "cold-0", false, "pg", 5432)),
+          endpoints("default", "db6", endpoint("fd00:0:0::1", "", true, "pg", 5432)),
           endpoints("default", "web",
               endpoint("127.244.0.20", "", true, "http", 8080),
               endpoint("127.244.0.21", "web-b", true, "http", 8080),
@@ -125,6 +127,15 @@ class DnsZoneSnapshotTest {
     assertEquals(List.of("127-244-0-6.db.default.svc.cluster.local. 5 A 127.244.0.6"),
         ask(zone, "127-244-0-6.db.default.svc.cluster.local.", Wire.TYPE_A).answers());
     assertEquals(3, ask(zone, "db-2.db.default.svc.cluster.local.", Wire.TYPE_A).rcode(), "not ready: no record");
+  }
+
+  @Test
+  void ipv6EndpointNamesUseTheCompressedAddressAsCoreDnsDoes() {
+    assertEquals(List.of("fd00--1.db6.default.svc.cluster.local. 5 AAAA fd00:0:0:0:0:0:0:1"),
+        ask(zone, "fd00--1.db6.default.svc.cluster.local.", Wire.TYPE_AAAA).answers());
+    String reverse = "1." + "0.".repeat(29) + "d.f.ip6.arpa.";
+    assertEquals(List.of(reverse + " 5 PTR fd00--1.db6.default.svc.cluster.local."),
+        ask(zone, reverse, Wire.TYPE_PTR).answers());
   }
 
   @Test

@@ -12,8 +12,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code GET pods/{name}/log}, as kube-apiserver serves it: finds the pod's node, and relays the
@@ -41,6 +45,7 @@ final class PodLogs {
 
   /** Where the node agent serves one container's log: {@code http://ip:port/containerLogs/...?query}. */
   URI nodeUri(ResourcePath path, ApiRequest request, boolean follow) throws ApiException {
+    validate(path.name(), request);
     JsonNode pod = registry.get(ResourceTypes.PODS, path.namespace(), path.name());
     String container = container(pod, path.name(), request.param("container"));
     String base = nodeBase(registry, pod, path.name(), "serve logs");
@@ -56,6 +61,63 @@ final class PodLogs {
       query.append(query.isEmpty() ? "?" : "&").append("follow=true");
     }
     return URI.create(base + "/containerLogs/" + path.namespace() + "/" + path.name() + "/" + container + query);
+  }
+
+  /**
+   * The query as kube-apiserver decodes it (a number, boolean or time that does not parse is 400, in
+   * Go's words) and checks it with ValidatePodLogOptions (422) before any node is asked.
+   */
+  static void validate(String podName, ApiRequest request) throws ApiException {
+    for (String name : new String[] {"previous", "timestamps", "follow"}) {
+      String value = request.param(name);
+      if (value != null && !GO_BOOLEANS.contains(value)) {
+        throw ApiException.badRequest("strconv.ParseBool: parsing \"" + value + "\": invalid syntax");
+      }
+    }
+    Long tailLines = int64(request, "tailLines");
+    Long limitBytes = int64(request, "limitBytes");
+    Long sinceSeconds = int64(request, "sinceSeconds");
+    String sinceTime = request.param("sinceTime");
+    if (sinceTime != null) {
+      try {
+        OffsetDateTime.parse(sinceTime, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+      } catch (DateTimeParseException e) {
+        throw ApiException.badRequest("parsing time \"" + sinceTime + "\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \""
+            + sinceTime + "\" as \"2006\"");
+      }
+    }
+    List<String> errors = new ArrayList<>();
+    if (tailLines != null && tailLines < 0) {
+      errors.add("tailLines: Invalid value: " + tailLines + ": must be greater than or equal to 0");
+    }
+    if (limitBytes != null && limitBytes < 1) {
+      errors.add("limitBytes: Invalid value: " + limitBytes + ": must be greater than 0");
+    }
+    if (sinceSeconds != null && sinceTime != null) {
+      errors.add(": Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified");
+    } else if (sinceSeconds != null && sinceSeconds < 1) {
+      errors.add("sinceSeconds: Invalid value: " + sinceSeconds + ": must be greater than 0");
+    }
+    if (!errors.isEmpty()) {
+      throw new ApiException(422, "Invalid", "PodLogOptions \"" + podName + "\" is invalid: "
+          + (errors.size() == 1 ? errors.get(0) : "[" + String.join(", ", errors) + "]"), null);
+    }
+  }
+
+  private static final Set<String> GO_BOOLEANS =
+      Set.of("1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False");
+
+  private static Long int64(ApiRequest request, String name) throws ApiException {
+    String value = request.param(name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("strconv.ParseInt: parsing \"" + value + "\": "
+          + (value.matches("[+-]?[0-9]+") ? "value out of range" : "invalid syntax"));
+    }
   }
 
   /**
@@ -104,6 +166,24 @@ final class PodLogs {
     return "http://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
   }
 
+  /** The kubelet's words for why a container is waiting ({@code ": image can't be pulled"}), or empty. */
+  static String waitingReason(JsonNode pod, String container) {
+    for (String list : new String[] {"initContainerStatuses", "containerStatuses"}) {
+      for (JsonNode status : pod.path("status").path(list)) {
+        if (container.equals(status.path("name").asText())) {
+          String reason = status.at("/state/waiting/reason").asText("");
+          return switch (reason) {
+            case "" -> "";
+            case "ErrImagePull" -> ": image can't be pulled";
+            case "ImagePullBackOff" -> ": trying and failing to pull image";
+            default -> ": " + reason;
+          };
+        }
+      }
+    }
+    return "";
+  }
+
   ApiResponse handle(ResourcePath path, ApiRequest request) throws ApiException {
     if (!request.method().equals("GET")) {
       throw ApiException.methodNotAllowed(request.method() + " is not allowed on pods/log");
@@ -120,7 +200,8 @@ final class PodLogs {
         String container = uri.getPath().substring(uri.getPath().lastIndexOf('/') + 1);
         throw ApiException.badRequest("true".equals(request.param("previous"))
             ? "previous terminated container \"" + container + "\" in pod \"" + path.name() + "\" not found"
-            : "container \"" + container + "\" in pod \"" + path.name() + "\" is waiting to start");
+            : "container \"" + container + "\" in pod \"" + path.name() + "\" is waiting to start"
+                + waitingReason(registry.get(ResourceTypes.PODS, path.namespace(), path.name()), container));
       }
       if (response.statusCode() != 200) {
         throw new ApiException(502, "BadGateway", "node answered " + response.statusCode() + ": "

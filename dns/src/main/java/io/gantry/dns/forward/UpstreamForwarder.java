@@ -26,6 +26,7 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,8 +61,33 @@ public final class UpstreamForwarder implements Forwarder {
   record Cached(byte[] message, ResponseInspector inspection, long storedNanos) {
   }
 
-  private record Pending(DnsRequest request, String key, List<InetSocketAddress> servers, int attempt,
-      ByteBufAllocator alloc, Consumer<ByteBuf> reply, ScheduledFuture<?> timeout) {
+  /**
+   * One client query being forwarded; touched only on the loop. Every attempt's id stays answerable
+   * until the query completes, so an answer to an earlier attempt that arrives after the next was
+   * sent is still taken.
+   */
+  private static final class Query {
+    final DnsRequest request;
+    final String key;
+    final List<InetSocketAddress> servers;
+    final ByteBufAllocator alloc;
+    final Consumer<ByteBuf> reply;
+    final List<Integer> ids = new ArrayList<>(3);
+    ScheduledFuture<?> timeout;
+    boolean done;
+
+    Query(DnsRequest request, String key, List<InetSocketAddress> servers, ByteBufAllocator alloc,
+        Consumer<ByteBuf> reply) {
+      this.request = request;
+      this.key = key;
+      this.servers = servers;
+      this.alloc = alloc;
+      this.reply = reply;
+    }
+  }
+
+  /** One datagram sent for a query: the id's owner and the server that must answer it. */
+  private record Attempt(Query query, InetSocketAddress server) {
   }
 
   private final List<InetSocketAddress> upstreams;
@@ -73,7 +99,7 @@ public final class UpstreamForwarder implements Forwarder {
   private final Cache<String, Cached> cache;
   private final EventLoopGroup group;
   private final Channel channel;
-  private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
+  private final Map<Integer, Attempt> pending = new ConcurrentHashMap<>();
 
   /**
    * @param upstreams  the default resolvers (may be empty when every name has a stub domain)
@@ -137,7 +163,7 @@ public final class UpstreamForwarder implements Forwarder {
       reply.accept(error(alloc, request, Answer.SERVFAIL));
       return;
     }
-    channel.eventLoop().execute(() -> send(new Pending(request, key, servers, 0, alloc, reply, null)));
+    channel.eventLoop().execute(() -> send(new Query(request, key, servers, alloc, reply)));
   }
 
   private List<InetSocketAddress> serversFor(String lower) {
@@ -151,44 +177,53 @@ public final class UpstreamForwarder implements Forwarder {
     return best != null ? stubs.get(best) : upstreams;
   }
 
-  /** On the loop: sends the query to the attempt's server and arms its timeout. */
-  private void send(Pending p) {
+  /** On the loop: sends the query's next attempt to its server and arms the attempt's timeout. */
+  private void send(Query q) {
     int id;
     do {
       id = ThreadLocalRandom.current().nextInt(0x10000);
     } while (pending.containsKey(id));
     int queryId = id;
-    InetSocketAddress server = p.servers().get(p.attempt() % p.servers().size());
-    ScheduledFuture<?> timeout = channel.eventLoop().schedule(() -> timedOut(queryId, server),
-        tryTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    pending.put(queryId, new Pending(p.request(), p.key(), p.servers(), p.attempt(), p.alloc(), p.reply(), timeout));
+    InetSocketAddress server = q.servers.get(q.ids.size() % q.servers.size());
+    pending.put(queryId, new Attempt(q, server));
+    q.ids.add(queryId);
+    q.timeout = channel.eventLoop().schedule(() -> timedOut(q, server), tryTimeout.toNanos(), TimeUnit.NANOSECONDS);
     metrics.forwardRequest(server.toString());
-    channel.writeAndFlush(new DatagramPacket(query(queryId, p.request()), server), channel.voidPromise());
+    channel.writeAndFlush(new DatagramPacket(query(queryId, q.request), server), channel.voidPromise());
   }
 
-  private void timedOut(int id, InetSocketAddress server) {
-    Pending p = pending.remove(id);
-    if (p == null) {
-      return;
+  private void timedOut(Query q, InetSocketAddress server) {
+    if (!q.done) {
+      metrics.upstreamFailure(server.toString());
+      next(q);
     }
-    metrics.upstreamFailure(server.toString());
-    failed(p);
   }
 
-  private void failed(Pending p) {
-    if (p.attempt() + 1 < Math.min(p.servers().size() + 1, 3)) {
-      send(new Pending(p.request(), p.key(), p.servers(), p.attempt() + 1, p.alloc(), p.reply(), null));
+  /** The latest attempt failed: another attempt, or a stale answer, or SERVFAIL. */
+  private void next(Query q) {
+    if (q.ids.size() < Math.min(q.servers.size() + 1, 3)) {
+      send(q);
       return;
     }
-    Cached stale = cache.getIfPresent(p.key());
+    complete(q);
+    Cached stale = cache.getIfPresent(q.key);
     long now = ticker.read();
     if (stale != null && now - stale.storedNanos()
         < TimeUnit.SECONDS.toNanos(stale.inspection().cacheTtl()) + serveStaleNanos) {
       metrics.staleServed();
-      p.reply().accept(fromCache(p.alloc(), p.request(), stale, now, true));
+      q.reply.accept(fromCache(q.alloc, q.request, stale, now, true));
       return;
     }
-    p.reply().accept(error(p.alloc(), p.request(), Answer.SERVFAIL));
+    q.reply.accept(error(q.alloc, q.request, Answer.SERVFAIL));
+  }
+
+  /** Ends the query: no attempt of it is answerable any more. */
+  private void complete(Query q) {
+    q.done = true;
+    q.timeout.cancel(false);
+    for (int id : q.ids) {
+      pending.remove(id);
+    }
   }
 
   private void onResponse(DatagramPacket packet) {
@@ -197,31 +232,34 @@ public final class UpstreamForwarder implements Forwarder {
       return;
     }
     int id = content.getUnsignedShort(content.readerIndex());
-    Pending p = pending.get(id);
-    if (p == null) {
+    Attempt attempt = pending.get(id);
+    if (attempt == null) {
       return;
     }
-    InetSocketAddress expected = p.servers().get(p.attempt() % p.servers().size());
-    if (!expected.equals(packet.sender())) {
+    if (!attempt.server().equals(packet.sender())) {
       return; // not from the server we asked: ignore, as a spoofed answer would be
     }
+    Query q = attempt.query();
     byte[] message = ByteBufUtil.getBytes(content);
     ResponseInspector inspection = ResponseInspector.inspect(message);
-    if (inspection == null || !sameQuestion(message, inspection, p.request())) {
+    if (inspection == null || !sameQuestion(message, inspection, q.request)) {
       return;
     }
-    pending.remove(id);
-    p.timeout().cancel(false);
-    metrics.forwardResponse(expected.toString(), inspection.rcode());
+    metrics.forwardResponse(attempt.server().toString(), inspection.rcode());
     if (inspection.rcode() == Answer.SERVFAIL || inspection.rcode() == Answer.REFUSED) {
-      failed(p);
+      pending.remove(id);
+      if (id == q.ids.getLast()) { // an earlier attempt's failure leaves the latest one waiting
+        q.timeout.cancel(false);
+        next(q);
+      }
       return;
     }
+    complete(q);
     Cached cached = new Cached(message, inspection, ticker.read());
     if (inspection.cacheTtl() > 0) {
-      cache.put(p.key(), cached);
+      cache.put(q.key, cached);
     }
-    p.reply().accept(fromCache(p.alloc(), p.request(), cached, cached.storedNanos(), false));
+    q.reply.accept(fromCache(q.alloc, q.request, cached, cached.storedNanos(), false));
   }
 
   private static boolean sameQuestion(byte[] message, ResponseInspector inspection, DnsRequest request) {
@@ -276,11 +314,14 @@ public final class UpstreamForwarder implements Forwarder {
     question.writerIndex(0);
     writeQuestion(question, request);
     long age = TimeUnit.NANOSECONDS.toSeconds(now - cached.storedNanos());
+    // No record outlives the cached message: a negative answer's SOA says min(TTL, MINIMUM) (RFC 2308
+    // section 5), as CoreDNS's cache sets every record to the item's remaining TTL.
+    long cap = inspection.cacheTtl() >= 0 ? inspection.cacheTtl() : Long.MAX_VALUE;
     for (int offset : inspection.ttlOffsets()) {
       if (offset >= body) {
         break;
       }
-      long ttl = stale ? STALE_TTL : Math.max(0, ResponseInspector.u32(message, offset) - age);
+      long ttl = stale ? STALE_TTL : Math.max(0, Math.min(ResponseInspector.u32(message, offset), cap) - age);
       out.setInt(offset, (int) ttl);
     }
     if (request.edns()) {

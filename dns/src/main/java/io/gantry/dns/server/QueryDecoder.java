@@ -204,9 +204,24 @@ public final class QueryDecoder extends MessageToMessageDecoder<DatagramPacket> 
         p.udpSize = Math.max(512, u16(m, pos + 2));
         p.version = m[pos + 5] & 0xFF;
         p.dnssecOk = (m[pos + 6] & 0x80) != 0;
+        if (!wellFormedOptions(m, pos + 10, pos + 10 + rdLength)) {
+          p.problem = "an EDNS option longer than the OPT record (RFC 6891 section 7)";
+        }
       }
     }
     return pos + 10 + rdLength;
+  }
+
+  /** Whether the OPT RDATA from {@code from} to {@code end} is a sequence of whole {code, length, data} options. */
+  private static boolean wellFormedOptions(byte[] m, int from, int end) {
+    int pos = from;
+    while (pos < end) {
+      if (pos + 4 > end) {
+        return false;
+      }
+      pos += 4 + u16(m, pos + 2);
+    }
+    return pos == end;
   }
 
   private static int skipRecord(byte[] m, int from, int end) {

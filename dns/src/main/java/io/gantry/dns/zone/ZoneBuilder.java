@@ -253,10 +253,10 @@ final class ZoneBuilder {
 
   /**
    * The records of one SRV set all have priority 0 and share a weight of 100 as CoreDNS divides it:
-   * {@code floor(100 / n)} each. Copies: one rdata may stand in several sets.
+   * {@code floor(100 / n)} each, at least 1. Copies: one rdata may stand in several sets.
    */
   private static List<Rr> sharedWeight(Collection<Rr> set) {
-    int weight = 100 / set.size();
+    int weight = Math.max(1, 100 / set.size());
     List<Rr> weighted = new ArrayList<>(set.size());
     for (Rr rr : set) {
       byte[] rdata = rr.rdata().clone();

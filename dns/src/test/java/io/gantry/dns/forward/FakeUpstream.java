@@ -10,13 +10,17 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A tiny authoritative server on 127.0.0.1 for the forwarding tests (no traffic leaves the
  * machine): {@code *.nx.*} names are NXDOMAIN with an SOA (TTL 30, minimum 10); names with
- * "silent" get no answer; every other A query gets {@code address} with TTL 60.
+ * "silent" get no answer; names with "slowN" are answered after N ms; every other A query gets
+ * {@code address} with TTL 60.
  */
 public final class FakeUpstream implements AutoCloseable {
 
@@ -25,6 +29,11 @@ public final class FakeUpstream implements AutoCloseable {
   private final byte[] address;
   public final AtomicInteger queries = new AtomicInteger();
   final AtomicBoolean down = new AtomicBoolean();
+  private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "fake-upstream-later");
+    t.setDaemon(true);
+    return t;
+  });
 
   public FakeUpstream(String address) throws IOException {
     this.address = InetAddress.getByName(address).getAddress();
@@ -51,7 +60,20 @@ public final class FakeUpstream implements AutoCloseable {
           continue;
         }
         byte[] response = respond(query, name);
-        socket.send(new DatagramPacket(response, response.length, packet.getSocketAddress()));
+        DatagramPacket answer = new DatagramPacket(response, response.length, packet.getSocketAddress());
+        int slow = name.indexOf("slow");
+        if (slow >= 0) {
+          int millis = Integer.parseInt(name.substring(slow + 4, name.indexOf('.', slow)));
+          later.schedule(() -> {
+            try {
+              socket.send(answer);
+            } catch (IOException e) {
+              // closed meanwhile
+            }
+          }, millis, TimeUnit.MILLISECONDS);
+          continue;
+        }
+        socket.send(answer);
       } catch (SocketException e) {
         return;
       } catch (IOException e) {
@@ -91,6 +113,7 @@ public final class FakeUpstream implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    later.shutdownNow();
     socket.close();
     thread.join(2000);
   }

@@ -104,8 +104,12 @@ class UpstreamForwarderTest {
     Rendered nx = ask("x.nx.example.org.", 1);
     assertEquals(3, nx.rcode());
     assertEquals(1, nx.authority().size());
+    assertTrue(nx.authority().get(0).startsWith("example.org. 10 SOA"),
+        "RFC 2308 section 5: the SOA's TTL is min(TTL 30, MINIMUM 10): " + nx.authority());
     advance(Duration.ofSeconds(9));
-    assertEquals(3, ask("x.nx.example.org.", 2).rcode());
+    Rendered cached = ask("x.nx.example.org.", 2);
+    assertEquals(3, cached.rcode());
+    assertTrue(cached.authority().get(0).startsWith("example.org. 1 SOA"), cached.authority().toString());
     assertEquals(1, upstream.queries.get(), "cached for min(SOA TTL 30, minimum 10)");
     advance(Duration.ofSeconds(2));
     ask("x.nx.example.org.", 3);
@@ -129,6 +133,15 @@ class UpstreamForwarderTest {
     assertTrue(millis < 1500, "SERVFAIL after " + millis + " ms");
     assertEquals(2, upstream.queries.get(), "one retry");
     assertTrue(metrics.render().contains("gantry_dns_upstream_failures_total"));
+  }
+
+  @Test
+  void anAnswerToAnEarlierAttemptThatComesAfterTheRetryIsTaken() throws Exception {
+    forwarder(Duration.ofMillis(300));
+    Rendered r = ask("slow450.example.org.", 1);
+    assertEquals(0, r.rcode(), "the first attempt's answer at 450 ms, after the retry went out at 300 ms");
+    assertEquals(List.of("slow450.example.org. 60 A 192.0.2.1"), r.answers());
+    assertEquals(2, upstream.queries.get(), "the retry was sent");
   }
 
   @Test

@@ -148,6 +148,18 @@ class QueryDecoderTest {
   }
 
   @Test
+  void anEdnsOptionLongerThanItsOptRecordIsFormerrWithAnOpt() {
+    byte[][] web = labels("web", "default", "svc", "cluster", "local");
+    // option 10 (cookie) says 16 bytes, 2 follow: RDLENGTH 6
+    byte[] cut = {0, 0, 41, 0x04, (byte) 0xD0, 0, 0, 0, 0, 0, 6, 0, 10, 0, 16, 'a', 'b'};
+    byte[] response = exchange(message(0x0100, 1, 1, web, 1, cut));
+    assertEquals(1, rcode(response), "RFC 6891 section 7: a badly formatted option is FORMERR");
+    optFlags(response);
+    byte[] whole = {0, 0, 41, 0x04, (byte) 0xD0, 0, 0, 0, 0, 0, 6, 0, 10, 0, 2, 'a', 'b'};
+    assertEquals(0, rcode(exchange(message(0x0100, 1, 1, web, 1, whole))), "an unknown but whole option is ignored");
+  }
+
+  @Test
   void anOptRecordMustBeOwnedByTheRootAndComeOnce() {
     byte[][] web = labels("web", "default", "svc", "cluster", "local");
     byte[] notRoot = {1, 'a', 0, 0, 41, 0x04, (byte) 0xD0, 0, 0, 0, 0, 0, 0};

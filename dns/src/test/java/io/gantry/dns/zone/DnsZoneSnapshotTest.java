@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gantry.control.api.v1.Endpoint;
 import io.gantry.dns.DnsTesting.Rendered;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -148,6 +149,20 @@ class DnsZoneSnapshotTest {
         r.answers());
     assertEquals(List.of("db-0.db.default.svc.cluster.local. 5 A 127.244.0.5",
         "127-244-0-6.db.default.svc.cluster.local. 5 A 127.244.0.6"), r.additional());
+  }
+
+  @Test
+  void aSetOfMoreThanAHundredSrvRecordsKeepsWeightOneAsCoreDnsDoes() {
+    Endpoint[] many = new Endpoint[101];
+    for (int i = 0; i < many.length; i++) {
+      many[i] = endpoint("127.244.2." + (i + 1), "", true, "pg", 5432);
+    }
+    DnsZoneSnapshot big = DnsZoneSnapshot.build(ZoneConfig.defaults(), 1,
+        List.of(headless("default", "big", false, port("pg", "TCP", 5432))),
+        List.of(endpoints("default", "big", many)), List.of());
+    List<String> answers = ask(big, "_pg._tcp.big.default.svc.cluster.local.", Wire.TYPE_SRV).answers();
+    assertTrue(answers.size() > 50, "as many as fit the test's buffer: " + answers.size());
+    assertTrue(answers.stream().allMatch(a -> a.contains(" SRV 0 1 5432 ")), answers.get(0));
   }
 
   @Test

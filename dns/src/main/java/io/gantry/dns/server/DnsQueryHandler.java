@@ -12,6 +12,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.Inet6Address;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,6 +120,9 @@ public final class DnsQueryHandler extends SimpleChannelInboundHandler<DnsReques
       }
     }
     if (answer != null) {
+      if (answer.answerCount() > 1) {
+        answer = answer.withAddressesRotated(ThreadLocalRandom.current().nextInt(answer.answerCount()));
+      }
       ResponseWriter.write(out, request, answer, true);
       return answer.rcode();
     }

@@ -129,7 +129,7 @@ final class UpCommand implements Callable<Integer> {
   private AutoCloseable startLoopbackDaemons(ControlServer server, ControlConfig config,
       java.net.InetSocketAddress dataPlane) throws Exception {
     LocalNodes agents = LocalNodes.start(server, nodes, config.nodeMonitorGracePeriod());
-    var proxies = UpProxies.start(nodes, dataPlane);
+    var proxies = UpProxies.start(nodes, dataPlane, options.podCidr);
     return () -> {
       proxies.forEach(io.gantry.proxy.ProxyDaemon::close);
       agents.close();
@@ -145,7 +145,7 @@ final class UpCommand implements Callable<Integer> {
     }
     PodRoutes routes = PodRoutes.start(plan, api);
     HostNodes daemons = HostNodes.start(plan, kubeconfig, server.dataPlane().server().localAddress().getPort(),
-        server.dataDir(), LocalNodes.heartbeat(config.nodeMonitorGracePeriod()));
+        server.dataDir(), LocalNodes.heartbeat(config.nodeMonitorGracePeriod()), options.podCidr);
     return () -> {
       daemons.close();
       routes.close();

@@ -2,6 +2,7 @@ package io.gantry.cli;
 
 import io.gantry.proxy.ProxyConfig;
 import io.gantry.proxy.ProxyDaemon;
+import io.gantry.proxy.table.Cidr;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -35,12 +36,14 @@ final class UpProxies {
     return addresses;
   }
 
-  static List<ProxyDaemon> start(int nodes, InetSocketAddress dataPlane) throws Exception {
+  /** @param podCidr the cluster's pod CIDR: its sources are in-cluster clients for the traffic policies */
+  static List<ProxyDaemon> start(int nodes, InetSocketAddress dataPlane, String podCidr) throws Exception {
     List<ProxyDaemon> proxies = new ArrayList<>();
     try {
       for (int i = 1; i <= nodes; i++) {
         ProxyConfig config = ProxyConfig.defaults(nodeName(i)).withNodeAddresses(nodeAddresses(i))
-            .withClusterAddresses(i == 1).withLimits(100_000, 65_536, nodes == 1 ? 0 : 1);
+            .withClusterAddresses(i == 1).withLimits(100_000, 65_536, nodes == 1 ? 0 : 1)
+            .withClusterCidr(Cidr.parse(podCidr));
         proxies.add(ProxyDaemon.fromControl(config, dataPlane, new InetSocketAddress("127.0.0.1", 0)));
       }
     } catch (Exception e) {

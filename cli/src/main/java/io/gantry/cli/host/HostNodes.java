@@ -38,9 +38,10 @@ public final class HostNodes implements AutoCloseable {
    *
    * @param kubeconfig a kubeconfig whose server is reachable from the node namespaces
    * @param dataPlanePort the control component's DataPlane port on the gateway address
+   * @param podCidr the cluster's pod CIDR, which the proxies treat as in-cluster clients
    */
-  public static HostNodes start(HostPlan plan, Path kubeconfig, int dataPlanePort, Path dataDir, Duration heartbeat)
-      throws IOException {
+  public static HostNodes start(HostPlan plan, Path kubeconfig, int dataPlanePort, Path dataDir, Duration heartbeat,
+      String podCidr) throws IOException {
     List<String> gantry = gantryCommand(List.of());
     List<String> gantryProxy = gantryCommand(DaemonJvmOptions.proxy(System.getenv("GANTRY_JAVA_OPTS")));
     // pod namespaces of a run that was killed: their nodes are gone, the agents set them up anew
@@ -62,7 +63,7 @@ public final class HostNodes implements AutoCloseable {
         List<String> proxy = new ArrayList<>(gantryProxy);
         proxy.addAll(List.of("proxy", "--control", HostPlan.GATEWAY + ":" + dataPlanePort, "--node", name,
             "--network", "host", "--node-address", HostPlan.nodeAddress(i),
-            "--cluster-cidr", HostPlan.POD_CIDR, "--admin-port", "6446"));
+            "--cluster-cidr", podCidr, "--admin-port", "6446"));
         processes.add(launch(HostPlan.namespace(i), proxy, dir.resolve("proxy.log"), stopping));
       }
     } catch (IOException | RuntimeException e) {

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * A daemon's admin port: {@code /metrics} (Prometheus text format), {@code /healthz},
  * {@code /readyz} and {@code /status} (a JSON document of the daemon's choosing; the control
  * component lists its data-plane daemons there). Plain HTTP, meant for loopback; not a hot
- * path, so the JDK's HTTP server on one platform thread does.
+ * path, so the JDK's HTTP server does, with a virtual thread per exchange.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -66,11 +66,10 @@ public final class AdminServer implements AutoCloseable {
     } catch (IOException e) {
       throw new IOException("cannot serve the admin port on " + address + ": " + e.getMessage(), e);
     }
-    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-      Thread thread = new Thread(r, "gantry-admin-http");
-      thread.setDaemon(true);
-      return thread;
-    });
+    // A thread per exchange: the JDK's server reads the request on the executor, so with one thread a
+    // client that sends half a request would hold /healthz and /metrics for everyone else.
+    ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gantry-admin-http-", 0)
+        .factory());
     server.setExecutor(executor);
     server.createContext("/metrics", exchange -> reply(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
         metrics.get()));

@@ -59,6 +59,10 @@ final class ServiceCompiler {
       return null;
     }
     List<Endpoint> all = view == null ? List.of() : view.getEndpointsList();
+    String[] endpointIps = new String[all.size()];
+    for (int i = 0; i < endpointIps.length; i++) {
+      endpointIps[i] = all.get(i).getAddress();
+    }
     boolean internalLocal = service.getInternalTrafficPolicy().equals("Local");
     boolean externalLocal = service.getExternalTrafficPolicy().equals("Local");
     List<String> warnings = new ArrayList<>();
@@ -93,11 +97,11 @@ final class ServiceCompiler {
       boolean anywhere = !usable.isEmpty();
       List<Target> clusterTargets = targets(internalLocal ? local : cluster, referenced);
       ServiceEntry internal = new ServiceEntry(portKey, clusterTargets, internalLocal, anywhere, balancing, picker,
-          affinity, serviceMetrics, null);
+          affinity, serviceMetrics, null, endpointIps);
       // With one policy for both kinds of address, one entry serves both (half the memory).
       ServiceEntry external = internalLocal == externalLocal ? internal
           : new ServiceEntry(portKey, targets(externalLocal ? local : cluster, referenced), externalLocal,
-              anywhere, balancing, picker, affinity, serviceMetrics, null);
+              anywhere, balancing, picker, affinity, serviceMetrics, null, endpointIps);
       // In-cluster clients of NodePorts, LoadBalancer IPs and external IPs get all endpoints
       // (kube-proxy's "pod traffic for external destinations" and "route LOCAL traffic for external
       // destinations" jumps to the cluster chain); outside clients keep the Local policy.
@@ -105,9 +109,9 @@ final class ServiceCompiler {
       if (externalLocal) {
         ServiceEntry allEndpoints = !internalLocal ? internal
             : new ServiceEntry(portKey, targets(cluster, referenced), false, anywhere, balancing, picker,
-                affinity, serviceMetrics, null);
+                affinity, serviceMetrics, null, endpointIps);
         externalIps = new ServiceEntry(portKey, external.targets(), true, anywhere, balancing, picker, affinity,
-            serviceMetrics, allEndpoints);
+            serviceMetrics, allEndpoints, endpointIps);
       }
       for (String ip : clusterAddresses ? service.getClusterIpsList() : List.<String>of()) {
         claim(claims, warnings, ip, port.getPort(), protocol, internal);

@@ -38,6 +38,8 @@ public final class ServiceEntry {
   private final Cidr[] sourceRanges;
   /** Sources admitted besides the ranges: the LoadBalancer IPs, when a range holds a node address. */
   private final Set<InetAddress> selfSources;
+  /** Every endpoint address of the service as its EndpointSlices write it, whatever its conditions (shared). */
+  private final String[] endpointIps;
 
   /**
    * @param localPolicy    whether a {@code Local} traffic policy filtered {@code targets}
@@ -46,7 +48,7 @@ public final class ServiceEntry {
    */
   ServiceEntry(ServicePortKey key, List<Target> targets, boolean localPolicy, boolean hasEndpoints,
       Balancing balancing, Picker picker, AffinityTable affinity, ServiceMetrics metrics,
-      ServiceEntry inClusterEntry) {
+      ServiceEntry inClusterEntry, String[] endpointIps) {
     this.key = Objects.requireNonNull(key, "key");
     this.targets = targets.toArray(Target[]::new);
     // A set only where a scan would be slow: most services have a handful of endpoints.
@@ -65,6 +67,7 @@ public final class ServiceEntry {
     this.inClusterEntry = inClusterEntry;
     this.sourceRanges = null;
     this.selfSources = Set.of();
+    this.endpointIps = endpointIps;
   }
 
   private ServiceEntry(ServiceEntry base, List<Cidr> sourceRanges, Set<InetAddress> selfSources) {
@@ -80,6 +83,7 @@ public final class ServiceEntry {
     this.inClusterEntry = base.inClusterEntry;
     this.sourceRanges = sourceRanges.toArray(Cidr[]::new);
     this.selfSources = Set.copyOf(selfSources);
+    this.endpointIps = base.endpointIps;
   }
 
   /**
@@ -175,6 +179,20 @@ public final class ServiceEntry {
     }
     for (Target t : targets) {
       if (t.address().equals(address)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code ip} is still an endpoint of the service in any condition (not ready, terminating) and
+   * on any port: established TCP connections to it stay, as conntrack keeps kube-proxy's. For the
+   * sweep of connections whose target no longer {@link #serves serves} new ones, not the hot path.
+   */
+  public boolean knowsEndpoint(InetAddress ip) {
+    for (String literal : endpointIps) {
+      if (ip.equals(ServiceCompiler.ip(literal))) {
         return true;
       }
     }

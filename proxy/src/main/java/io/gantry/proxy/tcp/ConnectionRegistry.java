@@ -6,6 +6,7 @@ import io.gantry.proxy.table.RoutingSnapshot;
 import io.gantry.proxy.table.ServiceEntry;
 import io.netty.channel.Channel;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -99,7 +100,10 @@ public final class ConnectionRegistry {
     int draining = 0;
     for (Tracked t : relayed) {
       ServiceEntry entry = snapshot.lookup(t.listener);
-      if (entry != null && entry.serves(t.target.address())) {
+      // A target that takes no new connections (not ready, terminating, its port changed) keeps its
+      // established ones while it is an endpoint at all, as conntrack keeps kube-proxy's.
+      InetSocketAddress target = t.target.address();
+      if (entry != null && (entry.serves(target) || entry.knowsEndpoint(target.getAddress()))) {
         t.drainingSinceNanos = 0;
         continue;
       }

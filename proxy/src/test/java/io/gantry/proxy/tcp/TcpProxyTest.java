@@ -372,6 +372,34 @@ class TcpProxyTest {
   }
 
   @Test
+  void anEndpointThatStopsTakingNewConnectionsKeepsItsEstablishedOnesPastTheDeadline() throws Exception {
+    proxy.close();
+    proxy = ProxyServer.start(ProxyConfig.defaults("n1").withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(30),
+        Duration.ofSeconds(30), Duration.ofMillis(500)).withLimits(100, 100, 1));
+    Backend a = new Backend("a", "127.0.0.2");
+    closeLater.add(a);
+    Backend b = backend("b");
+    apply(List.of(svc("gone", vip(12), 8080)), List.of(endpoints("gone", ready("127.0.0.2", "n1", "", "TCP", a.port()))),
+        List.of());
+    try (Client old = new Client(vip(12), 8080)) {
+      assertEquals("a", old.hello());
+      // a terminates gracefully (serving, not ready) while b takes the new connections
+      apply(List.of(svc("gone", vip(12), 8080)), List.of(endpoints("gone",
+          endpoint("127.0.0.2", "n1", false, true, true).putPorts("", epPort("TCP", a.port())).build(),
+          ready("127.0.0.1", "n1", "", "TCP", b.port()))), List.of());
+      assertEquals("b", Client.whoServes(vip(12), 8080));
+      Thread.sleep(2000); // four drain deadlines
+      assertEquals("still", old.echo("still"), "kube-proxy keeps established flows of a terminating endpoint");
+      // not ready and not serving: still an endpoint, still kept
+      apply(List.of(svc("gone", vip(12), 8080)), List.of(endpoints("gone",
+          endpoint("127.0.0.2", "n1", false, false, false).putPorts("", epPort("TCP", a.port())).build(),
+          ready("127.0.0.1", "n1", "", "TCP", b.port()))), List.of());
+      Thread.sleep(1500);
+      assertEquals("kept", old.echo("kept"));
+    }
+  }
+
+  @Test
   void theConnectionLimitRefusesTheExcessAndOthersStillWork() throws Exception {
     proxy.close();
     proxy = ProxyServer.start(ProxyConfig.defaults("n1").withLimits(3, 100, 1));

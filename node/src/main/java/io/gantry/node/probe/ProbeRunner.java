@@ -5,8 +5,11 @@ import io.gantry.node.PipeThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -43,8 +46,34 @@ public final class ProbeRunner {
     String host = probe.handler().path("host").asText(podIp);
     int port = ProbeSpec.port(probe.handler().path("port"), ports);
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(host, port), (int) probe.timeout().toMillis());
+      connect(socket, host, port, (int) probe.timeout().toMillis());
       return new Result(true, "connected to " + host + ":" + port);
+    } catch (DialException e) {
+      return new Result(false, e.getMessage());
+    }
+  }
+
+  /** A failed connect in the words of Go's net package, which the kubelet's probe events carry. */
+  private static final class DialException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    DialException(String message) {
+      super(message);
+    }
+  }
+
+  private static void connect(Socket socket, String host, int port, int timeoutMillis) throws DialException {
+    String address = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    try {
+      socket.connect(new InetSocketAddress(host, port), timeoutMillis);
+    } catch (SocketTimeoutException e) {
+      throw new DialException("dial tcp " + address + ": i/o timeout");
+    } catch (ConnectException e) {
+      throw new DialException("dial tcp " + address + ": connect: connection refused");
+    } catch (NoRouteToHostException e) {
+      throw new DialException("dial tcp " + address + ": connect: no route to host");
+    } catch (IOException e) {
+      throw new DialException("dial tcp " + address + ": " + e.getMessage());
     }
   }
 
@@ -77,8 +106,13 @@ public final class ProbeRunner {
     }
     request.append("Accept: */*\r\nConnection: close\r\n\r\n");
     int timeout = (int) probe.timeout().toMillis();
+    String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + path;
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(host, port), timeout);
+      try {
+        connect(socket, host, port, timeout);
+      } catch (DialException e) {
+        return new Result(false, "Get \"" + url + "\": " + e.getMessage());
+      }
       socket.setSoTimeout(timeout);
       OutputStream out = socket.getOutputStream();
       out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
@@ -100,6 +134,9 @@ public final class ProbeRunner {
       }
       int status = Integer.parseInt(parts[1]);
       return new Result(status >= 200 && status < 400, "HTTP probe failed with statuscode: " + status);
+    } catch (SocketTimeoutException e) {
+      return new Result(false, "Get \"" + url + "\": context deadline exceeded (Client.Timeout exceeded while awaiting"
+          + " headers)");
     }
   }
 

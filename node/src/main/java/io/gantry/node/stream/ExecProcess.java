@@ -77,6 +77,22 @@ final class ExecProcess {
     return exec;
   }
 
+  /**
+   * Why a program did not start, in runc's words ({@code executable file not found in $PATH}); the
+   * JDK's message would name the agent's data directory.
+   */
+  static String startFailure(IOException e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.contains("error=2,") || message.contains("error: 2 ")) {
+      return "executable file not found in $PATH";
+    }
+    if (message.contains("error=13,") || message.contains("error: 13 ")) {
+      return "permission denied";
+    }
+    int cause = message.lastIndexOf("): ");
+    return cause >= 0 ? message.substring(cause + 3) : message;
+  }
+
   private void run(List<String> prefix, List<String> argv, Map<String, String> env, Path dir, int columns, int rows) {
     List<String> command = new ArrayList<>(prefix);
     Map<String, String> environment = new HashMap<>(env);
@@ -97,7 +113,7 @@ final class ExecProcess {
     try {
       p = builder.start();
     } catch (IOException e) {
-      output.failed("exec: \"" + argv.get(0) + "\": " + e.getMessage()
+      output.failed("exec: \"" + argv.get(0) + "\": " + startFailure(e)
           + (request.tty() ? " (a terminal needs util-linux script on the node)" : ""));
       return;
     }

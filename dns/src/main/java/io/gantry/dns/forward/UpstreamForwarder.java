@@ -24,6 +24,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,6 +101,8 @@ public final class UpstreamForwarder implements Forwarder {
   private final Cache<String, Cached> cache;
   private final EventLoopGroup group;
   private final Channel channel;
+  /** For answers that came back truncated over UDP: the same server is asked again over TCP. */
+  private final Bootstrap tcp;
   private final Map<Integer, Attempt> pending = new ConcurrentHashMap<>();
 
   /**
@@ -144,6 +148,8 @@ public final class UpstreamForwarder implements Forwarder {
           }
         })
         .bind(new InetSocketAddress(0)).sync().channel();
+    this.tcp = new Bootstrap().group(group).channel(transport.socketChannel())
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, tryTimeout.toMillis()));
   }
 
   @Override
@@ -254,12 +260,78 @@ public final class UpstreamForwarder implements Forwarder {
       }
       return;
     }
+    if ((message[2] & 0x02) != 0) {
+      overTcp(q, attempt.server(), id, new Cached(message, inspection, ticker.read()));
+      return;
+    }
+    answered(q, message, inspection);
+  }
+
+  private void answered(Query q, byte[] message, ResponseInspector inspection) {
     complete(q);
     Cached cached = new Cached(message, inspection, ticker.read());
     if (inspection.cacheTtl() > 0) {
       cache.put(q.key, cached);
     }
     q.reply.accept(fromCache(q.alloc, q.request, cached, cached.storedNanos(), false));
+  }
+
+  /**
+   * The server's UDP answer was truncated: asks it again over TCP (RFC 7766 section 5), with a try's
+   * time for it. When that fails the client gets the truncated answer, TC set, as before.
+   */
+  private void overTcp(Query q, InetSocketAddress server, int id, Cached truncated) {
+    q.timeout.cancel(false);
+    q.timeout = channel.eventLoop().schedule(() -> timedOut(q, server), tryTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    Runnable fallBack = () -> {
+      if (!q.done) {
+        complete(q);
+        q.reply.accept(fromCache(q.alloc, q.request, truncated, truncated.storedNanos(), false));
+      }
+    };
+    tcp.clone().handler(new ChannelInitializer<SocketChannel>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2),
+            new SimpleChannelInboundHandler<ByteBuf>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+                ctx.close();
+                byte[] message = ByteBufUtil.getBytes(frame);
+                ResponseInspector inspection = ResponseInspector.inspect(message);
+                if (q.done) {
+                  return;
+                }
+                if (inspection == null || ResponseInspector.u16(message, 0) != id
+                    || !sameQuestion(message, inspection, q.request)) {
+                  fallBack.run();
+                  return;
+                }
+                answered(q, message, inspection);
+              }
+
+              @Override
+              public void channelInactive(ChannelHandlerContext ctx) {
+                fallBack.run();
+              }
+
+              @Override
+              public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close();
+              }
+            });
+      }
+    }).connect(server).addListener((io.netty.channel.ChannelFutureListener) f -> {
+      if (!f.isSuccess()) {
+        fallBack.run();
+        return;
+      }
+      ByteBuf query = query(id, q.request);
+      ByteBuf framed = f.channel().alloc().buffer(2 + query.readableBytes());
+      framed.writeShort(query.readableBytes()).writeBytes(query);
+      query.release();
+      f.channel().writeAndFlush(framed);
+    });
   }
 
   private static boolean sameQuestion(byte[] message, ResponseInspector inspection, DnsRequest request) {

@@ -2,11 +2,15 @@ package io.gantry.dns.forward;
 
 import io.gantry.dns.zone.Wire;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -29,6 +33,8 @@ public final class FakeUpstream implements AutoCloseable {
   private final byte[] address;
   public final AtomicInteger queries = new AtomicInteger();
   final AtomicBoolean down = new AtomicBoolean();
+  public final AtomicInteger tcpQueries = new AtomicInteger();
+  private final ServerSocket tcp;
   private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "fake-upstream-later");
     t.setDaemon(true);
@@ -37,10 +43,51 @@ public final class FakeUpstream implements AutoCloseable {
 
   public FakeUpstream(String address) throws IOException {
     this.address = InetAddress.getByName(address).getAddress();
-    this.socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+    // UDP and TCP on one port number (TCP for answers that do not fit UDP): a port whose TCP side is
+    // taken is given back and another one tried
+    DatagramSocket udp = null;
+    ServerSocket stream = null;
+    for (int attempt = 0; stream == null; attempt++) {
+      udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+      stream = new ServerSocket();
+      stream.setReuseAddress(true);
+      try {
+        stream.bind(new InetSocketAddress("127.0.0.1", udp.getLocalPort()));
+      } catch (java.net.BindException e) {
+        udp.close();
+        stream.close();
+        stream = null;
+        if (attempt == 20) {
+          throw e;
+        }
+      }
+    }
+    this.socket = udp;
+    this.tcp = stream;
     this.thread = new Thread(this::serve, "fake-upstream");
     thread.setDaemon(true);
     thread.start();
+    Thread tcpThread = new Thread(this::serveTcp, "fake-upstream-tcp");
+    tcpThread.setDaemon(true);
+    tcpThread.start();
+  }
+
+  private void serveTcp() {
+    while (!tcp.isClosed()) {
+      try (Socket client = tcp.accept()) {
+        tcpQueries.incrementAndGet();
+        DataInputStream in = new DataInputStream(client.getInputStream());
+        byte[] query = new byte[in.readUnsignedShort()];
+        in.readFully(query);
+        byte[] response = respond(query, name(query), true);
+        DataOutputStream out = new DataOutputStream(client.getOutputStream());
+        out.writeShort(response.length);
+        out.write(response);
+        out.flush();
+      } catch (IOException e) {
+        // closed, or a client that went away
+      }
+    }
   }
 
   public InetSocketAddress address() {
@@ -59,7 +106,7 @@ public final class FakeUpstream implements AutoCloseable {
         if (down.get() || name.contains("silent")) {
           continue;
         }
-        byte[] response = respond(query, name);
+        byte[] response = respond(query, name, false);
         DatagramPacket answer = new DatagramPacket(response, response.length, packet.getSocketAddress());
         int slow = name.indexOf("slow");
         if (slow >= 0) {
@@ -92,8 +139,23 @@ public final class FakeUpstream implements AutoCloseable {
     return name.toString();
   }
 
-  private byte[] respond(byte[] query, String name) {
+  /** {@code big} names have 100 A records: over UDP only a truncated answer (TC, no records). */
+  private byte[] respond(byte[] query, String name, boolean overTcp) {
     int questionEnd = 12 + Wire.name(name).length + 4;
+    if (name.contains("big")) {
+      int records = overTcp ? 100 : 0;
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      out.write(query[0]);
+      out.write(query[1]);
+      out.write(overTcp ? 0x81 : 0x83); // QR, RD, and TC over UDP
+      out.write(0x80);
+      out.writeBytes(new byte[] {0, 1, 0, (byte) records, 0, 0, 0, 0});
+      out.write(query, 12, questionEnd - 12);
+      for (int i = 0; i < records; i++) {
+        out.writeBytes(Wire.record(null, Wire.TYPE_A, 60, new byte[] {(byte) 192, 0, 2, (byte) (i + 1)}));
+      }
+      return out.toByteArray();
+    }
     boolean nx = name.contains(".nx.");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(query[0]);
@@ -115,6 +177,11 @@ public final class FakeUpstream implements AutoCloseable {
   public void close() throws InterruptedException {
     later.shutdownNow();
     socket.close();
+    try {
+      tcp.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
     thread.join(2000);
   }
 }

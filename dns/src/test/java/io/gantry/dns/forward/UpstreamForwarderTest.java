@@ -136,6 +136,23 @@ class UpstreamForwarderTest {
   }
 
   @Test
+  void anAnswerTruncatedOverUdpIsAskedAgainOverTcp() throws Exception {
+    forwarder(Duration.ofSeconds(1));
+    CompletableFuture<ByteBuf> reply = new CompletableFuture<>();
+    // a TCP client: up to 65535 bytes
+    DnsRequest request = new DnsRequest(7, 0x0100, "big.example.org.", Wire.TYPE_A, 1, 0, 0, null, DnsTesting.CLIENT,
+        true);
+    forwarder.forward(request, ByteBufAllocator.DEFAULT, reply::complete);
+    Rendered r = DnsTesting.render(reply.get(5, TimeUnit.SECONDS));
+    assertEquals(0, r.rcode());
+    assertEquals(100, r.answers().size(), "the whole answer, from the upstream's TCP");
+    assertEquals(1, upstream.tcpQueries.get());
+    Rendered udp = ask("big.example.org.", 8);
+    assertTrue(udp.truncated(), "a 512-byte UDP client gets TC and retries over TCP");
+    assertEquals(1, upstream.tcpQueries.get(), "the whole answer was cached");
+  }
+
+  @Test
   void anAnswerToAnEarlierAttemptThatComesAfterTheRetryIsTaken() throws Exception {
     forwarder(Duration.ofMillis(300));
     Rendered r = ask("slow450.example.org.", 1);

@@ -341,7 +341,8 @@ final class ResourceEndpoint {
 
   /** The answer to a write: the object, with the warnings kube-apiserver gives about what it holds. */
   private ApiResponse written(ResourceType type, ApiRequest request, ObjectNode object) throws ApiException {
-    return object(type, request, object).withWarnings(ServiceWarnings.of(type, object));
+    return object(type, request, object).withWarnings(ServiceWarnings.of(type, object))
+        .withWarnings(PodWarnings.of(type, object));
   }
 
   private static int limit(ApiRequest request) throws ApiException {

@@ -389,6 +389,27 @@ class RequestSemanticsTest {
   }
 
   @Test
+  void podsAndTemplatesThatAskForVolumesAreWrittenWithAWarningThatNoneIsMounted() {
+    ApiResponse pod = send("POST", "/api/v1/namespaces/default/pods", Map.of(),
+        "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"gantry/echo-http\","
+            + "\"volumeMounts\":[{\"name\":\"cfg\",\"mountPath\":\"/etc/cfg\"}]}],"
+            + "\"volumes\":[{\"name\":\"cfg\",\"configMap\":{\"name\":\"cfg\"}}]}}");
+    ApiResponse deployment = send("POST", "/apis/apps/v1/namespaces/default/deployments", Map.of(),
+        "{\"metadata\":{\"name\":\"d\"},\"spec\":{\"selector\":{\"matchLabels\":{\"a\":\"b\"}},\"template\":"
+            + "{\"metadata\":{\"labels\":{\"a\":\"b\"}},\"spec\":{\"containers\":[{\"name\":\"c\","
+            + "\"image\":\"gantry/echo-http\"}],\"volumes\":[{\"name\":\"tmp\",\"emptyDir\":{}}]}}}}");
+    ApiResponse plain = send("POST", "/api/v1/namespaces/default/pods", Map.of(),
+        "{\"metadata\":{\"name\":\"q\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"gantry/echo-http\"}]}}");
+
+    assertEquals(201, pod.status(), pod.toString());
+    assertEquals(List.of("spec.volumes: this cluster's node agents mount no volumes; volumeMounts are ignored and "
+        + "containers see the node's filesystem"), pod.warnings());
+    assertEquals(201, deployment.status());
+    assertTrue(deployment.warnings().get(0).startsWith("spec.template.spec.volumes: "), deployment.warnings().toString());
+    assertEquals(List.of(), plain.warnings());
+  }
+
+  @Test
   void theAllNamespacesCollectionTakesNoCreate() {
     ApiResponse response = send("POST", "/api/v1/configmaps", Map.of(), "{\"metadata\":{\"name\":\"cm\"}}");
 

@@ -218,7 +218,33 @@ class ExecPortForwardIT {
     kubectl.run("-n", "streams", "exec", "waiting", "--", "true").assertFailed()
         .assertStderrContains("container not found (\"main\")");
     kubectl.run("-n", "streams", "exec", "shell", "--", "/no/such/program").assertFailed()
-        .assertStderrContains("/no/such/program");
+        .assertStderrContains("exec: \"/no/such/program\": executable file not found in $PATH");
+    Poll.until("waiting pod's reason", WAIT, Duration.ofMillis(300), () -> kubectl.run("-n", "streams", "get", "pod",
+        "waiting", "-o", "jsonpath={.status.containerStatuses[0].state.waiting.reason}").stdout()
+        .equals("CreateContainerConfigError"), () -> kubectl.run("-n", "streams", "get", "pod", "waiting", "-o", "yaml"));
+    kubectl.run("-n", "streams", "logs", "waiting").assertFailed()
+        .assertStderrContains("container \"main\" in pod \"waiting\" is waiting to start: CreateContainerConfigError");
+  }
+
+  @Test
+  void kubectlCopiesFilesIntoAndOutOfAPodThroughTar() throws Exception {
+    Path local = Files.createTempDirectory("gantry-cp");
+    try {
+      Files.writeString(local.resolve("in.txt"), "copied in\n");
+      kubectl.run("-n", "streams", "cp", local.resolve("in.txt").toString(), "shell:cp-in.txt").assertOk();
+      kubectl.run("-n", "streams", "exec", "shell", "--", "cat", "cp-in.txt").assertOk().assertStdoutContains(
+          "copied in");
+      kubectl.run("-n", "streams", "exec", "shell", "--", "sh", "-c", "echo copied out > cp-out.txt").assertOk();
+      kubectl.run("-n", "streams", "cp", "shell:cp-out.txt", local.resolve("out.txt").toString()).assertOk();
+      assertEquals("copied out\n", Files.readString(local.resolve("out.txt")));
+    } finally {
+      try (var files = Files.list(local)) {
+        for (Path f : files.toList()) {
+          Files.delete(f);
+        }
+      }
+      Files.delete(local);
+    }
   }
 
   @ParameterizedTest(name = "spdy={0}")

@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.node.api.KubeClient;
+import io.gantry.node.api.KubeletEvents;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -104,16 +103,7 @@ final class PodEvents {
 
   private ObjectNode event(JsonNode pod, String container, String type, String reason, String message) {
     JsonNode meta = pod.path("metadata");
-    Instant now = clock.instant();
-    String timestamp = DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS));
-    long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() + sequence.getAndIncrement();
-    ObjectNode event = F.objectNode();
-    event.put("apiVersion", "v1");
-    event.put("kind", "Event");
-    ObjectNode metadata = event.putObject("metadata");
-    metadata.put("name", meta.path("name").asText() + "." + Long.toHexString(nanos));
-    metadata.put("namespace", meta.path("namespace").asText());
-    ObjectNode involved = event.putObject("involvedObject");
+    ObjectNode involved = F.objectNode();
     involved.put("kind", "Pod");
     involved.put("namespace", meta.path("namespace").asText());
     involved.put("name", meta.path("name").asText());
@@ -127,15 +117,7 @@ final class PodEvents {
       }
       involved.put("fieldPath", (init ? "spec.initContainers{" : "spec.containers{") + container + "}");
     }
-    event.put("reason", reason);
-    event.put("message", message);
-    event.putObject("source").put("component", "kubelet").put("host", nodeName);
-    event.put("firstTimestamp", timestamp);
-    event.put("lastTimestamp", timestamp);
-    event.put("count", 1);
-    event.put("type", type);
-    event.put("reportingComponent", "kubelet");
-    event.put("reportingInstance", nodeName);
-    return event;
+    return KubeletEvents.event(nodeName, involved, meta.path("namespace").asText(), meta.path("name").asText(), type,
+        reason, message, clock.instant(), sequence.getAndIncrement());
   }
 }

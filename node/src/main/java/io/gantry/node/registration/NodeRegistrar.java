@@ -49,6 +49,9 @@ public final class NodeRegistrar implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
 
   private boolean registered;
+  private boolean started;
+  private Boolean lastUnschedulable;
+  private final NodeEvents events;
   private String nodeUid;
   private volatile String podCidr;
   private Instant lastReport = Instant.EPOCH;
@@ -63,6 +66,7 @@ public final class NodeRegistrar implements AutoCloseable {
     this.serverPort = serverPort;
     this.onPodCidr = requireNonNull(onPodCidr, "onPodCidr");
     this.clock = requireNonNull(clock, "clock");
+    this.events = new NodeEvents(api, config.nodeName(), clock);
     this.scheduler = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("node-" + config.nodeName() + "-heartbeat").daemon().factory());
   }
@@ -107,8 +111,10 @@ public final class NodeRegistrar implements AutoCloseable {
     labels.put("beta.kubernetes.io/arch", machine.architecture());
     node.set("status", desiredStatus(null));
     JsonNode stored;
+    boolean created = false;
     try {
       stored = api.create("/api/v1/nodes", node);
+      created = true;
       log.info("node {}: registered (address {})", config.nodeName(), config.nodeAddress());
     } catch (ApiException e) {
       if (e.code() != 409) {
@@ -119,11 +125,23 @@ public final class NodeRegistrar implements AutoCloseable {
     }
     registered = true;
     lastReport = Instant.EPOCH;
+    if (!started) {
+      started = true;
+      events.started();
+    }
+    if (created) {
+      events.statusIsNow("NodeReady");
+    }
     observe(stored);
   }
 
   private void observe(JsonNode node) {
     nodeUid = node.path("metadata").path("uid").asText(null);
+    boolean unschedulable = node.path("spec").path("unschedulable").asBoolean(false);
+    if (lastUnschedulable != null && lastUnschedulable != unschedulable) {
+      events.statusIsNow(unschedulable ? "NodeNotSchedulable" : "NodeSchedulable");
+    }
+    lastUnschedulable = unschedulable;
     String cidr = node.path("spec").path("podCIDR").asText("");
     if (!cidr.isEmpty() && !cidr.equals(podCidr)) {
       podCidr = cidr;
@@ -153,7 +171,19 @@ public final class NodeRegistrar implements AutoCloseable {
       patch.set("status", desired);
       observe(api.mergePatch(nodePath() + "/status", patch));
       lastReport = now;
+      if (!"True".equals(readyStatus(current))) {
+        events.statusIsNow("NodeReady"); // posted Ready where it was not (new, or NotReady/Unknown before)
+      }
     }
+  }
+
+  private static String readyStatus(JsonNode node) {
+    for (JsonNode condition : node.path("status").path("conditions")) {
+      if ("Ready".equals(condition.path("type").asText())) {
+        return condition.path("status").asText();
+      }
+    }
+    return "";
   }
 
   /** Equal apart from the conditions' heartbeat times. */
@@ -281,5 +311,6 @@ public final class NodeRegistrar implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    events.close();
   }
 }

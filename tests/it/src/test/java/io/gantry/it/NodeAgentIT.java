@@ -184,6 +184,8 @@ class NodeAgentIT {
         }
         return elsewhere == 2;
       });
+      // the agent sees the cordon on its next status sync, as the kubelet does
+      await("NodeNotSchedulable for node-3", () -> nodeEvents("node-3").contains("NodeNotSchedulable:kubelet"));
     } finally {
       kubectl.run("uncordon", "node-3").assertOk();
       // the node lifecycle controller lifts the cordon's taint on its next pass; until then the
@@ -191,6 +193,19 @@ class NodeAgentIT {
       await("node-3 without the unschedulable taint", () -> !kubectl.run("get", "node", "node-3", "-o", "json")
           .assertOk().json().path("spec").path("taints").toString().contains("node.kubernetes.io/unschedulable"));
     }
+    // The node's history, as the kubelet and the node controller record it for kubectl describe node
+    await("node-3's events", () -> {
+      String events = nodeEvents("node-3");
+      return events.contains("Starting:kubelet") && events.contains("NodeReady:kubelet")
+          && events.contains("RegisteredNode:node-controller") && events.contains("NodeSchedulable:kubelet");
+    });
+  }
+
+  /** {@code reason:source} of each event about the node, one per line. */
+  private String nodeEvents(String node) {
+    return kubectl.run("get", "events", "-n", "default", "--field-selector",
+        "involvedObject.kind=Node,involvedObject.name=" + node, "-o",
+        "jsonpath={range .items[*]}{.reason}:{.source.component}{\"\\n\"}{end}").assertOk().stdout();
   }
 
   private int readyEndpoints() {

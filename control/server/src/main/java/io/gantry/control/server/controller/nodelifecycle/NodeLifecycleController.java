@@ -2,6 +2,7 @@ package io.gantry.control.server.controller.nodelifecycle;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
+import io.gantry.control.server.controller.scheduler.EventRecorder;
 import io.gantry.control.server.registry.ObjectMeta;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.resource.ResourceTypes;
@@ -57,6 +58,9 @@ public final class NodeLifecycleController implements AutoCloseable {
   private final PodEviction eviction;
   private final OrphanedPods orphans;
   private final TaintEviction taints;
+  private final EventRecorder events;
+  /** The uids of the nodes this controller has announced with RegisteredNode. */
+  private final java.util.Set<String> registered = new java.util.HashSet<>();
   private ScheduledExecutorService timer;
 
   public NodeLifecycleController(ObjectRegistry registry, Clock clock, Duration nodeMonitorGracePeriod,
@@ -68,6 +72,7 @@ public final class NodeLifecycleController implements AutoCloseable {
     this.eviction = new PodEviction(registry, clock, positive(podEvictionTimeout, "podEvictionTimeout"));
     this.orphans = new OrphanedPods(registry, clock);
     this.taints = new TaintEviction(registry, clock, eviction);
+    this.events = new EventRecorder(registry, clock, "node-controller");
   }
 
   private static Duration positive(Duration value, String name) {
@@ -119,6 +124,10 @@ public final class NodeLifecycleController implements AutoCloseable {
 
   private void reconcile(ObjectNode node, ObjectNode lease) throws ApiException {
     String name = ObjectMeta.name(node);
+    if (registered.add(ObjectMeta.text(node, "uid"))) {
+      events.record(node, "Normal", "RegisteredNode", "Node " + name + " event: Registered Node " + name
+          + " in Controller");
+    }
     Instant now = clock.instant();
     Instant heartbeat = NodeHealth.heartbeat(node, lease, started);
     if (now.isAfter(heartbeat.plus(gracePeriod)) && !"Unknown".equals(NodeHealth.readyStatus(node))) {
@@ -128,6 +137,7 @@ public final class NodeLifecycleController implements AutoCloseable {
       }
       node = updated.get();
       log.info("node {} stopped posting status (last heartbeat {}); conditions set to Unknown", name, heartbeat);
+      events.record(node, "Normal", "NodeNotReady", "Node " + name + " status is now: NodeNotReady");
     }
     String ready = NodeHealth.readyStatus(node);
     Optional<ObjectNode> tainted = write(name, null, n -> NodeTaints.reconcile(n, NodeHealth.readyStatus(n), now)

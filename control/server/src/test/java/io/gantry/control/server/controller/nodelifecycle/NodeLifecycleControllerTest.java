@@ -86,6 +86,11 @@ class NodeLifecycleControllerTest {
     for (String pod : List.of("web", "daemon", "patient")) {
       assertEquals("False", condition(pod(pod), "Ready").path("status").asText(), pod + " is no longer ready");
     }
+    List<String> nodeEvents = registry.list(ResourceTypes.EVENTS, "default", null, null, 0, null).items().stream()
+        .filter(e -> "Node".equals(e.at("/involvedObject/kind").asText()))
+        .map(e -> e.path("reason").asText() + ": " + e.path("message").asText()).toList();
+    assertEquals(List.of("RegisteredNode: Node n1 event: Registered Node n1 in Controller",
+        "NodeNotReady: Node n1 status is now: NodeNotReady"), nodeEvents, "the node controller's events");
 
     clock.advance(Duration.ofSeconds(299));
     controller.runOnce();

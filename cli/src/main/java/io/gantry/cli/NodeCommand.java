@@ -123,6 +123,7 @@ final class NodeCommand implements Callable<Integer> {
       api.close();
       stopped.countDown();
     }, "gantry-node-shutdown"));
+    ParentWatch.startIfAsked();
     System.out.printf("Node %s is up (network mode %s, address %s, API %s, data %s).%n", name, mode.flag(),
         nodeAddress, api.server(), dir);
     System.out.flush();

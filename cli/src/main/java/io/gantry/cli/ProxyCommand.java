@@ -155,6 +155,7 @@ final class ProxyCommand implements Callable<Integer> {
       daemon.close();
       stopped.countDown();
     }, "gantry-proxy-shutdown"));
+    ParentWatch.startIfAsked();
     System.out.printf("Gantry proxy is up (node %s, %s network, NodePorts on %s%s, %s%s).%n", node, network,
         daemon.proxy().nodeAddresses().stream().map(InetAddress::getHostAddress).toList(),
         host && nodeAddresses.isEmpty() ? " (followed)" : "",

@@ -79,15 +79,35 @@ final class UpCommand implements Callable<Integer> {
       }
     }
     ControlConfig config = options.toConfig();
-    ControlServer server = ControlServer.start(config);
-    Path kubeconfig = server.dataDir().resolve("kubeconfig");
-    Kubeconfig.write(kubeconfig, "gantry", server.url(), server.certificates().caCertificatePem(),
-        server.token().value());
-    var dataPlane = server.dataPlane().server().localAddress();
-    DnsDaemon dns = dnsPort == 0 ? null : InProcessDns.startOrWarn(options.apiHost, dnsPort, dataPlane);
-    AutoCloseable daemons = hostNetwork == null
-        ? startLoopbackDaemons(server, config, dataPlane)
-        : startHostDaemons(hostNetwork.plan(), server, config, kubeconfig, dns);
+    ControlServer startedServer = null;
+    DnsDaemon startedDns = null;
+    AutoCloseable daemons;
+    Path kubeconfig;
+    try {
+      startedServer = ControlServer.start(config);
+      kubeconfig = startedServer.dataDir().resolve("kubeconfig");
+      Kubeconfig.write(kubeconfig, "gantry", startedServer.url(), startedServer.certificates().caCertificatePem(),
+          startedServer.token().value());
+      var dataPlane = startedServer.dataPlane().server().localAddress();
+      startedDns = dnsPort == 0 ? null : InProcessDns.startOrWarn(options.apiHost, dnsPort, dataPlane);
+      daemons = hostNetwork == null
+          ? startLoopbackDaemons(startedServer, config, dataPlane)
+          : startHostDaemons(hostNetwork.plan(), startedServer, config, kubeconfig, startedDns);
+    } catch (Exception e) {
+      // nothing started may outlive a failed start: the shutdown hook below is not registered yet
+      if (startedDns != null) {
+        startedDns.close();
+      }
+      if (startedServer != null) {
+        startedServer.close();
+      }
+      if (hostNetwork != null) {
+        hostNetwork.close();
+      }
+      throw e;
+    }
+    ControlServer server = startedServer;
+    DnsDaemon dns = startedDns;
     HostNetwork plannedNetwork = hostNetwork;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

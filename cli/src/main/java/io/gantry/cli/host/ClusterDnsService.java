@@ -40,7 +40,20 @@ public final class ClusterDnsService {
     replace(api, "/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices", "kube-dns-gantry", slice);
   }
 
+  /**
+   * Creates the object unless one of its name exists (a restart with the same data dir). Asked first:
+   * a create of a Service that exists with the same fixed clusterIP fails on the address (422, as
+   * kube-apiserver allocates before it stores) rather than on the name.
+   */
   private static void createOrKeep(KubeClient api, String collection, JsonNode object) throws IOException {
+    try {
+      api.get(collection + "/" + object.path("metadata").path("name").asText());
+      return;
+    } catch (ApiException e) {
+      if (e.code() != 404) {
+        throw e;
+      }
+    }
     try {
       api.create(collection, object);
     } catch (ApiException e) {

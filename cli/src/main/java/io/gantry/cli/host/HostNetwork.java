@@ -1,6 +1,9 @@
 package io.gantry.cli.host;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,6 +13,9 @@ import java.util.List;
  * removes all of it (deleting a namespace takes its links and their routes with it).
  */
 public final class HostNetwork implements AutoCloseable {
+  private static final Path SYS_NET = Path.of("/sys/class/net");
+  private static final String HOST_VETH_PREFIX = "gantry-n";
+  private static final Duration LEFTOVER_WAIT = Duration.ofSeconds(15);
   private final HostPlan plan;
 
   private HostNetwork(HostPlan plan) {
@@ -57,11 +63,70 @@ public final class HostNetwork implements AutoCloseable {
         "route replace " + HostPlan.LOAD_BALANCER_POOL + " via " + HostPlan.nodeAddress(1)));
   }
 
+  /**
+   * What a run that was killed left: its node daemons (they stop by themselves when {@code gantry up}
+   * dies, which takes them a few seconds; what is still running after that is stopped), the node
+   * namespaces, their host-side veths and the bridge. The veths are deleted explicitly and waited for:
+   * the kernel tears a deleted namespace down asynchronously, and the next run's veth of the same name
+   * would fail with "File exists" in the meantime.
+   */
   private static void removeLeftovers() throws IOException {
-    for (String netns : nodeNamespaces()) {
+    List<String> namespaces = nodeNamespaces();
+    stopProcessesIn(namespaces);
+    for (String netns : namespaces) {
       Ip.quietly("netns", "del", netns);
     }
-    Ip.quietly("link", "del", HostPlan.BRIDGE);
+    List<Path> links = new ArrayList<>();
+    try (var all = Files.list(SYS_NET)) {
+      for (Path link : all.toList()) {
+        String name = link.getFileName().toString();
+        if (name.startsWith(HOST_VETH_PREFIX) || name.equals(HostPlan.BRIDGE)) {
+          Ip.quietly("link", "del", name);
+          links.add(link);
+        }
+      }
+    }
+    long deadline = System.nanoTime() + LEFTOVER_WAIT.toNanos();
+    for (Path link : links) {
+      while (Files.exists(link) && System.nanoTime() < deadline) {
+        sleep(50);
+      }
+    }
+  }
+
+  /** SIGTERM, then after {@link #LEFTOVER_WAIT} SIGKILL, to what still runs in the old node namespaces. */
+  private static void stopProcessesIn(List<String> namespaces) throws IOException {
+    List<ProcessHandle> running = new ArrayList<>();
+    for (String netns : namespaces) {
+      for (String pid : Ip.run("netns", "pids", netns).split("\\s+")) {
+        if (!pid.isEmpty()) {
+          ProcessHandle.of(Long.parseLong(pid)).ifPresent(running::add);
+        }
+      }
+    }
+    if (running.isEmpty()) {
+      return;
+    }
+    System.err.println("stopping " + running.size() + " processes a previous gantry up left in its node namespaces");
+    running.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + LEFTOVER_WAIT.toNanos();
+    for (ProcessHandle process : running) {
+      while (process.isAlive() && System.nanoTime() < deadline) {
+        sleep(100);
+      }
+      if (process.isAlive()) {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  private static void sleep(long millis) throws IOException {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while removing a previous run's network", e);
+    }
   }
 
   private static List<String> nodeNamespaces() throws IOException {

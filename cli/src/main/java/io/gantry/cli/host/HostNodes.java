@@ -77,8 +77,12 @@ public final class HostNodes implements AutoCloseable {
       throws IOException {
     List<String> inNamespace = new ArrayList<>(List.of("ip", "netns", "exec", netns));
     inNamespace.addAll(command);
-    Process process = new ProcessBuilder(inNamespace).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    ProcessBuilder builder = new ProcessBuilder(inNamespace).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    // its standard input stays a pipe from this process: when this process dies, even by SIGKILL, the
+    // daemon sees it end and stops with its pods (ParentWatch)
+    builder.environment().put("GANTRY_STOP_AT_STDIN_EOF", "1");
+    Process process = builder.start();
     process.onExit().thenAccept(p -> {
       if (!stopping.get()) {
         System.err.println("gantry " + command.get(command.indexOf("-jar") + 2) + " in " + netns

@@ -40,6 +40,6 @@ public record HostPlan(int nodes) {
 
   /** The host end of node {@code i}'s veth; the node's end is {@code eth0}. */
   static String hostVeth(int i) {
-    return "gantry-n" + i;
+    return "gantry-n" + i; // HostNetwork removes a killed run's links by this prefix
   }
 }

@@ -200,6 +200,9 @@ public final class HostPodNetwork implements PodNetwork {
         return; // never set up by this agent, or already gone
       }
       if (!Files.readAllLines(record, StandardCharsets.UTF_8).contains(HOST_NETWORK)) {
+        if (Files.exists(RUN_NETNS.resolve(name))) {
+          killStragglers(name);
+        }
         cni("DEL", uid, Files.exists(RUN_NETNS.resolve(name)) ? name : null, List.of(), null);
       }
       if (Files.exists(RUN_NETNS.resolve(name))) { // for a host-network pod only its name goes
@@ -209,6 +212,28 @@ public final class HostPodNetwork implements PodNetwork {
       Files.deleteIfExists(record);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * SIGKILL to whatever still runs in the pod's namespace once its containers have stopped: processes
+   * started with {@code kubectl exec}, and what they left in the background, as the runtime kills
+   * everything in a container's cgroup. Without it they would keep the namespace alive unnamed.
+   */
+  private void killStragglers(String name) throws IOException {
+    killProcesses(netnsCommand("pids", name), name);
+  }
+
+  /** SIGKILL to each process {@code pids} ({@code ip netns pids NAME}) lists. */
+  private static void killProcesses(List<String> pids, String name) throws IOException {
+    for (String pid : HostCommand.check(pids, IP_TIMEOUT).stdout().split("\\s+")) {
+      if (!pid.isEmpty() && pid.chars().allMatch(Character::isDigit)) {
+        ProcessHandle.of(Long.parseLong(pid)).ifPresent(p -> {
+          log.info("pod namespace {}: killing process {} left behind ({})", name, pid,
+              p.info().command().orElse("?"));
+          p.destroyForcibly();
+        });
+      }
     }
   }
 
@@ -357,9 +382,9 @@ public final class HostPodNetwork implements PodNetwork {
   /**
    * Deletes the network namespace (and {@code /etc/netns} directory) of every pod an agent with
    * {@code dataDir} recorded, keeping the records and address allocations, so that agent's next
-   * run sets the same pods up again with the same addresses. For a cluster whose nodes are gone
-   * with their bridges, where these namespaces would be left unreachable; run in the mount
-   * namespace the agent's namespaces were added in.
+   * run sets the same pods up again with the same addresses. Processes still running in them are
+   * killed. For a cluster whose nodes are gone with their bridges, where these namespaces would be
+   * left unreachable; run in the mount namespace the agent's namespaces were added in.
    */
   public static void removeRecordedNamespaces(Path dataDir) throws IOException {
     Path records = dataDir.resolve("netns");
@@ -371,6 +396,8 @@ public final class HostPodNetwork implements PodNetwork {
       for (Path file : files) {
         String name = file.getFileName().toString();
         if (Files.exists(RUN_NETNS.resolve(name))) {
+          // what the old run left running there would keep the namespace alive, unnamed, forever
+          killProcesses(List.of(ip, "netns", "pids", name), name);
           HostCommand.check(List.of(ip, "netns", "del", name), IP_TIMEOUT);
         }
         deleteTree(ETC_NETNS.resolve(name));

@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  *       a matching toleration's {@code tolerationSeconds}, forever for a matching toleration
  *       without it, and {@code podEvictionTimeout} for pods with none (the DefaultTolerationSeconds
  *       admission plugin gives every pod that toleration upstream);</li>
- *   <li>a deleted pod whose grace period ran out while the node stays away is removed, since no
- *       node agent is there to confirm it stopped.</li>
  * </ul>
+ * A deleted pod stays Terminating while its node is away, however long: only its node agent may
+ * confirm that it stopped (or the Node's deletion, through the pod garbage collector), as upstream's
+ * node controller has not force-deleted since 1.5, which would let two copies of a pod run at once.
  * Stateless apart from the registry; called by {@link NodeLifecycleController} on its thread.
  */
 final class PodEviction {
@@ -56,10 +57,6 @@ final class PodEviction {
       String namespace = ObjectMeta.namespace(pod);
       String name = ObjectMeta.name(pod);
       if (ObjectMeta.isDeleting(pod)) {
-        Instant deadline = Instant.parse(ObjectMeta.text(pod, "deletionTimestamp"));
-        if (!now.isBefore(deadline) && registry.forceDelete(ResourceTypes.PODS, namespace, name)) {
-          log.info("removed pod {}/{}: its grace period ended while node {} is not ready", namespace, name, nodeName);
-        }
         continue;
       }
       if (readyTrue(pod)) {

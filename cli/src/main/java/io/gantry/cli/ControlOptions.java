@@ -63,7 +63,7 @@ final class ControlOptions {
   Duration podEvictionTimeout;
 
   @Option(names = "--watch-history", paramLabel = "DURATION", defaultValue = "PT5M",
-      description = "How far back watches can resume (ISO-8601 duration, default: ${DEFAULT-VALUE}).")
+      description = "How far back watches can resume (default: ${DEFAULT-VALUE}).")
   Duration watchHistory;
 
   ControlConfig toConfig() {

@@ -15,7 +15,8 @@ public final class Gantry implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Gantry()).execute(args));
+    System.exit(new CommandLine(new Gantry()).registerConverter(java.time.Duration.class, new DurationConverter())
+        .execute(args));
   }
 
   @Override

@@ -75,7 +75,7 @@ final class NodeCommand implements Callable<Integer> {
   int port;
 
   @Option(names = "--heartbeat", paramLabel = "DURATION", defaultValue = "PT10S",
-      description = "Lease renewal interval, ISO-8601 (default: ${DEFAULT-VALUE}).")
+      description = "Lease renewal interval (default: ${DEFAULT-VALUE}).")
   Duration heartbeat;
 
   @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "10248",

@@ -66,7 +66,7 @@ final class ProxyCommand implements Callable<Integer> {
   String balancing;
 
   @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "PT5S",
-      description = "Connect timeout to endpoints, ISO-8601 (default: ${DEFAULT-VALUE}).")
+      description = "Connect timeout to endpoints (default: ${DEFAULT-VALUE}).")
   Duration connectTimeout;
 
   @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "PT1H",

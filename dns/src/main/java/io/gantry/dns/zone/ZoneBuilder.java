@@ -183,7 +183,9 @@ final class ZoneBuilder {
       if (address == null) {
         continue;
       }
-      podNamespaces.put(address.getHostAddress(), namespace);
+      if (!pod.getHostNetwork()) { // a host-network pod's address is its node's: it tells no namespace
+        podNamespaces.put(address.getHostAddress(), namespace);
+      }
       try {
         add(Wire.dashed(address) + "." + namespace + ".pod." + zone, addressType(address), address.getAddress(), null);
       } catch (IllegalArgumentException e) {

@@ -55,7 +55,9 @@ class DnsQueryHandlerTest {
             externalName("ping", "pong.default.svc.cluster.local"),
             externalName("pong", "ping.default.svc.cluster.local")),
         List.of(EndpointView.newBuilder().setNamespace("default").setServiceName("many").addAllEndpoints(many).build()),
-        List.of(PodView.newBuilder().setNamespace("default").setName("client").addIps("127.244.0.77").build()));
+        List.of(PodView.newBuilder().setNamespace("default").setName("client").addIps("127.244.0.77").build(),
+            PodView.newBuilder().setNamespace("other").setName("agent").addIps("127.0.0.11").setHostNetwork(true)
+                .build()));
   }
 
   private static ServiceView externalName(String name, String target) {
@@ -207,6 +209,10 @@ class DnsQueryHandlerTest {
         "api.other.svc.cluster.local. 5 A 127.96.0.11"), r.answers());
     Rendered notAPod = send(query(0x4242, "api.other.default.svc.cluster.local", Wire.TYPE_A, 0));
     assertEquals(3, notAPod.rcode(), "unknown clients get the plain answer");
+    Rendered fromTheNode = send(query(0x4242, "api.other.other.svc.cluster.local", Wire.TYPE_A, 0),
+        new InetSocketAddress("127.0.0.11", 5555));
+    assertEquals(3, fromTheNode.rcode(), "a host-network pod's address is its node's, shared by every query from"
+        + " there: it names no namespace");
     assertEquals(3, send(query(0x4242, "nothing.default.svc.cluster.local", Wire.TYPE_A, 0), POD).rcode());
   }
 }

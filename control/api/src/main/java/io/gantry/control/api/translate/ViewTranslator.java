@@ -167,7 +167,8 @@ public final class ViewTranslator {
         .setUid(Meta.text(pod, "uid"))
         .setHostname(text(spec, "hostname", ""))
         .setSubdomain(text(spec, "subdomain", ""))
-        .setNodeName(text(spec, "nodeName", ""));
+        .setNodeName(text(spec, "nodeName", ""))
+        .setHostNetwork(spec.path("hostNetwork").asBoolean(false));
     if (status.path("podIPs").isArray() && !status.path("podIPs").isEmpty()) {
       status.path("podIPs").forEach(ip -> view.addIps(text(ip, "ip", "")));
     } else if (!text(status, "podIP", "").isEmpty()) {

@@ -47,6 +47,38 @@ final class Launch {
 
   private Launch() {}
 
+  private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  /**
+   * Why the plan's program cannot be started, in runc's words ({@code exec: "x": executable file not
+   * found in $PATH}), or null: a name without a slash is looked up in the container's PATH (and the
+   * agent's), a path
+   * (relative ones from the working directory) must be an executable file.
+   */
+  static String unrunnable(Plan plan) {
+    String program = plan.argv().get(0);
+    String prefix = "failed to start container process: exec: \"" + program + "\": ";
+    if (program.indexOf('/') < 0) {
+      // the container's PATH, and the agent's, which the JDK searches when it starts the program itself
+      String path = plan.env().getOrDefault("PATH", DEFAULT_PATH) + ":" + System.getenv().getOrDefault("PATH", "");
+      for (String dir : path.split(":")) {
+        Path candidate = (dir.isEmpty() ? plan.workingDir() : Path.of(dir)).resolve(program);
+        if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+          return null;
+        }
+      }
+      return prefix + "executable file not found in $PATH";
+    }
+    Path path = plan.workingDir().resolve(program);
+    if (!Files.exists(path)) {
+      return prefix + "stat " + program + ": no such file or directory";
+    }
+    if (Files.isDirectory(path) || !Files.isExecutable(path)) {
+      return prefix + "permission denied";
+    }
+    return null;
+  }
+
   static String builtIn(String image) {
     String name = image.toLowerCase(Locale.ROOT);
     int colon = name.lastIndexOf(':');

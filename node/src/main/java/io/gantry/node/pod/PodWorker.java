@@ -517,6 +517,12 @@ final class PodWorker {
         ProcessBuilder builder = new ProcessBuilder(argv).directory(plan.workingDir().toFile());
         builder.environment().clear();
         builder.environment().putAll(plan.env());
+        String unrunnable = Launch.unrunnable(plan);
+        if (unrunnable != null) { // looked at first: in host mode the program is ip's, which would start
+          logFile.close();
+          manager.post(() -> startFailed(c, generation, plan, unrunnable));
+          return;
+        }
         Process process;
         Instant launchedAt = Instant.now();
         try {

@@ -78,13 +78,15 @@ final class ExecProcess {
   }
 
   /**
-   * Why a program did not start, in runc's words ({@code executable file not found in $PATH}); the
+   * Why a program did not start, in runc's words ({@code executable file not found in $PATH}, {@code stat
+   * /x: no such file or directory}); the
    * JDK's message would name the agent's data directory.
    */
-  static String startFailure(IOException e) {
+  static String startFailure(IOException e, String program) {
     String message = String.valueOf(e.getMessage());
     if (message.contains("error=2,") || message.contains("error: 2 ")) {
-      return "executable file not found in $PATH";
+      return program.indexOf('/') >= 0 ? "stat " + program + ": no such file or directory"
+          : "executable file not found in $PATH";
     }
     if (message.contains("error=13,") || message.contains("error: 13 ")) {
       return "permission denied";
@@ -113,7 +115,7 @@ final class ExecProcess {
     try {
       p = builder.start();
     } catch (IOException e) {
-      output.failed("exec: \"" + argv.get(0) + "\": " + startFailure(e)
+      output.failed("exec: \"" + argv.get(0) + "\": " + startFailure(e, argv.get(0))
           + (request.tty() ? " (a terminal needs util-linux script on the node)" : ""));
       return;
     }

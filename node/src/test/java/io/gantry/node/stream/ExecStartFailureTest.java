@@ -18,7 +18,10 @@ class ExecStartFailureTest {
   void aMissingProgramIsNotFoundInPath() {
     IOException e = assertThrows(IOException.class,
         () -> new ProcessBuilder("gantry-no-such-program").directory(dir.toFile()).start());
-    assertEquals("executable file not found in $PATH", ExecProcess.startFailure(e));
+    assertEquals("executable file not found in $PATH", ExecProcess.startFailure(e, "gantry-no-such-program"));
+    IOException path = assertThrows(IOException.class,
+        () -> new ProcessBuilder("/no/such/program").directory(dir.toFile()).start());
+    assertEquals("stat /no/such/program: no such file or directory", ExecProcess.startFailure(path, "/no/such/program"));
   }
 
   @Test
@@ -26,6 +29,6 @@ class ExecStartFailureTest {
     Path script = Files.writeString(dir.resolve("plain"), "echo hi\n");
     IOException e = assertThrows(IOException.class,
         () -> new ProcessBuilder(script.toString()).directory(dir.toFile()).start());
-    assertEquals("permission denied", ExecProcess.startFailure(e));
+    assertEquals("permission denied", ExecProcess.startFailure(e, script.toString()));
   }
 }

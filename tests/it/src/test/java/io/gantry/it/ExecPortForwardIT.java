@@ -218,7 +218,7 @@ class ExecPortForwardIT {
     kubectl.run("-n", "streams", "exec", "waiting", "--", "true").assertFailed()
         .assertStderrContains("container not found (\"main\")");
     kubectl.run("-n", "streams", "exec", "shell", "--", "/no/such/program").assertFailed()
-        .assertStderrContains("exec: \"/no/such/program\": executable file not found in $PATH");
+        .assertStderrContains("exec: \"/no/such/program\": stat /no/such/program: no such file or directory");
     Poll.until("waiting pod's reason", WAIT, Duration.ofMillis(300), () -> kubectl.run("-n", "streams", "get", "pod",
         "waiting", "-o", "jsonpath={.status.containerStatuses[0].state.waiting.reason}").stdout()
         .equals("CreateContainerConfigError"), () -> kubectl.run("-n", "streams", "get", "pod", "waiting", "-o", "yaml"));

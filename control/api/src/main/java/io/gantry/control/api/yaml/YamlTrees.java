@@ -43,6 +43,8 @@ public final class YamlTrees {
 
   /** The YAML nodes already turned into trees: meeting one again is meeting an alias of it. */
   private final Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** The nodes being turned into trees, outermost first: an alias of one of them would contain itself. */
+  private final Set<Node> building = Collections.newSetFromMap(new IdentityHashMap<>());
   private int expanding;
   private int aliasNodes;
 
@@ -84,6 +86,10 @@ public final class YamlTrees {
   }
 
   private JsonNode tree(Node node) throws IOException {
+    if (!building.add(node)) {
+      throw new IOException("anchor " + (node.getAnchor() == null ? "" : "'" + node.getAnchor() + "' ")
+          + "value contains itself, at " + node.getStartMark());
+    }
     boolean alias = !seen.add(node);
     if (alias) {
       expanding++;
@@ -99,6 +105,7 @@ public final class YamlTrees {
         default -> throw new IOException("unexpected YAML node " + node.getNodeId());
       };
     } finally {
+      building.remove(node);
       if (alias) {
         expanding--;
       }

@@ -84,6 +84,15 @@ class YamlTreesTest {
   }
 
   @Test
+  void anAliasInsideItsOwnAnchorIsAnErrorNotARecursion() {
+    IOException mapping = assertThrows(IOException.class, () -> YamlTrees.readAll(
+        "kind: ConfigMap\nmetadata: &m\n  name: rec\n  labels: *m\n".getBytes(StandardCharsets.UTF_8)));
+    assertTrue(mapping.getMessage().startsWith("anchor 'm' value contains itself"), mapping.getMessage());
+    assertThrows(IOException.class, () -> YamlTrees.readAll("a: &l [1, *l]\n".getBytes(StandardCharsets.UTF_8)));
+    assertThrows(IOException.class, () -> YamlTrees.readAll("a: &o\n  <<: *o\n".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
   void scalarsAreTypedByYaml11RulesAsGoYamlTypesThem() throws Exception {
     JsonNode doc = one("""
         octal: 0755

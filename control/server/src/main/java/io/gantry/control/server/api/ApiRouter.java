@@ -80,6 +80,10 @@ public final class ApiRouter {
     } catch (RuntimeException e) {
       log.error("{} {} failed", request.method(), request.path(), e);
       return ApiResponse.error(ApiException.internal(e.toString()));
+    } catch (StackOverflowError e) {
+      // an input nested beyond what the readers bound: the request fails, the thread and client do not hang
+      log.warn("{} {}: stack overflow (a body nested too deeply?)", request.method(), request.path());
+      return ApiResponse.error(ApiException.badRequest("the request body is nested too deeply to be read"));
     }
   }
 

@@ -66,6 +66,13 @@ final class TypedDecoding {
     for (LogicalType type : List.of(LogicalType.Integer, LogicalType.Float, LogicalType.Boolean)) {
       mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
     }
+    // and a number only into a bool when it is one, a fraction never into an integer (hostNetwork: -1
+    // was stored, and the agent took it for true; periodSeconds: 2.7 then broke Go clients' decoding)
+    mapper.coercionConfigFor(LogicalType.Boolean)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+    mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+    mapper.disable(com.fasterxml.jackson.databind.DeserializationFeature.ACCEPT_FLOAT_AS_INT);
     return mapper;
   }
 
@@ -100,7 +107,8 @@ final class TypedDecoding {
     return MAPPER;
   }
 
-  private static final java.util.regex.Pattern COERCION = java.util.regex.Pattern.compile("Cannot coerce (\\w+) value");
+  private static final java.util.regex.Pattern COERCION = java.util.regex.Pattern.compile(
+      "(?:Cannot coerce ([\\w-]+) value(?: \\(([^)]*)\\))?|Cannot deserialize value of type \\S+ from ([\\w-]+) value)");
 
   /**
    * Why a field did not decode, in encoding/json's words where a scalar has the wrong kind
@@ -111,9 +119,15 @@ final class TypedDecoding {
     java.util.regex.Matcher coercion = COERCION.matcher(String.valueOf(e.getOriginalMessage()));
     if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mismatch
         && mismatch.getTargetType() != null && coercion.lookingAt()) {
-      String given = switch (coercion.group(1)) {
+      String shape = coercion.group(1) != null ? coercion.group(1) : coercion.group(3);
+      Class<?> target = mismatch.getTargetType();
+      boolean integerTarget = target == Integer.class || target == int.class || target == Long.class
+          || target == long.class;
+      String given = switch (shape) {
         case "Boolean" -> "bool";
         case "String" -> "string";
+        // as encoding/json: a fraction into an integer names the number, any number into a non-number not
+        case "Floating-point" -> integerTarget && coercion.group(2) != null ? "number " + coercion.group(2) : "number";
         default -> "number";
       };
       return "json: cannot unmarshal " + given + " into Go struct field " + path + " of type "

@@ -468,7 +468,16 @@ class ObjectRegistryTest {
             + "\"image\":\"i\",\"env\":[{\"name\":\"X\",\"value\":5}]}]}}", "number into Go struct field spec.containers[0].env[0].value of type string"},
         new String[] {"deployments", "{\"metadata\":{\"name\":\"d\"},\"spec\":{\"replicas\":\"3\"}}", "string into Go struct field spec.replicas of type int32"},
         new String[] {"pods", "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"hostNetwork\":\"true\","
-            + "\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}", "string into Go struct field spec.hostNetwork of type bool"});
+            + "\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}", "string into Go struct field spec.hostNetwork of type bool"},
+        new String[] {"pods", "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"hostNetwork\":-1,"
+            + "\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}", "number into Go struct field spec.hostNetwork of type bool"},
+        new String[] {"pods", "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"terminationGracePeriodSeconds\":1.5,"
+            + "\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}",
+            "number 1.5 into Go struct field spec.terminationGracePeriodSeconds of type int64"},
+        new String[] {"deployments", "{\"metadata\":{\"name\":\"d\"},\"spec\":{\"replicas\":true}}",
+            "bool into Go struct field spec.replicas of type int32"},
+        new String[] {"configmaps", "{\"metadata\":{\"name\":\"c\"},\"immutable\":1}",
+            "number into Go struct field immutable of type bool"});
     for (String[] c : wrong) {
       var type = c[0].equals("pods") ? ResourceTypes.PODS
           : c[0].equals("deployments") ? ResourceTypes.DEPLOYMENTS : ResourceTypes.CONFIGMAPS;

@@ -63,6 +63,18 @@ public final class DataPlaneServer implements AutoCloseable {
   }
 
   /**
+   * grpc-java logs every connection that is not HTTP/2 (a health check or scrape aimed at the wrong port)
+   * with a stack trace at INFO; at that rate a misdirected client fills the disk. Kept referenced: JUL
+   * holds its loggers weakly, and a collected one would forget the level.
+   */
+  private static final java.util.logging.Logger TRANSPORT_LOG =
+      java.util.logging.Logger.getLogger("io.grpc.netty.NettyServerTransport");
+
+  static {
+    TRANSPORT_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
+  /**
    * Binds {@code address} and serves {@code snapshots}. Start it after the builder has published
    * the initial state, so no daemon is programmed with half a world.
    */

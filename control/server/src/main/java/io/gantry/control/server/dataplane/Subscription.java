@@ -170,6 +170,13 @@ final class Subscription {
     List<String> problems = new ArrayList<>();
     if (subscribe.getNodeName().isEmpty()) {
       problems.add("node_name: \"\" (expected: the daemon's node)");
+    } else if (subscribe.getNodeName().length() > 253 || !NODE_NAME.matcher(subscribe.getNodeName()).matches()) {
+      problems.add("node_name: \"" + abbreviated(subscribe.getNodeName()) + "\" (expected: a node name, a DNS subdomain"
+          + " of at most 253 characters)");
+    }
+    if (subscribe.getDaemonId().length() > 253 || !DAEMON_ID.matcher(subscribe.getDaemonId()).matches()) {
+      problems.add("daemon_id: \"" + abbreviated(subscribe.getDaemonId()) + "\" (expected: at most 253 letters, digits"
+          + " and . _ - / :)");
     }
     Set<ResourceType> wanted = EnumSet.noneOf(ResourceType.class);
     for (ResourceType type : subscribe.getTypesList()) {
@@ -325,6 +332,16 @@ final class Subscription {
       ackTimer = null;
       flush();
     }
+  }
+
+  private static final java.util.regex.Pattern NODE_NAME =
+      java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  private static final java.util.regex.Pattern DAEMON_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._/:-]*");
+
+  /** A client's value shortened for a log line and an error: it may be megabytes long. */
+  private static String abbreviated(String value) {
+    String printable = value.length() > 64 ? value.substring(0, 64) + "..." : value;
+    return printable.replaceAll("[^\\x20-\\x7e]", "?");
   }
 
   private void fail(String message) {

@@ -60,8 +60,13 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
     boolean keepAlive = HttpUtil.isKeepAlive(msg);
     if (!msg.decoderResult().isSuccess()) {
-      write(ctx, ApiResponse.error(ApiException.badRequest("malformed HTTP request: " + msg.decoderResult().cause())),
-          false);
+      Throwable cause = msg.decoderResult().cause();
+      if (cause instanceof io.netty.handler.codec.TooLongFrameException) { // line or headers over the limit
+        write(ctx, ApiResponse.error(new ApiException(431, "RequestHeaderFieldsTooLarge", "the request line and"
+            + " headers are larger than " + ApiServer.MAX_HEADER_BYTES + " bytes", null)), false);
+      } else {
+        write(ctx, ApiResponse.error(ApiException.badRequest("malformed HTTP request: " + cause.getMessage())), false);
+      }
       return;
     }
     QueryStringDecoder uri = new QueryStringDecoder(msg.uri());

@@ -35,6 +35,9 @@ import java.util.function.Predicate;
  * <p>Lifecycle: {@link #start} binds, {@link #close} stops accepting and closes connections.
  */
 public final class ApiServer implements AutoCloseable {
+  /** As Go's http.Server MaxHeaderBytes in kube-apiserver. */
+  static final int MAX_HEADER_BYTES = 1 << 20;
+
 
   private static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -80,7 +83,10 @@ public final class ApiServer implements AutoCloseable {
               if (ssl != null) {
                 pipeline.addLast("tls", ssl.newHandler(ch.alloc()));
               }
-              pipeline.addLast("http", new HttpServerCodec());
+              // kube-apiserver's MaxHeaderBytes (1 MiB) bounds request line and headers: long label
+              // selectors and large bearer tokens fit
+              pipeline.addLast("http", new HttpServerCodec(new io.netty.handler.codec.http.HttpDecoderConfig()
+                  .setMaxInitialLineLength(MAX_HEADER_BYTES).setMaxHeaderSize(MAX_HEADER_BYTES)));
               pipeline.addLast("aggregate", new StatusOnOversizeAggregator(MAX_BODY_BYTES));
               pipeline.addLast("flow", new FlowControlHandler());
               pipeline.addLast("sequence", new OneRequestAtATime());

@@ -224,4 +224,15 @@ class SubscriptionTest {
     assertEquals(Status.Code.INVALID_ARGUMENT, failed.get().getCode());
     assertTrue(failed.get().getDescription().contains("types: []"), failed.get().getDescription());
   }
+
+  @Test
+  void aNodeNameOrDaemonIdThatNoDaemonWouldSendIsRefusedAndNotKeptWhole() {
+    subscription.onMessage(DaemonMessage.newBuilder().setSubscribe(Subscribe.newBuilder()
+        .setNodeName("n".repeat(1 << 20)).setDaemonId("proxy/x y").setRole(Role.ROLE_PROXY).addTypes(SERVICE)).build());
+    assertEquals(Status.Code.INVALID_ARGUMENT, failed.get().getCode());
+    String why = failed.get().getDescription();
+    assertTrue(why.contains("node_name: \"" + "n".repeat(64) + "...\" (expected: a node name"), why);
+    assertTrue(why.contains("daemon_id: \"proxy/x y\""), why);
+    assertTrue(why.length() < 1000, "the megabyte is not echoed: " + why.length());
+  }
 }

@@ -47,7 +47,7 @@ public final class NodeAgent implements AutoCloseable {
     Files.createDirectories(config.dataDir());
     PodManager pods = new PodManager(api, config, Clock.systemUTC());
     // host mode: connect the pod network namespace prefix (ip netns exec gp-<uid12>) here
-    NodeServer server = NodeServer.start(config, pods);
+    NodeServer server = NodeServer.start(config, pods, api.bearerToken());
     NodeRegistrar registrar;
     try {
       registrar = new NodeRegistrar(api, config, MachineInfo.detect(), server.port(), pods::podCidrAssigned,

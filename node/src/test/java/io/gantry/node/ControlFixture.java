@@ -37,6 +37,11 @@ final class ControlFixture implements AutoCloseable {
     return new ControlFixture(server, api);
   }
 
+  /** The credential node agents require on their endpoint: the cluster's token, as the API presents it. */
+  String authorization() {
+    return "Bearer " + server.token().value();
+  }
+
   /** A node agent on this control component with short heartbeats and back-off, once it has its pod CIDR. */
   NodeAgent startAgent(String nodeName, String address, Path dir) throws Exception {
     NodeAgent agent = NodeAgent.start(NodeAgentConfig.builder(nodeName, address, dir)

@@ -146,7 +146,8 @@ class InitContainersTest {
     }));
     // the init container's log, as kubectl logs -c second reads it through the API
     String log = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.22:"
-        + agent.serverPort() + "/containerLogs/default/ordered/second")).build(),
+        + agent.serverPort() + "/containerLogs/default/ordered/second")).header("Authorization",
+        control.authorization()).build(),
         HttpResponse.BodyHandlers.ofString()).body();
     assertEquals("init output\n", log);
     // events name the init container by its field path

@@ -91,8 +91,8 @@ class PodsTest {
   }
 
   private String get(String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3))
+        .header("Authorization", control.authorization()).build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 
   @Test
@@ -150,6 +150,9 @@ class PodsTest {
     assertTrue(answer.contains("request: GET /hello"), answer);
 
     String logUrl = "http://127.0.0.21:" + agent.serverPort() + "/containerLogs/default/web-1/env";
+    HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(logUrl)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(401, anonymous.statusCode(), "the agent's endpoint takes the cluster's credential, as the kubelet's");
     String log = await("env log", WAIT, () -> {
       String text = get(logUrl);
       return text.contains("greeting=") ? text : null;

@@ -47,6 +47,11 @@ public final class KubeClient implements AutoCloseable {
   private final HttpClient http;
   private final Duration timeout;
 
+  /** The bearer token this client sends, or null: the credential the control component also presents to the agent. */
+  public String bearerToken() {
+    return token == null || token.isEmpty() ? null : token;
+  }
+
   private KubeClient(URI server, String token, HttpClient http, Duration timeout) {
     this.server = server;
     this.token = token;

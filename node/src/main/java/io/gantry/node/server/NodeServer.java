@@ -50,8 +50,11 @@ public final class NodeServer implements AutoCloseable {
   /**
    * Binds {@code config.nodeAddress():config.serverPort()}.
    *
+   * @param token the bearer token every request but {@code /healthz} must present (the cluster's, which
+   *              the control component sends when it relays logs, exec, attach and port-forward), or null
+   *              for an endpoint open to anyone who reaches it
    */
-  public static NodeServer start(NodeAgentConfig config, PodManager pods) throws IOException {
+  public static NodeServer start(NodeAgentConfig config, PodManager pods, String token) throws IOException {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, io);
@@ -66,7 +69,7 @@ public final class NodeServer implements AutoCloseable {
             protected void initChannel(SocketChannel ch) {
               ch.pipeline().addLast("http", new HttpServerCodec());
               ch.pipeline().addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES));
-              ch.pipeline().addLast("route", new NodeHttpHandler(new LogRequests(logs, executor), streams));
+              ch.pipeline().addLast("route", new NodeHttpHandler(new LogRequests(logs, executor), streams, token));
             }
           })
           .bind(new InetSocketAddress(config.nodeAddress(), config.serverPort())).sync().channel();

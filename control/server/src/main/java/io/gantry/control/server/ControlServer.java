@@ -111,7 +111,8 @@ public final class ControlServer implements AutoCloseable {
       ObjectRegistry registry = new ObjectRegistry(store, clock, plugins);
       bootstrap(registry.as(APISERVER_MANAGER));
       api = ApiServer.start(config.apiAddress(), config.insecureHttp() ? null : certificates.serverSslContext(),
-          new ApiRouter(registry, VERSION), new ObjectWatcher(store), token::matches, clock, apiMetrics);
+          new ApiRouter(registry, VERSION, token.value()), new ObjectWatcher(store), token::matches, clock,
+          apiMetrics);
       ObjectRegistry asApiServer = registry.as(APISERVER_MANAGER);
       String kubernetesIp = allocators.kubernetesServiceIp();
       String apiEndpoint = endpointAddress(api.localAddress());

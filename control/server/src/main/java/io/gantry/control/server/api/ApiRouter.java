@@ -18,14 +18,29 @@ public final class ApiRouter {
 
   private final ResourceEndpoint resources;
   private final String gantryVersion;
+  private final String nodeToken;
   private final PodStreams streams;
   private final ProxyTargets proxies;
 
   public ApiRouter(ObjectRegistry registry, String gantryVersion) {
-    this.resources = new ResourceEndpoint(registry);
+    this(registry, gantryVersion, null);
+  }
+
+  /**
+   * @param nodeToken the bearer token node agents require of the relayed logs, exec, attach and
+   *                  port-forward requests (the cluster's admin token), or null to send none
+   */
+  public ApiRouter(ObjectRegistry registry, String gantryVersion, String nodeToken) {
+    this.nodeToken = nodeToken;
+    this.resources = new ResourceEndpoint(registry, nodeToken);
     this.streams = new PodStreams(registry);
     this.proxies = new ProxyTargets(registry);
     this.gantryVersion = gantryVersion;
+  }
+
+  /** The {@code Authorization} header value for requests to node agents, or null. */
+  public String nodeAuthorization() {
+    return nodeToken == null ? null : "Bearer " + nodeToken;
   }
 
   /** Paths anyone may read without a token, as kube-apiserver's system:public-info-viewer allows. */

@@ -39,8 +39,11 @@ final class PodLogs {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
       .version(HttpClient.Version.HTTP_1_1).build();
 
-  PodLogs(ObjectRegistry registry) {
+  private final String nodeToken;
+
+  PodLogs(ObjectRegistry registry, String nodeToken) {
     this.registry = registry;
+    this.nodeToken = nodeToken;
   }
 
   /** Where the node agent serves one container's log: {@code http://ip:port/containerLogs/...?query}. */
@@ -190,8 +193,11 @@ final class PodLogs {
     }
     URI uri = nodeUri(path, request, false);
     try {
-      HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-          .build(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpRequest.Builder toNode = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
+      if (nodeToken != null) {
+        toNode.header("Authorization", "Bearer " + nodeToken);
+      }
+      HttpResponse<InputStream> response = http.send(toNode.build(), HttpResponse.BodyHandlers.ofInputStream());
       byte[] body;
       try (InputStream in = response.body()) {
         body = in.readNBytes(MAX_BYTES);

@@ -27,10 +27,10 @@ final class ResourceEndpoint {
   private static final java.util.Set<ResourceType> CREATED_BY_PUT =
       java.util.Set.of(ResourceTypes.ENDPOINTS, ResourceTypes.EVENTS, ResourceTypes.LEASES);
 
-  ResourceEndpoint(ObjectRegistry registry) {
+  ResourceEndpoint(ObjectRegistry registry, String nodeToken) {
     this.registry = registry;
     this.scale = new ScaleSubresource(registry);
-    this.logs = new PodLogs(registry);
+    this.logs = new PodLogs(registry, nodeToken);
   }
 
   PodLogs logs() {

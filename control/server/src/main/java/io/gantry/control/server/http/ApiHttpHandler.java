@@ -112,7 +112,8 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     if (logPath.isPresent()) {
       executor.execute(() -> {
         try {
-          LogFollowStream.relay(ctx.channel(), router.followLogs(logPath.get(), request), keepAlive);
+          LogFollowStream.relay(ctx.channel(), router.followLogs(logPath.get(), request), router.nodeAuthorization(),
+              keepAlive);
         } catch (ApiException e) {
           write(ctx, ApiResponse.error(e), keepAlive);
         } catch (java.io.IOException e) {
@@ -147,8 +148,9 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     executor.execute(() -> {
       try {
         URI node = router.podStream(path, request);
-        ctx.executor().execute(() -> PodStreamProxy.open(ctx, method, headers, node, message ->
-            write(ctx, ApiResponse.error(new ApiException(503, "ServiceUnavailable", message, null)), false)));
+        ctx.executor().execute(() -> PodStreamProxy.open(ctx, method, headers, node, router.nodeAuthorization(),
+            message -> write(ctx, ApiResponse.error(new ApiException(503, "ServiceUnavailable", message, null)),
+                false)));
       } catch (ApiException e) {
         write(ctx, ApiResponse.error(e), false);
       } catch (RuntimeException e) {

@@ -35,10 +35,18 @@ final class LogFollowStream {
 
   private LogFollowStream() {}
 
-  /** Relays {@code node} to {@code channel}; throws IOException if the node cannot be reached at all. */
-  static void relay(Channel channel, URI node, boolean keepAlive) throws IOException, InterruptedException {
+  /**
+   * Relays {@code node} to {@code channel}, presenting {@code authorization} (or nothing when null);
+   * throws IOException if the node cannot be reached at all.
+   */
+  static void relay(Channel channel, URI node, String authorization, boolean keepAlive)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder toNode = HttpRequest.newBuilder(node);
+    if (authorization != null) {
+      toNode.header("Authorization", authorization);
+    }
     java.net.http.HttpResponse<InputStream> response =
-        HTTP.send(HttpRequest.newBuilder(node).build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+        HTTP.send(toNode.build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
     InputStream in = response.body();
     if (response.statusCode() != 200) {
       in.close();

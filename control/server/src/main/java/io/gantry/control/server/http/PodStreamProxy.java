@@ -47,7 +47,7 @@ final class PodStreamProxy {
    * connection's event loop, with its auto-read off. {@code unreachable} answers the client when
    * the node cannot be reached.
    */
-  static void open(ChannelHandlerContext ctx, String method, HttpHeaders headers, URI node,
+  static void open(ChannelHandlerContext ctx, String method, HttpHeaders headers, URI node, String authorization,
       Consumer<String> unreachable) {
     Channel client = ctx.channel();
     Bootstrap bootstrap = new Bootstrap().group(client.eventLoop())
@@ -68,7 +68,8 @@ final class PodStreamProxy {
             return;
           }
           client.closeFuture().addListener(c -> backend.close());
-          backend.writeAndFlush(Unpooled.copiedBuffer(head(method, headers, node), StandardCharsets.ISO_8859_1));
+          backend.writeAndFlush(Unpooled.copiedBuffer(head(method, headers, node, authorization),
+              StandardCharsets.ISO_8859_1));
           ChannelPipeline pipeline = client.pipeline();
           pipeline.addLast("relay", new RelayHandler(backend));
           pipeline.remove("api");
@@ -81,7 +82,7 @@ final class PodStreamProxy {
   }
 
   /** The request line and headers for the node; no body (upgrade requests have none). */
-  private static String head(String method, HttpHeaders headers, URI node) {
+  private static String head(String method, HttpHeaders headers, URI node, String authorization) {
     StringBuilder head = new StringBuilder(method).append(' ').append(node.getRawPath());
     if (node.getRawQuery() != null) {
       head.append('?').append(node.getRawQuery());
@@ -92,6 +93,9 @@ final class PodStreamProxy {
       if (!DROPPED.contains(name) && !h.getValue().contains("\r") && !h.getValue().contains("\n")) {
         head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
       }
+    }
+    if (authorization != null) { // the control component's credential, not the client's (dropped above)
+      head.append("Authorization: ").append(authorization).append("\r\n");
     }
     if (method.equals("POST")) {
       head.append("Content-Length: 0\r\n");

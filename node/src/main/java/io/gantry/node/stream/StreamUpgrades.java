@@ -72,6 +72,10 @@ public final class StreamUpgrades {
       reply(ctx, HttpResponseStatus.BAD_REQUEST, "Upgrade request required (Upgrade: websocket or SPDY/3.1)\n");
       return;
     }
+    if (isWebSocket && !request.method().name().equals("GET")) { // RFC 6455 section 4.1, as Go's websocket answers
+      reply(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "a WebSocket handshake must be a GET (RFC 6455)\n");
+      return;
+    }
     ExecRequest execRequest;
     try {
       execRequest = attach ? ExecRequest.parseAttach(uri.parameters())

@@ -390,6 +390,13 @@ class ExecPortForwardIT {
       assertTrue(response.body().contains("unable to negotiate protocol"), response.body());
     }
     try (RawHttps raw = RawHttps.connect(gantry)) {
+      RawHttps.Response response = raw.send(request("POST", exec,
+          "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
+              + "dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: v5.channel.k8s.io\r\n")).readResponse();
+      assertNotNull(response, "a WebSocket handshake by POST is answered, not left waiting");
+      assertEquals(405, response.status(), response.toString());
+    }
+    try (RawHttps raw = RawHttps.connect(gantry)) {
       RawHttps.Response response = raw.send(request("POST", "/api/v1/namespaces/streams/pods/shell/exec?stdout=1",
           "Connection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n"))
           .readResponse();

@@ -15,7 +15,11 @@ public final class Quantities {
   /** The quantity's value, or {@code null} when the node is not a valid quantity. */
   public static BigDecimal parse(JsonNode node) {
     if (node.isNumber()) {
-      return node.decimalValue();
+      try {
+        return node.decimalValue();
+      } catch (NumberFormatException e) {
+        return null; // 1e400 read as a double is infinite: no quantity
+      }
     }
     return node.isTextual() ? parse(node.asText()) : null;
   }

@@ -169,6 +169,8 @@ class PodSpecValidationTest {
     assertEquals(0, Quantities.parse("1.5G").compareTo(new java.math.BigDecimal("1500000000")));
     assertEquals(null, Quantities.parse("1Gb"));
     assertEquals(null, Quantities.parse("abc"));
+    assertEquals(null, Quantities.parse(com.fasterxml.jackson.databind.node.DoubleNode.valueOf(
+        Double.POSITIVE_INFINITY)), "a JSON 1e400 read as a double is no quantity, and no 500");
   }
 
   @Test

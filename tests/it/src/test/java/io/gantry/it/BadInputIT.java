@@ -108,6 +108,16 @@ class BadInputIT {
   }
 
   @Test
+  void aMalformedPercentEscapeIsABadRequest() {
+    try (RawHttps connection = RawHttps.connect(gantry)) {
+      RawHttps.Response response = connection.send("GET /api/v1/namespaces/default/configmaps/%zz HTTP/1.1\r\n"
+          + "Host: 127.0.0.1\r\nAuthorization: Bearer " + gantry.token() + "\r\n\r\n").readResponse();
+      assertTrue(response != null && response.status() == 400, () -> "expected 400: " + response);
+      assertTrue(response.body().contains("invalid URL escape \\\"%zz\\\""), response.body());
+    }
+  }
+
+  @Test
   void aLongLabelSelectorFitsAsInKubeApiserver() {
     StringBuilder values = new StringBuilder();
     for (int i = 0; i < 450; i++) {

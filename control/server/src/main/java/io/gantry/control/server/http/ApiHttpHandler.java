@@ -24,6 +24,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
@@ -70,12 +72,21 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       return;
     }
     QueryStringDecoder uri = new QueryStringDecoder(msg.uri());
-    String path = uri.path();
+    String path;
+    Map<String, List<String>> parameters;
+    try { // decoded here, once: a malformed escape (%zz) is the client's error, as Go's invalid URL escape
+      path = uri.path();
+      parameters = uri.parameters();
+    } catch (IllegalArgumentException e) {
+      write(ctx, ApiResponse.error(ApiException.badRequest("invalid URL escape " + quoted(badEscape(msg.uri())))),
+          false);
+      return;
+    }
     if (!ApiRouter.isPublic(path) && !authenticated(msg)) {
       write(ctx, ApiResponse.error(ApiException.unauthorized()), keepAlive);
       return;
     }
-    ApiRequest request = new ApiRequest(msg.method().name(), path, uri.parameters(),
+    ApiRequest request = new ApiRequest(msg.method().name(), path, parameters,
         msg.headers().get(HttpHeaderNames.ACCEPT), msg.headers().get(HttpHeaderNames.CONTENT_TYPE),
         ByteBufUtil.getBytes(msg.content()), msg.headers().get(HttpHeaderNames.USER_AGENT));
     Optional<ProxyPath> proxy = ProxyPath.parse(rawPath(msg.uri()));
@@ -188,6 +199,17 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       metrics.record("CONNECT", path.type().plural(), status,
           System.nanoTime() - started);
     });
+  }
+
+  /** The first {@code %} of {@code uri} not followed by two hex digits, with what follows it (Go names it so). */
+  static String badEscape(String uri) {
+    for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1)) {
+      if (i + 2 >= uri.length() || Character.digit(uri.charAt(i + 1), 16) < 0
+          || Character.digit(uri.charAt(i + 2), 16) < 0) {
+        return uri.substring(i, Math.min(uri.length(), i + 3));
+      }
+    }
+    return uri.length() > 64 ? uri.substring(0, 64) + "..." : uri;
   }
 
   /** The path of a request target as sent (still percent-encoded), without its query. */

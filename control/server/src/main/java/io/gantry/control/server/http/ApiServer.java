@@ -87,6 +87,7 @@ public final class ApiServer implements AutoCloseable {
               // selectors and large bearer tokens fit
               pipeline.addLast("http", new HttpServerCodec(new io.netty.handler.codec.http.HttpDecoderConfig()
                   .setMaxInitialLineLength(MAX_HEADER_BYTES).setMaxHeaderSize(MAX_HEADER_BYTES)));
+              pipeline.addLast("deadlines", new RequestDeadlines());
               pipeline.addLast("aggregate", new StatusOnOversizeAggregator(MAX_BODY_BYTES));
               pipeline.addLast("flow", new FlowControlHandler());
               pipeline.addLast("sequence", new OneRequestAtATime());

@@ -21,6 +21,9 @@ final class ResourceEndpoint {
 
   private final ObjectRegistry registry;
   private final ScaleSubresource scale;
+  /** kube-apiserver's maxJSONPatchOperations. */
+  static final int MAX_JSON_PATCH_OPERATIONS = 10_000;
+
   private final PodLogs logs;
 
   /** The kinds whose strategies allow create on update: a PUT to a missing one creates it (201). */
@@ -227,6 +230,10 @@ final class ResourceEndpoint {
       patch = patchType == PatchType.APPLY_PATCH ? Patches.parseApplyBody(request.body()) : Json.parse(request.body());
     } catch (PatchException | java.io.IOException e) {
       throw ApiException.badRequest("the patch could not be decoded: " + e.getMessage());
+    }
+    if (patchType == PatchType.JSON_PATCH && patch.isArray() && patch.size() > MAX_JSON_PATCH_OPERATIONS) {
+      throw new ApiException(413, "RequestEntityTooLarge", "Request entity too large: The allowed maximum operations"
+          + " in a JSON patch is " + MAX_JSON_PATCH_OPERATIONS + ", got " + patch.size(), null);
     }
     String namespace = type.namespaced() ? writeNamespace(path) : null;
     List<String> warnings = checkPatch(FieldValidation.of(request), request, type, namespace, path.name(), patchType,

@@ -410,6 +410,21 @@ class RequestSemanticsTest {
   }
 
   @Test
+  void aJsonPatchOfMoreThanTenThousandOperationsIsTooLarge() {
+    send("POST", CONFIGMAPS, Map.of(), "{\"metadata\":{\"name\":\"big\"}}");
+    StringBuilder ops = new StringBuilder("[");
+    for (int i = 0; i <= 10_000; i++) {
+      ops.append(i == 0 ? "" : ",").append("{\"op\":\"test\",\"path\":\"/metadata/name\",\"value\":\"big\"}");
+    }
+    ApiResponse response = router.handle(new ApiRequest("PATCH", CONFIGMAPS + "/big", Map.of(), "application/json",
+        "application/json-patch+json", ops.append("]").toString().getBytes(StandardCharsets.UTF_8)));
+
+    assertEquals(413, response.status());
+    assertEquals("Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001",
+        body(response).path("message").asText());
+  }
+
+  @Test
   void theAllNamespacesCollectionTakesNoCreate() {
     ApiResponse response = send("POST", "/api/v1/configmaps", Map.of(), "{\"metadata\":{\"name\":\"cm\"}}");
 

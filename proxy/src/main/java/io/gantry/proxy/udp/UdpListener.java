@@ -11,6 +11,8 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 // Netty 4.2 deprecates RCVBUF_ALLOCATOR and spliceTo without a stable replacement yet.
 @SuppressWarnings("deprecation")
 public final class UdpListener implements AutoCloseable {
+  static final int RECEIVE_BUFFER = 4 << 20;
+
 
   private final ListenKey key;
   private final Channel channel;
@@ -26,6 +28,10 @@ public final class UdpListener implements AutoCloseable {
         .group(group)
         .channel(settings.transport().datagramChannel())
         .option(ChannelOption.SO_REUSEADDR, true)
+        // a burst of new flows (DNS through the cluster DNS Service) queues here while the loop sets the
+        // flows up: the default 208 KiB held about 256 small datagrams and dropped the rest. The kernel
+        // caps it at net.core.rmem_max.
+        .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UdpSettings.MAX_DATAGRAM))
         .handler(new UdpFrontendHandler(key, settings))
         .bind(key.address()).syncUninterruptibly().channel();

@@ -22,6 +22,7 @@ public final class UdpBackend implements AutoCloseable {
   public UdpBackend(String name) throws IOException {
     this.name = name;
     this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+    socket.setReceiveBufferSize(4 << 20); // bursts are the proxy's to absorb, not this echo's
     Thread.ofVirtual().start(this::loop);
   }
 

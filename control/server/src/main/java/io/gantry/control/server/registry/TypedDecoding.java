@@ -126,6 +126,8 @@ final class TypedDecoding {
       String given = switch (shape) {
         case "Boolean" -> "bool";
         case "String" -> "string";
+        case "Object" -> "object";
+        case "Array" -> "array";
         // as encoding/json: a fraction into an integer names the number, any number into a non-number not
         case "Floating-point" -> integerTarget && coercion.group(2) != null ? "number " + coercion.group(2) : "number";
         default -> "number";
@@ -147,6 +149,10 @@ final class TypedDecoding {
       return "bool";
     } else if (type == Double.class || type == double.class) {
       return "float64";
+    } else if (java.util.Collection.class.isAssignableFrom(type)) {
+      return "[]"; // the element type is erased here; Go would name it, as []v1.Container
+    } else if (Map.class.isAssignableFrom(type)) {
+      return "map";
     }
     return type.getSimpleName();
   }

@@ -477,7 +477,11 @@ class ObjectRegistryTest {
         new String[] {"deployments", "{\"metadata\":{\"name\":\"d\"},\"spec\":{\"replicas\":true}}",
             "bool into Go struct field spec.replicas of type int32"},
         new String[] {"configmaps", "{\"metadata\":{\"name\":\"c\"},\"immutable\":1}",
-            "number into Go struct field immutable of type bool"});
+            "number into Go struct field immutable of type bool"},
+        new String[] {"pods", "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":{}}}",
+            "object into Go struct field spec.containers of type []"},
+        new String[] {"configmaps", "{\"metadata\":{\"name\":\"c\"},\"data\":[]}",
+            "array into Go struct field data of type map"});
     for (String[] c : wrong) {
       var type = c[0].equals("pods") ? ResourceTypes.PODS
           : c[0].equals("deployments") ? ResourceTypes.DEPLOYMENTS : ResourceTypes.CONFIGMAPS;

@@ -31,6 +31,7 @@ final class PortForwardStream {
   private static final int EARLY_BYTES_MAX = 256 << 10;
 
   private final ChannelHandlerContext client;
+  private static final String LOCALHOST = "127.0.0.1";
   private final String podIp;
   private final int port;
   private final String podName;
@@ -68,6 +69,16 @@ final class PortForwardStream {
     if (errorId < 0 || dataId < 0 || pod != null) {
       return;
     }
+    dial(podIp);
+  }
+
+  /**
+   * Connects to {@code host}. In loopback mode (a 127.x pod address) a pod's localhost is the host's,
+   * so a refused dial of the pod address is tried once more on 127.0.0.1, where containerd dials in
+   * the pod's namespace: a server listening on localhost only is reached as upstream reaches it. The
+   * pod address comes first because every pod shares that localhost here.
+   */
+  private void dial(String host) {
     Channel parent = client.channel();
     Bootstrap bootstrap = new Bootstrap().group(parent.eventLoop())
         .channel(parent instanceof EpollSocketChannel ? EpollSocketChannel.class : NioSocketChannel.class)
@@ -75,12 +86,17 @@ final class PortForwardStream {
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
         .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .handler(new PodSide());
-    var connect = bootstrap.connect(podIp, port);
+    var connect = bootstrap.connect(host, port);
     pod = connect.channel();
     connect.addListener((ChannelFutureListener) f -> {
       if (!f.isSuccess()) {
+        if (f.cause() instanceof java.net.ConnectException && host.equals(podIp) && podIp.startsWith("127.")
+            && !podIp.equals(LOCALHOST)) {
+          dial(LOCALHOST);
+          return;
+        }
         fail(errorId, "error forwarding port " + port + " to pod " + podName + ", uid " + podUid + ": dial tcp4 "
-            + podIp + ":" + port + ": " + reason(f.cause()));
+            + host + ":" + port + ": " + reason(f.cause()));
         return;
       }
       for (byte[] data : early) {

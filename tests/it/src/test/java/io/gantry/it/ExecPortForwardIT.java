@@ -80,6 +80,16 @@ class ExecPortForwardIT {
       ---
       apiVersion: v1
       kind: Pod
+      metadata: {name: localonly, namespace: streams}
+      spec:
+        containers:
+        - name: tcp
+          image: gantry/echo-tcp
+          env: [{name: POD_IP, value: 127.0.0.1}]
+          ports: [{containerPort: 19871}]
+      ---
+      apiVersion: v1
+      kind: Pod
       metadata: {name: waiting, namespace: streams}
       spec:
         containers:
@@ -109,7 +119,7 @@ class ExecPortForwardIT {
         () -> kubectl.run("get", "nodes").stdout().contains(" Ready "), () -> kubectl.run("get", "nodes"));
     kubectl.run("create", "namespace", "streams").assertOk();
     kubectl.runWithInput(PODS, "apply", "-f", "-").assertOk();
-    for (String pod : List.of("shell", "web", "tcp")) {
+    for (String pod : List.of("shell", "web", "tcp", "localonly")) {
       Poll.until(pod + " Running", WAIT, Duration.ofMillis(300), () -> "Running".equals(
           kubectl.run("-n", "streams", "get", "pod", pod, "-o", "jsonpath={.status.phase}").stdout()),
           () -> kubectl.run("-n", "streams", "get", "pods"));
@@ -369,6 +379,23 @@ class ExecPortForwardIT {
         out.write(sent);
         out.flush();
         assertArrayEquals(sent, echoed.get(30, TimeUnit.SECONDS));
+      }
+    }
+  }
+
+  @Test
+  void portForwardReachesAServerListeningOnTheLocalhostOfItsPod() throws Exception {
+    // the upstream e2e "With a server listening on localhost": containerd dials localhost in the pod
+    int local = FreePort.find();
+    try (Kubectl.Background forward = kubectl.start("-n", "streams", "port-forward", "pod/localonly",
+        local + ":19871")) {
+      forward.awaitStdout(s -> s.contains("Forwarding from 127.0.0.1:" + local), WAIT, "Forwarding from");
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", local), 5000);
+        socket.setSoTimeout(20_000);
+        socket.getOutputStream().write("to localhost\n".getBytes(StandardCharsets.UTF_8));
+        socket.getOutputStream().flush();
+        assertEquals("to localhost\n", new String(socket.getInputStream().readNBytes(13), StandardCharsets.UTF_8));
       }
     }
   }

@@ -155,6 +155,10 @@ public final class DataPlaneClient implements AutoCloseable {
     backoff.reset();
     SnapshotFolder.Result result = folder.fold(snapshot, push);
     snapshot = result.snapshot();
+    // counted before the answer leaves: whoever sees the server record it sees it counted here too
+    Stats s = stats;
+    stats = new Stats(s.pushes() + 1, push.getUpsertsCount() + push.getRemovalsCount(),
+        s.nacksSent() + (result.errors().isEmpty() ? 0 : 1), s.streamsOpened(), true);
     if (result.errors().isEmpty()) {
       requests.onNext(DaemonMessage.newBuilder().setAck(Ack.newBuilder().setNonce(push.getNonce())).build());
     } else {
@@ -163,9 +167,6 @@ public final class DataPlaneClient implements AutoCloseable {
       requests.onNext(DaemonMessage.newBuilder().setNack(Nack.newBuilder().setNonce(push.getNonce())
           .addAllErrors(result.errors())).build());
     }
-    Stats s = stats;
-    stats = new Stats(s.pushes() + 1, push.getUpsertsCount() + push.getRemovalsCount(),
-        s.nacksSent() + (result.errors().isEmpty() ? 0 : 1), s.streamsOpened(), true);
     for (DataPlaneListener listener : listeners) {
       try {
         listener.onUpdate(result.snapshot(), result.changes());

@@ -9,9 +9,9 @@ import java.io.InputStream;
  * SIGKILL. Only when {@value #ENV} is set (by {@code gantry up}), so a daemon run by an operator with
  * its input closed is not affected.
  */
-final class ParentWatch {
+public final class ParentWatch {
 
-  static final String ENV = "GANTRY_STOP_AT_STDIN_EOF";
+  public static final String ENV = "GANTRY_STOP_AT_STDIN_EOF";
 
   private ParentWatch() {}
 

@@ -1,6 +1,7 @@
 package io.gantry.cli.host;
 
 import io.gantry.cli.DaemonJvmOptions;
+import io.gantry.cli.ParentWatch;
 import io.gantry.node.network.HostPodNetwork;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -81,7 +82,7 @@ public final class HostNodes implements AutoCloseable {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     // its standard input stays a pipe from this process: when this process dies, even by SIGKILL, the
     // daemon sees it end and stops with its pods (ParentWatch)
-    builder.environment().put("GANTRY_STOP_AT_STDIN_EOF", "1");
+    builder.environment().put(ParentWatch.ENV, "1");
     Process process = builder.start();
     process.onExit().thenAccept(p -> {
       if (!stopping.get()) {

@@ -60,21 +60,21 @@ final class CnameChaser {
     Set<String> seen = new HashSet<>();
     seen.add(request.name().toLowerCase(Locale.ROOT));
     List<String> targets = new ArrayList<>();
+    Answer found = null; // the last target's answer
     String target = answer.cnameTarget();
     while (seen.add(target)) {
       targets.add(target);
       if (!snapshot.inZone(target)) {
         return new Chain(targets, null, true);
       }
-      Answer found = snapshot.lookup(target, request.qtype());
+      found = snapshot.lookup(target, request.qtype());
       if (found.cnameTarget() == null || targets.size() == MAX_HOPS) {
         return new Chain(targets, found, false);
       }
       target = found.cnameTarget();
     }
-    // The next target is in the chain already: its CNAME record, the last one, is the loop's end.
-    return new Chain(targets, targets.isEmpty() ? null : snapshot.lookup(targets.getLast(), request.qtype()),
-        false);
+    // The next target is in the chain already: the last target's CNAME record is the loop's end.
+    return new Chain(targets, found, false);
   }
 
   /** The chain's records followed by its in-zone end's answer; {@code answer} when the chain has no end. */

@@ -201,7 +201,7 @@ public final class HostPodNetwork implements PodNetwork {
       }
       if (!Files.readAllLines(record, StandardCharsets.UTF_8).contains(HOST_NETWORK)) {
         if (Files.exists(RUN_NETNS.resolve(name))) {
-          killStragglers(name);
+          killProcesses(netnsCommand("pids", name), name);
         }
         cni("DEL", uid, Files.exists(RUN_NETNS.resolve(name)) ? name : null, List.of(), null);
       }
@@ -216,15 +216,11 @@ public final class HostPodNetwork implements PodNetwork {
   }
 
   /**
-   * SIGKILL to whatever still runs in the pod's namespace once its containers have stopped: processes
-   * started with {@code kubectl exec}, and what they left in the background, as the runtime kills
-   * everything in a container's cgroup. Without it they would keep the namespace alive unnamed.
+   * SIGKILL to each process {@code pids} ({@code ip netns pids NAME}) lists: what still runs in a pod's
+   * namespace once its containers have stopped (processes started with {@code kubectl exec}, and what
+   * they left in the background), as the runtime kills everything in a container's cgroup. Without it
+   * they would keep the namespace alive unnamed.
    */
-  private void killStragglers(String name) throws IOException {
-    killProcesses(netnsCommand("pids", name), name);
-  }
-
-  /** SIGKILL to each process {@code pids} ({@code ip netns pids NAME}) lists. */
   private static void killProcesses(List<String> pids, String name) throws IOException {
     for (String pid : HostCommand.check(pids, IP_TIMEOUT).stdout().split("\\s+")) {
       if (!pid.isEmpty() && pid.chars().allMatch(Character::isDigit)) {

@@ -18,7 +18,7 @@ public final class ApiRouter {
 
   private final ResourceEndpoint resources;
   private final String gantryVersion;
-  private final String nodeToken;
+  private final String nodeAuthorization;
   private final PodStreams streams;
   private final ProxyTargets proxies;
 
@@ -31,8 +31,8 @@ public final class ApiRouter {
    *                  port-forward requests (the cluster's admin token), or null to send none
    */
   public ApiRouter(ObjectRegistry registry, String gantryVersion, String nodeToken) {
-    this.nodeToken = nodeToken;
-    this.resources = new ResourceEndpoint(registry, nodeToken);
+    this.nodeAuthorization = nodeToken == null ? null : "Bearer " + nodeToken;
+    this.resources = new ResourceEndpoint(registry, nodeAuthorization);
     this.streams = new PodStreams(registry);
     this.proxies = new ProxyTargets(registry);
     this.gantryVersion = gantryVersion;
@@ -40,7 +40,7 @@ public final class ApiRouter {
 
   /** The {@code Authorization} header value for requests to node agents, or null. */
   public String nodeAuthorization() {
-    return nodeToken == null ? null : "Bearer " + nodeToken;
+    return nodeAuthorization;
   }
 
   /** Paths anyone may read without a token, as kube-apiserver's system:public-info-viewer allows. */

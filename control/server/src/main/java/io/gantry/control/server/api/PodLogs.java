@@ -39,11 +39,12 @@ final class PodLogs {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
       .version(HttpClient.Version.HTTP_1_1).build();
 
-  private final String nodeToken;
+  private final String nodeAuthorization;
 
-  PodLogs(ObjectRegistry registry, String nodeToken) {
+  /** @param nodeAuthorization the {@code Authorization} value node agents require, or null to send none */
+  PodLogs(ObjectRegistry registry, String nodeAuthorization) {
     this.registry = registry;
-    this.nodeToken = nodeToken;
+    this.nodeAuthorization = nodeAuthorization;
   }
 
   /** Where the node agent serves one container's log: {@code http://ip:port/containerLogs/...?query}. */
@@ -194,8 +195,8 @@ final class PodLogs {
     URI uri = nodeUri(path, request, false);
     try {
       HttpRequest.Builder toNode = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
-      if (nodeToken != null) {
-        toNode.header("Authorization", "Bearer " + nodeToken);
+      if (nodeAuthorization != null) {
+        toNode.header("Authorization", nodeAuthorization);
       }
       HttpResponse<InputStream> response = http.send(toNode.build(), HttpResponse.BodyHandlers.ofInputStream());
       byte[] body;

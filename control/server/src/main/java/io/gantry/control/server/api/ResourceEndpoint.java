@@ -30,10 +30,11 @@ final class ResourceEndpoint {
   private static final java.util.Set<ResourceType> CREATED_BY_PUT =
       java.util.Set.of(ResourceTypes.ENDPOINTS, ResourceTypes.EVENTS, ResourceTypes.LEASES);
 
-  ResourceEndpoint(ObjectRegistry registry, String nodeToken) {
+  /** @param nodeAuthorization the {@code Authorization} value for node agents, or null */
+  ResourceEndpoint(ObjectRegistry registry, String nodeAuthorization) {
     this.registry = registry;
     this.scale = new ScaleSubresource(registry);
-    this.logs = new PodLogs(registry, nodeToken);
+    this.logs = new PodLogs(registry, nodeAuthorization);
   }
 
   PodLogs logs() {

@@ -51,8 +51,12 @@ final class Defaults {
         }
       }
     } else if (type == ResourceTypes.ENDPOINTSLICES) {
-      // discovery/v1 SetDefaults_EndpointPort: a nil name becomes "", a nil protocol TCP
-      defaultProtocols(object, "ports");
+      // discovery/v1 SetDefaults_EndpointPort: a nil name becomes "", a nil protocol TCP ("" stays)
+      for (JsonNode port : array(object, "ports")) {
+        if (port instanceof ObjectNode p) {
+          putIfNull(p, "protocol", "TCP");
+        }
+      }
       for (JsonNode port : array(object, "ports")) {
         if (port instanceof ObjectNode p && !p.hasNonNull("name")) {
           p.put("name", "");
@@ -74,7 +78,7 @@ final class Defaults {
     putIfAbsent(spec, "sessionAffinity", "None");
     String type = spec.path("type").asText();
     if (!"ExternalName".equals(type)) {
-      putIfAbsent(spec, "internalTrafficPolicy", "Cluster");
+      putIfNull(spec, "internalTrafficPolicy", "Cluster"); // a pointer upstream, unlike externalTrafficPolicy
     }
     // ExternallyAccessible: NodePort, LoadBalancer, or ClusterIP with external IPs
     if ("NodePort".equals(type) || "LoadBalancer".equals(type)
@@ -265,7 +269,7 @@ final class Defaults {
       for (JsonNode rule : array(spec, direction)) {
         for (JsonNode port : rule.path("ports")) {
           if (port instanceof ObjectNode p) {
-            putIfAbsent(p, "protocol", "TCP");
+            putIfNull(p, "protocol", "TCP"); // a pointer upstream: "" stays, and validation refuses it
           }
         }
       }
@@ -307,6 +311,14 @@ final class Defaults {
     }
   }
 
+  /** Defaults a field that is a pointer upstream: only absent or null, not "", gets the default. */
+  private static void putIfNull(ObjectNode node, String field, String value) {
+    if (!node.hasNonNull(field)) {
+      node.put(field, value);
+    }
+  }
+
+  /** Defaults a field that is a plain string upstream: absent, null and "" get the default. */
   private static void putIfAbsent(ObjectNode node, String field, String value) {
     if (!node.hasNonNull(field) || node.get(field).asText().isEmpty()) {
       node.put(field, value);

@@ -3,6 +3,7 @@ package io.gantry.control.server.registry;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
@@ -115,7 +116,14 @@ final class TypedDecoding {
    * ({@code json: cannot unmarshal bool into Go struct field metadata.labels.a of type string}),
    * which is what clients match on; Jackson's own words otherwise.
    */
-  private static String goReason(JsonMappingException e, String path) {
+  private static String goReason(JsonMappingException e, String path, ObjectNode object) {
+    if (String.valueOf(e.getOriginalMessage()).contains(INT_OR_STRING_REFUSAL)) {
+      // IntOrString.UnmarshalJSON: anything but a string is unmarshalled as its int32
+      JsonNode given = at(object, e.getPath());
+      String shape = given == null ? "number" : given.isBoolean() ? "bool" : given.isObject() ? "object"
+          : given.isArray() ? "array" : given.isNumber() ? "number " + given.asText() : "number";
+      return "json: cannot unmarshal " + shape + " into Go struct field " + path + " of type int32";
+    }
     java.util.regex.Matcher coercion = COERCION.matcher(String.valueOf(e.getOriginalMessage()));
     if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mismatch
         && mismatch.getTargetType() != null && coercion.lookingAt()) {
@@ -136,6 +144,20 @@ final class TypedDecoding {
           + goType(mismatch.getTargetType());
     }
     return "json: cannot decode field " + path + ": " + e.getOriginalMessage();
+  }
+
+  /** fabric8's IntOrString deserializer's words for a value that is neither an int32 nor a string. */
+  private static final String INT_OR_STRING_REFUSAL = "Either integer or string value needs to be provided";
+
+  private static JsonNode at(JsonNode root, List<JsonMappingException.Reference> path) {
+    JsonNode node = root;
+    for (JsonMappingException.Reference ref : path) {
+      node = ref.getFieldName() != null ? node.get(ref.getFieldName()) : node.get(ref.getIndex());
+      if (node == null) {
+        return null;
+      }
+    }
+    return node;
   }
 
   private static String goType(Class<?> type) {
@@ -173,7 +195,7 @@ final class TypedDecoding {
           .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
           .collect(Collectors.joining(".")).replace(".[", "[");
       throw ApiException.badRequest(type.kind() + " in version \"" + type.version() + "\" cannot be handled as a "
-          + type.kind() + ": " + goReason(e, path));
+          + type.kind() + ": " + goReason(e, path, object));
     } catch (Exception e) {
       throw ApiException.badRequest(type.kind() + " in version \"" + type.version() + "\" cannot be handled as a "
           + type.kind() + ": " + e.getMessage());

@@ -150,7 +150,11 @@ final class EndpointSliceValidation {
       if (!names.add(name)) {
         errs.add(FieldError.duplicate(idx.child("name"), name));
       }
-      Ports.protocol(ports.get(i), idx.child("protocol"), errs);
+      if ("".equals(Nodes.text(ports.get(i), "protocol"))) { // a pointer upstream: "" is a value, not absent
+        errs.add(FieldError.notSupported(idx.child("protocol"), "", Ports.PROTOCOLS));
+      } else {
+        Ports.protocol(ports.get(i), idx.child("protocol"), errs);
+      }
       JsonNode port = Nodes.field(ports.get(i), "port");
       if (!port.isMissingNode()) {
         Ports.number(ports.get(i), "port", idx.child("port"), errs);

@@ -2,6 +2,8 @@ package io.gantry.control.server.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
@@ -50,6 +52,19 @@ class NetworkingDefaultsTest {
     assertEquals("[\"Ingress\"]", policyTypes("\"egress\":null"));
     assertEquals("[\"Ingress\",\"Egress\"]", policyTypes("\"egress\":[{}]"));
     assertEquals("[\"Egress\"]", policyTypes("\"egress\":[],\"policyTypes\":[\"Egress\"]"));
+  }
+
+  @Test
+  void aPortWithoutProtocolGetsTcpButAnEmptyProtocolIsRefused() throws ApiException {
+    ObjectNode policy = registry.create(ResourceTypes.NETWORKPOLICIES, "demo",
+        json("{\"metadata\":{\"name\":\"tcp\"},\"spec\":{\"ingress\":[{\"ports\":[{\"port\":80}]}]}}"));
+    assertEquals("TCP", policy.at("/spec/ingress/0/ports/0/protocol").asText());
+
+    // a pointer upstream (SetDefaults_NetworkPolicyPort defaults nil only), so "" reaches validation
+    ApiException e = assertThrows(ApiException.class, () -> registry.create(ResourceTypes.NETWORKPOLICIES, "demo",
+        json("{\"metadata\":{\"name\":\"empty\"},\"spec\":{\"ingress\":[{\"ports\":[{\"port\":80,\"protocol\":\"\"}]}]}}")));
+    assertEquals(422, e.code());
+    assertTrue(e.getMessage().contains("spec.ingress[0].ports[0].protocol: Unsupported value: \"\""), e.getMessage());
   }
 
   @Test

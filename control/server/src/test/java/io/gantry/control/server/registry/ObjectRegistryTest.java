@@ -476,6 +476,11 @@ class ObjectRegistryTest {
             "number 1.5 into Go struct field spec.terminationGracePeriodSeconds of type int64"},
         new String[] {"deployments", "{\"metadata\":{\"name\":\"d\"},\"spec\":{\"replicas\":true}}",
             "bool into Go struct field spec.replicas of type int32"},
+        // IntOrString.UnmarshalJSON takes anything but a string as its int32
+        new String[] {"deployments", "{\"metadata\":{\"name\":\"d\"},\"spec\":{\"strategy\":{\"rollingUpdate\":"
+            + "{\"maxSurge\":true}}}}", "bool into Go struct field spec.strategy.rollingUpdate.maxSurge of type int32"},
+        new String[] {"deployments", "{\"metadata\":{\"name\":\"d\"},\"spec\":{\"strategy\":{\"rollingUpdate\":"
+            + "{\"maxSurge\":1.5}}}}", "number 1.5 into Go struct field spec.strategy.rollingUpdate.maxSurge of type int32"},
         new String[] {"configmaps", "{\"metadata\":{\"name\":\"c\"},\"immutable\":1}",
             "number into Go struct field immutable of type bool"},
         new String[] {"pods", "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":{}}}",

@@ -66,6 +66,12 @@ class OtherKindsValidationTest {
   }
 
   @Test
+  void anEmptySlicePortProtocolIsAValueNotAnAbsence() {
+    assertEquals(List.of("ports[0].protocol: Unsupported value: \"\": supported values: \"SCTP\", \"TCP\", \"UDP\""),
+        slice("addressType: IPv4\nports: [{name: http, port: 80, protocol: ''}]"));
+  }
+
+  @Test
   void addressTypeIsImmutable() {
     assertEquals(List.of("addressType: Invalid value: \"IPv6\": field is immutable"),
         update(ResourceTypes.ENDPOINTSLICES, SLICE.replace("addressType: IPv4", "addressType: IPv6")

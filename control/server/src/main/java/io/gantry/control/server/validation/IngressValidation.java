@@ -24,7 +24,9 @@ final class IngressValidation {
     List<JsonNode> rules = Nodes.list(spec, "rules");
     JsonNode defaultBackend = Nodes.field(spec, "defaultBackend");
     if (rules.isEmpty() && defaultBackend.isMissingNode()) {
-      errs.add(FieldError.invalid(SPEC, new GoLiteral("[]networking.IngressRule(nil)"),
+      // Go prints an empty list decoded from [] as {}, an absent or null one as (nil)
+      String literal = Nodes.field(spec, "rules").isArray() ? "[]networking.IngressRule{}" : "[]networking.IngressRule(nil)";
+      errs.add(FieldError.invalid(SPEC, new GoLiteral(literal),
           "either `defaultBackend` or `rules` must be specified"));
     }
     if (!defaultBackend.isMissingNode()) {
@@ -65,12 +67,17 @@ final class IngressValidation {
     }
   }
 
+  /** The controller, then the parameters, in upstream's order. */
   static void validateIngressClass(JsonNode ingressClass, List<FieldError> errs) {
     JsonNode spec = Nodes.field(ingressClass, "spec");
+    controller(spec, errs);
     JsonNode parameters = Nodes.field(spec, "parameters");
     if (!parameters.isMissingNode() && !parameters.isNull()) {
       parameters(parameters, SPEC.child("parameters"), errs);
     }
+  }
+
+  private static void controller(JsonNode spec, List<FieldError> errs) {
     String controller = Nodes.text(spec, "controller", "");
     FieldPath path = SPEC.child("controller");
     if (controller.length() > MAX_CONTROLLER_LENGTH) {

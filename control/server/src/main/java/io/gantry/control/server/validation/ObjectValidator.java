@@ -70,7 +70,12 @@ public final class ObjectValidator {
       case "Secret", "ConfigMap" -> ConfigValidation.validateUpdate(type.kind(), object, old, errs);
       case "Deployment", "ReplicaSet" -> DeploymentValidation.validateUpdate(object, old, errs);
       case "EndpointSlice" -> EndpointSliceValidation.validateUpdate(object, old, errs);
-      case "IngressClass" -> IngressValidation.validateIngressClassUpdate(object, old, errs);
+      // ValidateIngressClassUpdate checks the immutable controller before the object itself
+      case "IngressClass" -> {
+        List<FieldError> immutable = new ArrayList<>();
+        IngressValidation.validateIngressClassUpdate(object, old, immutable);
+        errs.addAll(0, immutable);
+      }
       default -> { }
     }
     return List.copyOf(errs);

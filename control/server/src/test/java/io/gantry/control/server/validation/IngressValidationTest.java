@@ -64,6 +64,8 @@ class IngressValidationTest {
   void rulesOrDefaultBackendRequired() {
     assertEquals(List.of("spec: Invalid value: []networking.IngressRule(nil): either `defaultBackend` or `rules` must"
         + " be specified"), ingress("ingressClassName: nginx"));
+    assertEquals(List.of("spec: Invalid value: []networking.IngressRule{}: either `defaultBackend` or `rules` must"
+        + " be specified"), ingress("rules: []"));
     assertEquals(List.of(), ingress("defaultBackend: {service: {name: web, port: {number: 80}}}"));
   }
 
@@ -137,6 +139,20 @@ class IngressValidationTest {
         + " nginx}"));
     assertEquals(List.of("spec.controller: Invalid value: \"example.com/other\": field is immutable"),
         update(ResourceTypes.INGRESSCLASSES, ok.replace("k8s.io/ingress-nginx", "example.com/other"), ok));
+  }
+
+  @Test
+  void ingressClassErrorsComeInUpstreamsOrder() {
+    // validateIngressClassSpec: the controller, then the parameters
+    assertEquals(List.of("spec.controller: Required value", "spec.parameters.kind: Required value: kind is required",
+        "spec.parameters.name: Required value: name is required"),
+        create(ResourceTypes.INGRESSCLASSES, "metadata: {name: nginx}\nspec: {parameters: {scope: Cluster}}"));
+    // ValidateIngressClassUpdate: the immutable controller before the object's own checks
+    String ok = "metadata: {name: nginx}\nspec: {controller: k8s.io/ingress-nginx}";
+    assertEquals(List.of("spec.controller: Invalid value: \"example.com/other\": field is immutable",
+        "spec.parameters.namespace: Required value: `parameters.scope` is set to 'Namespace'"),
+        update(ResourceTypes.INGRESSCLASSES, "metadata: {name: nginx}\nspec: {controller: example.com/other,"
+            + " parameters: {kind: Config, name: c, scope: Namespace}}", ok));
   }
 
   @Test

@@ -28,7 +28,8 @@ import java.util.Objects;
  *       (a PUT of the original manifest) gets them copied from the stored object, as upstream's
  *       {@code patchAllocatedValues} does; an explicit different value is refused by validation.
  *   <li>{@code ipFamilies: [IPv4]} and {@code ipFamilyPolicy} are filled in as upstream does on a
- *       single-stack IPv4 cluster (a selectorless headless Service gets {@code RequireDualStack}).
+ *       single-stack IPv4 cluster (a selectorless headless Service gets {@code RequireDualStack} and
+ *       both families, the one it names first).
  * </ul>
  *
  * <p>Concurrency: stateless apart from the immutable pool; safe for concurrent writes.
@@ -130,8 +131,14 @@ public final class ClusterIpAllocator implements WritePlugin {
       return claims.parts();
     }
     List<String> ips = Specs.clusterIPs(spec);
+    checkSingleStack(type, name, spec, ips);
     if (!ips.isEmpty() && Specs.NONE.equals(ips.get(0))) {
-      headless(spec);
+      if (spec.path("selector").isEmpty()) {
+        headlessWithoutSelector(spec);
+      } else {
+        checkFamilies(type, name, spec, List.of());
+        headlessWithSelector(spec);
+      }
       release(claims, oldSlot);
       return claims.parts();
     }
@@ -199,19 +206,51 @@ public final class ClusterIpAllocator implements WritePlugin {
     return ips.isEmpty() ? -1 : pool.slotOf(ips.get(0));
   }
 
-  /** Upstream's headless defaults: no address; a selectorless one asks for both families. */
-  private static void headless(ObjectNode spec) {
+  /**
+   * initIPFamilyFields' special case, which is not limited to the cluster's families: a selectorless
+   * headless Service asks for both unless it says SingleStack, its first family by default IPv4.
+   */
+  private static void headlessWithoutSelector(ObjectNode spec) {
     spec.put("clusterIP", Specs.NONE);
     spec.putArray("clusterIPs").add(Specs.NONE);
-    boolean selectorless = spec.path("selector").isEmpty();
     if (Specs.text(spec, "ipFamilyPolicy").isEmpty()) {
-      spec.put("ipFamilyPolicy", selectorless ? "RequireDualStack" : "SingleStack");
+      spec.put("ipFamilyPolicy", "RequireDualStack");
     }
     if (spec.path("ipFamilies").isEmpty()) {
-      ArrayNode families = spec.putArray("ipFamilies").add("IPv4");
-      if (!"SingleStack".equals(Specs.text(spec, "ipFamilyPolicy"))) {
-        families.add("IPv6");
-      }
+      spec.putArray("ipFamilies").add("IPv4");
+    }
+    ArrayNode families = (ArrayNode) spec.get("ipFamilies");
+    if (families.size() < 2 && !"SingleStack".equals(Specs.text(spec, "ipFamilyPolicy"))) {
+      families.add("IPv4".equals(families.get(0).asText()) ? "IPv6" : "IPv4");
+    }
+  }
+
+  /** A headless Service with a selector is held to the cluster's one family, as a Service with an address. */
+  private static void headlessWithSelector(ObjectNode spec) {
+    spec.put("clusterIP", Specs.NONE);
+    spec.putArray("clusterIPs").add(Specs.NONE);
+    if (Specs.text(spec, "ipFamilyPolicy").isEmpty()) {
+      spec.put("ipFamilyPolicy", "SingleStack");
+    }
+    if (spec.path("ipFamilies").isEmpty()) {
+      spec.putArray("ipFamilies").add("IPv4");
+    }
+  }
+
+  /** initIPFamilyFields' first check, before any special case: SingleStack means one of each. */
+  private static void checkSingleStack(ResourceType type, String name, JsonNode spec, List<String> ips)
+      throws ApiException {
+    String policy = Specs.text(spec, "ipFamilyPolicy");
+    if (!"SingleStack".equals(policy)) {
+      return;
+    }
+    if (ips.size() > 1) {
+      throw AllocationErrors.invalid(type, name, "spec.ipFamilyPolicy", policy,
+          "must be 'RequireDualStack' or 'PreferDualStack' when multiple cluster IPs are specified");
+    }
+    if (spec.path("ipFamilies").size() > 1) {
+      throw AllocationErrors.invalid(type, name, "spec.ipFamilyPolicy", policy,
+          "must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified");
     }
   }
 
@@ -230,10 +269,6 @@ public final class ClusterIpAllocator implements WritePlugin {
             "not configured on this cluster");
       }
       i++;
-    }
-    if ("SingleStack".equals(policy) && ips.size() > 1) {
-      throw AllocationErrors.invalid(type, name, "spec.ipFamilyPolicy", policy,
-          "must be 'RequireDualStack' or 'PreferDualStack' when multiple cluster IPs are specified");
     }
     for (int j = 0; j < ips.size(); j++) {
       if (ips.get(j).contains(":")) {

@@ -101,6 +101,16 @@ class ClusterIpAllocatorTest {
     assertEquals("RequireDualStack", text(selectorless, "/spec/ipFamilyPolicy"));
     assertEquals(tree("[\"IPv4\",\"IPv6\"]"), selectorless.at("/spec/ipFamilies"));
 
+    // initIPFamilyFields' special case: the other family is added to the one named, whatever the cluster has
+    assertEquals(tree("[\"IPv6\",\"IPv4\"]"),
+        f.createService("v6", "{\"clusterIP\":\"None\",\"ipFamilies\":[\"IPv6\"]}").at("/spec/ipFamilies"));
+    ObjectNode prefer = f.createService("v4", "{\"clusterIP\":\"None\",\"ipFamilyPolicy\":\"PreferDualStack\","
+        + "\"ipFamilies\":[\"IPv4\"]}");
+    assertEquals(tree("[\"IPv4\",\"IPv6\"]"), prefer.at("/spec/ipFamilies"));
+    assertEquals("PreferDualStack", text(prefer, "/spec/ipFamilyPolicy"));
+    assertEquals(tree("[\"IPv4\"]"), f.createService("single", "{\"clusterIP\":\"None\","
+        + "\"ipFamilyPolicy\":\"SingleStack\"}").at("/spec/ipFamilies"));
+
     ObjectNode external = f.createService("ext", "{\"type\":\"ExternalName\",\"externalName\":\"example.com\"}");
     assertTrue(external.at("/spec/clusterIP").isMissingNode());
     assertTrue(external.at("/spec/ipFamilies").isMissingNode());
@@ -212,6 +222,18 @@ class ClusterIpAllocatorTest {
         "{\"ipFamilies\":[\"IPv6\"],\"ports\":[{\"port\":80}]}"));
     assertEquals("Service \"web\" is invalid: spec.ipFamilies[0]: Invalid value: \"IPv6\": "
         + "not configured on this cluster", v6.getMessage());
+    // the policy is checked before the families, for headless Services without a selector too
+    for (String clusterIp : new String[] {"", "\"clusterIP\":\"None\","}) {
+      ApiException single = assertThrows(ApiException.class, () -> f.createService("web", "{" + clusterIp
+          + "\"ipFamilyPolicy\":\"SingleStack\",\"ipFamilies\":[\"IPv4\",\"IPv6\"],\"ports\":[{\"port\":80}]}"));
+      assertEquals("Service \"web\" is invalid: spec.ipFamilyPolicy: Invalid value: \"SingleStack\": must be"
+          + " 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified", single.getMessage());
+    }
+    // a headless Service with a selector is held to the cluster's families
+    ApiException headlessV6 = assertThrows(ApiException.class, () -> f.createService("db",
+        "{\"clusterIP\":\"None\",\"selector\":{\"app\":\"db\"},\"ipFamilies\":[\"IPv6\"]}"));
+    assertEquals("Service \"db\" is invalid: spec.ipFamilies[0]: Invalid value: \"IPv6\": "
+        + "not configured on this cluster", headlessV6.getMessage());
     ObjectNode prefer = f.createService("web", "{\"ipFamilyPolicy\":\"PreferDualStack\",\"ports\":[{\"port\":80}]}");
     assertEquals(tree("[\"IPv4\"]"), prefer.at("/spec/ipFamilies"));
     assertNotEquals("", text(prefer, "/spec/clusterIP"));

@@ -6,6 +6,7 @@ import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.controller.runtime.ControllerLoop;
 import io.gantry.control.server.controller.runtime.Informer;
 import io.gantry.control.server.controller.runtime.WorkQueue;
+import io.gantry.control.server.controller.scheduler.EventRecorder;
 import io.gantry.control.server.registry.ObjectEvent;
 import io.gantry.control.server.registry.ObjectMeta;
 import io.gantry.control.server.registry.ObjectRegistry;
@@ -45,6 +46,7 @@ public final class EndpointSliceMirroringController implements AutoCloseable {
 
   private final ObjectRegistry registry;
   private final SliceWriter writer;
+  private final EventRecorder events;
   private final Informer services = Informer.of(ResourceTypes.SERVICES);
   private final Informer endpoints = Informer.of(ResourceTypes.ENDPOINTS);
   private final Informer slices = Informer.of(ResourceTypes.ENDPOINTSLICES);
@@ -55,6 +57,7 @@ public final class EndpointSliceMirroringController implements AutoCloseable {
   private EndpointSliceMirroringController(ObjectRegistry registry) {
     this.registry = registry;
     this.writer = new SliceWriter(registry);
+    this.events = new EventRecorder(registry, registry.clock(), "endpoint-slice-mirroring-controller");
   }
 
   public static EndpointSliceMirroringController start(ObjectRegistry registry, ObjectWatcher watcher) {
@@ -79,6 +82,19 @@ public final class EndpointSliceMirroringController implements AutoCloseable {
     }
   }
 
+  /** The reconciler's Warnings on the Endpoints, in its words, on every sync that leaves addresses out. */
+  private void warnAboutSkipped(ObjectNode source, MirroredSlices.Mirror mirror) {
+    if (mirror.invalidAddresses() > 0) {
+      events.record(source, "Warning", "InvalidIPAddress",
+          "Skipped " + mirror.invalidAddresses() + " invalid IP addresses when mirroring to EndpointSlices");
+    }
+    if (mirror.overLimit() > 0) {
+      events.record(source, "Warning", "TooManyAddressesToMirror", "A max of "
+          + MirroredSlices.MAX_ENDPOINTS_PER_SUBSET + " addresses can be mirrored to EndpointSlices per Endpoints subset. "
+          + mirror.overLimit() + " addresses were skipped");
+    }
+  }
+
   /** One sync of one {@code namespace/name} key. */
   void reconcile(String key) throws ApiException {
     Long expected = expectedRevisions.get(key);
@@ -91,7 +107,9 @@ public final class EndpointSliceMirroringController implements AutoCloseable {
     String name = key.substring(slash + 1);
     List<ObjectNode> existing = mirroredSlices(namespace, name);
     Optional<ObjectNode> source = endpoints.get(key).filter(e -> shouldMirror(e, services.get(key)));
-    Map<String, ObjectNode> desired = source.map(MirroredSlices::desired).orElse(Map.of());
+    Optional<MirroredSlices.Mirror> mirror = source.map(MirroredSlices::desired);
+    mirror.ifPresent(m -> warnAboutSkipped(source.get(), m));
+    Map<String, ObjectNode> desired = mirror.map(MirroredSlices.Mirror::slices).orElse(Map.of());
     long revision = 0;
     List<ObjectNode> leftovers = new ArrayList<>();
     Map<String, ObjectNode> toWrite = new LinkedHashMap<>(desired);

@@ -29,23 +29,37 @@ final class MirroredSlices {
 
   private MirroredSlices() {}
 
-  /** The desired slices (no name yet), keyed by {@link #key}, in a stable order. */
-  static Map<String, ObjectNode> desired(ObjectNode endpoints) {
+  /**
+   * What an Endpoints mirrors to: the slices (no name yet) keyed by {@link #key} in a stable order,
+   * and how many addresses were left out for not being IP addresses or for being over the limit.
+   */
+  record Mirror(Map<String, ObjectNode> slices, int invalidAddresses, int overLimit) {}
+
+  /** The desired slices of {@code endpoints}, and what they leave out. */
+  static Mirror desired(ObjectNode endpoints) {
     Map<String, ObjectNode> slices = new LinkedHashMap<>();
+    int invalid = 0;
+    int overLimit = 0;
     for (Subset subset : repack(endpoints.path("subsets"))) {
       // key -> ip -> endpoint; TreeMaps keep slices and their endpoints in a canonical order
       Map<String, Map<String, ObjectNode>> byFamily = new TreeMap<>();
       int added = 0;
       for (boolean ready : new boolean[] {true, false}) {
         for (Map.Entry<String, Boolean> address : subset.addresses().entrySet()) {
+          if (address.getValue() != ready) {
+            continue;
+          }
           JsonNode node = subset.nodes().get(address.getKey());
           String ip = node.path("ip").asText("");
           String family = family(ip);
-          if (address.getValue() != ready || family == null || added >= MAX_ENDPOINTS_PER_SUBSET) {
-            continue;
+          if (added >= MAX_ENDPOINTS_PER_SUBSET) {
+            overLimit++;
+          } else if (family == null) {
+            invalid++;
+          } else {
+            byFamily.computeIfAbsent(family, k -> new TreeMap<>()).putIfAbsent(ip, endpoint(node, ip, ready));
+            added++;
           }
-          byFamily.computeIfAbsent(family, k -> new TreeMap<>()).putIfAbsent(ip, endpoint(node, ip, ready));
-          added++;
         }
       }
       byFamily.forEach((family, group) -> {
@@ -56,7 +70,7 @@ final class MirroredSlices {
         slices.put(family + " " + portsKey(subset.ports()), slice);
       });
     }
-    return slices;
+    return new Mirror(slices, invalid, overLimit);
   }
 
   /** A repacked subset: its ports (as slice ports) and its addresses by key, each with its readiness. */

@@ -111,6 +111,31 @@ class EndpointSliceMirroringControllerTest {
     await("no slices once the Endpoints is gone", () -> fx.slices("db").isEmpty());
   }
 
+  @Test
+  void aSubsetOverTheLimitIsCutAndTheEndpointsGetsAWarning() throws Exception {
+    fx.service("big", null, "80", "");
+    StringBuilder addresses = new StringBuilder();
+    for (int i = 0; i < MirroredSlices.MAX_ENDPOINTS_PER_SUBSET + 5; i++) {
+      addresses.append(i == 0 ? "" : ",").append("{\"ip\":\"10.2.").append(i / 250).append('.').append(i % 250 + 1)
+          .append("\"}");
+    }
+    registry.create(ResourceTypes.ENDPOINTS, NS, json("{\"metadata\":{\"name\":\"big\"},\"subsets\":[{\"addresses\":["
+        + addresses + "],\"ports\":[{\"port\":80}]}]}"));
+
+    await("one slice of 1000", () -> fx.slices("big").size() == 1
+        && fx.slices("big").get(0).path("endpoints").size() == MirroredSlices.MAX_ENDPOINTS_PER_SUBSET);
+    await("a TooManyAddressesToMirror warning", () -> warnings("big").contains("TooManyAddressesToMirror: A max of 1000"
+        + " addresses can be mirrored to EndpointSlices per Endpoints subset. 5 addresses were skipped"));
+  }
+
+  private List<String> warnings(String endpoints) throws ApiException {
+    return registry.list(ResourceTypes.EVENTS, NS, null, null, 0, null).items().stream()
+        .filter(e -> e.at("/involvedObject/name").asText().equals(endpoints)
+            && e.at("/involvedObject/kind").asText().equals("Endpoints") && e.path("type").asText().equals("Warning"))
+        .map(e -> e.path("reason").asText() + ": " + e.path("message").asText())
+        .toList();
+  }
+
   /** RepackSubsets: ports offered by the same addresses share a slice; an address listed both ways for a port is ready. */
   @Test
   void subsetsAreRepackedBeforeMirroring() throws Exception {

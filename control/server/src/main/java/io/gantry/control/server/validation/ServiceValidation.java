@@ -267,7 +267,7 @@ final class ServiceValidation {
     String loadBalancerClass = Nodes.text(spec, "loadBalancerClass");
     if (loadBalancerClass != null && !loadBalancer) {
       errs.add(FieldError.forbidden(SPEC.child("loadBalancerClass"),
-          "may only be used when service type is 'LoadBalancer'"));
+          "may only be used when `type` is 'LoadBalancer'"));
     } else if (loadBalancerClass != null) {
       for (String msg : NameRules.qualifiedName(loadBalancerClass)) {
         errs.add(FieldError.invalid(SPEC.child("loadBalancerClass"), loadBalancerClass, msg));

@@ -195,7 +195,7 @@ class ServiceValidationTest {
         service("type: LoadBalancer\nloadBalancerSourceRanges: [\" 192.168.0.0/16 \", 10.0.0.0/99]\nports: [{port: 80}]"));
     assertEquals(List.of("spec.allocateLoadBalancerNodePorts: Forbidden: may only be used when `type` is"
         + " 'LoadBalancer'"), service("type: NodePort\nallocateLoadBalancerNodePorts: true\nports: [{port: 80}]"));
-    assertEquals(List.of("spec.loadBalancerClass: Forbidden: may only be used when service type is 'LoadBalancer'"),
+    assertEquals(List.of("spec.loadBalancerClass: Forbidden: may only be used when `type` is 'LoadBalancer'"),
         service("loadBalancerClass: example.com/lb\nports: [{port: 80}]"));
     assertEquals(1, service("type: LoadBalancer\nloadBalancerClass: \"not a/qualified/name\"\nports: [{port: 80}]").size());
     assertEquals(List.of(), service("type: LoadBalancer\nallocateLoadBalancerNodePorts: false\n"

@@ -65,10 +65,7 @@ final class ResourceEndpoint {
       return switch (request.method()) {
         case "GET" -> list(path, request);
         case "POST" -> {
-          if (type.namespaced() && path.namespace() == null) {
-            // the all-namespaces collection only lists and watches, as kube-apiserver routes it
-            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
-          }
+          requireNamespaceForWrites(path);
           ObjectNode body = RequestBodies.object(request);
           requireNoResourceVersion(body);
           List<String> warnings = FieldValidation.of(request).checkObject(type, body, request);
@@ -76,6 +73,7 @@ final class ResourceEndpoint {
               .create(type, writeNamespace(path), body)).withWarnings(warnings);
         }
         case "DELETE" -> {
+          requireNamespaceForWrites(path);
           if (type == ResourceTypes.NAMESPACES) {
             throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
           }
@@ -142,6 +140,13 @@ final class ResourceEndpoint {
     return ApiResponse.json(200, status);
   }
 
+  /** The all-namespaces collection of a namespaced kind only lists and watches, as kube-apiserver routes it. */
+  private static void requireNamespaceForWrites(ResourcePath path) throws ApiException {
+    if (path.type().namespaced() && path.namespace() == null) {
+      throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+    }
+  }
+
   /**
    * The options of a DELETE, from its body and query (a {@code propagationPolicy} may come as a
    * query parameter too), refused as kube-apiserver refuses them: a malformed grace period is 400,
@@ -161,20 +166,31 @@ final class ResourceEndpoint {
           options.preconditionVersion(), queried);
     }
     String policy = options.propagationPolicy();
+    boolean bothSet = body != null && body.hasNonNull("orphanDependents")
+        && (body.hasNonNull("propagationPolicy") || queried != null && !queried.isEmpty());
+    if (bothSet) {
+      String given = body.hasNonNull("propagationPolicy") ? body.get("propagationPolicy").asText() : queried;
+      throw invalidDeleteOptions("Invalid value: \"" + given + "\": orphanDependents and deletionPropagation cannot"
+          + " be both set", "FieldValueInvalid");
+    }
     if (policy != null && !policy.equals("Orphan") && !policy.equals("Background") && !policy.equals("Foreground")) {
-      String detail = "Unsupported value: \"" + policy + "\": supported values: \"Foreground\", \"Background\", "
-          + "\"Orphan\", \"nil\"";
-      ObjectNode details = Json.object();
-      details.put("group", "meta.k8s.io");
-      details.put("kind", "DeleteOptions");
-      ObjectNode cause = details.putArray("causes").addObject();
-      cause.put("reason", "FieldValueNotSupported");
-      cause.put("message", detail);
-      cause.put("field", "propagationPolicy");
-      throw new ApiException(422, "Invalid", "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: " + detail,
-          details);
+      throw invalidDeleteOptions("Unsupported value: \"" + policy + "\": supported values: \"Foreground\", "
+          + "\"Background\", \"Orphan\", \"nil\"", "FieldValueNotSupported");
     }
     return options;
+  }
+
+  /** ValidateDeleteOptions' 422, about {@code propagationPolicy}. */
+  private static ApiException invalidDeleteOptions(String detail, String reason) {
+    ObjectNode details = Json.object();
+    details.put("group", "meta.k8s.io");
+    details.put("kind", "DeleteOptions");
+    ObjectNode cause = details.putArray("causes").addObject();
+    cause.put("reason", reason);
+    cause.put("message", detail);
+    cause.put("field", "propagationPolicy");
+    return new ApiException(422, "Invalid", "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: " + detail,
+        details);
   }
 
   /**

@@ -283,6 +283,12 @@ class RequestSemanticsTest {
     assertEquals(422, policy.status(), () -> body(policy).toString());
     assertEquals("propagationPolicy", body(policy).at("/details/causes/0/field").asText());
     assertEquals(422, queried.status(), () -> body(queried).toString());
+    // ValidateDeleteOptions: the deprecated boolean and the policy together
+    ApiResponse both = send("DELETE", CONFIGMAPS + "/cm", Map.of(),
+        "{\"orphanDependents\":true,\"propagationPolicy\":\"Foreground\"}");
+    assertEquals(422, both.status(), () -> body(both).toString());
+    assertEquals("DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Invalid value: \"Foreground\":"
+        + " orphanDependents and deletionPropagation cannot be both set", body(both).path("message").asText());
     assertTrue(registry.find(ResourceTypes.CONFIGMAPS, "default", "cm").isPresent());
   }
 
@@ -430,6 +436,18 @@ class RequestSemanticsTest {
 
     assertEquals(405, response.status());
     assertTrue(registry.find(ResourceTypes.CONFIGMAPS, "default", "cm").isEmpty());
+  }
+
+  @Test
+  void theAllNamespacesCollectionTakesNoDeleteAndDeletesNothing() throws Exception {
+    registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"cm\"}}"));
+
+    ApiResponse response = send("DELETE", "/api/v1/configmaps", Map.of(), "");
+    ApiResponse deployments = send("DELETE", "/apis/apps/v1/deployments", Map.of("dryRun", List.of("All")), "");
+
+    assertEquals(405, response.status(), () -> body(response).toString());
+    assertEquals(405, deployments.status(), () -> body(deployments).toString());
+    assertTrue(registry.find(ResourceTypes.CONFIGMAPS, "default", "cm").isPresent());
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.gantry.control.server.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.json.SameContent;
 import io.gantry.control.server.resource.ResourceType;
@@ -43,8 +45,15 @@ final class KindRules {
     }
   }
 
-  /** Whether anything outside metadata and status differs: the rule for bumping generation. */
-  static boolean specChanged(ObjectNode updated, ObjectNode old) {
+  /**
+   * Whether anything outside metadata and status differs, or for a Deployment its annotations (which
+   * its ReplicaSets copy) other than through {@code /status}: the rule for bumping generation.
+   */
+  static boolean specChanged(ResourceType type, String subresource, ObjectNode updated, ObjectNode old) {
+    if (type == ResourceTypes.DEPLOYMENTS && subresource == null
+        && !SameContent.same(annotations(updated), annotations(old))) {
+      return true;
+    }
     ObjectNode a = updated.deepCopy();
     ObjectNode b = old.deepCopy();
     for (ObjectNode o : new ObjectNode[] {a, b}) {
@@ -52,5 +61,12 @@ final class KindRules {
       o.remove("status");
     }
     return !SameContent.same(a, b);
+  }
+
+  /** The annotations, with none and an empty map alike, as Go's DeepEqual on a decoded map. */
+  private static JsonNode annotations(ObjectNode object) {
+    JsonNode annotations = object.path("metadata").path("annotations");
+    return annotations.isObject() && !annotations.isEmpty() ? annotations
+        : JsonNodeFactory.instance.objectNode();
   }
 }

@@ -451,8 +451,11 @@ public final class ObjectRegistry {
       } else {
         next.remove("status");
       }
-      // upstream's status strategies put back only the spec: labels and annotations sent along are kept
-      for (String field : new String[] {"labels", "annotations"}) {
+      // upstream's status strategies put back the spec, and the Deployment's its labels too: the rest
+      // of the metadata sent along is kept
+      String[] kept = type == ResourceTypes.DEPLOYMENTS ? new String[] {"annotations"}
+          : new String[] {"labels", "annotations"};
+      for (String field : kept) {
         JsonNode value = updated.path("metadata").get(field);
         if (value != null && !value.isNull()) {
           ObjectMeta.metadata(next).set(field, value);
@@ -494,7 +497,7 @@ public final class ObjectRegistry {
     if (type == ResourceTypes.NAMESPACES && !"status".equals(subresource)) {
       next.set("spec", old.get("spec"));
     }
-    if (KindRules.tracksGeneration(type) && KindRules.specChanged(next, old)) {
+    if (KindRules.tracksGeneration(type) && KindRules.specChanged(type, subresource, next, old)) {
       metadata.put("generation", oldMetadata.path("generation").asLong(0) + 1);
     }
     setManagedFields(next, applied != null ? applied : updateOwnership(type, subresource, old, next));

@@ -228,8 +228,34 @@ class ObjectRegistryTest {
 
     ObjectNode scaled = afterLabel.deepCopy();
     ((ObjectNode) scaled.get("spec")).put("replicas", 5);
-    assertEquals(2, registry.update(ResourceTypes.DEPLOYMENTS, "demo", "web", scaled, null)
+    ObjectNode afterScale = registry.update(ResourceTypes.DEPLOYMENTS, "demo", "web", scaled, null);
+    assertEquals(2, afterScale.at("/metadata/generation").asInt());
+
+    // a Deployment's annotations are copied to its ReplicaSets, so they count as spec (deployment strategy)
+    ObjectNode annotated = afterScale.deepCopy();
+    ((ObjectNode) annotated.get("metadata")).putObject("annotations").put("note", "x");
+    ObjectNode afterAnnotation = registry.update(ResourceTypes.DEPLOYMENTS, "demo", "web", annotated, null);
+    assertEquals(3, afterAnnotation.at("/metadata/generation").asInt());
+    // through /status they do not, as the deployment controller writes its revision annotation
+    ObjectNode revised = afterAnnotation.deepCopy();
+    ((ObjectNode) revised.at("/metadata/annotations")).put("deployment.kubernetes.io/revision", "1");
+    assertEquals(3, registry.update(ResourceTypes.DEPLOYMENTS, "demo", "web", revised, "status")
         .at("/metadata/generation").asInt());
+    // other kinds count only their spec
+    ObjectNode rs = registry.create(ResourceTypes.CONFIGMAPS, "demo", json("{\"metadata\":{\"name\":\"c\"}}"));
+    ((ObjectNode) rs.get("metadata")).putObject("annotations").put("note", "x");
+    assertTrue(registry.update(ResourceTypes.CONFIGMAPS, "demo", "c", rs, null).at("/metadata/generation").asInt(0) <= 1);
+  }
+
+  @Test
+  void aDeploymentsStatusWriteKeepsItsLabels() throws ApiException {
+    ObjectNode created = registry.create(ResourceTypes.DEPLOYMENTS, "demo", deployment("web", 2));
+    ObjectNode withStatus = created.deepCopy();
+    withStatus.putObject("status").put("replicas", 7);
+    ((ObjectNode) withStatus.get("metadata")).putObject("labels").put("st", "x");
+    ObjectNode written = registry.update(ResourceTypes.DEPLOYMENTS, "demo", "web", withStatus, "status");
+    assertEquals(7, written.at("/status/replicas").asInt());
+    assertTrue(written.at("/metadata/labels/st").isMissingNode(), written.at("/metadata").toString());
   }
 
   @Test

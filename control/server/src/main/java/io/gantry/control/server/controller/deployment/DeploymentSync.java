@@ -707,19 +707,21 @@ final class DeploymentSync {
     requeueAfter = after.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : after.plusSeconds(1);
   }
 
-  /** Writes the working copy's annotations and status where they differ from the stored Deployment. */
+  /**
+   * Writes the working copy's annotations and status where they differ from the stored Deployment,
+   * in one status update, as upstream's UpdateStatus: annotations written through the main resource
+   * would raise the generation.
+   */
   private void flushDeployment() throws ApiException {
     String namespace = ObjectMeta.namespace(d);
     String name = ObjectMeta.name(d);
     JsonNode annotations = d.path("metadata").path("annotations");
-    if (!annotations.equals(stored.path("metadata").path("annotations"))) {
+    boolean annotated = !annotations.equals(stored.path("metadata").path("annotations"));
+    if (annotated || !d.path("status").equals(stored.path("status"))) {
       ObjectNode body = stored.deepCopy();
-      ObjectMeta.metadata(body).set("annotations", annotations.deepCopy());
-      stored = registry.update(ResourceTypes.DEPLOYMENTS, namespace, name, body, null);
-      written.accept(stored);
-    }
-    if (!d.path("status").equals(stored.path("status"))) {
-      ObjectNode body = stored.deepCopy();
+      if (annotated) {
+        ObjectMeta.metadata(body).set("annotations", annotations.deepCopy());
+      }
       body.set("status", d.path("status").deepCopy());
       stored = registry.update(ResourceTypes.DEPLOYMENTS, namespace, name, body, "status");
       written.accept(stored);

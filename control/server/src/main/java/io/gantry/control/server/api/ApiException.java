@@ -1,5 +1,6 @@
 package io.gantry.control.server.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.resource.ResourceType;
@@ -28,6 +29,18 @@ public final class ApiException extends Exception {
 
   public String reason() {
     return reason;
+  }
+
+  /** Whether the details name a cause with this reason (client-go's {@code HasStatusCause}). */
+  public boolean hasCause(String causeReason) {
+    if (details != null) {
+      for (JsonNode cause : details.path("causes")) {
+        if (cause.path("reason").asText().equals(causeReason)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The {@code Status} object for the response body. */
@@ -77,6 +90,20 @@ public final class ApiException extends Exception {
   public static ApiException forbidden(ResourceType type, String name, String why) {
     return new ApiException(403, "Forbidden",
         type.qualifiedName() + " \"" + name + "\" is forbidden: " + why, details(type, name));
+  }
+
+  /**
+   * The NamespaceLifecycle admission plugin's 403 for a create in a terminating namespace, with the
+   * {@code NamespaceTerminating} cause that client-go's {@code HasStatusCause} looks for.
+   */
+  public static ApiException namespaceTerminating(ResourceType type, String name, String namespace) {
+    ObjectNode details = details(type, name);
+    ObjectNode cause = details.putArray("causes").addObject();
+    cause.put("reason", "NamespaceTerminating");
+    cause.put("message", "namespace " + namespace + " is being terminated");
+    cause.put("field", "metadata.namespace");
+    return new ApiException(403, "Forbidden", type.qualifiedName() + " \"" + name + "\" is forbidden: unable to"
+        + " create new content in namespace " + namespace + " because it is being terminated", details);
   }
 
   public static ApiException methodNotAllowed(String message) {

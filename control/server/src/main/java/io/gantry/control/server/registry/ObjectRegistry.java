@@ -715,8 +715,7 @@ public final class ObjectRegistry {
       throw ApiException.notFound(ResourceTypes.NAMESPACES, namespace);
     }
     if (ObjectMeta.isDeleting(ns.get())) {
-      throw ApiException.forbidden(type, ObjectMeta.name(object),
-          "unable to create new content in namespace " + namespace + " because it is being terminated");
+      throw ApiException.namespaceTerminating(type, ObjectMeta.name(object), namespace);
     }
   }
 

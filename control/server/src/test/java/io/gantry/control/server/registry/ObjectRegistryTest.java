@@ -536,7 +536,11 @@ class ObjectRegistryTest {
     ApiException e = assertThrows(ApiException.class,
         () -> registry.create(ResourceTypes.CONFIGMAPS, "demo", json("{\"metadata\":{\"name\":\"late\"}}")));
     assertEquals(403, e.code());
-    assertTrue(e.getMessage().contains("because it is being terminated"), e.getMessage());
+    assertEquals("configmaps \"late\" is forbidden: unable to create new content in namespace demo because it is"
+        + " being terminated", e.getMessage());
+    // client-go's HasStatusCause(err, NamespaceTerminatingCause), which controllers use to let it pass
+    assertEquals("{\"reason\":\"NamespaceTerminating\",\"message\":\"namespace demo is being terminated\","
+        + "\"field\":\"metadata.namespace\"}", e.toStatus().at("/details/causes/0").toString());
   }
 
   @Test

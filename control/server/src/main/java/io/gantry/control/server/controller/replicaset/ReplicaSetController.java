@@ -201,11 +201,14 @@ public final class ReplicaSetController implements AutoCloseable {
           ObjectNode pod = registry.create(ResourceTypes.PODS, namespace, podFromTemplate(rs));
           events.record(rs, "Normal", "SuccessfulCreate", "Created pod: " + ObjectMeta.name(pod));
         } catch (ApiException e) {
-          events.record(rs, "Warning", "FailedCreate", "Error creating: " + e.getMessage());
           // the failed creation and the ones skipped after it will never be observed
           for (int skipped = i; skipped < count; skipped++) {
             expectations.creationObserved(key);
           }
+          if (e.hasCause("NamespaceTerminating")) {
+            return; // as upstream: every create would fail, and the namespace's deletion takes the ReplicaSet
+          }
+          events.record(rs, "Warning", "FailedCreate", "Error creating: " + e.getMessage());
           throw e;
         }
       }

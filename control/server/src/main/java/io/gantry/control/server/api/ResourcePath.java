@@ -57,6 +57,25 @@ public record ResourcePath(ResourceType type, String namespace, String name, Str
     return Optional.of(new ResourcePath(type.get(), namespace, name, subresource));
   }
 
+  /**
+   * The resource path a deprecated watch path ({@code /api/v1/watch/...} or
+   * {@code /apis/{group}/{version}/watch/...}, still served by kube-apiserver) watches, or empty.
+   */
+  public static Optional<String> legacyWatch(String path) {
+    String[] parts = path.replaceAll("^/+", "").split("/", -1);
+    int at = parts.length > 3 && parts[0].equals("api") ? 2 : parts.length > 4 && parts[0].equals("apis") ? 3 : -1;
+    if (at < 0 || !parts[at].equals("watch")) {
+      return Optional.empty();
+    }
+    StringBuilder resource = new StringBuilder();
+    for (int i = 0; i < parts.length; i++) {
+      if (i != at) {
+        resource.append('/').append(parts[i]);
+      }
+    }
+    return Optional.of(resource.toString());
+  }
+
   private static boolean isNamespaceSubresource(String segment) {
     return segment.equals("status") || segment.equals("finalize");
   }

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -72,15 +73,23 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       return;
     }
     QueryStringDecoder uri = new QueryStringDecoder(msg.uri());
-    String path;
-    Map<String, List<String>> parameters;
+    String decodedPath;
+    Map<String, List<String>> decodedParameters;
     try { // decoded here, once: a malformed escape (%zz) is the client's error, as Go's invalid URL escape
-      path = uri.path();
-      parameters = uri.parameters();
+      decodedPath = uri.path();
+      decodedParameters = uri.parameters();
     } catch (IllegalArgumentException e) {
       write(ctx, ApiResponse.error(ApiException.badRequest("invalid URL escape " + quoted(badEscape(msg.uri())))),
           false);
       return;
+    }
+    // the deprecated /watch/ prefix: the same as ?watch=true on the resource
+    Optional<String> watched = msg.method() == HttpMethod.GET ? ResourcePath.legacyWatch(decodedPath) : Optional.empty();
+    String path = watched.orElse(decodedPath);
+    Map<String, List<String>> parameters = decodedParameters;
+    if (watched.isPresent()) {
+      parameters = new java.util.HashMap<>(decodedParameters);
+      parameters.put("watch", List.of("true"));
     }
     if (!ApiRouter.isPublic(path) && !authenticated(msg)) {
       write(ctx, ApiResponse.error(ApiException.unauthorized()), keepAlive);

@@ -1,6 +1,7 @@
 package io.gantry.control.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gantry.control.server.ControlConfig;
@@ -18,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Requests sent back to back on one connection, before any answer: answered in their order. */
+/**
+ * Requests over one real connection: sent back to back, before any answer, they are answered in
+ * their order; watches by the deprecated /watch/ paths.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelinedRequestsTest {
   @TempDir
@@ -55,6 +59,22 @@ class PipelinedRequestsTest {
     assertTrue(wire.indexOf("\"gitVersion\"", heads.get(1)) < heads.get(2), wire);
     assertTrue(wire.indexOf("\"kind\":\"NamespaceList\"", heads.get(2)) < heads.get(3), wire);
     assertTrue(wire.indexOf("\"kind\":\"Namespace\"", heads.get(3)) > heads.get(3), wire);
+  }
+
+  /** The deprecated /watch/ prefix (still served upstream) streams as ?watch=true does, for a collection and an object. */
+  @Test
+  void deprecatedWatchPathsStreamLikeWatchTrue() throws Exception {
+    String wire = exchange(List.of("/api/v1/watch/namespaces?timeoutSeconds=1",
+        "/api/v1/watch/namespaces/default?timeoutSeconds=1"));
+    List<Integer> heads = indexesOf(wire, "HTTP/1.1 200");
+    assertEquals(2, heads.size(), wire);
+    for (int i = 0; i < 2; i++) {
+      int end = i == 0 ? heads.get(1) : wire.length();
+      String answer = wire.substring(heads.get(i), end);
+      assertTrue(answer.contains("\"type\":\"ADDED\"") && answer.contains("\"name\":\"default\""), answer);
+      assertTrue(answer.contains("\r\n0\r\n\r\n"), "ends as a watch does: " + answer);
+    }
+    assertFalse(wire.substring(heads.get(1)).contains("\"name\":\"kube-system\""), "one object only: " + wire);
   }
 
   /** Pipelined garbage after a good request: the good one is answered first, then the 400. */

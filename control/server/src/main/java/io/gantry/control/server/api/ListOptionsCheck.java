@@ -30,6 +30,15 @@ public final class ListOptionsCheck {
     if (!version.isEmpty() && (!version.chars().allMatch(Character::isDigit) || version.length() > 18)) {
       throw ApiException.badRequest("resourceVersion: " + version + " (expected: a non-negative integer)");
     }
+    String timeout = orEmpty(request.param("timeoutSeconds"));
+    if (!timeout.isEmpty()) {
+      try {
+        Long.parseLong(timeout);
+      } catch (NumberFormatException e) { // the parameter codec's int64 conversion, a 400 before any watch
+        throw ApiException.badRequest("timeoutSeconds: strconv.ParseInt: parsing \"" + timeout + "\""
+            + ": invalid syntax");
+      }
+    }
     if (watch) {
       if (initialEvents && !match.equals("NotOlderThan")) {
         errors.add(forbidden("resourceVersionMatch", "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"));

@@ -122,7 +122,7 @@ final class WatchStream {
           timers.add(channel.eventLoop().schedule(() -> bookmark(false), seconds - 2, TimeUnit.SECONDS));
         }
       } catch (NumberFormatException e) {
-        // kube-apiserver ignores a malformed timeout as well
+        // refused before the watch started (ListOptionsCheck)
       }
     }
     if (request.flag("allowWatchBookmarks")) {

@@ -100,12 +100,16 @@ public final class FieldSelector {
 
   /**
    * The error kube-apiserver gives when this selector names a field {@code type} does not support,
-   * {@code field label not supported: spec.foo}, or empty when every field is supported.
+   * or empty when every field is supported: {@code field label not supported: spec.foo} from a kind's
+   * own conversion function, and {@code DefaultMetaV1FieldSelectorConversion}'s words for the kinds
+   * without one.
    */
   public Optional<String> unsupportedField(ResourceType type) {
-    Set<String> extra = FIELDS.getOrDefault(type.kind(), Set.of());
-    return terms.stream().map(Term::field).filter(f -> !COMMON.contains(f) && !extra.contains(f)).findFirst()
-        .map(f -> "field label not supported: " + f);
+    Set<String> extra = FIELDS.get(type.kind());
+    return terms.stream().map(Term::field)
+        .filter(f -> !COMMON.contains(f) && (extra == null || !extra.contains(f))).findFirst()
+        .map(f -> extra != null ? "field label not supported: " + f
+            : "\"" + f + "\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"");
   }
 
   public boolean isEmpty() {

@@ -197,6 +197,15 @@ class RequestSemanticsTest {
   }
 
   @Test
+  void aTimeoutThatIsNoNumberIsABadRequest() {
+    ApiResponse response = send("GET", CONFIGMAPS, Map.of("timeoutSeconds", List.of("abc")), "");
+
+    assertEquals(400, response.status(), () -> body(response).toString());
+    assertEquals("timeoutSeconds: strconv.ParseInt: parsing \"abc\": invalid syntax",
+        body(response).path("message").asText());
+  }
+
+  @Test
   void aResourceVersionTooLargeForANumberIsABadRequest() {
     ApiResponse response = send("GET", CONFIGMAPS, Map.of("resourceVersion", List.of("99999999999999999999999")), "");
 

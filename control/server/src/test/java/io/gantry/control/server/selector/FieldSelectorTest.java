@@ -76,6 +76,9 @@ class FieldSelectorTest {
         FieldSelector.parse("metadata.name=a,spec.foo=b").unsupportedField(ResourceTypes.PODS));
     assertEquals(Optional.of("field label not supported: spec.nodeName"),
         FieldSelector.parse("spec.nodeName=a").unsupportedField(ResourceTypes.SERVICES));
+    // a kind without a conversion function of its own: DefaultMetaV1FieldSelectorConversion's words
+    assertEquals(Optional.of("\"data.k\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\""),
+        FieldSelector.parse("data.k=v").unsupportedField(ResourceTypes.CONFIGMAPS));
     assertEquals(Optional.empty(), FieldSelector.parse("type=kubernetes.io/tls").unsupportedField(ResourceTypes.SECRETS));
     assertEquals(Optional.empty(), FieldSelector.parse("spec.unschedulable=false").unsupportedField(ResourceTypes.NODES));
     assertEquals(Optional.empty(), FieldSelector.parse("status.phase=Active").unsupportedField(ResourceTypes.NAMESPACES));

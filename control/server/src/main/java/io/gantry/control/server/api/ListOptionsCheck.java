@@ -94,6 +94,29 @@ public final class ListOptionsCheck {
       return;
     }
     long wanted = Long.parseLong(version);
+    awaitRevision(wanted, store);
+    if ("Exact".equals(request.param("resourceVersionMatch")) && wanted != store.currentRevision()) {
+      throw ApiException.gone("too old resource version: " + wanted + " (" + store.currentRevision()
+          + "); this server serves exact lists only at the current resourceVersion");
+    }
+  }
+
+  /**
+   * Before a GET with a {@code resourceVersion}: the object as of that version or newer, so a version
+   * the store has not reached is waited for (bounded), as the watch cache does, then 504.
+   */
+  static void awaitForGet(ApiRequest request, Store store) throws ApiException {
+    String version = orEmpty(request.param("resourceVersion"));
+    if (version.isEmpty() || version.equals("0")) {
+      return;
+    }
+    if (!version.chars().allMatch(Character::isDigit) || version.length() > 18) {
+      throw ApiException.badRequest("resourceVersion: " + version + " (expected: a non-negative integer)");
+    }
+    awaitRevision(Long.parseLong(version), store);
+  }
+
+  private static void awaitRevision(long wanted, Store store) throws ApiException {
     long deadline = System.nanoTime() + TOO_LARGE_WAIT_MILLIS * 1_000_000;
     while (store.currentRevision() < wanted) {
       if (System.nanoTime() > deadline) {
@@ -105,10 +128,6 @@ public final class ListOptionsCheck {
         Thread.currentThread().interrupt();
         throw tooLarge(wanted, store.currentRevision());
       }
-    }
-    if ("Exact".equals(request.param("resourceVersionMatch")) && wanted != store.currentRevision()) {
-      throw ApiException.gone("too old resource version: " + wanted + " (" + store.currentRevision()
-          + "); this server serves exact lists only at the current resourceVersion");
     }
   }
 

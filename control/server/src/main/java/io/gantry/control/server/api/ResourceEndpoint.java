@@ -86,7 +86,10 @@ final class ResourceEndpoint {
       throw ApiException.methodNotAllowed(type.plural() + " are maintained by the server and are read-only");
     }
     return switch (request.method()) {
-      case "GET" -> object(type, request, registry.get(type, namespace, path.name()));
+      case "GET" -> {
+        ListOptionsCheck.awaitForGet(request, registry.store());
+        yield object(type, request, registry.get(type, namespace, path.name()));
+      }
       case "PUT" -> {
         ObjectNode body = RequestBodies.object(request);
         List<String> warnings = FieldValidation.of(request).checkObject(type, body, request);

@@ -250,6 +250,20 @@ class RequestSemanticsTest {
   }
 
   @Test
+  void aGetAtAResourceVersionTheServerHasNotReachedTimesOutAndOneItHasIsServed() throws Exception {
+    registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"cm\"}}"));
+    String ahead = Long.toString(store.currentRevision() + 1000);
+
+    ApiResponse response = send("GET", CONFIGMAPS + "/cm", Map.of("resourceVersion", List.of(ahead)), "");
+    ApiResponse current = send("GET", CONFIGMAPS + "/cm",
+        Map.of("resourceVersion", List.of(Long.toString(store.currentRevision()))), "");
+
+    assertEquals(504, response.status(), () -> body(response).toString());
+    assertEquals("ResourceVersionTooLarge", body(response).at("/details/causes/0/reason").asText());
+    assertEquals(200, current.status(), () -> body(current).toString());
+  }
+
+  @Test
   void metadataOnlyClientsGetPartialObjectMetadata() throws Exception {
     registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"cm\"},\"data\":{\"k\":\"v\"}}"));
     String accept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";

@@ -251,7 +251,14 @@ final class ResourceEndpoint {
     } catch (PatchException | java.io.IOException e) {
       throw ApiException.badRequest("the patch could not be decoded: " + e.getMessage());
     }
-    if (patchType == PatchType.JSON_PATCH && patch.isArray() && patch.size() > MAX_JSON_PATCH_OPERATIONS) {
+    if (patchType == PatchType.JSON_PATCH && patch.isNull()) {
+      patch = Json.MAPPER.createArrayNode(); // Go decodes null into an empty patch
+    }
+    if (patchType == PatchType.JSON_PATCH && !patch.isArray()) { // jsonpatch.DecodePatch fails: a bad request
+      throw ApiException.badRequest("json: cannot unmarshal " + (patch.isObject() ? "object" : patch.isTextual()
+          ? "string" : patch.isBoolean() ? "bool" : "number") + " into Go value of type jsonpatch.Patch");
+    }
+    if (patchType == PatchType.JSON_PATCH && patch.size() > MAX_JSON_PATCH_OPERATIONS) {
       throw new ApiException(413, "RequestEntityTooLarge", "Request entity too large: The allowed maximum operations"
           + " in a JSON patch is " + MAX_JSON_PATCH_OPERATIONS + ", got " + patch.size(), null);
     }

@@ -454,6 +454,20 @@ class RequestSemanticsTest {
   }
 
   @Test
+  void aJsonPatchThatIsNoArrayIsABadRequestAndNullIsNoChange() {
+    send("POST", CONFIGMAPS, Map.of(), "{\"metadata\":{\"name\":\"p\"}}");
+    ApiResponse object = router.handle(new ApiRequest("PATCH", CONFIGMAPS + "/p", Map.of(), "application/json",
+        "application/json-patch+json", "{\"op\":\"add\"}".getBytes(StandardCharsets.UTF_8)));
+    ApiResponse none = router.handle(new ApiRequest("PATCH", CONFIGMAPS + "/p", Map.of(), "application/json",
+        "application/json-patch+json", "null".getBytes(StandardCharsets.UTF_8)));
+
+    assertEquals(400, object.status(), () -> body(object).toString());
+    assertEquals("json: cannot unmarshal object into Go value of type jsonpatch.Patch",
+        body(object).path("message").asText());
+    assertEquals(200, none.status(), () -> body(none).toString());
+  }
+
+  @Test
   void theAllNamespacesCollectionTakesNoCreate() {
     ApiResponse response = send("POST", "/api/v1/configmaps", Map.of(), "{\"metadata\":{\"name\":\"cm\"}}");
 

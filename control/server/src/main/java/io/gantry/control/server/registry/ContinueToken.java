@@ -21,17 +21,41 @@ final class ContinueToken {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.bytes(token));
   }
 
-  /** The key to start after; refuses tokens that are malformed or belong to another list. */
+  /**
+   * The key to start after; refuses tokens that are malformed or belong to another list, in the
+   * words of kube-apiserver's storage ({@code invalid continue token: continue key is not valid...}).
+   */
   static String decode(String token, String prefix) throws ApiException {
+    byte[] data;
     try {
-      JsonNode node = Json.parse(Base64.getUrlDecoder().decode(token.getBytes(StandardCharsets.US_ASCII)));
-      String start = node.path("start").asText("");
-      if (!start.startsWith(prefix)) {
-        throw ApiException.badRequest("continue key is not valid: the token belongs to another list");
-      }
-      return start;
-    } catch (IOException | IllegalArgumentException e) {
-      throw ApiException.badRequest("continue key is not valid: " + e.getMessage());
+      data = Base64.getUrlDecoder().decode(token.getBytes(StandardCharsets.US_ASCII));
+    } catch (IllegalArgumentException e) {
+      throw invalid("illegal base64 data at input byte " + firstNonBase64(token));
     }
+    JsonNode node;
+    try {
+      node = Json.parse(data);
+    } catch (IOException e) {
+      throw invalid("invalid character looking for beginning of value");
+    }
+    String start = node.path("start").asText("");
+    if (!start.startsWith(prefix)) {
+      throw invalid("the token belongs to another list");
+    }
+    return start;
+  }
+
+  private static ApiException invalid(String why) {
+    return ApiException.badRequest("invalid continue token: continue key is not valid: " + why);
+  }
+
+  private static int firstNonBase64(String token) {
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+        return i;
+      }
+    }
+    return token.length(); // a length no base64 text has
   }
 }

@@ -636,6 +636,21 @@ class ObjectRegistryTest {
     assertEquals("c2", ObjectMeta.name(second.items().get(0)));
     assertEquals(1, third.items().size());
     assertEquals(null, third.continueToken());
+
+    // malformed tokens, in kube-apiserver's storage's words
+    ApiException notBase64 = assertThrows(ApiException.class,
+        () -> registry.list(ResourceTypes.CONFIGMAPS, "demo", null, null, 2, "abc.def"));
+    assertEquals(400, notBase64.code());
+    assertEquals("invalid continue token: continue key is not valid: illegal base64 data at input byte 3",
+        notBase64.getMessage());
+    ApiException notJson = assertThrows(ApiException.class,
+        () -> registry.list(ResourceTypes.CONFIGMAPS, "demo", null, null, 2, "bm90IGpzb24"));
+    assertEquals("invalid continue token: continue key is not valid: invalid character looking for beginning of"
+        + " value", notJson.getMessage());
+    ApiException otherList = assertThrows(ApiException.class,
+        () -> registry.list(ResourceTypes.SECRETS, "demo", null, null, 2, first.continueToken()));
+    assertEquals("invalid continue token: continue key is not valid: the token belongs to another list",
+        otherList.getMessage());
   }
 
   private static ObjectNode deployment(String name, int replicas) {

@@ -153,11 +153,15 @@ final class WatchStream {
   }
 
   /**
-   * A BOOKMARK with the revision the watch has reached; the one that ends the initial events of
+   * A BOOKMARK with the revision the watch has reached: as kube-apiserver's cacher's, the store's
+   * progress, not only the last event sent, so a client of a quiet selector resumes from a recent
+   * revision rather than one that falls out of the history. The one that ends the initial events of
    * {@code sendInitialEvents=true} carries the {@code k8s.io/initial-events-end} annotation.
    */
   private void bookmark(boolean initialEventsEnd) {
-    long revision = lastRevision.get();
+    Watch current = watch;
+    long revision = initialEventsEnd || current == null ? lastRevision.get()
+        : Math.max(lastRevision.get(), current.progress());
     if (ended.get() || revision == 0) {
       return;
     }
@@ -168,8 +172,16 @@ final class WatchStream {
     metadata.put("resourceVersion", Long.toString(revision));
     if (initialEventsEnd) {
       metadata.putObject("annotations").put("k8s.io/initial-events-end", "true");
+      write("BOOKMARK", object);
+      return;
     }
-    write("BOOKMARK", object);
+    // queued behind the writes of the events up to that progress, which the dispatcher queued on
+    // this loop before it recorded the progress
+    channel.eventLoop().execute(() -> {
+      if (!ended.get()) {
+        write("BOOKMARK", object);
+      }
+    });
   }
 
   private void sendError(ApiException error) {

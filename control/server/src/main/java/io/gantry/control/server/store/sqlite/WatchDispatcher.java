@@ -67,6 +67,12 @@ final class WatchDispatcher implements AutoCloseable {
         watcher.deliver(event);
       }
     }
+    if (!events.isEmpty()) {
+      long revision = events.get(events.size() - 1).revision();
+      for (Watcher watcher : live) {
+        watcher.caughtUp(revision);
+      }
+    }
   }
 
   private void run() {

@@ -7,7 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One watch: a prefix, a listener and the next revision it may receive.
+ * One watch: a prefix, a listener, the next revision it may receive and the revision it has caught
+ * up with.
  *
  * <p>Concurrency: {@link #deliver} and {@link #goLive} run only on the dispatcher thread, which
  * owns {@code nextRevision}; {@link #close} may be called from any thread (including from inside
@@ -20,6 +21,7 @@ final class Watcher implements Watch {
   private final Consumer<WatchEvent> listener;
   private final Runnable onClose;
   private long nextRevision;
+  private volatile long progress;
   private volatile boolean closed;
 
   Watcher(String prefix, long fromRevision, Consumer<WatchEvent> listener, Runnable onClose) {
@@ -48,6 +50,19 @@ final class Watcher implements Watch {
   /** After replay: live events at or below {@code replayedThrough} were already replayed. */
   void goLive(long replayedThrough) {
     nextRevision = Math.max(nextRevision, replayedThrough + 1);
+    caughtUp(replayedThrough);
+  }
+
+  /** Every change up to {@code revision} has been offered to this watch. */
+  void caughtUp(long revision) {
+    if (revision > progress) {
+      progress = revision; // written by the dispatcher thread only
+    }
+  }
+
+  @Override
+  public long progress() {
+    return progress;
   }
 
   boolean isClosed() {

@@ -93,6 +93,24 @@ class SqliteStoreWatchTest {
   }
 
   @Test
+  void progressFollowsChangesOutsideThePrefix() throws Exception {
+    put("/a/1", "1");
+    EventRecorder events = new EventRecorder();
+    Watch watch = store.watch("/a/", 0, events);
+    long elsewhere = 0;
+    for (int i = 0; i < 3; i++) {
+      elsewhere = put("/b/" + i, "x");
+    }
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (watch.progress() < elsewhere && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(elsewhere, watch.progress());
+    assertEquals(List.of(), events.events(), "none of them is the watch's");
+    watch.close();
+  }
+
+  @Test
   void prefixFiltersKeysThatOnlyShareText() throws Exception {
     EventRecorder events = new EventRecorder();
     store.watch("/a/b/", 0, events);

@@ -9,6 +9,7 @@ import io.gantry.control.server.patch.PatchType;
 import io.gantry.control.server.patch.Patches;
 import io.gantry.control.server.registry.DeleteOptions;
 import io.gantry.control.server.registry.ListResult;
+import io.gantry.control.server.registry.ObjectMeta;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
@@ -360,8 +361,10 @@ final class ResourceEndpoint {
 
   private ApiResponse object(ResourceType type, ApiRequest request, ObjectNode object) throws ApiException {
     if (request.wantsTable()) {
-      return ApiResponse.json(200, TableConverter.table(type, List.of(object), null,
-          Selectors.includeObject(request), true, registry.clock().instant()));
+      // a single object's Table has its resourceVersion, as upstream's DefaultTableConvertor
+      return ApiResponse.json(200, TableConverter.table(type, List.of(object),
+          ObjectMeta.text(object, "resourceVersion"), Selectors.includeObject(request), true,
+          registry.clock().instant()));
     }
     if (request.wantsPartialMetadata()) {
       return ApiResponse.json(200, TableConverter.partialObjectMetadata(object));

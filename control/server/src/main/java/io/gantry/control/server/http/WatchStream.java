@@ -8,6 +8,7 @@ import io.gantry.control.server.api.ResourcePath;
 import io.gantry.control.server.api.Selectors;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.ObjectEvent;
+import io.gantry.control.server.registry.ObjectMeta;
 import io.gantry.control.server.registry.ObjectWatcher;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.selector.FieldSelector;
@@ -138,7 +139,7 @@ final class WatchStream {
     lastRevision.accumulateAndGet(event.revision(), Math::max);
     ObjectNode object = event.object();
     if (request.wantsTable() && event.type() != ObjectEvent.Type.ERROR) {
-      object = TableConverter.table(path.type(), List.of(object), null,
+      object = TableConverter.table(path.type(), List.of(object), ObjectMeta.text(object, "resourceVersion"),
           includeObject, firstTable.getAndSet(false),
           clock.instant());
     }

@@ -73,7 +73,7 @@ public final class TableConverter {
     table.put("kind", "Table");
     table.put("apiVersion", "meta.k8s.io/v1");
     ObjectNode metadata = table.putObject("metadata");
-    if (resourceVersion != null) {
+    if (resourceVersion != null && !resourceVersion.isEmpty()) {
       metadata.put("resourceVersion", resourceVersion);
     }
     if (includeColumnDefinitions) {

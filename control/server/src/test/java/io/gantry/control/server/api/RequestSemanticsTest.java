@@ -264,6 +264,17 @@ class RequestSemanticsTest {
   }
 
   @Test
+  void aSingleObjectsTableCarriesItsResourceVersion() throws Exception {
+    ObjectNode cm = registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"t\"}}"));
+    ApiResponse table = router.handle(new ApiRequest("GET", CONFIGMAPS + "/t", Map.of(),
+        "application/json;as=Table;v=v1;g=meta.k8s.io", "", new byte[0]));
+
+    assertEquals(200, table.status());
+    assertEquals("Table", body(table).path("kind").asText());
+    assertEquals(cm.at("/metadata/resourceVersion").asText(), body(table).at("/metadata/resourceVersion").asText());
+  }
+
+  @Test
   void metadataOnlyClientsGetPartialObjectMetadata() throws Exception {
     registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"cm\"},\"data\":{\"k\":\"v\"}}"));
     String accept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";

@@ -133,12 +133,11 @@ public final class ClusterIpAllocator implements WritePlugin {
     List<String> ips = Specs.clusterIPs(spec);
     checkSingleStack(type, name, spec, ips);
     if (!ips.isEmpty() && Specs.NONE.equals(ips.get(0))) {
-      if (spec.path("selector").isEmpty()) {
-        headlessWithoutSelector(spec);
-      } else {
-        checkFamilies(type, name, spec, List.of());
-        headlessWithSelector(spec);
+      boolean selectorless = spec.path("selector").isEmpty();
+      if (!selectorless) {
+        checkFamilies(type, name, spec, List.of()); // held to the cluster's family, as a Service with an address
       }
+      headless(spec, selectorless);
       release(claims, oldSlot);
       return claims.parts();
     }
@@ -207,33 +206,22 @@ public final class ClusterIpAllocator implements WritePlugin {
   }
 
   /**
-   * initIPFamilyFields' special case, which is not limited to the cluster's families: a selectorless
-   * headless Service asks for both unless it says SingleStack, its first family by default IPv4.
+   * A headless Service's fields: no address, one family by default; initIPFamilyFields' special
+   * case for a selectorless one, which is not limited to the cluster's families, asks for both
+   * unless it says SingleStack, the one it names first.
    */
-  private static void headlessWithoutSelector(ObjectNode spec) {
+  private static void headless(ObjectNode spec, boolean selectorless) {
     spec.put("clusterIP", Specs.NONE);
     spec.putArray("clusterIPs").add(Specs.NONE);
     if (Specs.text(spec, "ipFamilyPolicy").isEmpty()) {
-      spec.put("ipFamilyPolicy", "RequireDualStack");
+      spec.put("ipFamilyPolicy", selectorless ? "RequireDualStack" : "SingleStack");
     }
     if (spec.path("ipFamilies").isEmpty()) {
       spec.putArray("ipFamilies").add("IPv4");
     }
     ArrayNode families = (ArrayNode) spec.get("ipFamilies");
-    if (families.size() < 2 && !"SingleStack".equals(Specs.text(spec, "ipFamilyPolicy"))) {
+    if (selectorless && families.size() < 2 && !"SingleStack".equals(Specs.text(spec, "ipFamilyPolicy"))) {
       families.add("IPv4".equals(families.get(0).asText()) ? "IPv6" : "IPv4");
-    }
-  }
-
-  /** A headless Service with a selector is held to the cluster's one family, as a Service with an address. */
-  private static void headlessWithSelector(ObjectNode spec) {
-    spec.put("clusterIP", Specs.NONE);
-    spec.putArray("clusterIPs").add(Specs.NONE);
-    if (Specs.text(spec, "ipFamilyPolicy").isEmpty()) {
-      spec.put("ipFamilyPolicy", "SingleStack");
-    }
-    if (spec.path("ipFamilies").isEmpty()) {
-      spec.putArray("ipFamilies").add("IPv4");
     }
   }
 

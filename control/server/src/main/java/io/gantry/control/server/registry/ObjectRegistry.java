@@ -513,8 +513,12 @@ public final class ObjectRegistry {
       return Optional.of(old);
     }
     validate(type, next, ObjectValidator.validateUpdate(type, next, asDefaulted(type, old)));
+    // shouldDeleteDuringUpdate: the last finalizer of an object marked for deletion is gone; a pod
+    // still in its grace period waits for its node agent's final delete (grace 0)
     boolean finalize = ObjectMeta.isDeleting(next) && !ObjectMeta.hasFinalizers(next)
-        && type != ResourceTypes.NAMESPACES && type != ResourceTypes.PODS;
+        && type != ResourceTypes.NAMESPACES
+        && (type != ResourceTypes.PODS || ObjectMeta.hasFinalizers(old)
+            && next.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0);
     if (dryRun) {
       beforeWrite(type, next, old);
       return Optional.of(next);
@@ -597,7 +601,9 @@ public final class ObjectRegistry {
         if (!ObjectMeta.hasFinalizers(marked)) {
           return Optional.empty();
         }
-        if (!metadata.has("deletionTimestamp")) {
+        // held by finalizers: a grace period cut to 0 (the node agent's final delete) is recorded,
+        // so that the pod goes when its last finalizer does
+        if (metadata.path("deletionGracePeriodSeconds").asLong(-1) != 0) {
           metadata.put("deletionTimestamp", ObjectMeta.timestamp(now));
           metadata.put("deletionGracePeriodSeconds", 0);
         }

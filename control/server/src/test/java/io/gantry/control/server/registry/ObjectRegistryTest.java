@@ -612,6 +612,31 @@ class ObjectRegistryTest {
   }
 
   @Test
+  void aPodHeldByAFinalizerGoesWithItOnceItsNodeAgentIsDone() throws ApiException {
+    registry.create(ResourceTypes.NODES, null, json("{\"metadata\":{\"name\":\"n1\"}}"));
+    for (String name : new String[] {"early", "late"}) {
+      ObjectNode pod = pod(name, "n1");
+      ((ObjectNode) pod.get("metadata")).putArray("finalizers").add("example.com/hold");
+      registry.create(ResourceTypes.PODS, "demo", pod);
+      registry.delete(ResourceTypes.PODS, "demo", name, DeleteOptions.DEFAULT);
+    }
+
+    // the finalizer goes while the grace period runs: the pod waits for its node agent's final delete
+    registry.patch(ResourceTypes.PODS, "demo", "early", PatchType.MERGE_PATCH,
+        json("{\"metadata\":{\"finalizers\":null}}"), null);
+    assertTrue(registry.find(ResourceTypes.PODS, "demo", "early").isPresent(), "still in its grace period");
+    registry.delete(ResourceTypes.PODS, "demo", "early", new DeleteOptions(0L, null, null, null));
+    assertTrue(registry.find(ResourceTypes.PODS, "demo", "early").isEmpty());
+
+    // the node agent's final delete comes first: grace 0 is recorded, and the finalizer's removal deletes
+    ObjectNode done = registry.delete(ResourceTypes.PODS, "demo", "late", new DeleteOptions(0L, null, null, null));
+    assertEquals(0, done.at("/metadata/deletionGracePeriodSeconds").asInt(-1));
+    registry.patch(ResourceTypes.PODS, "demo", "late", PatchType.MERGE_PATCH,
+        json("{\"metadata\":{\"finalizers\":null}}"), null);
+    assertTrue(registry.find(ResourceTypes.PODS, "demo", "late").isEmpty(), "gone with its last finalizer");
+  }
+
+  @Test
   void finalizersHoldDeletionUntilRemoved() throws ApiException {
     registry.create(ResourceTypes.CONFIGMAPS, "demo",
         json("{\"metadata\":{\"name\":\"held\",\"finalizers\":[\"example.com/hold\"]}}"));

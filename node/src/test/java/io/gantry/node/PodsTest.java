@@ -190,6 +190,52 @@ class PodsTest {
   }
 
   @Test
+  void aReadinessGateHoldsThePodNotReadyUntilItsConditionIsTrue() throws Exception {
+    create("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: gated}
+        spec:
+          nodeName: pods-node
+          terminationGracePeriodSeconds: 1
+          readinessGates: [{conditionType: example.com/feature-1}]
+          containers:
+          - {name: web, image: gantry/echo-http}
+        """);
+    JsonNode held = await("containers ready, pod held", WAIT, () -> {
+      JsonNode p = pod("gated");
+      return "True".equals(condition(p, "ContainersReady")) ? p : null;
+    });
+    JsonNode ready = conditionObject(held, "Ready");
+    assertEquals("False", ready.path("status").asText(), held.at("/status").toString());
+    assertEquals("ReadinessGatesNotReady", ready.path("reason").asText());
+    assertEquals("corresponding condition of pod readiness gate \"example.com/feature-1\" does not exist.",
+        ready.path("message").asText());
+
+    String gate = "{\"status\":{\"conditions\":[{\"type\":\"example.com/feature-1\",\"status\":\"%s\"}]}}";
+    control.api.strategicMergePatch("/api/v1/namespaces/default/pods/gated/status", yaml(gate.formatted("False")));
+    await("the gate's status named", WAIT, () -> conditionObject(pod("gated"), "Ready").path("message").asText()
+        .equals("the status of pod readiness gate \"example.com/feature-1\" is not \"True\", but False"));
+    control.api.strategicMergePatch("/api/v1/namespaces/default/pods/gated/status", yaml(gate.formatted("True")));
+    JsonNode open = await("Ready once the gate is True", WAIT, () -> {
+      JsonNode p = pod("gated");
+      return "True".equals(condition(p, "Ready")) ? p : null;
+    });
+    assertFalse(conditionObject(open, "Ready").has("reason"), open.at("/status").toString());
+    assertEquals("True", condition(open, "example.com/feature-1"), "the agent's writes keep the gate's condition");
+    control.api.delete("/api/v1/namespaces/default/pods/gated", null);
+  }
+
+  private static JsonNode conditionObject(JsonNode pod, String type) {
+    for (JsonNode c : pod.at("/status/conditions")) {
+      if (type.equals(c.path("type").asText())) {
+        return c;
+      }
+    }
+    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+  }
+
+  @Test
   void aTerminatingPodKeepsItsReadinessAndItsReadinessProbe() throws Exception {
     create("""
         apiVersion: v1

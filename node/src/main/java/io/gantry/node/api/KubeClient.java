@@ -133,6 +133,11 @@ public final class KubeClient implements AutoCloseable {
     return send("PATCH", path, patch, "application/merge-patch+json");
   }
 
+  /** A strategic merge patch: lists with a Kubernetes merge key (conditions by type) merge by it. */
+  public JsonNode strategicMergePatch(String path, JsonNode patch) throws IOException {
+    return send("PATCH", path, patch, "application/strategic-merge-patch+json");
+  }
+
   public JsonNode delete(String path, JsonNode options) throws IOException {
     return send("DELETE", path, options, options == null ? null : "application/json");
   }

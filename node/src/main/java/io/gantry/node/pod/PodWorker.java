@@ -1005,10 +1005,12 @@ final class PodWorker {
       init.put("message", initialized.message());
     }
     boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
+    String gatesUnready = allReady && !terminal ? ReadinessGates.unready(pod) : "";
     for (String type : new String[] {"Ready", "ContainersReady"}) {
       // A terminating pod keeps its readiness, as with the kubelet ("1/1 Terminating"): the
       // EndpointSlice controller marks its endpoint not ready but serving and terminating.
-      ObjectNode ready = condition(conds, type, allReady && !terminal, now);
+      boolean gated = type.equals("Ready") && !gatesUnready.isEmpty();
+      ObjectNode ready = condition(conds, type, allReady && !terminal && !gated, now);
       if (terminal) {
         // the kubelet's generateContainersReadyConditionForTerminalPhase
         ready.put("reason", phase.equals("Failed") ? "PodFailed" : "PodCompleted");
@@ -1017,6 +1019,9 @@ final class PodWorker {
             .map(x -> x.name).toList();
         ready.put("reason", "ContainersNotReady");
         ready.put("message", "containers with unready status: " + InitContainers.goList(notReady));
+      } else if (gated) {
+        ready.put("reason", ReadinessGates.REASON);
+        ready.put("message", gatesUnready);
       }
     }
     condition(conds, "PodScheduled", true, now);

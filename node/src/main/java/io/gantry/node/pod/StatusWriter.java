@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes pod statuses to the API ({@code PATCH .../pods/{name}/status}, a merge patch of the whole
- * {@code status}), as the kubelet's status manager: only the latest status of a pod is kept, an
+ * Writes pod statuses to the API ({@code PATCH .../pods/{name}/status}, a strategic merge patch of
+ * the whole {@code status}, so that conditions other controllers own, such as readiness gates,
+ * stay as they set them), as the kubelet's status manager: only the latest status of a pod is kept, an
  * unchanged status is not written again, and a failed write is retried with the newest status.
  *
  * <p>Concurrency: {@link #offer} from the pod loop; one virtual thread writes, and
@@ -96,10 +97,19 @@ final class StatusWriter implements AutoCloseable {
 
   private void write(String uid, Pending p) throws ApiException, IOException {
     ObjectNode patch = JsonNodeFactory.instance.objectNode();
-    patch.set("status", p.status);
+    ObjectNode status = p.status.deepCopy();
+    for (JsonNode condition : status.path("conditions")) {
+      // merged by type into the stored ones: what this condition no longer says is removed
+      for (String field : new String[] {"reason", "message"}) {
+        if (!condition.has(field)) {
+          ((ObjectNode) condition).putNull(field);
+        }
+      }
+    }
+    patch.set("status", status);
     writing.lock();
     try {
-      api.mergePatch("/api/v1/namespaces/" + p.namespace + "/pods/" + p.name + "/status", patch);
+      api.strategicMergePatch("/api/v1/namespaces/" + p.namespace + "/pods/" + p.name + "/status", patch);
       written.put(uid, p.status);
     } finally {
       writing.unlock();

@@ -4,6 +4,7 @@ import static io.gantry.node.ControlFixture.await;
 import static io.gantry.node.ControlFixture.yaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -352,6 +353,20 @@ class PodsTest {
     create("""
         apiVersion: v1
         kind: Pod
+        metadata: {name: onfailure-live}
+        spec:
+          nodeName: pods-node
+          restartPolicy: OnFailure
+          terminationGracePeriodSeconds: 1
+          containers:
+          - name: main
+            image: /bin/sh
+            args: ["-c", "trap 'exit 0' TERM; while true; do sleep 0.1; done"]
+            livenessProbe: {exec: {command: [/bin/false]}, initialDelaySeconds: 1, periodSeconds: 1, failureThreshold: 1}
+        """);
+    create("""
+        apiVersion: v1
+        kind: Pod
         metadata: {name: not-an-image}
         spec:
           nodeName: pods-node
@@ -407,6 +422,14 @@ class PodsTest {
     });
     assertTrue(restarted.at("/lastState/terminated/message").asText().startsWith("Liveness probe failed"),
         restarted.toString());
+    // killed by its liveness probe, a container is started again under OnFailure even when it exits 0
+    JsonNode onFailure = await("onfailure-live restarted", WAIT, () -> {
+      JsonNode cs = containerStatus(pod("onfailure-live"), "main");
+      return cs.path("restartCount").asInt() >= 1 ? cs : null;
+    });
+    assertEquals(0, onFailure.at("/lastState/terminated/exitCode").asInt(), onFailure.toString());
+    assertNotEquals("Succeeded", pod("onfailure-live").at("/status/phase").asText());
+    control.api.delete("/api/v1/namespaces/default/pods/onfailure-live", null);
 
     JsonNode image = containerStatus(pod("not-an-image"), "main");
     assertTrue(image.at("/state/waiting/reason").asText().matches("ErrImagePull|ImagePullBackOff"), image.toString());

@@ -89,6 +89,11 @@ final class PodWorker {
     boolean stopSignalled;
     /** Its definition changed while it ran: it is restarted whatever the policy, without back-off. */
     boolean redefined;
+    /**
+     * A failed liveness or startup probe killed it: restarted unless the policy is Never, whatever
+     * its exit code (the kubelet's computePodActions starts it again as it kills it).
+     */
+    boolean probeKilled;
 
     Container(JsonNode spec, boolean init, String defaultWaiting) {
       this.spec = spec;
@@ -488,7 +493,7 @@ final class PodWorker {
     }
     return switch (restartPolicy()) {
       case "Never" -> false;
-      case "OnFailure" -> c.terminated == null || c.terminated.path("exitCode").asInt() != 0;
+      case "OnFailure" -> c.probeKilled || c.terminated == null || c.terminated.path("exitCode").asInt() != 0;
       default -> true;
     };
   }
@@ -496,6 +501,7 @@ final class PodWorker {
   private void launch(Container c) {
     int generation = ++c.generation;
     c.redefined = false;
+    c.probeKilled = false;
     boolean restart = c.everStarted;
     if (restart) {
       c.restartCount++;
@@ -817,6 +823,7 @@ final class PodWorker {
 
   /** A failed liveness or startup probe: the container is killed and, as its restart policy says, restarted. */
   private void kill(Container c, String reason) {
+    c.probeKilled = true;
     kill(c, reason, "Container " + c.name + " failed " + (reason.startsWith("Startup") ? "startup" : "liveness")
         + " probe, will be restarted", c.spec.path("livenessProbe").path("terminationGracePeriodSeconds")
             .asLong(pod.path("spec").path("terminationGracePeriodSeconds").asLong(30)));

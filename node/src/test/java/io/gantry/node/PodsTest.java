@@ -485,6 +485,31 @@ class PodsTest {
     });
   }
 
+  /** As the kubelet, whose back-off is keyed by the image: a new image starts without the crash back-off's wait. */
+  @Test
+  void aNewImageStartsWithoutTheBackOff() throws Exception {
+    create("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: fixed}
+        spec:
+          nodeName: pods-node
+          terminationGracePeriodSeconds: 1
+          containers: [{name: main, image: /bin/false, args: ["600"]}]
+        """);
+    // the back-off here doubles from 500 ms to its 2 s cap
+    await("fixed waiting out its longest back-off", WAIT, () -> containerStatus(pod("fixed"), "main")
+        .at("/state/waiting/message").asText().startsWith("back-off 2s") ? true : null);
+    long patched = System.nanoTime();
+    control.api.send("PATCH", "/api/v1/namespaces/default/pods/fixed",
+        yaml("{spec: {containers: [{name: main, image: /bin/sleep}]}}"), "application/strategic-merge-patch+json");
+    await("fixed running the new image", WAIT, () -> containerStatus(pod("fixed"), "main").at("/state/running")
+        .isObject() ? true : null);
+    long tookMillis = (System.nanoTime() - patched) / 1_000_000;
+    assertTrue(tookMillis < 1500, "started " + tookMillis + " ms after the new image, not after the 2 s back-off");
+    control.api.delete("/api/v1/namespaces/default/pods/fixed", null);
+  }
+
   @Test
   void aMissingConfigMapHoldsTheContainerUntilItExists() throws Exception {
     create("""

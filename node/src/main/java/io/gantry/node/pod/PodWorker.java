@@ -213,6 +213,11 @@ final class PodWorker {
         if (c.name.equals(next.path("name").asText()) && !next.path("image").equals(c.spec.path("image"))) {
           c.spec = next;
           c.redefined = c.alive() && (!c.init || c.sidecar);
+          if (!c.alive()) {
+            // the kubelet's back-off is keyed by the image: a new one starts without the wait
+            c.backoff = Duration.ZERO;
+            c.backoffUntil = manager.now();
+          }
         }
       }
     }

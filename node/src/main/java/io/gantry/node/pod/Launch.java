@@ -259,6 +259,25 @@ final class Launch {
     return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
   }
 
+  /**
+   * A probe or hook handler whose {@code exec.command} has its {@code $(VAR)} references expanded as
+   * the kubelet's prober does ({@code ExpandContainerCommandOnlyStatic}): from the container's
+   * {@code env} entries alone, each as its literal {@code value} ("" for one from {@code valueFrom}).
+   */
+  static JsonNode expandExecCommand(JsonNode handler, JsonNode env) {
+    JsonNode command = handler.path("exec").path("command");
+    if (!command.isArray() || command.isEmpty()) {
+      return handler;
+    }
+    Map<String, String> values = new java.util.HashMap<>();
+    env.forEach(e -> values.put(e.path("name").asText(), e.path("value").asText("")));
+    com.fasterxml.jackson.databind.node.ObjectNode expanded = handler.deepCopy();
+    com.fasterxml.jackson.databind.node.ArrayNode args = ((com.fasterxml.jackson.databind.node.ObjectNode)
+        expanded.get("exec")).putArray("command");
+    command.forEach(arg -> args.add(expand(arg.asText(), values)));
+    return expanded;
+  }
+
   /** Kubernetes' {@code $(VAR)} expansion: defined names are replaced, {@code $$} escapes, others stay. */
   static String expand(String text, Map<String, String> env) {
     return expand(text, env, Map.of());

@@ -773,7 +773,7 @@ final class PodWorker {
   }
 
   private ProbeWorker probe(Container c, int generation, String kind, JsonNode spec, Boolean initial) {
-    ProbeSpec probe = ProbeSpec.parse(spec);
+    ProbeSpec probe = ProbeSpec.parse(Launch.expandExecCommand(spec, c.spec.path("env")));
     String ip = podIp;
     JsonNode ports = c.spec.path("ports");
     ProbeSpec.ExecContext exec = new ProbeSpec.ExecContext(c.env, c.workingDir, manager.commandPrefix(uid));

@@ -2,6 +2,7 @@ package io.gantry.node.probe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.node.PipeThreads;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -147,20 +148,36 @@ public final class ProbeRunner {
       return new Result(false, "exec probe without a command");
     }
     Process process = context.start(command);
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
     Thread drain = PipeThreads.start("exec-probe-output", () -> {
       try (InputStream in = process.getInputStream()) {
-        in.transferTo(OutputStream.nullOutputStream());
+        byte[] chunk = new byte[4096];
+        int n;
+        while ((n = in.read(chunk)) > 0) {
+          synchronized (output) {
+            output.write(chunk, 0, Math.max(0, Math.min(n, MAX_EXEC_OUTPUT - output.size())));
+          }
+        }
       } catch (IOException e) {
-        // the probe's output is not kept
+        // what was read is kept
       }
     });
     if (!process.waitFor(probe.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
       drain.interrupt();
-      return new Result(false, "command timed out after " + probe.timeout().toSeconds() + "s");
+      // the kubelet's exec prober: a timeout's message names the command
+      return new Result(false, "command \"" + String.join(" ", command) + "\" timed out");
     }
-    int exit = process.exitValue();
-    return new Result(exit == 0, "command exited with " + exit);
+    drain.join(1000); // a child that keeps the pipe open must not hold the result back
+    String text;
+    synchronized (output) {
+      text = output.toString(StandardCharsets.UTF_8);
+    }
+    // as the kubelet's: the message is the command's output (stdout and stderr, at most 10 KiB)
+    return new Result(process.exitValue() == 0, text);
   }
+
+  /** The kubelet's exec prober keeps at most this much of a command's output. */
+  private static final int MAX_EXEC_OUTPUT = 10 * 1024;
 }

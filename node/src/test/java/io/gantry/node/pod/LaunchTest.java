@@ -19,6 +19,18 @@ class LaunchTest {
   }
 
   @Test
+  void anExecProbesCommandIsExpandedFromTheLiteralEnvOnly() throws Exception {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var probe = json.readTree("{\"periodSeconds\": 1, \"exec\": {\"command\": [\"test\", \"$(FOO)\", \"$(REF)\","
+        + " \"$(NONE)\", \"$$(FOO)\"]}}");
+    var env = json.readTree("[{\"name\": \"FOO\", \"value\": \"bar\"},"
+        + " {\"name\": \"REF\", \"valueFrom\": {\"fieldRef\": {\"fieldPath\": \"metadata.name\"}}}]");
+    assertEquals("[\"test\",\"bar\",\"\",\"$(NONE)\",\"$(FOO)\"]",
+        Launch.expandExecCommand(probe, env).at("/exec/command").toString());
+    assertEquals(1, Launch.expandExecCommand(probe, env).path("periodSeconds").asInt());
+  }
+
+  @Test
   void builtInImagesAcceptTagsAndTheDockerHubPrefix() {
     assertEquals("io.gantry.node.workloads.EchoHttp", Launch.builtIn("gantry/echo-http"));
     assertEquals("io.gantry.node.workloads.EchoHttp", Launch.builtIn("gantry/echo-http:1.0"));

@@ -40,6 +40,21 @@ class ProbeRunnerTest {
   }
 
   @Test
+  void anExecProbesMessageIsItsOutputAndATimeoutNamesTheCommand() throws Exception {
+    ProbeSpec.ExecContext context = new ProbeSpec.ExecContext(java.util.Map.of("PATH", "/usr/bin:/bin"), null,
+        java.util.List.of());
+    ProbeRunner.Result failed = ProbeRunner.run(probe("{\"exec\": {\"command\": [\"/bin/sh\", \"-c\","
+        + " \"echo nope; echo why >&2; exit 1\"]}}"), "127.0.0.1", JSON.createArrayNode(), context);
+    assertFalse(failed.success());
+    assertEquals("nope\nwhy\n", failed.message(), "stdout and stderr, as the kubelet's event shows them");
+
+    ProbeRunner.Result slow = ProbeRunner.run(probe("{\"timeoutSeconds\": 1, \"exec\": {\"command\": [\"/bin/sleep\","
+        + " \"5\"]}}"), "127.0.0.1", JSON.createArrayNode(), context);
+    assertFalse(slow.success());
+    assertEquals("command \"/bin/sleep 5\" timed out", slow.message());
+  }
+
+  @Test
   void anHttpServerThatNeverAnswersTimesOutAsTheKubeletSaysIt() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       ProbeRunner.Result r = ProbeRunner.run(probe("{\"timeoutSeconds\": 1, \"httpGet\": {\"port\": "

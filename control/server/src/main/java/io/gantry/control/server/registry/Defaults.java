@@ -220,6 +220,11 @@ final class Defaults {
   private static void container(ObjectNode container) {
     putIfAbsent(container, "terminationMessagePath", "/dev/termination-log");
     putIfAbsent(container, "terminationMessagePolicy", "File");
+    for (JsonNode env : array(container, "env")) {
+      if (env.path("valueFrom").get("fieldRef") instanceof ObjectNode fieldRef) {
+        putIfAbsent(fieldRef, "apiVersion", "v1"); // SetDefaults_ObjectFieldSelector
+      }
+    }
     if (!container.has("imagePullPolicy")) {
       String image = container.path("image").asText();
       String tag = image.contains("@") ? "digest" : image.substring(image.lastIndexOf('/') + 1);

@@ -98,6 +98,55 @@ final class ContainerValidation {
         errs.add(FieldError.invalid(path.index(i).child("valueFrom"), "",
             "may not be specified when `value` is not empty"));
       }
+      JsonNode fieldRef = env.get(i).path("valueFrom").path("fieldRef");
+      if (fieldRef.isObject()) {
+        envFieldRef(fieldRef, path.index(i).child("valueFrom").child("fieldRef"), errs);
+      }
+    }
+  }
+
+  /** The fields a container's env may take from its pod: validEnvDownwardAPIFieldPathExpressions. */
+  private static final List<String> ENV_FIELD_PATHS = List.of("metadata.name", "metadata.namespace", "metadata.uid",
+      "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs");
+
+  /** What ConvertDownwardAPIFieldLabel knows of a pod, whether or not env may take it. */
+  private static final Set<String> POD_FIELD_LABELS = Set.of("metadata.annotations", "metadata.labels",
+      "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.restartPolicy",
+      "spec.serviceAccountName", "spec.schedulerName", "status.phase", "status.hostIP", "status.hostIPs",
+      "status.podIP", "status.podIPs", "spec.host");
+
+  /** validateObjectFieldSelector with the env's field paths. */
+  private static void envFieldRef(JsonNode fieldRef, FieldPath path, List<FieldError> errs) {
+    String version = Nodes.text(fieldRef, "apiVersion", "");
+    String fieldPath = Nodes.text(fieldRef, "fieldPath", "");
+    if (version.isEmpty()) {
+      errs.add(FieldError.required(path.child("apiVersion"), ""));
+      return;
+    }
+    if (fieldPath.isEmpty()) {
+      errs.add(FieldError.required(path.child("fieldPath"), ""));
+      return;
+    }
+    int open = fieldPath.indexOf("['");
+    boolean subscripted = open > 0 && fieldPath.endsWith("']");
+    String base = subscripted ? fieldPath.substring(0, open) : fieldPath;
+    String error = !version.equals("v1") ? "unsupported pod version: " + version
+        : subscripted && !base.equals("metadata.annotations") && !base.equals("metadata.labels")
+            ? "field label does not support subscript: " + fieldPath
+        : !subscripted && !POD_FIELD_LABELS.contains(fieldPath) ? "field label not supported: " + fieldPath : null;
+    if (error != null) {
+      errs.add(FieldError.invalid(path.child("fieldPath"), fieldPath, "error converting fieldPath: " + error));
+      return;
+    }
+    if (subscripted) {
+      String key = fieldPath.substring(open + 2, fieldPath.length() - 2);
+      String checked = base.equals("metadata.annotations") ? key.toLowerCase(java.util.Locale.ROOT) : key;
+      NameRules.qualifiedName(checked).forEach(m -> errs.add(FieldError.invalid(path, checked, m)));
+      return;
+    }
+    String internal = fieldPath.equals("spec.host") ? "spec.nodeName" : fieldPath;
+    if (!ENV_FIELD_PATHS.contains(internal)) {
+      errs.add(FieldError.notSupported(path.child("fieldPath"), internal, ENV_FIELD_PATHS));
     }
   }
 

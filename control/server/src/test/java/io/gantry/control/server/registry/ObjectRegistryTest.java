@@ -612,6 +612,18 @@ class ObjectRegistryTest {
   }
 
   @Test
+  void anEnvFieldRefDefaultsToV1AndAFieldEnvCannotTakeIsRefused() throws ApiException {
+    String env = "{\"metadata\":{\"name\":\"%s\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox\","
+        + "\"env\":[{\"name\":\"X\",\"valueFrom\":{\"fieldRef\":{\"fieldPath\":\"%s\"}}}]}]}}";
+    ObjectNode pod = registry.create(ResourceTypes.PODS, "demo", json(env.formatted("named", "metadata.name")));
+    assertEquals("v1", pod.at("/spec/containers/0/env/0/valueFrom/fieldRef/apiVersion").asText());
+    ApiException e = assertThrows(ApiException.class,
+        () -> registry.create(ResourceTypes.PODS, "demo", json(env.formatted("phased", "status.phase"))));
+    assertEquals(422, e.code());
+    assertTrue(e.getMessage().contains("fieldRef.fieldPath: Unsupported value: \"status.phase\""), e.getMessage());
+  }
+
+  @Test
   void aPodHeldByAFinalizerGoesWithItOnceItsNodeAgentIsDone() throws ApiException {
     registry.create(ResourceTypes.NODES, null, json("{\"metadata\":{\"name\":\"n1\"}}"));
     for (String name : new String[] {"early", "late"}) {

@@ -127,6 +127,29 @@ class PodSpecValidationTest {
   }
 
   @Test
+  void envFieldRefsAsValidateObjectFieldSelector() {
+    String head = "containers: [{name: web, image: nginx, env: [{name: X, valueFrom: {fieldRef: %s}}]}]";
+    String at = "spec.containers[0].env[0].valueFrom.fieldRef";
+    for (String ok : List.of("metadata.name", "status.podIPs", "spec.host", "metadata.labels['app']",
+        "metadata.annotations['Example.com/Note']")) {
+      assertEquals(List.of(), pod(head.formatted("{apiVersion: v1, fieldPath: \"" + ok + "\"}")), ok);
+    }
+    assertEquals(List.of(at + ".fieldPath: Unsupported value: \"metadata.labels\": supported values: \"metadata.name\","
+        + " \"metadata.namespace\", \"metadata.uid\", \"spec.nodeName\", \"spec.serviceAccountName\", \"status.hostIP\","
+        + " \"status.hostIPs\", \"status.podIP\", \"status.podIPs\""),
+        pod(head.formatted("{apiVersion: v1, fieldPath: metadata.labels}")));
+    assertEquals(List.of(at + ".fieldPath: Invalid value: \"metadata.generateName\": error converting fieldPath:"
+        + " field label not supported: metadata.generateName"),
+        pod(head.formatted("{apiVersion: v1, fieldPath: metadata.generateName}")));
+    assertEquals(List.of(at + ".fieldPath: Invalid value: \"spec.nodeName['x']\": error converting fieldPath:"
+        + " field label does not support subscript: spec.nodeName['x']"),
+        pod(head.formatted("{apiVersion: v1, fieldPath: \"spec.nodeName['x']\"}")));
+    assertEquals(List.of(at + ".apiVersion: Required value"), pod(head.formatted("{fieldPath: metadata.name}")));
+    assertTrue(pod(head.formatted("{apiVersion: v1, fieldPath: \"metadata.labels['bad key!']\"}")).get(0)
+        .startsWith(at + ": Invalid value: \"bad key!\": name part must consist of"));
+  }
+
+  @Test
   void probes() {
     assertEquals(List.of("spec.containers[0].readinessProbe.periodSeconds: Invalid value: -1: must be greater than"
         + " or equal to 0"), pod("containers: [{name: web, image: nginx, readinessProbe: {exec: {command: [true]},"

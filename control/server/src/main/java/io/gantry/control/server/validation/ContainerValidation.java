@@ -17,6 +17,34 @@ final class ContainerValidation {
 
   private ContainerValidation() {}
 
+  private static final List<String> MESSAGE_POLICIES = List.of("File", "FallbackToLogsOnError");
+  private static final String WITHOUT_ALWAYS = "may not be set for init containers without restartPolicy=Always";
+
+  /** What only an app container may not have: a restart policy of its own. */
+  static void validateApp(JsonNode ctr, FieldPath path, List<FieldError> errs) {
+    if (Nodes.present(ctr, "restartPolicy")) {
+      errs.add(FieldError.forbidden(path.child("restartPolicy"), "may not be set for non-init containers"));
+    }
+  }
+
+  /**
+   * validateInitContainers' own rules: a restart policy may only be Always (a sidecar), and an init
+   * container that is not a sidecar has no lifecycle hooks and no probes.
+   */
+  static void validateInit(JsonNode ctr, FieldPath path, List<FieldError> errs) {
+    String restart = Nodes.text(ctr, "restartPolicy");
+    if (restart != null && !restart.equals("Always")) {
+      errs.add(FieldError.notSupported(path.child("restartPolicy"), restart, List.of("Always")));
+    }
+    if (!"Always".equals(restart)) {
+      for (String field : List.of("lifecycle", "livenessProbe", "readinessProbe", "startupProbe")) {
+        if (Nodes.present(ctr, field)) {
+          errs.add(FieldError.forbidden(path.child(field), WITHOUT_ALWAYS));
+        }
+      }
+    }
+  }
+
   /**
    * Validates one container; {@code names} holds the names seen so far in the pod (duplicates are reported
    * on the later container) and {@code volumes} the pod's volume names.
@@ -42,6 +70,10 @@ final class ContainerValidation {
     String pullPolicy = Nodes.text(ctr, "imagePullPolicy");
     if (pullPolicy != null && !PULL_POLICIES.contains(pullPolicy)) {
       errs.add(FieldError.notSupported(path.child("imagePullPolicy"), pullPolicy, PULL_POLICIES));
+    }
+    String messagePolicy = Nodes.text(ctr, "terminationMessagePolicy");
+    if (messagePolicy != null && !MESSAGE_POLICIES.contains(messagePolicy)) {
+      errs.add(FieldError.notSupported(path.child("terminationMessagePolicy"), messagePolicy, MESSAGE_POLICIES));
     }
     ports(Nodes.list(ctr, "ports"), path.child("ports"), errs);
     env(Nodes.list(ctr, "env"), path.child("env"), errs);

@@ -91,10 +91,12 @@ final class PodSpecValidation {
     }
     for (int i = 0; i < containers.size(); i++) {
       ContainerValidation.validate(containers.get(i), path.child("containers").index(i), names, volumes, errs);
+      ContainerValidation.validateApp(containers.get(i), path.child("containers").index(i), errs);
     }
     List<JsonNode> inits = Nodes.list(spec, "initContainers");
     for (int i = 0; i < inits.size(); i++) {
       ContainerValidation.validate(inits.get(i), path.child("initContainers").index(i), names, volumes, errs);
+      ContainerValidation.validateInit(inits.get(i), path.child("initContainers").index(i), errs);
     }
     String restartPolicy = Nodes.text(spec, "restartPolicy", "Always");
     if (restartPolicy.isEmpty()) {

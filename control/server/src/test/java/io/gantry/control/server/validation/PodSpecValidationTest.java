@@ -127,6 +127,23 @@ class PodSpecValidationTest {
   }
 
   @Test
+  void restartPoliciesProbesAndMessagePoliciesOfContainers() {
+    assertEquals(List.of("spec.containers[0].restartPolicy: Forbidden: may not be set for non-init containers"),
+        pod("containers: [{name: web, image: nginx, restartPolicy: Always}]"));
+    assertEquals(List.of("spec.initContainers[0].readinessProbe: Forbidden: may not be set for init containers"
+        + " without restartPolicy=Always"), pod("containers: [{name: web, image: nginx}]\ninitContainers: [{name: i,"
+        + " image: busybox, readinessProbe: {exec: {command: [\"true\"]}}}]"));
+    assertEquals(List.of(), pod("containers: [{name: web, image: nginx}]\ninitContainers: [{name: side,"
+        + " image: busybox, restartPolicy: Always, readinessProbe: {exec: {command: [\"true\"]}}}]"));
+    assertEquals(List.of("spec.initContainers[0].restartPolicy: Unsupported value: \"Never\": supported values:"
+        + " \"Always\""), pod("containers: [{name: web, image: nginx}]\ninitContainers: [{name: i, image: busybox,"
+        + " restartPolicy: Never}]"));
+    assertEquals(List.of("spec.containers[0].terminationMessagePolicy: Unsupported value: \"Bogus\": supported"
+        + " values: \"File\", \"FallbackToLogsOnError\""),
+        pod("containers: [{name: web, image: nginx, terminationMessagePolicy: Bogus}]"));
+  }
+
+  @Test
   void envFieldRefsAsValidateObjectFieldSelector() {
     String head = "containers: [{name: web, image: nginx, env: [{name: X, valueFrom: {fieldRef: %s}}]}]";
     String at = "spec.containers[0].env[0].valueFrom.fieldRef";

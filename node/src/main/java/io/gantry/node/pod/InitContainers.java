@@ -34,10 +34,7 @@ final class InitContainers {
    * otherwise False with reason {@code ContainersNotInitialized}.
    */
   static Condition initialized(JsonNode podSpec, JsonNode initStatuses, JsonNode statuses, String phase) {
-    JsonNode inits = podSpec.path("initContainers");
-    if (inits.isEmpty()) {
-      return new Condition(true, null, null);
-    }
+    JsonNode inits = podSpec.path("initContainers"); // none: True, and PodCompleted once Succeeded
     List<String> unknown = new ArrayList<>();
     List<String> incomplete = new ArrayList<>();
     for (JsonNode init : inits) {

@@ -32,6 +32,9 @@ class InitContainersStatusTest {
   void withoutInitContainersThePodIsInitialized() {
     JsonNode spec = yaml("containers: [{name: app}]");
     assertTrue(InitContainers.initialized(spec, yaml("[]"), yaml("[]"), "Pending").value());
+    assertEquals(null, InitContainers.initialized(spec, yaml("[]"), yaml("[]"), "Running").reason());
+    // GeneratePodInitializedCondition: a Succeeded pod is PodCompleted, with or without init containers
+    assertEquals("PodCompleted", InitContainers.initialized(spec, yaml("[]"), yaml("[]"), "Succeeded").reason());
     assertEquals("ContainerCreating", InitContainers.defaultWaitingReason(spec));
     assertEquals("PodInitializing", InitContainers.defaultWaitingReason(SPEC));
   }

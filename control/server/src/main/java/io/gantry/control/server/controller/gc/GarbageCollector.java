@@ -187,6 +187,11 @@ public final class GarbageCollector implements AutoCloseable {
       if (owned.isEmpty()) {
         continue;
       }
+      if (hasSolidOwnerBesides(dependent.get(), uid, ref.namespace())) {
+        // attemptToDeleteItem: a dependent another live owner holds stays; only this reference goes
+        removeOwner(ref, uid);
+        continue;
+      }
       blocked |= owned.get().path("blockOwnerDeletion").asBoolean(false);
       if (!ObjectMeta.isDeleting(dependent.get())) {
         try {
@@ -261,6 +266,26 @@ public final class GarbageCollector implements AutoCloseable {
         throw e;
       }
     }
+  }
+
+  /**
+   * Whether an owner other than {@code ownerUid} is solid, in the garbage collector's words: it
+   * exists with the referenced uid and is not itself waiting for its dependents' deletion.
+   */
+  private boolean hasSolidOwnerBesides(ObjectNode dependent, String ownerUid, String namespace) {
+    for (ObjectNode ref : OwnerReferences.of(dependent)) {
+      if (ownerUid.equals(ref.path("uid").asText())) {
+        continue;
+      }
+      Optional<ResourceType> type = ResourceTypes.byKind(ref.path("apiVersion").asText(), ref.path("kind").asText());
+      Optional<ObjectNode> owner = type.flatMap(t -> registry.find(t, t.namespaced() ? namespace : null,
+          ref.path("name").asText()));
+      if (owner.isPresent() && ref.path("uid").asText().equals(ObjectMeta.text(owner.get(), "uid"))
+          && !(ObjectMeta.isDeleting(owner.get()) && hasFinalizer(owner.get(), FOREGROUND_FINALIZER))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether the referenced owner is absent: no object of that name, or one with another uid. */

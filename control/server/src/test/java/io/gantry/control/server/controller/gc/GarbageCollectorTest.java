@@ -114,6 +114,28 @@ class GarbageCollectorTest {
     await("the owner gone after its dependent", () -> f.list(ResourceTypes.SERVICES).isEmpty());
   }
 
+  /** The conformance case: "should not delete dependents that have both valid owner and owner that's waiting". */
+  @Test
+  void aForegroundOwnerLeavesADependentAnotherLiveOwnerHolds() throws ApiException {
+    ObjectNode deleting = f.registry.create(ResourceTypes.SERVICES, NS, json(
+        "{\"metadata\":{\"name\":\"deleting\"},\"spec\":{\"ports\":[{\"port\":80}]}}"));
+    ObjectNode valid = f.registry.create(ResourceTypes.SERVICES, NS, json(
+        "{\"metadata\":{\"name\":\"valid\"},\"spec\":{\"ports\":[{\"port\":80}]}}"));
+    f.registry.create(ResourceTypes.CONFIGMAPS, NS, json("""
+        {"metadata":{"name":"shared","ownerReferences":[
+          {"apiVersion":"v1","kind":"Service","name":"deleting","uid":"%s","blockOwnerDeletion":true},
+          {"apiVersion":"v1","kind":"Service","name":"valid","uid":"%s"}]}}""".formatted(
+        ObjectMeta.text(deleting, "uid"), ObjectMeta.text(valid, "uid"))));
+
+    f.registry.delete(ResourceTypes.SERVICES, NS, "deleting", FOREGROUND);
+
+    await("the deleting owner gone", () -> f.registry.find(ResourceTypes.SERVICES, NS, "deleting").isEmpty());
+    ObjectNode shared = f.get(ResourceTypes.CONFIGMAPS, "shared");
+    assertFalse(ObjectMeta.isDeleting(shared), shared.path("metadata").toString());
+    assertEquals(1, shared.at("/metadata/ownerReferences").size(), shared.path("metadata").toString());
+    assertEquals("valid", shared.at("/metadata/ownerReferences/0/name").asText());
+  }
+
   @Test
   void dependentsOfAMissingOwnerAreDeletedAndDanglingReferencesDropped() throws ApiException {
     ObjectNode service = f.registry.create(ResourceTypes.SERVICES, NS, json(

@@ -21,6 +21,7 @@ final class DeploymentConditions {
 
   static final String NEW_RS_CREATED = "NewReplicaSetCreated";
   static final String FOUND_NEW_RS = "FoundNewReplicaSet";
+  static final String RS_CREATE_ERROR = "ReplicaSetCreateError";
   static final String RS_UPDATED = "ReplicaSetUpdated";
   static final String NEW_RS_AVAILABLE = "NewReplicaSetAvailable";
   static final String TIMED_OUT = "ProgressDeadlineExceeded";

@@ -479,6 +479,7 @@ final class DeploymentSync {
       written.accept(created);
     } catch (ApiException e) {
       if (e.code() != 409 || !"AlreadyExists".equals(e.reason())) {
+        reportCreateError(ObjectMeta.name(rs), e);
         throw e;
       }
       Optional<ObjectNode> existing = registry.find(ResourceTypes.REPLICASETS, ObjectMeta.namespace(d),
@@ -510,6 +511,28 @@ final class DeploymentSync {
       flushDeployment();
     }
     return created;
+  }
+
+  /**
+   * Upstream's getNewReplicaSet on a failed create: Progressing False with reason
+   * {@value DeploymentConditions#RS_CREATE_ERROR} (with a progress deadline) and a Warning event of
+   * that reason, so {@code kubectl describe} shows why no ReplicaSet comes.
+   */
+  private void reportCreateError(String rsName, ApiException e) {
+    if (e.hasCause("NamespaceTerminating")) {
+      return;
+    }
+    String message = "Failed to create new replica set \"" + rsName + "\": " + e.getMessage();
+    if (DeploymentStatuses.hasProgressDeadline(d)) {
+      DeploymentConditions.set(status(), DeploymentConditions.condition(DeploymentConditions.PROGRESSING, "False",
+          DeploymentConditions.RS_CREATE_ERROR, message, now));
+      try {
+        flushDeployment();
+      } catch (ApiException ignored) {
+        // the create error is the one to report; the status is written again on the next sync
+      }
+    }
+    events.record(d, "Warning", DeploymentConditions.RS_CREATE_ERROR, message);
   }
 
   /** Upstream's {@code SetNewReplicaSetAnnotations}, in place; true when anything changed. */

@@ -166,6 +166,32 @@ class DeploymentControllerTest {
     }
   }
 
+  @Test
+  void aReplicaSetThatCannotBeCreatedIsReportedOnTheDeployment() throws ApiException {
+    // a valid 247-character name leaves no room for "-" and the template hash in a ReplicaSet's name
+    String name = "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(55);
+    f.registry.create(ResourceTypes.DEPLOYMENTS, NS, WorkloadFixture.json("""
+        {"metadata":{"name":"%s"},"spec":{"replicas":1,"selector":{"matchLabels":{"app":"long"}},
+         "template":{"metadata":{"labels":{"app":"long"}},"spec":{"containers":[{"name":"web","image":"nginx:1"}]}}}}
+        """.formatted(name)));
+
+    // (its Warning event cannot be stored: an event's name, the object's and a suffix, is too long too)
+    JsonNode[] found = new JsonNode[1];
+    await("Progressing False for it", () -> {
+      for (JsonNode c : f.get(ResourceTypes.DEPLOYMENTS, name).at("/status/conditions")) {
+        if (c.path("type").asText().equals("Progressing") && c.path("reason").asText().equals("ReplicaSetCreateError")) {
+          found[0] = c;
+        }
+      }
+      return found[0] != null;
+    });
+    JsonNode progressing = found[0];
+    assertEquals("False", progressing.path("status").asText());
+    String message = progressing.path("message").asText();
+    assertTrue(message.startsWith("Failed to create new replica set \"" + name + "-"), message);
+    assertTrue(message.contains("is invalid: metadata.name"), message);
+  }
+
   /** The messages of the events with {@code reason} about one object, oldest first. */
   private List<String> messages(String kind, String name, String reason) throws ApiException {
     return f.list(ResourceTypes.EVENTS).stream()

@@ -78,13 +78,110 @@ final class DeploymentSync {
       return;
     }
     checkPausedConditions();
-    if (paused() || isScalingEvent()) {
+    if (paused()) {
+      sync();
+      return;
+    }
+    Long rollbackTo = rollbackTo();
+    if (rollbackTo != null) {
+      rollback(rollbackTo); // not re-entrant: nothing else happens until the annotation is gone
+      return;
+    }
+    if (isScalingEvent()) {
       sync();
     } else if (Fenceposts.isRollingUpdate(d)) {
       rolloutRolling();
     } else {
       rolloutRecreate();
     }
+  }
+
+  // ---- the deprecated rollback annotation ----------------------------------------------------
+
+  private static final String ROLLBACK_TO = "deprecated.deployment.rollback.to";
+
+  /** The revision the deprecated rollback annotation asks for, or null (absent or not a number: ignored). */
+  private Long rollbackTo() {
+    String value = d.path("metadata").path("annotations").path(ROLLBACK_TO).asText("");
+    try {
+      return value.isEmpty() ? null : Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Upstream's {@code rollback}: the template of the ReplicaSet at the asked revision (0: the one
+   * before the current) becomes the Deployment's, with that ReplicaSet's annotations; the annotation
+   * goes in any case, with a {@code DeploymentRollback} event or a Warning saying why not.
+   */
+  private void rollback(long asked) throws ApiException {
+    syncAllReplicaSets(true);
+    List<ObjectNode> rss = allRss();
+    long revision = asked;
+    if (revision == 0) {
+      revision = lastRevision(rss);
+      if (revision == 0) {
+        events.record(d, "Warning", "RollbackRevisionNotFound", "Unable to find last revision.");
+        clearRollbackTo(null);
+        return;
+      }
+    }
+    for (ObjectNode rs : rss) {
+      if (ReplicaSets.revision(rs) != revision) {
+        continue;
+      }
+      if (PodTemplates.equalIgnoreHash(d.path("spec").path("template"), rs.path("spec").path("template"))) {
+        events.record(d, "Warning", "RollbackTemplateUnchanged",
+            "The rollback revision contains the same template as current deployment \"" + ObjectMeta.name(d) + "\"");
+        clearRollbackTo(null);
+      } else {
+        clearRollbackTo(rs);
+        events.record(d, "Normal", "DeploymentRollback",
+            "Rolled back deployment \"" + ObjectMeta.name(d) + "\" to revision " + revision);
+      }
+      return;
+    }
+    events.record(d, "Warning", "RollbackRevisionNotFound", "Unable to find the revision to rollback to.");
+    clearRollbackTo(null);
+  }
+
+  /** Upstream's {@code LastRevision}: the second highest revision among the ReplicaSets. */
+  private static long lastRevision(List<ObjectNode> rss) {
+    long max = 0;
+    long second = 0;
+    for (ObjectNode rs : rss) {
+      long v = ReplicaSets.revision(rs);
+      if (v >= max) {
+        second = max;
+        max = v;
+      } else if (v > second) {
+        second = v;
+      }
+    }
+    return second;
+  }
+
+  /**
+   * Writes the Deployment without the rollback annotation and, when rolling back to {@code rs}, with
+   * its template (without the hash label) and its annotations (SetDeploymentAnnotationsTo).
+   */
+  private void clearRollbackTo(ObjectNode rs) throws ApiException {
+    ObjectNode body = stored.deepCopy();
+    ObjectNode metadata = ObjectMeta.metadata(body);
+    ObjectNode annotations = metadata.get("annotations") instanceof ObjectNode a ? a : metadata.putObject("annotations");
+    if (rs != null) {
+      ((ObjectNode) body.get("spec")).set("template", PodTemplates.withoutHash(rs.path("spec").path("template")));
+      annotations.properties().removeIf(e -> !NOT_COPIED.contains(e.getKey()));
+      for (Map.Entry<String, JsonNode> entry : rs.path("metadata").path("annotations").properties()) {
+        if (!NOT_COPIED.contains(entry.getKey())) {
+          annotations.set(entry.getKey(), entry.getValue());
+        }
+      }
+    }
+    annotations.remove(ROLLBACK_TO);
+    stored = registry.update(ResourceTypes.DEPLOYMENTS, ObjectMeta.namespace(d), ObjectMeta.name(d), body, null);
+    written.accept(stored);
   }
 
   private boolean paused() {

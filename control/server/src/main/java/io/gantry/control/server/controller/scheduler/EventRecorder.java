@@ -33,6 +33,7 @@ public final class EventRecorder {
   private final ObjectRegistry registry;
   private final Clock clock;
   private final String component;
+  private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
   private final Map<String, String> recent = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
@@ -57,7 +58,9 @@ public final class EventRecorder {
         return;
       }
       ObjectNode event = event(object, namespace, type, reason, message, now);
-      long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+      // the clock's nanoseconds, plus a count so that events of one object at one instant (a clock
+      // of coarse or fixed resolution) still get names of their own
+      long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() + sequence.getAndIncrement();
       for (int attempt = 0; attempt < 8; attempt++) {
         String name = ObjectMeta.name(object) + "." + Long.toHexString(nanos + attempt);
         ObjectMeta.metadata(event).put("name", name);

@@ -332,6 +332,33 @@ class DeploymentControllerTest {
     assertTrue(f.pods().stream().allMatch(p -> p.at("/spec/containers/0/image").asText().equals("nginx:1.28")));
   }
 
+  /** What the e2e "iterative rollouts" test still sets: the deprecated rollback annotation, 0 for the revision before. */
+  @Test
+  void theDeprecatedRollbackAnnotationRollsBackAndGoes() throws Exception {
+    f.registry.create(ResourceTypes.DEPLOYMENTS, NS, WorkloadFixture.deployment("web", 2, "1.27"));
+    rollOut();
+    setImage("1.28");
+    rollOut();
+
+    f.mergePatch(ResourceTypes.DEPLOYMENTS, "web",
+        "{\"metadata\":{\"annotations\":{\"deprecated.deployment.rollback.to\":\"0\"}}}");
+    await("rolled back to 1.27", () -> deployment().at("/spec/template/spec/containers/0/image").asText()
+        .equals("nginx:1.27") && !deployment().at("/metadata/annotations").has("deprecated.deployment.rollback.to"));
+    rollOut();
+    assertEquals(2, replicaSets().size(), "the old replica set is reused");
+    assertEquals(2, replicaSetWithImage("1.27").at("/spec/replicas").asInt());
+    await("the DeploymentRollback event", () -> messages("Deployment", "web", "DeploymentRollback")
+        .contains("Rolled back deployment \"web\" to revision 1"));
+
+    // a revision that is not there: a warning, and the annotation goes all the same
+    f.mergePatch(ResourceTypes.DEPLOYMENTS, "web",
+        "{\"metadata\":{\"annotations\":{\"deprecated.deployment.rollback.to\":\"42\"}}}");
+    await("the RollbackRevisionNotFound warning", () -> messages("Deployment", "web", "RollbackRevisionNotFound")
+        .contains("Unable to find the revision to rollback to."));
+    await("the annotation gone", () -> !deployment().at("/metadata/annotations").has("deprecated.deployment.rollback.to"));
+    assertEquals("nginx:1.27", deployment().at("/spec/template/spec/containers/0/image").asText());
+  }
+
   @Test
   void rollbackReusesTheOldReplicaSetUnderANewRevision() throws Exception {
     f.registry.create(ResourceTypes.DEPLOYMENTS, NS, WorkloadFixture.deployment("web", 2, "1.27"));

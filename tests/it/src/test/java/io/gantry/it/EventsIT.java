@@ -60,7 +60,7 @@ class EventsIT {
     Poll.until("the lifecycle's events " + wanted, Duration.ofSeconds(30), Duration.ofMillis(500),
         () -> events(ns).containsAll(wanted), () -> events(ns));
     kubectl.run("-n", ns, "describe", "deployment", "web").assertOk()
-        .assertStdoutContains("Scaled up replica set " + rs + " to 1");
+        .assertStdoutContains("Scaled up replica set " + rs + " from 0 to 1");
   }
 
   @Test

@@ -596,7 +596,7 @@ final class DeploymentSync {
     all.add(created);
     if (!alreadyExisted && ReplicaSets.specReplicas(created) > 0) {
       events.record(d, "Normal", "ScalingReplicaSet",
-          "Scaled up replica set " + ObjectMeta.name(created) + " to " + ReplicaSets.specReplicas(created));
+          "Scaled up replica set " + ObjectMeta.name(created) + " from 0 to " + ReplicaSets.specReplicas(created));
     }
     boolean needsUpdate = setDeploymentRevision(Long.toString(newRevision));
     if (!alreadyExisted && DeploymentStatuses.hasProgressDeadline(d)) {
@@ -692,8 +692,9 @@ final class DeploymentSync {
     ((ObjectNode) copy.get("spec")).put("replicas", size);
     writeReplicaSet(copy);
     if (resize) {
+      // from-to order of Kubernetes 1.31+ (this server reports 1.32)
       events.record(d, "Normal", "ScalingReplicaSet", "Scaled " + (size > from ? "up" : "down") + " replica set "
-          + ObjectMeta.name(rs) + " to " + size + " from " + from);
+          + ObjectMeta.name(rs) + " from " + from + " to " + size);
     }
     return resize;
   }

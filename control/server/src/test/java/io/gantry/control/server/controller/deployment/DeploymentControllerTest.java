@@ -156,8 +156,8 @@ class DeploymentControllerTest {
     f.mergePatch(ResourceTypes.DEPLOYMENTS, "web", "{\"spec\":{\"replicas\":1}}");
 
     await("the scale-down recorded", () -> messages("Deployment", "web", "ScalingReplicaSet")
-        .contains("Scaled down replica set " + rs + " to 1 from 2"));
-    assertEquals(List.of("Scaled up replica set " + rs + " to 2", "Scaled down replica set " + rs + " to 1 from 2"),
+        .contains("Scaled down replica set " + rs + " from 2 to 1"));
+    assertEquals(List.of("Scaled up replica set " + rs + " from 0 to 2", "Scaled down replica set " + rs + " from 2 to 1"),
         messages("Deployment", "web", "ScalingReplicaSet"));
     await("pod creations and the deletion recorded", () -> messages("ReplicaSet", rs, "SuccessfulCreate").size() == 2
         && messages("ReplicaSet", rs, "SuccessfulDelete").size() == 1);

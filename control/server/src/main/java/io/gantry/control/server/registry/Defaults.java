@@ -74,6 +74,9 @@ final class Defaults {
   }
 
   private static void service(ObjectNode spec) {
+    if (spec.has("selector") && spec.get("selector").isEmpty()) {
+      spec.remove("selector"); // an empty map with omitempty: kube-apiserver stores and returns none
+    }
     putIfAbsent(spec, "type", "ClusterIP");
     putIfAbsent(spec, "sessionAffinity", "None");
     String type = spec.path("type").asText();

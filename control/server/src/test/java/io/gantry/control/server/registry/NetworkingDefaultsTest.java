@@ -68,6 +68,13 @@ class NetworkingDefaultsTest {
   }
 
   @Test
+  void aServicesEmptySelectorIsNotStored() throws ApiException {
+    ObjectNode service = registry.create(ResourceTypes.SERVICES, "demo", json(
+        "{\"metadata\":{\"name\":\"manual\"},\"spec\":{\"selector\":{},\"ports\":[{\"port\":80}]}}"));
+    assertFalse(service.path("spec").has("selector"), service.path("spec").toString());
+  }
+
+  @Test
   void aPolicyWithoutPodSelectorGetsTheEmptyOne() throws ApiException {
     ObjectNode policy = registry.create(ResourceTypes.NETWORKPOLICIES, "demo",
         json("{\"metadata\":{\"name\":\"bare\"},\"spec\":{\"policyTypes\":[\"Egress\"]}}"));

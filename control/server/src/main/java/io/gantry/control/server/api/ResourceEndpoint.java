@@ -57,7 +57,10 @@ final class ResourceEndpoint {
     if ("binding".equals(path.subresource()) && request.method().equals("POST")) {
       return bound(path, request, writer(request, "CreateOptions", null));
     }
-    if (path.subresource() != null && !path.subresource().equals("status")) {
+    if ("finalize".equals(path.subresource()) && !request.method().equals("PUT")) {
+      throw ApiException.methodNotAllowed(request.method() + " is not allowed on namespaces/finalize");
+    }
+    if (path.subresource() != null && !path.subresource().equals("status") && !path.subresource().equals("finalize")) {
       throw new ApiException(501, "NotImplemented",
           "the " + path.subresource() + " subresource of " + type.plural() + " is not served yet", null);
     }

@@ -54,7 +54,7 @@ public final class NamespaceFinalizer {
         }
         String name = ObjectMeta.name(namespace);
         Remaining remaining = deleteContents(name);
-        if (remaining.isEmpty() && registry.forceDelete(ResourceTypes.NAMESPACES, null, name)) {
+        if (remaining.isEmpty() && finalizeEmpty(namespace)) {
           log.info("namespace {} deleted", name);
           removed++;
         } else if (!remaining.isEmpty()) {
@@ -65,6 +65,29 @@ public final class NamespaceFinalizer {
       log.warn("namespace finalization pass failed: {}", e.toString());
     }
     return removed;
+  }
+
+  /**
+   * The namespace controller's last step: its {@code kubernetes} finalizer goes through
+   * {@code /finalize}; the namespace goes with it unless other spec finalizers or metadata
+   * finalizers remain, which their owners remove (and the namespace goes then). True when gone.
+   */
+  private boolean finalizeEmpty(ObjectNode namespace) throws ApiException {
+    String name = ObjectMeta.name(namespace);
+    ObjectNode finalized = namespace.deepCopy();
+    com.fasterxml.jackson.databind.node.ArrayNode kept = finalized.putObject("spec").putArray("finalizers");
+    boolean ours = false;
+    for (com.fasterxml.jackson.databind.JsonNode finalizer : namespace.path("spec").path("finalizers")) {
+      if (finalizer.asText().equals("kubernetes")) {
+        ours = true;
+      } else {
+        kept.add(finalizer);
+      }
+    }
+    if (ours) {
+      registry.update(ResourceTypes.NAMESPACES, null, name, finalized, "finalize");
+    }
+    return registry.find(ResourceTypes.NAMESPACES, null, name).isEmpty();
   }
 
   /** What a namespace still holds: instances per resource, and per finalizer the instances it holds. */

@@ -29,8 +29,16 @@ final class KindRules {
   /** Resets what a client may not set on create. */
   static void prepareForCreate(ResourceType type, ObjectNode object) {
     if (type == ResourceTypes.NAMESPACES) {
+      // namespaceStrategy.PrepareForCreate: the finalizers asked for, and kubernetes' own
       ObjectNode spec = Defaults.spec(object);
-      spec.putArray("finalizers").add("kubernetes");
+      boolean kubernetes = false;
+      for (JsonNode finalizer : spec.path("finalizers")) {
+        kubernetes |= finalizer.asText().equals("kubernetes");
+      }
+      if (!kubernetes) {
+        (spec.get("finalizers") instanceof com.fasterxml.jackson.databind.node.ArrayNode list ? list
+            : spec.putArray("finalizers")).add("kubernetes");
+      }
       object.putObject("status").put("phase", "Active");
     } else if (type == ResourceTypes.PODS) {
       ObjectNode status = object.putObject("status");

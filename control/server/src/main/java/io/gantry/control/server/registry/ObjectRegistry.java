@@ -444,7 +444,16 @@ public final class ObjectRegistry {
     normalizeTypeMeta(type, updated);
     normalizeNamespace(type, namespace, updated);
     ObjectNode next;
-    if ("status".equals(subresource)) {
+    if ("finalize".equals(subresource)) {
+      // a namespace's FinalizeREST: spec.finalizers, and nothing else, from the body
+      next = old.deepCopy();
+      JsonNode finalizers = updated.path("spec").path("finalizers");
+      if (finalizers.isArray() && !finalizers.isEmpty()) {
+        Defaults.spec(next).set("finalizers", finalizers.deepCopy());
+      } else {
+        Defaults.spec(next).remove("finalizers");
+      }
+    } else if ("status".equals(subresource)) {
       next = old.deepCopy();
       if (updated.has("status")) {
         next.set("status", updated.get("status"));
@@ -494,8 +503,8 @@ public final class ObjectRegistry {
         metadata.remove(field);
       }
     }
-    if (type == ResourceTypes.NAMESPACES && !"status".equals(subresource)) {
-      next.set("spec", old.get("spec"));
+    if (type == ResourceTypes.NAMESPACES && subresource == null) {
+      next.set("spec", old.get("spec")); // spec.finalizers change only through /finalize
     }
     if (KindRules.tracksGeneration(type) && KindRules.specChanged(type, subresource, next, old)) {
       metadata.put("generation", oldMetadata.path("generation").asLong(0) + 1);
@@ -516,7 +525,7 @@ public final class ObjectRegistry {
     // shouldDeleteDuringUpdate: the last finalizer of an object marked for deletion is gone; a pod
     // still in its grace period waits for its node agent's final delete (grace 0)
     boolean finalize = ObjectMeta.isDeleting(next) && !ObjectMeta.hasFinalizers(next)
-        && type != ResourceTypes.NAMESPACES
+        && (type != ResourceTypes.NAMESPACES || next.path("spec").path("finalizers").isEmpty())
         && (type != ResourceTypes.PODS || ObjectMeta.hasFinalizers(old)
             && next.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0);
     if (dryRun) {

@@ -479,6 +479,20 @@ class RequestSemanticsTest {
   }
 
   @Test
+  void theFinalizeSubresourceSetsANamespacesFinalizers() throws Exception {
+    send("POST", "/api/v1/namespaces", Map.of(), "{\"metadata\":{\"name\":\"fin\"}}");
+    ObjectNode ns = body(send("GET", "/api/v1/namespaces/fin", Map.of(), ""));
+    ((ObjectNode) ns.get("spec")).putArray("finalizers").add("kubernetes").add("e2e.example.com/fakeFinalizer");
+
+    ApiResponse put = send("PUT", "/api/v1/namespaces/fin/finalize", Map.of(), ns.toString());
+    ApiResponse post = send("POST", "/api/v1/namespaces/fin/finalize", Map.of(), ns.toString());
+
+    assertEquals(200, put.status(), () -> body(put).toString());
+    assertEquals("[\"kubernetes\",\"e2e.example.com/fakeFinalizer\"]", body(put).at("/spec/finalizers").toString());
+    assertEquals(405, post.status());
+  }
+
+  @Test
   void theAllNamespacesCollectionTakesNoCreate() {
     ApiResponse response = send("POST", "/api/v1/configmaps", Map.of(), "{\"metadata\":{\"name\":\"cm\"}}");
 

@@ -569,6 +569,37 @@ class ObjectRegistryTest {
   }
 
   @Test
+  void aNamespacesOwnFinalizersHoldItUntilTheirOwnersLetGo() throws ApiException {
+    // spec.finalizers asked for are kept beside kubernetes' own; a bad one is refused
+    ObjectNode spec = registry.create(ResourceTypes.NAMESPACES, null,
+        json("{\"metadata\":{\"name\":\"spec-held\"},\"spec\":{\"finalizers\":[\"example.com/spec\"]}}"));
+    assertEquals("[\"example.com/spec\",\"kubernetes\"]", spec.at("/spec/finalizers").toString());
+    ApiException bad = assertThrows(ApiException.class, () -> registry.create(ResourceTypes.NAMESPACES, null,
+        json("{\"metadata\":{\"name\":\"bad\"},\"spec\":{\"finalizers\":[\"bad finalizer!\"]}}")));
+    assertEquals(422, bad.code());
+    registry.create(ResourceTypes.NAMESPACES, null,
+        json("{\"metadata\":{\"name\":\"meta-held\",\"finalizers\":[\"example.com/meta\"]}}"));
+    var finalizer = new io.gantry.control.server.controller.NamespaceFinalizer(registry, Duration.ZERO);
+    registry.delete(ResourceTypes.NAMESPACES, null, "spec-held", DeleteOptions.DEFAULT);
+    registry.delete(ResourceTypes.NAMESPACES, null, "meta-held", DeleteOptions.DEFAULT);
+
+    finalizer.runOnce();
+    ObjectNode waiting = registry.get(ResourceTypes.NAMESPACES, null, "spec-held");
+    assertEquals("[\"example.com/spec\"]", waiting.at("/spec/finalizers").toString(), "kubernetes' own is done");
+    assertTrue(registry.find(ResourceTypes.NAMESPACES, null, "meta-held").isPresent(), "held by its metadata finalizer");
+
+    // PUT .../finalize: the only way to change spec.finalizers; an empty list lets the namespace go
+    ObjectNode finalized = waiting.deepCopy();
+    ((ObjectNode) finalized.get("spec")).putArray("finalizers");
+    registry.update(ResourceTypes.NAMESPACES, null, "spec-held", finalized, "finalize");
+    assertTrue(registry.find(ResourceTypes.NAMESPACES, null, "spec-held").isEmpty());
+    ObjectNode released = registry.get(ResourceTypes.NAMESPACES, null, "meta-held").deepCopy();
+    ((ObjectNode) released.get("metadata")).remove("finalizers");
+    registry.update(ResourceTypes.NAMESPACES, null, "meta-held", released, null);
+    assertTrue(registry.find(ResourceTypes.NAMESPACES, null, "meta-held").isEmpty());
+  }
+
+  @Test
   void aTerminatingNamespaceDeletesItsPodsGracefully() throws ApiException {
     registry.create(ResourceTypes.NODES, null, json("{\"metadata\":{\"name\":\"n1\"}}"));
     registry.create(ResourceTypes.PODS, "demo", pod("running", "n1"));

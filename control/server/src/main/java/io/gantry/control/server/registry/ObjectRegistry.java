@@ -207,6 +207,7 @@ public final class ObjectRegistry {
       metadata.put("name", base.substring(0, Math.min(base.length(), 63 - 5)) + randomSuffix());
     }
     UnknownFields.remove(object, TypedDecoding.check(type, object));
+    TimeFields.normalize(type, object);
     Defaults.apply(type, object);
     KindRules.prepareForCreate(type, object);
     validate(type, object, ObjectValidator.validateCreate(type, object));
@@ -443,6 +444,7 @@ public final class ObjectRegistry {
       ObjectNode old, KeyValue current, String subresource, TxnParts extra, ArrayNode applied) throws ApiException {
     normalizeTypeMeta(type, updated);
     normalizeNamespace(type, namespace, updated);
+    TimeFields.normalize(type, updated);
     ObjectNode next;
     if ("finalize".equals(subresource)) {
       // a namespace's FinalizeREST: spec.finalizers, and nothing else, from the body

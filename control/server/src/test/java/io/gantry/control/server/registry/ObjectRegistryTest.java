@@ -643,6 +643,29 @@ class ObjectRegistryTest {
   }
 
   @Test
+  void timesAreStoredInTheirCanonicalFormAndOneThatIsNoTimeIsABadRequest() throws ApiException {
+    ObjectNode event = registry.create(ResourceTypes.EVENTS, "demo", json("""
+        {"metadata":{"name":"e"},"involvedObject":{"namespace":"demo","name":"x"},"reason":"R","type":"Normal",
+         "firstTimestamp":"2024-01-01T02:00:00.5+02:00","lastTimestamp":"2024-01-01T00:00:01Z",
+         "eventTime":"2024-01-01T00:00:00.123Z","reportingComponent":"c","reportingInstance":"i","action":"A"}"""));
+    assertEquals("2024-01-01T00:00:00Z", event.path("firstTimestamp").asText(), "metav1.Time: UTC, to the second");
+    assertEquals("2024-01-01T00:00:00.123000Z", event.path("eventTime").asText(), "MicroTime: six digits");
+    ObjectNode lease = registry.create(ResourceTypes.LEASES, "demo", json(
+        "{\"metadata\":{\"name\":\"l\"},\"spec\":{\"renewTime\":\"2024-01-01T00:00:00.123456789Z\"}}"));
+    assertEquals("2024-01-01T00:00:00.123456Z", lease.at("/spec/renewTime").asText());
+
+    ApiException garbage = assertThrows(ApiException.class, () -> registry.create(ResourceTypes.EVENTS, "demo",
+        json("{\"metadata\":{\"name\":\"g\"},\"involvedObject\":{\"namespace\":\"demo\"},\"reason\":\"R\","
+            + "\"lastTimestamp\":\"garbage\"}")));
+    assertEquals(400, garbage.code());
+    assertTrue(garbage.getMessage().startsWith("Event in version \"v1\" cannot be handled as a Event: parsing time"
+        + " \"garbage\""), garbage.getMessage());
+    ObjectNode patched = event.deepCopy();
+    patched.put("lastTimestamp", "not-a-time");
+    assertThrows(ApiException.class, () -> registry.update(ResourceTypes.EVENTS, "demo", "e", patched, null));
+  }
+
+  @Test
   void anEnvFieldRefDefaultsToV1AndAFieldEnvCannotTakeIsRefused() throws ApiException {
     String env = "{\"metadata\":{\"name\":\"%s\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox\","
         + "\"env\":[{\"name\":\"X\",\"valueFrom\":{\"fieldRef\":{\"fieldPath\":\"%s\"}}}]}]}}";

@@ -70,20 +70,65 @@ final class ConfigValidation {
               ""));
         }
       }
-      case "kubernetes.io/dockercfg" -> requireKey(secret, ".dockercfg", errs);
-      case "kubernetes.io/dockerconfigjson" -> requireKey(secret, ".dockerconfigjson", errs);
+      case "kubernetes.io/dockercfg" -> requireJsonObject(secret, ".dockercfg", errs);
+      case "kubernetes.io/dockerconfigjson" -> requireJsonObject(secret, ".dockerconfigjson", errs);
       case "kubernetes.io/basic-auth" -> {
         if (!hasKey(secret, "username") && !hasKey(secret, "password")) {
           errs.add(FieldError.required(DATA.key("username"), ""));
           errs.add(FieldError.required(DATA.key("password"), ""));
         }
       }
-      case "kubernetes.io/ssh-auth" -> requireKey(secret, "ssh-privatekey", errs);
+      case "kubernetes.io/ssh-auth" -> {
+        byte[] key = decoded(secret, "ssh-privatekey");
+        if (key == null || key.length == 0) { // len(data["ssh-privatekey"]) > 0
+          errs.add(FieldError.required(DATA.key("ssh-privatekey"), ""));
+        }
+      }
       case "kubernetes.io/tls" -> {
         requireKey(secret, "tls.crt", errs);
         requireKey(secret, "tls.key", errs);
       }
       default -> { }
+    }
+  }
+
+  /** A docker config key, which ValidateSecret unmarshals into a map: present, and a JSON object. */
+  private static void requireJsonObject(JsonNode secret, String key, List<FieldError> errs) {
+    if (!hasKey(secret, key)) {
+      errs.add(FieldError.required(DATA.key(key), ""));
+      return;
+    }
+    byte[] bytes = decoded(secret, key);
+    if (bytes == null) {
+      return; // not base64: reported with the data
+    }
+    String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).strip();
+    String problem;
+    try {
+      JsonNode value = io.gantry.control.server.json.Json.MAPPER.readTree(text);
+      problem = value == null || value.isMissingNode() ? "unexpected end of JSON input"
+          : value.isObject() || value.isNull() ? null
+          : "json: cannot unmarshal " + (value.isArray() ? "array" : value.isTextual() ? "string"
+              : value.isBoolean() ? "bool" : "number") + " into Go value of type map[string]interface {}";
+    } catch (java.io.IOException e) {
+      problem = text.isEmpty() ? "unexpected end of JSON input"
+          : "invalid character '" + text.charAt(0) + "' looking for beginning of value";
+    }
+    if (problem != null) {
+      errs.add(FieldError.invalid(DATA.key(key), "<secret contents redacted>", problem));
+    }
+  }
+
+  /** The bytes of a data key (stringData is merged into data before validation), or null. */
+  private static byte[] decoded(JsonNode secret, String key) {
+    JsonNode value = Nodes.field(secret, "data").get(key);
+    if (value == null || !value.isTextual()) {
+      return null;
+    }
+    try {
+      return Base64.getDecoder().decode(value.asText().replace("\r", "").replace("\n", ""));
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 

@@ -74,6 +74,19 @@ class ConfigValidationTest {
   }
 
   @Test
+  void dockerConfigsMustBeJsonObjectsAndAnSshKeyNonEmpty() {
+    String head = "metadata: {name: s, namespace: default}\ntype: kubernetes.io/dockerconfigjson\n";
+    assertEquals(List.of("data[.dockerconfigjson]: Invalid value: \"<secret contents redacted>\": invalid character"
+        + " 'n' looking for beginning of value"), create(ResourceTypes.SECRETS, head + "data: {.dockerconfigjson: bm90anNvbg==}"));
+    assertEquals(List.of("data[.dockerconfigjson]: Invalid value: \"<secret contents redacted>\": json: cannot"
+        + " unmarshal array into Go value of type map[string]interface {}"),
+        create(ResourceTypes.SECRETS, head + "data: {.dockerconfigjson: WzFd}"));
+    assertEquals(List.of(), create(ResourceTypes.SECRETS, head + "data: {.dockerconfigjson: eyJhdXRocyI6e319}"));
+    assertEquals(List.of("data[ssh-privatekey]: Required value"), create(ResourceTypes.SECRETS,
+        "metadata: {name: s, namespace: default}\ntype: kubernetes.io/ssh-auth\ndata: {ssh-privatekey: \"\"}"));
+  }
+
+  @Test
   void secretDataIsBase64WithValidKeys() {
     assertEquals(List.of("data[pw]: Invalid value: \"<secret contents redacted>\": illegal base64 data at input byte"
         + " 3"), create(ResourceTypes.SECRETS, "metadata: {name: s, namespace: default}\ndata: {pw: abc!}"));

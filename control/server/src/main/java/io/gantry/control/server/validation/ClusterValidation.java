@@ -101,17 +101,22 @@ final class ClusterValidation {
     }
     NameRules.qualifiedName(controller)
         .forEach(m -> errs.add(FieldError.invalid(FieldPath.root("reportingComponent"), controller, m)));
-    if (Nodes.text(event, "reportingInstance", "").isEmpty()) {
-      errs.add(FieldError.required(FieldPath.root("reportingInstance"), ""));
+    // legacyValidateEvent, which core/v1 requests get (the type is checked by events.k8s.io only)
+    for (String field : new String[] {"reportingInstance", "action", "reason"}) {
+      String value = Nodes.text(event, field, "");
+      if (value.isEmpty()) {
+        errs.add(FieldError.required(FieldPath.root(field), ""));
+      } else if (value.length() > EVENT_FIELD_LIMIT) {
+        errs.add(FieldError.invalid(FieldPath.root(field), "", "can have at most " + EVENT_FIELD_LIMIT + " characters"));
+      }
     }
-    if (Nodes.text(event, "action", "").isEmpty()) {
-      errs.add(FieldError.required(FieldPath.root("action"), ""));
-    }
-    String type = Nodes.text(event, "type", "");
-    if (!type.equals("Normal") && !type.equals("Warning")) {
-      errs.add(FieldError.invalid(FieldPath.root("type"), "", "has invalid value: " + type));
+    if (Nodes.text(event, "message", "").length() > EVENT_NOTE_LIMIT) {
+      errs.add(FieldError.invalid(FieldPath.root("message"), "", "can have at most " + EVENT_NOTE_LIMIT + " characters"));
     }
   }
+
+  private static final int EVENT_FIELD_LIMIT = 128;
+  private static final int EVENT_NOTE_LIMIT = 1024;
 
   /**
    * Upstream {@code validateEndpointSubsets}: each subset has an address; addresses are endpoint IPs

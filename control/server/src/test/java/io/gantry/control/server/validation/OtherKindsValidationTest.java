@@ -105,6 +105,13 @@ class OtherKindsValidationTest {
     assertEquals(List.of("involvedObject.namespace: Invalid value: \"other\": does not match event.namespace"),
         create(ResourceTypes.EVENTS, "metadata: {name: e, namespace: default}\n"
             + "involvedObject: {kind: Pod, name: web-0, namespace: other}"));
+    // new-style core/v1 events: legacyValidateEvent asks for a reason and bounds the fields, not the type
+    String newStyle = "metadata: {name: e, namespace: default}\ninvolvedObject: {namespace: default}\n"
+        + "eventTime: \"2024-01-01T00:00:00.000000Z\"\nreportingComponent: ctl\nreportingInstance: i\naction: A\n";
+    assertEquals(List.of(), create(ResourceTypes.EVENTS, newStyle + "reason: R"));
+    assertEquals(List.of("reason: Required value"), create(ResourceTypes.EVENTS, newStyle + "type: Normal"));
+    assertEquals(List.of("message: Invalid value: \"\": can have at most 1024 characters"),
+        create(ResourceTypes.EVENTS, newStyle + "reason: R\nmessage: " + "m".repeat(1025)));
   }
 
   @Test

@@ -207,6 +207,7 @@ public final class ObjectRegistry {
       metadata.put("name", base.substring(0, Math.min(base.length(), 63 - 5)) + randomSuffix());
     }
     UnknownFields.remove(object, TypedDecoding.check(type, object));
+    Base64Fields.check(type, object);
     TimeFields.normalize(type, object);
     Defaults.apply(type, object);
     KindRules.prepareForCreate(type, object);
@@ -444,6 +445,7 @@ public final class ObjectRegistry {
       ObjectNode old, KeyValue current, String subresource, TxnParts extra, ArrayNode applied) throws ApiException {
     normalizeTypeMeta(type, updated);
     normalizeNamespace(type, namespace, updated);
+    Base64Fields.check(type, updated);
     TimeFields.normalize(type, updated);
     ObjectNode next;
     if ("finalize".equals(subresource)) {

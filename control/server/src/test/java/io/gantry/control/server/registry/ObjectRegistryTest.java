@@ -643,6 +643,24 @@ class ObjectRegistryTest {
   }
 
   @Test
+  void bytesThatAreNotPaddedBase64AreABadRequest() throws ApiException {
+    assertEquals(-1, Base64Fields.firstBadByte("eA=="));
+    assertEquals(-1, Base64Fields.firstBadByte("YWJj\nZGVm"));
+    assertEquals(6, Base64Fields.firstBadByte("APIKEY_BASE64"));
+    assertEquals(0, Base64Fields.firstBadByte("eA"), "no padding: the unfinished quantum");
+    assertEquals(4, Base64Fields.firstBadByte("eA==eA=="), "nothing after the padding");
+    ApiException e = assertThrows(ApiException.class, () -> registry.create(ResourceTypes.SECRETS, "demo",
+        json("{\"metadata\":{\"name\":\"s\"},\"data\":{\"key\":\"APIKEY_BASE64\"}}")));
+    assertEquals(400, e.code());
+    assertEquals("Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte 6",
+        e.getMessage());
+    assertThrows(ApiException.class, () -> registry.create(ResourceTypes.CONFIGMAPS, "demo",
+        json("{\"metadata\":{\"name\":\"c\"},\"binaryData\":{\"k\":\"eA\"}}")));
+    assertEquals("eA==", registry.create(ResourceTypes.SECRETS, "demo",
+        json("{\"metadata\":{\"name\":\"ok\"},\"data\":{\"k\":\"eA==\"}}")).at("/data/k").asText());
+  }
+
+  @Test
   void timesAreStoredInTheirCanonicalFormAndOneThatIsNoTimeIsABadRequest() throws ApiException {
     ObjectNode event = registry.create(ResourceTypes.EVENTS, "demo", json("""
         {"metadata":{"name":"e"},"involvedObject":{"namespace":"demo","name":"x"},"reason":"R","type":"Normal",

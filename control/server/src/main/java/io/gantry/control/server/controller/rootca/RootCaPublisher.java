@@ -1,5 +1,6 @@
 package io.gantry.control.server.controller.rootca;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.controller.runtime.ControllerLoop;
@@ -18,8 +19,8 @@ import java.util.Optional;
  * kube-controller-manager's root-ca-cert-publisher: every active namespace has a ConfigMap
  * {@value #NAME} whose {@code ca.crt} is the cluster CA (the one that signed the API's serving
  * certificate), annotated with upstream's description. A deleted one is made again; one whose
- * {@code ca.crt} or annotation was changed is put back (its other data and labels are kept, as
- * upstream keeps them).
+ * data or annotation was changed is put back: its data exactly {@code ca.crt}, as upstream's
+ * sync sets it (labels and other annotations are kept).
  *
  * <p>Concurrency: informer listeners only queue namespace names; one worker writes. A create or
  * update that races another writer (409) or a terminating namespace (403, 404) is left to the
@@ -93,8 +94,7 @@ public final class RootCaPublisher implements AutoCloseable {
         ObjectNode annotations = metadata.path("annotations") instanceof ObjectNode a ? a
             : metadata.putObject("annotations");
         annotations.put(DESCRIPTION_ANNOTATION, DESCRIPTION);
-        ObjectNode data = configMap.path("data") instanceof ObjectNode d ? d : configMap.putObject("data");
-        data.put(KEY, caPem);
+        configMap.putObject("data").put(KEY, caPem); // the data is exactly the CA, as upstream sets it
         registry.update(ResourceTypes.CONFIGMAPS, namespace, NAME, configMap, null);
       }
     } catch (ApiException e) {
@@ -104,9 +104,11 @@ public final class RootCaPublisher implements AutoCloseable {
     }
   }
 
+  /** Upstream's check: the data is exactly {@code ca.crt}, and the description annotation is not empty. */
   private boolean current(ObjectNode configMap) {
-    return caPem.equals(configMap.path("data").path(KEY).asText(null))
-        && DESCRIPTION.equals(configMap.path("metadata").path("annotations").path(DESCRIPTION_ANNOTATION).asText(null));
+    JsonNode data = configMap.path("data");
+    return data.size() == 1 && caPem.equals(data.path(KEY).asText(null))
+        && !configMap.path("metadata").path("annotations").path(DESCRIPTION_ANNOTATION).asText("").isEmpty();
   }
 
   @Override

@@ -152,6 +152,13 @@ public final class NamespaceFinalizer {
     ObjectNode updated = namespace.deepCopy();
     ObjectNode status = updated.withObjectProperty("status");
     var conditions = status.putArray("conditions");
+    // namespaceConditionUpdater writes all five, in its order; this one's discovery and deletes do not fail
+    condition(conditions, namespace, "NamespaceDeletionDiscoveryFailure", false, "ResourcesDiscovered",
+        "All resources successfully discovered");
+    condition(conditions, namespace, "NamespaceDeletionGroupVersionParsingFailure", false, "ParsedGroupVersions",
+        "All legacy kube types successfully parsed");
+    condition(conditions, namespace, "NamespaceDeletionContentFailure", false, "ContentDeleted",
+        "All content successfully deleted, may be waiting on finalization");
     condition(conditions, namespace, "NamespaceContentRemaining", true, "SomeResourcesRemain",
         "Some resources are remaining: " + String.join(", ", resources));
     condition(conditions, namespace, "NamespaceFinalizersRemaining", !finalizers.isEmpty(),

@@ -557,7 +557,8 @@ class ObjectRegistryTest {
     assertTrue(registry.find(ResourceTypes.CONFIGMAPS, "demo", "loose").isEmpty());
     ObjectNode namespace = registry.get(ResourceTypes.NAMESPACES, null, "demo");
     assertEquals("Terminating", namespace.at("/status/phase").asText());
-    assertEquals(List.of("NamespaceContentRemaining True Some resources are remaining: configmaps. has 1 resource "
+    assertEquals(List.of(DISCOVERED, PARSED, DELETED,
+        "NamespaceContentRemaining True Some resources are remaining: configmaps. has 1 resource "
         + "instances", "NamespaceFinalizersRemaining True Some content in the namespace has finalizers remaining: "
         + "example.com/hold in 1 resource instances"), conditions(namespace));
 
@@ -609,13 +610,21 @@ class ObjectRegistryTest {
     assertEquals(0, finalizer.runOnce());
     ObjectNode terminating = registry.get(ResourceTypes.PODS, "demo", "running");
     assertEquals(30, terminating.at("/metadata/deletionGracePeriodSeconds").asInt(), terminating.toString());
-    assertEquals(List.of("NamespaceContentRemaining True Some resources are remaining: pods. has 1 resource instances",
+    assertEquals(List.of(DISCOVERED, PARSED, DELETED,
+        "NamespaceContentRemaining True Some resources are remaining: pods. has 1 resource instances",
         "NamespaceFinalizersRemaining False All content-preserving finalizers finished"),
         conditions(registry.get(ResourceTypes.NAMESPACES, null, "demo")));
 
     registry.forceDelete(ResourceTypes.PODS, "demo", "running"); // what the node agent does once the pod stopped
     assertEquals(1, finalizer.runOnce());
   }
+
+  /** The namespace controller's conditions for what did not fail, as it writes them every time. */
+  private static final String DISCOVERED = "NamespaceDeletionDiscoveryFailure False All resources successfully discovered";
+  private static final String PARSED =
+      "NamespaceDeletionGroupVersionParsingFailure False All legacy kube types successfully parsed";
+  private static final String DELETED =
+      "NamespaceDeletionContentFailure False All content successfully deleted, may be waiting on finalization";
 
   private static List<String> conditions(ObjectNode object) {
     List<String> out = new java.util.ArrayList<>();

@@ -227,6 +227,26 @@ class PodsTest {
     control.api.delete("/api/v1/namespaces/default/pods/gated", null);
   }
 
+  /** As the kubelet's status manager: a status the node lifecycle controller changed is put back. */
+  @Test
+  void aPodMarkedNotReadyByTheControlPlaneIsMadeReadyAgainByItsAgent() throws Exception {
+    create("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: remarked}
+        spec:
+          nodeName: pods-node
+          terminationGracePeriodSeconds: 1
+          containers: [{name: web, image: gantry/echo-http}]
+        """);
+    await("remarked Ready", WAIT, () -> "True".equals(condition(pod("remarked"), "Ready")) ? true : null);
+    // what MarkPodsNotReady writes while the node is unreachable
+    control.api.strategicMergePatch("/api/v1/namespaces/default/pods/remarked/status", yaml(
+        "{status: {conditions: [{type: Ready, status: \"False\"}]}}"));
+    await("Ready again from its agent", WAIT, () -> "True".equals(condition(pod("remarked"), "Ready")) ? true : null);
+    control.api.delete("/api/v1/namespaces/default/pods/remarked", null);
+  }
+
   private static JsonNode conditionObject(JsonNode pod, String type) {
     for (JsonNode c : pod.at("/status/conditions")) {
       if (type.equals(c.path("type").asText())) {

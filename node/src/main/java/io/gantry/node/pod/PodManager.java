@@ -391,6 +391,11 @@ public final class PodManager implements AutoCloseable {
     return new ContainerLog(file, config.logMaxBytes(), config.logMaxFiles());
   }
 
+  /** Writes a pod's status again: the API's copy drifted from it ({@link StatusWriter#reconcile}). */
+  void reconcileStatus(PodWorker worker, JsonNode status) {
+    statusWriter.reconcile(worker.uid, worker.namespace, worker.name, status);
+  }
+
   void offerStatus(PodWorker worker, JsonNode status) {
     statusWriter.offer(worker.uid, worker.namespace, worker.name, status);
     int running = 0;

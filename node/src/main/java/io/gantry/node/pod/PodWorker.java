@@ -192,6 +192,9 @@ final class PodWorker {
   /** A newer version of the pod object from the API. */
   void update(JsonNode pod) {
     this.pod = pod;
+    if (lastStatus != null && drifted(pod.path("status"), lastStatus)) {
+      manager.reconcileStatus(this, lastStatus);
+    }
     if (!terminating) {
       redefine(pod.path("spec"));
     }
@@ -967,6 +970,26 @@ final class PodWorker {
   }
 
   private JsonNode lastStatus;
+
+  /**
+   * Whether the API's status says otherwise than this agent's last one about what the agent owns:
+   * the phase, or the status of one of its conditions.
+   */
+  private static boolean drifted(JsonNode api, JsonNode own) {
+    if (!api.path("phase").asText().equals(own.path("phase").asText())) {
+      return true;
+    }
+    for (JsonNode condition : own.path("conditions")) {
+      String type = condition.path("type").asText();
+      for (JsonNode stored : api.path("conditions")) {
+        if (stored.path("type").asText().equals(type)
+            && !stored.path("status").asText().equals(condition.path("status").asText())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
 
   private void publish() {
     lastStatus = status();

@@ -51,6 +51,16 @@ final class StatusWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * The API's copy of the pod's status no longer says what this agent wrote (the node lifecycle
+   * controller marked the pod not ready while the node was unreachable): it is written again, as
+   * the kubelet's status manager reconciles, since the agent is the source of truth of its pods.
+   */
+  void reconcile(String uid, String namespace, String name, JsonNode status) {
+    written.remove(uid);
+    offer(uid, namespace, name, status);
+  }
+
   void forget(String uid) {
     pending.remove(uid);
     written.remove(uid);

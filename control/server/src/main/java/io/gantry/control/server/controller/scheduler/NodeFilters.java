@@ -144,6 +144,9 @@ public final class NodeFilters {
 
   /** Whether a reason can be cured by preempting pods (resources) rather than only by changing nodes. */
   static boolean resolvableByPreemption(List<String> reasons) {
-    return reasons.stream().allMatch(r -> r.equals(REASON_TOO_MANY_PODS) || r.startsWith("Insufficient "));
+    // the filters that answer Unschedulable, not UnschedulableAndUnresolvable: evicting pods could help
+    return reasons.stream().allMatch(r -> r.equals(REASON_TOO_MANY_PODS) || r.startsWith("Insufficient ")
+        || r.equals(REASON_PORTS) || r.equals(InterPodAffinity.REASON_ANTI_AFFINITY)
+        || r.equals(InterPodAffinity.REASON_EXISTING_ANTI_AFFINITY));
   }
 }

@@ -30,11 +30,15 @@ public final class SchedulingAlgorithm {
   public static Decision schedule(ObjectNode pod, List<NodeInfo> nodes) {
     Objects.requireNonNull(pod, "pod");
     Resources request = PodRequests.of(pod);
+    InterPodAffinity podAffinity = InterPodAffinity.of(pod, nodes);
     Map<String, List<String>> rejected = new LinkedHashMap<>();
     NodeInfo best = null;
     Score bestScore = null;
     for (NodeInfo info : nodes) {
       List<String> reasons = NodeFilters.reasons(pod, request, info);
+      if (reasons.isEmpty()) {
+        reasons = podAffinity.reason(info).map(List::of).orElse(List.of()); // the last filter, as upstream's
+      }
       if (!reasons.isEmpty()) {
         rejected.put(info.name(), reasons);
         continue;

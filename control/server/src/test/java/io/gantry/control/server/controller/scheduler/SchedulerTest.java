@@ -125,6 +125,46 @@ class SchedulerTest {
         condition(clash, "PodScheduled").toString());
   }
 
+  @Test
+  void requiredPodAffinityAndAntiAffinityPlacePodsByTopology() throws Exception {
+    for (String name : List.of("n1", "n2")) {
+      ObjectNode node = nodeObject(name, "True", "8", "8Gi", 110);
+      ((ObjectNode) node.get("metadata")).putObject("labels").put("kubernetes.io/hostname", name);
+      registry.create(ResourceTypes.NODES, null, node);
+    }
+    String anti = "{\"podAntiAffinity\":{\"requiredDuringSchedulingIgnoredDuringExecution\":[{\"labelSelector\":"
+        + "{\"matchLabels\":{\"group\":\"ha\"}},\"topologyKey\":\"kubernetes.io/hostname\"}]}}";
+    List<String> placed = new java.util.ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      placed.add(nodeName(awaitBound(withAffinity(pod("ha-" + i, "100m", "64Mi"), "ha", anti))));
+    }
+    assertEquals(java.util.Set.of("n1", "n2"), java.util.Set.copyOf(placed), "one per node");
+    ObjectNode third = awaitUnschedulable(withAffinity(pod("ha-2", "100m", "64Mi"), "ha", anti));
+    assertEquals("0/2 nodes are available: 2 node(s) didn't match pod anti-affinity rules. preemption: 0/2 nodes are"
+        + " available: 2 No preemption victims found for incoming pod.",
+        condition(third, "PodScheduled").path("message").asText());
+
+    // the placed pods' own anti-affinity keeps a pod they select away, though it asks for nothing
+    ObjectNode plain = pod("plain", "100m", "64Mi");
+    ((ObjectNode) plain.at("/metadata/labels")).put("group", "ha");
+    assertTrue(condition(awaitUnschedulable(plain), "PodScheduled").path("message").asText()
+        .startsWith("0/2 nodes are available: 2 node(s) didn't satisfy existing pods anti-affinity rules."));
+
+    String follow = "{\"podAffinity\":{\"requiredDuringSchedulingIgnoredDuringExecution\":[{\"labelSelector\":"
+        + "{\"matchLabels\":{\"app\":\"ha-0\"}},\"topologyKey\":\"kubernetes.io/hostname\"}]}}";
+    assertEquals(placed.get(0), nodeName(awaitBound(withAffinity(pod("follower", "100m", "64Mi"), "f", follow))));
+    String nothing = follow.replace("ha-0", "nobody");
+    ObjectNode lonely = awaitUnschedulable(withAffinity(pod("lonely", "100m", "64Mi"), "l", nothing));
+    assertTrue(condition(lonely, "PodScheduled").path("message").asText()
+        .startsWith("0/2 nodes are available: 2 node(s) didn't match pod affinity rules."), lonely.toString());
+  }
+
+  private static ObjectNode withAffinity(ObjectNode pod, String group, String affinity) {
+    ((ObjectNode) pod.at("/metadata/labels")).put("group", group);
+    ((ObjectNode) pod.get("spec")).set("affinity", Json.parseObject(affinity.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return pod;
+  }
+
   /** A host-network pod's container ports default to host ports, so two of them do not share a node. */
   @Test
   void hostNetworkPodsWithOnePortDoNotShareANode() throws Exception {

@@ -34,6 +34,50 @@ final class PodSpecValidation {
   }
 
   /** Upstream {@code validatePodDNSConfig}: at most 3 nameservers, 32 search paths in 2048 characters. */
+  private static final List<String> TAINT_EFFECTS = List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
+
+  /** ValidateTolerations, rule by rule in its order. */
+  private static void tolerations(List<JsonNode> tolerations, FieldPath path, List<FieldError> errs) {
+    for (int i = 0; i < tolerations.size(); i++) {
+      JsonNode toleration = tolerations.get(i);
+      FieldPath at = path.index(i);
+      String key = Nodes.text(toleration, "key", "");
+      String operator = Nodes.text(toleration, "operator", "");
+      String value = Nodes.text(toleration, "value", "");
+      String effect = Nodes.text(toleration, "effect", "");
+      if (!key.isEmpty()) {
+        NameRules.qualifiedName(key).forEach(m -> errs.add(FieldError.invalid(at.child("key"), key, m)));
+      }
+      if (key.isEmpty() && !operator.equals("Exists")) {
+        errs.add(FieldError.invalid(at.child("operator"), operator,
+            "operator must be Exists when `key` is empty, which means \"match all values and all keys\""));
+      }
+      if (Nodes.present(toleration, "tolerationSeconds") && !effect.equals("NoExecute")) {
+        errs.add(FieldError.invalid(at.child("effect"), effect, "effect must be 'NoExecute' when `tolerationSeconds` is set"));
+      }
+      switch (operator) {
+        case "Equal", "" -> {
+          List<String> msgs = NameRules.labelValue(value);
+          if (!msgs.isEmpty()) {
+            errs.add(FieldError.invalid(at.child("operator"), value, String.join(";", msgs)));
+          }
+        }
+        case "Exists" -> {
+          if (!value.isEmpty()) {
+            errs.add(FieldError.invalid(at.child("operator"), new GoLiteral("core.Toleration{Key:\"" + key
+                + "\", Operator:\"Exists\", Value:\"" + value + "\", Effect:\"" + effect + "\", TolerationSeconds:"
+                + (Nodes.present(toleration, "tolerationSeconds") ? "(*int64)(...)" : "(*int64)(nil)") + "}"),
+                "value must be empty when `operator` is 'Exists'"));
+          }
+        }
+        default -> errs.add(FieldError.notSupported(at.child("operator"), operator, List.of("Equal", "Exists")));
+      }
+      if (!effect.isEmpty() && !TAINT_EFFECTS.contains(effect)) {
+        errs.add(FieldError.notSupported(at.child("effect"), effect, TAINT_EFFECTS));
+      }
+    }
+  }
+
   static void validateDnsConfig(String dnsPolicy, JsonNode config, FieldPath path, List<FieldError> errs) {
     if ("None".equals(dnsPolicy)) {
       if (config.isMissingNode() || config.isNull()) {
@@ -133,6 +177,7 @@ final class PodSpecValidation {
         NameRules.dns1123Label(value).forEach(msg -> errs.add(FieldError.invalid(path.child(field), value, msg)));
       }
     }
+    tolerations(Nodes.list(spec, "tolerations"), path.child("tolerations"), errs);
     JsonNode deadline = Nodes.field(spec, "activeDeadlineSeconds");
     if (!deadline.isMissingNode() && (deadline.asLong() < 1 || deadline.asLong() > Integer.MAX_VALUE)) {
       errs.add(FieldError.invalid(path.child("activeDeadlineSeconds"), deadline.asLong(),

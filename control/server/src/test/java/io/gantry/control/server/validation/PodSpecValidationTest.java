@@ -127,6 +127,25 @@ class PodSpecValidationTest {
   }
 
   @Test
+  void tolerationsAsValidateTolerations() {
+    String head = "containers: [{name: web, image: nginx}]\ntolerations: [%s]";
+    assertEquals(List.of(), pod(head.formatted("{key: a, operator: Exists, effect: NoExecute, tolerationSeconds: 5},"
+        + " {operator: Exists}, {key: b, value: c, effect: NoSchedule}")));
+    assertEquals(List.of("spec.tolerations[0].effect: Invalid value: \"NoSchedule\": effect must be 'NoExecute' when"
+        + " `tolerationSeconds` is set"), pod(head.formatted("{key: a, operator: Exists, effect: NoSchedule,"
+        + " tolerationSeconds: 5}")));
+    assertEquals(List.of("spec.tolerations[0].operator: Invalid value: core.Toleration{Key:\"a\", Operator:\"Exists\","
+        + " Value:\"b\", Effect:\"\", TolerationSeconds:(*int64)(nil)}: value must be empty when `operator` is"
+        + " 'Exists'"), pod(head.formatted("{key: a, operator: Exists, value: b}")));
+    assertEquals(List.of("spec.tolerations[0].operator: Invalid value: \"Equal\": operator must be Exists when `key`"
+        + " is empty, which means \"match all values and all keys\""), pod(head.formatted("{operator: Equal}")));
+    assertEquals(List.of("spec.tolerations[0].operator: Unsupported value: \"Bogus\": supported values: \"Equal\","
+        + " \"Exists\""), pod(head.formatted("{key: a, operator: Bogus}")));
+    assertEquals(List.of("spec.tolerations[0].effect: Unsupported value: \"Sometimes\": supported values:"
+        + " \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\""), pod(head.formatted("{key: a, effect: Sometimes}")));
+  }
+
+  @Test
   void restartPoliciesProbesAndMessagePoliciesOfContainers() {
     assertEquals(List.of("spec.containers[0].restartPolicy: Forbidden: may not be set for non-init containers"),
         pod("containers: [{name: web, image: nginx, restartPolicy: Always}]"));

@@ -44,6 +44,12 @@ final class KindRules {
       ObjectNode status = object.putObject("status");
       status.put("phase", "Pending");
       status.put("qosClass", PodQos.of(object.path("spec")));
+      if (!object.path("spec").path("schedulingGates").isEmpty()) {
+        // applySchedulingGatedCondition: kubectl shows SchedulingGated until the gates are gone
+        status.putArray("conditions").addObject().put("type", "PodScheduled").put("status", "False")
+            .putNull("lastProbeTime").putNull("lastTransitionTime").put("reason", "SchedulingGated")
+            .put("message", "Scheduling is blocked due to non-empty scheduling gates");
+      }
     } else if (type == ResourceTypes.DEPLOYMENTS || type == ResourceTypes.REPLICASETS
         || type == ResourceTypes.SERVICES || type == ResourceTypes.INGRESSES) {
       ObjectNode status = object.putObject("status");

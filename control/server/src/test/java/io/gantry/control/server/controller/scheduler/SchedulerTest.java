@@ -1,6 +1,7 @@
 package io.gantry.control.server.controller.scheduler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -157,6 +158,25 @@ class SchedulerTest {
     ObjectNode lonely = awaitUnschedulable(withAffinity(pod("lonely", "100m", "64Mi"), "l", nothing));
     assertTrue(condition(lonely, "PodScheduled").path("message").asText()
         .startsWith("0/2 nodes are available: 2 node(s) didn't match pod affinity rules."), lonely.toString());
+  }
+
+  @Test
+  void aGatedPodSaysSoUntilItsGatesAreGone() throws Exception {
+    node("n1", "True", "8", "8Gi", 110);
+    ObjectNode gated = pod("gated", "100m", "64Mi");
+    ((ObjectNode) gated.get("spec")).putArray("schedulingGates").addObject().put("name", "example.com/g");
+    registry.create(ResourceTypes.PODS, "default", gated);
+    JsonNode scheduled = condition(registry.get(ResourceTypes.PODS, "default", "gated"), "PodScheduled");
+    assertEquals("False", scheduled.path("status").asText());
+    assertEquals("SchedulingGated", scheduled.path("reason").asText());
+    assertEquals("Scheduling is blocked due to non-empty scheduling gates", scheduled.path("message").asText());
+
+    ObjectNode ungated = registry.get(ResourceTypes.PODS, "default", "gated").deepCopy();
+    ((ObjectNode) ungated.get("spec")).remove("schedulingGates");
+    registry.update(ResourceTypes.PODS, "default", "gated", ungated, null);
+    ObjectNode bound = awaitPod("gated", p -> !nodeName(p).isEmpty(), null);
+    assertEquals("True", condition(bound, "PodScheduled").path("status").asText());
+    assertFalse(condition(bound, "PodScheduled").has("reason"), bound.path("status").toString());
   }
 
   private static ObjectNode withAffinity(ObjectNode pod, String group, String affinity) {

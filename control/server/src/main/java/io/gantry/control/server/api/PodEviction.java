@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.registry.DeleteOptions;
 import io.gantry.control.server.registry.ObjectRegistry;
+import io.gantry.control.server.registry.PodDisruption;
 import io.gantry.control.server.resource.ResourceTypes;
 
 /**
@@ -42,6 +43,10 @@ final class PodEviction {
     ObjectRegistry target = DryRun.requested(request, "CreateOptions", null)
         || DryRun.requested(request, "DeleteOptions", deleteOptions) ? writer.dryRun() : writer;
     DeleteOptions options = DeleteOptions.from(deleteOptions, null);
+    if (target == writer) { // addConditionAndDeletePod: the condition first, then the deletion
+      PodDisruption.mark(writer, path.namespaceOrDefault(), path.name(), options.preconditionUid(),
+          "EvictionByEvictionAPI", "Eviction API: evicting");
+    }
     target.delete(ResourceTypes.PODS, path.namespaceOrDefault(), path.name(), options);
     return ApiResponse.createdSuccess();
   }

@@ -57,6 +57,22 @@ class PodEvictionTest {
   }
 
   @Test
+  void anEvictedPodOnALiveNodeIsMarkedAsADisruptionTarget() throws Exception {
+    registry.create(ResourceTypes.NODES, null, Json.parseObject("{\"metadata\":{\"name\":\"n1\"}}".getBytes(
+        StandardCharsets.UTF_8)));
+    registry.create(ResourceTypes.PODS, "default", Json.parseObject(("{\"metadata\":{\"name\":\"bound\"},\"spec\":"
+        + "{\"nodeName\":\"n1\",\"containers\":[{\"name\":\"c\",\"image\":\"nginx\"}]}}").getBytes(StandardCharsets.UTF_8)));
+
+    assertEquals(201, post("/api/v1/namespaces/default/pods/bound/eviction", eviction("bound", "default")).status());
+
+    ObjectNode pod = registry.get(ResourceTypes.PODS, "default", "bound"); // graceful: still there
+    ObjectNode condition = (ObjectNode) pod.at("/status/conditions/0");
+    assertEquals("DisruptionTarget True EvictionByEvictionAPI Eviction API: evicting", condition.path("type").asText()
+        + " " + condition.path("status").asText() + " " + condition.path("reason").asText() + " "
+        + condition.path("message").asText());
+  }
+
+  @Test
   void aDryRunEvictionKeepsThePod() throws Exception {
     assertEquals(201, post(PATH, Map.of("dryRun", List.of("All")), eviction("web", "")).status());
     assertEquals(201, post(PATH, "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"web\"},"

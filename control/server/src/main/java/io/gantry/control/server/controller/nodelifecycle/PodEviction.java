@@ -8,6 +8,7 @@ import io.gantry.control.server.controller.scheduler.Tolerations;
 import io.gantry.control.server.registry.DeleteOptions;
 import io.gantry.control.server.registry.ObjectMeta;
 import io.gantry.control.server.registry.ObjectRegistry;
+import io.gantry.control.server.registry.PodDisruption;
 import io.gantry.control.server.resource.ResourceTypes;
 import io.gantry.control.server.selector.FieldSelector;
 import java.time.Clock;
@@ -90,6 +91,8 @@ final class PodEviction {
     String namespace = ObjectMeta.namespace(pod);
     String name = ObjectMeta.name(pod);
     try {
+      PodDisruption.mark(registry, namespace, name, ObjectMeta.text(pod, "uid"), "DeletionByTaintManager",
+          "Taint manager: deleting due to NoExecute taint");
       registry.delete(ResourceTypes.PODS, namespace, name,
           new DeleteOptions(null, ObjectMeta.text(pod, "uid"), null, null));
       log.info("evicted pod {}/{}: {}", namespace, name, why);

@@ -99,6 +99,8 @@ class NodeLifecycleControllerTest {
     clock.advance(Duration.ofSeconds(1));
     controller.runOnce();
     assertTrue(ObjectMeta.isDeleting(pod("web")), "web is evicted after 300 s");
+    assertTrue(pod("web").at("/status/conditions").findValues("reason").stream()
+        .anyMatch(r -> r.asText().equals("DeletionByTaintManager")), "the DisruptionTarget condition first");
     assertFalse(ObjectMeta.isDeleting(pod("daemon")), "a pod tolerating the taint forever stays");
     assertFalse(ObjectMeta.isDeleting(pod("patient")), "tolerationSeconds 600 has not run out");
     assertTrue(registry.list(ResourceTypes.EVENTS, "default", null, null, 0, null).items().stream()

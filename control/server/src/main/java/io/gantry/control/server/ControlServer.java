@@ -24,6 +24,7 @@ import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.registry.ObjectWatcher;
 import io.gantry.control.server.registry.DefaultIngressClassAdmission;
 import io.gantry.control.server.registry.DefaultTolerationSecondsAdmission;
+import io.gantry.control.server.registry.PriorityAdmission;
 import io.gantry.control.server.registry.ServiceAccountAdmission;
 import io.gantry.control.server.registry.WritePlugin;
 import io.gantry.control.server.resource.ResourceTypes;
@@ -104,6 +105,7 @@ public final class ControlServer implements AutoCloseable {
       Allocators allocators = Allocators.create(store, config);
       List<WritePlugin> plugins = new ArrayList<>(allocators.plugins());
       plugins.add(new ServiceAccountAdmission(store));
+      plugins.add(new PriorityAdmission());
       plugins.add(new DefaultIngressClassAdmission(store));
       // rounded up: a sub-second timeout still waits its fraction rather than evicting at once
       long evictAfter = (config.podEvictionTimeout().toMillis() + 999) / 1000;

@@ -31,6 +31,21 @@ public final class ApiException extends Exception {
     return reason;
   }
 
+  /**
+   * This refusal about an object named {@code shown} rather than {@code named}: admission refuses an
+   * object before kube-apiserver generates its name, so the message names the {@code generateName}.
+   */
+  public ApiException naming(String named, String shown) {
+    if (named.equals(shown)) {
+      return this;
+    }
+    ObjectNode renamed = details == null ? null : details.deepCopy();
+    if (renamed != null && renamed.has("name")) {
+      renamed.put("name", shown);
+    }
+    return new ApiException(code, reason, getMessage().replace("\"" + named + "\"", "\"" + shown + "\""), renamed);
+  }
+
   /** Whether the details name a cause with this reason (client-go's {@code HasStatusCause}). */
   public boolean hasCause(String causeReason) {
     if (details != null) {

@@ -201,8 +201,11 @@ public final class ObjectRegistry {
     normalizeTypeMeta(type, object);
     ObjectNode metadata = ObjectMeta.metadata(object);
     normalizeNamespace(type, namespace, object);
+    // admission runs before kube-apiserver generates a name: its refusals name the generateName
+    String admissionName = ObjectMeta.name(object);
     if (ObjectMeta.name(object).isEmpty() && !ObjectMeta.text(object, "generateName").isEmpty()) {
       String base = ObjectMeta.text(object, "generateName");
+      admissionName = base;
       // apiserver's SimpleNameGenerator: the base is cut so that base and suffix fit in 63 characters
       metadata.put("name", base.substring(0, Math.min(base.length(), 63 - 5)) + randomSuffix());
     }
@@ -212,8 +215,12 @@ public final class ObjectRegistry {
     Defaults.apply(type, object);
     KindRules.prepareForCreate(type, object);
     validate(type, object, ObjectValidator.validateCreate(type, object));
-    if (type.namespaced()) {
-      requireLiveNamespace(type, object);
+    try {
+      if (type.namespaced()) {
+        requireLiveNamespace(type, object);
+      }
+    } catch (ApiException e) {
+      throw e.code() == 403 ? e.naming(ObjectMeta.name(object), admissionName) : e;
     }
     metadata.put("uid", UUID.randomUUID().toString());
     metadata.put("creationTimestamp", ObjectMeta.timestamp(clock.instant()));
@@ -227,8 +234,12 @@ public final class ObjectRegistry {
     }
     setManagedFields(object, applied != null ? applied : updateOwnership(type, null, null, object));
     // after the ownership: what admission sets belongs to no manager, as upstream records it
-    for (WritePlugin plugin : plugins) {
-      plugin.admitCreate(type, object);
+    try {
+      for (WritePlugin plugin : plugins) {
+        plugin.admitCreate(type, object);
+      }
+    } catch (ApiException e) {
+      throw e.code() == 403 ? e.naming(ObjectMeta.name(object), admissionName) : e;
     }
     String name = ObjectMeta.name(object);
     String key = type.key(namespace, name);

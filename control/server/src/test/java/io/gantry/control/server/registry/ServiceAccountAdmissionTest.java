@@ -74,6 +74,14 @@ class ServiceAccountAdmissionTest {
     assertEquals("pods \"web\" is forbidden: error looking up service account demo/robot: "
         + "serviceaccount \"robot\" not found", e.getMessage());
     assertTrue(registry.find(ResourceTypes.PODS, "demo", "web").isEmpty());
+
+    // admission runs before the name is generated: the refusal names the generateName
+    ObjectNode generated = pod("web", "robot");
+    ((ObjectNode) generated.get("metadata")).remove("name");
+    ((ObjectNode) generated.get("metadata")).put("generateName", "web-");
+    ApiException g = assertThrows(ApiException.class, () -> registry.create(ResourceTypes.PODS, "demo", generated));
+    assertEquals("pods \"web-\" is forbidden: error looking up service account demo/robot: "
+        + "serviceaccount \"robot\" not found", g.getMessage());
   }
 
   @Test

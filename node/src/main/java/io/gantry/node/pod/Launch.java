@@ -1,6 +1,8 @@
 package io.gantry.node.pod;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.node.api.ApiException;
 import io.gantry.node.api.KubeClient;
 import java.io.IOException;
@@ -9,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -269,11 +272,10 @@ final class Launch {
     if (!command.isArray() || command.isEmpty()) {
       return handler;
     }
-    Map<String, String> values = new java.util.HashMap<>();
+    Map<String, String> values = new HashMap<>();
     env.forEach(e -> values.put(e.path("name").asText(), e.path("value").asText("")));
-    com.fasterxml.jackson.databind.node.ObjectNode expanded = handler.deepCopy();
-    com.fasterxml.jackson.databind.node.ArrayNode args = ((com.fasterxml.jackson.databind.node.ObjectNode)
-        expanded.get("exec")).putArray("command");
+    ObjectNode expanded = handler.deepCopy();
+    ArrayNode args = ((ObjectNode) expanded.get("exec")).putArray("command");
     command.forEach(arg -> args.add(expand(arg.asText(), values)));
     return expanded;
   }

@@ -27,9 +27,7 @@ public final class ListOptionsCheck {
     String cont = orEmpty(request.param("continue"));
     boolean initialEvents = request.param("sendInitialEvents") != null;
     List<String[]> errors = new ArrayList<>();
-    if (!version.isEmpty() && (!version.chars().allMatch(Character::isDigit) || version.length() > 18)) {
-      throw ApiException.badRequest("resourceVersion: " + version + " (expected: a non-negative integer)");
-    }
+    requireNumber(version);
     String timeout = orEmpty(request.param("timeoutSeconds"));
     if (!timeout.isEmpty()) {
       try {
@@ -107,13 +105,17 @@ public final class ListOptionsCheck {
    */
   static void awaitForGet(ApiRequest request, Store store) throws ApiException {
     String version = orEmpty(request.param("resourceVersion"));
-    if (version.isEmpty() || version.equals("0")) {
-      return;
+    requireNumber(version);
+    if (!version.isEmpty() && !version.equals("0")) {
+      awaitRevision(Long.parseLong(version), store);
     }
-    if (!version.chars().allMatch(Character::isDigit) || version.length() > 18) {
+  }
+
+  /** A {@code resourceVersion} is a revision number, as the store's (400 otherwise). */
+  private static void requireNumber(String version) throws ApiException {
+    if (!version.isEmpty() && (!version.chars().allMatch(Character::isDigit) || version.length() > 18)) {
       throw ApiException.badRequest("resourceVersion: " + version + " (expected: a non-negative integer)");
     }
-    awaitRevision(Long.parseLong(version), store);
   }
 
   private static void awaitRevision(long wanted, Store store) throws ApiException {

@@ -1,5 +1,7 @@
 package io.gantry.control.server.controller;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.registry.ListResult;
@@ -75,9 +77,9 @@ public final class NamespaceFinalizer {
   private boolean finalizeEmpty(ObjectNode namespace) throws ApiException {
     String name = ObjectMeta.name(namespace);
     ObjectNode finalized = namespace.deepCopy();
-    com.fasterxml.jackson.databind.node.ArrayNode kept = finalized.putObject("spec").putArray("finalizers");
+    ArrayNode kept = finalized.putObject("spec").putArray("finalizers");
     boolean ours = false;
-    for (com.fasterxml.jackson.databind.JsonNode finalizer : namespace.path("spec").path("finalizers")) {
+    for (JsonNode finalizer : namespace.path("spec").path("finalizers")) {
       if (finalizer.asText().equals("kubernetes")) {
         ours = true;
       } else {
@@ -177,7 +179,7 @@ public final class NamespaceFinalizer {
   }
 
   /** Adds a condition, keeping its transition time while its status stays what it was. */
-  private void condition(com.fasterxml.jackson.databind.node.ArrayNode conditions, ObjectNode namespace, String type,
+  private void condition(ArrayNode conditions, ObjectNode namespace, String type,
       boolean value, String reason, String message) {
     String status = value ? "True" : "False";
     String since = ObjectMeta.timestamp(registry.clock().instant());

@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.URI;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,7 +89,7 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     String path = watched.orElse(decodedPath);
     Map<String, List<String>> parameters = decodedParameters;
     if (watched.isPresent()) {
-      parameters = new java.util.HashMap<>(decodedParameters);
+      parameters = new HashMap<>(decodedParameters);
       parameters.put("watch", List.of("true"));
     }
     if (!ApiRouter.isPublic(path) && !authenticated(msg)) {

@@ -115,15 +115,11 @@ final class WatchStream {
   private void scheduleTimers() {
     String timeout = request.param("timeoutSeconds");
     if (timeout != null && !timeout.isEmpty()) {
-      try {
-        long seconds = Long.parseLong(timeout);
-        timers.add(channel.eventLoop().schedule(this::end, Math.max(1, seconds), TimeUnit.SECONDS));
-        if (request.flag("allowWatchBookmarks") && seconds > 2) {
-          // as kube-apiserver's cacher: a bookmark 2 s before the deadline, so a client resumes from it
-          timers.add(channel.eventLoop().schedule(() -> bookmark(false), seconds - 2, TimeUnit.SECONDS));
-        }
-      } catch (NumberFormatException e) {
-        // refused before the watch started (ListOptionsCheck)
+      long seconds = Long.parseLong(timeout); // a number: ListOptionsCheck refused anything else
+      timers.add(channel.eventLoop().schedule(this::end, Math.max(1, seconds), TimeUnit.SECONDS));
+      if (request.flag("allowWatchBookmarks") && seconds > 2) {
+        // as kube-apiserver's cacher: a bookmark 2 s before the deadline, so a client resumes from it
+        timers.add(channel.eventLoop().schedule(() -> bookmark(false), seconds - 2, TimeUnit.SECONDS));
       }
     }
     if (request.flag("allowWatchBookmarks")) {

@@ -2,6 +2,7 @@ package io.gantry.control.server.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.control.server.api.ApiException;
+import io.gantry.control.server.json.GoBase64;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
 import java.util.Map;
@@ -24,38 +25,11 @@ final class Base64Fields {
       if (!entry.getValue().isTextual()) {
         continue; // a wrong JSON type is the typed decoding's to report
       }
-      int bad = firstBadByte(entry.getValue().asText());
+      int bad = GoBase64.firstBadByte(entry.getValue().asText());
       if (bad >= 0) {
         throw ApiException.badRequest(type.kind() + " in version \"" + type.version() + "\" cannot be handled as a "
             + type.kind() + ": illegal base64 data at input byte " + bad);
       }
     }
-  }
-
-  /** Where Go's StdEncoding stops on {@code text}: a byte outside the alphabet, or an unfinished quantum; -1 if none. */
-  static int firstBadByte(String text) {
-    int inQuantum = 0;
-    int quantumStart = 0;
-    boolean padding = false;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '\r' || c == '\n') {
-        continue;
-      }
-      boolean alphabet = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/';
-      if (c == '=') {
-        if (inQuantum < 2) {
-          return i;
-        }
-        padding = true;
-      } else if (!alphabet || padding) {
-        return i;
-      }
-      if (inQuantum == 0) {
-        quantumStart = i;
-      }
-      inQuantum = (inQuantum + 1) % 4;
-    }
-    return inQuantum == 0 ? -1 : quantumStart;
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.json.SameContent;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
+import java.util.List;
 import java.util.Set;
 
 /** Per-kind lifecycle rules of kube-apiserver's registry strategies: status resets and generations. */
@@ -26,6 +27,26 @@ final class KindRules {
     return type.hasSubresource("status");
   }
 
+  /**
+   * The metadata a {@code /status} write takes from its body: upstream's status strategies put
+   * back the spec, and the Deployment's its labels too.
+   */
+  static List<String> metadataKeptByStatus(ResourceType type) {
+    return type == ResourceTypes.DEPLOYMENTS ? List.of("annotations") : List.of("labels", "annotations");
+  }
+
+  /**
+   * shouldDeleteDuringUpdate: an object marked for deletion goes once its last finalizer does; a
+   * namespace once its spec finalizers are gone too, and a pod in its grace period only after its
+   * node agent's final delete (grace 0) had to wait for a finalizer.
+   */
+  static boolean deleteDuringUpdate(ResourceType type, ObjectNode next, ObjectNode old) {
+    return ObjectMeta.isDeleting(next) && !ObjectMeta.hasFinalizers(next)
+        && (type != ResourceTypes.NAMESPACES || next.path("spec").path("finalizers").isEmpty())
+        && (type != ResourceTypes.PODS || ObjectMeta.hasFinalizers(old)
+            && next.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0);
+  }
+
   /** Resets what a client may not set on create. */
   static void prepareForCreate(ResourceType type, ObjectNode object) {
     if (type == ResourceTypes.NAMESPACES) {
@@ -36,8 +57,7 @@ final class KindRules {
         kubernetes |= finalizer.asText().equals("kubernetes");
       }
       if (!kubernetes) {
-        (spec.get("finalizers") instanceof com.fasterxml.jackson.databind.node.ArrayNode list ? list
-            : spec.putArray("finalizers")).add("kubernetes");
+        spec.withArrayProperty("finalizers").add("kubernetes");
       }
       object.putObject("status").put("phase", "Active");
     } else if (type == ResourceTypes.PODS) {

@@ -215,13 +215,6 @@ public final class ObjectRegistry {
     Defaults.apply(type, object);
     KindRules.prepareForCreate(type, object);
     validate(type, object, ObjectValidator.validateCreate(type, object));
-    try {
-      if (type.namespaced()) {
-        requireLiveNamespace(type, object);
-      }
-    } catch (ApiException e) {
-      throw e.code() == 403 ? e.naming(ObjectMeta.name(object), admissionName) : e;
-    }
     metadata.put("uid", UUID.randomUUID().toString());
     metadata.put("creationTimestamp", ObjectMeta.timestamp(clock.instant()));
     metadata.remove("resourceVersion");
@@ -233,8 +226,11 @@ public final class ObjectRegistry {
       metadata.remove("generation");
     }
     setManagedFields(object, applied != null ? applied : updateOwnership(type, null, null, object));
-    // after the ownership: what admission sets belongs to no manager, as upstream records it
     try {
+      if (type.namespaced()) {
+        requireLiveNamespace(type, object);
+      }
+      // after the ownership: what admission sets belongs to no manager, as upstream records it
       for (WritePlugin plugin : plugins) {
         plugin.admitCreate(type, object);
       }
@@ -475,11 +471,7 @@ public final class ObjectRegistry {
       } else {
         next.remove("status");
       }
-      // upstream's status strategies put back the spec, and the Deployment's its labels too: the rest
-      // of the metadata sent along is kept
-      String[] kept = type == ResourceTypes.DEPLOYMENTS ? new String[] {"annotations"}
-          : new String[] {"labels", "annotations"};
-      for (String field : kept) {
+      for (String field : KindRules.metadataKeptByStatus(type)) {
         JsonNode value = updated.path("metadata").get(field);
         if (value != null && !value.isNull()) {
           ObjectMeta.metadata(next).set(field, value);
@@ -537,12 +529,7 @@ public final class ObjectRegistry {
       return Optional.of(old);
     }
     validate(type, next, ObjectValidator.validateUpdate(type, next, asDefaulted(type, old)));
-    // shouldDeleteDuringUpdate: the last finalizer of an object marked for deletion is gone; a pod
-    // still in its grace period waits for its node agent's final delete (grace 0)
-    boolean finalize = ObjectMeta.isDeleting(next) && !ObjectMeta.hasFinalizers(next)
-        && (type != ResourceTypes.NAMESPACES || next.path("spec").path("finalizers").isEmpty())
-        && (type != ResourceTypes.PODS || ObjectMeta.hasFinalizers(old)
-            && next.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0);
+    boolean finalize = KindRules.deleteDuringUpdate(type, next, old);
     if (dryRun) {
       beforeWrite(type, next, old);
       return Optional.of(next);

@@ -1,8 +1,10 @@
 package io.gantry.control.server.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.control.server.json.GoBase64;
+import io.gantry.control.server.json.Json;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -102,15 +104,15 @@ final class ConfigValidation {
     if (bytes == null) {
       return; // not base64: reported with the data
     }
-    String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).strip();
+    String text = new String(bytes, StandardCharsets.UTF_8).strip();
     String problem;
     try {
-      JsonNode value = io.gantry.control.server.json.Json.MAPPER.readTree(text);
+      JsonNode value = Json.MAPPER.readTree(text);
       problem = value == null || value.isMissingNode() ? "unexpected end of JSON input"
           : value.isObject() || value.isNull() ? null
           : "json: cannot unmarshal " + (value.isArray() ? "array" : value.isTextual() ? "string"
               : value.isBoolean() ? "bool" : "number") + " into Go value of type map[string]interface {}";
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       problem = text.isEmpty() ? "unexpected end of JSON input"
           : "invalid character '" + text.charAt(0) + "' looking for beginning of value";
     }
@@ -122,14 +124,7 @@ final class ConfigValidation {
   /** The bytes of a data key (stringData is merged into data before validation), or null. */
   private static byte[] decoded(JsonNode secret, String key) {
     JsonNode value = Nodes.field(secret, "data").get(key);
-    if (value == null || !value.isTextual()) {
-      return null;
-    }
-    try {
-      return Base64.getDecoder().decode(value.asText().replace("\r", "").replace("\n", ""));
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
+    return value == null || !value.isTextual() ? null : GoBase64.decode(value.asText());
   }
 
   private static boolean hasKey(JsonNode secret, String key) {
@@ -146,28 +141,14 @@ final class ConfigValidation {
     NameRules.configMapKey(key).forEach(m -> errs.add(FieldError.invalid(map.key(key), key, m)));
   }
 
-  /** Go's {@code encoding/base64} StdEncoding; its error names the first bad byte's offset. */
+  /** Go's {@code encoding/base64} StdEncoding ({@link GoBase64}); its error names the first bad byte's offset. */
   private static byte[] base64(String value, FieldPath path, List<FieldError> errs) {
-    try {
-      return Base64.getDecoder().decode(value.replace("\r", "").replace("\n", ""));
-    } catch (IllegalArgumentException e) {
+    byte[] bytes = GoBase64.decode(value);
+    if (bytes == null) {
       errs.add(FieldError.invalid(path, "<secret contents redacted>",
-          "illegal base64 data at input byte " + firstBadByte(value)));
-      return null;
+          "illegal base64 data at input byte " + GoBase64.firstBadByte(value)));
     }
-  }
-
-  private static int firstBadByte(String value) {
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      boolean ok = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/'
-          || c == '=';
-      if (!ok) {
-        return i;
-      }
-    }
-    int pad = value.indexOf('=');
-    return pad >= 0 ? pad : value.length() - value.length() % 4;
+    return bytes;
   }
 
   /** Immutable ConfigMaps and Secrets keep their data and stay immutable; a Secret's type never changes. */

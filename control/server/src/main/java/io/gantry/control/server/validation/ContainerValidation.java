@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -172,7 +173,7 @@ final class ContainerValidation {
     }
     if (subscripted) {
       String key = fieldPath.substring(open + 2, fieldPath.length() - 2);
-      String checked = base.equals("metadata.annotations") ? key.toLowerCase(java.util.Locale.ROOT) : key;
+      String checked = base.equals("metadata.annotations") ? key.toLowerCase(Locale.ROOT) : key;
       NameRules.qualifiedName(checked).forEach(m -> errs.add(FieldError.invalid(path, checked, m)));
       return;
     }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
+import io.gantry.control.server.json.GoBase64;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.patch.PatchType;
 import io.gantry.control.server.resource.ResourceTypes;
@@ -653,11 +654,11 @@ class ObjectRegistryTest {
 
   @Test
   void bytesThatAreNotPaddedBase64AreABadRequest() throws ApiException {
-    assertEquals(-1, Base64Fields.firstBadByte("eA=="));
-    assertEquals(-1, Base64Fields.firstBadByte("YWJj\nZGVm"));
-    assertEquals(6, Base64Fields.firstBadByte("APIKEY_BASE64"));
-    assertEquals(0, Base64Fields.firstBadByte("eA"), "no padding: the unfinished quantum");
-    assertEquals(4, Base64Fields.firstBadByte("eA==eA=="), "nothing after the padding");
+    assertEquals(-1, GoBase64.firstBadByte("eA=="));
+    assertEquals(-1, GoBase64.firstBadByte("YWJj\nZGVm"));
+    assertEquals(6, GoBase64.firstBadByte("APIKEY_BASE64"));
+    assertEquals(0, GoBase64.firstBadByte("eA"), "no padding: the unfinished quantum");
+    assertEquals(4, GoBase64.firstBadByte("eA==eA=="), "nothing after the padding");
     ApiException e = assertThrows(ApiException.class, () -> registry.create(ResourceTypes.SECRETS, "demo",
         json("{\"metadata\":{\"name\":\"s\"},\"data\":{\"key\":\"APIKEY_BASE64\"}}")));
     assertEquals(400, e.code());

@@ -277,11 +277,8 @@ public final class GarbageCollector implements AutoCloseable {
       if (ownerUid.equals(ref.path("uid").asText())) {
         continue;
       }
-      Optional<ResourceType> type = ResourceTypes.byKind(ref.path("apiVersion").asText(), ref.path("kind").asText());
-      Optional<ObjectNode> owner = type.flatMap(t -> registry.find(t, t.namespaced() ? namespace : null,
-          ref.path("name").asText()));
-      if (owner.isPresent() && ref.path("uid").asText().equals(ObjectMeta.text(owner.get(), "uid"))
-          && !(ObjectMeta.isDeleting(owner.get()) && hasFinalizer(owner.get(), FOREGROUND_FINALIZER))) {
+      Optional<ObjectNode> owner = referenced(ref, namespace).orElse(Optional.empty());
+      if (owner.isPresent() && !(ObjectMeta.isDeleting(owner.get()) && hasFinalizer(owner.get(), FOREGROUND_FINALIZER))) {
         return true;
       }
     }
@@ -290,13 +287,18 @@ public final class GarbageCollector implements AutoCloseable {
 
   /** Whether the referenced owner is absent: no object of that name, or one with another uid. */
   private boolean ownerMissing(ObjectNode ref, String namespace) {
+    return referenced(ref, namespace).map(Optional::isEmpty).orElse(false);
+  }
+
+  /**
+   * The owner a reference names, if the object of that name has the referenced uid (in the
+   * dependent's namespace, or cluster-wide for a cluster-scoped kind); the outer Optional is empty
+   * for a kind this server does not serve, whose owners it cannot judge.
+   */
+  private Optional<Optional<ObjectNode>> referenced(ObjectNode ref, String namespace) {
     Optional<ResourceType> type = ResourceTypes.byKind(ref.path("apiVersion").asText(), ref.path("kind").asText());
-    if (type.isEmpty()) {
-      return false;
-    }
-    Optional<ObjectNode> owner = registry.find(type.get(), type.get().namespaced() ? namespace : null,
-        ref.path("name").asText());
-    return owner.isEmpty() || !ref.path("uid").asText().equals(ObjectMeta.text(owner.get(), "uid"));
+    return type.map(t -> registry.find(t, t.namespaced() ? namespace : null, ref.path("name").asText())
+        .filter(owner -> ref.path("uid").asText().equals(ObjectMeta.text(owner, "uid"))));
   }
 
   /** Strips the owner's references from its dependents, then its {@value #ORPHAN_FINALIZER} finalizer. */

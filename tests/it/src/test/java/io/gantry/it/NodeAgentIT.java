@@ -151,6 +151,37 @@ class NodeAgentIT {
   }
 
   @Test
+  void aDisruptionBudgetHoldsADrainUntilItAllowsTheEviction() {
+    kubectl.run("create", "namespace", "budget").assertOk();
+    kubectl.run("-n", "budget", "create", "deployment", "guarded", "--image=gantry/echo-http", "--replicas=2")
+        .assertOk();
+    kubectl.run("-n", "budget", "create", "pdb", "guarded", "--selector=app=guarded", "--min-available=2")
+        .assertOk().assertStdoutContains("poddisruptionbudget.policy/guarded created");
+    await("the budget counts 2 healthy pods", () -> kubectl.run("-n", "budget", "get", "pdb", "guarded", "-o", "json")
+        .assertOk().json().at("/status/currentHealthy").asInt() == 2);
+    kubectl.run("-n", "budget", "get", "pdb").assertOk()
+        .assertStdoutContains("NAME      MIN AVAILABLE   MAX UNAVAILABLE   ALLOWED DISRUPTIONS")
+        .assertStdoutContains("guarded   2               N/A               0");
+    String node = kubectl.run("-n", "budget", "get", "pods", "-o", "json").assertOk().json()
+        .at("/items/0/spec/nodeName").asText();
+    try {
+      kubectl.run("drain", node, "--pod-selector=app=guarded", "--timeout=8s").assertFailed()
+          .assertStderrContains("Cannot evict pod as it would violate the pod's disruption budget.");
+      assertEquals(2, kubectl.run("-n", "budget", "get", "pods", "-o", "json").assertOk().json().path("items").size(),
+          "the budget kept both pods");
+
+      kubectl.run("-n", "budget", "patch", "pdb", "guarded", "--type=merge", "-p", "{\"spec\":{\"minAvailable\":1}}")
+          .assertOk();
+      kubectl.run("drain", node, "--pod-selector=app=guarded", "--timeout=40s").assertOk()
+          .assertStdoutContains("evicted").assertStdoutContains("node/" + node + " drained");
+    } finally {
+      kubectl.run("uncordon", node).assertOk();
+      await(node + " without the unschedulable taint", () -> !kubectl.run("get", "node", node, "-o", "json")
+          .assertOk().json().path("spec").path("taints").toString().contains("node.kubernetes.io/unschedulable"));
+    }
+  }
+
+  @Test
   void drainEvictsThePodsOfANodeAndCordonsIt() {
     kubectl.run("create", "namespace", "drain").assertOk();
     kubectl.run("-n", "drain", "create", "deployment", "kept", "--image=gantry/echo-http", "--replicas=2")

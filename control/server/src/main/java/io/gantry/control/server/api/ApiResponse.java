@@ -13,11 +13,16 @@ import java.util.List;
  * @param contentType the Content-Type
  * @param body        the body bytes
  * @param warnings    texts of {@code Warning: 299 - "..."} headers, which kubectl prints
+ * @param retryAfterSeconds the {@code Retry-After} header of an error whose Status suggests one, or 0
  */
-public record ApiResponse(int status, String contentType, byte[] body, List<String> warnings) {
+public record ApiResponse(int status, String contentType, byte[] body, List<String> warnings, int retryAfterSeconds) {
 
   public ApiResponse {
     warnings = List.copyOf(warnings);
+  }
+
+  public ApiResponse(int status, String contentType, byte[] body, List<String> warnings) {
+    this(status, contentType, body, warnings, 0);
   }
 
   public ApiResponse(int status, String contentType, byte[] body) {
@@ -30,11 +35,11 @@ public record ApiResponse(int status, String contentType, byte[] body, List<Stri
     }
     List<String> all = new java.util.ArrayList<>(warnings);
     all.addAll(more);
-    return new ApiResponse(status, contentType, body, all);
+    return new ApiResponse(status, contentType, body, all, retryAfterSeconds);
   }
 
   public ApiResponse withStatus(int code) {
-    return new ApiResponse(code, contentType, body, warnings);
+    return new ApiResponse(code, contentType, body, warnings, retryAfterSeconds);
   }
 
   public static ApiResponse json(int status, JsonNode body) {
@@ -52,8 +57,11 @@ public record ApiResponse(int status, String contentType, byte[] body, List<Stri
     return json(201, status);
   }
 
+  /** The error's Status; a suggested retry delay also becomes a {@code Retry-After} header, as kube-apiserver sends it. */
   public static ApiResponse error(ApiException e) {
-    return json(e.code(), e.toStatus());
+    ObjectNode status = e.toStatus();
+    return new ApiResponse(e.code(), "application/json", Json.bytes(status), List.of(),
+        Math.max(0, status.path("details").path("retryAfterSeconds").asInt(0)));
   }
 
   public static ApiResponse text(int status, String body) {

@@ -109,7 +109,8 @@ public final class ApiRouter {
     }
     try {
       byte[] yaml = Json.YAML.writeValueAsBytes(Json.parse(response.body()));
-      return new ApiResponse(response.status(), "application/yaml", yaml, response.warnings());
+      return new ApiResponse(response.status(), "application/yaml", yaml, response.warnings(),
+          response.retryAfterSeconds());
     } catch (IOException e) {
       return response;
     }

@@ -43,7 +43,8 @@ public final class WorkloadControllers implements AutoCloseable {
     // owners and dependents of any other kind a client may link with ownerReferences (events excepted)
     for (var type : List.of(ResourceTypes.CONFIGMAPS, ResourceTypes.SECRETS, ResourceTypes.ENDPOINTS,
         ResourceTypes.NODES, ResourceTypes.NAMESPACES, ResourceTypes.INGRESSES, ResourceTypes.INGRESSCLASSES,
-        ResourceTypes.NETWORKPOLICIES, ResourceTypes.LEASES, ResourceTypes.SERVICEACCOUNTS)) {
+        ResourceTypes.NETWORKPOLICIES, ResourceTypes.LEASES, ResourceTypes.SERVICEACCOUNTS,
+        ResourceTypes.PODDISRUPTIONBUDGETS)) {
       informers.add(Informer.of(type));
     }
     ReplicaSetController rsController = new ReplicaSetController(registry.as("replicaset-controller"),

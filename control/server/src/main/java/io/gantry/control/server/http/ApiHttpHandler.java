@@ -244,6 +244,9 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     for (String warning : response.warnings()) {
       http.headers().add(HttpHeaderNames.WARNING, "299 - " + quoted(warning));
     }
+    if (response.retryAfterSeconds() > 0) {
+      http.headers().setInt(HttpHeaderNames.RETRY_AFTER, response.retryAfterSeconds());
+    }
     if (keepAlive) {
       http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(http);

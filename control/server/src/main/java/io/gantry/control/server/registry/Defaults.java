@@ -50,6 +50,8 @@ final class Defaults {
           defaultProtocols(s, "ports");
         }
       }
+    } else if (type == ResourceTypes.PODDISRUPTIONBUDGETS && object.get("status") instanceof ObjectNode status) {
+      disruptionCounts(status);
     } else if (type == ResourceTypes.ENDPOINTSLICES) {
       // discovery/v1 SetDefaults_EndpointPort: a nil name becomes "", a nil protocol TCP ("" stays)
       for (JsonNode port : array(object, "ports")) {
@@ -61,6 +63,15 @@ final class Defaults {
         if (port instanceof ObjectNode p && !p.hasNonNull("name")) {
           p.put("name", "");
         }
+      }
+    }
+  }
+
+  /** A PodDisruptionBudget status's counts, which Go always encodes (no omitempty): 0 when unset. */
+  static void disruptionCounts(ObjectNode status) {
+    for (String count : new String[] {"disruptionsAllowed", "currentHealthy", "desiredHealthy", "expectedPods"}) {
+      if (!status.hasNonNull(count)) {
+        status.put(count, 0);
       }
     }
   }

@@ -27,6 +27,11 @@ public record DeleteOptions(Long gracePeriodSeconds, String preconditionUid, Str
    */
   public static final String FOREGROUND_FINALIZER = "foregroundDeletion";
 
+  /** These options with the object's resourceVersion as a precondition. */
+  public DeleteOptions withPreconditionVersion(String resourceVersion) {
+    return new DeleteOptions(gracePeriodSeconds, preconditionUid, resourceVersion, propagationPolicy);
+  }
+
   /** Whether the deletion asks for the dependents to be kept (orphaned) rather than deleted. */
   public boolean orphan() {
     return "Orphan".equals(propagationPolicy);

@@ -14,7 +14,8 @@ final class KindRules {
 
   private static final Set<ResourceType> TRACKS_GENERATION = Set.of(
       ResourceTypes.DEPLOYMENTS, ResourceTypes.REPLICASETS, ResourceTypes.INGRESSES,
-      ResourceTypes.INGRESSCLASSES, ResourceTypes.NETWORKPOLICIES, ResourceTypes.ENDPOINTSLICES);
+      ResourceTypes.INGRESSCLASSES, ResourceTypes.NETWORKPOLICIES, ResourceTypes.ENDPOINTSLICES,
+      ResourceTypes.PODDISRUPTIONBUDGETS);
 
   private KindRules() {}
 
@@ -76,6 +77,8 @@ final class KindRules {
       if (type == ResourceTypes.SERVICES || type == ResourceTypes.INGRESSES) {
         status.putObject("loadBalancer");
       }
+    } else if (type == ResourceTypes.PODDISRUPTIONBUDGETS) {
+      Defaults.disruptionCounts(object.putObject("status"));
     }
   }
 

@@ -19,23 +19,56 @@ public final class PodDisruption {
   public static void mark(ObjectRegistry registry, String namespace, String name, String uid, String reason,
       String message) throws ApiException {
     Optional<ObjectNode> found = registry.find(ResourceTypes.PODS, namespace, name);
-    if (found.isEmpty() || uid != null && !uid.equals(ObjectMeta.text(found.get(), "uid"))) {
-      return;
+    if (found.isPresent() && (uid == null || uid.equals(ObjectMeta.text(found.get(), "uid")))) {
+      mark(registry, found.get(), reason, message);
     }
-    ObjectNode pod = found.get().deepCopy();
+  }
+
+  /**
+   * The eviction API's addConditionAndDeletePod: marks the pod if it still meets the delete's
+   * preconditions (409 otherwise), and returns the options to delete it with, a resourceVersion
+   * precondition moved to the version the mark wrote.
+   */
+  public static DeleteOptions markEvicted(ObjectRegistry registry, String namespace, String name, DeleteOptions options)
+      throws ApiException {
+    ObjectNode pod = registry.get(ResourceTypes.PODS, namespace, name);
+    String uid = ObjectMeta.text(pod, "uid");
+    String version = ObjectMeta.text(pod, "resourceVersion");
+    if (options.preconditionUid() != null && !options.preconditionUid().isEmpty()
+        && !options.preconditionUid().equals(uid)) {
+      throw ApiException.conflict(ResourceTypes.PODS, name, "the UID in the precondition ("
+          + options.preconditionUid() + ") does not match the UID in record (" + uid + "). The object might have been"
+          + " deleted and then recreated");
+    }
+    if (options.preconditionVersion() != null && !options.preconditionVersion().isEmpty()
+        && !options.preconditionVersion().equals(version)) {
+      throw ApiException.conflict(ResourceTypes.PODS, name, "the ResourceVersion in the precondition ("
+          + options.preconditionVersion() + ") does not match the ResourceVersion in record (" + version + "). The"
+          + " object might have been modified");
+    }
+    Optional<ObjectNode> marked = mark(registry, pod, "EvictionByEvictionAPI", "Eviction API: evicting");
+    return marked.isPresent() && options.preconditionVersion() != null
+        ? options.withPreconditionVersion(ObjectMeta.text(marked.get(), "resourceVersion")) : options;
+  }
+
+  /** The pod as written with the condition, or empty when it needed none. */
+  private static Optional<ObjectNode> mark(ObjectRegistry registry, ObjectNode found, String reason, String message)
+      throws ApiException {
+    ObjectNode pod = found.deepCopy();
     String phase = pod.path("status").path("phase").asText("");
     if (phase.equals("Succeeded") || phase.equals("Failed")) {
-      return;
+      return Optional.empty();
     }
     for (JsonNode condition : pod.path("status").path("conditions")) {
       if (condition.path("type").asText().equals("DisruptionTarget") && condition.path("status").asText().equals("True")) {
-        return;
+        return Optional.empty();
       }
     }
     pod.withObjectProperty("status").withArrayProperty("conditions").addObject().put("type", "DisruptionTarget")
         .put("status", "True").putNull("lastProbeTime")
         .put("lastTransitionTime", ObjectMeta.timestamp(registry.clock().instant()))
         .put("reason", reason).put("message", message);
-    registry.update(ResourceTypes.PODS, namespace, name, pod, "status");
+    return Optional.of(registry.update(ResourceTypes.PODS, ObjectMeta.namespace(pod), ObjectMeta.name(pod), pod,
+        "status"));
   }
 }

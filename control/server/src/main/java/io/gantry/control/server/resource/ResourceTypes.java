@@ -25,10 +25,12 @@ public final class ResourceTypes {
   public static final ResourceType INGRESSCLASSES = of("networking.k8s.io", "v1", "ingressclasses", "IngressClass", false, List.of(), List.of(), Set.of());
   public static final ResourceType NETWORKPOLICIES = of("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, List.of("netpol"), List.of(), Set.of());
   public static final ResourceType LEASES = of("coordination.k8s.io", "v1", "leases", "Lease", true, List.of(), List.of(), Set.of());
+  public static final ResourceType PODDISRUPTIONBUDGETS = of("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, List.of("pdb"), List.of(), Set.of("status"));
 
   public static final List<ResourceType> ALL = List.of(
       NAMESPACES, NODES, PODS, SERVICES, ENDPOINTS, SECRETS, CONFIGMAPS, EVENTS, SERVICEACCOUNTS,
-      DEPLOYMENTS, REPLICASETS, ENDPOINTSLICES, INGRESSES, INGRESSCLASSES, NETWORKPOLICIES, LEASES);
+      DEPLOYMENTS, REPLICASETS, ENDPOINTSLICES, INGRESSES, INGRESSCLASSES, NETWORKPOLICIES, LEASES,
+      PODDISRUPTIONBUDGETS);
 
   private static final Map<String, ResourceType> BY_PATH = new LinkedHashMap<>();
   private static final Map<String, ResourceType> BY_KIND = new LinkedHashMap<>();

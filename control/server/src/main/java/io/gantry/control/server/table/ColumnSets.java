@@ -24,7 +24,8 @@ public final class ColumnSets {
       Map.entry("networking.k8s.io/Ingress", IngressColumns.INSTANCE),
       Map.entry("networking.k8s.io/IngressClass", IngressClassColumns.INSTANCE),
       Map.entry("networking.k8s.io/NetworkPolicy", NetworkPolicyColumns.INSTANCE),
-      Map.entry("coordination.k8s.io/Lease", LeaseColumns.INSTANCE));
+      Map.entry("coordination.k8s.io/Lease", LeaseColumns.INSTANCE),
+      Map.entry("policy/PodDisruptionBudget", PodDisruptionBudgetColumns.INSTANCE));
 
   private ColumnSets() {}
 

@@ -117,49 +117,13 @@ final class DeploymentValidation {
   private static void rollingUpdate(JsonNode rolling, FieldPath path, List<FieldError> errs) {
     JsonNode maxUnavailable = Nodes.field(rolling, "maxUnavailable");
     JsonNode maxSurge = Nodes.field(rolling, "maxSurge");
-    intOrPercent(maxUnavailable, path.child("maxUnavailable"), errs);
-    intOrPercent(maxSurge, path.child("maxSurge"), errs);
-    if (isZero(maxUnavailable) && isZero(maxSurge)) {
+    IntOrPercent.validate(maxUnavailable, path.child("maxUnavailable"), errs);
+    IntOrPercent.validate(maxSurge, path.child("maxSurge"), errs);
+    if (IntOrPercent.isZero(maxUnavailable) && IntOrPercent.isZero(maxSurge)) {
       errs.add(FieldError.invalid(path.child("maxUnavailable"), GoFormat.intOrString(maxUnavailable),
           "may not be 0 when `maxSurge` is 0"));
     }
-    if (maxUnavailable.isTextual() && NameRules.percent(maxUnavailable.asText()).isEmpty()
-        && percentValue(maxUnavailable.asText()) > 100) {
-      errs.add(FieldError.invalid(path.child("maxUnavailable"), GoFormat.intOrString(maxUnavailable),
-          "must not be greater than 100%"));
-    }
-  }
-
-  private static void intOrPercent(JsonNode value, FieldPath path, List<FieldError> errs) {
-    if (value.isMissingNode()) {
-      return;
-    }
-    if (value.isTextual()) {
-      for (String msg : NameRules.percent(value.asText())) {
-        errs.add(FieldError.invalid(path, GoFormat.intOrString(value), msg));
-      }
-    } else if (value.isIntegralNumber()) {
-      if (value.asLong() < 0) {
-        errs.add(FieldError.invalid(path, value.asLong(), "must be greater than or equal to 0"));
-      }
-    } else {
-      errs.add(FieldError.invalid(path, Nodes.badValue(value), "must be an integer or percentage (e.g '5%')"));
-    }
-  }
-
-  private static boolean isZero(JsonNode value) {
-    if (value.isMissingNode()) {
-      return false;
-    }
-    if (value.isTextual()) {
-      return NameRules.percent(value.asText()).isEmpty() && percentValue(value.asText()) == 0;
-    }
-    return value.asLong() == 0;
-  }
-
-  private static long percentValue(String percent) {
-    String digits = percent.substring(0, percent.length() - 1);
-    return digits.length() > 18 ? Long.MAX_VALUE : Long.parseLong(digits);
+    IntOrPercent.notMoreThan100Percent(maxUnavailable, path.child("maxUnavailable"), errs);
   }
 
   private static void nonNegative(JsonNode spec, String field, List<FieldError> errs) {

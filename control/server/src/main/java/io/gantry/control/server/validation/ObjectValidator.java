@@ -54,6 +54,7 @@ public final class ObjectValidator {
       case "IngressClass" -> IngressValidation.validateIngressClass(object, errs);
       case "NetworkPolicy" -> NetworkPolicyValidation.validate(object, errs);
       case "Lease" -> ClusterValidation.validateLease(object, errs);
+      case "PodDisruptionBudget" -> PodDisruptionBudgetValidation.validate(object, errs);
       default -> { }
     }
     return List.copyOf(errs);

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Namespaces, Secrets, ConfigMaps, NetworkPolicies and Leases. */
+/** Namespaces, Secrets, ConfigMaps, NetworkPolicies, Leases and PodDisruptionBudgets. */
 class SimpleKindsTableTest {
 
   @Test
@@ -74,5 +74,18 @@ class SimpleKindsTableTest {
     assertEquals("", LeaseColumns.INSTANCE.cells(object("""
         {"metadata": {"name": "free"}, "spec": {}}
         """), NOW).get(1));
+  }
+
+  @Test
+  void podDisruptionBudget() {
+    assertEquals(List.of("web", "2", "N/A", 1L, "4h"), PodDisruptionBudgetColumns.INSTANCE.cells(object("""
+        {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+         "metadata": {"name": "web", "namespace": "default", "creationTimestamp": "2024-05-01T08:00:00Z"},
+         "spec": {"minAvailable": 2, "selector": {"matchLabels": {"app": "web"}}},
+         "status": {"disruptionsAllowed": 1, "currentHealthy": 3, "desiredHealthy": 2, "expectedPods": 3}}
+        """), NOW));
+    assertEquals(List.of("N/A", "25%"), PodDisruptionBudgetColumns.INSTANCE.cells(object("""
+        {"metadata": {"name": "pct"}, "spec": {"maxUnavailable": "25%"}}
+        """), NOW).subList(1, 3));
   }
 }

@@ -153,6 +153,8 @@ final class PodSpecValidation {
       errs.add(FieldError.notSupported(path.child("dnsPolicy"), dnsPolicy, DNS_POLICIES));
     }
     validateDnsConfig(dnsPolicy, Nodes.field(spec, "dnsConfig"), path.child("dnsConfig"), errs);
+    TopologySpreadValidation.validate(Nodes.list(spec, "topologySpreadConstraints"),
+        path.child("topologySpreadConstraints"), errs);
     List<JsonNode> aliases = Nodes.list(spec, "hostAliases");
     for (int i = 0; i < aliases.size(); i++) {
       FieldPath at = path.child("hostAliases").index(i);

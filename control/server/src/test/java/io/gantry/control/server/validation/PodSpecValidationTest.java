@@ -1,6 +1,7 @@
 package io.gantry.control.server.validation;
 
 import static io.gantry.control.server.validation.ValidationFixtures.LABEL_MSG;
+import static io.gantry.control.server.validation.ValidationFixtures.NAME_PART_MSG;
 import static io.gantry.control.server.validation.ValidationFixtures.SUBDOMAIN_MSG;
 import static io.gantry.control.server.validation.ValidationFixtures.create;
 import static io.gantry.control.server.validation.ValidationFixtures.update;
@@ -143,6 +144,42 @@ class PodSpecValidationTest {
         + " \"Exists\""), pod(head.formatted("{key: a, operator: Bogus}")));
     assertEquals(List.of("spec.tolerations[0].effect: Unsupported value: \"Sometimes\": supported values:"
         + " \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\""), pod(head.formatted("{key: a, effect: Sometimes}")));
+  }
+
+  @Test
+  void topologySpreadConstraintsAsValidateTopologySpreadConstraints() {
+    String head = "containers: [{name: web, image: nginx}]\ntopologySpreadConstraints: [%s]";
+    String zone = "maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule";
+    assertEquals(List.of(), pod(head.formatted("{" + zone + ", minDomains: 2, nodeAffinityPolicy: Ignore,"
+        + " nodeTaintsPolicy: Honor, labelSelector: {matchLabels: {app: web}}, matchLabelKeys: [pod-template-hash]},"
+        + " {maxSkew: 2, topologyKey: zone, whenUnsatisfiable: ScheduleAnyway}")));
+    assertEquals(List.of("spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero",
+        "spec.topologySpreadConstraints[0].topologyKey: Required value: can not be empty",
+        "spec.topologySpreadConstraints[0].whenUnsatisfiable: Unsupported value: \"Sometimes\": supported values:"
+            + " \"DoNotSchedule\", \"ScheduleAnyway\""),
+        pod(head.formatted("{maxSkew: 0, whenUnsatisfiable: Sometimes}")));
+    assertEquals(List.of("spec.topologySpreadConstraints[0].{topologyKey, whenUnsatisfiable}: Duplicate value:"
+        + " \"{zone, DoNotSchedule}\""), pod(head.formatted("{" + zone + "}, {" + zone.replace("1", "2") + "}")));
+    assertEquals(List.of("spec.topologySpreadConstraints[0].minDomains: Invalid value: 0: must be greater than zero"),
+        pod(head.formatted("{" + zone + ", minDomains: 0}")));
+    assertEquals(List.of("spec.topologySpreadConstraints[0].minDomains: Invalid value: 3: can only use minDomains if"
+        + " whenUnsatisfiable=DoNotSchedule, not ScheduleAnyway"),
+        pod(head.formatted("{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: ScheduleAnyway, minDomains: 3}")));
+    assertEquals(List.of("spec.topologySpreadConstraints[0].nodeAffinityPolicy: Unsupported value: \"Always\":"
+        + " supported values: \"Honor\", \"Ignore\"",
+        "spec.topologySpreadConstraints[0].nodeTaintsPolicy: Unsupported value: \"honor\": supported values:"
+            + " \"Honor\", \"Ignore\""),
+        pod(head.formatted("{" + zone + ", nodeAffinityPolicy: Always, nodeTaintsPolicy: honor}")));
+    assertEquals(List.of("spec.topologySpreadConstraints[0].matchLabelKeys[0]: Invalid value: \"app\": exists in both"
+        + " matchLabelKeys and labelSelector",
+        "spec.topologySpreadConstraints[0].matchLabelKeys[1]: Invalid value: \"-bad\": " + NAME_PART_MSG),
+        pod(head.formatted("{" + zone + ", labelSelector: {matchExpressions: [{key: app, operator: Exists}]},"
+            + " matchLabelKeys: [app, -bad]}")));
+    assertEquals(List.of("spec.topologySpreadConstraints[0].matchLabelKeys: Forbidden: must not be specified when"
+        + " labelSelector is not set"), pod(head.formatted("{" + zone + ", matchLabelKeys: [pod-template-hash]}")));
+    assertEquals(List.of("spec.topologySpreadConstraints[0].labelSelector.matchExpressions[0].operator: Invalid"
+        + " value: \"Near\": not a valid selector operator"),
+        pod(head.formatted("{" + zone + ", labelSelector: {matchExpressions: [{key: app, operator: Near}]}}")));
   }
 
   @Test

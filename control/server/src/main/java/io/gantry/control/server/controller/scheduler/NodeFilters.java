@@ -146,7 +146,7 @@ public final class NodeFilters {
   static boolean resolvableByPreemption(List<String> reasons) {
     // the filters that answer Unschedulable, not UnschedulableAndUnresolvable: evicting pods could help
     return reasons.stream().allMatch(r -> r.equals(REASON_TOO_MANY_PODS) || r.startsWith("Insufficient ")
-        || r.equals(REASON_PORTS) || r.equals(InterPodAffinity.REASON_ANTI_AFFINITY)
-        || r.equals(InterPodAffinity.REASON_EXISTING_ANTI_AFFINITY));
+        || r.equals(REASON_PORTS) || r.equals(PodTopologySpread.REASON)
+        || r.equals(InterPodAffinity.REASON_ANTI_AFFINITY) || r.equals(InterPodAffinity.REASON_EXISTING_ANTI_AFFINITY));
   }
 }

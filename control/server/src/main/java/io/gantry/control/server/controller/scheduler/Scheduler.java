@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@code Scheduled} event. A pod that fits nowhere gets {@code PodScheduled=False},
  * {@code reason: Unschedulable} with kube-scheduler's message and a {@code FailedScheduling}
  * event; it is tried again when the cluster changes in a way that could help (a node added, or
- * its labels, taints, schedulability, capacity or readiness changed; a bound pod deleted or
- * finished) and otherwise after a back-off (1 s doubling to {@link #MAX_BACKOFF}).
+ * its labels, taints, schedulability, capacity or readiness changed; a bound pod deleted,
+ * finished, terminating or relabelled) and otherwise after a back-off (1 s doubling to {@link #MAX_BACKOFF}).
  *
  * <p>Concurrency: one worker schedules one pod at a time, so each decision sees the previous
  * ones. A pod just bound is "assumed" on its node until the pod informer shows the binding, as
@@ -110,7 +110,7 @@ public final class Scheduler implements AutoCloseable {
       // run before the informer's list has the bound pod; dropping it here let the next pod of the
       // owner land on the same node)
       unschedulable.remove(key);
-      if (old != null && terminal(pod) && !terminal(old)) {
+      if (old != null && spreadChanged(pod, old)) {
         retryUnschedulable();
       }
       return;
@@ -119,6 +119,12 @@ public final class Scheduler implements AutoCloseable {
         || !pod.path("metadata").path("labels").equals(old.path("metadata").path("labels")))) {
       queue.add(key);
     }
+  }
+
+  /** Whether a bound pod's update could let a pod fit that did not: it finished, is going, or was relabelled. */
+  private static boolean spreadChanged(ObjectNode pod, ObjectNode old) {
+    return terminal(pod) && !terminal(old) || ObjectMeta.isDeleting(pod) && !ObjectMeta.isDeleting(old)
+        || !pod.path("metadata").path("labels").equals(old.path("metadata").path("labels"));
   }
 
   private void onNode(ObjectEvent.Type type, ObjectNode node, ObjectNode old) {

@@ -10,11 +10,13 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Picks a node for one pod from a snapshot: runs {@link NodeFilters} on every node, then scores
- * the feasible ones. Scoring spreads the pods of one owner (the controller ownerReference's uid;
- * for ownerless pods, the pods of the namespace with the same labels): fewest such pods first,
- * then fewest pods overall, then the least requested share of cpu and memory after placing the
- * pod, then the node name, so the choice is deterministic. Stateless.
+ * Picks a node for one pod from a snapshot: runs {@link NodeFilters}, then the
+ * {@link PodTopologySpread} and {@link InterPodAffinity} filters (upstream's order) on every node,
+ * then scores the feasible ones. Scoring prefers the node whose domains are least crowded under the
+ * pod's {@code ScheduleAnyway} spread constraints, then spreads the pods of one owner (the
+ * controller ownerReference's uid; for ownerless pods, the pods of the namespace with the same
+ * labels): fewest such pods first, then fewest pods overall, then the least requested share of cpu
+ * and memory after placing the pod, then the node name, so the choice is deterministic. Stateless.
  */
 public final class SchedulingAlgorithm {
 
@@ -30,6 +32,7 @@ public final class SchedulingAlgorithm {
   public static Decision schedule(ObjectNode pod, List<NodeInfo> nodes) {
     Objects.requireNonNull(pod, "pod");
     Resources request = PodRequests.of(pod);
+    PodTopologySpread spread = PodTopologySpread.of(pod, nodes);
     InterPodAffinity podAffinity = InterPodAffinity.of(pod, nodes);
     Map<String, List<String>> rejected = new LinkedHashMap<>();
     NodeInfo best = null;
@@ -37,13 +40,13 @@ public final class SchedulingAlgorithm {
     for (NodeInfo info : nodes) {
       List<String> reasons = NodeFilters.reasons(pod, request, info);
       if (reasons.isEmpty()) {
-        reasons = podAffinity.reason(info).map(List::of).orElse(List.of()); // the last filter, as upstream's
+        reasons = spread.reason(info).or(() -> podAffinity.reason(info)).map(List::of).orElse(List.of());
       }
       if (!reasons.isEmpty()) {
         rejected.put(info.name(), reasons);
         continue;
       }
-      Score score = score(pod, request, info);
+      Score score = score(pod, request, info, spread);
       if (bestScore == null || Score.ORDER.compare(score, bestScore) < 0) {
         best = info;
         bestScore = score;
@@ -52,14 +55,15 @@ public final class SchedulingAlgorithm {
     return best != null ? new Decision(best.name(), null) : new Decision(null, new FitError(nodes.size(), rejected));
   }
 
-  private record Score(int siblings, int pods, double requestedShare, String name) {
-    static final Comparator<Score> ORDER = Comparator.comparingInt(Score::siblings)
+  private record Score(long crowding, int siblings, int pods, double requestedShare, String name) {
+    static final Comparator<Score> ORDER = Comparator.comparingLong(Score::crowding)
+        .thenComparingInt(Score::siblings)
         .thenComparingInt(Score::pods)
         .thenComparingDouble(Score::requestedShare)
         .thenComparing(Score::name);
   }
 
-  private static Score score(ObjectNode pod, Resources request, NodeInfo info) {
+  private static Score score(ObjectNode pod, Resources request, NodeInfo info, PodTopologySpread spread) {
     int siblings = 0;
     for (ObjectNode other : info.pods()) {
       if (sameOwner(pod, other)) {
@@ -72,7 +76,7 @@ public final class SchedulingAlgorithm {
       share = (fraction(info.requested().milliCpu() + request.milliCpu(), allocatable.milliCpu())
           + fraction(info.requested().memory() + request.memory(), allocatable.memory())) / 2;
     }
-    return new Score(siblings, info.pods().size(), share, info.name());
+    return new Score(spread.crowding(info), siblings, info.pods().size(), share, info.name());
   }
 
   private static double fraction(long used, long total) {

@@ -5,7 +5,10 @@
  * io.gantry.control.server.controller.scheduler.SchedulingAlgorithm} (filters and spreading score
  * over a snapshot of {@link io.gantry.control.server.controller.scheduler.NodeInfo}), {@link
  * io.gantry.control.server.controller.scheduler.NodeFilters} (NodeUnschedulable, TaintToleration,
- * NodeAffinity, NodeResourcesFit) and the helpers it rests on: {@link
+ * NodeAffinity, NodePorts, NodeResourcesFit), {@link
+ * io.gantry.control.server.controller.scheduler.PodTopologySpread} (with {@link
+ * io.gantry.control.server.controller.scheduler.SpreadConstraint}), {@link
+ * io.gantry.control.server.controller.scheduler.InterPodAffinity} and the helpers they rest on: {@link
  * io.gantry.control.server.controller.scheduler.Quantity}, {@link
  * io.gantry.control.server.controller.scheduler.PodRequests}, {@link
  * io.gantry.control.server.controller.scheduler.Tolerations}, {@link

@@ -161,6 +161,39 @@ class SchedulerTest {
   }
 
   @Test
+  void topologySpreadConstraintsRejectNodesInTheConditionAndTheEvent() throws Exception {
+    for (String[] nameZone : new String[][] {{"n1", "a"}, {"n2", "b"}, {"n3", "b"}}) {
+      ObjectNode node = nodeObject(nameZone[0], "True", "8", "8Gi", 110);
+      ((ObjectNode) node.get("metadata")).putObject("labels").put("zone", nameZone[1]);
+      registry.create(ResourceTypes.NODES, null, node);
+    }
+    for (String nodeName : List.of("n1", "n2")) {
+      ObjectNode placed = pod("web-" + nodeName, "100m", "64Mi");
+      ((ObjectNode) placed.at("/metadata/labels")).put("app", "web");
+      ((ObjectNode) placed.get("spec")).put("nodeName", nodeName);
+      registry.create(ResourceTypes.PODS, "default", placed);
+    }
+    String constraint = "{\"maxSkew\":1,\"topologyKey\":\"zone\",\"whenUnsatisfiable\":\"DoNotSchedule\","
+        + "\"labelSelector\":{\"matchLabels\":{\"app\":\"web\"}}%s}";
+    ObjectNode spread = pod("spread", "100m", "64Mi");
+    ((ObjectNode) spread.at("/metadata/labels")).put("app", "web");
+    ((ObjectNode) spread.get("spec")).putArray("topologySpreadConstraints").add(json(constraint.formatted(
+        ",\"minDomains\":3")));
+
+    ObjectNode pending = awaitUnschedulable(spread);
+
+    String message = "0/3 nodes are available: 3 node(s) didn't match pod topology spread constraints."
+        + " preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.";
+    assertEquals(message, condition(pending, "PodScheduled").path("message").asText());
+    assertEquals(message, awaitEvent("spread", "FailedScheduling").path("message").asText());
+
+    ObjectNode relaxed = pod("relaxed", "100m", "64Mi");
+    ((ObjectNode) relaxed.at("/metadata/labels")).put("app", "web");
+    ((ObjectNode) relaxed.get("spec")).putArray("topologySpreadConstraints").add(json(constraint.formatted("")));
+    assertEquals("n3", nodeName(awaitBound(relaxed)), "with two domains the minimum is 1: any node, n3 the emptiest");
+  }
+
+  @Test
   void aGatedPodSaysSoUntilItsGatesAreGone() throws Exception {
     node("n1", "True", "8", "8Gi", 110);
     ObjectNode gated = pod("gated", "100m", "64Mi");

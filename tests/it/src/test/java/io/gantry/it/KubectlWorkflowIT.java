@@ -270,6 +270,34 @@ class KubectlWorkflowIT {
 
   @ParameterizedTest
   @MethodSource("kubectls")
+  void rbacObjectsAreMadeListedAndTheirRoleRefKept(String version) {
+    Kubectl kubectl = kubectl(version);
+    String ns = namespace("rbac", version);
+    String suffix = version.replace('.', '-');
+    kubectl.run("create", "namespace", ns).assertOk();
+
+    kubectl.run("-n", ns, "create", "role", "pod-reader", "--verb=get,list,watch", "--resource=pods").assertOk();
+    kubectl.run("-n", ns, "create", "rolebinding", "read-pods", "--role=pod-reader", "--user=jane",
+        "--serviceaccount=" + ns + ":runner").assertOk();
+    kubectl.run("create", "clusterrole", "node-viewer-" + suffix, "--verb=get,list", "--resource=nodes").assertOk();
+    kubectl.run("create", "clusterrolebinding", "view-nodes-" + suffix, "--clusterrole=node-viewer-" + suffix,
+        "--group=ops").assertOk();
+
+    Map<String, String> binding = kubectl.run("-n", ns, "get", "rolebinding", "-o", "wide").table().rowNamed("read-pods");
+    assertEquals("Role/pod-reader jane " + ns + "/runner", binding.get("ROLE") + " " + binding.get("USERS") + " "
+        + binding.get("SERVICEACCOUNTS"));
+    assertEquals("ClusterRole/node-viewer-" + suffix, kubectl.run("get", "clusterrolebinding", "view-nodes-" + suffix)
+        .table().rowNamed("view-nodes-" + suffix).get("ROLE"));
+    JsonNode role = getJson(kubectl, ns, "role", "pod-reader");
+    assertEquals("[\"get\",\"list\",\"watch\"] [\"pods\"]", role.at("/rules/0/verbs") + " " + role.at("/rules/0/resources"));
+    kubectl.run("-n", ns, "patch", "rolebinding", "read-pods", "--type=merge", "-p", "{\"roleRef\":{\"name\":\"x\"}}")
+        .assertFailed().assertStderrContains("cannot change roleRef");
+    kubectl.run("delete", "clusterrolebinding", "view-nodes-" + suffix).assertOk();
+    kubectl.run("delete", "clusterrole", "node-viewer-" + suffix).assertOk();
+  }
+
+  @ParameterizedTest
+  @MethodSource("kubectls")
   void apiResourcesAndVersionDescribeTheServer(String version) {
     Kubectl kubectl = kubectl(version);
 

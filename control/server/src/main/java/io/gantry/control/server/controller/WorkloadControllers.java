@@ -44,7 +44,8 @@ public final class WorkloadControllers implements AutoCloseable {
     for (var type : List.of(ResourceTypes.CONFIGMAPS, ResourceTypes.SECRETS, ResourceTypes.ENDPOINTS,
         ResourceTypes.NODES, ResourceTypes.NAMESPACES, ResourceTypes.INGRESSES, ResourceTypes.INGRESSCLASSES,
         ResourceTypes.NETWORKPOLICIES, ResourceTypes.LEASES, ResourceTypes.SERVICEACCOUNTS,
-        ResourceTypes.PODDISRUPTIONBUDGETS)) {
+        ResourceTypes.PODDISRUPTIONBUDGETS, ResourceTypes.ROLES, ResourceTypes.ROLEBINDINGS, ResourceTypes.CLUSTERROLES,
+        ResourceTypes.CLUSTERROLEBINDINGS)) {
       informers.add(Informer.of(type));
     }
     ReplicaSetController rsController = new ReplicaSetController(registry.as("replicaset-controller"),

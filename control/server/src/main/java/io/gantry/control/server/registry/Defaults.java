@@ -50,6 +50,8 @@ final class Defaults {
           defaultProtocols(s, "ports");
         }
       }
+    } else if (type == ResourceTypes.ROLEBINDINGS || type == ResourceTypes.CLUSTERROLEBINDINGS) {
+      roleBinding(object);
     } else if (type == ResourceTypes.PODDISRUPTIONBUDGETS && object.get("status") instanceof ObjectNode status) {
       disruptionCounts(status);
     } else if (type == ResourceTypes.ENDPOINTSLICES) {
@@ -63,6 +65,19 @@ final class Defaults {
         if (port instanceof ObjectNode p && !p.hasNonNull("name")) {
           p.put("name", "");
         }
+      }
+    }
+  }
+
+  /** SetDefaults_RoleBinding and SetDefaults_Subject: a role and Users and Groups of the RBAC API group. */
+  private static void roleBinding(ObjectNode binding) {
+    if (binding.get("roleRef") instanceof ObjectNode roleRef) {
+      putIfAbsent(roleRef, "apiGroup", "rbac.authorization.k8s.io");
+    }
+    for (JsonNode subject : array(binding, "subjects")) {
+      String kind = subject.path("kind").asText("");
+      if (subject instanceof ObjectNode s && (kind.equals("User") || kind.equals("Group"))) {
+        putIfAbsent(s, "apiGroup", "rbac.authorization.k8s.io");
       }
     }
   }

@@ -45,7 +45,11 @@ final class TypedDecoding {
       Map.entry(ResourceTypes.INGRESSCLASSES, io.fabric8.kubernetes.api.model.networking.v1.IngressClass.class),
       Map.entry(ResourceTypes.NETWORKPOLICIES, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class),
       Map.entry(ResourceTypes.LEASES, io.fabric8.kubernetes.api.model.coordination.v1.Lease.class),
-      Map.entry(ResourceTypes.PODDISRUPTIONBUDGETS, io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class));
+      Map.entry(ResourceTypes.PODDISRUPTIONBUDGETS, io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class),
+      Map.entry(ResourceTypes.ROLES, io.fabric8.kubernetes.api.model.rbac.Role.class),
+      Map.entry(ResourceTypes.ROLEBINDINGS, io.fabric8.kubernetes.api.model.rbac.RoleBinding.class),
+      Map.entry(ResourceTypes.CLUSTERROLES, io.fabric8.kubernetes.api.model.rbac.ClusterRole.class),
+      Map.entry(ResourceTypes.CLUSTERROLEBINDINGS, io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class));
 
   /**
    * The shared mapper plus RFC 3339 times for the fabric8 fields typed {@code ZonedDateTime}

@@ -25,12 +25,16 @@ public final class ResourceTypes {
   public static final ResourceType INGRESSCLASSES = of("networking.k8s.io", "v1", "ingressclasses", "IngressClass", false, List.of(), List.of(), Set.of());
   public static final ResourceType NETWORKPOLICIES = of("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, List.of("netpol"), List.of(), Set.of());
   public static final ResourceType LEASES = of("coordination.k8s.io", "v1", "leases", "Lease", true, List.of(), List.of(), Set.of());
+  public static final ResourceType ROLES = rbac("roles", "Role", true);
+  public static final ResourceType ROLEBINDINGS = rbac("rolebindings", "RoleBinding", true);
+  public static final ResourceType CLUSTERROLES = rbac("clusterroles", "ClusterRole", false);
+  public static final ResourceType CLUSTERROLEBINDINGS = rbac("clusterrolebindings", "ClusterRoleBinding", false);
   public static final ResourceType PODDISRUPTIONBUDGETS = of("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, List.of("pdb"), List.of(), Set.of("status"));
 
   public static final List<ResourceType> ALL = List.of(
       NAMESPACES, NODES, PODS, SERVICES, ENDPOINTS, SECRETS, CONFIGMAPS, EVENTS, SERVICEACCOUNTS,
       DEPLOYMENTS, REPLICASETS, ENDPOINTSLICES, INGRESSES, INGRESSCLASSES, NETWORKPOLICIES, LEASES,
-      PODDISRUPTIONBUDGETS);
+      PODDISRUPTIONBUDGETS, ROLES, ROLEBINDINGS, CLUSTERROLES, CLUSTERROLEBINDINGS);
 
   private static final Map<String, ResourceType> BY_PATH = new LinkedHashMap<>();
   private static final Map<String, ResourceType> BY_KIND = new LinkedHashMap<>();
@@ -63,6 +67,10 @@ public final class ResourceTypes {
   private static ResourceType core(String plural, String kind, boolean namespaced, List<String> shortNames,
       List<String> categories, Set<String> subresources) {
     return of("", "v1", plural, kind, namespaced, shortNames, categories, subresources);
+  }
+
+  private static ResourceType rbac(String plural, String kind, boolean namespaced) {
+    return of("rbac.authorization.k8s.io", "v1", plural, kind, namespaced, List.of(), List.of(), Set.of());
   }
 
   private static ResourceType of(String group, String version, String plural, String kind, boolean namespaced,

@@ -159,6 +159,20 @@ public final class NameRules {
     return errs;
   }
 
+  /** IsValidPathSegmentName: anything that can stand in a URL path segment as it is. */
+  public static List<String> pathSegmentName(String value) {
+    if (value.equals(".") || value.equals("..")) {
+      return List.of("may not be '" + value + "'");
+    }
+    List<String> errs = new ArrayList<>();
+    for (String illegal : List.of("/", "%")) {
+      if (value.contains(illegal)) {
+        errs.add("may not contain '" + illegal + "'");
+      }
+    }
+    return errs;
+  }
+
   public static List<String> labelValue(String value) {
     List<String> errs = new ArrayList<>();
     if (value.length() > 63) {

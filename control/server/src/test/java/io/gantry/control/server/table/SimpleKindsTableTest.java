@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Namespaces, Secrets, ConfigMaps, NetworkPolicies, Leases and PodDisruptionBudgets. */
+/** Namespaces, Secrets, ConfigMaps, NetworkPolicies, Leases, PodDisruptionBudgets and RoleBindings. */
 class SimpleKindsTableTest {
 
   @Test
@@ -87,5 +87,18 @@ class SimpleKindsTableTest {
     assertEquals(List.of("N/A", "25%"), PodDisruptionBudgetColumns.INSTANCE.cells(object("""
         {"metadata": {"name": "pct"}, "spec": {"maxUnavailable": "25%"}}
         """), NOW).subList(1, 3));
+  }
+
+  @Test
+  void roleBinding() {
+    assertEquals(List.of("read-pods", "ClusterRole/view", "4h", "jane, joe", "ops", "app/runner, /orphan"),
+        RoleBindingColumns.INSTANCE.cells(object("""
+            {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+             "metadata": {"name": "read-pods", "namespace": "app", "creationTimestamp": "2024-05-01T08:00:00Z"},
+             "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"},
+             "subjects": [{"kind": "User", "name": "jane"}, {"kind": "ServiceAccount", "name": "runner", "namespace": "app"},
+                          {"kind": "Group", "name": "ops"}, {"kind": "User", "name": "joe"},
+                          {"kind": "ServiceAccount", "name": "orphan"}]}
+            """), NOW));
   }
 }

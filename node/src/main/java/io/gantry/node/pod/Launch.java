@@ -44,7 +44,10 @@ final class Launch {
       "gantry/echo-http", "io.gantry.node.workloads.EchoHttp",
       "gantry/echo-tcp", "io.gantry.node.workloads.EchoTcp",
       "gantry/echo-udp", "io.gantry.node.workloads.EchoUdp",
-      "gantry/probe", "io.gantry.node.workloads.Probe");
+      "gantry/probe", "io.gantry.node.workloads.Probe",
+      "registry.k8s.io/pause", "io.gantry.node.workloads.Pause",
+      "k8s.gcr.io/pause", "io.gantry.node.workloads.Pause",
+      "gcr.io/google_containers/pause", "io.gantry.node.workloads.Pause");
 
   record Plan(List<String> argv, Map<String, String> env, Path workingDir, String imageId) {}
 

@@ -35,6 +35,8 @@ class LaunchTest {
     assertEquals("io.gantry.node.workloads.EchoHttp", Launch.builtIn("gantry/echo-http"));
     assertEquals("io.gantry.node.workloads.EchoHttp", Launch.builtIn("gantry/echo-http:1.0"));
     assertEquals("io.gantry.node.workloads.Probe", Launch.builtIn("docker.io/gantry/probe:latest"));
+    assertEquals("io.gantry.node.workloads.Pause", Launch.builtIn("registry.k8s.io/pause:3.10"));
+    assertEquals("io.gantry.node.workloads.Pause", Launch.builtIn("k8s.gcr.io/pause:3.2"));
     assertNull(Launch.builtIn("nginx"));
   }
 }

@@ -43,8 +43,7 @@ final class PodEviction {
           + (apiVersion.isEmpty() ? "" : apiVersion + " ") + eviction.path("kind").asText("an object without kind"));
     }
     JsonNode metadata = eviction.path("metadata");
-    String name = metadata.path("name").asText("");
-    if (!name.isEmpty() && !name.equals(path.name())) {
+    if (!metadata.path("name").asText("").equals(path.name())) {
       throw ApiException.badRequest("name in URL does not match name in Eviction object");
     }
     String namespace = path.namespaceOrDefault();
@@ -55,6 +54,7 @@ final class PodEviction {
     JsonNode deleteOptions = eviction.get("deleteOptions");
     boolean dryRun = DryRun.requested(request, "CreateOptions", null)
         || DryRun.requested(request, "DeleteOptions", deleteOptions);
+    requireSameDryRun(request, deleteOptions);
     DeleteOptions options = DeleteOptions.from(deleteOptions, null);
     new Eviction(writer, dryRun, namespace, path.name(), options).run();
     return ApiResponse.createdSuccess();
@@ -185,6 +185,19 @@ final class PodEviction {
         writer.delete(ResourceTypes.PODS, namespace, name,
             PodDisruption.markEvicted(writer, namespace, name, deleteOptions));
       }
+    }
+  }
+
+  /** propagateDryRun: the query's and the body's dryRun, when both are given, must be the same (a plain error, 500). */
+  private static void requireSameDryRun(ApiRequest request, JsonNode deleteOptions) throws ApiException {
+    List<String> query = request.query().getOrDefault("dryRun", List.of());
+    List<String> body = new java.util.ArrayList<>();
+    if (deleteOptions != null) {
+      deleteOptions.path("dryRun").forEach(v -> body.add(v.asText()));
+    }
+    if (!query.isEmpty() && !body.isEmpty() && !query.equals(body)) {
+      throw new ApiException(500, "Unknown", "Non-matching dry-run options in request and content: ["
+          + String.join(" ", query) + "] and [" + String.join(" ", body) + "]", null);
     }
   }
 

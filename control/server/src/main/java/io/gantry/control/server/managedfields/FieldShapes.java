@@ -29,7 +29,8 @@ final class FieldShapes {
   private static final Map<String, Set<String>> ATOMIC_MAPS = Map.of(
       "Deployment", Set.of("spec.selector"),
       "ReplicaSet", Set.of("spec.selector"),
-      "NetworkPolicy", Set.of("spec.podSelector"));
+      "NetworkPolicy", Set.of("spec.podSelector"),
+      "PodDisruptionBudget", Set.of("spec.selector"));
 
   private final ResourceType type;
   private final MergeKeys keys;

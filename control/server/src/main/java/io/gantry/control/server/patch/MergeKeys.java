@@ -5,6 +5,7 @@ import io.gantry.control.server.resource.ResourceTypes;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The merge-key table: for one kind, which list fields merge (and by which key) under a strategic
@@ -78,17 +79,24 @@ public final class MergeKeys {
           "spec.podCIDRs", ListRule.SCALAR_SET, "status.addresses", TYPE, "status.conditions", TYPE),
       key(ResourceTypes.NAMESPACES), Map.of("status.conditions", TYPE),
       // ServiceAccount.secrets: patchStrategy merge, patchMergeKey name; imagePullSecrets is atomic.
-      key(ResourceTypes.SERVICEACCOUNTS), Map.of("secrets", NAME));
+      key(ResourceTypes.SERVICEACCOUNTS), Map.of("secrets", NAME),
+      key(ResourceTypes.PODDISRUPTIONBUDGETS), Map.of("status.conditions", TYPE));
 
-  private static final MergeKeys OBJECT_META_ONLY = of(Map.of());
+  /** Maps a patch replaces whole ({@code patchStrategy=replace}), by {@code apiVersion/kind}. */
+  private static final Map<String, Set<String>> REPLACED_MAPS = Map.of(
+      key(ResourceTypes.PODDISRUPTIONBUDGETS), Set.of("spec.selector"));
+
+  private static final MergeKeys OBJECT_META_ONLY = of(Map.of(), Set.of());
 
   /** Precomputed tables by {@code apiVersion/kind}. */
   private static final Map<String, MergeKeys> TABLES = precompute();
 
   private final Map<String, ListRule> lists;
+  private final Set<String> replacedMaps;
 
-  private MergeKeys(Map<String, ListRule> lists) {
+  private MergeKeys(Map<String, ListRule> lists, Set<String> replacedMaps) {
     this.lists = Map.copyOf(lists);
+    this.replacedMaps = Set.copyOf(replacedMaps);
   }
 
   /**
@@ -104,6 +112,11 @@ public final class MergeKeys {
     return Optional.ofNullable(lists.get(path));
   }
 
+  /** Whether a patch replaces the map at {@code path} rather than merging into it. */
+  public boolean replacesMap(String path) {
+    return replacedMaps.contains(path);
+  }
+
   /** Every merging list path, for documentation and tests. */
   public Map<String, ListRule> lists() {
     return lists;
@@ -111,12 +124,12 @@ public final class MergeKeys {
 
   private static Map<String, MergeKeys> precompute() {
     Map<String, MergeKeys> tables = new HashMap<>();
-    OWN.forEach((kind, own) -> tables.put(kind, of(own)));
+    OWN.forEach((kind, own) -> tables.put(kind, of(own, REPLACED_MAPS.getOrDefault(kind, Set.of()))));
     return Map.copyOf(tables);
   }
 
-  private static MergeKeys of(Map<String, ListRule> own) {
-    return new MergeKeys(new Builder().mount("metadata", OBJECT_META).mount("", own).build());
+  private static MergeKeys of(Map<String, ListRule> own, Set<String> replacedMaps) {
+    return new MergeKeys(new Builder().mount("metadata", OBJECT_META).mount("", own).build(), replacedMaps);
   }
 
   private static String key(ResourceType type) {

@@ -28,10 +28,12 @@ import java.util.Set;
  */
 final class StrategicMergePatch {
 
+  private final MergeKeys keys;
   private final StrategicListMerge lists;
   private final SetElementOrder order;
 
   StrategicMergePatch(MergeKeys keys) {
+    this.keys = keys;
     this.lists = new StrategicListMerge(keys, this);
     this.order = new SetElementOrder(lists);
   }
@@ -97,7 +99,8 @@ final class StrategicMergePatch {
   /** Merges one value; returns null when it is a map that deletes itself. */
   JsonNode mergeValue(String path, JsonNode original, JsonNode patch) throws PatchException {
     if (patch.isObject()) {
-      return mergeMap(path, original instanceof ObjectNode map ? map : null, (ObjectNode) patch);
+      ObjectNode into = original instanceof ObjectNode map && !keys.replacesMap(path) ? map : null;
+      return mergeMap(path, into, (ObjectNode) patch);
     }
     if (patch.isArray()) {
       return lists.merge(path, original instanceof ArrayNode list ? list : null, (ArrayNode) patch);

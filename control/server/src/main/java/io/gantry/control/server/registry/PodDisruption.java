@@ -1,6 +1,7 @@
 package io.gantry.control.server.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.resource.ResourceTypes;
@@ -36,19 +37,23 @@ public final class PodDisruption {
     String version = ObjectMeta.text(pod, "resourceVersion");
     if (options.preconditionUid() != null && !options.preconditionUid().isEmpty()
         && !options.preconditionUid().equals(uid)) {
-      throw ApiException.conflict(ResourceTypes.PODS, name, "the UID in the precondition ("
-          + options.preconditionUid() + ") does not match the UID in record (" + uid + "). The object might have been"
-          + " deleted and then recreated");
+      throw conflict(name, "the UID in the precondition (" + options.preconditionUid() + ") does not match the UID"
+          + " in record (" + uid + "). The object might have been deleted and then recreated");
     }
     if (options.preconditionVersion() != null && !options.preconditionVersion().isEmpty()
         && !options.preconditionVersion().equals(version)) {
-      throw ApiException.conflict(ResourceTypes.PODS, name, "the ResourceVersion in the precondition ("
-          + options.preconditionVersion() + ") does not match the ResourceVersion in record (" + version + "). The"
-          + " object might have been modified");
+      throw conflict(name, "the ResourceVersion in the precondition (" + options.preconditionVersion() + ") does not"
+          + " match the ResourceVersion in record (" + version + "). The object might have been modified");
     }
     Optional<ObjectNode> marked = mark(registry, pod, "EvictionByEvictionAPI", "Eviction API: evicting");
     return marked.isPresent() && options.preconditionVersion() != null
         ? options.withPreconditionVersion(ObjectMeta.text(marked.get(), "resourceVersion")) : options;
+  }
+
+  /** The eviction handler's conflict, which names the resource {@code Pod} (its GroupResource is spelled so). */
+  private static ApiException conflict(String name, String why) {
+    ObjectNode details = JsonNodeFactory.instance.objectNode().put("name", name).put("kind", "Pod");
+    return new ApiException(409, "Conflict", "Operation cannot be fulfilled on Pod \"" + name + "\": " + why, details);
   }
 
   /** The pod as written with the condition, or empty when it needed none. */

@@ -84,11 +84,18 @@ class PodEvictionTest {
   @Test
   void anEvictionNamingAnotherPodOrNamespaceOrOfAnotherKindIsABadRequest() throws Exception {
     ApiResponse otherName = post(PATH, eviction("other", "default"));
+    ApiResponse noName = post(PATH, "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{}}");
+    ApiResponse twoDryRuns = post(PATH, Map.of("dryRun", List.of("All")), "{\"apiVersion\":\"policy/v1\",\"kind\":"
+        + "\"Eviction\",\"metadata\":{\"name\":\"web\"},\"deleteOptions\":{\"dryRun\":[\"All\",\"All\"]}}");
     ApiResponse otherNamespace = post(PATH, eviction("web", "kube-system"));
     ApiResponse notAnEviction = post(PATH, "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"web\"}}");
 
     assertEquals(400, otherName.status());
     assertTrue(text(otherName).contains("name in URL does not match name in Eviction object"), text(otherName));
+    assertEquals(400, noName.status(), "upstream compares the names as they are");
+    assertEquals(500, twoDryRuns.status());
+    assertTrue(text(twoDryRuns).contains("Non-matching dry-run options in request and content: [All] and [All All]"),
+        text(twoDryRuns));
     assertEquals(400, otherNamespace.status());
     assertEquals(400, notAnEviction.status());
     assertTrue(text(notAnEviction).contains("must be a policy/v1 Eviction, not v1 Pod"), text(notAnEviction));

@@ -556,8 +556,26 @@ class RequestSemanticsTest {
     assertEquals(404, configMap.status());
     assertEquals(201, lease.status());
     assertEquals(422, unconditional.status());
-    assertEquals("Lease.coordination.k8s.io \"l1\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be "
+    assertEquals("leases.coordination.k8s.io \"l1\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be "
         + "specified for an update", body(unconditional).path("message").asText());
+  }
+
+  @Test
+  void aDisruptionBudgetUpdateMustNameItsVersionAlsoThroughStatus() throws Exception {
+    String budgets = "/apis/policy/v1/namespaces/default/poddisruptionbudgets";
+    assertEquals(201, send("POST", budgets, Map.of(), "{\"metadata\":{\"name\":\"b\"},\"spec\":{\"minAvailable\":1}}")
+        .status());
+
+    ApiResponse spec = send("PUT", budgets + "/b", Map.of(), "{\"metadata\":{\"name\":\"b\"},\"spec\":{\"minAvailable\":3}}");
+    ApiResponse status = send("PUT", budgets + "/b/status", Map.of(),
+        "{\"metadata\":{\"name\":\"b\"},\"spec\":{\"minAvailable\":1},\"status\":{\"disruptionsAllowed\":4}}");
+
+    assertEquals(422, spec.status());
+    assertEquals("poddisruptionbudgets.policy \"b\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be"
+        + " specified for an update", body(spec).path("message").asText());
+    assertEquals("metadata.resourceVersion", body(spec).at("/details/causes/0/field").asText());
+    assertEquals(422, status.status());
+    assertEquals(1, registry.get(ResourceTypes.PODDISRUPTIONBUDGETS, "default", "b").at("/spec/minAvailable").asInt());
   }
 
   private ApiResponse sendAs(String method, String pathAndQuery, String contentType, String body) {

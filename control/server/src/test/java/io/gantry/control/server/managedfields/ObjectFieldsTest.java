@@ -32,6 +32,19 @@ class ObjectFieldsTest {
   }
 
   @Test
+  void aBudgetsSelectorIsOwnedWholeAndItsConditionsByType() {
+    JsonNode configuration = json("""
+        {"spec":{"minAvailable":1,"selector":{"matchLabels":{"foo":"bar"}}},
+         "status":{"conditions":[{"type":"Foo","status":"True"}]}}""");
+
+    assertEquals(json("{\"f:spec\":{\"f:minAvailable\":{},\"f:selector\":{}}}"),
+        ObjectFields.of(ResourceTypes.PODDISRUPTIONBUDGETS, null).applied(configuration).toFieldsV1());
+    assertEquals(json("""
+        {"f:status":{"f:conditions":{"k:{\\"type\\":\\"Foo\\"}":{".":{},"f:status":{},"f:type":{}}}}}"""),
+        ObjectFields.of(ResourceTypes.PODDISRUPTIONBUDGETS, "status").applied(configuration).toFieldsV1());
+  }
+
+  @Test
   void setListsOwnValuesAndServiceStatusIsNotOwnedThroughTheMainResource() {
     JsonNode configuration = json("""
         {"metadata":{"name":"s","finalizers":["a","b"]},"spec":{"ports":[{"port":53,"protocol":"UDP"}]},

@@ -3,6 +3,7 @@ package io.gantry.control.server.patch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
 import java.util.List;
@@ -80,5 +81,25 @@ class MergeKeysPatchTest {
   void emptyMergeKeyIsRejected() {
     assertEquals("mergeKey: \"\" (expected: a member name; use SCALAR_SET for scalars)",
         assertThrows(IllegalArgumentException.class, () -> ListRule.byKey("")).getMessage());
+  }
+
+  @Test
+  void aBudgetsSelectorIsReplacedWholeAndItsConditionsMergeByType() throws Exception {
+    ObjectNode budget = PatchFixtures.object("""
+        {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "b"},
+         "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": "web", "role": "web"}}},
+         "status": {"conditions": [{"type": "DisruptionAllowed", "status": "True", "reason": "SufficientPods"}]}}
+        """);
+
+    ObjectNode patched = Patches.apply(PatchType.STRATEGIC_MERGE_PATCH, ResourceTypes.PODDISRUPTIONBUDGETS, budget,
+        PatchFixtures.json("""
+            {"spec": {"selector": {"matchLabels": {"tier": "web"}}},
+             "status": {"conditions": [{"type": "Foo", "status": "True", "reason": "Bar"}]}}
+            """));
+
+    assertEquals("{\"matchLabels\":{\"tier\":\"web\"}}", patched.at("/spec/selector").toString(),
+        "patchStrategy=replace: the old keys go");
+    assertEquals(Set.of("DisruptionAllowed", "Foo"), Set.copyOf(patched.at("/status/conditions").findValuesAsText("type")),
+        "merged by type, the controller's condition kept");
   }
 }

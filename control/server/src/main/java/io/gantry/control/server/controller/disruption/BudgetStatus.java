@@ -6,7 +6,6 @@ import io.gantry.control.server.controller.gc.OwnerReferences;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.DisruptionBudgets;
 import io.gantry.control.server.registry.ObjectMeta;
-import io.gantry.control.server.selector.LabelSelector;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -15,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The status the disruption controller computes for one PodDisruptionBudget (its {@code trySync}):
@@ -119,17 +119,25 @@ record BudgetStatus(ObjectNode status, Optional<Instant> recheckAt, boolean noPo
     return pods;
   }
 
-  /** The budget's selector as the controller's events print it. */
+  /** The budget's selector as the controller's events print it: Go's {@code %v}, the generated String(). */
   static String selectorText(ObjectNode budget) {
     JsonNode selector = budget.path("spec").path("selector");
     if (!selector.isObject()) {
-      return "<none>";
+      return "nil";
     }
-    try {
-      return LabelSelector.fromJson(selector).toString();
-    } catch (IllegalArgumentException e) {
-      return "<invalid>";
+    StringBuilder text = new StringBuilder("&LabelSelector{MatchLabels:map[string]string{");
+    Map<String, String> labels = new TreeMap<>();
+    selector.path("matchLabels").properties().forEach(label -> labels.put(label.getKey(), label.getValue().asText()));
+    labels.forEach((key, value) -> text.append(key).append(": ").append(value).append(','));
+    text.append("},MatchExpressions:[]LabelSelectorRequirement{");
+    for (JsonNode expression : selector.path("matchExpressions")) {
+      List<String> values = new ArrayList<>();
+      expression.path("values").forEach(v -> values.add(v.asText()));
+      text.append("LabelSelectorRequirement{Key:").append(expression.path("key").asText()).append(",Operator:")
+          .append(expression.path("operator").asText()).append(",Values:[").append(String.join(" ", values))
+          .append("],},");
     }
+    return text.append("},}").toString();
   }
 
   /** getExpectedScale: the sum of the scales of the pods' controllers, each counted once. */

@@ -146,4 +146,15 @@ class BudgetStatusTest {
   private static ObjectNode json(String text) {
     return Json.parseObject(text.getBytes(StandardCharsets.UTF_8));
   }
+
+  @Test
+  void theSelectorIsPrintedAsGoPrintsItInEvents() {
+    ObjectNode budget = budget("{selector: {matchLabels: {tier: db, app: web}, matchExpressions: [{key: env, operator: In,"
+        + " values: [a, b]}]}}");
+
+    assertEquals("&LabelSelector{MatchLabels:map[string]string{app: web,tier: db,},MatchExpressions:"
+        + "[]LabelSelectorRequirement{LabelSelectorRequirement{Key:env,Operator:In,Values:[a b],},},}",
+        BudgetStatus.selectorText(budget));
+    assertEquals("nil", BudgetStatus.selectorText(budget("{minAvailable: 1}")));
+  }
 }

@@ -13,7 +13,7 @@ import java.util.Set;
 final class KindRules {
 
   private static final Set<ResourceType> TRACKS_GENERATION = Set.of(
-      ResourceTypes.DEPLOYMENTS, ResourceTypes.REPLICASETS, ResourceTypes.INGRESSES,
+      ResourceTypes.DEPLOYMENTS, ResourceTypes.REPLICASETS, ResourceTypes.REPLICATIONCONTROLLERS, ResourceTypes.INGRESSES,
       ResourceTypes.INGRESSCLASSES, ResourceTypes.NETWORKPOLICIES, ResourceTypes.ENDPOINTSLICES,
       ResourceTypes.PODDISRUPTIONBUDGETS);
 
@@ -72,7 +72,7 @@ final class KindRules {
             .put("message", "Scheduling is blocked due to non-empty scheduling gates");
       }
     } else if (type == ResourceTypes.DEPLOYMENTS || type == ResourceTypes.REPLICASETS
-        || type == ResourceTypes.SERVICES || type == ResourceTypes.INGRESSES) {
+        || type == ResourceTypes.REPLICATIONCONTROLLERS || type == ResourceTypes.SERVICES || type == ResourceTypes.INGRESSES) {
       ObjectNode status = object.putObject("status");
       if (type == ResourceTypes.SERVICES || type == ResourceTypes.INGRESSES) {
         status.putObject("loadBalancer");

@@ -6,9 +6,9 @@ import io.gantry.control.server.resource.ResourceTypes;
 import java.util.List;
 
 /**
- * A {@code Warning} header for a written Pod, Deployment, ReplicaSet or ReplicationController whose pods ask for volumes: the
- * API stores them, but this runtime mounts none (see the README's node agent section), so kubectl
- * prints why a container will not find its files instead of leaving the user to find out.
+ * A {@code Warning} header for a written Pod, Deployment, ReplicaSet or ReplicationController whose pods
+ * ask for volumes: the API stores them, but this runtime mounts none (see the README's node agent
+ * section), so kubectl prints why a container will not find its files instead of leaving the user to find out.
  */
 final class PodWarnings {
 

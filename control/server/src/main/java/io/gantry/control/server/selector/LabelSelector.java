@@ -125,7 +125,8 @@ public final class LabelSelector {
       return EVERYTHING;
     }
     List<Requirement> reqs = new ArrayList<>();
-    labels.properties().forEach(e -> reqs.add(new Requirement(e.getKey(), Operator.EQUALS, List.of(e.getValue().asText()))));
+    labels.properties().forEach(e ->
+        reqs.add(new Requirement(e.getKey(), Operator.EQUALS, List.of(e.getValue().asText()))));
     return new LabelSelector(reqs);
   }
 

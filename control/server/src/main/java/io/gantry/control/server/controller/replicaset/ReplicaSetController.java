@@ -68,7 +68,8 @@ public final class ReplicaSetController implements AutoCloseable {
     this.replicaSets = Objects.requireNonNull(replicaSets, "replicaSets");
     this.pods = Objects.requireNonNull(pods, "pods");
     if (replicaSets.type() != kind.type()) {
-      throw new IllegalArgumentException("an informer of " + replicaSets.type().plural() + " for " + kind.type().plural());
+      throw new IllegalArgumentException("an informer of " + replicaSets.type().plural() + " for "
+          + kind.type().plural());
     }
     this.queue = new WorkQueue<>(kind.type().plural());
     this.events = new EventRecorder(registry, registry.clock(), kind.component());

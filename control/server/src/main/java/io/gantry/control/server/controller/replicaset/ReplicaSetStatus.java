@@ -23,7 +23,8 @@ final class ReplicaSetStatus {
   static ObjectNode calculate(ObjectNode rs, List<ObjectNode> pods, Exception manageError, Instant now) {
     ObjectNode status = rs.get("status") instanceof ObjectNode s ? s.deepCopy() : Json.object();
     long minReady = rs.path("spec").path("minReadySeconds").asLong(0);
-    LabelSelector templateLabels = LabelSelector.fromSet(rs.path("spec").path("template").path("metadata").path("labels"));
+    LabelSelector templateLabels = LabelSelector.fromSet(rs.path("spec").path("template").path("metadata")
+        .path("labels"));
     int fullyLabeled = 0;
     int ready = 0;
     int available = 0;

@@ -6,9 +6,9 @@ import io.gantry.control.server.resource.ResourceTypes;
 import java.util.List;
 
 /**
- * A {@code Warning} header for a written Pod, Deployment or ReplicaSet whose pods ask for volumes: the
- * API stores them, but this runtime mounts none (see the README's node agent section), so kubectl
- * prints why a container will not find its files instead of leaving the user to find out.
+ * A {@code Warning} header for a written Pod, Deployment, ReplicaSet or ReplicationController whose pods
+ * ask for volumes: the API stores them, but this runtime mounts none (see the README's node agent
+ * section), so kubectl prints why a container will not find its files instead of leaving the user to find out.
  */
 final class PodWarnings {
 
@@ -20,7 +20,8 @@ final class PodWarnings {
     if (type == ResourceTypes.PODS) {
       path = "spec";
       spec = object.path("spec");
-    } else if (type == ResourceTypes.DEPLOYMENTS || type == ResourceTypes.REPLICASETS) {
+    } else if (type == ResourceTypes.DEPLOYMENTS || type == ResourceTypes.REPLICASETS
+        || type == ResourceTypes.REPLICATIONCONTROLLERS) {
       path = "spec.template.spec";
       spec = object.path("spec").path("template").path("spec");
     } else {

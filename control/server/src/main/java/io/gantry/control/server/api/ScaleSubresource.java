@@ -8,12 +8,13 @@ import io.gantry.control.server.patch.PatchType;
 import io.gantry.control.server.patch.Patches;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.resource.ResourceType;
+import io.gantry.control.server.resource.ResourceTypes;
 import io.gantry.control.server.selector.LabelSelector;
 import java.io.IOException;
 
 /**
- * The {@code scale} subresource ({@code autoscaling/v1 Scale}) of Deployments and ReplicaSets:
- * a view of {@code spec.replicas} that {@code kubectl scale} reads and writes.
+ * The {@code scale} subresource ({@code autoscaling/v1 Scale}) of Deployments, ReplicaSets and
+ * ReplicationControllers: a view of {@code spec.replicas} that {@code kubectl scale} reads and writes.
  */
 final class ScaleSubresource {
 
@@ -29,14 +30,14 @@ final class ScaleSubresource {
     String namespace = path.namespaceOrDefault();
     ObjectNode parent = registry.get(type, namespace, path.name());
     return switch (request.method()) {
-      case "GET" -> ApiResponse.json(200, scaleOf(parent));
+      case "GET" -> ApiResponse.json(200, scaleOf(type, parent));
       case "PUT" -> ApiResponse.json(200, write(writer, path, parent, RequestBodies.object(request)));
       case "PATCH" -> {
         PatchType patchType = PatchType.fromContentType(request.contentType())
             .orElseThrow(() -> ApiException.unsupportedPatchType(request.contentType()));
         try {
           JsonNode patch = Json.parse(request.body());
-          ObjectNode patched = Patches.apply(patchType, type, scaleOf(parent), patch);
+          ObjectNode patched = Patches.apply(patchType, type, scaleOf(type, parent), patch);
           yield ApiResponse.json(200, write(writer, path, parent, patched));
         } catch (IOException | PatchException e) {
           throw ApiException.badRequest("the scale patch could not be applied: " + e.getMessage());
@@ -57,10 +58,11 @@ final class ScaleSubresource {
     ((ObjectNode) updated.get("spec")).put("replicas", replicas.asInt());
     String pinned = scale.path("metadata").path("resourceVersion").asText("");
     ((ObjectNode) updated.get("metadata")).put("resourceVersion", pinned);
-    return scaleOf(writer.through("scale").update(path.type(), path.namespaceOrDefault(), path.name(), updated, null));
+    return scaleOf(path.type(), writer.through("scale").update(path.type(), path.namespaceOrDefault(), path.name(),
+        updated, null));
   }
 
-  static ObjectNode scaleOf(ObjectNode parent) {
+  static ObjectNode scaleOf(ResourceType type, ObjectNode parent) {
     ObjectNode scale = Json.object();
     scale.put("kind", "Scale");
     scale.put("apiVersion", "autoscaling/v1");
@@ -74,8 +76,10 @@ final class ScaleSubresource {
     scale.putObject("spec").put("replicas", parent.path("spec").path("replicas").asInt(0));
     ObjectNode status = scale.putObject("status");
     status.put("replicas", parent.path("status").path("replicas").asInt(0));
-    LabelSelector selector = LabelSelector.fromJson(parent.path("spec").path("selector"));
-    status.put("selector", selector.toString());
+    JsonNode selector = parent.path("spec").path("selector");
+    // a ReplicationController's selector is a plain label map, the apps/v1 kinds' a LabelSelector
+    status.put("selector", (type == ResourceTypes.REPLICATIONCONTROLLERS ? LabelSelector.fromSet(selector)
+        : LabelSelector.fromJson(selector)).toString());
     return scale;
   }
 }

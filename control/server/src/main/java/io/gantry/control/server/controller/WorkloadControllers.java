@@ -2,6 +2,7 @@ package io.gantry.control.server.controller;
 
 import io.gantry.control.server.controller.deployment.DeploymentController;
 import io.gantry.control.server.controller.gc.GarbageCollector;
+import io.gantry.control.server.controller.replicaset.ReplicaKind;
 import io.gantry.control.server.controller.replicaset.ReplicaSetController;
 import io.gantry.control.server.controller.runtime.Informer;
 import io.gantry.control.server.registry.ObjectRegistry;
@@ -11,7 +12,8 @@ import java.util.List;
 
 /**
  * The workload controllers and the garbage collector over shared informers: what
- * kube-controller-manager runs for Deployments, ReplicaSets and owner references.
+ * kube-controller-manager runs for Deployments, ReplicaSets, ReplicationControllers and owner
+ * references.
  *
  * <p>Lifecycle: {@link #start} creates the informers, registers the controllers on them, starts
  * the informers (their initial listing queues every object) and then the controllers' workers;
@@ -21,13 +23,16 @@ public final class WorkloadControllers implements AutoCloseable {
 
   private final List<Informer> informers;
   private final ReplicaSetController replicaSets;
+  private final ReplicaSetController replicationControllers;
   private final DeploymentController deployments;
   private final GarbageCollector garbageCollector;
 
   private WorkloadControllers(List<Informer> informers, ReplicaSetController replicaSets,
-      DeploymentController deployments, GarbageCollector garbageCollector) {
+      ReplicaSetController replicationControllers, DeploymentController deployments,
+      GarbageCollector garbageCollector) {
     this.informers = informers;
     this.replicaSets = replicaSets;
+    this.replicationControllers = replicationControllers;
     this.deployments = deployments;
     this.garbageCollector = garbageCollector;
   }
@@ -35,11 +40,12 @@ public final class WorkloadControllers implements AutoCloseable {
   public static WorkloadControllers start(ObjectRegistry registry, ObjectWatcher watcher) {
     Informer deploymentInformer = Informer.of(ResourceTypes.DEPLOYMENTS);
     Informer replicaSetInformer = Informer.of(ResourceTypes.REPLICASETS);
+    Informer replicationControllerInformer = Informer.of(ResourceTypes.REPLICATIONCONTROLLERS);
     Informer podInformer = Informer.of(ResourceTypes.PODS);
     Informer serviceInformer = Informer.of(ResourceTypes.SERVICES);
     Informer sliceInformer = Informer.of(ResourceTypes.ENDPOINTSLICES);
-    List<Informer> informers = new java.util.ArrayList<>(List.of(deploymentInformer, replicaSetInformer, podInformer,
-        serviceInformer, sliceInformer));
+    List<Informer> informers = new java.util.ArrayList<>(List.of(deploymentInformer, replicaSetInformer,
+        replicationControllerInformer, podInformer, serviceInformer, sliceInformer));
     // owners and dependents of any other kind a client may link with ownerReferences (events excepted)
     for (var type : List.of(ResourceTypes.CONFIGMAPS, ResourceTypes.SECRETS, ResourceTypes.ENDPOINTS,
         ResourceTypes.NODES, ResourceTypes.NAMESPACES, ResourceTypes.INGRESSES, ResourceTypes.INGRESSCLASSES,
@@ -49,7 +55,9 @@ public final class WorkloadControllers implements AutoCloseable {
       informers.add(Informer.of(type));
     }
     ReplicaSetController rsController = new ReplicaSetController(registry.as("replicaset-controller"),
-        replicaSetInformer, podInformer);
+        ReplicaKind.REPLICA_SETS, replicaSetInformer, podInformer);
+    ReplicaSetController rcController = new ReplicaSetController(registry.as("replication-controller"),
+        ReplicaKind.REPLICATION_CONTROLLERS, replicationControllerInformer, podInformer);
     DeploymentController deploymentController = new DeploymentController(registry.as("deployment-controller"),
         deploymentInformer,
         replicaSetInformer, podInformer);
@@ -58,13 +66,18 @@ public final class WorkloadControllers implements AutoCloseable {
       informer.start(watcher);
     }
     rsController.start(2);
+    rcController.start(1);
     deploymentController.start(2);
     gc.start(1);
-    return new WorkloadControllers(List.copyOf(informers), rsController, deploymentController, gc);
+    return new WorkloadControllers(List.copyOf(informers), rsController, rcController, deploymentController, gc);
   }
 
   public ReplicaSetController replicaSets() {
     return replicaSets;
+  }
+
+  public ReplicaSetController replicationControllers() {
+    return replicationControllers;
   }
 
   public DeploymentController deployments() {
@@ -75,10 +88,11 @@ public final class WorkloadControllers implements AutoCloseable {
     return garbageCollector;
   }
 
-  /** Queues every Deployment and ReplicaSet again (after a test clock moved, for instance). */
+  /** Queues every Deployment, ReplicaSet and ReplicationController again (after a test clock moved, for instance). */
   public void resyncAll() {
     deployments.resyncAll();
     replicaSets.resyncAll();
+    replicationControllers.resyncAll();
   }
 
   @Override
@@ -86,6 +100,7 @@ public final class WorkloadControllers implements AutoCloseable {
     garbageCollector.close();
     deployments.close();
     replicaSets.close();
+    replicationControllers.close();
     informers.forEach(Informer::close);
   }
 }

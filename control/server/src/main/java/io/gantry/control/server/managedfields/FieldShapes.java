@@ -25,6 +25,9 @@ final class FieldShapes {
   private static final Set<String> WORKLOAD_STRUCTS = Set.of(
       "spec.template", "spec.template.metadata", "spec.template.spec", "spec.strategy");
 
+  /** Non-pointer structs of a ReplicationController's template, itself a pointer. */
+  private static final Set<String> RC_TEMPLATE_STRUCTS = Set.of("spec.template.metadata", "spec.template.spec");
+
   /** {@code +structType=atomic} maps (LabelSelectors), by kind. */
   private static final Map<String, Set<String>> ATOMIC_MAPS = Map.of(
       "Deployment", Set.of("spec.selector"),
@@ -84,6 +87,7 @@ final class FieldShapes {
     if (path.endsWith("ontainers.resources")) {
       return true;
     }
-    return (type == ResourceTypes.DEPLOYMENTS || type == ResourceTypes.REPLICASETS) && WORKLOAD_STRUCTS.contains(path);
+    return (type == ResourceTypes.DEPLOYMENTS || type == ResourceTypes.REPLICASETS) && WORKLOAD_STRUCTS.contains(path)
+        || type == ResourceTypes.REPLICATIONCONTROLLERS && RC_TEMPLATE_STRUCTS.contains(path);
   }
 }

@@ -61,7 +61,7 @@ public final class MergeKeys {
       .mount("spec", POD_SPEC)
       .build();
 
-  /** apps/v1 Deployment and ReplicaSet (their status conditions are keyed by type). */
+  /** apps/v1 Deployment and ReplicaSet, v1 ReplicationController (their status conditions are keyed by type). */
   private static final Map<String, ListRule> WORKLOAD = new Builder()
       .mount("spec.template", POD_TEMPLATE)
       .put("status.conditions", TYPE)
@@ -72,6 +72,7 @@ public final class MergeKeys {
       key(ResourceTypes.PODS), new Builder().mount("spec", POD_SPEC).mount("status", POD_STATUS).build(),
       key(ResourceTypes.DEPLOYMENTS), WORKLOAD,
       key(ResourceTypes.REPLICASETS), WORKLOAD,
+      key(ResourceTypes.REPLICATIONCONTROLLERS), WORKLOAD,
       // ServiceSpec.ports: the tag says "port"; the listMapKeys (port, protocol) are for server-side apply.
       key(ResourceTypes.SERVICES), Map.of("spec.ports", ListRule.byKey("port"), "status.conditions", TYPE),
       // NodeSpec.taints has no tags, so it is atomic; NamespaceSpec.finalizers is listType=atomic.

@@ -40,6 +40,7 @@ final class ProtobufKinds {
       kind("v1", "ConfigMap", V1.ConfigMap.getDescriptor()),
       kind("v1", "Event", V1.Event.getDescriptor()),
       kind("v1", "ServiceAccount", V1.ServiceAccount.getDescriptor()),
+      kind("v1", "ReplicationController", V1.ReplicationController.getDescriptor()),
       kind("v1", "ResourceQuota", V1.ResourceQuota.getDescriptor()),
       kind("v1", "LimitRange", V1.LimitRange.getDescriptor()),
       kind("v1", "PersistentVolumeClaim", V1.PersistentVolumeClaim.getDescriptor()),

@@ -33,6 +33,9 @@ final class Defaults {
       putIfAbsent(spec, "preemptionPolicy", "PreemptLowerPriority");
     } else if (type == ResourceTypes.DEPLOYMENTS || type == ResourceTypes.REPLICASETS) {
       workload(type, object);
+    } else if (type == ResourceTypes.REPLICATIONCONTROLLERS) {
+      replicationController(object);
+      workload(type, object);
     } else if (type == ResourceTypes.SECRETS) {
       putIfAbsent(object, "type", "Opaque");
       mergeStringData(object);
@@ -174,6 +177,25 @@ final class Defaults {
     JsonNode template = spec.get("template");
     if (template instanceof ObjectNode t) {
       podSpec(spec(t));
+    }
+  }
+
+  /**
+   * SetDefaults_ReplicationController: the template's labels become the selector and the labels
+   * when those are empty.
+   */
+  private static void replicationController(ObjectNode rc) {
+    JsonNode labels = rc.path("spec").path("template").path("metadata").get("labels");
+    if (labels == null || !labels.isObject()) {
+      return;
+    }
+    ObjectNode spec = spec(rc);
+    if (spec.path("selector").isEmpty()) {
+      spec.set("selector", labels.deepCopy());
+    }
+    ObjectNode metadata = ObjectMeta.metadata(rc);
+    if (metadata.path("labels").isEmpty()) {
+      metadata.set("labels", labels.deepCopy());
     }
   }
 

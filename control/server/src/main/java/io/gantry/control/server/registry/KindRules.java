@@ -13,9 +13,9 @@ import java.util.Set;
 final class KindRules {
 
   private static final Set<ResourceType> TRACKS_GENERATION = Set.of(
-      ResourceTypes.DEPLOYMENTS, ResourceTypes.REPLICASETS, ResourceTypes.INGRESSES,
-      ResourceTypes.INGRESSCLASSES, ResourceTypes.NETWORKPOLICIES, ResourceTypes.ENDPOINTSLICES,
-      ResourceTypes.PODDISRUPTIONBUDGETS);
+      ResourceTypes.DEPLOYMENTS, ResourceTypes.REPLICASETS, ResourceTypes.REPLICATIONCONTROLLERS,
+      ResourceTypes.INGRESSES, ResourceTypes.INGRESSCLASSES, ResourceTypes.NETWORKPOLICIES,
+      ResourceTypes.ENDPOINTSLICES, ResourceTypes.PODDISRUPTIONBUDGETS);
 
   private KindRules() {}
 
@@ -72,7 +72,8 @@ final class KindRules {
             .put("message", "Scheduling is blocked due to non-empty scheduling gates");
       }
     } else if (type == ResourceTypes.DEPLOYMENTS || type == ResourceTypes.REPLICASETS
-        || type == ResourceTypes.SERVICES || type == ResourceTypes.INGRESSES) {
+        || type == ResourceTypes.REPLICATIONCONTROLLERS || type == ResourceTypes.SERVICES
+        || type == ResourceTypes.INGRESSES) {
       ObjectNode status = object.putObject("status");
       if (type == ResourceTypes.SERVICES || type == ResourceTypes.INGRESSES) {
         status.putObject("loadBalancer");

@@ -38,6 +38,7 @@ final class TypedDecoding {
       Map.entry(ResourceTypes.CONFIGMAPS, io.fabric8.kubernetes.api.model.ConfigMap.class),
       Map.entry(ResourceTypes.EVENTS, io.fabric8.kubernetes.api.model.Event.class),
       Map.entry(ResourceTypes.SERVICEACCOUNTS, io.fabric8.kubernetes.api.model.ServiceAccount.class),
+      Map.entry(ResourceTypes.REPLICATIONCONTROLLERS, io.fabric8.kubernetes.api.model.ReplicationController.class),
       Map.entry(ResourceTypes.DEPLOYMENTS, io.fabric8.kubernetes.api.model.apps.Deployment.class),
       Map.entry(ResourceTypes.REPLICASETS, io.fabric8.kubernetes.api.model.apps.ReplicaSet.class),
       Map.entry(ResourceTypes.ENDPOINTSLICES, io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice.class),

@@ -42,7 +42,8 @@ public final class FieldSelector {
       "Service", Set.of("spec.clusterIP", "spec.type"),
       "Node", Set.of("spec.unschedulable"),
       "Namespace", Set.of("status.phase"),
-      "ReplicaSet", Set.of("status.replicas"));
+      "ReplicaSet", Set.of("status.replicas"),
+      "ReplicationController", Set.of("status.replicas"));
 
   /** Fields whose value is not simply the JSON at their dotted path. */
   private static final Map<String, Function<JsonNode, String>> DERIVED = Map.of(

@@ -109,6 +109,28 @@ public final class LabelSelector {
   }
 
   /**
+   * {@code spec.selector} of a v1 ReplicationController, a plain label map ({@code {app: web}} is
+   * {@code app=web}); always present, as upstream's {@code SelectorFromSet} never fails.
+   */
+  public static java.util.Optional<LabelSelector> ofSpecSet(JsonNode object) {
+    return java.util.Optional.of(fromSet(object.path("spec").path("selector")));
+  }
+
+  /**
+   * Upstream's {@code labels.SelectorFromSet}: each entry of a label map an equality, without
+   * validation; {@code null}, missing or {@code {}} selects everything.
+   */
+  public static LabelSelector fromSet(JsonNode labels) {
+    if (labels == null || !labels.isObject() || labels.isEmpty()) {
+      return EVERYTHING;
+    }
+    List<Requirement> reqs = new ArrayList<>();
+    labels.properties().forEach(e ->
+        reqs.add(new Requirement(e.getKey(), Operator.EQUALS, List.of(e.getValue().asText()))));
+    return new LabelSelector(reqs);
+  }
+
+  /**
    * From a {@code metav1.LabelSelector} object; {@code null}, missing or {@code {}} selects everything.
    * Throws {@link IllegalArgumentException} for an unknown operator or invalid keys and values.
    */

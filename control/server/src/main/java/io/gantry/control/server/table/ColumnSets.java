@@ -17,6 +17,7 @@ public final class ColumnSets {
       Map.entry("/ConfigMap", ConfigMapColumns.INSTANCE),
       Map.entry("/Event", EventColumns.INSTANCE),
       Map.entry("/ServiceAccount", ServiceAccountColumns.INSTANCE),
+      Map.entry("/ReplicationController", ReplicaSetColumns.REPLICATION_CONTROLLERS),
       Map.entry("apps/Deployment", DeploymentColumns.INSTANCE),
       Map.entry("apps/ReplicaSet", ReplicaSetColumns.INSTANCE),
       Map.entry("events.k8s.io/Event", EventColumns.EVENTS_API),

@@ -52,6 +52,13 @@ final class LabelSelectors {
     return String.join(",", rendered);
   }
 
+  /** {@code labels.FormatLabels} of a plain label map: {@code k=v} sorted by key, {@code <none>} when empty. */
+  static String formatLabels(JsonNode labels) {
+    List<String> rendered = new ArrayList<>();
+    Fields.map(labels).forEach((k, v) -> rendered.add(k + "=" + v));
+    return rendered.isEmpty() ? "<none>" : String.join(",", rendered);
+  }
+
   /** {@code metav1.FormatLabelSelector}: as {@link #format}, {@code <none>} when empty, {@code <error>} when invalid. */
   static String formatOrNone(JsonNode selector) {
     try {

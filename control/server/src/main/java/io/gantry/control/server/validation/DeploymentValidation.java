@@ -67,9 +67,23 @@ final class DeploymentValidation {
     }
     JsonNode template = Nodes.field(spec, "template");
     FieldPath templatePath = SPEC.child("template");
-    if (parsed != null && !parsed.isEmpty()) {
+    replicaTemplate(template, parsed, templatePath, errs);
+    JsonNode deadline = Nodes.path(template, "spec", "activeDeadlineSeconds");
+    if (!deadline.isMissingNode()) {
+      errs.add(FieldError.invalid(templatePath.child("spec", "activeDeadlineSeconds"), deadline.asLong(),
+          "activeDeadlineSeconds in ReplicaSet is not Supported"));
+    }
+  }
+
+  /**
+   * The pod template of a replicated workload: its labels match a non-empty {@code selector} (null
+   * when it did not parse), it is a valid template, and its pods always restart.
+   */
+  static void replicaTemplate(JsonNode template, LabelSelector selector, FieldPath templatePath,
+      List<FieldError> errs) {
+    if (selector != null && !selector.isEmpty()) {
       JsonNode labels = Nodes.path(template, "metadata", "labels");
-      if (!parsed.matches(labels)) {
+      if (!selector.matches(labels)) {
         errs.add(FieldError.invalid(templatePath.child("metadata", "labels"),
             labels.isObject() ? Nodes.stringMap(labels) : new GoLiteral("map[string]string(nil)"),
             "`selector` does not match template `labels`"));
@@ -79,11 +93,6 @@ final class DeploymentValidation {
     String restartPolicy = Nodes.text(Nodes.field(template, "spec"), "restartPolicy", "Always");
     if (!restartPolicy.equals("Always")) {
       errs.add(FieldError.notSupported(templatePath.child("spec", "restartPolicy"), restartPolicy, List.of("Always")));
-    }
-    JsonNode deadline = Nodes.path(template, "spec", "activeDeadlineSeconds");
-    if (!deadline.isMissingNode()) {
-      errs.add(FieldError.invalid(templatePath.child("spec", "activeDeadlineSeconds"), deadline.asLong(),
-          "activeDeadlineSeconds in ReplicaSet is not Supported"));
     }
   }
 
@@ -126,7 +135,7 @@ final class DeploymentValidation {
     IntOrPercent.notMoreThan100Percent(maxUnavailable, path.child("maxUnavailable"), errs);
   }
 
-  private static void nonNegative(JsonNode spec, String field, List<FieldError> errs) {
+  static void nonNegative(JsonNode spec, String field, List<FieldError> errs) {
     JsonNode v = Nodes.field(spec, field);
     if (!v.isMissingNode() && (!v.isIntegralNumber() || v.asLong() < 0)) {
       errs.add(FieldError.invalid(SPEC.child(field), Nodes.badValue(v),

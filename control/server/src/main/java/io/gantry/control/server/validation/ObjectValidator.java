@@ -46,6 +46,7 @@ public final class ObjectValidator {
       case "Event" -> ClusterValidation.validateEvent(object, errs);
       case "Deployment" -> DeploymentValidation.validateDeployment(object, errs);
       case "ReplicaSet" -> DeploymentValidation.validateReplicaSet(object, errs);
+      case "ReplicationController" -> ReplicationControllerValidation.validate(object, errs);
       case "EndpointSlice" -> EndpointSliceValidation.validate(object, errs);
       case "Ingress" -> {
         IngressValidation.validateIngress(object, errs);

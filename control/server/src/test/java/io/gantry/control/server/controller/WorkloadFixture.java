@@ -93,6 +93,15 @@ public final class WorkloadFixture implements AutoCloseable {
         """.formatted(name, replicas, name, name));
   }
 
+  /** A ReplicationController of {@code nginx:1.27}: its selector is the plain label map {@code app=<name>}. */
+  public static ObjectNode replicationController(String name, int replicas) {
+    return json("""
+        {"metadata":{"name":"%s"},"spec":{"replicas":%d,"selector":{"app":"%s"},
+         "template":{"metadata":{"labels":{"app":"%s"}},
+                     "spec":{"containers":[{"name":"web","image":"nginx:1.27"}]}}}}
+        """.formatted(name, replicas, name, name));
+  }
+
   public List<ObjectNode> list(ResourceType type) throws ApiException {
     return registry.list(type, NS, null, null, 0, null).items();
   }

@@ -3,11 +3,13 @@ package io.gantry.control.server.table;
 import static io.gantry.control.server.table.Fixtures.NOW;
 import static io.gantry.control.server.table.Fixtures.object;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
+import io.gantry.control.server.resource.ResourceTypes;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Deployments and ReplicaSets. */
+/** Deployments, ReplicaSets and ReplicationControllers. */
 class WorkloadTableTest {
 
   @Test
@@ -67,6 +69,31 @@ class WorkloadTableTest {
   void replicaSetWithoutSelectorPrintsNone() {
     assertEquals("<none>", ReplicaSetColumns.INSTANCE.cells(object("""
         {"metadata": {"name": "rs"}, "spec": {"replicas": 1}}
+        """), NOW).get(7));
+  }
+
+  @Test
+  void replicationControllerPrintsItsSelectorMap() {
+    assertEquals(List.of("web", 3L, 2L, 1L, "2m", "web,log", "nginx:1.27,busybox", "app=web,tier=front"),
+        ReplicaSetColumns.REPLICATION_CONTROLLERS.cells(object("""
+            {"apiVersion": "v1", "kind": "ReplicationController",
+             "metadata": {"name": "web", "creationTimestamp": "2024-05-01T11:58:00Z"},
+             "spec": {"replicas": 3, "selector": {"tier": "front", "app": "web"},
+               "template": {"spec": {"containers": [{"name": "web", "image": "nginx:1.27"},
+                                                    {"name": "log", "image": "busybox"}]}}},
+             "status": {"replicas": 2, "readyReplicas": 1}}
+            """), NOW));
+    assertEquals(List.of("Name", "Desired", "Current", "Ready", "Age", "Containers", "Images", "Selector"),
+        ReplicaSetColumns.REPLICATION_CONTROLLERS.columns().stream().map(Column::name).toList());
+    assertEquals("The number of ready replicas for this replication controller.",
+        ReplicaSetColumns.REPLICATION_CONTROLLERS.columns().get(3).description());
+    assertSame(ReplicaSetColumns.REPLICATION_CONTROLLERS, ColumnSets.forType(ResourceTypes.REPLICATIONCONTROLLERS));
+  }
+
+  @Test
+  void replicationControllerWithoutSelectorPrintsNone() {
+    assertEquals("<none>", ReplicaSetColumns.REPLICATION_CONTROLLERS.cells(object("""
+        {"metadata": {"name": "rc"}, "spec": {"replicas": 1, "selector": {}}}
         """), NOW).get(7));
   }
 }

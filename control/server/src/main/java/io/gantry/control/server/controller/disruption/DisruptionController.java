@@ -26,8 +26,8 @@ import java.util.Optional;
  * desired and expected pods, {@code disruptionsAllowed}, the {@code DisruptionAllowed} condition)
  * in line with the pods its selector matches, which the eviction API then spends. A percentage or
  * {@code maxUnavailable} counts against the replicas of the pods' controllers (a Deployment through
- * its ReplicaSets, or a bare ReplicaSet); a count that cannot be made (a controller of a kind Gantry
- * does not serve) allows no disruption ({@code SyncFailed}).
+ * its ReplicaSets, a bare ReplicaSet, or a ReplicationController); a count that cannot be made (a
+ * controller of a kind Gantry does not serve) allows no disruption ({@code SyncFailed}).
  *
  * <p>Concurrency: informer listeners only queue budget keys; one worker computes and writes. A status
  * write that races an eviction (409) is computed again from the fresher copy.
@@ -43,6 +43,7 @@ public final class DisruptionController implements AutoCloseable {
   private final Informer pods = Informer.of(ResourceTypes.PODS);
   private final Informer replicaSets = Informer.of(ResourceTypes.REPLICASETS);
   private final Informer deployments = Informer.of(ResourceTypes.DEPLOYMENTS);
+  private final Informer replicationControllers = Informer.of(ResourceTypes.REPLICATIONCONTROLLERS);
   private final WorkQueue<String> queue = new WorkQueue<>("disruption");
   private volatile ControllerLoop<String> loop;
 
@@ -69,8 +70,9 @@ public final class DisruptionController implements AutoCloseable {
     };
     controller.replicaSets.listener(scaleChanged);
     controller.deployments.listener(scaleChanged);
-    for (Informer informer : List.of(controller.replicaSets, controller.deployments, controller.pods,
-        controller.budgets)) {
+    controller.replicationControllers.listener(scaleChanged);
+    for (Informer informer : List.of(controller.replicaSets, controller.deployments, controller.replicationControllers,
+        controller.pods, controller.budgets)) {
       informer.start(watcher);
     }
     controller.loop = ControllerLoop.start("disruption", controller.queue, controller::reconcile, 1);
@@ -164,6 +166,9 @@ public final class DisruptionController implements AutoCloseable {
     if (apps && kind.equals("Deployment")) {
       return owned(deployments, namespace, ref).map(DisruptionController::scale);
     }
+    if (group.isEmpty() && kind.equals("ReplicationController")) {
+      return owned(replicationControllers, namespace, ref).map(DisruptionController::scale);
+    }
     throw new BudgetStatus.CountFailure("no matches for kind \"" + kind + "\" in version \"" + apiVersion + "\"");
   }
 
@@ -185,5 +190,6 @@ public final class DisruptionController implements AutoCloseable {
     pods.close();
     replicaSets.close();
     deployments.close();
+    replicationControllers.close();
   }
 }

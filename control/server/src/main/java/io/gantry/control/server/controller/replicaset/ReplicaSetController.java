@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * ReplicaSet controller: it claims pods by selector (adopting orphans, releasing pods whose labels
  * no longer match), creates missing pods from the template (named {@code <rs>-xxxxx}, controlled by
  * the ReplicaSet), deletes surplus ones in {@link PodDeletionOrder}, and publishes the status
- * through the {@code status} subresource. Terminating and finished pods do not count.
+ * through the {@code status} subresource. Terminating and finished pods do not count. One instance
+ * serves one {@link ReplicaKind}: ReplicationControllers are kept by a second instance, as upstream's
+ * ReplicationManager.
  *
  * <p>Concurrency: informer listeners only record expectations and enqueue ReplicaSet keys; one
  * worker at a time reconciles a key (the queue guarantees it). {@link Expectations} stop a
@@ -49,31 +51,39 @@ public final class ReplicaSetController implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicaSetController.class);
 
   private final ObjectRegistry registry;
+  private final ReplicaKind kind;
   private final EventRecorder events;
   private final Informer replicaSets;
   private final Informer pods;
   private final Expectations expectations = new Expectations();
-  private final WorkQueue<String> queue = new WorkQueue<>("replicaset");
+  private final WorkQueue<String> queue;
   /** The revision of this controller's latest ReplicaSet status write. */
   private final AtomicLong statusWrites = new AtomicLong();
   private ControllerLoop<String> loop;
 
-  public ReplicaSetController(ObjectRegistry registry, Informer replicaSets, Informer pods) {
+  /** {@code replicaSets} is the informer of {@code kind}'s type: the owners this instance keeps. */
+  public ReplicaSetController(ObjectRegistry registry, ReplicaKind kind, Informer replicaSets, Informer pods) {
     this.registry = Objects.requireNonNull(registry, "registry");
+    this.kind = Objects.requireNonNull(kind, "kind");
     this.replicaSets = Objects.requireNonNull(replicaSets, "replicaSets");
     this.pods = Objects.requireNonNull(pods, "pods");
-    this.events = new EventRecorder(registry, registry.clock(), "replicaset-controller");
+    if (replicaSets.type() != kind.type()) {
+      throw new IllegalArgumentException("an informer of " + replicaSets.type().plural() + " for "
+          + kind.type().plural());
+    }
+    this.queue = new WorkQueue<>(kind.type().plural());
+    this.events = new EventRecorder(registry, registry.clock(), kind.component());
     replicaSets.listener(this::onReplicaSet);
     pods.listener(this::onPod);
   }
 
   public ReplicaSetController start(int workers) {
-    loop = ControllerLoop.start("replicaset-controller", queue, this::reconcileOrRequeue, workers);
+    loop = ControllerLoop.start(kind.component(), queue, this::reconcileOrRequeue, workers);
     resyncAll();
     return this;
   }
 
-  /** Queues every ReplicaSet (a periodic resync, or after a test moves its clock). */
+  /** Queues every owner (a periodic resync, or after a test moves its clock). */
   public void resyncAll() {
     replicaSets.list().forEach(rs -> queue.add(Informer.key(rs)));
   }
@@ -109,7 +119,7 @@ public final class ReplicaSetController implements AutoCloseable {
     if (type != ObjectEvent.Type.DELETED && !ObjectMeta.isDeleting(pod)) {
       // an orphan: the ReplicaSets that match it may adopt it
       for (ObjectNode rs : replicaSets.list(ObjectMeta.namespace(pod))) {
-        if (LabelSelector.ofSpec(rs).map(s -> s.matches(pod.path("metadata").path("labels"))).orElse(false)) {
+        if (kind.selector().apply(rs).map(s -> s.matches(pod.path("metadata").path("labels"))).orElse(false)) {
           queue.add(Informer.key(rs));
         }
       }
@@ -129,7 +139,7 @@ public final class ReplicaSetController implements AutoCloseable {
       if (e.code() != 409) {
         throw e;
       }
-      log.debug("replicaset {}: {}; trying again", key, e.getMessage());
+      log.debug("{} {}: {}; trying again", kind.type().kind(), key, e.getMessage());
       queue.addAfter(key, Duration.ofMillis(20));
     }
   }
@@ -146,9 +156,9 @@ public final class ReplicaSetController implements AutoCloseable {
       return;
     }
     ObjectNode rs = found.get();
-    Optional<LabelSelector> selector = LabelSelector.ofSpec(rs);
+    Optional<LabelSelector> selector = kind.selector().apply(rs);
     if (selector.isEmpty() || selector.get().isEmpty()) {
-      log.warn("replicaset {} has an invalid or empty selector; ignoring it", key);
+      log.warn("{} {} has an invalid or empty selector; ignoring it", kind.type().kind(), key);
       return;
     }
     String namespace = ObjectMeta.namespace(rs);
@@ -158,7 +168,7 @@ public final class ReplicaSetController implements AutoCloseable {
         active.add(pod);
       }
     }
-    List<ObjectNode> claimed = new ControllerRefManager(registry, ResourceTypes.REPLICASETS, rs, selector.get(),
+    List<ObjectNode> claimed = new ControllerRefManager(registry, kind.type(), rs, selector.get(),
         ResourceTypes.PODS).claim(active);
     ApiException manageError = null;
     if (expectations.satisfied(key) && !ObjectMeta.isDeleting(rs)) {
@@ -174,7 +184,7 @@ public final class ReplicaSetController implements AutoCloseable {
       ObjectNode body = rs.deepCopy();
       body.set("status", status);
       try {
-        ObjectNode written = registry.update(ResourceTypes.REPLICASETS, namespace, ObjectMeta.name(rs), body, "status");
+        ObjectNode written = registry.update(kind.type(), namespace, ObjectMeta.name(rs), body, "status");
         statusWrites.accumulateAndGet(Long.parseLong(ObjectMeta.text(written, "resourceVersion")), Math::max);
       } catch (ApiException e) {
         if (e.code() != 404) {
@@ -198,7 +208,7 @@ public final class ReplicaSetController implements AutoCloseable {
       expectations.expectCreations(key, count);
       for (int i = 0; i < count; i++) {
         try {
-          ObjectNode pod = registry.create(ResourceTypes.PODS, namespace, podFromTemplate(rs));
+          ObjectNode pod = registry.create(ResourceTypes.PODS, namespace, podFromTemplate(kind, rs));
           events.record(rs, "Normal", "SuccessfulCreate", "Created pod: " + ObjectMeta.name(pod));
         } catch (ApiException e) {
           // the failed creation and the ones skipped after it will never be observed
@@ -234,8 +244,8 @@ public final class ReplicaSetController implements AutoCloseable {
     }
   }
 
-  /** A pod for the ReplicaSet: upstream's {@code GetPodFromTemplate} with a controller reference. */
-  static ObjectNode podFromTemplate(ObjectNode rs) {
+  /** A pod for the owner: upstream's {@code GetPodFromTemplate} with a controller reference. */
+  static ObjectNode podFromTemplate(ReplicaKind kind, ObjectNode rs) {
     JsonNode template = rs.path("spec").path("template");
     ObjectNode pod = Json.object();
     pod.put("apiVersion", "v1");
@@ -249,7 +259,7 @@ public final class ReplicaSetController implements AutoCloseable {
         metadata.set(field, value.deepCopy());
       }
     }
-    metadata.putArray("ownerReferences").add(OwnerReferences.controllerRef(ResourceTypes.REPLICASETS, rs));
+    metadata.putArray("ownerReferences").add(OwnerReferences.controllerRef(kind.type(), rs));
     JsonNode spec = template.get("spec");
     pod.set("spec", spec == null ? Json.object() : spec.deepCopy());
     return pod;
@@ -288,6 +298,6 @@ public final class ReplicaSetController implements AutoCloseable {
   }
 
   private Optional<String> controlling(ObjectNode dependent) {
-    return OwnerReferences.controllingKey(dependent, "ReplicaSet", replicaSets);
+    return OwnerReferences.controllingKey(dependent, kind.type().kind(), replicaSets);
   }
 }

@@ -10,9 +10,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A ReplicaSet's status computed from its active pods, as upstream's {@code calculateStatus}: counts
- * of replicas, fully labeled (matching every template label), ready and available ones, the
- * observed generation, and a {@code ReplicaFailure} condition while creating or deleting pods fails.
+ * A ReplicaSet's or ReplicationController's status computed from its active pods, as upstream's
+ * {@code calculateStatus}: counts of replicas, fully labeled (matching every template label), ready
+ * and available ones, the observed generation, and a {@code ReplicaFailure} condition while
+ * creating or deleting pods fails.
  * Zero counts are omitted, as Go's {@code omitempty} does (except {@code replicas}).
  */
 final class ReplicaSetStatus {
@@ -22,8 +23,8 @@ final class ReplicaSetStatus {
   static ObjectNode calculate(ObjectNode rs, List<ObjectNode> pods, Exception manageError, Instant now) {
     ObjectNode status = rs.get("status") instanceof ObjectNode s ? s.deepCopy() : Json.object();
     long minReady = rs.path("spec").path("minReadySeconds").asLong(0);
-    LabelSelector templateLabels = LabelSelector.fromJson(selectorOf(rs.path("spec").path("template")
-        .path("metadata").path("labels")));
+    LabelSelector templateLabels = LabelSelector.fromSet(rs.path("spec").path("template").path("metadata")
+        .path("labels"));
     int fullyLabeled = 0;
     int ready = 0;
     int available = 0;
@@ -61,15 +62,6 @@ final class ReplicaSetStatus {
       status.remove("conditions");
     }
     return status;
-  }
-
-  /** A selector object matching exactly the given labels (every template label). */
-  private static JsonNode selectorOf(JsonNode labels) {
-    ObjectNode selector = Json.object();
-    if (labels.isObject() && !labels.isEmpty()) {
-      selector.set("matchLabels", labels);
-    }
-    return selector;
   }
 
   private static void putCount(ObjectNode status, String field, long value) {

@@ -70,6 +70,21 @@ class DisruptionControllerTest {
   }
 
   @Test
+  void aReplicationControllersReplicasCountForItsPods() throws Exception {
+    String rcUid = registry.create(ResourceTypes.REPLICATIONCONTROLLERS, "demo", json("{\"metadata\":{\"name\":\"web\"},"
+        + "\"spec\":{\"replicas\":4,\"selector\":{\"app\":\"web\"},\"template\":{\"metadata\":{\"labels\":"
+        + "{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx\"}]}}}}"))
+        .at("/metadata/uid").asText();
+    for (String name : new String[] {"a", "b", "c", "d"}) {
+      pod(name, "v1", "ReplicationController", "web", rcUid, true);
+    }
+    budget("{\"maxUnavailable\":\"50%\",\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}");
+
+    await(() -> status().path("expectedPods").asInt() == 4);
+    assertEquals("2 healthy 4 desired 2 expected 4 SufficientPods", summary());
+  }
+
+  @Test
   void aPodOfAKindNotServedAllowsNoDisruptionAndSaysWhy() throws Exception {
     pod("db-0", "apps/v1", "StatefulSet", "db", "u1", true);
     budget("{\"maxUnavailable\":1,\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}");

@@ -53,7 +53,7 @@ final class JobColumns implements ColumnSet {
   }
 
   private static String completions(JsonNode spec, long succeeded) {
-    if (Fields.present(spec, "completions")) {
+    if (Fields.at(spec, "completions").canConvertToLong()) {
       return succeeded + "/" + Fields.integer(spec, "completions");
     }
     long parallelism = Fields.integer(spec, "parallelism");
@@ -76,7 +76,7 @@ final class JobColumns implements ColumnSet {
       return "Complete";
     } else if (hasCondition(conditions, "Failed")) {
       return "Failed";
-    } else if (Fields.present(job, "metadata", "deletionTimestamp")) {
+    } else if (!Fields.text(job, "metadata", "deletionTimestamp").isEmpty()) {
       return "Terminating";
     } else if (hasCondition(conditions, "Suspended")) {
       return "Suspended";

@@ -15,8 +15,8 @@ import java.util.List;
 record BackoffRecord(int failuresAfterLastSuccess, Instant lastFailure) {
 
   static final BackoffRecord NONE = new BackoffRecord(0, null);
-  static final Duration DEFAULT_BACKOFF = Duration.ofSeconds(10);
-  static final Duration MAX_BACKOFF = Duration.ofMinutes(6);
+  private static final Duration DEFAULT_BACKOFF = Duration.ofSeconds(10);
+  private static final Duration MAX_BACKOFF = Duration.ofMinutes(6);
 
   /** This record after pods newly finished (their finish times). */
   BackoffRecord after(List<Instant> succeeded, List<Instant> failed) {
@@ -30,15 +30,15 @@ record BackoffRecord(int failuresAfterLastSuccess, Instant lastFailure) {
   }
 
   /** getRemainingTime: how long replacements still wait at {@code now}; zero when they may start. */
-  Duration remaining(Instant now, Duration base, Duration max) {
+  Duration remaining(Instant now) {
     if (failuresAfterLastSuccess == 0 || lastFailure == null) {
       return Duration.ZERO;
     }
-    Duration backoff = base;
+    Duration backoff = DEFAULT_BACKOFF;
     for (int i = 1; i < failuresAfterLastSuccess; i++) {
       backoff = backoff.multipliedBy(2);
-      if (backoff.compareTo(max) >= 0) {
-        backoff = max;
+      if (backoff.compareTo(MAX_BACKOFF) >= 0) {
+        backoff = MAX_BACKOFF;
         break;
       }
     }

@@ -71,8 +71,6 @@ public final class JobController implements AutoCloseable {
 
   private final ObjectRegistry registry;
   private final EventRecorder events;
-  private final Duration backoffBase;
-  private final Duration backoffMax;
   private final Informer jobs = Informer.of(ResourceTypes.JOBS);
   private final Informer pods = Informer.of(ResourceTypes.PODS);
   private final Expectations expectations = new Expectations();
@@ -83,23 +81,15 @@ public final class JobController implements AutoCloseable {
   private TtlAfterFinishedController ttl;
   private ControllerLoop<String> loop;
 
-  private JobController(ObjectRegistry registry, Duration backoffBase, Duration backoffMax) {
+  private JobController(ObjectRegistry registry) {
     this.registry = registry;
     this.events = new EventRecorder(registry, registry.clock(), "job-controller");
-    this.backoffBase = backoffBase;
-    this.backoffMax = backoffMax;
   }
 
   public static JobController start(ObjectRegistry registry, ObjectWatcher watcher) {
-    return start(registry, watcher, BackoffRecord.DEFAULT_BACKOFF, BackoffRecord.MAX_BACKOFF);
-  }
-
-  /** With another pod back-off (tests). */
-  static JobController start(ObjectRegistry registry, ObjectWatcher watcher, Duration backoffBase,
-      Duration backoffMax) {
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(watcher, "watcher");
-    JobController controller = new JobController(registry, backoffBase, backoffMax);
+    JobController controller = new JobController(registry);
     controller.jobs.listener(controller::onJob);
     controller.pods.listener(controller::onPod);
     controller.ttl = new TtlAfterFinishedController(registry, controller.jobs);
@@ -391,7 +381,7 @@ public final class JobController implements AutoCloseable {
     if (missing <= 0) {
       return activeCount;
     }
-    Duration wait = backoff.remaining(now, backoffBase, backoffMax);
+    Duration wait = backoff.remaining(now);
     if (!wait.isZero()) {
       queue.addAfter(key, wait);
       return activeCount;

@@ -36,6 +36,8 @@ final class Defaults {
     } else if (type == ResourceTypes.REPLICATIONCONTROLLERS) {
       replicationController(object);
       workload(type, object);
+    } else if (type == ResourceTypes.JOBS) {
+      job(object);
     } else if (type == ResourceTypes.SECRETS) {
       putIfAbsent(object, "type", "Opaque");
       mergeStringData(object);
@@ -196,6 +198,42 @@ final class Defaults {
     ObjectNode metadata = ObjectMeta.metadata(rc);
     if (metadata.path("labels").isEmpty()) {
       metadata.set("labels", labels.deepCopy());
+    }
+  }
+
+  /**
+   * batch/v1 SetDefaults_Job: both counts 1 when neither is set (a parallelism alone leaves
+   * completions unset, a work queue), six retries, NonIndexed, not suspended, replacement once a
+   * pod terminates or fails; the template's pod spec as for other workloads.
+   */
+  private static void job(ObjectNode object) {
+    ObjectNode spec = spec(object);
+    if (!spec.hasNonNull("completions") && !spec.hasNonNull("parallelism")) {
+      spec.put("completions", 1);
+    }
+    if (!spec.hasNonNull("parallelism")) {
+      spec.put("parallelism", 1);
+    }
+    if (!spec.hasNonNull("backoffLimit")) {
+      spec.put("backoffLimit", spec.hasNonNull("backoffLimitPerIndex") ? Integer.MAX_VALUE : 6);
+    }
+    putIfNull(spec, "completionMode", "NonIndexed");
+    if (!spec.hasNonNull("suspend")) {
+      spec.put("suspend", false);
+    }
+    putIfNull(spec, "podReplacementPolicy", spec.hasNonNull("podFailurePolicy") ? "Failed" : "TerminatingOrFailed");
+    if (spec.get("template") instanceof ObjectNode template) {
+      podSpec(spec(template));
+    }
+    jobLabels(object);
+  }
+
+  /** SetDefaults_Job: a Job without labels of its own takes its pod template's. */
+  static void jobLabels(ObjectNode job) {
+    JsonNode templateLabels = job.path("spec").path("template").path("metadata").get("labels");
+    JsonNode labels = job.path("metadata").get("labels");
+    if (templateLabels instanceof ObjectNode && (labels == null || labels.isNull() || labels.isEmpty())) {
+      ObjectMeta.metadata(job).set("labels", templateLabels.deepCopy());
     }
   }
 

@@ -15,7 +15,7 @@ final class KindRules {
   private static final Set<ResourceType> TRACKS_GENERATION = Set.of(
       ResourceTypes.DEPLOYMENTS, ResourceTypes.REPLICASETS, ResourceTypes.REPLICATIONCONTROLLERS,
       ResourceTypes.INGRESSES, ResourceTypes.INGRESSCLASSES, ResourceTypes.NETWORKPOLICIES,
-      ResourceTypes.ENDPOINTSLICES, ResourceTypes.PODDISRUPTIONBUDGETS);
+      ResourceTypes.ENDPOINTSLICES, ResourceTypes.PODDISRUPTIONBUDGETS, ResourceTypes.JOBS);
 
   private KindRules() {}
 
@@ -80,7 +80,22 @@ final class KindRules {
       }
     } else if (type == ResourceTypes.PODDISRUPTIONBUDGETS) {
       Defaults.disruptionCounts(object.putObject("status"));
+    } else if (type == ResourceTypes.JOBS) {
+      JobSelectors.generateIfNeeded(object);
+      object.putObject("status");
+      // kube-apiserver defaults again when it reads the Job back from storage: the Job takes the
+      // generated template labels when it has none of its own
+      Defaults.jobLabels(object);
     }
+  }
+
+  /**
+   * The propagation of a DELETE that names none (the strategy's DefaultGarbageCollectionPolicy):
+   * batch/v1 Jobs orphan their pods, for compatibility; {@code kubectl delete job} asks for
+   * Background itself. Null for every other kind (Background).
+   */
+  static String defaultPropagation(ResourceType type) {
+    return type == ResourceTypes.JOBS ? "Orphan" : null;
   }
 
   /**

@@ -213,9 +213,10 @@ public final class ObjectRegistry {
     Base64Fields.check(type, object);
     TimeFields.normalize(type, object);
     Defaults.apply(type, object);
+    // before the strategy, as kube-apiserver fills the system fields: a Job's generated selector names its uid
+    metadata.put("uid", UUID.randomUUID().toString());
     KindRules.prepareForCreate(type, object);
     validate(type, object, ObjectValidator.validateCreate(type, object));
-    metadata.put("uid", UUID.randomUUID().toString());
     metadata.put("creationTimestamp", ObjectMeta.timestamp(clock.instant()));
     metadata.remove("resourceVersion");
     metadata.remove("deletionTimestamp");
@@ -591,8 +592,10 @@ public final class ObjectRegistry {
     ObjectNode marked = object.deepCopy();
     ObjectNode metadata = ObjectMeta.metadata(marked);
     Instant now = clock.instant();
-    if (type != ResourceTypes.NAMESPACES && options.propagationPolicy() != null) {
-      propagationFinalizer(type, metadata, options.propagationPolicy());
+    String propagation = options.propagationPolicy() != null ? options.propagationPolicy()
+        : KindRules.defaultPropagation(type);
+    if (type != ResourceTypes.NAMESPACES && propagation != null) {
+      propagationFinalizer(type, metadata, propagation);
     }
     if (type == ResourceTypes.NAMESPACES) {
       if (!metadata.has("deletionTimestamp")) {

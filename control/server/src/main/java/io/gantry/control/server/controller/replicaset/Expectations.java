@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Concurrency: thread-safe; each owner's record is replaced atomically.
  */
-final class Expectations {
+public final class Expectations {
 
   private static final long TTL_NANOS = TimeUnit.MINUTES.toNanos(5);
 
@@ -25,26 +25,26 @@ final class Expectations {
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
   /** Whether the owner may act on its cache again. */
-  boolean satisfied(String owner) {
+  public boolean satisfied(String owner) {
     Pending p = pending.get(owner);
     return p == null || (p.adds() <= 0 && p.deletes().isEmpty()) || System.nanoTime() - p.since() > TTL_NANOS;
   }
 
-  void expectCreations(String owner, int count) {
+  public void expectCreations(String owner, int count) {
     pending.put(owner, new Pending(count, Set.of(), System.nanoTime()));
   }
 
-  void expectDeletions(String owner, Collection<String> podKeys) {
+  public void expectDeletions(String owner, Collection<String> podKeys) {
     pending.put(owner, new Pending(0, Set.copyOf(podKeys), System.nanoTime()));
   }
 
   /** A pod of the owner appeared, or a creation failed and will never appear. */
-  void creationObserved(String owner) {
+  public void creationObserved(String owner) {
     pending.computeIfPresent(owner, (k, p) -> new Pending(p.adds() - 1, p.deletes(), p.since()));
   }
 
   /** A pod of the owner was deleted or started terminating, or its deletion failed. */
-  void deletionObserved(String owner, String podKey) {
+  public void deletionObserved(String owner, String podKey) {
     pending.computeIfPresent(owner, (k, p) -> {
       if (!p.deletes().contains(podKey)) {
         return p;
@@ -55,7 +55,7 @@ final class Expectations {
     });
   }
 
-  void forget(String owner) {
+  public void forget(String owner) {
     pending.remove(owner);
   }
 }

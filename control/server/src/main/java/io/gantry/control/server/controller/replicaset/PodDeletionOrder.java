@@ -24,14 +24,14 @@ import java.util.Optional;
  *   <li>newer first.</li>
  * </ol>
  */
-final class PodDeletionOrder {
+public final class PodDeletionOrder {
 
   static final String DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
 
   private PodDeletionOrder() {}
 
   /** The {@code count} pods to delete from {@code pods}, ranked against {@code related} (same owner). */
-  static List<ObjectNode> pick(List<ObjectNode> pods, Collection<ObjectNode> related, int count) {
+  public static List<ObjectNode> pick(List<ObjectNode> pods, Collection<ObjectNode> related, int count) {
     Map<String, Integer> onNode = new HashMap<>();
     for (ObjectNode pod : related) {
       if (Pods.isActive(pod)) {

@@ -2,7 +2,10 @@ package io.gantry.control.server.controller.replicaset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.controller.gc.OwnerReferences;
+import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.ObjectMeta;
+import io.gantry.control.server.resource.ResourceType;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
@@ -11,6 +14,30 @@ import java.util.Optional;
 public final class Pods {
 
   private Pods() {}
+
+  /**
+   * A pod from a workload's template, controlled by {@code owner}: upstream's {@code GetPodFromTemplate}
+   * (labels, annotations, finalizers and spec of the template; named by the server from {@code generateName}).
+   */
+  public static ObjectNode fromTemplate(ResourceType ownerType, ObjectNode owner, JsonNode template,
+      String generateName) {
+    ObjectNode pod = Json.object();
+    pod.put("apiVersion", "v1");
+    pod.put("kind", "Pod");
+    ObjectNode metadata = pod.putObject("metadata");
+    metadata.put("generateName", generateName);
+    metadata.put("namespace", ObjectMeta.namespace(owner));
+    for (String field : new String[] {"labels", "annotations", "finalizers"}) {
+      JsonNode value = template.path("metadata").get(field);
+      if (value != null && !value.isNull()) {
+        metadata.set(field, value.deepCopy());
+      }
+    }
+    metadata.putArray("ownerReferences").add(OwnerReferences.controllerRef(ownerType, owner));
+    JsonNode spec = template.get("spec");
+    pod.set("spec", spec == null ? Json.object() : spec.deepCopy());
+    return pod;
+  }
 
   /** Neither finished (Succeeded, Failed) nor being deleted: counts toward a ReplicaSet's replicas. */
   public static boolean isActive(ObjectNode pod) {
@@ -64,7 +91,7 @@ public final class Pods {
     return Optional.empty();
   }
 
-  static Optional<Instant> instant(String text) {
+  public static Optional<Instant> instant(String text) {
     if (text.isEmpty()) {
       return Optional.empty();
     }

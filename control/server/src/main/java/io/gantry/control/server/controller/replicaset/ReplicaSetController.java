@@ -1,6 +1,5 @@
 package io.gantry.control.server.controller.replicaset;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.controller.gc.ControllerRefManager;
@@ -9,7 +8,6 @@ import io.gantry.control.server.controller.runtime.ControllerLoop;
 import io.gantry.control.server.controller.runtime.Informer;
 import io.gantry.control.server.controller.scheduler.EventRecorder;
 import io.gantry.control.server.controller.runtime.WorkQueue;
-import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.DeleteOptions;
 import io.gantry.control.server.registry.ObjectEvent;
 import io.gantry.control.server.registry.ObjectMeta;
@@ -246,23 +244,7 @@ public final class ReplicaSetController implements AutoCloseable {
 
   /** A pod for the owner: upstream's {@code GetPodFromTemplate} with a controller reference. */
   static ObjectNode podFromTemplate(ReplicaKind kind, ObjectNode rs) {
-    JsonNode template = rs.path("spec").path("template");
-    ObjectNode pod = Json.object();
-    pod.put("apiVersion", "v1");
-    pod.put("kind", "Pod");
-    ObjectNode metadata = pod.putObject("metadata");
-    metadata.put("generateName", ObjectMeta.name(rs) + "-");
-    metadata.put("namespace", ObjectMeta.namespace(rs));
-    for (String field : new String[] {"labels", "annotations", "finalizers"}) {
-      JsonNode value = template.path("metadata").get(field);
-      if (value != null && !value.isNull()) {
-        metadata.set(field, value.deepCopy());
-      }
-    }
-    metadata.putArray("ownerReferences").add(OwnerReferences.controllerRef(kind.type(), rs));
-    JsonNode spec = template.get("spec");
-    pod.set("spec", spec == null ? Json.object() : spec.deepCopy());
-    return pod;
+    return Pods.fromTemplate(kind.type(), rs, rs.path("spec").path("template"), ObjectMeta.name(rs) + "-");
   }
 
   /**

@@ -169,6 +169,9 @@ public final class DisruptionController implements AutoCloseable {
     if (group.isEmpty() && kind.equals("ReplicationController")) {
       return owned(replicationControllers, namespace, ref).map(DisruptionController::scale);
     }
+    if (ResourceTypes.byKind(apiVersion, kind).isPresent()) { // served, but without a scale (a Job)
+      throw new BudgetStatus.CountFailure(kind + "." + group + " does not implement the scale subresource");
+    }
     throw new BudgetStatus.CountFailure("no matches for kind \"" + kind + "\" in version \"" + apiVersion + "\"");
   }
 

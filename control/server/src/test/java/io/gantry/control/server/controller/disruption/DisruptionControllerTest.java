@@ -96,6 +96,15 @@ class DisruptionControllerTest {
         "CalculateExpectedPodCountFailed"));
   }
 
+  @Test
+  void aPodOfAJobHasNoScaleToCountAgainst() throws Exception {
+    pod("batch-1", "batch/v1", "Job", "batch", "u2", true);
+    budget("{\"maxUnavailable\":1,\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}");
+
+    await(() -> status().at("/conditions/0/reason").asText().equals("SyncFailed"));
+    assertEquals("Job.batch does not implement the scale subresource", status().at("/conditions/0/message").asText());
+  }
+
   private String events() {
     try {
       return registry.list(ResourceTypes.EVENTS, "demo", null, null, 0, null).items().toString();

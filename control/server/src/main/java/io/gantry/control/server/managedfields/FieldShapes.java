@@ -28,12 +28,15 @@ final class FieldShapes {
   /** Non-pointer structs of a ReplicationController's template, itself a pointer. */
   private static final Set<String> RC_TEMPLATE_STRUCTS = Set.of("spec.template.metadata", "spec.template.spec");
 
-  /** {@code +structType=atomic} maps (LabelSelectors), by kind. */
+  /** {@code +structType=atomic} maps (LabelSelectors, a binding's RoleRef), by kind. */
   private static final Map<String, Set<String>> ATOMIC_MAPS = Map.of(
       "Deployment", Set.of("spec.selector"),
       "ReplicaSet", Set.of("spec.selector"),
       "NetworkPolicy", Set.of("spec.podSelector"),
-      "PodDisruptionBudget", Set.of("spec.selector"));
+      "PodDisruptionBudget", Set.of("spec.selector"),
+      "Job", Set.of("spec.selector"),
+      "RoleBinding", Set.of("roleRef"),
+      "ClusterRoleBinding", Set.of("roleRef"));
 
   private final ResourceType type;
   private final MergeKeys keys;

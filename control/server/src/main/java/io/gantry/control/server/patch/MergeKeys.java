@@ -61,7 +61,7 @@ public final class MergeKeys {
       .mount("spec", POD_SPEC)
       .build();
 
-  /** apps/v1 Deployment and ReplicaSet, v1 ReplicationController (their status conditions are keyed by type). */
+  /** apps/v1 Deployment and ReplicaSet, v1 ReplicationController, batch/v1 Job (status conditions keyed by type). */
   private static final Map<String, ListRule> WORKLOAD = new Builder()
       .mount("spec.template", POD_TEMPLATE)
       .put("status.conditions", TYPE)
@@ -81,7 +81,8 @@ public final class MergeKeys {
       key(ResourceTypes.NAMESPACES), Map.of("status.conditions", TYPE),
       // ServiceAccount.secrets: patchStrategy merge, patchMergeKey name; imagePullSecrets is atomic.
       key(ResourceTypes.SERVICEACCOUNTS), Map.of("secrets", NAME),
-      key(ResourceTypes.PODDISRUPTIONBUDGETS), Map.of("status.conditions", TYPE));
+      key(ResourceTypes.PODDISRUPTIONBUDGETS), Map.of("status.conditions", TYPE),
+      key(ResourceTypes.JOBS), WORKLOAD);
 
   /** Maps a patch replaces whole ({@code patchStrategy=replace}), by {@code apiVersion/kind}. */
   private static final Map<String, Set<String>> REPLACED_MAPS = Map.of(

@@ -227,6 +227,7 @@ final class JobValidation {
             REPLACEMENT_POLICIES));
       }
     }
+    JobSuccessPolicyValidation.validate(spec, SPEC.child("successPolicy"), errs);
     JsonNode template = Nodes.field(spec, "template");
     FieldPath templatePath = SPEC.child("template");
     PodSpecValidation.validateTemplate(template, templatePath, errs);

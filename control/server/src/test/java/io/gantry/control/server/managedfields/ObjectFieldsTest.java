@@ -45,6 +45,15 @@ class ObjectFieldsTest {
   }
 
   @Test
+  void aJobsSelectorAndABindingsRoleRefAreOwnedWhole() {
+    assertEquals(json("{\"f:spec\":{\"f:selector\":{}}}"), ObjectFields.of(ResourceTypes.JOBS, null)
+        .applied(json("{\"spec\":{\"selector\":{\"matchLabels\":{\"m\":\"2\"}}}}")).toFieldsV1());
+    assertEquals(json("{\"f:roleRef\":{}}"), ObjectFields.of(ResourceTypes.ROLEBINDINGS, null)
+        .applied(json("{\"roleRef\":{\"apiGroup\":\"rbac.authorization.k8s.io\",\"kind\":\"Role\",\"name\":\"r\"}}"))
+        .toFieldsV1());
+  }
+
+  @Test
   void setListsOwnValuesAndServiceStatusIsNotOwnedThroughTheMainResource() {
     JsonNode configuration = json("""
         {"metadata":{"name":"s","finalizers":["a","b"]},"spec":{"ports":[{"port":53,"protocol":"UDP"}]},

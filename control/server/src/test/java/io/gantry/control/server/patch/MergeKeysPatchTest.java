@@ -102,4 +102,10 @@ class MergeKeysPatchTest {
     assertEquals(Set.of("DisruptionAllowed", "Foo"), Set.copyOf(patched.at("/status/conditions").findValuesAsText("type")),
         "merged by type, the controller's condition kept");
   }
+
+  @Test
+  void aJobsTemplateContainersAndConditionsAreKeyedLists() {
+    assertEquals(Optional.of("name"), key(ResourceTypes.JOBS, "spec.template.spec.containers"));
+    assertEquals(Optional.of("type"), key(ResourceTypes.JOBS, "status.conditions"));
+  }
 }

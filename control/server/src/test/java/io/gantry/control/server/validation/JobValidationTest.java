@@ -214,4 +214,29 @@ class JobValidationTest {
     assertEquals(List.of("spec.completions: Invalid value: 2: can only be modified in tandem with spec.parallelism"),
         update(ResourceTypes.JOBS, old.replace("completions: 1", "completions: 2"), old));
   }
+
+  @Test
+  void aSuccessPolicyIsForIndexedJobsAndNamesReachableIndexesOrCounts() {
+    String base = job("").replace("completions: 1", "completions: 3");
+    String indexed = base.replace("completionMode: NonIndexed", "completionMode: Indexed");
+
+    assertEquals(List.of(
+        "spec.successPolicy: Invalid value: \"NonIndexed\": requires indexed completion mode",
+        "spec.successPolicy.rules: Required value: at least one rules must be specified when the successPolicy is"
+            + " specified"),
+        create(ResourceTypes.JOBS, base.replace("suspend: false", "suspend: false\n  successPolicy: {rules: []}")));
+    assertEquals(List.of(
+        "spec.successPolicy.rules[0].succeededIndexes: Invalid value: \"1,5-7\": error parsing succeededIndexes: too"
+            + " large index: \"5\"",
+        "spec.successPolicy.rules[1].succeededCount: Invalid value: 9: must be less than or equal to 3 (the number of"
+            + " specified completions)",
+        "spec.successPolicy.rules[2].succeededCount: Invalid value: 2: must be less than or equal to 1 (the number of"
+            + " indexes in the specified succeededIndexes field)",
+        "spec.successPolicy.rules[3]: Required value: at least one of succeededCount or succeededIndexes must be"
+            + " specified"),
+        create(ResourceTypes.JOBS, indexed.replace("suspend: false", "suspend: false\n  successPolicy: {rules:"
+            + " [{succeededIndexes: \"1,5-7\"}, {succeededCount: 9}, {succeededIndexes: \"2\", succeededCount: 2}, {}]}")));
+    assertEquals(List.of(), create(ResourceTypes.JOBS, indexed.replace("suspend: false", "suspend: false\n  successPolicy:"
+        + " {rules: [{succeededIndexes: \"0,1-2\", succeededCount: 2}]}")));
+  }
 }

@@ -160,6 +160,12 @@ public final class JobController implements AutoCloseable {
     }
   }
 
+  /** A Job whose {@code spec.managedBy} names another controller (MultiKueue, say) is that controller's to run. */
+  private static boolean managedElsewhere(ObjectNode job) {
+    String manager = job.path("spec").path("managedBy").asText("");
+    return !manager.isEmpty() && !manager.equals("kubernetes.io/job-controller");
+  }
+
   /** One pass of upstream's {@code syncJob}. */
   void reconcile(String key) throws ApiException {
     if (jobs.revision() < statusWrites.get()) {
@@ -172,7 +178,7 @@ public final class JobController implements AutoCloseable {
       return;
     }
     ObjectNode job = found.get();
-    if (JobConditions.finished(job)) {
+    if (JobConditions.finished(job) || managedElsewhere(job)) {
       return;
     }
     Optional<LabelSelector> selector = LabelSelector.ofSpec(job);

@@ -59,7 +59,7 @@ final class JobPods {
     return "Failed".equals(job.path("spec").path("podReplacementPolicy").asText(""));
   }
 
-  /** getFinishedTime: when the last container terminated, else when the deletion was asked, else now. */
+  /** getFinishedTime: when the last container terminated, else when the pod turned unready, else when its deletion was asked, else now. */
   static Instant finishedAt(ObjectNode pod, Instant now) {
     Instant last = null;
     for (JsonNode status : pod.path("status").path("containerStatuses")) {
@@ -71,7 +71,18 @@ final class JobPods {
     if (last != null) {
       return last;
     }
-    return Pods.instant(ObjectMeta.text(pod, "deletionTimestamp")).orElse(now);
+    for (JsonNode condition : pod.path("status").path("conditions")) {
+      if ("Ready".equals(condition.path("type").asText()) && "False".equals(condition.path("status").asText())) {
+        Optional<Instant> at = Pods.instant(condition.path("lastTransitionTime").asText(""));
+        if (at.isPresent()) {
+          return at.get();
+        }
+      }
+    }
+    // deletionTimestamp is when the grace period ends: the deletion itself was that much earlier
+    return Pods.instant(ObjectMeta.text(pod, "deletionTimestamp"))
+        .map(at -> at.minusSeconds(pod.path("metadata").path("deletionGracePeriodSeconds").asLong(0)))
+        .orElse(now);
   }
 
   /** The sum of the restart counts of a running or pending pod's containers (pastBackoffLimitOnFailure). */

@@ -180,6 +180,29 @@ class JobControllerTest {
     }
   }
 
+  @Test
+  void aJobManagedByAnotherControllerIsLeftToIt() throws Exception {
+    job("elsewhere", "\"managedBy\":\"example.com/multikueue\"");
+    job("here", "\"managedBy\":\"kubernetes.io/job-controller\"");
+
+    await(() -> pods().size() == 1);
+    Thread.sleep(300); // what the controller would have done for "elsewhere" by now
+    assertEquals(List.of("here"), pods().stream().map(p -> p.at("/metadata/labels/job-name").asText()).toList());
+    assertFalse(registry.get(ResourceTypes.JOBS, NS, "elsewhere").path("status").has("startTime"));
+  }
+
+  @Test
+  void aDeletedPodFinishedWhenItsDeletionWasAskedNotWhenItsGracePeriodEnds() {
+    ObjectNode deleted = json("{\"metadata\":{\"name\":\"p\",\"deletionTimestamp\":\"2026-03-04T05:07:07Z\","
+        + "\"deletionGracePeriodSeconds\":30},\"status\":{\"phase\":\"Running\"}}");
+    ObjectNode unready = json("{\"metadata\":{\"name\":\"p\",\"deletionTimestamp\":\"2026-03-04T05:07:07Z\","
+        + "\"deletionGracePeriodSeconds\":30},\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\","
+        + "\"lastTransitionTime\":\"2026-03-04T05:06:30Z\"}]}}");
+
+    assertEquals(Instant.parse("2026-03-04T05:06:37Z"), JobPods.finishedAt(deleted, clock.instant()));
+    assertEquals(Instant.parse("2026-03-04T05:06:30Z"), JobPods.finishedAt(unready, clock.instant()));
+  }
+
   private void job(String name, String spec) throws ApiException {
     registry.create(ResourceTypes.JOBS, NS, json("{\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{" + spec
         + (spec.isEmpty() ? "" : ",") + "\"template\":{\"spec\":{\"restartPolicy\":\"Never\",\"containers\":"

@@ -117,23 +117,7 @@ public final class JobController implements AutoCloseable {
   }
 
   private void onPod(ObjectEvent.Type type, ObjectNode pod, ObjectNode old) {
-    String podKey = Informer.key(pod);
-    Optional<String> owner = OwnerReferences.controllingKey(pod, "Job", jobs);
-    if (old != null) {
-      Optional<String> oldOwner = OwnerReferences.controllingKey(old, "Job", jobs);
-      if (oldOwner.isPresent() && !oldOwner.equals(owner)) {
-        queue.add(oldOwner.get());
-      }
-    }
-    boolean gone = type == ObjectEvent.Type.DELETED
-        || (ObjectMeta.isDeleting(pod) && (old == null || !ObjectMeta.isDeleting(old)));
-    if (owner.isPresent()) {
-      if (gone) {
-        expectations.deletionObserved(owner.get(), podKey);
-      } else if (type == ObjectEvent.Type.ADDED) {
-        expectations.creationObserved(owner.get());
-      }
-      queue.add(owner.get());
+    if (expectations.routePodEvent(type, pod, old, p -> OwnerReferences.controllingKey(p, "Job", jobs), queue)) {
       return;
     }
     if (type != ObjectEvent.Type.DELETED && !ObjectMeta.isDeleting(pod)

@@ -1,11 +1,18 @@
 package io.gantry.control.server.controller.replicaset;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.controller.runtime.Informer;
+import io.gantry.control.server.controller.runtime.WorkQueue;
+import io.gantry.control.server.registry.ObjectEvent;
+import io.gantry.control.server.registry.ObjectMeta;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Creations and deletions a controller has asked for but not yet seen in its informer, per owner
@@ -57,5 +64,33 @@ public final class Expectations {
 
   public void forget(String owner) {
     pending.remove(owner);
+  }
+
+  /**
+   * Routes a pod event to the controller that owns the pod: queues its owner (and a previous owner the
+   * pod left), recording the creation or deletion the owner waits for. False when no owner of this
+   * kind controls the pod, which is then an orphan the caller may offer for adoption.
+   */
+  public boolean routePodEvent(ObjectEvent.Type type, ObjectNode pod, ObjectNode old,
+      Function<ObjectNode, Optional<String>> controlling, WorkQueue<String> queue) {
+    Optional<String> owner = controlling.apply(pod);
+    if (old != null) {
+      Optional<String> oldOwner = controlling.apply(old);
+      if (oldOwner.isPresent() && !oldOwner.equals(owner)) {
+        queue.add(oldOwner.get());
+      }
+    }
+    if (owner.isEmpty()) {
+      return false;
+    }
+    boolean gone = type == ObjectEvent.Type.DELETED
+        || (ObjectMeta.isDeleting(pod) && (old == null || !ObjectMeta.isDeleting(old)));
+    if (gone) {
+      deletionObserved(owner.get(), Informer.key(pod));
+    } else if (type == ObjectEvent.Type.ADDED) {
+      creationObserved(owner.get());
+    }
+    queue.add(owner.get());
+    return true;
   }
 }

@@ -95,23 +95,7 @@ public final class ReplicaSetController implements AutoCloseable {
   }
 
   private void onPod(ObjectEvent.Type type, ObjectNode pod, ObjectNode old) {
-    String podKey = Informer.key(pod);
-    Optional<String> owner = controlling(pod);
-    if (old != null) {
-      Optional<String> oldOwner = controlling(old);
-      if (oldOwner.isPresent() && !oldOwner.equals(owner)) {
-        queue.add(oldOwner.get());
-      }
-    }
-    boolean gone = type == ObjectEvent.Type.DELETED
-        || (ObjectMeta.isDeleting(pod) && (old == null || !ObjectMeta.isDeleting(old)));
-    if (owner.isPresent()) {
-      if (gone) {
-        expectations.deletionObserved(owner.get(), podKey);
-      } else if (type == ObjectEvent.Type.ADDED) {
-        expectations.creationObserved(owner.get());
-      }
-      queue.add(owner.get());
+    if (expectations.routePodEvent(type, pod, old, this::controlling, queue)) {
       return;
     }
     if (type != ObjectEvent.Type.DELETED && !ObjectMeta.isDeleting(pod)) {

@@ -12,6 +12,7 @@ import io.gantry.control.server.controller.endpoints.EndpointSliceController;
 import io.gantry.control.server.controller.endpoints.EndpointSliceMirroringController;
 import io.gantry.control.server.controller.nodelifecycle.NodeLifecycleController;
 import io.gantry.control.server.controller.disruption.DisruptionController;
+import io.gantry.control.server.controller.cronjob.CronJobController;
 import io.gantry.control.server.controller.job.JobController;
 import io.gantry.control.server.controller.rootca.RootCaPublisher;
 import io.gantry.control.server.controller.scheduler.Scheduler;
@@ -180,6 +181,7 @@ public final class ControlServer implements AutoCloseable {
     started.add(WorkloadControllers.start(registry, new ObjectWatcher(store)));
     started.add(DisruptionController.start(registry.as("disruption-controller"), new ObjectWatcher(store)));
     started.add(JobController.start(registry.as("job-controller"), new ObjectWatcher(store)));
+    started.add(CronJobController.start(registry.as("cronjob-controller"), new ObjectWatcher(store)));
     started.add(Scheduler.start(registry.as("gantry-scheduler"), new ObjectWatcher(store), clock));
     started.add(new NodeLifecycleController(registry.as("node-lifecycle-controller"), clock, config.nodeMonitorGracePeriod(),
         config.podEvictionTimeout()).start(Duration.ofSeconds(1)));

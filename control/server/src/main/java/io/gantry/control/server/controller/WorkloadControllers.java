@@ -51,7 +51,7 @@ public final class WorkloadControllers implements AutoCloseable {
         ResourceTypes.NODES, ResourceTypes.NAMESPACES, ResourceTypes.INGRESSES, ResourceTypes.INGRESSCLASSES,
         ResourceTypes.NETWORKPOLICIES, ResourceTypes.LEASES, ResourceTypes.SERVICEACCOUNTS,
         ResourceTypes.PODDISRUPTIONBUDGETS, ResourceTypes.ROLES, ResourceTypes.ROLEBINDINGS, ResourceTypes.CLUSTERROLES,
-        ResourceTypes.CLUSTERROLEBINDINGS, ResourceTypes.JOBS)) {
+        ResourceTypes.CLUSTERROLEBINDINGS, ResourceTypes.JOBS, ResourceTypes.CRONJOBS)) {
       informers.add(Informer.of(type));
     }
     ReplicaSetController rsController = new ReplicaSetController(registry.as("replicaset-controller"),

@@ -38,6 +38,8 @@ final class Defaults {
       workload(type, object);
     } else if (type == ResourceTypes.JOBS) {
       job(object);
+    } else if (type == ResourceTypes.CRONJOBS) {
+      cronJob(object);
     } else if (type == ResourceTypes.SECRETS) {
       putIfAbsent(object, "type", "Opaque");
       mergeStringData(object);
@@ -226,6 +228,29 @@ final class Defaults {
       podSpec(spec(template));
     }
     jobLabels(object);
+  }
+
+  /**
+   * batch/v1 SetDefaults_CronJob: Allow, not suspended, three successful and one failed Job kept. The
+   * job template gets only the pod template's defaults, as the generated defaulters walk into it:
+   * SetDefaults_Job (counts, backoffLimit, labels) and the selector come when the controller creates
+   * the Job.
+   */
+  private static void cronJob(ObjectNode object) {
+    ObjectNode spec = spec(object);
+    putIfAbsent(spec, "concurrencyPolicy", "Allow");
+    if (!spec.hasNonNull("suspend")) {
+      spec.put("suspend", false);
+    }
+    if (!spec.hasNonNull("successfulJobsHistoryLimit")) {
+      spec.put("successfulJobsHistoryLimit", 3);
+    }
+    if (!spec.hasNonNull("failedJobsHistoryLimit")) {
+      spec.put("failedJobsHistoryLimit", 1);
+    }
+    if (spec.path("jobTemplate").path("spec").get("template") instanceof ObjectNode template) {
+      podSpec(spec(template));
+    }
   }
 
   /** SetDefaults_Job: a Job without labels of its own takes its pod template's. */

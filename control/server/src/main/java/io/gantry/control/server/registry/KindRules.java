@@ -15,7 +15,8 @@ final class KindRules {
   private static final Set<ResourceType> TRACKS_GENERATION = Set.of(
       ResourceTypes.DEPLOYMENTS, ResourceTypes.REPLICASETS, ResourceTypes.REPLICATIONCONTROLLERS,
       ResourceTypes.INGRESSES, ResourceTypes.INGRESSCLASSES, ResourceTypes.NETWORKPOLICIES,
-      ResourceTypes.ENDPOINTSLICES, ResourceTypes.PODDISRUPTIONBUDGETS, ResourceTypes.JOBS);
+      ResourceTypes.ENDPOINTSLICES, ResourceTypes.PODDISRUPTIONBUDGETS, ResourceTypes.JOBS,
+      ResourceTypes.CRONJOBS);
 
   private KindRules() {}
 
@@ -86,6 +87,8 @@ final class KindRules {
       // kube-apiserver defaults again when it reads the Job back from storage: the Job takes the
       // generated template labels when it has none of its own
       Defaults.jobLabels(object);
+    } else if (type == ResourceTypes.CRONJOBS) {
+      object.putObject("status");
     }
   }
 

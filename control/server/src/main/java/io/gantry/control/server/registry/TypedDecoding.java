@@ -48,6 +48,7 @@ final class TypedDecoding {
       Map.entry(ResourceTypes.LEASES, io.fabric8.kubernetes.api.model.coordination.v1.Lease.class),
       Map.entry(ResourceTypes.PODDISRUPTIONBUDGETS, io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class),
       Map.entry(ResourceTypes.JOBS, io.fabric8.kubernetes.api.model.batch.v1.Job.class),
+      Map.entry(ResourceTypes.CRONJOBS, io.fabric8.kubernetes.api.model.batch.v1.CronJob.class),
       Map.entry(ResourceTypes.ROLES, io.fabric8.kubernetes.api.model.rbac.Role.class),
       Map.entry(ResourceTypes.ROLEBINDINGS, io.fabric8.kubernetes.api.model.rbac.RoleBinding.class),
       Map.entry(ResourceTypes.CLUSTERROLES, io.fabric8.kubernetes.api.model.rbac.ClusterRole.class),

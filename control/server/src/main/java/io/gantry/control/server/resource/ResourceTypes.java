@@ -31,12 +31,13 @@ public final class ResourceTypes {
   public static final ResourceType CLUSTERROLES = rbac("clusterroles", "ClusterRole", false);
   public static final ResourceType CLUSTERROLEBINDINGS = rbac("clusterrolebindings", "ClusterRoleBinding", false);
   public static final ResourceType JOBS = of("batch", "v1", "jobs", "Job", true, List.of(), List.of("all"), Set.of("status"));
+  public static final ResourceType CRONJOBS = of("batch", "v1", "cronjobs", "CronJob", true, List.of("cj"), List.of("all"), Set.of("status"));
   public static final ResourceType PODDISRUPTIONBUDGETS = of("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, List.of("pdb"), List.of(), Set.of("status"));
 
   public static final List<ResourceType> ALL = List.of(
       NAMESPACES, NODES, PODS, SERVICES, ENDPOINTS, SECRETS, CONFIGMAPS, EVENTS, SERVICEACCOUNTS,
       REPLICATIONCONTROLLERS, DEPLOYMENTS, REPLICASETS, ENDPOINTSLICES, INGRESSES, INGRESSCLASSES, NETWORKPOLICIES,
-      LEASES, PODDISRUPTIONBUDGETS, ROLES, ROLEBINDINGS, CLUSTERROLES, CLUSTERROLEBINDINGS, JOBS);
+      LEASES, PODDISRUPTIONBUDGETS, ROLES, ROLEBINDINGS, CLUSTERROLES, CLUSTERROLEBINDINGS, JOBS, CRONJOBS);
 
   private static final Map<String, ResourceType> BY_PATH = new LinkedHashMap<>();
   private static final Map<String, ResourceType> BY_KIND = new LinkedHashMap<>();

@@ -31,7 +31,7 @@ final class JobValidation {
   static void validate(JsonNode job, List<FieldError> errs) {
     JsonNode spec = Nodes.field(job, "spec");
     generatedSelector(job, errs);
-    specFields(spec, errs);
+    specFields(spec, SPEC, errs);
     selectorMatchesTemplate(spec, errs);
     String mode = Nodes.text(spec, "completionMode", "NonIndexed");
     JsonNode completions = Nodes.field(spec, "completions");
@@ -182,28 +182,28 @@ final class JobValidation {
     return TEMPLATE_METADATA.child("labels").key(key).toString();
   }
 
-  /** validateJobSpec. */
-  private static void specFields(JsonNode spec, List<FieldError> errs) {
+  /** validateJobSpec, of a Job's spec or a CronJob's job template spec at {@code path}. */
+  static void specFields(JsonNode spec, FieldPath path, List<FieldError> errs) {
     for (String field : List.of("parallelism", "completions", "activeDeadlineSeconds", "backoffLimit",
         "ttlSecondsAfterFinished", "backoffLimitPerIndex", "maxFailedIndexes")) {
-      nonNegative(spec, field, SPEC, errs);
+      nonNegative(spec, field, path, errs);
     }
     if (Nodes.present(spec, "maxFailedIndexes") && !Nodes.present(spec, "backoffLimitPerIndex")) {
-      errs.add(FieldError.required(SPEC.child("backoffLimitPerIndex"), "when maxFailedIndexes is specified"));
+      errs.add(FieldError.required(path.child("backoffLimitPerIndex"), "when maxFailedIndexes is specified"));
     }
     JsonNode mode = Nodes.field(spec, "completionMode");
     boolean indexed = mode.asText("").equals("Indexed");
     if (!mode.isMissingNode()) {
       if (!COMPLETION_MODES.contains(mode.asText())) {
-        errs.add(FieldError.notSupported(SPEC.child("completionMode"), mode.asText(), COMPLETION_MODES));
+        errs.add(FieldError.notSupported(path.child("completionMode"), mode.asText(), COMPLETION_MODES));
       }
       if (indexed) {
         if (!Nodes.present(spec, "completions")) {
-          errs.add(FieldError.required(SPEC.child("completions"), "when completion mode is Indexed"));
+          errs.add(FieldError.required(path.child("completions"), "when completion mode is Indexed"));
         }
         long parallelism = Nodes.field(spec, "parallelism").asLong(0);
         if (parallelism > MAX_PARALLELISM_INDEXED) {
-          errs.add(FieldError.invalid(SPEC.child("parallelism"), parallelism,
+          errs.add(FieldError.invalid(path.child("parallelism"), parallelism,
               "must be less than or equal to " + MAX_PARALLELISM_INDEXED + " when completion mode is Indexed"));
         }
       }
@@ -212,7 +212,7 @@ final class JobValidation {
       for (String field : List.of("backoffLimitPerIndex", "maxFailedIndexes")) {
         JsonNode value = Nodes.field(spec, field);
         if (!value.isMissingNode()) {
-          errs.add(FieldError.invalid(SPEC.child(field), value.asLong(), "requires indexed completion mode"));
+          errs.add(FieldError.invalid(path.child(field), value.asLong(), "requires indexed completion mode"));
         }
       }
     }
@@ -220,16 +220,16 @@ final class JobValidation {
     if (!replacement.isMissingNode()) {
       if (Nodes.present(spec, "podFailurePolicy")) {
         if (!replacement.asText().equals("Failed")) {
-          errs.add(FieldError.notSupported(SPEC.child("podReplacementPolicy"), replacement.asText(), List.of("Failed")));
+          errs.add(FieldError.notSupported(path.child("podReplacementPolicy"), replacement.asText(), List.of("Failed")));
         }
       } else if (!REPLACEMENT_POLICIES.contains(replacement.asText())) {
-        errs.add(FieldError.notSupported(SPEC.child("podReplacementPolicy"), replacement.asText(),
+        errs.add(FieldError.notSupported(path.child("podReplacementPolicy"), replacement.asText(),
             REPLACEMENT_POLICIES));
       }
     }
-    JobSuccessPolicyValidation.validate(spec, SPEC.child("successPolicy"), errs);
+    JobSuccessPolicyValidation.validate(spec, path.child("successPolicy"), errs);
     JsonNode template = Nodes.field(spec, "template");
-    FieldPath templatePath = SPEC.child("template");
+    FieldPath templatePath = path.child("template");
     PodSpecValidation.validateTemplate(template, templatePath, errs);
     // the pod defaults make an absent restartPolicy Always, so both read as not chosen
     String restartPolicy = Nodes.text(Nodes.field(template, "spec"), "restartPolicy", "");
@@ -275,7 +275,7 @@ final class JobValidation {
     }
   }
 
-  private static void nonNegative(JsonNode parent, String field, FieldPath path, List<FieldError> errs) {
+  static void nonNegative(JsonNode parent, String field, FieldPath path, List<FieldError> errs) {
     JsonNode v = Nodes.field(parent, field);
     if (!v.isMissingNode() && (!v.isIntegralNumber() || v.asLong() < 0)) {
       errs.add(FieldError.invalid(path.child(field), Nodes.badValue(v),

@@ -57,6 +57,7 @@ public final class ObjectValidator {
       case "Lease" -> ClusterValidation.validateLease(object, errs);
       case "PodDisruptionBudget" -> PodDisruptionBudgetValidation.validate(object, errs);
       case "Job" -> JobValidation.validate(object, errs);
+      case "CronJob" -> CronJobValidation.validate(object, errs);
       case "Role", "ClusterRole" -> RbacValidation.validateRole(object, type.namespaced(), errs);
       case "RoleBinding", "ClusterRoleBinding" -> RbacValidation.validateBinding(object, type.namespaced(), errs);
       default -> { }
@@ -76,6 +77,7 @@ public final class ObjectValidator {
       case "Deployment", "ReplicaSet" -> DeploymentValidation.validateUpdate(object, old, errs);
       case "EndpointSlice" -> EndpointSliceValidation.validateUpdate(object, old, errs);
       case "Job" -> JobValidation.validateUpdate(object, old, errs);
+      case "CronJob" -> CronJobValidation.validateUpdate(object, old, errs);
       case "RoleBinding", "ClusterRoleBinding" -> RbacValidation.validateBindingUpdate(object, old, errs);
       // ValidateIngressClassUpdate checks the immutable controller before the object itself
       case "IngressClass" -> {

@@ -8,10 +8,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /** A Job's status conditions, as the Job controller reads and sets them. */
-final class JobConditions {
+public final class JobConditions {
 
-  static final String COMPLETE = "Complete";
-  static final String FAILED = "Failed";
+  public static final String COMPLETE = "Complete";
+  public static final String FAILED = "Failed";
   static final String FAILURE_TARGET = "FailureTarget";
   static final String SUCCESS_CRITERIA_MET = "SuccessCriteriaMet";
   static final String SUSPENDED = "Suspended";
@@ -27,12 +27,12 @@ final class JobConditions {
     return Optional.empty();
   }
 
-  static boolean isTrue(JsonNode status, String type) {
+  public static boolean isTrue(JsonNode status, String type) {
     return find(status, type).map(c -> "True".equals(c.path("status").asText())).orElse(false);
   }
 
   /** IsJobFinished: Complete or Failed is True. */
-  static boolean finished(JsonNode job) {
+  public static boolean finished(JsonNode job) {
     return isTrue(job.path("status"), COMPLETE) || isTrue(job.path("status"), FAILED);
   }
 

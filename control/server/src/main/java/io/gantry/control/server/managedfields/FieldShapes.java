@@ -35,6 +35,7 @@ final class FieldShapes {
       "NetworkPolicy", Set.of("spec.podSelector"),
       "PodDisruptionBudget", Set.of("spec.selector"),
       "Job", Set.of("spec.selector"),
+      "CronJob", Set.of("spec.jobTemplate.spec.selector"),
       "RoleBinding", Set.of("roleRef"),
       "ClusterRoleBinding", Set.of("roleRef"));
 

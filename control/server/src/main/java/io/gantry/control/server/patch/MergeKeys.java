@@ -68,21 +68,23 @@ public final class MergeKeys {
       .build();
 
   /** The rules of each kind beyond ObjectMeta, by {@code apiVersion/kind}. */
-  private static final Map<String, Map<String, ListRule>> OWN = Map.of(
-      key(ResourceTypes.PODS), new Builder().mount("spec", POD_SPEC).mount("status", POD_STATUS).build(),
-      key(ResourceTypes.DEPLOYMENTS), WORKLOAD,
-      key(ResourceTypes.REPLICASETS), WORKLOAD,
-      key(ResourceTypes.REPLICATIONCONTROLLERS), WORKLOAD,
+  private static final Map<String, Map<String, ListRule>> OWN = Map.ofEntries(
+      Map.entry(key(ResourceTypes.PODS), new Builder().mount("spec", POD_SPEC).mount("status", POD_STATUS).build()),
+      Map.entry(key(ResourceTypes.DEPLOYMENTS), WORKLOAD),
+      Map.entry(key(ResourceTypes.REPLICASETS), WORKLOAD),
+      Map.entry(key(ResourceTypes.REPLICATIONCONTROLLERS), WORKLOAD),
+      Map.entry(key(ResourceTypes.JOBS), WORKLOAD),
+      // CronJobSpec.jobTemplate.spec is a JobSpec: its pod template merges as a Job's
+      Map.entry(key(ResourceTypes.CRONJOBS), new Builder().mount("spec.jobTemplate.spec.template", POD_TEMPLATE).build()),
       // ServiceSpec.ports: the tag says "port"; the listMapKeys (port, protocol) are for server-side apply.
-      key(ResourceTypes.SERVICES), Map.of("spec.ports", ListRule.byKey("port"), "status.conditions", TYPE),
+      Map.entry(key(ResourceTypes.SERVICES), Map.of("spec.ports", ListRule.byKey("port"), "status.conditions", TYPE)),
       // NodeSpec.taints has no tags, so it is atomic; NamespaceSpec.finalizers is listType=atomic.
-      key(ResourceTypes.NODES), Map.of(
-          "spec.podCIDRs", ListRule.SCALAR_SET, "status.addresses", TYPE, "status.conditions", TYPE),
-      key(ResourceTypes.NAMESPACES), Map.of("status.conditions", TYPE),
+      Map.entry(key(ResourceTypes.NODES), Map.of(
+          "spec.podCIDRs", ListRule.SCALAR_SET, "status.addresses", TYPE, "status.conditions", TYPE)),
+      Map.entry(key(ResourceTypes.NAMESPACES), Map.of("status.conditions", TYPE)),
       // ServiceAccount.secrets: patchStrategy merge, patchMergeKey name; imagePullSecrets is atomic.
-      key(ResourceTypes.SERVICEACCOUNTS), Map.of("secrets", NAME),
-      key(ResourceTypes.PODDISRUPTIONBUDGETS), Map.of("status.conditions", TYPE),
-      key(ResourceTypes.JOBS), WORKLOAD);
+      Map.entry(key(ResourceTypes.SERVICEACCOUNTS), Map.of("secrets", NAME)),
+      Map.entry(key(ResourceTypes.PODDISRUPTIONBUDGETS), Map.of("status.conditions", TYPE)));
 
   /** Maps a patch replaces whole ({@code patchStrategy=replace}), by {@code apiVersion/kind}. */
   private static final Map<String, Set<String>> REPLACED_MAPS = Map.of(

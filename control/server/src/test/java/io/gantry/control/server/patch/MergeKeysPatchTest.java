@@ -108,4 +108,21 @@ class MergeKeysPatchTest {
     assertEquals(Optional.of("name"), key(ResourceTypes.JOBS, "spec.template.spec.containers"));
     assertEquals(Optional.of("type"), key(ResourceTypes.JOBS, "status.conditions"));
   }
+
+  @Test
+  void kubectlSetImageOnACronJobChangesOnlyTheImage() throws Exception {
+    ObjectNode cronJob = PatchFixtures.object("""
+        {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "smp"},
+         "spec": {"schedule": "0 0 1 1 *", "jobTemplate": {"spec": {"template": {"spec": {"restartPolicy": "OnFailure",
+          "containers": [{"name": "smp", "image": "/bin/sh", "command": ["/bin/sh", "-c", "echo hi"]}]}}}}}}
+        """);
+
+    ObjectNode patched = Patches.apply(PatchType.STRATEGIC_MERGE_PATCH, ResourceTypes.CRONJOBS, cronJob,
+        PatchFixtures.json("""
+            {"spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [{"name": "smp", "image": "/bin/bash"}]}}}}}}
+            """));
+
+    assertEquals("{\"name\":\"smp\",\"image\":\"/bin/bash\",\"command\":[\"/bin/sh\",\"-c\",\"echo hi\"]}",
+        patched.at("/spec/jobTemplate/spec/template/spec/containers/0").toString());
+  }
 }

@@ -126,6 +126,10 @@ class CronJobValidationTest {
         create(ResourceTypes.CRONJOBS, VALID + "  timeZone: ../etc\n"));
     assertEquals(List.of("spec.timeZone: Invalid value: \"Local\": timeZone must be an explicit time zone as defined in"
         + " https://www.iana.org/time-zones"), create(ResourceTypes.CRONJOBS, VALID + "  timeZone: Local\n"));
+    for (String tzdataOnly : List.of("EST", "MST", "HST", "Factory")) {
+      assertEquals(List.of(), create(ResourceTypes.CRONJOBS, VALID + "  timeZone: " + tzdataOnly + "\n"),
+          tzdataOnly + " is in Go's tzdata, though not in the JDK's region list");
+    }
   }
 
   @Test

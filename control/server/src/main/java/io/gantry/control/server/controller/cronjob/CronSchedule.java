@@ -266,6 +266,11 @@ public final class CronSchedule {
   /** Go's time zone lookup ({@code time.LoadLocation}): IANA names, with "" and UTC as UTC. */
   public static final class TimeZones {
 
+    /** tzdata's fixed-offset zones that the JDK's region list leaves out (Go loads them from zoneinfo). */
+    private static final Map<String, ZoneId> FIXED_ZONES = Map.of(
+        "EST", ZoneOffset.ofHours(-5), "MST", ZoneOffset.ofHours(-7), "HST", ZoneOffset.ofHours(-10),
+        "Factory", ZoneOffset.UTC);
+
     private TimeZones() {}
 
     /** @throws IllegalArgumentException {@code unknown time zone <name>} */
@@ -275,6 +280,9 @@ public final class CronSchedule {
       }
       if (name.equals("Local")) {
         return ZoneId.systemDefault();
+      }
+      if (FIXED_ZONES.containsKey(name)) {
+        return FIXED_ZONES.get(name);
       }
       if (ZoneId.getAvailableZoneIds().contains(name)) {
         try {

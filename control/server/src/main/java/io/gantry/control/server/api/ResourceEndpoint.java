@@ -31,14 +31,6 @@ final class ResourceEndpoint {
   private static final java.util.Set<ResourceType> CREATED_BY_PUT =
       java.util.Set.of(ResourceTypes.ENDPOINTS, ResourceTypes.EVENTS, ResourceTypes.LEASES);
 
-  /**
-   * Kinds whose strategy (and its status strategy) does not AllowUnconditionalUpdate: a PUT must name the
-   * resourceVersion it read, so that a Lease holder or a PodDisruptionBudget's disruption count is never
-   * overwritten blind.
-   */
-  private static final java.util.Set<ResourceType> VERSIONED_UPDATES_ONLY =
-      java.util.Set.of(ResourceTypes.LEASES, ResourceTypes.PODDISRUPTIONBUDGETS);
-
   /** @param nodeAuthorization the {@code Authorization} value for node agents, or null */
   ResourceEndpoint(ObjectRegistry registry, String nodeAuthorization) {
     this.registry = registry;
@@ -110,9 +102,6 @@ final class ResourceEndpoint {
             && registry.find(type, namespace, path.name()).isEmpty()) {
           yield created(type, request, target.create(type, namespace, named(body, path.name()))).withWarnings(warnings);
         }
-        if (VERSIONED_UPDATES_ONLY.contains(type) && body.path("metadata").path("resourceVersion").asText("").isEmpty()) {
-          throw unconditionalUpdate(type, path.name());
-        }
         yield written(type, request, target.update(type, namespace, path.name(), body, path.subresource()))
             .withWarnings(warnings);
       }
@@ -124,15 +113,6 @@ final class ResourceEndpoint {
       }
       default -> throw ApiException.methodNotAllowed(request.method() + " is not allowed on " + type.plural());
     };
-  }
-
-  /** The generic store's 422, which names the kind by its resource ({@code leases.coordination.k8s.io}). */
-  private static ApiException unconditionalUpdate(ResourceType type, String name) {
-    ObjectNode details = Json.object().put("name", name).put("group", type.group()).put("kind", type.plural());
-    details.putArray("causes").addObject().put("reason", "FieldValueInvalid")
-        .put("message", "Invalid value: 0x0: must be specified for an update").put("field", "metadata.resourceVersion");
-    return ApiException.invalid(type, name, type.qualifiedName() + " \"" + name + "\" is invalid: metadata.resourceVersion:"
-        + " Invalid value: 0x0: must be specified for an update", details);
   }
 
   /**

@@ -20,6 +20,18 @@ final class KindRules {
 
   private KindRules() {}
 
+  /**
+   * Kinds whose strategy (and its status strategy) does not AllowUnconditionalUpdate: a PUT must name the
+   * resourceVersion it read, so that a Lease holder or a PodDisruptionBudget's disruption count is never
+   * overwritten blind.
+   */
+  private static final Set<ResourceType> VERSIONED_UPDATES_ONLY =
+      Set.of(ResourceTypes.LEASES, ResourceTypes.PODDISRUPTIONBUDGETS);
+
+  static boolean allowsUnconditionalUpdate(ResourceType type) {
+    return !VERSIONED_UPDATES_ONLY.contains(type);
+  }
+
   static boolean tracksGeneration(ResourceType type) {
     return TRACKS_GENERATION.contains(type);
   }

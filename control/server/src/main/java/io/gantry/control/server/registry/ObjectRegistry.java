@@ -294,6 +294,9 @@ public final class ObjectRegistry {
     }
     for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
       KeyValue current = store.get(type.key(namespace, name)).orElseThrow(() -> ApiException.notFound(type, name));
+      if (pinned.isEmpty() && !KindRules.allowsUnconditionalUpdate(type)) {
+        throw unconditionalUpdate(type, name);
+      }
       ObjectNode old = StoredObjects.decode(current);
       String uid = ObjectMeta.text(body, "uid");
       if (!uid.isEmpty() && !uid.equals(ObjectMeta.text(old, "uid"))) {
@@ -314,6 +317,15 @@ public final class ObjectRegistry {
       }
     }
     throw ApiException.conflict(type, name, "too many concurrent writers; try again");
+  }
+
+  /** The generic store's 422, which names the kind by its resource ({@code leases.coordination.k8s.io}). */
+  private static ApiException unconditionalUpdate(ResourceType type, String name) {
+    ObjectNode details = Json.object().put("name", name).put("group", type.group()).put("kind", type.plural());
+    details.putArray("causes").addObject().put("reason", "FieldValueInvalid")
+        .put("message", "Invalid value: 0x0: must be specified for an update").put("field", "metadata.resourceVersion");
+    return ApiException.invalid(type, name, type.qualifiedName() + " \"" + name + "\" is invalid: metadata.resourceVersion:"
+        + " Invalid value: 0x0: must be specified for an update", details);
   }
 
   /** PATCH of the main resource or of a subresource; server-side apply creates missing objects. */

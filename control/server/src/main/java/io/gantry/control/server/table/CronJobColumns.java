@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * CronJobs, after {@code printCronJob}: schedule, time zone ({@code <none>} when unset), suspend,
@@ -14,7 +15,7 @@ final class CronJobColumns implements ColumnSet {
 
   static final CronJobColumns INSTANCE = new CronJobColumns();
 
-  private static final List<Column> COLUMNS = List.of(
+  private static final List<Column> COLUMNS = Stream.concat(Stream.of(
       Column.nameColumn(),
       Column.string("Schedule", "The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron."),
       Column.string("Timezone", "The time zone name for the given schedule, see"
@@ -30,12 +31,7 @@ final class CronJobColumns implements ColumnSet {
           + " not apply to already started executions.  Defaults to false.", 0),
       Column.integer("Active", "A list of pointers to currently running jobs."),
       Column.string("Last Schedule", "Information when was the last time the job was successfully scheduled."),
-      Column.ageColumn(),
-      Column.wide("Containers", "Names of each container in the template."),
-      Column.wide("Images", "Images referenced by each container in the template."),
-      Column.wide("Selector", "A label query over pods that should match the pod count. Normally, the system sets"
-          + " this field for you. More info:"
-          + " https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors"));
+      Column.ageColumn()), JobColumns.TEMPLATE_COLUMNS.stream()).toList();
 
   private CronJobColumns() {}
 

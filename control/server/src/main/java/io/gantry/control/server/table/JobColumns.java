@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Jobs, after {@code printJob}: status, completions ({@code succeeded/completions}, or for a work
@@ -15,19 +16,22 @@ final class JobColumns implements ColumnSet {
 
   static final JobColumns INSTANCE = new JobColumns();
 
-  private static final List<Column> COLUMNS = List.of(
+  /** The wide columns of printJob and printCronJob: the pod template's containers and images, the selector. */
+  static final List<Column> TEMPLATE_COLUMNS = List.of(
+      Column.wide("Containers", "Names of each container in the template."),
+      Column.wide("Images", "Images referenced by each container in the template."),
+      Column.wide("Selector", "A label query over pods that should match the pod count. Normally, the system sets"
+          + " this field for you. More info:"
+          + " https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors"));
+
+  private static final List<Column> COLUMNS = Stream.concat(Stream.of(
       Column.nameColumn(),
       Column.string("Status", "Status of the job."),
       Column.string("Completions", "The number of pods which reached phase Succeeded. The value increases"
           + " monotonically for a given spec. However, it may decrease in reaction to scale down of elastic indexed"
           + " jobs."),
       Column.string("Duration", "Time required to complete the job."),
-      Column.ageColumn(),
-      Column.wide("Containers", "Names of each container in the template."),
-      Column.wide("Images", "Images referenced by each container in the template."),
-      Column.wide("Selector", "A label query over pods that should match the pod count. Normally, the system sets"
-          + " this field for you. More info:"
-          + " https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors"));
+      Column.ageColumn()), TEMPLATE_COLUMNS.stream()).toList();
 
   private JobColumns() {}
 

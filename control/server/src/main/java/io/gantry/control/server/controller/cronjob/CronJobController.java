@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.controller.gc.OwnerReferences;
 import io.gantry.control.server.controller.job.JobConditions;
+import io.gantry.control.server.controller.runtime.ConflictRequeue;
 import io.gantry.control.server.controller.runtime.ControllerLoop;
 import io.gantry.control.server.controller.runtime.Informer;
 import io.gantry.control.server.controller.runtime.WorkQueue;
@@ -32,8 +33,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * kube-controller-manager's CronJob controller ({@code pkg/controller/cronjob/cronjob_controllerv2.go}):
@@ -52,7 +51,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CronJobController implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(CronJobController.class);
   private static final DateTimeFormatter RFC1123Z =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ROOT);
   private static final int TOO_MANY_MISSED = 100;
@@ -85,7 +83,8 @@ public final class CronJobController implements AutoCloseable {
     controller.jobs.listener(controller::onJob);
     controller.jobs.start(watcher);
     controller.cronJobs.start(watcher);
-    controller.loop = ControllerLoop.start("cronjob-controller", controller.queue, controller::reconcileOrRequeue, 1);
+    controller.loop = ControllerLoop.start("cronjob-controller", controller.queue,
+        ConflictRequeue.of("cronjob", controller.queue, controller::reconcile), 1);
     return controller;
   }
 
@@ -106,18 +105,6 @@ public final class CronJobController implements AutoCloseable {
     OwnerReferences.controllingKey(job, ResourceTypes.CRONJOBS.kind(), cronJobs).ifPresent(queue::add);
     if (old != null) {
       OwnerReferences.controllingKey(old, ResourceTypes.CRONJOBS.kind(), cronJobs).ifPresent(queue::add);
-    }
-  }
-
-  private void reconcileOrRequeue(String key) throws ApiException {
-    try {
-      reconcile(key);
-    } catch (ApiException e) {
-      if (e.code() != 409) {
-        throw e;
-      }
-      log.debug("cronjob {}: {}; trying again", key, e.getMessage());
-      queue.addAfter(key, Duration.ofMillis(20));
     }
   }
 

@@ -8,6 +8,7 @@ import io.gantry.control.server.controller.gc.OwnerReferences;
 import io.gantry.control.server.controller.replicaset.Expectations;
 import io.gantry.control.server.controller.replicaset.PodDeletionOrder;
 import io.gantry.control.server.controller.replicaset.Pods;
+import io.gantry.control.server.controller.runtime.ConflictRequeue;
 import io.gantry.control.server.controller.runtime.ControllerLoop;
 import io.gantry.control.server.controller.runtime.Informer;
 import io.gantry.control.server.controller.runtime.WorkQueue;
@@ -95,7 +96,8 @@ public final class JobController implements AutoCloseable {
     controller.ttl = new TtlAfterFinishedController(registry, controller.jobs);
     controller.pods.start(watcher);
     controller.jobs.start(watcher);
-    controller.loop = ControllerLoop.start("job-controller", controller.queue, controller::reconcileOrRequeue, 2);
+    controller.loop = ControllerLoop.start("job-controller", controller.queue,
+        ConflictRequeue.of("job", controller.queue, controller::reconcile), 2);
     controller.ttl.start();
     return controller;
   }
@@ -128,19 +130,6 @@ public final class JobController implements AutoCloseable {
           queue.add(Informer.key(job));
         }
       }
-    }
-  }
-
-  /** A 409 means another writer changed the Job or a pod first; its event re-queues the key anyway. */
-  private void reconcileOrRequeue(String key) throws ApiException {
-    try {
-      reconcile(key);
-    } catch (ApiException e) {
-      if (e.code() != 409) {
-        throw e;
-      }
-      log.debug("job {}: {}; trying again", key, e.getMessage());
-      queue.addAfter(key, Duration.ofMillis(20));
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.controller.gc.ControllerRefManager;
 import io.gantry.control.server.controller.gc.OwnerReferences;
+import io.gantry.control.server.controller.runtime.ConflictRequeue;
 import io.gantry.control.server.controller.runtime.ControllerLoop;
 import io.gantry.control.server.controller.runtime.Informer;
 import io.gantry.control.server.controller.scheduler.EventRecorder;
@@ -76,7 +77,8 @@ public final class ReplicaSetController implements AutoCloseable {
   }
 
   public ReplicaSetController start(int workers) {
-    loop = ControllerLoop.start(kind.component(), queue, this::reconcileOrRequeue, workers);
+    loop = ControllerLoop.start(kind.component(), queue,
+        ConflictRequeue.of(kind.type().kind(), queue, this::reconcile), workers);
     resyncAll();
     return this;
   }
@@ -105,24 +107,6 @@ public final class ReplicaSetController implements AutoCloseable {
           queue.add(Informer.key(rs));
         }
       }
-    }
-  }
-
-
-
-  /**
-   * A 409 means another writer (the Deployment controller resizing, a client) got there first; its
-   * event re-queues the key anyway, so it is not an error worth a warning. Look again shortly.
-   */
-  private void reconcileOrRequeue(String key) throws ApiException {
-    try {
-      reconcile(key);
-    } catch (ApiException e) {
-      if (e.code() != 409) {
-        throw e;
-      }
-      log.debug("{} {}: {}; trying again", kind.type().kind(), key, e.getMessage());
-      queue.addAfter(key, Duration.ofMillis(20));
     }
   }
 

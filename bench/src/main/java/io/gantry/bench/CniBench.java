@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,7 +15,9 @@ import java.util.stream.Stream;
 /**
  * {@code bin/bench cni [ITERATIONS]}: ADD+DEL latency of {@code gantry-cni} against Debian's reference
  * plugins (package {@code containernetworking-plugins}, {@code /usr/lib/cni}), interleaved in one run
- * with the same configuration shape.
+ * with the same configuration shape. Twice: the launcher on its own (a JVM per call, target
+ * {@code gantry}) and a copy of it with the plugin's server running beside it ({@code gantry-cni
+ * --serve}, target {@code gantry-served}), each against the reference again.
  *
  * <p>As root: bridge mode, {@code gantry-cni} (bridge + built-in IPAM) vs reference {@code bridge} +
  * {@code host-local}, each iteration on a fresh network namespace (created and deleted outside the
@@ -41,16 +44,26 @@ public final class CniBench {
       System.exit(2);
     }
     Path work = Files.createTempDirectory("gantry-cni-bench");
+    Process server = null;
     try {
-      startup(gantry, iterations);
       if (root) {
         Report.log("root: bridge mode, %d iterations, a fresh netns each", iterations);
-        addDel(gantry, work, iterations, true);
       } else {
         Report.log("not root: IPAM-only path (gantry-cni IPAM mode vs host-local), %d iterations", iterations);
-        addDel(gantry, work, iterations, false);
       }
+      Report.log("gantry-cni on its own: a JVM per call");
+      startup("gantry", gantry, iterations);
+      addDel("gantry", gantry, work.resolve("alone"), iterations, root);
+      Path served = Files.createDirectories(work.resolve("served/bin"));
+      server = serve(gantry, served);
+      Report.log("gantry-cni with its server (gantry-cni --serve) beside it");
+      startup("gantry-served", served.resolve("gantry-cni"), iterations);
+      addDel("gantry-served", served.resolve("gantry-cni"), work.resolve("served"), iterations, root);
     } finally {
+      if (server != null) {
+        server.destroy();
+        server.waitFor(30, TimeUnit.SECONDS);
+      }
       if (root) {
         run(null, null, "ip", "link", "del", "gbench-g" + SUFFIX);
         run(null, null, "ip", "link", "del", "gbench-r" + SUFFIX);
@@ -70,7 +83,30 @@ public final class CniBench {
     return jar.getParent().getParent().getParent().resolve("cni-plugin/target/bin/gantry-cni");
   }
 
-  private static void startup(Path gantry, int iterations) throws Exception {
+  /** Installs a copy of the launcher's directory in {@code dir} and starts its server there. */
+  private static Process serve(Path gantry, Path dir) throws Exception {
+    try (Stream<Path> files = Files.list(gantry.getParent())) {
+      for (Path file : files.filter(f -> f.getFileName().toString().startsWith("gantry-cni")).toList()) {
+        if (!file.getFileName().toString().endsWith(".server")) {
+          Files.copy(file, dir.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+    Process server = new ProcessBuilder(dir.resolve("gantry-cni").toString(), "--serve")
+        .redirectErrorStream(true).redirectOutput(dir.resolveSibling("server.log").toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!Files.exists(dir.resolve("gantry-cni.server"))) {
+      if (!server.isAlive() || System.nanoTime() > deadline) {
+        server.destroy();
+        throw new IllegalStateException("gantry-cni --serve did not start: "
+            + Files.readString(dir.resolveSibling("server.log")));
+      }
+      Thread.sleep(20);
+    }
+    return server;
+  }
+
+  private static void startup(String target, Path gantry, int iterations) throws Exception {
     long[] ours = new long[iterations];
     long[] theirs = new long[iterations];
     Map<String, String> env = Map.of("CNI_COMMAND", "VERSION");
@@ -78,10 +114,10 @@ public final class CniBench {
       ours[i] = timed(env, "{\"cniVersion\":\"1.1.0\"}", gantry.toString());
       theirs[i] = timed(env, "{\"cniVersion\":\"1.1.0\"}", REFERENCE.resolve("host-local").toString());
     }
-    report("version", ours, theirs, "reference host-local");
+    report(target, "version", ours, theirs, "reference host-local");
   }
 
-  private static void addDel(Path gantry, Path work, int iterations, boolean bridge) throws Exception {
+  private static void addDel(String series, Path gantry, Path work, int iterations, boolean bridge) throws Exception {
     String ipamOnly = "{\"cniVersion\":\"1.0.0\",\"name\":\"%s\",\"type\":\"bridge\",\"ipam\":{\"type\":\"%s\","
         + "\"dataDir\":\"%s\",\"ranges\":[[{\"subnet\":\"%s\"}]]}}";
     String bridged = "{\"cniVersion\":\"1.0.0\",\"name\":\"%s\",\"type\":\"%s\",\"bridge\":\"%s\",\"isGateway\":true,"
@@ -99,7 +135,7 @@ public final class CniBench {
     long[][] add = new long[2][iterations];
     long[][] del = new long[2][iterations];
     long[][] both = new long[2][iterations];
-    Path fakeNetns = Files.createFile(work.resolve("netns"));
+    Path fakeNetns = Files.createFile(Files.createDirectories(work).resolve("netns"));
     for (int i = 0; i < iterations + 3; i++) {
       for (int target = 0; target < 2; target++) {
         String ns = "gcnibench-" + SUFFIX + "-" + target + "-" + i;
@@ -134,25 +170,28 @@ public final class CniBench {
     }
     String scenario = bridge ? "bridge" : "ipam";
     String peer = bridge ? "reference bridge+host-local" : "reference host-local";
-    report(scenario + "-add", add[0], add[1], peer);
-    report(scenario + "-del", del[0], del[1], peer);
-    report(scenario + "-add-del", both[0], both[1], peer);
+    report(series, scenario + "-add", add[0], add[1], peer);
+    report(series, scenario + "-del", del[0], del[1], peer);
+    report(series, scenario + "-add-del", both[0], both[1], peer);
   }
 
-  private static void report(String scenario, long[] ours, long[] theirs, String peer) {
+  /** {@code ours} is {@code target} (gantry or gantry-served); the reference's rounds ran beside it. */
+  private static void report(String target, String scenario, long[] ours, long[] theirs, String peer) {
     LatencyStats g = LatencyStats.of(ours, ours.length);
     LatencyStats r = LatencyStats.of(theirs, theirs.length);
     double gMean = mean(ours);
     double rMean = mean(theirs);
-    for (Object[] target : new Object[][] {{"gantry", g, gMean}, {"reference", r, rMean}}) {
-      Report report = new Report("cni." + target[0]);
-      LatencyStats stats = (LatencyStats) target[1];
-      report.figure(scenario, "mean", (Double) target[2], "ms");
+    String reference = target.equals("gantry") ? "reference" : "reference-beside-served";
+    for (Object[] series : new Object[][] {{target, g, gMean}, {reference, r, rMean}}) {
+      Report report = new Report("cni." + series[0]);
+      LatencyStats stats = (LatencyStats) series[1];
+      report.figure(scenario, "mean", (Double) series[2], "ms");
       report.figure(scenario, "p50", stats.percentileMillis(50), "ms");
       report.figure(scenario, "p99", stats.percentileMillis(99), "ms");
     }
-    new Report("cni.ratio").figure(scenario, "mean_gantry_over_reference", gMean / rMean, "x");
-    Report.log("%s: gantry-cni mean %.1f ms vs %s %.1f ms (%.2fx)", scenario, gMean, peer, rMean, gMean / rMean);
+    new Report("cni.ratio").figure(target.equals("gantry") ? scenario : "served-" + scenario,
+        "mean_gantry_over_reference", gMean / rMean, "x");
+    Report.log("%s: %s mean %.1f ms vs %s %.1f ms (%.2fx)", scenario, target, gMean, peer, rMean, gMean / rMean);
   }
 
   private static double mean(long[] nanos) {

@@ -16,7 +16,7 @@ import java.util.Map;
  * The workload the build runs once to train the start-up cache (see {@code src/main/bin/train.sh}):
  * every command through {@link Main#run} in IPAM mode against a scratch directory, plus the bridge
  * mode's configuration and error paths, so the classes of a real invocation are all in the cache.
- * Not part of the plugin's behaviour.
+ * The plugin's server runs it once at start, to warm up. Not part of the plugin's behaviour.
  */
 public final class Training {
   private Training() {}

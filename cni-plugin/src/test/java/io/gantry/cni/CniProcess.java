@@ -9,9 +9,14 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the built {@code target/bin/gantry-cni} launcher the way a runtime does: env + stdin. */
+/**
+ * Runs the built {@code target/bin/gantry-cni} launcher the way a runtime does: env + stdin. With
+ * {@code -Dgantry.cni.server=true} (the build's second pass over these tests) a copy of it whose calls run
+ * in the plugin's server.
+ */
 final class CniProcess {
-  static final Path LAUNCHER = Path.of(System.getProperty("gantry.cni.bin", "target/bin"), "gantry-cni");
+  static final Path BUILT = Path.of(System.getProperty("gantry.cni.bin", "target/bin"), "gantry-cni");
+  static final Path LAUNCHER = Boolean.getBoolean("gantry.cni.server") ? ServedPlugin.forTheRun().launcher() : BUILT;
 
   /** How an invocation ended: exit code, stdout (parsed when JSON), stderr. */
   record Outcome(int exit, String stdout, String stderr) {
@@ -64,10 +69,15 @@ final class CniProcess {
 
   /** Starts the launcher with exactly {@code env} (plus PATH, as runtimes pass it) and feeds stdin. */
   static Process start(Map<String, String> env, String stdin) throws IOException {
-    if (!Files.isExecutable(LAUNCHER)) {
-      throw new AssertionError(LAUNCHER + " is missing: run the package phase first");
+    return start(LAUNCHER, env, stdin);
+  }
+
+  /** As {@link #start(Map, String)}, with another installation's launcher. */
+  static Process start(Path launcher, Map<String, String> env, String stdin) throws IOException {
+    if (!Files.isExecutable(launcher)) {
+      throw new AssertionError(launcher + " is missing: run the package phase first");
     }
-    ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString());
+    ProcessBuilder builder = new ProcessBuilder(launcher.toString());
     builder.environment().clear();
     builder.environment().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     builder.environment().putAll(env);

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,12 +26,7 @@ class LauncherIT {
   @BeforeEach
   void install() throws Exception {
     bin = Files.createDirectory(temp.resolve("bin"));
-    for (String file : List.of("gantry-cni", "gantry-cni.jar", "gantry-cni.jdk", "gantry-cni.aot", "gantry-cni.jsa")) {
-      Path built = CniProcess.LAUNCHER.resolveSibling(file);
-      if (Files.exists(built)) {
-        Files.copy(built, bin.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
-      }
-    }
+    ServedPlugin.copyInstallation(bin);
   }
 
   /** Runs {@code argv} in {@code dir} with only CNI_COMMAND=VERSION and PATH; returns exit code and stdout. */

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Allocations on disk, in host-local's layout so a node can move between the two plugins: one file per
@@ -22,12 +24,16 @@ import java.util.List;
  * happens inside {@link #locked}, which holds an exclusive {@link FileChannel#lock()} (a POSIX record
  * lock, released by the kernel if the process dies) on {@code dataDir/<network>/lock}. Reservation
  * files are additionally created with {@code CREATE_NEW}, so even a foreign writer could not make two
- * owners of one address. (host-local itself locks with flock(2), which does not exclude POSIX locks:
+ * owners of one address. Inside one JVM (the plugin's server, {@code gantry-cni --serve}) calls run on
+ * threads, and a JVM may hold only one lock on a file: a {@link ReentrantLock} per lock file queues them
+ * first. (host-local itself locks with flock(2), which does not exclude POSIX locks:
  * do not run both plugins on one network at the same time.)
  */
 public final class AllocationStore {
   private static final String LINE_BREAK = "\r\n";
   private static final int MAX_OWNER_FILE = 4096;
+  /** Per lock file: this JVM's threads take it before the file lock (one per network, never removed). */
+  private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
   private final Path dir;
 
@@ -59,10 +65,15 @@ public final class AllocationStore {
       }
       Files.createDirectories(dir);
     }
-    try (FileChannel channel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE)) {
+    Path lockFile = dir.resolve("lock");
+    ReentrantLock thisProcess = IN_PROCESS.computeIfAbsent(lockFile.toAbsolutePath().normalize(),
+        file -> new ReentrantLock());
+    thisProcess.lock();
+    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       channel.lock(); // released when the channel closes (or the process dies)
       return work.run();
+    } finally {
+      thisProcess.unlock();
     }
   }
 

@@ -89,6 +89,17 @@ class ServerIT {
       assertEquals(outcomes[1].exit(), outcomes[0].exit(), what);
       assertEquals(outcomes[1].stdout().replace("plain-data", "served-data"), outcomes[0].stdout(), what);
     }
+    // Backslashes, tabs and newlines in a variable and on stdin arrive as they were sent.
+    for (String[] odd : new String[][] {
+        {"IgnoreUnknown=1;K8S_POD_NAME=a\\b\tc\nd", "x"}, {"IgnoreUnknown=1", "{\"cniVersion\":\"1.0.0\",\t\"name\":\"a\\\\b\n"}}) {
+      Map<String, String> env = new HashMap<>(env("ADD", "odd"));
+      env.put("CNI_ARGS", odd[0]);
+      Outcome viaServer = call(served.launcher(), env, odd[1]);
+      Outcome alone = call(plain.resolve("gantry-cni"), env, odd[1]);
+      calls++;
+      assertEquals(alone.exit(), viaServer.exit(), odd[0]);
+      assertEquals(alone.stdout(), viaServer.stdout(), odd[0]);
+    }
     assertEquals(calls, countLines(served.log(), "gantry-cni server: "), "every call ran in the server: "
         + served.log());
     assertTrue(served.log().contains("ADD container=pod-b ifname=eth0 exit=0"), served.log());
@@ -164,7 +175,7 @@ class ServerIT {
           socket.setSoTimeout(30_000);
           InputStream in = socket.getInputStream();
           StringBuilder seen = new StringBuilder();
-          while (!seen.toString().contains("stdin ")) {
+          while (!seen.toString().contains("stdin=")) {
             seen.append((char) in.read());
           }
           return seen.toString();
@@ -180,9 +191,9 @@ class ServerIT {
       assertEquals("1.0.0", outcome.json().get("cniVersion"), "the configuration's version");
       assertTrue(outcome.msg().contains("dropped the call"), outcome.msg());
       String sent = request.get(30, TimeUnit.SECONDS);
-      assertTrue(sent.startsWith("clienttoken\nCNI_COMMAND 3\nADD"), sent);
-      assertTrue(sent.contains("CNI_ARGS 29\nK8S_POD_NAME=p\nwith-a-newline"), "lengths frame the values: " + sent);
-      assertTrue(sent.contains("GANTRY_CNI_NAME 10\ngantry-cni"), sent);
+      assertTrue(sent.startsWith("clienttoken\nCNI_COMMAND=ADD\t"), sent);
+      assertTrue(sent.contains("\tCNI_ARGS=K8S_POD_NAME=p\\nwith-a-newline\t"), "the newline escaped: " + sent);
+      assertTrue(sent.contains("\tGANTRY_CNI_NAME=gantry-cni\tstdin="), sent);
       assertFalse(Files.exists(temp.resolve("data")), "the launcher did not run the call a second time");
     }
   }
@@ -194,13 +205,13 @@ class ServerIT {
     assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
         Files.getPosixFilePermissions(served.pointer())), "only the owner may read the tokens");
     String conf = conf("1.1.0", temp.resolve("data"), "10.231.4.0/24");
-    String call = "CNI_COMMAND 3\nADDCNI_CONTAINERID 1\nxCNI_NETNS " + env("ADD", "x").get("CNI_NETNS").length() + "\n"
-        + env("ADD", "x").get("CNI_NETNS") + "CNI_IFNAME 4\neth0stdin " + conf.length() + "\n" + conf;
+    String call = "CNI_COMMAND=ADD\tCNI_CONTAINERID=x\tCNI_NETNS=" + env("ADD", "x").get("CNI_NETNS")
+        + "\tCNI_IFNAME=eth0\tstdin=" + conf + "\t\n";
     int port = Integer.parseInt(pointer[0]);
     String greeting = "gantry-cni/1 " + pointer[1] + "\n";
     assertEquals(null, raw(port, "wrong-token", call), "no greeting, so no server token, without the client token");
-    assertEquals(greeting, raw(port, pointer[2], "CNI_EVIL 3\nabc"));
-    assertEquals(greeting, raw(port, pointer[2], "CNI_COMMAND 999999999999\n"));
+    assertEquals(greeting, raw(port, pointer[2], "CNI_EVIL=abc\tstdin=\t\n"));
+    assertEquals(greeting, raw(port, pointer[2], "CNI_COMMAND=ADD\n"));
     assertFalse(Files.exists(temp.resolve("data")), "nothing ran");
     assertTrue(served.log().contains("refused a caller without the client token"), served.log());
     assertTrue(served.log().contains("unknown variable CNI_EVIL"), served.log());

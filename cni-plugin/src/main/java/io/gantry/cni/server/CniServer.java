@@ -165,6 +165,7 @@ public final class CniServer implements Closeable {
     ScheduledFuture<?> cutoff = cutoffs.schedule(() -> closeQuietly(caller), requestDeadline.toMillis(),
         TimeUnit.MILLISECONDS);
     try (caller) {
+      caller.setTcpNoDelay(true);
       InputStream in = new BufferedInputStream(caller.getInputStream());
       byte[] token = Invocation.line(in, 128).getBytes(StandardCharsets.US_ASCII);
       if (!MessageDigest.isEqual(token, clientToken)) {
@@ -181,10 +182,12 @@ public final class CniServer implements Closeable {
       long start = System.nanoTime();
       ByteArrayOutputStream stdout = new ByteArrayOutputStream();
       PrintStream printer = new PrintStream(stdout, false, StandardCharsets.UTF_8);
+      ByteArrayOutputStream answer = new ByteArrayOutputStream();
       int exit = Main.run(call.environment(), new ByteArrayInputStream(call.stdin()), printer);
       printer.flush();
-      out.write((exit + "\n").getBytes(StandardCharsets.US_ASCII));
-      stdout.writeTo(out);
+      answer.write((exit + "\n").getBytes(StandardCharsets.US_ASCII));
+      stdout.writeTo(answer);
+      answer.writeTo(out); // one write: a second small one would wait for the launcher's delayed ACK
       out.flush();
       log.printf("gantry-cni server: %s container=%s ifname=%s exit=%d %.1f ms%n",
           call.environment().getOrDefault("CNI_COMMAND", "-"), call.environment().getOrDefault("CNI_CONTAINERID", "-"),

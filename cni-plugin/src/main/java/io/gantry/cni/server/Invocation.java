@@ -1,5 +1,6 @@
 package io.gantry.cni.server;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ProtocolException;
@@ -9,43 +10,68 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One plugin call as the launcher sends it, after its token line: each variable it has as
- * {@code NAME LENGTH\n} and that many bytes, then {@code stdin LENGTH\n} and the network configuration.
- * Lengths are in bytes; a variable the caller did not have is not sent.
+ * One plugin call as the launcher sends it, after its token line: one line of {@code NAME=VALUE} fields,
+ * each ended by a tab, for the variables it has and then for {@code stdin}; in values backslash, tab and
+ * newline are escaped as {@code \\}, {@code \t} and {@code \n}. One line leaves bash in one write.
  */
 record Invocation(Map<String, String> environment, byte[] stdin) {
   /** What a call reads from its environment: the spec's parameters and the name it was invoked by. */
   static final Set<String> VARIABLES = Set.of("CNI_COMMAND", "CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME",
       "CNI_ARGS", "CNI_PATH", "GANTRY_CNI_NAME");
-  static final int MAX_VARIABLE = 64 * 1024;
-  /** Read whole so the caller can finish writing; {@code Main} refuses more than its own limit. */
-  static final int MAX_STDIN = 16 << 20;
-  private static final int MAX_LINE = 256;
+  /** Read whole so the caller can finish writing; {@code Main} refuses stdin over its own limit. */
+  static final int MAX_CALL = 16 << 20;
 
   static Invocation read(InputStream in) throws IOException {
     Map<String, String> environment = new HashMap<>();
-    while (true) {
-      String header = line(in, MAX_LINE);
-      int space = header.indexOf(' ');
-      String name = space < 0 ? header : header.substring(0, space);
-      int length = space < 0 ? -1 : length(header.substring(space + 1));
-      if (length < 0) {
-        throw new ProtocolException("expected NAME LENGTH, got \"" + header + "\"");
+    ByteArrayOutputStream value = new ByteArrayOutputStream();
+    StringBuilder name = new StringBuilder();
+    boolean inName = true;
+    for (int size = 0, b = in.read(); ; size++, b = in.read()) {
+      if (b < 0) {
+        throw new ProtocolException("the caller closed the connection before the end of the call");
       }
-      if (name.equals("stdin")) {
-        if (length > MAX_STDIN) {
-          throw new ProtocolException("stdin of " + length + " bytes is over the limit of " + MAX_STDIN);
+      if (size == MAX_CALL) {
+        throw new ProtocolException("a call longer than " + MAX_CALL + " bytes");
+      }
+      if (inName) {
+        if (b == '=') {
+          inName = false;
+        } else if (b == '\t' || b == '\n' || name.length() == 64) {
+          throw new ProtocolException("expected NAME=VALUE, got \"" + name + "\"");
+        } else {
+          name.append((char) b);
         }
-        return new Invocation(Map.copyOf(environment), exactly(in, length));
-      }
-      if (!VARIABLES.contains(name)) {
-        throw new ProtocolException("unknown variable " + name + " (expected one of " + VARIABLES + " or stdin)");
-      }
-      if (length > MAX_VARIABLE) {
-        throw new ProtocolException(name + " of " + length + " bytes is over the limit of " + MAX_VARIABLE);
-      }
-      if (environment.put(name, new String(exactly(in, length), StandardCharsets.UTF_8)) != null) {
-        throw new ProtocolException(name + " sent twice");
+      } else if (b == '\\') {
+        int escaped = in.read();
+        size++;
+        value.write(switch (escaped) {
+          case '\\' -> '\\';
+          case 't' -> '\t';
+          case 'n' -> '\n';
+          case -1 -> throw new ProtocolException("the caller closed the connection before the end of the call");
+          default -> throw new ProtocolException("an unknown escape in " + name + ": \\" + (char) escaped);
+        });
+      } else if (b == '\t') {
+        String field = name.toString();
+        if (field.equals("stdin")) {
+          if (in.read() != '\n') {
+            throw new ProtocolException("stdin must be the last field of the call");
+          }
+          return new Invocation(Map.copyOf(environment), value.toByteArray());
+        }
+        if (!VARIABLES.contains(field)) {
+          throw new ProtocolException("unknown variable " + field + " (expected one of " + VARIABLES + " or stdin)");
+        }
+        if (environment.put(field, value.toString(StandardCharsets.UTF_8)) != null) {
+          throw new ProtocolException(field + " sent twice");
+        }
+        name.setLength(0);
+        value.reset();
+        inName = true;
+      } else if (b == '\n') {
+        throw new ProtocolException("the call ended without stdin");
+      } else {
+        value.write(b);
       }
     }
   }
@@ -63,26 +89,5 @@ record Invocation(Map<String, String> environment, byte[] stdin) {
       line.append((char) b);
     }
     return line.toString();
-  }
-
-  private static int length(String digits) {
-    if (digits.isEmpty() || digits.length() > 9) {
-      return -1;
-    }
-    for (int i = 0; i < digits.length(); i++) {
-      if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
-        return -1;
-      }
-    }
-    return Integer.parseInt(digits);
-  }
-
-  private static byte[] exactly(InputStream in, int length) throws IOException {
-    byte[] bytes = in.readNBytes(length);
-    if (bytes.length < length) {
-      throw new ProtocolException("the caller closed the connection after " + bytes.length + " of " + length
-          + " bytes");
-    }
-    return bytes;
   }
 }

@@ -35,13 +35,13 @@ class CniServerTest {
       try {
         for (int i = 0; i < CniServer.MAX_CALLS + 6; i++) {
           Socket socket = new Socket(InetAddress.getByName("127.0.0.1"), server.port());
-          socket.getOutputStream().write((fields[2] + "\nCNI_COMMAND 7\nVER").getBytes(StandardCharsets.US_ASCII));
+          socket.getOutputStream().write((fields[2] + "\nCNI_COMMAND=VER").getBytes(StandardCharsets.US_ASCII));
           stalled.add(socket);
         }
         try (Socket caller = new Socket(InetAddress.getByName("127.0.0.1"), server.port())) {
           caller.setSoTimeout(20_000);
           OutputStream out = caller.getOutputStream();
-          out.write((fields[2] + "\nCNI_COMMAND 7\nVERSIONstdin 0\n").getBytes(StandardCharsets.US_ASCII));
+          out.write((fields[2] + "\nCNI_COMMAND=VERSION\tstdin=\t\n").getBytes(StandardCharsets.US_ASCII));
           String answer = new String(caller.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
           assertTrue(answer.startsWith("gantry-cni/1 " + fields[1] + "\n0\n{\"cniVersion\":\"1.1.0\""), answer);
         }

@@ -49,6 +49,7 @@ final class ProtobufKinds {
       kind("apps/v1", "ReplicaSet", V1Apps.ReplicaSet.getDescriptor()),
       kind("apps/v1", "StatefulSet", V1Apps.StatefulSet.getDescriptor()),
       kind("apps/v1", "DaemonSet", V1Apps.DaemonSet.getDescriptor()),
+      kind("apps/v1", "ControllerRevision", V1Apps.ControllerRevision.getDescriptor()),
       kind("batch/v1", "Job", V1Batch.Job.getDescriptor()),
       kind("batch/v1", "CronJob", V1Batch.CronJob.getDescriptor()),
       kind("discovery.k8s.io/v1", "EndpointSlice", V1Discovery.EndpointSlice.getDescriptor()),

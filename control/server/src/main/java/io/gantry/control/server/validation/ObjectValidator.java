@@ -47,6 +47,7 @@ public final class ObjectValidator {
       case "Deployment" -> DeploymentValidation.validateDeployment(object, errs);
       case "ReplicaSet" -> DeploymentValidation.validateReplicaSet(object, errs);
       case "ReplicationController" -> ReplicationControllerValidation.validate(object, errs);
+      case "ControllerRevision" -> ControllerRevisionValidation.validate(object, errs);
       case "EndpointSlice" -> EndpointSliceValidation.validate(object, errs);
       case "Ingress" -> {
         IngressValidation.validateIngress(object, errs);
@@ -76,6 +77,7 @@ public final class ObjectValidator {
       case "Secret", "ConfigMap" -> ConfigValidation.validateUpdate(type.kind(), object, old, errs);
       case "Deployment", "ReplicaSet" -> DeploymentValidation.validateUpdate(object, old, errs);
       case "EndpointSlice" -> EndpointSliceValidation.validateUpdate(object, old, errs);
+      case "ControllerRevision" -> ControllerRevisionValidation.validateUpdate(object, old, errs);
       case "Job" -> JobValidation.validateUpdate(object, old, errs);
       case "CronJob" -> CronJobValidation.validateUpdate(object, old, errs);
       case "RoleBinding", "ClusterRoleBinding" -> RbacValidation.validateBindingUpdate(object, old, errs);

@@ -61,12 +61,11 @@ public final class CniServer implements Closeable {
   private final String serverToken;
   private final byte[] clientToken;
   private final PrintStream log;
+  private final Duration requestDeadline;
   private final Semaphore calls = new Semaphore(MAX_CALLS);
   private final ScheduledExecutorService cutoffs = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("gantry-cni-cutoffs").daemon().factory());
   private final Thread acceptor;
-
-  private final Duration requestDeadline;
 
   private CniServer(ServerSocket socket, Path pointer, PrintStream log, Duration requestDeadline) {
     this.socket = socket;

@@ -29,15 +29,17 @@ final class FieldShapes {
   private static final Set<String> RC_TEMPLATE_STRUCTS = Set.of("spec.template.metadata", "spec.template.spec");
 
   /** {@code +structType=atomic} maps (LabelSelectors, a binding's RoleRef), by kind. */
-  private static final Map<String, Set<String>> ATOMIC_MAPS = Map.of(
-      "Deployment", Set.of("spec.selector"),
-      "ReplicaSet", Set.of("spec.selector"),
-      "NetworkPolicy", Set.of("spec.podSelector"),
-      "PodDisruptionBudget", Set.of("spec.selector"),
-      "Job", Set.of("spec.selector"),
-      "CronJob", Set.of("spec.jobTemplate.spec.selector"),
-      "RoleBinding", Set.of("roleRef"),
-      "ClusterRoleBinding", Set.of("roleRef"));
+  private static final Map<String, Set<String>> ATOMIC_MAPS = Map.ofEntries(
+      Map.entry("Deployment", Set.of("spec.selector")),
+      Map.entry("ReplicaSet", Set.of("spec.selector")),
+      Map.entry("NetworkPolicy", Set.of("spec.podSelector")),
+      Map.entry("PodDisruptionBudget", Set.of("spec.selector")),
+      Map.entry("Job", Set.of("spec.selector")),
+      Map.entry("CronJob", Set.of("spec.jobTemplate.spec.selector")),
+      Map.entry("RoleBinding", Set.of("roleRef")),
+      Map.entry("ClusterRoleBinding", Set.of("roleRef")),
+      Map.entry("PersistentVolumeClaim", Set.of("spec.selector", "spec.dataSource", "spec.dataSourceRef")),
+      Map.entry("PersistentVolume", Set.of("spec.claimRef")));
 
   private final ResourceType type;
   private final MergeKeys keys;

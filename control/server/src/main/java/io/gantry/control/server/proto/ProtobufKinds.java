@@ -44,6 +44,7 @@ final class ProtobufKinds {
       kind("v1", "ResourceQuota", V1.ResourceQuota.getDescriptor()),
       kind("v1", "LimitRange", V1.LimitRange.getDescriptor()),
       kind("v1", "PersistentVolumeClaim", V1.PersistentVolumeClaim.getDescriptor()),
+      kind("v1", "PersistentVolume", V1.PersistentVolume.getDescriptor()),
       kind("v1", "Binding", V1.Binding.getDescriptor()),
       kind("apps/v1", "Deployment", V1Apps.Deployment.getDescriptor()),
       kind("apps/v1", "ReplicaSet", V1Apps.ReplicaSet.getDescriptor()),

@@ -61,6 +61,8 @@ final class Defaults {
       roleBinding(object);
     } else if (type == ResourceTypes.PODDISRUPTIONBUDGETS && object.get("status") instanceof ObjectNode status) {
       disruptionCounts(status);
+    } else if (type == ResourceTypes.PERSISTENTVOLUMECLAIMS || type == ResourceTypes.PERSISTENTVOLUMES) {
+      persistentVolume(type, object);
     } else if (type == ResourceTypes.ENDPOINTSLICES) {
       // discovery/v1 SetDefaults_EndpointPort: a nil name becomes "", a nil protocol TCP ("" stays)
       for (JsonNode port : array(object, "ports")) {
@@ -73,6 +75,21 @@ final class Defaults {
           p.put("name", "");
         }
       }
+    }
+  }
+
+  /**
+   * SetDefaults_PersistentVolume(Claim): the Filesystem volume mode, a Pending phase, and for a volume
+   * the Retain reclaim policy.
+   */
+  private static void persistentVolume(ResourceType type, ObjectNode object) {
+    ObjectNode spec = spec(object);
+    putIfNull(spec, "volumeMode", "Filesystem");
+    if (type == ResourceTypes.PERSISTENTVOLUMES) {
+      putIfAbsent(spec, "persistentVolumeReclaimPolicy", "Retain");
+    }
+    if (object.get("status") instanceof ObjectNode status) {
+      putIfAbsent(status, "phase", "Pending");
     }
   }
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.json.SameContent;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 
@@ -101,6 +103,11 @@ final class KindRules {
       Defaults.jobLabels(object);
     } else if (type == ResourceTypes.CRONJOBS) {
       object.putObject("status");
+    } else if (type == ResourceTypes.PERSISTENTVOLUMECLAIMS) {
+      object.putObject("status").put("phase", "Pending");
+    } else if (type == ResourceTypes.PERSISTENTVOLUMES) {
+      object.putObject("status").put("phase", "Pending")
+          .put("lastPhaseTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     }
   }
 

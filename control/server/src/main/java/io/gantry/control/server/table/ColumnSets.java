@@ -28,6 +28,8 @@ public final class ColumnSets {
       Map.entry("coordination.k8s.io/Lease", LeaseColumns.INSTANCE),
       Map.entry("policy/PodDisruptionBudget", PodDisruptionBudgetColumns.INSTANCE),
       Map.entry("apps/ControllerRevision", ControllerRevisionColumns.INSTANCE),
+      Map.entry("/PersistentVolumeClaim", PersistentVolumeClaimColumns.INSTANCE),
+      Map.entry("/PersistentVolume", PersistentVolumeColumns.INSTANCE),
       Map.entry("batch/Job", JobColumns.INSTANCE),
       Map.entry("batch/CronJob", CronJobColumns.INSTANCE),
       Map.entry("rbac.authorization.k8s.io/RoleBinding", RoleBindingColumns.INSTANCE),

@@ -48,6 +48,8 @@ public final class ObjectValidator {
       case "ReplicaSet" -> DeploymentValidation.validateReplicaSet(object, errs);
       case "ReplicationController" -> ReplicationControllerValidation.validate(object, errs);
       case "ControllerRevision" -> ControllerRevisionValidation.validate(object, errs);
+      case "PersistentVolumeClaim" -> PersistentVolumeValidation.validateClaim(object, errs);
+      case "PersistentVolume" -> PersistentVolumeValidation.validateVolume(object, errs);
       case "EndpointSlice" -> EndpointSliceValidation.validate(object, errs);
       case "Ingress" -> {
         IngressValidation.validateIngress(object, errs);
@@ -78,6 +80,8 @@ public final class ObjectValidator {
       case "Deployment", "ReplicaSet" -> DeploymentValidation.validateUpdate(object, old, errs);
       case "EndpointSlice" -> EndpointSliceValidation.validateUpdate(object, old, errs);
       case "ControllerRevision" -> ControllerRevisionValidation.validateUpdate(object, old, errs);
+      case "PersistentVolumeClaim" -> PersistentVolumeValidation.validateClaimUpdate(object, old, errs);
+      case "PersistentVolume" -> PersistentVolumeValidation.validateVolumeUpdate(object, old, errs);
       case "Job" -> JobValidation.validateUpdate(object, old, errs);
       case "CronJob" -> CronJobValidation.validateUpdate(object, old, errs);
       case "RoleBinding", "ClusterRoleBinding" -> RbacValidation.validateBindingUpdate(object, old, errs);

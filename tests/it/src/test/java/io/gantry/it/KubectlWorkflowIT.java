@@ -298,6 +298,51 @@ class KubectlWorkflowIT {
 
   @ParameterizedTest
   @MethodSource("kubectls")
+  void claimsVolumesAndRevisionsAreStoredAndPrinted(String version) {
+    Kubectl kubectl = kubectl(version);
+    String ns = namespace("storage", version);
+    String pv = "pv-" + version.replace('.', '-');
+    kubectl.run("create", "namespace", ns).assertOk();
+    kubectl.runWithInput("""
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: %s}
+        spec:
+          capacity: {storage: 5Gi}
+          accessModes: [ReadWriteOnce]
+          hostPath: {path: /srv/data}
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: data, namespace: %s}
+        spec:
+          accessModes: [ReadWriteOnce]
+          resources: {requests: {storage: 1Gi}}
+        ---
+        apiVersion: apps/v1
+        kind: ControllerRevision
+        metadata: {name: web-1, namespace: %s}
+        revision: 1
+        data: {spec: {template: {spec: {containers: [{name: web, image: nginx}]}}}}
+        """.formatted(pv, ns, ns), "apply", "-f", "-").assertOk();
+
+    Map<String, String> volume = kubectl.run("get", "pv", pv).table().rowNamed(pv);
+    assertEquals("5Gi RWO Retain Pending", volume.get("CAPACITY") + " " + volume.get("ACCESS MODES") + " "
+        + volume.get("RECLAIM POLICY") + " " + volume.get("STATUS"));
+    Map<String, String> claim = kubectl.run("-n", ns, "get", "pvc", "-o", "wide").table().rowNamed("data");
+    assertEquals("Pending Filesystem", claim.get("STATUS") + " " + claim.get("VOLUMEMODE"));
+    Map<String, String> revision = kubectl.run("-n", ns, "get", "controllerrevisions").table().rowNamed("web-1");
+    assertEquals("<none> 1", revision.get("CONTROLLER") + " " + revision.get("REVISION"));
+    kubectl.run("-n", ns, "patch", "pvc", "data", "--type=merge", "-p",
+        "{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"2Gi\"}}}}")
+        .assertFailed().assertStderrContains("spec is immutable after creation");
+    kubectl.run("-n", ns, "patch", "controllerrevision", "web-1", "--type=merge", "-p", "{\"data\":{\"x\":1}}")
+        .assertFailed().assertStderrContains("field is immutable");
+    kubectl.run("delete", "pv", pv).assertOk();
+  }
+
+  @ParameterizedTest
+  @MethodSource("kubectls")
   void apiResourcesAndVersionDescribeTheServer(String version) {
     Kubectl kubectl = kubectl(version);
 

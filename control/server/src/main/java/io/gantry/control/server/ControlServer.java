@@ -17,6 +17,7 @@ import io.gantry.control.server.controller.job.JobController;
 import io.gantry.control.server.controller.rootca.RootCaPublisher;
 import io.gantry.control.server.controller.scheduler.Scheduler;
 import io.gantry.control.server.controller.serviceaccount.ServiceAccountsController;
+import io.gantry.control.server.controller.volume.PersistentVolumeBinder;
 import io.gantry.control.server.dataplane.DataPlane;
 import io.gantry.control.server.dataplane.PushTimings;
 import io.gantry.control.server.controller.WorkloadControllers;
@@ -182,6 +183,7 @@ public final class ControlServer implements AutoCloseable {
     started.add(DisruptionController.start(registry.as("disruption-controller"), new ObjectWatcher(store)));
     started.add(JobController.start(registry.as("job-controller"), new ObjectWatcher(store)));
     started.add(CronJobController.start(registry.as("cronjob-controller"), new ObjectWatcher(store)));
+    started.add(PersistentVolumeBinder.start(registry.as("persistentvolume-binder-controller"), new ObjectWatcher(store)));
     started.add(Scheduler.start(registry.as("gantry-scheduler"), new ObjectWatcher(store), clock));
     started.add(new NodeLifecycleController(registry.as("node-lifecycle-controller"), clock, config.nodeMonitorGracePeriod(),
         config.podEvictionTimeout()).start(Duration.ofSeconds(1)));

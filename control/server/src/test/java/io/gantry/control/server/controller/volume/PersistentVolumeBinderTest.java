@@ -1,0 +1,161 @@
+package io.gantry.control.server.controller.volume;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.api.ApiException;
+import io.gantry.control.server.json.Json;
+import io.gantry.control.server.registry.DeleteOptions;
+import io.gantry.control.server.registry.ObjectRegistry;
+import io.gantry.control.server.registry.ObjectWatcher;
+import io.gantry.control.server.resource.ResourceTypes;
+import io.gantry.control.server.selector.FieldSelector;
+import io.gantry.control.server.selector.LabelSelector;
+import io.gantry.control.server.store.sqlite.SqliteStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PersistentVolumeBinderTest {
+  private static final String NS = "apps";
+
+  @TempDir
+  Path dir;
+  private SqliteStore store;
+  private ObjectRegistry registry;
+  private PersistentVolumeBinder binder;
+
+  @BeforeEach
+  void open() throws ApiException {
+    store = SqliteStore.open(dir.resolve("store.db"));
+    registry = new ObjectRegistry(store, Clock.systemUTC());
+    registry.create(ResourceTypes.NAMESPACES, null, json("{\"metadata\":{\"name\":\"" + NS + "\"}}"));
+    binder = PersistentVolumeBinder.start(registry.as("persistentvolume-binder-controller"), new ObjectWatcher(store));
+  }
+
+  @AfterEach
+  void close() {
+    binder.close();
+    store.close();
+  }
+
+  @Test
+  void aClaimTakesTheSmallestVolumeThatFitsAndBothShowBound() throws Exception {
+    volume("big", "10Gi", "\"ReadWriteOnce\"", "");
+    volume("small", "5Gi", "\"ReadWriteOnce\",\"ReadOnlyMany\"", "");
+    volume("tiny", "1Gi", "\"ReadWriteOnce\"", "");
+    await(() -> phase(volume("small")).equals("Available"), "an unbound volume is Available");
+    claim("data", "3Gi", "");
+
+    await(() -> phase(claim("data")).equals("Bound"), "the claim is bound");
+    JsonNode claim = claim("data");
+    assertEquals("small", claim.at("/spec/volumeName").asText());
+    assertEquals("5Gi", claim.at("/status/capacity/storage").asText());
+    assertEquals("[\"ReadWriteOnce\",\"ReadOnlyMany\"]", claim.at("/status/accessModes").toString());
+    assertEquals("yes", claim.at("/metadata/annotations/pv.kubernetes.io~1bind-completed").asText());
+    await(() -> phase(volume("small")).equals("Bound"), "the volume is bound");
+    JsonNode ref = volume("small").at("/spec/claimRef");
+    assertEquals(NS + "/data " + claim.at("/metadata/uid").asText(),
+        ref.path("namespace").asText() + "/" + ref.path("name").asText() + " " + ref.path("uid").asText());
+    assertEquals("Available", phase(volume("big")));
+    assertEquals("Available", phase(volume("tiny")));
+
+    registry.delete(ResourceTypes.PERSISTENTVOLUMECLAIMS, NS, "data", DeleteOptions.DEFAULT);
+    await(() -> phase(volume("small")).equals("Released"), "a volume whose claim is gone is Released");
+  }
+
+  @Test
+  void aClaimWithoutAFittingVolumeWaitsAndSaysWhyThenBindsWhenOneAppears() throws Exception {
+    volume("rwo", "10Gi", "\"ReadWriteOnce\"", "");
+    claim("shared", "1Gi", ",\"accessModes\":[\"ReadWriteMany\"]");
+    claim("fast", "1Gi", ",\"storageClassName\":\"fast\"");
+    await(() -> hasEvent("shared", "FailedBinding"), "no volume: FailedBinding");
+    await(() -> hasEvent("fast", "ProvisioningFailed"), "a class without a provisioner: ProvisioningFailed");
+    assertEquals("Pending", phase(claim("shared")));
+    assertEquals("Pending", phase(claim("fast")));
+
+    volume("fast-one", "2Gi", "\"ReadWriteOnce\"", ",\"storageClassName\":\"fast\"");
+    await(() -> phase(claim("fast")).equals("Bound"), "the class's new volume is taken");
+    assertEquals("fast-one", claim("fast").at("/spec/volumeName").asText());
+    assertEquals("Pending", phase(claim("shared")), "no volume offers ReadWriteMany");
+  }
+
+  @Test
+  void aVolumeReservedForAClaimAndAClaimNamingAVolumeBindToEachOther() throws Exception {
+    volume("reserved", "1Gi", "\"ReadWriteOnce\"", ",\"claimRef\":{\"namespace\":\"" + NS + "\",\"name\":\"mine\"}");
+    volume("named", "50Gi", "\"ReadWriteOnce\"", "");
+    volume("labelled", "1Gi", "\"ReadWriteOnce\"", "");
+    claim("other", "1Gi", ",\"selector\":{\"matchLabels\":{\"tier\":\"gold\"}}");
+    claim("pinned", "1Gi", ",\"volumeName\":\"named\"");
+    claim("mine", "1Gi", "");
+
+    await(() -> phase(claim("mine")).equals("Bound") && phase(claim("pinned")).equals("Bound"), "both bound");
+    assertEquals("reserved", claim("mine").at("/spec/volumeName").asText());
+    assertEquals("named", claim("pinned").at("/spec/volumeName").asText());
+    assertTrue(claim("pinned").at("/metadata/annotations/pv.kubernetes.io~1bound-by-controller").isMissingNode(),
+        "the user bound it");
+    assertTrue(volume("reserved").at("/metadata/annotations/pv.kubernetes.io~1bound-by-controller").isMissingNode(),
+        "the user reserved it");
+    assertEquals("yes", volume("named").at("/metadata/annotations/pv.kubernetes.io~1bound-by-controller").asText());
+    assertEquals("Pending", phase(claim("other")), "no volume carries tier=gold");
+    assertEquals("Available", phase(volume("labelled")));
+  }
+
+  private static ObjectNode json(String text) {
+    return Json.parseObject(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void volume(String name, String capacity, String modes, String extra) throws ApiException {
+    registry.create(ResourceTypes.PERSISTENTVOLUMES, null, json("{\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{"
+        + "\"capacity\":{\"storage\":\"" + capacity + "\"},\"accessModes\":[" + modes + "],\"hostPath\":{\"path\":\"/srv/"
+        + name + "\"}" + extra + "}}"));
+  }
+
+  private void claim(String name, String storage, String extra) throws ApiException {
+    String spec = extra.contains("accessModes") ? extra.substring(1) : "\"accessModes\":[\"ReadWriteOnce\"]" + extra;
+    registry.create(ResourceTypes.PERSISTENTVOLUMECLAIMS, NS, json("{\"metadata\":{\"name\":\"" + name + "\"},"
+        + "\"spec\":{" + spec + ",\"resources\":{\"requests\":{\"storage\":\"" + storage + "\"}}}}"));
+  }
+
+  private JsonNode volume(String name) throws ApiException {
+    return registry.get(ResourceTypes.PERSISTENTVOLUMES, null, name);
+  }
+
+  private JsonNode claim(String name) throws ApiException {
+    return registry.get(ResourceTypes.PERSISTENTVOLUMECLAIMS, NS, name);
+  }
+
+  private static String phase(JsonNode object) {
+    return object.at("/status/phase").asText();
+  }
+
+  private boolean hasEvent(String claim, String reason) {
+    try {
+      return registry.list(ResourceTypes.EVENTS, NS, LabelSelector.everything(), FieldSelector.everything(), 0, null)
+          .items().stream().anyMatch(e -> e.at("/involvedObject/name").asText().equals(claim)
+              && e.path("reason").asText().equals(reason));
+    } catch (ApiException e) {
+      return false;
+    }
+  }
+
+  private interface Check {
+    boolean holds() throws Exception;
+  }
+
+  private static void await(Check check, String what) throws Exception {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (!check.holds()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting: " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+}

@@ -298,7 +298,7 @@ class KubectlWorkflowIT {
 
   @ParameterizedTest
   @MethodSource("kubectls")
-  void claimsVolumesAndRevisionsAreStoredAndPrinted(String version) {
+  void claimsBindToVolumesAndRevisionsArePrinted(String version) {
     Kubectl kubectl = kubectl(version);
     String ns = namespace("storage", version);
     String pv = "pv-" + version.replace('.', '-');
@@ -326,18 +326,21 @@ class KubectlWorkflowIT {
         data: {spec: {template: {spec: {containers: [{name: web, image: nginx}]}}}}
         """.formatted(pv, ns, ns), "apply", "-f", "-").assertOk();
 
+    kubectl.run("-n", ns, "wait", "--for=jsonpath={.status.phase}=Bound", "pvc/data", "--timeout=30s").assertOk();
     Map<String, String> volume = kubectl.run("get", "pv", pv).table().rowNamed(pv);
-    assertEquals("5Gi RWO Retain Pending", volume.get("CAPACITY") + " " + volume.get("ACCESS MODES") + " "
-        + volume.get("RECLAIM POLICY") + " " + volume.get("STATUS"));
+    assertEquals("5Gi RWO Retain Bound " + ns + "/data", volume.get("CAPACITY") + " " + volume.get("ACCESS MODES")
+        + " " + volume.get("RECLAIM POLICY") + " " + volume.get("STATUS") + " " + volume.get("CLAIM"));
     Map<String, String> claim = kubectl.run("-n", ns, "get", "pvc", "-o", "wide").table().rowNamed("data");
-    assertEquals("Pending Filesystem", claim.get("STATUS") + " " + claim.get("VOLUMEMODE"));
+    assertEquals("Bound " + pv + " 5Gi RWO Filesystem", claim.get("STATUS") + " " + claim.get("VOLUME") + " "
+        + claim.get("CAPACITY") + " " + claim.get("ACCESS MODES") + " " + claim.get("VOLUMEMODE"));
     Map<String, String> revision = kubectl.run("-n", ns, "get", "controllerrevisions").table().rowNamed("web-1");
     assertEquals("<none> 1", revision.get("CONTROLLER") + " " + revision.get("REVISION"));
-    kubectl.run("-n", ns, "patch", "pvc", "data", "--type=merge", "-p",
-        "{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"2Gi\"}}}}")
+    kubectl.run("-n", ns, "patch", "pvc", "data", "--type=merge", "-p", "{\"spec\":{\"storageClassName\":\"fast\"}}")
         .assertFailed().assertStderrContains("spec is immutable after creation");
     kubectl.run("-n", ns, "patch", "controllerrevision", "web-1", "--type=merge", "-p", "{\"data\":{\"x\":1}}")
         .assertFailed().assertStderrContains("field is immutable");
+    kubectl.run("-n", ns, "delete", "pvc", "data").assertOk();
+    kubectl.run("wait", "--for=jsonpath={.status.phase}=Released", "pv/" + pv, "--timeout=30s").assertOk();
     kubectl.run("delete", "pv", pv).assertOk();
   }
 

@@ -97,8 +97,8 @@ public final class Main {
     } catch (CniException e) {
       return fail(out, e, errorVersion);
     } catch (IOException | RuntimeException e) {
-      return fail(out, new CniException(CniException.INTERNAL, String.valueOf(e.getMessage()), e.toString()),
-          errorVersion);
+      return fail(out, new CniException(CniException.INTERNAL, e.getMessage() != null ? e.getMessage() : e.toString(),
+          e.toString()), errorVersion);
     }
   }
 

@@ -2,6 +2,7 @@ package io.gantry.cni;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gantry.cni.CniProcess.Outcome;
@@ -58,6 +59,12 @@ class ServerIT {
     return CniProcess.env(command, id, netns.toString(), "eth0");
   }
 
+  /** "PID START-TIME" of this JVM, as a live server's pointer names its process. */
+  static String thisProcess() throws Exception {
+    String stat = Files.readString(Path.of("/proc/self/stat"));
+    return ProcessHandle.current().pid() + " " + stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19];
+  }
+
   static Outcome call(Path launcher, Map<String, String> env, String stdin) throws Exception {
     return CniProcess.finish(CniProcess.start(launcher, env, stdin));
   }
@@ -89,16 +96,26 @@ class ServerIT {
       assertEquals(outcomes[1].exit(), outcomes[0].exit(), what);
       assertEquals(outcomes[1].stdout().replace("plain-data", "served-data"), outcomes[0].stdout(), what);
     }
-    // Backslashes, tabs and newlines in a variable and on stdin arrive as they were sent.
+    // Backslashes, tabs, newlines and NULs in a variable and on stdin arrive as they were sent; stdin over
+    // the 1 MiB limit and a relative netns path are refused as the process refuses them.
+    String valid = conf("1.1.0", temp.resolve("odd-data"), "10.231.9.0/24");
     for (String[] odd : new String[][] {
-        {"IgnoreUnknown=1;K8S_POD_NAME=a\\b\tc\nd", "x"}, {"IgnoreUnknown=1", "{\"cniVersion\":\"1.0.0\",\t\"name\":\"a\\\\b\n"}}) {
+        {"IgnoreUnknown=1;K8S_POD_NAME=a\\b\tc\nd", "x", ""}, {"IgnoreUnknown=1", "{\"cniVersion\":\"1.0.0\",\t\"name\":\"a\\\\b\n", ""},
+        {"IgnoreUnknown=1", valid + "\u0000garbage", ""}, {"IgnoreUnknown=1", "\u0000" + valid, ""},
+        {"IgnoreUnknown=1", valid + " ".repeat(1 << 20), ""}, {"IgnoreUnknown=1", valid, "relative/netns"}}) {
       Map<String, String> env = new HashMap<>(env("ADD", "odd"));
       env.put("CNI_ARGS", odd[0]);
+      if (!odd[2].isEmpty()) {
+        env.put("CNI_NETNS", odd[2]);
+      }
       Outcome viaServer = call(served.launcher(), env, odd[1]);
       Outcome alone = call(plain.resolve("gantry-cni"), env, odd[1]);
-      calls++;
-      assertEquals(alone.exit(), viaServer.exit(), odd[0]);
-      assertEquals(alone.stdout(), viaServer.stdout(), odd[0]);
+      String what = odd[0] + " " + odd[1].substring(0, Math.min(40, odd[1].length())) + " " + odd[2];
+      assertEquals(alone.exit(), viaServer.exit(), what);
+      assertEquals(alone.stdout(), viaServer.stdout(), what);
+      if (odd[2].isEmpty()) {
+        calls++;
+      }
     }
     assertEquals(calls, countLines(served.log(), "gantry-cni server: "), "every call ran in the server: "
         + served.log());
@@ -110,10 +127,12 @@ class ServerIT {
   void parallelAddsThroughTheServerNeverDuplicate() throws Exception {
     served = ServedPlugin.start(Files.createDirectory(temp.resolve("bin")));
     // 10.231.1.0/27 with the gateway .1: 29 addresses for 32 callers, so three find the range exhausted.
-    String conf = conf("1.1.0", temp.resolve("data"), "10.231.1.0/27");
+    // half of them reach the data directory through a symlink (as /var/run is /run): one lock all the same
+    String conf = conf("1.1.0", Files.createDirectory(temp.resolve("data")), "10.231.1.0/27");
+    String linked = conf("1.1.0", Files.createSymbolicLink(temp.resolve("link"), temp.resolve("data")), "10.231.1.0/27");
     List<Process> started = new ArrayList<>();
     for (int i = 0; i < 32; i++) {
-      started.add(CniProcess.start(served.launcher(), env("ADD", "pod-" + i), conf));
+      started.add(CniProcess.start(served.launcher(), env("ADD", "pod-" + i), i % 2 == 0 ? conf : linked));
     }
     Set<String> addresses = new HashSet<>();
     int exhausted = 0;
@@ -145,8 +164,17 @@ class ServerIT {
     try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       closedPort = gone.getLocalPort();
     }
-    Files.writeString(pointer, closedPort + " servertoken clienttoken\n");
+    Files.writeString(pointer, closedPort + " servertoken clienttoken " + thisProcess() + "\n");
     assertEquals("10.231.2.3", address(call(bin.resolve("gantry-cni"), env("ADD", "b"), conf).ok()));
+    try (ServerSocket squatter = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      Process gone = new ProcessBuilder("true").start();
+      gone.waitFor();
+      Files.writeString(pointer, squatter.getLocalPort() + " servertoken clienttoken " + gone.pid() + " 1\n");
+      assertEquals("10.231.2.4", address(call(bin.resolve("gantry-cni"), env("ADD", "d"), conf).ok()));
+      squatter.setSoTimeout(300);
+      assertThrows(java.net.SocketTimeoutException.class, squatter::accept,
+          "a pointer whose process is gone is not followed: nobody on its port hears from the launcher");
+    }
     try (ServerSocket stranger = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       CompletableFuture<String> heard = CompletableFuture.supplyAsync(() -> {
         try (Socket socket = stranger.accept()) {
@@ -157,10 +185,11 @@ class ServerIT {
           throw new IllegalStateException(e);
         }
       });
-      Files.writeString(pointer, stranger.getLocalPort() + " servertoken clienttoken\n");
-      assertEquals("10.231.2.4", address(call(bin.resolve("gantry-cni"), env("ADD", "c"), conf).ok()));
+      Files.writeString(pointer, stranger.getLocalPort() + " servertoken clienttoken " + thisProcess() + "\n");
+      assertEquals("10.231.2.5", address(call(bin.resolve("gantry-cni"), env("ADD", "c"), conf).ok()));
+      // the one who took a live server's port would have to be root: the launcher sends the client token
       assertEquals("clienttoken\n", heard.get(30, TimeUnit.SECONDS),
-          "a program without the server token hears the client token of a server that is gone, and no call");
+          "a program without the server token hears the client token, and no call");
     }
   }
 
@@ -183,7 +212,8 @@ class ServerIT {
           throw new IllegalStateException(e);
         }
       });
-      Files.writeString(bin.resolve("gantry-cni.server"), dropper.getLocalPort() + " servertoken clienttoken\n");
+      Files.writeString(bin.resolve("gantry-cni.server"), dropper.getLocalPort() + " servertoken clienttoken "
+          + thisProcess() + "\n");
       Map<String, String> env = new HashMap<>(env("ADD", "dropped"));
       env.put("CNI_ARGS", "K8S_POD_NAME=p\nwith-a-newline");
       Outcome outcome = call(bin.resolve("gantry-cni"), env, conf("1.0.0", temp.resolve("data"), "10.231.3.0/24"));

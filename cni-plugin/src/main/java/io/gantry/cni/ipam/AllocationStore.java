@@ -66,7 +66,8 @@ public final class AllocationStore {
       Files.createDirectories(dir);
     }
     Path lockFile = dir.resolve("lock");
-    ReentrantLock thisProcess = IN_PROCESS.computeIfAbsent(lockFile.toAbsolutePath().normalize(),
+    // by the real path: a JVM may hold one lock on a file, whichever path (a symlink, /var/run) leads to it
+    ReentrantLock thisProcess = IN_PROCESS.computeIfAbsent(dir.toRealPath().resolve("lock"),
         file -> new ReentrantLock());
     thisProcess.lock();
     try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {

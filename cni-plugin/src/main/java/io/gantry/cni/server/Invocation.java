@@ -11,15 +11,16 @@ import java.util.Set;
 
 /**
  * One plugin call as the launcher sends it, after its token line: one line of {@code NAME=VALUE} fields,
- * each ended by a tab, for the variables it has and then for {@code stdin}; in values backslash, tab and
- * newline are escaped as {@code \\}, {@code \t} and {@code \n}. One line leaves bash in one write.
+ * each ended by a tab, for the variables it has and then for {@code stdin}; in values backslash, tab,
+ * newline and NUL are escaped as {@code \\}, {@code \t}, {@code \n} and {@code \0}. One line leaves bash in one
+ * write.
  */
 record Invocation(Map<String, String> environment, byte[] stdin) {
   /** What a call reads from its environment: the spec's parameters and the name it was invoked by. */
   static final Set<String> VARIABLES = Set.of("CNI_COMMAND", "CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME",
       "CNI_ARGS", "CNI_PATH", "GANTRY_CNI_NAME");
-  /** Read whole so the caller can finish writing; {@code Main} refuses stdin over its own limit. */
-  static final int MAX_CALL = 16 << 20;
+  /** The launcher sends at most 1 MiB and a byte of stdin, escaped; {@code Main} refuses it over 1 MiB. */
+  static final int MAX_CALL = 4 << 20;
 
   static Invocation read(InputStream in) throws IOException {
     Map<String, String> environment = new HashMap<>();
@@ -48,6 +49,7 @@ record Invocation(Map<String, String> environment, byte[] stdin) {
           case '\\' -> '\\';
           case 't' -> '\t';
           case 'n' -> '\n';
+          case '0' -> 0;
           case -1 -> throw new ProtocolException("the caller closed the connection before the end of the call");
           default -> throw new ProtocolException("an unknown escape in " + name + ": \\" + (char) escaped);
         });

@@ -1,5 +1,6 @@
 package io.gantry.control.server.controller;
 
+import io.gantry.control.server.controller.daemon.DaemonSetController;
 import io.gantry.control.server.controller.deployment.DeploymentController;
 import io.gantry.control.server.controller.gc.GarbageCollector;
 import io.gantry.control.server.controller.replicaset.ReplicaKind;
@@ -12,8 +13,8 @@ import java.util.List;
 
 /**
  * The workload controllers and the garbage collector over shared informers: what
- * kube-controller-manager runs for Deployments, ReplicaSets, ReplicationControllers and owner
- * references.
+ * kube-controller-manager runs for Deployments, ReplicaSets, ReplicationControllers, DaemonSets and
+ * owner references.
  *
  * <p>Lifecycle: {@link #start} creates the informers, registers the controllers on them, starts
  * the informers (their initial listing queues every object) and then the controllers' workers;
@@ -25,15 +26,17 @@ public final class WorkloadControllers implements AutoCloseable {
   private final ReplicaSetController replicaSets;
   private final ReplicaSetController replicationControllers;
   private final DeploymentController deployments;
+  private final DaemonSetController daemonSets;
   private final GarbageCollector garbageCollector;
 
   private WorkloadControllers(List<Informer> informers, ReplicaSetController replicaSets,
-      ReplicaSetController replicationControllers, DeploymentController deployments,
+      ReplicaSetController replicationControllers, DeploymentController deployments, DaemonSetController daemonSets,
       GarbageCollector garbageCollector) {
     this.informers = informers;
     this.replicaSets = replicaSets;
     this.replicationControllers = replicationControllers;
     this.deployments = deployments;
+    this.daemonSets = daemonSets;
     this.garbageCollector = garbageCollector;
   }
 
@@ -44,11 +47,15 @@ public final class WorkloadControllers implements AutoCloseable {
     Informer podInformer = Informer.of(ResourceTypes.PODS);
     Informer serviceInformer = Informer.of(ResourceTypes.SERVICES);
     Informer sliceInformer = Informer.of(ResourceTypes.ENDPOINTSLICES);
+    Informer daemonSetInformer = Informer.of(ResourceTypes.DAEMONSETS);
+    Informer nodeInformer = Informer.of(ResourceTypes.NODES);
+    Informer revisionInformer = Informer.of(ResourceTypes.CONTROLLERREVISIONS);
     List<Informer> informers = new java.util.ArrayList<>(List.of(deploymentInformer, replicaSetInformer,
-        replicationControllerInformer, podInformer, serviceInformer, sliceInformer));
+        replicationControllerInformer, podInformer, serviceInformer, sliceInformer, daemonSetInformer, nodeInformer,
+        revisionInformer));
     // owners and dependents of any other kind a client may link with ownerReferences (events excepted)
     for (var type : List.of(ResourceTypes.CONFIGMAPS, ResourceTypes.SECRETS, ResourceTypes.ENDPOINTS,
-        ResourceTypes.NODES, ResourceTypes.NAMESPACES, ResourceTypes.INGRESSES, ResourceTypes.INGRESSCLASSES,
+        ResourceTypes.NAMESPACES, ResourceTypes.INGRESSES, ResourceTypes.INGRESSCLASSES,
         ResourceTypes.NETWORKPOLICIES, ResourceTypes.LEASES, ResourceTypes.SERVICEACCOUNTS,
         ResourceTypes.PODDISRUPTIONBUDGETS, ResourceTypes.ROLES, ResourceTypes.ROLEBINDINGS, ResourceTypes.CLUSTERROLES,
         ResourceTypes.CLUSTERROLEBINDINGS, ResourceTypes.JOBS, ResourceTypes.CRONJOBS)) {
@@ -61,6 +68,8 @@ public final class WorkloadControllers implements AutoCloseable {
     DeploymentController deploymentController = new DeploymentController(registry.as("deployment-controller"),
         deploymentInformer,
         replicaSetInformer, podInformer);
+    DaemonSetController daemonSetController = new DaemonSetController(registry.as("daemonset-controller"),
+        daemonSetInformer, podInformer, nodeInformer, revisionInformer);
     GarbageCollector gc = new GarbageCollector(registry.as("garbage-collector"), informers);
     for (Informer informer : informers) {
       informer.start(watcher);
@@ -68,8 +77,10 @@ public final class WorkloadControllers implements AutoCloseable {
     rsController.start(2);
     rcController.start(1);
     deploymentController.start(2);
+    daemonSetController.start(1);
     gc.start(1);
-    return new WorkloadControllers(List.copyOf(informers), rsController, rcController, deploymentController, gc);
+    return new WorkloadControllers(List.copyOf(informers), rsController, rcController, deploymentController,
+        daemonSetController, gc);
   }
 
   public ReplicaSetController replicaSets() {
@@ -84,13 +95,18 @@ public final class WorkloadControllers implements AutoCloseable {
     return deployments;
   }
 
+  public DaemonSetController daemonSets() {
+    return daemonSets;
+  }
+
   public GarbageCollector garbageCollector() {
     return garbageCollector;
   }
 
-  /** Queues every Deployment, ReplicaSet and ReplicationController again (after a test clock moved, for instance). */
+  /** Queues every Deployment, ReplicaSet, ReplicationController and DaemonSet again (after a test clock moved, for instance). */
   public void resyncAll() {
     deployments.resyncAll();
+    daemonSets.resyncAll();
     replicaSets.resyncAll();
     replicationControllers.resyncAll();
   }
@@ -98,6 +114,7 @@ public final class WorkloadControllers implements AutoCloseable {
   @Override
   public void close() {
     garbageCollector.close();
+    daemonSets.close();
     deployments.close();
     replicaSets.close();
     replicationControllers.close();

@@ -36,6 +36,8 @@ final class Defaults {
     } else if (type == ResourceTypes.REPLICATIONCONTROLLERS) {
       replicationController(object);
       workload(type, object);
+    } else if (type == ResourceTypes.DAEMONSETS) {
+      daemonSet(object);
     } else if (type == ResourceTypes.JOBS) {
       job(object);
     } else if (type == ResourceTypes.CRONJOBS) {
@@ -198,6 +200,31 @@ final class Defaults {
     JsonNode template = spec.get("template");
     if (template instanceof ObjectNode t) {
       podSpec(spec(t));
+    }
+  }
+
+  /**
+   * apps/v1 SetDefaults_DaemonSet: RollingUpdate, one pod unavailable at a time and no surge, ten
+   * revisions kept; the template's pod spec as for other workloads.
+   */
+  private static void daemonSet(ObjectNode object) {
+    ObjectNode spec = spec(object);
+    ObjectNode strategy = object(spec, "updateStrategy");
+    putIfAbsent(strategy, "type", "RollingUpdate");
+    if ("RollingUpdate".equals(strategy.path("type").asText())) {
+      ObjectNode rolling = object(strategy, "rollingUpdate");
+      if (!rolling.hasNonNull("maxUnavailable")) {
+        rolling.put("maxUnavailable", 1);
+      }
+      if (!rolling.hasNonNull("maxSurge")) {
+        rolling.put("maxSurge", 0);
+      }
+    }
+    if (!spec.hasNonNull("revisionHistoryLimit")) {
+      spec.put("revisionHistoryLimit", 10);
+    }
+    if (spec.get("template") instanceof ObjectNode template) {
+      podSpec(spec(template));
     }
   }
 

@@ -18,7 +18,13 @@ final class KindRules {
       ResourceTypes.DEPLOYMENTS, ResourceTypes.REPLICASETS, ResourceTypes.REPLICATIONCONTROLLERS,
       ResourceTypes.INGRESSES, ResourceTypes.INGRESSCLASSES, ResourceTypes.NETWORKPOLICIES,
       ResourceTypes.ENDPOINTSLICES, ResourceTypes.PODDISRUPTIONBUDGETS, ResourceTypes.JOBS,
-      ResourceTypes.CRONJOBS);
+      ResourceTypes.CRONJOBS, ResourceTypes.DAEMONSETS);
+
+  /**
+   * The annotation that carries a DaemonSet's {@code spec.templateGeneration} in apps/v1 (the
+   * internal field has no v1 counterpart; the conversion moves it to and from this annotation).
+   */
+  static final String TEMPLATE_GENERATION = "deprecated.daemonset.template.generation";
 
   private KindRules() {}
 
@@ -108,6 +114,42 @@ final class KindRules {
     } else if (type == ResourceTypes.PERSISTENTVOLUMES) {
       object.putObject("status").put("phase", "Pending")
           .put("lastPhaseTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    } else if (type == ResourceTypes.DAEMONSETS) {
+      // daemonSetStrategy.PrepareForCreate: an empty status (its four counts are not omitempty),
+      // and a templateGeneration of at least 1
+      ObjectNode status = object.putObject("status");
+      for (String count : new String[] {"currentNumberScheduled", "numberMisscheduled", "desiredNumberScheduled",
+          "numberReady"}) {
+        status.put(count, 0);
+      }
+      long generation = templateGeneration(object);
+      ObjectMeta.metadata(object).withObjectProperty("annotations")
+          .put(TEMPLATE_GENERATION, Long.toString(Math.max(generation, 1)));
+    }
+  }
+
+  /**
+   * Resets what an update may not set: a DaemonSet's templateGeneration is the stored one, plus one
+   * when a write to the main resource changes the template (daemonSetStrategy.PrepareForUpdate; its
+   * status strategy keeps the whole spec, so a {@code /status} write never changes it).
+   */
+  static void prepareForUpdate(ResourceType type, String subresource, ObjectNode next, ObjectNode old) {
+    if (type != ResourceTypes.DAEMONSETS) {
+      return;
+    }
+    long generation = Math.max(templateGeneration(old), 1);
+    if (subresource == null && !SameContent.same(next.path("spec").path("template"), old.path("spec").path("template"))) {
+      generation++;
+    }
+    ObjectMeta.metadata(next).withObjectProperty("annotations").put(TEMPLATE_GENERATION, Long.toString(generation));
+  }
+
+  /** The DaemonSet's templateGeneration, 0 when its annotation is missing or no integer. */
+  private static long templateGeneration(ObjectNode daemonSet) {
+    try {
+      return Long.parseLong(daemonSet.path("metadata").path("annotations").path(TEMPLATE_GENERATION).asText(""));
+    } catch (NumberFormatException e) {
+      return 0;
     }
   }
 

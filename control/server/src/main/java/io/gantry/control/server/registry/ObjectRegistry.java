@@ -526,6 +526,7 @@ public final class ObjectRegistry {
     if (type == ResourceTypes.NAMESPACES && subresource == null) {
       next.set("spec", old.get("spec")); // spec.finalizers change only through /finalize
     }
+    KindRules.prepareForUpdate(type, subresource, next, old);
     if (KindRules.tracksGeneration(type) && KindRules.specChanged(type, subresource, next, old)) {
       metadata.put("generation", oldMetadata.path("generation").asLong(0) + 1);
     }

@@ -14,6 +14,7 @@ import io.gantry.control.server.registry.ObjectEvent;
 import io.gantry.control.server.registry.ObjectMeta;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.registry.ObjectWatcher;
+import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
 import java.time.Duration;
 import java.time.Instant;
@@ -169,8 +170,10 @@ public final class DisruptionController implements AutoCloseable {
     if (group.isEmpty() && kind.equals("ReplicationController")) {
       return owned(replicationControllers, namespace, ref).map(DisruptionController::scale);
     }
-    if (ResourceTypes.byKind(apiVersion, kind).isPresent()) { // served, but without a scale (a Job)
-      throw new BudgetStatus.CountFailure(kind + "." + group + " does not implement the scale subresource");
+    Optional<ResourceType> served = ResourceTypes.byKind(apiVersion, kind);
+    if (served.isPresent()) { // served, but without a scale (a Job, a DaemonSet): named by its GroupResource
+      String resource = served.get().plural() + (group.isEmpty() ? "" : "." + group);
+      throw new BudgetStatus.CountFailure(resource + " does not implement the scale subresource");
     }
     throw new BudgetStatus.CountFailure("no matches for kind \"" + kind + "\" in version \"" + apiVersion + "\"");
   }

@@ -45,6 +45,11 @@ public final class Expectations {
     pending.put(owner, new Pending(0, Set.copyOf(podKeys), System.nanoTime()));
   }
 
+  /** Creations and deletions at once (upstream's {@code SetExpectations}), as a DaemonSet sync asks for both. */
+  public void expect(String owner, int creations, Collection<String> podKeys) {
+    pending.put(owner, new Pending(creations, Set.copyOf(podKeys), System.nanoTime()));
+  }
+
   /** A pod of the owner appeared, or a creation failed and will never appear. */
   public void creationObserved(String owner) {
     pending.computeIfPresent(owner, (k, p) -> new Pending(p.adds() - 1, p.deletes(), p.since()));

@@ -9,11 +9,11 @@ import io.gantry.control.server.registry.ObjectMeta;
  * node affinity ({@code nodeSelectorTerms} are ORed; within a term, {@code matchExpressions} with
  * In, NotIn, Exists, DoesNotExist, Gt, Lt and {@code matchFields} on {@code metadata.name} are ANDed).
  */
-final class NodeAffinity {
+public final class NodeAffinity {
 
   private NodeAffinity() {}
 
-  static boolean matches(JsonNode pod, ObjectNode node) {
+  public static boolean matches(JsonNode pod, ObjectNode node) {
     JsonNode labels = node.path("metadata").path("labels");
     var selector = pod.path("spec").path("nodeSelector").properties().iterator();
     while (selector.hasNext()) {

@@ -102,7 +102,19 @@ class DisruptionControllerTest {
     budget("{\"maxUnavailable\":1,\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}");
 
     await(() -> status().at("/conditions/0/reason").asText().equals("SyncFailed"));
-    assertEquals("Job.batch does not implement the scale subresource", status().at("/conditions/0/message").asText());
+    // getScaleController names the GroupResource
+    assertEquals("jobs.batch does not implement the scale subresource", status().at("/conditions/0/message").asText());
+  }
+
+  @Test
+  void aPodOfADaemonSetHasNoScaleSoAPercentageBudgetFails() throws Exception {
+    pod("agent-1", "apps/v1", "DaemonSet", "agent", "u3", true);
+    budget("{\"minAvailable\":\"50%\",\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}");
+
+    await(() -> status().at("/conditions/0/reason").asText().equals("SyncFailed"));
+    assertEquals("daemonsets.apps does not implement the scale subresource",
+        status().at("/conditions/0/message").asText());
+    assertEquals(0, status().path("disruptionsAllowed").asInt(-1));
   }
 
   private String events() {

@@ -25,6 +25,10 @@ final class FieldShapes {
   private static final Set<String> WORKLOAD_STRUCTS = Set.of(
       "spec.template", "spec.template.metadata", "spec.template.spec", "spec.strategy");
 
+  /** Non-pointer structs of StatefulSets below {@code spec}. */
+  private static final Set<String> STATEFULSET_STRUCTS = Set.of(
+      "spec.template", "spec.template.metadata", "spec.template.spec", "spec.updateStrategy");
+
   /** Non-pointer structs of a ReplicationController's template, itself a pointer. */
   private static final Set<String> RC_TEMPLATE_STRUCTS = Set.of("spec.template.metadata", "spec.template.spec");
 
@@ -32,6 +36,7 @@ final class FieldShapes {
   private static final Map<String, Set<String>> ATOMIC_MAPS = Map.ofEntries(
       Map.entry("Deployment", Set.of("spec.selector")),
       Map.entry("ReplicaSet", Set.of("spec.selector")),
+      Map.entry("StatefulSet", Set.of("spec.selector")),
       Map.entry("NetworkPolicy", Set.of("spec.podSelector")),
       Map.entry("PodDisruptionBudget", Set.of("spec.selector")),
       Map.entry("Job", Set.of("spec.selector")),
@@ -94,6 +99,7 @@ final class FieldShapes {
       return true;
     }
     return (type == ResourceTypes.DEPLOYMENTS || type == ResourceTypes.REPLICASETS) && WORKLOAD_STRUCTS.contains(path)
+        || type == ResourceTypes.STATEFULSETS && STATEFULSET_STRUCTS.contains(path)
         || type == ResourceTypes.REPLICATIONCONTROLLERS && RC_TEMPLATE_STRUCTS.contains(path);
   }
 }

@@ -5,6 +5,7 @@ import io.gantry.control.server.controller.gc.GarbageCollector;
 import io.gantry.control.server.controller.replicaset.ReplicaKind;
 import io.gantry.control.server.controller.replicaset.ReplicaSetController;
 import io.gantry.control.server.controller.runtime.Informer;
+import io.gantry.control.server.controller.statefulset.StatefulSetController;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.registry.ObjectWatcher;
 import io.gantry.control.server.resource.ResourceTypes;
@@ -12,8 +13,8 @@ import java.util.List;
 
 /**
  * The workload controllers and the garbage collector over shared informers: what
- * kube-controller-manager runs for Deployments, ReplicaSets, ReplicationControllers and owner
- * references.
+ * kube-controller-manager runs for Deployments, ReplicaSets, ReplicationControllers, StatefulSets
+ * and owner references.
  *
  * <p>Lifecycle: {@link #start} creates the informers, registers the controllers on them, starts
  * the informers (their initial listing queues every object) and then the controllers' workers;
@@ -25,15 +26,17 @@ public final class WorkloadControllers implements AutoCloseable {
   private final ReplicaSetController replicaSets;
   private final ReplicaSetController replicationControllers;
   private final DeploymentController deployments;
+  private final StatefulSetController statefulSets;
   private final GarbageCollector garbageCollector;
 
   private WorkloadControllers(List<Informer> informers, ReplicaSetController replicaSets,
       ReplicaSetController replicationControllers, DeploymentController deployments,
-      GarbageCollector garbageCollector) {
+      StatefulSetController statefulSets, GarbageCollector garbageCollector) {
     this.informers = informers;
     this.replicaSets = replicaSets;
     this.replicationControllers = replicationControllers;
     this.deployments = deployments;
+    this.statefulSets = statefulSets;
     this.garbageCollector = garbageCollector;
   }
 
@@ -44,8 +47,11 @@ public final class WorkloadControllers implements AutoCloseable {
     Informer podInformer = Informer.of(ResourceTypes.PODS);
     Informer serviceInformer = Informer.of(ResourceTypes.SERVICES);
     Informer sliceInformer = Informer.of(ResourceTypes.ENDPOINTSLICES);
+    Informer statefulSetInformer = Informer.of(ResourceTypes.STATEFULSETS);
+    Informer revisionInformer = Informer.of(ResourceTypes.CONTROLLERREVISIONS);
     List<Informer> informers = new java.util.ArrayList<>(List.of(deploymentInformer, replicaSetInformer,
-        replicationControllerInformer, podInformer, serviceInformer, sliceInformer));
+        replicationControllerInformer, podInformer, serviceInformer, sliceInformer, statefulSetInformer,
+        revisionInformer));
     // owners and dependents of any other kind a client may link with ownerReferences (events excepted)
     for (var type : List.of(ResourceTypes.CONFIGMAPS, ResourceTypes.SECRETS, ResourceTypes.ENDPOINTS,
         ResourceTypes.NODES, ResourceTypes.NAMESPACES, ResourceTypes.INGRESSES, ResourceTypes.INGRESSCLASSES,
@@ -61,6 +67,8 @@ public final class WorkloadControllers implements AutoCloseable {
     DeploymentController deploymentController = new DeploymentController(registry.as("deployment-controller"),
         deploymentInformer,
         replicaSetInformer, podInformer);
+    StatefulSetController statefulSetController = new StatefulSetController(registry.as(StatefulSetController.MANAGER),
+        statefulSetInformer, podInformer, revisionInformer);
     GarbageCollector gc = new GarbageCollector(registry.as("garbage-collector"), informers);
     for (Informer informer : informers) {
       informer.start(watcher);
@@ -68,8 +76,10 @@ public final class WorkloadControllers implements AutoCloseable {
     rsController.start(2);
     rcController.start(1);
     deploymentController.start(2);
+    statefulSetController.start(1);
     gc.start(1);
-    return new WorkloadControllers(List.copyOf(informers), rsController, rcController, deploymentController, gc);
+    return new WorkloadControllers(List.copyOf(informers), rsController, rcController, deploymentController,
+        statefulSetController, gc);
   }
 
   public ReplicaSetController replicaSets() {
@@ -84,13 +94,18 @@ public final class WorkloadControllers implements AutoCloseable {
     return deployments;
   }
 
+  public StatefulSetController statefulSets() {
+    return statefulSets;
+  }
+
   public GarbageCollector garbageCollector() {
     return garbageCollector;
   }
 
-  /** Queues every Deployment, ReplicaSet and ReplicationController again (after a test clock moved, for instance). */
+  /** Queues every Deployment, ReplicaSet, ReplicationController and StatefulSet again (after a test clock moved, for instance). */
   public void resyncAll() {
     deployments.resyncAll();
+    statefulSets.resyncAll();
     replicaSets.resyncAll();
     replicationControllers.resyncAll();
   }
@@ -99,6 +114,7 @@ public final class WorkloadControllers implements AutoCloseable {
   public void close() {
     garbageCollector.close();
     deployments.close();
+    statefulSets.close();
     replicaSets.close();
     replicationControllers.close();
     informers.forEach(Informer::close);

@@ -346,6 +346,29 @@ class KubectlWorkflowIT {
 
   @ParameterizedTest
   @MethodSource("kubectls")
+  void applyPruneWithKubectlsBuiltInListOfKindsDeletesWhatLeftTheManifest(String version) {
+    Kubectl kubectl = kubectl(version);
+    String ns = namespace("prune", version);
+    kubectl.run("create", "namespace", ns).assertOk();
+    String both = """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: kept, namespace: %s, labels: {set: prune}}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: dropped, namespace: %s, labels: {set: prune}}
+        """.formatted(ns, ns);
+    kubectl.runWithInput(both, "apply", "-f", "-").assertOk();
+    // the built-in list walks every kind it names (PVCs, PVs, DaemonSets, StatefulSets among them)
+    kubectl.runWithInput(both.substring(0, both.indexOf("---")), "apply", "--prune", "-l", "set=prune", "-f", "-")
+        .assertOk().assertStdoutContains("configmap/dropped pruned");
+    kubectl.run("-n", ns, "get", "configmap", "kept").assertOk();
+    kubectl.run("-n", ns, "get", "configmap", "dropped").assertFailed().assertStderrContains("NotFound");
+  }
+
+  @ParameterizedTest
+  @MethodSource("kubectls")
   void apiResourcesAndVersionDescribeTheServer(String version) {
     Kubectl kubectl = kubectl(version);
 

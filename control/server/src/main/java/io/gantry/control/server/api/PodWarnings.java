@@ -6,7 +6,7 @@ import io.gantry.control.server.resource.ResourceTypes;
 import java.util.List;
 
 /**
- * A {@code Warning} header for a written Pod, Deployment, ReplicaSet, ReplicationController or DaemonSet whose pods
+ * A {@code Warning} header for a written Pod, Deployment, ReplicaSet, ReplicationController, DaemonSet or StatefulSet whose pods
  * ask for volumes: the API stores them, but this runtime mounts none (see the README's node agent
  * section), so kubectl prints why a container will not find its files instead of leaving the user to find out.
  */
@@ -21,7 +21,8 @@ final class PodWarnings {
       path = "spec";
       spec = object.path("spec");
     } else if (type == ResourceTypes.DEPLOYMENTS || type == ResourceTypes.REPLICASETS
-        || type == ResourceTypes.REPLICATIONCONTROLLERS || type == ResourceTypes.DAEMONSETS) {
+        || type == ResourceTypes.REPLICATIONCONTROLLERS || type == ResourceTypes.DAEMONSETS
+        || type == ResourceTypes.STATEFULSETS) {
       path = "spec.template.spec";
       spec = object.path("spec").path("template").path("spec");
     } else {

@@ -13,8 +13,8 @@ import io.gantry.control.server.selector.LabelSelector;
 import java.io.IOException;
 
 /**
- * The {@code scale} subresource ({@code autoscaling/v1 Scale}) of Deployments, ReplicaSets and
- * ReplicationControllers: a view of {@code spec.replicas} that {@code kubectl scale} reads and writes.
+ * The {@code scale} subresource ({@code autoscaling/v1 Scale}) of Deployments, ReplicaSets,
+ * StatefulSets and ReplicationControllers: a view of {@code spec.replicas} that {@code kubectl scale} reads and writes.
  */
 final class ScaleSubresource {
 

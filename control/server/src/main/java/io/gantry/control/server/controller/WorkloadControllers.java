@@ -6,6 +6,7 @@ import io.gantry.control.server.controller.gc.GarbageCollector;
 import io.gantry.control.server.controller.replicaset.ReplicaKind;
 import io.gantry.control.server.controller.replicaset.ReplicaSetController;
 import io.gantry.control.server.controller.runtime.Informer;
+import io.gantry.control.server.controller.statefulset.StatefulSetController;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.registry.ObjectWatcher;
 import io.gantry.control.server.resource.ResourceTypes;
@@ -13,8 +14,8 @@ import java.util.List;
 
 /**
  * The workload controllers and the garbage collector over shared informers: what
- * kube-controller-manager runs for Deployments, ReplicaSets, ReplicationControllers, DaemonSets and
- * owner references.
+ * kube-controller-manager runs for Deployments, ReplicaSets, ReplicationControllers, DaemonSets,
+ * StatefulSets and owner references.
  *
  * <p>Lifecycle: {@link #start} creates the informers, registers the controllers on them, starts
  * the informers (their initial listing queues every object) and then the controllers' workers;
@@ -27,16 +28,18 @@ public final class WorkloadControllers implements AutoCloseable {
   private final ReplicaSetController replicationControllers;
   private final DeploymentController deployments;
   private final DaemonSetController daemonSets;
+  private final StatefulSetController statefulSets;
   private final GarbageCollector garbageCollector;
 
   private WorkloadControllers(List<Informer> informers, ReplicaSetController replicaSets,
       ReplicaSetController replicationControllers, DeploymentController deployments, DaemonSetController daemonSets,
-      GarbageCollector garbageCollector) {
+      StatefulSetController statefulSets, GarbageCollector garbageCollector) {
     this.informers = informers;
     this.replicaSets = replicaSets;
     this.replicationControllers = replicationControllers;
     this.deployments = deployments;
     this.daemonSets = daemonSets;
+    this.statefulSets = statefulSets;
     this.garbageCollector = garbageCollector;
   }
 
@@ -48,10 +51,12 @@ public final class WorkloadControllers implements AutoCloseable {
     Informer serviceInformer = Informer.of(ResourceTypes.SERVICES);
     Informer sliceInformer = Informer.of(ResourceTypes.ENDPOINTSLICES);
     Informer daemonSetInformer = Informer.of(ResourceTypes.DAEMONSETS);
+    Informer statefulSetInformer = Informer.of(ResourceTypes.STATEFULSETS);
     Informer nodeInformer = Informer.of(ResourceTypes.NODES);
     Informer revisionInformer = Informer.of(ResourceTypes.CONTROLLERREVISIONS);
     List<Informer> informers = new java.util.ArrayList<>(List.of(deploymentInformer, replicaSetInformer,
         replicationControllerInformer, podInformer, serviceInformer, sliceInformer, daemonSetInformer, nodeInformer,
+        statefulSetInformer,
         revisionInformer));
     // owners and dependents of any other kind a client may link with ownerReferences (events excepted)
     for (var type : List.of(ResourceTypes.CONFIGMAPS, ResourceTypes.SECRETS, ResourceTypes.ENDPOINTS,
@@ -70,6 +75,8 @@ public final class WorkloadControllers implements AutoCloseable {
         replicaSetInformer, podInformer);
     DaemonSetController daemonSetController = new DaemonSetController(registry.as("daemonset-controller"),
         daemonSetInformer, podInformer, nodeInformer, revisionInformer);
+    StatefulSetController statefulSetController = new StatefulSetController(registry.as(StatefulSetController.MANAGER),
+        statefulSetInformer, podInformer, revisionInformer);
     GarbageCollector gc = new GarbageCollector(registry.as("garbage-collector"), informers);
     for (Informer informer : informers) {
       informer.start(watcher);
@@ -78,9 +85,10 @@ public final class WorkloadControllers implements AutoCloseable {
     rcController.start(1);
     deploymentController.start(2);
     daemonSetController.start(1);
+    statefulSetController.start(1);
     gc.start(1);
     return new WorkloadControllers(List.copyOf(informers), rsController, rcController, deploymentController,
-        daemonSetController, gc);
+        daemonSetController, statefulSetController, gc);
   }
 
   public ReplicaSetController replicaSets() {
@@ -99,14 +107,19 @@ public final class WorkloadControllers implements AutoCloseable {
     return daemonSets;
   }
 
+  public StatefulSetController statefulSets() {
+    return statefulSets;
+  }
+
   public GarbageCollector garbageCollector() {
     return garbageCollector;
   }
 
-  /** Queues every Deployment, ReplicaSet, ReplicationController and DaemonSet again (after a test clock moved, for instance). */
+  /** Queues every Deployment, ReplicaSet, ReplicationController, DaemonSet and StatefulSet again (after a test clock moved, for instance). */
   public void resyncAll() {
     deployments.resyncAll();
     daemonSets.resyncAll();
+    statefulSets.resyncAll();
     replicaSets.resyncAll();
     replicationControllers.resyncAll();
   }
@@ -116,6 +129,7 @@ public final class WorkloadControllers implements AutoCloseable {
     garbageCollector.close();
     daemonSets.close();
     deployments.close();
+    statefulSets.close();
     replicaSets.close();
     replicationControllers.close();
     informers.forEach(Informer::close);

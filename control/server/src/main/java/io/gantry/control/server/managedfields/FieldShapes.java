@@ -25,7 +25,7 @@ final class FieldShapes {
   private static final Set<String> WORKLOAD_STRUCTS = Set.of(
       "spec.template", "spec.template.metadata", "spec.template.spec", "spec.strategy");
 
-  /** Non-pointer structs of DaemonSets below {@code spec}. */
+  /** Non-pointer structs of DaemonSets and StatefulSets below {@code spec}. */
   private static final Set<String> DAEMONSET_STRUCTS = Set.of(
       "spec.template", "spec.template.metadata", "spec.template.spec", "spec.updateStrategy");
 
@@ -37,6 +37,7 @@ final class FieldShapes {
       Map.entry("Deployment", Set.of("spec.selector")),
       Map.entry("ReplicaSet", Set.of("spec.selector")),
       Map.entry("DaemonSet", Set.of("spec.selector")),
+      Map.entry("StatefulSet", Set.of("spec.selector")),
       Map.entry("NetworkPolicy", Set.of("spec.podSelector")),
       Map.entry("PodDisruptionBudget", Set.of("spec.selector")),
       Map.entry("Job", Set.of("spec.selector")),
@@ -100,6 +101,6 @@ final class FieldShapes {
     }
     return (type == ResourceTypes.DEPLOYMENTS || type == ResourceTypes.REPLICASETS) && WORKLOAD_STRUCTS.contains(path)
         || type == ResourceTypes.REPLICATIONCONTROLLERS && RC_TEMPLATE_STRUCTS.contains(path)
-        || type == ResourceTypes.DAEMONSETS && DAEMONSET_STRUCTS.contains(path);
+        || (type == ResourceTypes.DAEMONSETS || type == ResourceTypes.STATEFULSETS) && DAEMONSET_STRUCTS.contains(path);
   }
 }

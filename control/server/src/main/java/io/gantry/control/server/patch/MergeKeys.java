@@ -61,7 +61,10 @@ public final class MergeKeys {
       .mount("spec", POD_SPEC)
       .build();
 
-  /** apps/v1 Deployment, ReplicaSet and DaemonSet, v1 ReplicationController, batch/v1 Job (status conditions keyed by type). */
+  /**
+   * apps/v1 Deployment, ReplicaSet, DaemonSet and StatefulSet, v1 ReplicationController, batch/v1 Job (status
+   * conditions keyed by type). A StatefulSet's {@code volumeClaimTemplates} carry no patch strategy: atomic.
+   */
   private static final Map<String, ListRule> WORKLOAD = new Builder()
       .mount("spec.template", POD_TEMPLATE)
       .put("status.conditions", TYPE)
@@ -73,6 +76,7 @@ public final class MergeKeys {
       Map.entry(key(ResourceTypes.DEPLOYMENTS), WORKLOAD),
       Map.entry(key(ResourceTypes.REPLICASETS), WORKLOAD),
       Map.entry(key(ResourceTypes.DAEMONSETS), WORKLOAD),
+      Map.entry(key(ResourceTypes.STATEFULSETS), WORKLOAD),
       Map.entry(key(ResourceTypes.REPLICATIONCONTROLLERS), WORKLOAD),
       Map.entry(key(ResourceTypes.JOBS), WORKLOAD),
       // CronJobSpec.jobTemplate.spec is a JobSpec: its pod template merges as a Job's

@@ -38,6 +38,8 @@ final class Defaults {
       workload(type, object);
     } else if (type == ResourceTypes.DAEMONSETS) {
       daemonSet(object);
+    } else if (type == ResourceTypes.STATEFULSETS) {
+      statefulSet(object);
     } else if (type == ResourceTypes.JOBS) {
       job(object);
     } else if (type == ResourceTypes.CRONJOBS) {
@@ -244,6 +246,48 @@ final class Defaults {
     ObjectNode metadata = ObjectMeta.metadata(rc);
     if (metadata.path("labels").isEmpty()) {
       metadata.set("labels", labels.deepCopy());
+    }
+  }
+
+  /**
+   * apps/v1 SetDefaults_StatefulSet: OrderedReady, a RollingUpdate strategy (with partition 0 when
+   * the strategy was not given, or given with a {@code rollingUpdate}), claims retained when the set is
+   * deleted or scaled (StatefulSetAutoDeletePVC, on by default), one replica, ten revisions kept; the
+   * pod template as other workloads', and each claim template as SetDefaults_PersistentVolumeClaim
+   * (a {@code Filesystem} volume, a {@code Pending} phase) leaves it, with the {@code v1}
+   * {@code PersistentVolumeClaim} type its embedded object is written with.
+   */
+  private static void statefulSet(ObjectNode object) {
+    ObjectNode spec = spec(object);
+    putIfAbsent(spec, "podManagementPolicy", "OrderedReady");
+    ObjectNode strategy = object(spec, "updateStrategy");
+    if (!strategy.hasNonNull("type") || strategy.get("type").asText().isEmpty()) {
+      strategy.put("type", "RollingUpdate");
+      object(strategy, "rollingUpdate");
+    }
+    if ("RollingUpdate".equals(strategy.path("type").asText()) && strategy.get("rollingUpdate") instanceof ObjectNode r
+        && !r.hasNonNull("partition")) {
+      r.put("partition", 0);
+    }
+    ObjectNode retention = object(spec, "persistentVolumeClaimRetentionPolicy");
+    putIfAbsent(retention, "whenDeleted", "Retain");
+    putIfAbsent(retention, "whenScaled", "Retain");
+    if (!spec.hasNonNull("replicas")) {
+      spec.put("replicas", 1);
+    }
+    if (!spec.hasNonNull("revisionHistoryLimit")) {
+      spec.put("revisionHistoryLimit", 10);
+    }
+    if (spec.get("template") instanceof ObjectNode template) {
+      podSpec(spec(template));
+    }
+    for (JsonNode claim : array(spec, "volumeClaimTemplates")) {
+      if (claim instanceof ObjectNode c) {
+        putIfAbsent(c, "apiVersion", "v1");
+        putIfAbsent(c, "kind", "PersistentVolumeClaim");
+        putIfNull(spec(c), "volumeMode", "Filesystem");
+        putIfAbsent(object(c, "status"), "phase", "Pending");
+      }
     }
   }
 

@@ -18,7 +18,7 @@ final class KindRules {
       ResourceTypes.DEPLOYMENTS, ResourceTypes.REPLICASETS, ResourceTypes.REPLICATIONCONTROLLERS,
       ResourceTypes.INGRESSES, ResourceTypes.INGRESSCLASSES, ResourceTypes.NETWORKPOLICIES,
       ResourceTypes.ENDPOINTSLICES, ResourceTypes.PODDISRUPTIONBUDGETS, ResourceTypes.JOBS,
-      ResourceTypes.CRONJOBS, ResourceTypes.DAEMONSETS);
+      ResourceTypes.CRONJOBS, ResourceTypes.DAEMONSETS, ResourceTypes.STATEFULSETS);
 
   /**
    * The annotation that carries a DaemonSet's {@code spec.templateGeneration} in apps/v1 (the
@@ -94,10 +94,14 @@ final class KindRules {
       }
     } else if (type == ResourceTypes.DEPLOYMENTS || type == ResourceTypes.REPLICASETS
         || type == ResourceTypes.REPLICATIONCONTROLLERS || type == ResourceTypes.SERVICES
-        || type == ResourceTypes.INGRESSES) {
+        || type == ResourceTypes.INGRESSES || type == ResourceTypes.STATEFULSETS) {
       ObjectNode status = object.putObject("status");
       if (type == ResourceTypes.SERVICES || type == ResourceTypes.INGRESSES) {
         status.putObject("loadBalancer");
+      }
+      if (type == ResourceTypes.STATEFULSETS) {
+        // apps/v1 StatefulSetStatus writes these two counts even when zero (no omitempty)
+        status.put("replicas", 0).put("availableReplicas", 0);
       }
     } else if (type == ResourceTypes.PODDISRUPTIONBUDGETS) {
       Defaults.disruptionCounts(object.putObject("status"));

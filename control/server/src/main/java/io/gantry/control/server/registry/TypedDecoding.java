@@ -44,6 +44,7 @@ final class TypedDecoding {
       Map.entry(ResourceTypes.DEPLOYMENTS, io.fabric8.kubernetes.api.model.apps.Deployment.class),
       Map.entry(ResourceTypes.REPLICASETS, io.fabric8.kubernetes.api.model.apps.ReplicaSet.class),
       Map.entry(ResourceTypes.DAEMONSETS, io.fabric8.kubernetes.api.model.apps.DaemonSet.class),
+      Map.entry(ResourceTypes.STATEFULSETS, io.fabric8.kubernetes.api.model.apps.StatefulSet.class),
       Map.entry(ResourceTypes.CONTROLLERREVISIONS, io.fabric8.kubernetes.api.model.apps.ControllerRevision.class),
       Map.entry(ResourceTypes.ENDPOINTSLICES, io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice.class),
       Map.entry(ResourceTypes.INGRESSES, io.fabric8.kubernetes.api.model.networking.v1.Ingress.class),

@@ -24,6 +24,7 @@ public final class ResourceTypes {
   public static final ResourceType DEPLOYMENTS = of("apps", "v1", "deployments", "Deployment", true, List.of("deploy"), List.of("all"), Set.of("status", "scale"));
   public static final ResourceType REPLICASETS = of("apps", "v1", "replicasets", "ReplicaSet", true, List.of("rs"), List.of("all"), Set.of("status", "scale"));
   public static final ResourceType DAEMONSETS = of("apps", "v1", "daemonsets", "DaemonSet", true, List.of("ds"), List.of("all"), Set.of("status"));
+  public static final ResourceType STATEFULSETS = of("apps", "v1", "statefulsets", "StatefulSet", true, List.of("sts"), List.of("all"), Set.of("status", "scale"));
   public static final ResourceType CONTROLLERREVISIONS = of("apps", "v1", "controllerrevisions", "ControllerRevision", true, List.of(), List.of(), Set.of());
   public static final ResourceType ENDPOINTSLICES = of("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, List.of(), List.of(), Set.of());
   public static final ResourceType INGRESSES = of("networking.k8s.io", "v1", "ingresses", "Ingress", true, List.of("ing"), List.of(), Set.of("status"));
@@ -41,7 +42,7 @@ public final class ResourceTypes {
   public static final List<ResourceType> ALL = List.of(
       NAMESPACES, NODES, PODS, SERVICES, ENDPOINTS, SECRETS, CONFIGMAPS, EVENTS, SERVICEACCOUNTS,
       REPLICATIONCONTROLLERS, PERSISTENTVOLUMECLAIMS, PERSISTENTVOLUMES, DEPLOYMENTS, REPLICASETS, DAEMONSETS,
-      CONTROLLERREVISIONS, ENDPOINTSLICES, INGRESSES, INGRESSCLASSES, NETWORKPOLICIES,
+      STATEFULSETS, CONTROLLERREVISIONS, ENDPOINTSLICES, INGRESSES, INGRESSCLASSES, NETWORKPOLICIES,
       LEASES, PODDISRUPTIONBUDGETS, ROLES, ROLEBINDINGS, CLUSTERROLES, CLUSTERROLEBINDINGS, JOBS, CRONJOBS);
 
   private static final Map<String, ResourceType> BY_PATH = new LinkedHashMap<>();

@@ -21,6 +21,7 @@ public final class ColumnSets {
       Map.entry("apps/Deployment", DeploymentColumns.INSTANCE),
       Map.entry("apps/ReplicaSet", ReplicaSetColumns.INSTANCE),
       Map.entry("apps/DaemonSet", DaemonSetColumns.INSTANCE),
+      Map.entry("apps/StatefulSet", StatefulSetColumns.INSTANCE),
       Map.entry("events.k8s.io/Event", EventColumns.EVENTS_API),
       Map.entry("discovery.k8s.io/EndpointSlice", EndpointSliceColumns.INSTANCE),
       Map.entry("networking.k8s.io/Ingress", IngressColumns.INSTANCE),

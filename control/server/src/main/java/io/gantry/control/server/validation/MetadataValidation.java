@@ -22,13 +22,14 @@ final class MetadataValidation {
   private MetadataValidation() {}
 
   /**
-   * The name rule of a kind: Service names are DNS-1035 labels, Namespace names DNS-1123 labels, RBAC names path
+   * The name rule of a kind: Service names are DNS-1035 labels, Namespace and StatefulSet names (its pods'
+   * hostnames carry them: ValidateStatefulSetName) DNS-1123 labels, RBAC names path
    * segments ({@code system:controller:x}), others subdomains.
    */
   static Function<String, List<String>> nameRule(ResourceType type) {
     return switch (type.kind()) {
       case "Service" -> NameRules::dns1035Label;
-      case "Namespace" -> NameRules::dns1123Label;
+      case "Namespace", "StatefulSet" -> NameRules::dns1123Label;
       case "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding" -> NameRules::pathSegmentName;
       default -> NameRules::dns1123Subdomain;
     };

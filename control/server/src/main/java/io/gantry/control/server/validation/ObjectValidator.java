@@ -47,6 +47,7 @@ public final class ObjectValidator {
       case "Deployment" -> DeploymentValidation.validateDeployment(object, errs);
       case "ReplicaSet" -> DeploymentValidation.validateReplicaSet(object, errs);
       case "DaemonSet" -> DaemonSetValidation.validate(object, errs);
+      case "StatefulSet" -> StatefulSetValidation.validate(object, errs);
       case "ReplicationController" -> ReplicationControllerValidation.validate(object, errs);
       case "ControllerRevision" -> ControllerRevisionValidation.validate(object, errs);
       case "PersistentVolumeClaim" -> PersistentVolumeValidation.validateClaim(object, errs);
@@ -80,6 +81,7 @@ public final class ObjectValidator {
       case "Secret", "ConfigMap" -> ConfigValidation.validateUpdate(type.kind(), object, old, errs);
       case "Deployment", "ReplicaSet" -> DeploymentValidation.validateUpdate(object, old, errs);
       case "DaemonSet" -> DaemonSetValidation.validateUpdate(object, old, errs);
+      case "StatefulSet" -> StatefulSetValidation.validateUpdate(object, old, errs);
       case "EndpointSlice" -> EndpointSliceValidation.validateUpdate(object, old, errs);
       case "ControllerRevision" -> ControllerRevisionValidation.validateUpdate(object, old, errs);
       case "PersistentVolumeClaim" -> PersistentVolumeValidation.validateClaimUpdate(object, old, errs);

@@ -3,7 +3,6 @@ package io.gantry.control.server.controller.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gantry.control.server.controller.history.ControllerHistory;
 import io.gantry.control.server.controller.replicaset.Pods;
 import io.gantry.control.server.controller.scheduler.NodeAffinity;
 import io.gantry.control.server.controller.scheduler.Tolerations;
@@ -21,6 +20,8 @@ import java.util.Optional;
  */
 final class DaemonPods {
 
+  /** apps/v1 {@code DefaultDaemonSetUniqueLabelKey}: the template hash on a DaemonSet's pods and revisions. */
+  static final String HASH_LABEL = "controller-revision-hash";
   /** The label carrying the DaemonSet's templateGeneration (extensions' {@code DaemonSetTemplateGenerationKey}). */
   static final String TEMPLATE_GENERATION_LABEL = "pod-template-generation";
   static final String TEMPLATE_GENERATION_ANNOTATION = "deprecated.daemonset.template.generation";
@@ -128,7 +129,7 @@ final class DaemonPods {
       labels.put(TEMPLATE_GENERATION_LABEL, generation);
     }
     if (!hash.isEmpty()) {
-      labels.put(ControllerHistory.HASH_LABEL, hash);
+      labels.put(HASH_LABEL, hash);
     }
     ObjectNode term = Json.object();
     ObjectNode requirement = term.putArray("matchFields").addObject();
@@ -170,7 +171,7 @@ final class DaemonPods {
     JsonNode labels = pod.path("metadata").path("labels");
     String generation = daemonSet.path("metadata").path("annotations").path(TEMPLATE_GENERATION_ANNOTATION).asText("");
     boolean templateMatches = !generation.isEmpty() && generation.equals(labels.path(TEMPLATE_GENERATION_LABEL).asText(null));
-    boolean hashMatches = !hash.isEmpty() && hash.equals(labels.path(ControllerHistory.HASH_LABEL).asText(""));
+    boolean hashMatches = !hash.isEmpty() && hash.equals(labels.path(HASH_LABEL).asText(""));
     return hashMatches || templateMatches;
   }
 

@@ -6,6 +6,7 @@ import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.controller.gc.ControllerRefManager;
 import io.gantry.control.server.controller.gc.OwnerReferences;
 import io.gantry.control.server.controller.history.ControllerHistory;
+import io.gantry.control.server.controller.deployment.PodTemplates;
 import io.gantry.control.server.controller.replicaset.Expectations;
 import io.gantry.control.server.controller.runtime.ConflictRequeue;
 import io.gantry.control.server.controller.runtime.ControllerLoop;
@@ -223,14 +224,14 @@ public final class DaemonSetController implements AutoCloseable {
   private String constructHistory(ObjectNode ds, List<ObjectNode> old) throws ApiException {
     JsonNode data = templatePatch(ds);
     List<ObjectNode> current = new ArrayList<>();
-    for (ObjectNode revision : ControllerHistory.controlledBy(revisions, ds)) {
-      if (ControllerHistory.records(revision, data)) {
+    for (ObjectNode revision : ControllerHistory.owned(revisions.list(ObjectMeta.namespace(ds)), ds)) {
+      if (SameContent.same(revision.path("data"), data)) {
         current.add(revision);
       } else {
         old.add(revision);
       }
     }
-    long next = ControllerHistory.maxRevision(old) + 1;
+    long next = ControllerHistory.nextRevision(old);
     ObjectNode cur;
     if (current.isEmpty()) {
       cur = snapshot(ds, data, next);
@@ -241,11 +242,11 @@ public final class DaemonSetController implements AutoCloseable {
         registry.delete(ResourceTypes.CONTROLLERREVISIONS, ObjectMeta.namespace(duplicate), ObjectMeta.name(duplicate),
             DeleteOptions.DEFAULT);
       }
-      if (ControllerHistory.revision(cur) < next) {
+      if (cur.path("revision").asLong() < next) {
         cur = ControllerHistory.renumber(registry, cur, next);
       }
     }
-    return cur.path("metadata").path("labels").path(ControllerHistory.HASH_LABEL).asText(ObjectMeta.name(cur));
+    return cur.path("metadata").path("labels").path(DaemonPods.HASH_LABEL).asText(ObjectMeta.name(cur));
   }
 
   /** snapshot: a new revision; a name taken by another template raises {@code status.collisionCount}. */
@@ -253,17 +254,17 @@ public final class DaemonSetController implements AutoCloseable {
     JsonNode collisions = ds.path("status").path("collisionCount");
     Integer collisionCount = collisions.isIntegralNumber() ? collisions.asInt() : null;
     JsonNode template = ds.path("spec").path("template");
-    String hash = ControllerHistory.hash(template, collisionCount);
+    String hash = PodTemplates.hash(template, collisionCount);
     try {
-      return ControllerHistory.create(registry, ResourceTypes.DAEMONSETS, ds, template.path("metadata").path("labels"),
-          hash, data, number);
+      return registry.create(ResourceTypes.CONTROLLERREVISIONS, ObjectMeta.namespace(ds),
+          revision(ds, template.path("metadata").path("labels"), hash, data, number));
     } catch (ApiException e) {
       if (e.code() != 409) {
         throw e;
       }
       ObjectNode existing = registry.get(ResourceTypes.CONTROLLERREVISIONS, ObjectMeta.namespace(ds),
           ObjectMeta.name(ds) + "-" + hash);
-      if (ControllerHistory.records(existing, data)
+      if (SameContent.same(existing.path("data"), data)
           && OwnerReferences.isControlledBy(existing, ObjectMeta.text(ds, "uid"))) {
         return existing;
       }
@@ -273,6 +274,28 @@ public final class DaemonSetController implements AutoCloseable {
       registry.update(ResourceTypes.DAEMONSETS, ObjectMeta.namespace(ds), ObjectMeta.name(ds), body, "status");
       throw e; // the next sync hashes with the new count
     }
+  }
+
+  /**
+   * The revision a DaemonSet's snapshot makes: {@code <ds>-<hash>} of its pod template (not of the
+   * data, as StatefulSets' are), labelled with the template's labels and {@value DaemonPods#HASH_LABEL},
+   * with the DaemonSet's annotations (its change-cause) and a controller reference.
+   */
+  private static ObjectNode revision(ObjectNode ds, JsonNode templateLabels, String hash, JsonNode data, long number) {
+    ObjectNode revision = Json.object();
+    revision.put("apiVersion", "apps/v1").put("kind", "ControllerRevision");
+    ObjectNode metadata = revision.putObject("metadata");
+    metadata.put("name", ObjectMeta.name(ds) + "-" + hash).put("namespace", ObjectMeta.namespace(ds));
+    ObjectNode labels = templateLabels instanceof ObjectNode l ? l.deepCopy() : Json.object();
+    labels.put(DaemonPods.HASH_LABEL, hash);
+    metadata.set("labels", labels);
+    if (ds.path("metadata").get("annotations") instanceof ObjectNode annotations && !annotations.isEmpty()) {
+      metadata.set("annotations", annotations.deepCopy());
+    }
+    metadata.putArray("ownerReferences").add(OwnerReferences.controllerRef(ResourceTypes.DAEMONSETS, ds));
+    revision.set("data", data.deepCopy());
+    revision.put("revision", number);
+    return revision;
   }
 
   /** getPatch: {@code {"spec":{"template":{...,"$patch":"replace"}}}}, what {@code kubectl rollout undo} applies. */
@@ -286,14 +309,17 @@ public final class DaemonSetController implements AutoCloseable {
 
   /** cleanupHistory: old revisions beyond revisionHistoryLimit, oldest first, unless pods still run them. */
   private void cleanupHistory(ObjectNode ds, List<ObjectNode> old, List<ObjectNode> claimed) throws ApiException {
-    Set<String> live = new HashSet<>();
+    Set<String> liveHashes = new HashSet<>();
     for (ObjectNode pod : claimed) {
-      String hash = pod.path("metadata").path("labels").path(ControllerHistory.HASH_LABEL).asText("");
-      if (!hash.isEmpty()) {
-        live.add(hash);
+      liveHashes.add(pod.path("metadata").path("labels").path(DaemonPods.HASH_LABEL).asText(""));
+    }
+    Set<String> live = new HashSet<>();
+    for (ObjectNode revision : old) {
+      if (liveHashes.contains(revision.path("metadata").path("labels").path(DaemonPods.HASH_LABEL).asText(""))) {
+        live.add(ObjectMeta.name(revision));
       }
     }
-    ControllerHistory.prune(registry, old, ds.path("spec").path("revisionHistoryLimit").asInt(10), live);
+    ControllerHistory.truncate(registry, old, live, ds.path("spec").path("revisionHistoryLimit").asInt(10));
   }
 
   /** syncNodes: deletes, then creates pods on nodes (stopping at the first failure), within the burst. */

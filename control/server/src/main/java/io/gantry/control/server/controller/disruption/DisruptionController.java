@@ -45,6 +45,7 @@ public final class DisruptionController implements AutoCloseable {
   private final Informer replicaSets = Informer.of(ResourceTypes.REPLICASETS);
   private final Informer deployments = Informer.of(ResourceTypes.DEPLOYMENTS);
   private final Informer replicationControllers = Informer.of(ResourceTypes.REPLICATIONCONTROLLERS);
+  private final Informer statefulSets = Informer.of(ResourceTypes.STATEFULSETS);
   private final WorkQueue<String> queue = new WorkQueue<>("disruption");
   private volatile ControllerLoop<String> loop;
 
@@ -72,8 +73,9 @@ public final class DisruptionController implements AutoCloseable {
     controller.replicaSets.listener(scaleChanged);
     controller.deployments.listener(scaleChanged);
     controller.replicationControllers.listener(scaleChanged);
+    controller.statefulSets.listener(scaleChanged);
     for (Informer informer : List.of(controller.replicaSets, controller.deployments, controller.replicationControllers,
-        controller.pods, controller.budgets)) {
+        controller.statefulSets, controller.pods, controller.budgets)) {
       informer.start(watcher);
     }
     controller.loop = ControllerLoop.start("disruption", controller.queue, controller::reconcile, 1);
@@ -167,6 +169,9 @@ public final class DisruptionController implements AutoCloseable {
     if (apps && kind.equals("Deployment")) {
       return owned(deployments, namespace, ref).map(DisruptionController::scale);
     }
+    if (group.equals("apps") && kind.equals("StatefulSet")) { // getPodStatefulSet
+      return owned(statefulSets, namespace, ref).map(DisruptionController::scale);
+    }
     if (group.isEmpty() && kind.equals("ReplicationController")) {
       return owned(replicationControllers, namespace, ref).map(DisruptionController::scale);
     }
@@ -197,5 +202,6 @@ public final class DisruptionController implements AutoCloseable {
     replicaSets.close();
     deployments.close();
     replicationControllers.close();
+    statefulSets.close();
   }
 }

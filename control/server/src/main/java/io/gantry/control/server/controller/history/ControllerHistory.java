@@ -1,107 +1,184 @@
 package io.gantry.control.server.controller.history;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
-import io.gantry.control.server.controller.deployment.PodTemplates;
 import io.gantry.control.server.controller.gc.OwnerReferences;
-import io.gantry.control.server.controller.runtime.Informer;
 import io.gantry.control.server.json.Json;
-import io.gantry.control.server.json.SameContent;
 import io.gantry.control.server.registry.DeleteOptions;
 import io.gantry.control.server.registry.ObjectMeta;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * A controller's ControllerRevisions (upstream's {@code history.Interface} and the helpers the
- * DaemonSet and StatefulSet controllers share): listing those an owner controls, the template hash
- * and revision numbers, creating a revision and pruning old ones.
+ * The ControllerRevisions of one owner, as upstream's {@code pkg/controller/history}: a revision is
+ * named {@code <owner>-<hash>} (the hash of its {@code data} and the owner's collision count, as
+ * {@code HashControllerRevision}), carries the template's labels plus {@code controller.kubernetes.io/hash},
+ * a controller reference to its owner and a {@code revision} number; equal data means an equal revision.
  *
- * <p>A revision is named {@code <owner>-<hash>}, carries the template's labels plus
- * {@value #HASH_LABEL} (so that the owner's selector finds it, as {@code kubectl rollout history}
- * lists them), the owner's annotations (its {@code kubernetes.io/change-cause}) and a controller
- * reference; its {@code data} is whatever the controller records (a DaemonSet its template patch).
- * The hash is the one Deployments use ({@link PodTemplates#hash}): stable, not bit-identical to Go's.
+ * <p>Stateless: every method works on the revisions passed in and writes through the given registry.
  */
 public final class ControllerHistory {
 
-  /** The label that ties revisions and pods to one template (apps/v1 {@code ControllerRevisionHashLabelKey}). */
-  public static final String HASH_LABEL = "controller-revision-hash";
+  /** The label upstream's NewControllerRevision puts on every revision. */
+  public static final String HASH_LABEL = "controller.kubernetes.io/hash";
+
+  /** {@code rand.SafeEncodeString}'s alphabet: no vowels, no look-alike characters. */
+  private static final String SAFE = "bcdfghjklmnpqrstvwxz2456789";
+  private static final int MAX_PREFIX = 223;
 
   private ControllerHistory() {}
 
-  /** {@code controller.ComputeHash} of a template, with the owner's {@code status.collisionCount} (or null). */
-  public static String hash(JsonNode template, Integer collisionCount) {
-    return PodTemplates.hash(template, collisionCount);
-  }
-
-  /** The revisions in the owner's namespace that it controls, by ascending {@code revision}, then name. */
-  public static List<ObjectNode> controlledBy(Informer revisions, ObjectNode owner) {
-    String uid = ObjectMeta.text(owner, "uid");
-    List<ObjectNode> owned = new ArrayList<>();
-    for (ObjectNode revision : revisions.list(ObjectMeta.namespace(owner))) {
-      if (OwnerReferences.isControlledBy(revision, uid)) {
-        owned.add(revision);
+  /**
+   * {@code HashControllerRevision}: FNV-1 (32 bits) over the data's bytes and the decimal collision
+   * count, its decimal value encoded with the safe alphabet.
+   */
+  public static String hash(JsonNode data, Integer collisionCount) {
+    int h = 0x811c9dc5;
+    byte[] bytes = Json.bytes(canonical(data));
+    for (byte b : bytes) {
+      h *= 0x01000193;
+      h ^= b & 0xff;
+    }
+    if (collisionCount != null) {
+      for (byte b : Integer.toString(collisionCount).getBytes(StandardCharsets.US_ASCII)) {
+        h *= 0x01000193;
+        h ^= b & 0xff;
       }
     }
-    owned.sort(BY_REVISION);
-    return owned;
+    String decimal = Integer.toUnsignedString(h);
+    StringBuilder out = new StringBuilder(decimal.length());
+    for (char c : decimal.toCharArray()) {
+      out.append(SAFE.charAt(c % SAFE.length()));
+    }
+    return out.toString();
   }
 
-  /** Ascending {@code revision}, ties by name (upstream's {@code historiesByRevision}). */
-  public static final Comparator<ObjectNode> BY_REVISION = Comparator
-      .comparingLong((ObjectNode r) -> revision(r)).thenComparing(ObjectMeta::name);
-
-  public static long revision(ObjectNode revision) {
-    return revision.path("revision").asLong(0);
-  }
-
-  /** The highest revision number, 0 for none. */
-  public static long maxRevision(Collection<ObjectNode> revisions) {
-    return revisions.stream().mapToLong(ControllerHistory::revision).max().orElse(0);
-  }
-
-  /** Whether the revision records exactly this data (upstream compares the serialized patch). */
-  public static boolean records(ObjectNode revision, JsonNode data) {
-    return SameContent.same(revision.path("data"), data);
+  /** The JSON with every object's keys sorted, as Go writes a decoded map: the bytes the hash is over. */
+  public static JsonNode canonical(JsonNode node) {
+    if (node instanceof ObjectNode object) {
+      ObjectNode sorted = Json.object();
+      Map<String, JsonNode> fields = new TreeMap<>();
+      object.properties().forEach(e -> fields.put(e.getKey(), e.getValue()));
+      fields.forEach((k, v) -> sorted.set(k, canonical(v)));
+      return sorted;
+    }
+    if (node instanceof ArrayNode array) {
+      ArrayNode copy = Json.object().arrayNode();
+      array.forEach(e -> copy.add(canonical(e)));
+      return copy;
+    }
+    return node;
   }
 
   /**
-   * Creates revision {@code number} of the owner's template: {@code <owner>-<hash>}, labelled with
-   * {@code templateLabels} and the hash. Throws the registry's 409 AlreadyExists on a name collision.
+   * {@code NewControllerRevision}: a revision of {@code owner} holding {@code data}, labelled with the
+   * template labels and the hash, named {@code <owner>-<hash>}, with the owner's annotations
+   * (upstream's StatefulSet and DaemonSet controllers copy them, so a change-cause shows in
+   * {@code kubectl rollout history}).
    */
-  public static ObjectNode create(ObjectRegistry registry, ResourceType ownerType, ObjectNode owner,
-      JsonNode templateLabels, String hash, JsonNode data, long number) throws ApiException {
-    Objects.requireNonNull(hash, "hash");
-    ObjectNode revision = Json.object();
-    revision.put("apiVersion", "apps/v1");
-    revision.put("kind", "ControllerRevision");
-    ObjectNode metadata = revision.putObject("metadata");
-    metadata.put("name", ObjectMeta.name(owner) + "-" + hash);
+  public static ObjectNode newRevision(ResourceType ownerType, ObjectNode owner, JsonNode templateLabels,
+      JsonNode data, long revision, Integer collisionCount) {
+    Objects.requireNonNull(owner, "owner");
+    JsonNode canonicalData = canonical(Objects.requireNonNull(data, "data"));
+    String hash = hash(canonicalData, collisionCount);
+    String prefix = ObjectMeta.name(owner);
+    ObjectNode cr = Json.object();
+    cr.put("apiVersion", "apps/v1");
+    cr.put("kind", "ControllerRevision");
+    ObjectNode metadata = cr.putObject("metadata");
+    metadata.put("name", (prefix.length() > MAX_PREFIX ? prefix.substring(0, MAX_PREFIX) : prefix) + "-" + hash);
     metadata.put("namespace", ObjectMeta.namespace(owner));
-    ObjectNode labels = templateLabels instanceof ObjectNode l ? l.deepCopy() : Json.object();
+    ObjectNode labels = metadata.putObject("labels");
+    if (templateLabels instanceof ObjectNode l) {
+      labels.setAll(l.deepCopy());
+    }
     labels.put(HASH_LABEL, hash);
-    metadata.set("labels", labels);
-    JsonNode annotations = owner.path("metadata").get("annotations");
-    if (annotations instanceof ObjectNode a && !a.isEmpty()) {
-      metadata.set("annotations", a.deepCopy());
+    if (owner.path("metadata").get("annotations") instanceof ObjectNode annotations && !annotations.isEmpty()) {
+      metadata.set("annotations", annotations.deepCopy());
     }
     metadata.putArray("ownerReferences").add(OwnerReferences.controllerRef(ownerType, owner));
-    revision.set("data", data.deepCopy());
-    revision.put("revision", number);
-    return registry.create(ResourceTypes.CONTROLLERREVISIONS, ObjectMeta.namespace(owner), revision);
+    cr.set("data", canonicalData);
+    cr.put("revision", revision);
+    return cr;
   }
 
-  /** Renumbers a revision (when an old template becomes current again), returning the stored revision. */
+  /** The revisions {@code owner} controls among {@code all}, oldest (lowest revision) first. */
+  public static List<ObjectNode> owned(Collection<ObjectNode> all, ObjectNode owner) {
+    String uid = ObjectMeta.text(owner, "uid");
+    String namespace = ObjectMeta.namespace(owner);
+    List<ObjectNode> owned = new ArrayList<>();
+    for (ObjectNode cr : all) {
+      if (namespace.equals(ObjectMeta.namespace(cr)) && OwnerReferences.isControlledBy(cr, uid)) {
+        owned.add(cr);
+      }
+    }
+    owned.sort(Comparator.comparingLong((ObjectNode cr) -> cr.path("revision").asLong())
+        .thenComparing(ObjectMeta::name));
+    return owned;
+  }
+
+  /** {@code NextRevision}: one more than the highest revision number, 1 for none. */
+  public static long nextRevision(List<ObjectNode> revisions) {
+    return revisions.stream().mapToLong(cr -> cr.path("revision").asLong()).max().orElse(0) + 1;
+  }
+
+  /** {@code FindEqualRevisions}: those with the same hash label and the same data. */
+  public static List<ObjectNode> equal(List<ObjectNode> revisions, ObjectNode candidate) {
+    String hash = candidate.path("metadata").path("labels").path(HASH_LABEL).asText();
+    JsonNode data = canonical(candidate.path("data"));
+    return revisions.stream().filter(cr -> {
+      String label = cr.path("metadata").path("labels").path(HASH_LABEL).asText("");
+      return (label.isEmpty() || label.equals(hash)) && canonical(cr.path("data")).equals(data);
+    }).toList();
+  }
+
+  /**
+   * {@code CreateControllerRevision}: creates the revision, or returns the existing one of that name
+   * when its data is equal; a different one of that name is a hash collision, retried with the
+   * collision count raised, which {@code collisionCount[0]} returns for the owner's status.
+   */
+  public static ObjectNode create(ObjectRegistry registry, ResourceType ownerType, ObjectNode owner,
+      JsonNode templateLabels, JsonNode data, long revision, int[] collisionCount) throws ApiException {
+    while (true) {
+      ObjectNode cr = newRevision(ownerType, owner, templateLabels, data, revision, collisionCount[0]);
+      try {
+        return registry.create(ResourceTypes.CONTROLLERREVISIONS, ObjectMeta.namespace(owner), cr);
+      } catch (ApiException e) {
+        if (e.code() != 409) {
+          throw e;
+        }
+        Optional<ObjectNode> existing = registry.find(ResourceTypes.CONTROLLERREVISIONS, ObjectMeta.namespace(owner),
+            ObjectMeta.name(cr));
+        if (existing.isEmpty()) {
+          throw e;
+        }
+        if (OwnerReferences.isControlledBy(existing.get(), ObjectMeta.text(owner, "uid"))
+            && canonical(existing.get().path("data")).equals(cr.get("data"))) {
+          return existing.get();
+        }
+        collisionCount[0]++;
+      }
+    }
+  }
+
+  /** {@code UpdateControllerRevision}: gives an existing revision a new number (a rollback makes an old one current). */
   public static ObjectNode renumber(ObjectRegistry registry, ObjectNode revision, long number) throws ApiException {
+    if (revision.path("revision").asLong() == number) {
+      return revision;
+    }
     ObjectNode body = revision.deepCopy();
     body.put("revision", number);
     return registry.update(ResourceTypes.CONTROLLERREVISIONS, ObjectMeta.namespace(revision), ObjectMeta.name(revision),
@@ -109,36 +186,22 @@ public final class ControllerHistory {
   }
 
   /**
-   * Deletes the oldest of {@code old} beyond {@code limit}, skipping those whose hash live pods still
-   * carry (upstream's {@code cleanupHistory}). Returns how many it deleted.
+   * Deletes the oldest revisions beyond {@code limit} among those not {@code live} (names of the
+   * current and update revisions and of those pods still run), as upstream's truncateHistory.
    */
-  public static int prune(ObjectRegistry registry, List<ObjectNode> old, int limit, Set<String> liveHashes)
+  public static void truncate(ObjectRegistry registry, List<ObjectNode> revisions, Set<String> live, int limit)
       throws ApiException {
-    int toKill = old.size() - Math.max(limit, 0);
-    if (toKill <= 0) {
-      return 0;
-    }
-    List<ObjectNode> oldest = new ArrayList<>(old);
-    oldest.sort(BY_REVISION);
-    int deleted = 0;
-    for (ObjectNode revision : oldest) {
-      if (toKill <= 0) {
-        break;
-      }
-      if (liveHashes.contains(revision.path("metadata").path("labels").path(HASH_LABEL).asText(""))) {
-        continue;
-      }
+    List<ObjectNode> history = revisions.stream().filter(cr -> !live.contains(ObjectMeta.name(cr))).toList();
+    for (int i = 0; i < history.size() - Math.max(0, limit); i++) {
+      ObjectNode cr = history.get(i);
       try {
-        registry.delete(ResourceTypes.CONTROLLERREVISIONS, ObjectMeta.namespace(revision), ObjectMeta.name(revision),
-            new DeleteOptions(null, ObjectMeta.text(revision, "uid"), null, null));
-        deleted++;
+        registry.delete(ResourceTypes.CONTROLLERREVISIONS, ObjectMeta.namespace(cr), ObjectMeta.name(cr),
+            new DeleteOptions(null, ObjectMeta.text(cr, "uid"), null, null));
       } catch (ApiException e) {
-        if (e.code() != 404) {
+        if (e.code() != 404 && e.code() != 409) {
           throw e;
         }
       }
-      toKill--;
     }
-    return deleted;
   }
 }

@@ -1,7 +1,8 @@
 /**
- * Controller history, as upstream's {@code pkg/controller/history}: the apps/v1 ControllerRevisions a
- * controller keeps of its pod template ({@link io.gantry.control.server.controller.history.ControllerHistory}),
- * named {@code <owner>-<hash>}, numbered by {@code revision}, controlled by their owner and pruned to
- * its {@code revisionHistoryLimit}. Used by the DaemonSet controller; StatefulSets keep theirs the same way.
+ * Revision history of workload controllers in apps/v1 ControllerRevisions, as upstream's
+ * {@code pkg/controller/history}: {@link io.gantry.control.server.controller.history.ControllerHistory}
+ * names, hashes, finds, creates, renumbers and truncates the revisions one owner controls. The StatefulSet
+ * controller uses all of it; the DaemonSet controller names and labels its revisions by its pod template's
+ * hash, as upstream's does, and shares the rest.
  */
 package io.gantry.control.server.controller.history;

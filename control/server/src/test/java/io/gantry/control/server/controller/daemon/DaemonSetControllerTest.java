@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.controller.WorkloadFixture;
-import io.gantry.control.server.controller.history.ControllerHistory;
 import io.gantry.control.server.controller.replicaset.Pods;
 import io.gantry.control.server.patch.PatchType;
 import io.gantry.control.server.registry.DeleteOptions;
@@ -18,6 +17,7 @@ import io.gantry.control.server.registry.ObjectMeta;
 import io.gantry.control.server.resource.ResourceTypes;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -77,7 +77,7 @@ class DaemonSetControllerTest {
   }
 
   private List<ObjectNode> revisions() throws ApiException {
-    return f.list(ResourceTypes.CONTROLLERREVISIONS).stream().sorted(ControllerHistory.BY_REVISION).toList();
+    return f.list(ResourceTypes.CONTROLLERREVISIONS).stream().sorted(Comparator.comparingLong((ObjectNode r) -> r.path("revision").asLong())).toList();
   }
 
   @Test
@@ -86,7 +86,7 @@ class DaemonSetControllerTest {
     await("a pod per node", () -> activePods().size() == 3 && nodesOf(activePods()).equals(Set.of("n1", "n2", "n3")));
     await("one revision", () -> revisions().size() == 1);
     ObjectNode revision = revisions().get(0);
-    String hash = WorkloadFixture.label(revision, ControllerHistory.HASH_LABEL);
+    String hash = WorkloadFixture.label(revision, DaemonPods.HASH_LABEL);
     assertEquals("agent-" + hash, ObjectMeta.name(revision));
     assertEquals(1, revision.path("revision").asLong());
     assertEquals("agent", WorkloadFixture.label(revision, "app"));
@@ -96,7 +96,7 @@ class DaemonSetControllerTest {
     for (ObjectNode pod : activePods()) {
       assertTrue(ObjectMeta.name(pod).matches("agent-[a-z0-9]{5}"), ObjectMeta.name(pod));
       assertTrue(OwnerRefs.controlledBy(pod, ds));
-      assertEquals(hash, WorkloadFixture.label(pod, ControllerHistory.HASH_LABEL));
+      assertEquals(hash, WorkloadFixture.label(pod, DaemonPods.HASH_LABEL));
       assertEquals("1", WorkloadFixture.label(pod, "pod-template-generation"));
       JsonNode terms = pod.at("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms");
       assertEquals(1, terms.size(), terms.toString());

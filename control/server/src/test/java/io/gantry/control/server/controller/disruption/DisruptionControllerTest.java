@@ -85,12 +85,30 @@ class DisruptionControllerTest {
   }
 
   @Test
+  void aStatefulSetsReplicasCountForItsPods() throws Exception {
+    String uid = registry.create(ResourceTypes.STATEFULSETS, "demo", json("{\"metadata\":{\"name\":\"web\"},"
+        + "\"spec\":{\"replicas\":4,\"serviceName\":\"web\",\"selector\":{\"matchLabels\":{\"app\":\"web\"}},"
+        + "\"template\":{\"metadata\":{\"labels\":{\"app\":\"web\"}},"
+        + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx\"}]}}}}"))
+        .at("/metadata/uid").asText();
+    for (String name : new String[] {"web-0", "web-1", "web-2"}) {
+      pod(name, "apps/v1", "StatefulSet", "web", uid, true);
+    }
+    budget("{\"minAvailable\":\"50%\",\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}");
+
+    // 50% of the set's 4 replicas, not of the 3 pods there are
+    await(() -> status().path("expectedPods").asInt() == 4);
+    assertEquals("1 healthy 3 desired 2 expected 4 SufficientPods", summary());
+  }
+
+  @Test
   void aPodOfAKindNotServedAllowsNoDisruptionAndSaysWhy() throws Exception {
-    pod("db-0", "apps/v1", "StatefulSet", "db", "u1", true);
+    pod("db-0", "example.com/v1", "Database", "db", "u1", true);
     budget("{\"maxUnavailable\":1,\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}");
 
     await(() -> status().at("/conditions/0/reason").asText().equals("SyncFailed"));
-    assertEquals("no matches for kind \"StatefulSet\" in version \"apps/v1\"", status().at("/conditions/0/message").asText());
+    assertEquals("no matches for kind \"Database\" in version \"example.com/v1\"",
+        status().at("/conditions/0/message").asText());
     assertEquals(0, status().path("disruptionsAllowed").asInt(-1));
     await(() -> events().contains(
         "CalculateExpectedPodCountFailed"));

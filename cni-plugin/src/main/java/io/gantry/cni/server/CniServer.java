@@ -99,10 +99,6 @@ public final class CniServer implements Closeable {
   }
 
   /** Listens, publishes the pointer file and accepts calls until {@link #close}. */
-  public static CniServer start(Path pointer, PrintStream log) throws IOException {
-    return start(pointer, log, TOKEN_DEADLINE, CALL_DEADLINE);
-  }
-
   static CniServer start(Path pointer, PrintStream log, Duration tokenDeadline, Duration callDeadline)
       throws IOException {
     CniServer server = open(pointer, log, tokenDeadline, callDeadline);
@@ -133,7 +129,7 @@ public final class CniServer implements Closeable {
     acceptor.start();
   }
 
-  public int port() {
+  int port() {
     return socket.getLocalPort();
   }
 

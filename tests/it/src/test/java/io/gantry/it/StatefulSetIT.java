@@ -25,7 +25,8 @@ import org.junit.jupiter.api.TestInstance;
  * A StatefulSet through the real kubectl: apply with its headless Service, ordered creation (web-1
  * only once web-0 is Ready), stable hostnames in the Service's EndpointSlice, {@code scale sts} down
  * from the highest ordinal, a rolling update from the highest ordinal that {@code rollout status}
- * follows, {@code rollout history} and {@code undo}, {@code get sts} and {@code delete sts}; a
+ * follows, {@code rollout history} and {@code undo}, {@code get sts} and {@code delete sts}; claims
+ * made from {@code volumeClaimTemplates} that bind to hand-made volumes and outlive the set; a
  * {@link FakeKubelet} plays the node agent of the one node.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -76,6 +77,47 @@ class StatefulSetIT {
             - name: nginx
               image: nginx:1.27
               ports: [{name: web, containerPort: 80}]
+      """;
+
+  private static final String CLAIMS_NS = "stateful-claims";
+
+  /** A volume per replica, each fit for one claim of the template below. */
+  private static final String VOLUMES = """
+      apiVersion: v1
+      kind: PersistentVolume
+      metadata: {name: sts-pv-0}
+      spec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], hostPath: {path: /srv/sts-0}}
+      ---
+      apiVersion: v1
+      kind: PersistentVolume
+      metadata: {name: sts-pv-1}
+      spec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], hostPath: {path: /srv/sts-1}}
+      """;
+
+  private static final String CLAIMING = """
+      apiVersion: apps/v1
+      kind: StatefulSet
+      metadata:
+        name: web
+      spec:
+        serviceName: nginx
+        replicas: 2
+        podManagementPolicy: Parallel
+        selector:
+          matchLabels: {app: web}
+        template:
+          metadata:
+            labels: {app: web}
+          spec:
+            containers:
+            - name: nginx
+              image: nginx:1.27
+              volumeMounts: [{name: data, mountPath: /usr/share/nginx/html}]
+        volumeClaimTemplates:
+        - metadata: {name: data}
+          spec:
+            accessModes: [ReadWriteOnce]
+            resources: {requests: {storage: 1Gi}}
       """;
 
   private GantryProcess gantry;
@@ -173,6 +215,41 @@ class StatefulSetIT {
     k("delete", "sts", "web").assertOk().assertStdoutContains("statefulset.apps \"web\" deleted");
     await("its pods gone", () -> k("get", "pods", "-l", "app=web", "-o", "json").assertOk().json()
         .path("items").isEmpty());
+  }
+
+  @Test
+  void claimsFromTheTemplateBindToVolumesAndOutliveTheSet() {
+    kubectl.run("create", "namespace", CLAIMS_NS).assertOk();
+    kubectl.runWithInput(VOLUMES, "apply", "-f", "-").assertOk();
+    kubectl.runWithInput(CLAIMING, "-n", CLAIMS_NS, "apply", "-f", "-").assertOk();
+    await("data-web-0 and data-web-1 Bound", () -> {
+      PrintedTable claims = kubectl.run("-n", CLAIMS_NS, "get", "pvc").assertOk().table();
+      return claims.rows().size() == 2 && claims.rows().stream().allMatch(row -> "Bound".equals(row.get("STATUS")));
+    });
+    PrintedTable claims = kubectl.run("-n", CLAIMS_NS, "get", "pvc").assertOk().table();
+    assertEquals(List.of("data-web-0", "data-web-1"), claims.rows().stream().map(row -> row.get("NAME")).toList());
+    assertEquals(java.util.Set.of("sts-pv-0", "sts-pv-1"), claims.rows().stream().map(row -> row.get("VOLUME"))
+        .collect(java.util.stream.Collectors.toSet()), claims::toString);
+    JsonNode pod = kubectl.run("-n", CLAIMS_NS, "get", "pod", "web-1", "-o", "json").assertOk().json();
+    assertEquals("data-web-1", pod.at("/spec/volumes/0/persistentVolumeClaim/claimName").asText());
+    kubectl.run("-n", CLAIMS_NS, "get", "events").assertOk()
+        .assertStdoutContains("create Claim data-web-0 Pod web-0 in StatefulSet web success");
+
+    // the default persistentVolumeClaimRetentionPolicy is Retain: the claims stay, bound, without the set
+    kubectl.run("-n", CLAIMS_NS, "delete", "sts", "web").assertOk();
+    // (without the fake kubelet, whose test may not have run yet, the pods stay Terminating)
+    await("its pods collected", () -> {
+      for (JsonNode item : kubectl.run("-n", CLAIMS_NS, "get", "pods", "-o", "json").assertOk().json().path("items")) {
+        if (!item.path("metadata").has("deletionTimestamp")) {
+          return false;
+        }
+      }
+      return true;
+    });
+    sleep(Duration.ofSeconds(1)); // time for a garbage collector that wrongly took the claims as dependents
+    PrintedTable kept = kubectl.run("-n", CLAIMS_NS, "get", "pvc").assertOk().table();
+    assertEquals("Bound Bound", kept.rowNamed("data-web-0").get("STATUS") + " "
+        + kept.rowNamed("data-web-1").get("STATUS"), kept::toString);
   }
 
   /** The revisions {@code kubectl rollout history sts/web} lists. */

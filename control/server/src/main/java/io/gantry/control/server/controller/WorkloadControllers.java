@@ -54,16 +54,16 @@ public final class WorkloadControllers implements AutoCloseable {
     Informer statefulSetInformer = Informer.of(ResourceTypes.STATEFULSETS);
     Informer nodeInformer = Informer.of(ResourceTypes.NODES);
     Informer revisionInformer = Informer.of(ResourceTypes.CONTROLLERREVISIONS);
+    Informer claimInformer = Informer.of(ResourceTypes.PERSISTENTVOLUMECLAIMS);
     List<Informer> informers = new java.util.ArrayList<>(List.of(deploymentInformer, replicaSetInformer,
         replicationControllerInformer, podInformer, serviceInformer, sliceInformer, daemonSetInformer, nodeInformer,
-        statefulSetInformer,
-        revisionInformer));
+        statefulSetInformer, revisionInformer, claimInformer));
     // owners and dependents of any other kind a client may link with ownerReferences (events excepted)
     for (var type : List.of(ResourceTypes.CONFIGMAPS, ResourceTypes.SECRETS, ResourceTypes.ENDPOINTS,
         ResourceTypes.NAMESPACES, ResourceTypes.INGRESSES, ResourceTypes.INGRESSCLASSES,
         ResourceTypes.NETWORKPOLICIES, ResourceTypes.LEASES, ResourceTypes.SERVICEACCOUNTS,
         ResourceTypes.PODDISRUPTIONBUDGETS, ResourceTypes.ROLES, ResourceTypes.ROLEBINDINGS, ResourceTypes.CLUSTERROLES,
-        ResourceTypes.CLUSTERROLEBINDINGS, ResourceTypes.JOBS, ResourceTypes.CRONJOBS)) {
+        ResourceTypes.CLUSTERROLEBINDINGS, ResourceTypes.JOBS, ResourceTypes.CRONJOBS, ResourceTypes.PERSISTENTVOLUMES)) {
       informers.add(Informer.of(type));
     }
     ReplicaSetController rsController = new ReplicaSetController(registry.as("replicaset-controller"),
@@ -76,7 +76,7 @@ public final class WorkloadControllers implements AutoCloseable {
     DaemonSetController daemonSetController = new DaemonSetController(registry.as("daemonset-controller"),
         daemonSetInformer, podInformer, nodeInformer, revisionInformer);
     StatefulSetController statefulSetController = new StatefulSetController(registry.as(StatefulSetController.MANAGER),
-        statefulSetInformer, podInformer, revisionInformer);
+        statefulSetInformer, podInformer, revisionInformer, claimInformer);
     GarbageCollector gc = new GarbageCollector(registry.as("garbage-collector"), informers);
     for (Informer informer : informers) {
       informer.start(watcher);

@@ -31,7 +31,12 @@ final class StatefulPods {
 
   /** The ordinal in the pod's name, if it has one. */
   static OptionalInt ordinal(ObjectNode pod) {
-    Matcher m = STATEFUL_POD.matcher(ObjectMeta.name(pod));
+    return ordinal(ObjectMeta.name(pod));
+  }
+
+  /** The ordinal in a pod name, if it has one. */
+  static OptionalInt ordinal(String podName) {
+    Matcher m = STATEFUL_POD.matcher(podName);
     if (!m.matches()) {
       return OptionalInt.empty();
     }
@@ -44,8 +49,13 @@ final class StatefulPods {
 
   /** {@code isMemberOf}: the pod's name is {@code <set>-<ordinal>}. */
   static boolean isMemberOf(ObjectNode set, ObjectNode pod) {
-    Matcher m = STATEFUL_POD.matcher(ObjectMeta.name(pod));
-    return m.matches() && m.group(1).equals(ObjectMeta.name(set));
+    return isMemberName(ObjectMeta.name(set), ObjectMeta.name(pod));
+  }
+
+  /** Whether {@code podName} is {@code <setName>-<ordinal>}. */
+  static boolean isMemberName(String setName, String podName) {
+    Matcher m = STATEFUL_POD.matcher(podName);
+    return m.matches() && m.group(1).equals(setName);
   }
 
   static int startOrdinal(ObjectNode set) {
@@ -95,7 +105,7 @@ final class StatefulPods {
       String name = claim.path("metadata").path("name").asText("");
       claimNames.add(name);
       ObjectNode volume = volumes.addObject().put("name", name);
-      volume.putObject("persistentVolumeClaim").put("claimName", name + "-" + podName);
+      volume.putObject("persistentVolumeClaim").put("claimName", StatefulClaims.claimName(name, podName));
     }
     for (JsonNode volume : spec.path("volumes")) {
       if (!claimNames.contains(volume.path("name").asText(""))) {

@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * Keeps each StatefulSet's pods, as kube-controller-manager's StatefulSet controller: it claims the
  * pods named {@code <set>-<ordinal>} that its selector matches, finds or creates the ControllerRevision
  * of the current template (the update revision; a rollback renumbers the equal old one), lets
- * {@link StatefulSetSync} create, delete and replace pods, writes the status through {@code /status}
- * and deletes revisions beyond {@code revisionHistoryLimit} that no pod uses.
+ * {@link StatefulSetSync} create, delete and replace pods (and create and own their claims, through
+ * {@link StatefulClaimControl}), writes the status through {@code /status} and deletes revisions beyond
+ * {@code revisionHistoryLimit} that no pod uses.
  *
  * <p>Concurrency: informer listeners only enqueue StatefulSet keys; one worker at a time reconciles a
  * key. A reconcile waits (re-queued) until the informers have seen this controller's last writes, so
@@ -54,23 +55,28 @@ public final class StatefulSetController implements AutoCloseable {
   private final Informer statefulSets;
   private final Informer pods;
   private final Informer revisions;
+  private final Informer claims;
   private final EventRecorder events;
   private final WorkQueue<String> queue = new WorkQueue<>("statefulsets");
   /** The store revisions of this controller's latest writes, by the informer that will see them. */
   private final AtomicLong setWrites = new AtomicLong();
   private final AtomicLong podWrites = new AtomicLong();
   private final AtomicLong revisionWrites = new AtomicLong();
+  private final AtomicLong claimWrites = new AtomicLong();
   private ControllerLoop<String> loop;
 
-  public StatefulSetController(ObjectRegistry registry, Informer statefulSets, Informer pods, Informer revisions) {
+  public StatefulSetController(ObjectRegistry registry, Informer statefulSets, Informer pods, Informer revisions,
+      Informer claims) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.statefulSets = Objects.requireNonNull(statefulSets, "statefulSets");
     this.pods = Objects.requireNonNull(pods, "pods");
     this.revisions = Objects.requireNonNull(revisions, "revisions");
+    this.claims = Objects.requireNonNull(claims, "claims");
     this.events = new EventRecorder(registry, registry.clock(), COMPONENT);
     statefulSets.listener((type, set, old) -> queue.add(Informer.key(set)));
     pods.listener(this::onPod);
     revisions.listener((type, cr, old) -> controlling(cr).ifPresent(queue::add));
+    claims.listener((type, claim, old) -> onClaim(claim));
   }
 
   public StatefulSetController start(int workers) {
@@ -101,13 +107,27 @@ public final class StatefulSetController implements AutoCloseable {
     }
   }
 
+  /** A claim that changes or goes may be one a set's pod waits for (being deleted, or stale). */
+  private void onClaim(ObjectNode claim) {
+    String name = ObjectMeta.name(claim);
+    for (ObjectNode set : statefulSets.list(ObjectMeta.namespace(claim))) {
+      for (JsonNode template : set.path("spec").path("volumeClaimTemplates")) {
+        String prefix = template.path("metadata").path("name").asText("") + "-";
+        if (name.startsWith(prefix) && StatefulPods.isMemberName(ObjectMeta.name(set), name.substring(prefix.length()))) {
+          queue.add(Informer.key(set));
+          break;
+        }
+      }
+    }
+  }
+
   private Optional<String> controlling(ObjectNode dependent) {
     return OwnerReferences.controllingKey(dependent, "StatefulSet", statefulSets);
   }
 
   void reconcile(String key) throws ApiException {
     if (statefulSets.revision() < setWrites.get() || pods.revision() < podWrites.get()
-        || revisions.revision() < revisionWrites.get()) {
+        || revisions.revision() < revisionWrites.get() || claims.revision() < claimWrites.get()) {
       queue.addAfter(key, Duration.ofMillis(2)); // the caches have not seen our last writes yet
       return;
     }
@@ -144,8 +164,10 @@ public final class StatefulSetController implements AutoCloseable {
     ObjectNode current = history.stream().filter(cr -> ObjectMeta.name(cr).equals(currentName)).findFirst()
         .orElse(update);
 
-    StatefulSetSync sync = new StatefulSetSync(registry, events, set, current, update, registry.clock().instant(),
-        pod -> noteWrite(podWrites, pod));
+    StatefulClaimControl claimControl = new StatefulClaimControl(registry, events, claims, set,
+        claim -> noteWrite(claimWrites, claim));
+    StatefulSetSync sync = new StatefulSetSync(registry, events, claimControl, set, current, update,
+        registry.clock().instant(), pod -> noteWrite(podWrites, pod));
     ApiException syncError = null;
     if (!ObjectMeta.isDeleting(set)) {
       try {

@@ -26,12 +26,14 @@ import java.util.function.Consumer;
  * {@code OrderedReady} every step waits until the pods before it are Running and Ready (and
  * available); under {@code Parallel} pods are created and condemned pods deleted without waiting.
  * Pods are made from the template of the revision they belong to: ordinals below the partition keep
- * the current revision.
+ * the current revision. A pod's claims are created before it, and the claims of replicas and condemned
+ * pods are kept owned as the retention policy wants ({@link StatefulClaimControl}).
  */
 final class StatefulSetSync {
 
   private final ObjectRegistry registry;
   private final EventRecorder events;
+  private final StatefulClaimControl claims;
   private final ObjectNode set;
   private final ObjectNode current;
   private final ObjectNode update;
@@ -42,10 +44,11 @@ final class StatefulSetSync {
   private final int start;
   private final int replicas;
 
-  StatefulSetSync(ObjectRegistry registry, EventRecorder events, ObjectNode set, ObjectNode current,
-      ObjectNode update, Instant now, Consumer<ObjectNode> podWritten) {
+  StatefulSetSync(ObjectRegistry registry, EventRecorder events, StatefulClaimControl claims, ObjectNode set,
+      ObjectNode current, ObjectNode update, Instant now, Consumer<ObjectNode> podWritten) {
     this.registry = registry;
     this.events = events;
+    this.claims = claims;
     this.set = set;
     this.current = current;
     this.update = update;
@@ -84,6 +87,22 @@ final class StatefulSetSync {
       try {
         if (processReplica(slots, i) && monotonic) {
           return;
+        }
+      } catch (ApiException e) {
+        if (monotonic) {
+          throw e;
+        }
+        first = first == null ? e : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+    // the claims of condemned pods take the pod as owner (whenScaled: Delete) before the pods go
+    for (ObjectNode pod : condemned) {
+      try {
+        if (!claims.matchesRetention(pod)) {
+          claims.updateForRetention(pod);
         }
       } catch (ApiException e) {
         if (monotonic) {
@@ -142,13 +161,24 @@ final class StatefulSetSync {
       return true; // its replacement comes once it is gone
     }
     if (pod == null) {
+      if (claims.isStale(ObjectMeta.name(set) + "-" + ordinal)) {
+        return true; // a claim of its removed predecessor is still going; its deletion re-queues the set
+      }
       ObjectNode created = createPod(ordinal);
       slots[slot] = created;
       return true;
     }
+    if ("Pending".equals(Pods.phase(pod))) {
+      // a claim deleted under a pod that has not started is made again
+      claims.createMissing(pod);
+      claims.updateForRetention(pod);
+    }
     if (ObjectMeta.isDeleting(pod) || !StatefulPods.isRunningAndReady(pod)
         || !StatefulPods.isRunningAndAvailable(pod, minReadySeconds, now)) {
       return true;
+    }
+    if (!claims.matchesRetention(pod)) {
+      claims.updateForRetention(pod);
     }
     if (StatefulPods.identityMismatch(pod, ordinal)) {
       ObjectNode labels = Json.object();
@@ -177,6 +207,7 @@ final class StatefulSetSync {
     ObjectNode pod = StatefulPods.newPod(set, template, ordinal, ObjectMeta.name(revision));
     String name = ObjectMeta.name(pod);
     try {
+      claims.createMissing(pod); // CreateStatefulPod: the claims first, so the pod never lacks one
       ObjectNode created = registry.create(ResourceTypes.PODS, ObjectMeta.namespace(set), pod);
       podWritten.accept(created);
       events.record(set, "Normal", "SuccessfulCreate", "create Pod " + name + " in StatefulSet "

@@ -3,11 +3,12 @@ package io.gantry.control.server.controller.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
+import io.gantry.control.server.controller.deployment.PodTemplates;
 import io.gantry.control.server.controller.gc.ControllerRefManager;
 import io.gantry.control.server.controller.gc.OwnerReferences;
 import io.gantry.control.server.controller.history.ControllerHistory;
-import io.gantry.control.server.controller.deployment.PodTemplates;
 import io.gantry.control.server.controller.replicaset.Expectations;
+import io.gantry.control.server.controller.replicaset.Pods;
 import io.gantry.control.server.controller.runtime.ConflictRequeue;
 import io.gantry.control.server.controller.runtime.ControllerLoop;
 import io.gantry.control.server.controller.runtime.Informer;
@@ -105,6 +106,16 @@ public final class DaemonSetController implements AutoCloseable {
   }
 
   private void onPod(ObjectEvent.Type type, ObjectNode pod, ObjectNode old) {
+    if (type == ObjectEvent.Type.MODIFIED && old != null && !Pods.isReady(old) && Pods.isReady(pod)) {
+      // updatePod: a pod that just turned ready turns available minReadySeconds later without an event of
+      // its own; a second more against clock skew, as upstream
+      controlling(pod).flatMap(daemonSets::get).ifPresent(ds -> {
+        long minReady = ds.path("spec").path("minReadySeconds").asLong(0);
+        if (minReady > 0) {
+          queue.addAfter(Informer.key(ds), Duration.ofSeconds(minReady + 1));
+        }
+      });
+    }
     if (expectations.routePodEvent(type, pod, old, this::controlling, queue)) {
       return;
     }
@@ -178,7 +189,7 @@ public final class DaemonSetController implements AutoCloseable {
     List<ObjectNode> nodeList = new ArrayList<>(nodes.list());
     nodeList.sort(java.util.Comparator.comparing(ObjectMeta::name));
     List<ObjectNode> old = new ArrayList<>();
-    String hash = constructHistory(ds, old);
+    String hash = constructHistory(ds, selector.get(), old);
     List<ObjectNode> claimed = new ControllerRefManager(registry, ResourceTypes.DAEMONSETS, ds, selector.get(),
         ResourceTypes.PODS).claim(pods.list(ObjectMeta.namespace(ds)));
     Map<String, List<ObjectNode>> byNode = DaemonSetSync.podsByNode(claimed);
@@ -220,11 +231,13 @@ public final class DaemonSetController implements AutoCloseable {
   /**
    * constructHistory: the revision whose data is the current template patch (made when missing,
    * renumbered past the others when an old template comes back), its hash; the others into {@code old}.
+   * Orphaned revisions the selector matches are adopted first, as upstream's controlledHistories.
    */
-  private String constructHistory(ObjectNode ds, List<ObjectNode> old) throws ApiException {
+  private String constructHistory(ObjectNode ds, LabelSelector selector, List<ObjectNode> old) throws ApiException {
     JsonNode data = templatePatch(ds);
     List<ObjectNode> current = new ArrayList<>();
-    for (ObjectNode revision : ControllerHistory.owned(revisions.list(ObjectMeta.namespace(ds)), ds)) {
+    for (ObjectNode revision : ControllerHistory.claim(registry, ResourceTypes.DAEMONSETS, ds, selector,
+        revisions.list(ObjectMeta.namespace(ds)))) {
       if (SameContent.same(revision.path("data"), data)) {
         current.add(revision);
       } else {
@@ -264,9 +277,8 @@ public final class DaemonSetController implements AutoCloseable {
       }
       ObjectNode existing = registry.get(ResourceTypes.CONTROLLERREVISIONS, ObjectMeta.namespace(ds),
           ObjectMeta.name(ds) + "-" + hash);
-      if (SameContent.same(existing.path("data"), data)
-          && OwnerReferences.isControlledBy(existing, ObjectMeta.text(ds, "uid"))) {
-        return existing;
+      if (SameContent.same(existing.path("data"), data)) {
+        return existing; // as upstream's snapshot: equal data is this revision, even orphaned
       }
       ObjectNode body = registry.get(ResourceTypes.DAEMONSETS, ObjectMeta.namespace(ds), ObjectMeta.name(ds));
       ObjectNode status = body.get("status") instanceof ObjectNode s ? s : body.putObject("status");

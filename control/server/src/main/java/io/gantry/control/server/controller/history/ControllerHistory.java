@@ -11,6 +11,7 @@ import io.gantry.control.server.registry.ObjectMeta;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
+import io.gantry.control.server.selector.LabelSelector;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -130,6 +131,29 @@ public final class ControllerHistory {
     return owned;
   }
 
+  /**
+   * The owner's revisions among {@code inNamespace}, oldest first, after adopting the orphans its selector
+   * matches ({@code ClaimControllerRevisions}: a revision without a controller, as {@code kubectl delete
+   * --cascade=orphan} leaves them, gets a controller reference to the owner, unless the owner is being
+   * deleted), so that a re-created owner finds its old revisions and its pods keep their revision.
+   */
+  public static List<ObjectNode> claim(ObjectRegistry registry, ResourceType ownerType, ObjectNode owner,
+      LabelSelector selector, Collection<ObjectNode> inNamespace) throws ApiException {
+    List<ObjectNode> revisions = new ArrayList<>();
+    for (ObjectNode cr : inNamespace) {
+      if (!ObjectMeta.isDeleting(owner) && !ObjectMeta.isDeleting(cr) && OwnerReferences.controllerOf(cr).isEmpty()
+          && selector.matches(cr.path("metadata").path("labels"))) {
+        ObjectNode adopted = cr.deepCopy();
+        OwnerReferences.add(adopted, OwnerReferences.controllerRef(ownerType, owner));
+        revisions.add(registry.update(ResourceTypes.CONTROLLERREVISIONS, ObjectMeta.namespace(cr), ObjectMeta.name(cr),
+            adopted, null));
+      } else {
+        revisions.add(cr);
+      }
+    }
+    return owned(revisions, owner);
+  }
+
   /** {@code NextRevision}: one more than the highest revision number, 1 for none. */
   public static long nextRevision(List<ObjectNode> revisions) {
     return revisions.stream().mapToLong(cr -> cr.path("revision").asLong()).max().orElse(0) + 1;
@@ -147,7 +171,7 @@ public final class ControllerHistory {
 
   /**
    * {@code CreateControllerRevision}: creates the revision, or returns the existing one of that name
-   * when its data is equal; a different one of that name is a hash collision, retried with the
+   * when its data is equal (even one orphaned, not yet adopted); a different one of that name is a hash collision, retried with the
    * collision count raised, which {@code collisionCount[0]} returns for the owner's status.
    */
   public static ObjectNode create(ObjectRegistry registry, ResourceType ownerType, ObjectNode owner,
@@ -165,9 +189,8 @@ public final class ControllerHistory {
         if (existing.isEmpty()) {
           throw e;
         }
-        if (OwnerReferences.isControlledBy(existing.get(), ObjectMeta.text(owner, "uid"))
-            && canonical(existing.get().path("data")).equals(cr.get("data"))) {
-          return existing.get();
+        if (canonical(existing.get().path("data")).equals(cr.get("data"))) {
+          return existing.get(); // as upstream: equal data is the same revision, whoever controls it
         }
         collisionCount[0]++;
       }

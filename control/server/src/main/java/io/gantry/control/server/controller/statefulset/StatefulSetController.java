@@ -157,7 +157,9 @@ public final class StatefulSetController implements AutoCloseable {
     List<ObjectNode> claimed = new ControllerRefManager(registry, ResourceTypes.STATEFULSETS, set, selector,
         ResourceTypes.PODS).claim(members);
 
-    List<ObjectNode> history = new ArrayList<>(ControllerHistory.owned(revisions.list(namespace), set));
+    List<ObjectNode> history = new ArrayList<>(ControllerHistory.claim(registry, ResourceTypes.STATEFULSETS, set,
+        selector, revisions.list(namespace)));
+    history.forEach(cr -> noteWrite(revisionWrites, cr));
     int[] collisionCount = {set.path("status").path("collisionCount").asInt(0)};
     ObjectNode update = updateRevision(set, history, collisionCount);
     String currentName = set.path("status").path("currentRevision").asText("");
@@ -224,7 +226,14 @@ public final class StatefulSetController implements AutoCloseable {
     return ControllerHistory.canonical(patch);
   }
 
+  /**
+   * updateStatefulSetStatus: writes only what this controller computes, and only when it changed
+   * ({@code inconsistentStatus}); conditions other clients wrote through {@code /status} stay.
+   */
   private void writeStatus(ObjectNode set, ObjectNode status) throws ApiException {
+    if (set.path("status").get("conditions") != null) {
+      status.set("conditions", set.path("status").get("conditions").deepCopy());
+    }
     if (status.equals(set.get("status"))) {
       return;
     }

@@ -18,6 +18,7 @@ import io.gantry.control.server.resource.ResourceTypes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -187,6 +188,44 @@ class DaemonSetControllerTest {
     await("revision 1's template is revision 3", () -> revisions().size() == 2
         && revisions().get(1).path("revision").asLong() == 3
         && revisions().get(1).at("/data/spec/template/spec/containers/0/image").asText().equals("busybox:1.36"));
+  }
+
+  @Test
+  void aSurgeRolloutWithMinReadySecondsGoesOnWhenTheNewPodTurnsAvailable() throws Exception {
+    f.registry.create(ResourceTypes.DAEMONSETS, NS, daemonSet("\"minReadySeconds\":1,\"updateStrategy\":{"
+        + "\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxSurge\":1,\"maxUnavailable\":0}},"));
+    await("a pod per node", () -> activePods().size() == 3);
+    f.markAllReady();
+    f.clock.advance(Duration.ofSeconds(5));
+    await("available", () -> status().path("numberAvailable").asInt() == 3);
+    setImage("busybox:1.37");
+    await("one surge pod beside the old ones", () -> activePods().size() == 4);
+    f.markAllReady();
+    // the sync its readiness causes finds it not yet available; only then does its time pass, and no event
+    // tells the controller when it turns available: it must come back by itself (updatePod's requeue)
+    Thread.sleep(500);
+    f.clock.advance(Duration.ofSeconds(5));
+    await("its old pod goes and the next node surges", () -> activePods().stream()
+        .filter(p -> p.toString().contains("busybox:1.36")).count() <= 2);
+  }
+
+  @Test
+  void aDaemonSetRecreatedAfterAnOrphaningDeleteAdoptsItsRevisionAndKeepsItsPods() throws ApiException {
+    f.registry.create(ResourceTypes.DAEMONSETS, NS, daemonSet(""));
+    await("a pod per node", () -> activePods().size() == 3);
+    Set<String> uids = new HashSet<>(activePods().stream().map(p -> ObjectMeta.text(p, "uid")).toList());
+    String revision = ObjectMeta.name(revisions().get(0));
+    f.registry.delete(ResourceTypes.DAEMONSETS, NS, "agent", new DeleteOptions(null, null, null, "Orphan"));
+    await("gone, its revision orphaned", () -> f.registry.find(ResourceTypes.DAEMONSETS, NS, "agent").isEmpty()
+        && revisions().stream().allMatch(cr -> cr.path("metadata").path("ownerReferences").isEmpty()));
+    f.registry.create(ResourceTypes.DAEMONSETS, NS, daemonSet(""));
+    await("the old revision adopted", () -> revisions().size() == 1
+        && !revisions().get(0).path("metadata").path("ownerReferences").isEmpty()
+        && status().path("updatedNumberScheduled").asInt() == 3);
+    assertEquals(revision, ObjectMeta.name(revisions().get(0)));
+    assertEquals(uids, new HashSet<>(activePods().stream().map(p -> ObjectMeta.text(p, "uid")).toList()),
+        "the pods were adopted, not replaced");
+    assertEquals(0, status().path("collisionCount").asInt(0));
   }
 
   @Test

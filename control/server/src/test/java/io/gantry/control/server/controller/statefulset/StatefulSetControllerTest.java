@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.controller.WorkloadFixture;
 import io.gantry.control.server.registry.ObjectMeta;
+import io.gantry.control.server.registry.DeleteOptions;
 import io.gantry.control.server.resource.ResourceTypes;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -121,6 +122,46 @@ class StatefulSetControllerTest {
     String events = f.list(ResourceTypes.EVENTS).toString();
     assertTrue(events.contains("create Pod web-0 in StatefulSet web successful")
         && events.contains("statefulset-controller"), events);
+  }
+
+  @Test
+  void aSetRecreatedAfterAnOrphaningDeleteAdoptsItsRevisionAndPodsWithoutRestartingThem() throws ApiException {
+    threeReadyPods();
+    Map<String, String> uids = new TreeMap<>();
+    f.pods().forEach(pod -> uids.put(ObjectMeta.name(pod), ObjectMeta.text(pod, "uid")));
+    String revision = status().path("currentRevision").asText();
+    f.registry.delete(ResourceTypes.STATEFULSETS, NS, "web", new DeleteOptions(null, null, null, "Orphan"));
+    await("the set is gone and its revision orphaned", () -> f.registry.find(ResourceTypes.STATEFULSETS, NS, "web")
+        .isEmpty() && f.list(ResourceTypes.CONTROLLERREVISIONS).stream()
+            .allMatch(cr -> cr.path("metadata").path("ownerReferences").isEmpty()));
+    ObjectNode again = f.registry.create(ResourceTypes.STATEFULSETS, NS, statefulSet("web", 3, ""));
+    await("the old revision adopted and current", () -> status().path("currentRevision").asText().equals(revision)
+        && status().path("updateRevision").asText().equals(revision) && status().path("readyReplicas").asInt() == 3);
+    WorkloadFixture.holdsFor("no pod restarted", Duration.ofMillis(300), () -> {
+      try {
+        Map<String, String> now = new TreeMap<>();
+        f.pods().forEach(pod -> now.put(ObjectMeta.name(pod), ObjectMeta.text(pod, "uid")));
+        return now.equals(uids);
+      } catch (ApiException e) {
+        throw new AssertionError(e);
+      }
+    });
+    assertEquals(List.of(revision), f.list(ResourceTypes.CONTROLLERREVISIONS).stream().map(ObjectMeta::name).toList());
+    assertEquals(ObjectMeta.text(again, "uid"), f.list(ResourceTypes.CONTROLLERREVISIONS).get(0)
+        .at("/metadata/ownerReferences/0/uid").asText());
+    assertTrue(status().path("collisionCount").asInt(0) == 0, status().toString());
+  }
+
+  @Test
+  void conditionsWrittenThroughStatusStay() throws ApiException {
+    threeReadyPods();
+    ObjectNode body = f.get(ResourceTypes.STATEFULSETS, "web").deepCopy();
+    ((ObjectNode) body.get("status")).putArray("conditions").addObject().put("type", "StatusPatched")
+        .put("status", "True");
+    f.registry.update(ResourceTypes.STATEFULSETS, NS, "web", body, "status");
+    setImage("nginx:1.28"); // the controller writes status again during the rollout
+    await("the rollout's status written", () -> status().path("observedGeneration").asInt() == 2);
+    assertEquals("StatusPatched", status().at("/conditions/0/type").asText(), status().toString());
   }
 
   @Test

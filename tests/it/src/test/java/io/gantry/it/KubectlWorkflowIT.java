@@ -339,9 +339,15 @@ class KubectlWorkflowIT {
         .assertFailed().assertStderrContains("spec is immutable after creation");
     kubectl.run("-n", ns, "patch", "controllerrevision", "web-1", "--type=merge", "-p", "{\"data\":{\"x\":1}}")
         .assertFailed().assertStderrContains("field is immutable");
+    // in-use protection: the admission plugin's finalizers, and a Bound volume outlives its delete
+    kubectl.run("-n", ns, "describe", "pvc", "data").assertOk()
+        .assertStdoutContains("kubernetes.io/pvc-protection");
+    assertEquals("[\"kubernetes.io/pv-protection\"]",
+        kubectl.run("get", "pv", pv, "-o", "jsonpath={.metadata.finalizers}").assertOk().stdout().trim());
+    kubectl.run("delete", "pv", pv, "--wait=false").assertOk();
+    assertEquals("Terminating", kubectl.run("get", "pv", pv).table().rowNamed(pv).get("STATUS"));
     kubectl.run("-n", ns, "delete", "pvc", "data").assertOk();
-    kubectl.run("wait", "--for=jsonpath={.status.phase}=Released", "pv/" + pv, "--timeout=30s").assertOk();
-    kubectl.run("delete", "pv", pv).assertOk();
+    kubectl.run("wait", "--for=delete", "pv/" + pv, "--timeout=30s").assertOk();
   }
 
   @ParameterizedTest

@@ -18,6 +18,8 @@ import io.gantry.control.server.controller.rootca.RootCaPublisher;
 import io.gantry.control.server.controller.scheduler.Scheduler;
 import io.gantry.control.server.controller.serviceaccount.ServiceAccountsController;
 import io.gantry.control.server.controller.volume.PersistentVolumeBinder;
+import io.gantry.control.server.controller.volume.PvProtectionController;
+import io.gantry.control.server.controller.volume.PvcProtectionController;
 import io.gantry.control.server.dataplane.DataPlane;
 import io.gantry.control.server.dataplane.PushTimings;
 import io.gantry.control.server.controller.WorkloadControllers;
@@ -30,6 +32,7 @@ import io.gantry.control.server.registry.DefaultIngressClassAdmission;
 import io.gantry.control.server.registry.DefaultTolerationSecondsAdmission;
 import io.gantry.control.server.registry.PriorityAdmission;
 import io.gantry.control.server.registry.ServiceAccountAdmission;
+import io.gantry.control.server.registry.StorageObjectInUseProtectionAdmission;
 import io.gantry.control.server.registry.WritePlugin;
 import io.gantry.control.server.resource.ResourceTypes;
 import io.gantry.control.server.store.Store;
@@ -111,6 +114,7 @@ public final class ControlServer implements AutoCloseable {
       plugins.add(new ServiceAccountAdmission(store));
       plugins.add(new PriorityAdmission());
       plugins.add(new DefaultIngressClassAdmission(store));
+      plugins.add(new StorageObjectInUseProtectionAdmission());
       // rounded up: a sub-second timeout still waits its fraction rather than evicting at once
       long evictAfter = (config.podEvictionTimeout().toMillis() + 999) / 1000;
       plugins.add(new DefaultTolerationSecondsAdmission(evictAfter));
@@ -184,6 +188,10 @@ public final class ControlServer implements AutoCloseable {
     started.add(JobController.start(registry.as("job-controller"), new ObjectWatcher(store)));
     started.add(CronJobController.start(registry.as("cronjob-controller"), new ObjectWatcher(store)));
     started.add(PersistentVolumeBinder.start(registry.as("persistentvolume-binder-controller"), new ObjectWatcher(store)));
+    started.add(PvcProtectionController.start(registry.as("persistentvolumeclaim-protection-controller"),
+        new ObjectWatcher(store)));
+    started.add(PvProtectionController.start(registry.as("persistentvolume-protection-controller"),
+        new ObjectWatcher(store)));
     started.add(Scheduler.start(registry.as("gantry-scheduler"), new ObjectWatcher(store), clock));
     started.add(new NodeLifecycleController(registry.as("node-lifecycle-controller"), clock, config.nodeMonitorGracePeriod(),
         config.podEvictionTimeout()).start(Duration.ofSeconds(1)));

@@ -8,6 +8,7 @@ import io.gantry.control.server.patch.PatchType;
 import io.gantry.control.server.registry.ObjectMeta;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.registry.ObjectWatcher;
+import io.gantry.control.server.registry.WritePlugin;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
 import io.gantry.control.server.store.sqlite.SqliteStore;
@@ -66,8 +67,13 @@ public final class WorkloadFixture implements AutoCloseable {
   public final WorkloadControllers controllers;
 
   public WorkloadFixture(Path dir) throws ApiException {
+    this(dir, List.of());
+  }
+
+  /** @param plugins the registry's admission plugins (none by default) */
+  public WorkloadFixture(Path dir, List<WritePlugin> plugins) throws ApiException {
     store = SqliteStore.open(dir.resolve("store.db"));
-    registry = new ObjectRegistry(store, clock);
+    registry = new ObjectRegistry(store, clock, plugins);
     registry.create(ResourceTypes.NAMESPACES, null, json("{\"metadata\":{\"name\":\"" + NS + "\"}}"));
     controllers = WorkloadControllers.start(registry, new ObjectWatcher(store));
   }

@@ -24,7 +24,8 @@ import java.util.Optional;
  * satisfies it ({@link VolumeMatch}), or to the one it names in {@code spec.volumeName}, or that names it
  * in its {@code claimRef}; both then show Bound, the claim with the volume's capacity and access modes.
  * A bound volume whose claim is gone is Released, whatever its reclaim policy (nothing here can recycle
- * or delete storage); a bound claim whose volume is gone is Lost.
+ * or delete storage), also while it is being deleted, which lets {@link PvProtectionController} release it;
+ * a bound claim whose volume is gone is Lost.
  *
  * <p>Keys are {@code volume:NAME} and {@code claim:NAMESPACE/NAME}; one worker binds, so two claims
  * never take one volume. A write that loses a race (409) throws and is retried from the informers'
@@ -88,9 +89,7 @@ public final class PersistentVolumeBinder implements AutoCloseable {
   }
 
   private void syncVolume(ObjectNode volume) throws ApiException {
-    if (ObjectMeta.isDeleting(volume)) {
-      return;
-    }
+    // a volume being deleted is synced too: pv-protection holds it until it leaves Bound
     JsonNode claimRef = volume.path("spec").path("claimRef");
     if (!claimRef.isObject()) {
       setPhase(ResourceTypes.PERSISTENTVOLUMES, volume, "Available");

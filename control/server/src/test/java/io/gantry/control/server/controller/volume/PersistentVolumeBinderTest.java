@@ -10,6 +10,7 @@ import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.DeleteOptions;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.registry.ObjectWatcher;
+import io.gantry.control.server.registry.StorageObjectInUseProtectionAdmission;
 import io.gantry.control.server.resource.ResourceTypes;
 import io.gantry.control.server.selector.FieldSelector;
 import io.gantry.control.server.selector.LabelSelector;
@@ -17,6 +18,7 @@ import io.gantry.control.server.store.sqlite.SqliteStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,17 +32,26 @@ class PersistentVolumeBinderTest {
   private SqliteStore store;
   private ObjectRegistry registry;
   private PersistentVolumeBinder binder;
+  private PvcProtectionController pvcProtection;
+  private PvProtectionController pvProtection;
 
   @BeforeEach
   void open() throws ApiException {
     store = SqliteStore.open(dir.resolve("store.db"));
-    registry = new ObjectRegistry(store, Clock.systemUTC());
+    // as the control server runs it: protected claims and volumes, and the controllers that release them
+    registry = new ObjectRegistry(store, Clock.systemUTC(), List.of(new StorageObjectInUseProtectionAdmission()));
     registry.create(ResourceTypes.NAMESPACES, null, json("{\"metadata\":{\"name\":\"" + NS + "\"}}"));
     binder = PersistentVolumeBinder.start(registry.as("persistentvolume-binder-controller"), new ObjectWatcher(store));
+    pvcProtection = PvcProtectionController.start(registry.as("persistentvolumeclaim-protection-controller"),
+        new ObjectWatcher(store));
+    pvProtection = PvProtectionController.start(registry.as("persistentvolume-protection-controller"),
+        new ObjectWatcher(store));
   }
 
   @AfterEach
   void close() {
+    pvProtection.close();
+    pvcProtection.close();
     binder.close();
     store.close();
   }
@@ -67,6 +78,8 @@ class PersistentVolumeBinderTest {
     assertEquals("Available", phase(volume("tiny")));
 
     registry.delete(ResourceTypes.PERSISTENTVOLUMECLAIMS, NS, "data", DeleteOptions.DEFAULT);
+    await(() -> registry.find(ResourceTypes.PERSISTENTVOLUMECLAIMS, NS, "data").isEmpty(),
+        "the claim, used by no pod, loses its protection and goes");
     await(() -> phase(volume("small")).equals("Released"), "a volume whose claim is gone is Released");
   }
 

@@ -47,24 +47,7 @@ final class DeploymentValidation {
   private static void selectorAndTemplate(JsonNode spec, List<FieldError> errs) {
     JsonNode selector = Nodes.field(spec, "selector");
     FieldPath selectorPath = SPEC.child("selector");
-    LabelSelector parsed = null;
-    if (selector.isMissingNode()) {
-      errs.add(FieldError.required(selectorPath, ""));
-    } else {
-      int before = errs.size();
-      SelectorValidation.validate(selector, selectorPath, errs);
-      if (SelectorValidation.isEmpty(selector)) {
-        errs.add(FieldError.invalid(selectorPath, GoFormat.labelSelector(selector),
-            "empty selector is invalid for deployment"));
-      }
-      if (errs.size() == before) {
-        try {
-          parsed = LabelSelector.fromJson(selector);
-        } catch (IllegalArgumentException e) {
-          errs.add(FieldError.invalid(selectorPath, GoFormat.labelSelector(selector), "invalid label selector"));
-        }
-      }
-    }
+    LabelSelector parsed = SelectorValidation.required(selector, selectorPath, "deployment", "invalid label selector", errs);
     JsonNode template = Nodes.field(spec, "template");
     FieldPath templatePath = SPEC.child("template");
     replicaTemplate(template, parsed, templatePath, errs);

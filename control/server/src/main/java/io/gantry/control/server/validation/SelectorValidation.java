@@ -1,6 +1,7 @@
 package io.gantry.control.server.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.control.server.selector.LabelSelector;
 import java.util.List;
 
 /** A {@code metav1.LabelSelector} object: matchLabels syntax and matchExpressions operators and values. */
@@ -44,6 +45,34 @@ final class SelectorValidation {
       for (String msg : NameRules.labelValue(values.get(i))) {
         errs.add(FieldError.invalid(path.child("values").index(i), values.get(i), msg));
       }
+    }
+  }
+
+  /**
+   * A workload's required, non-empty {@code spec.selector}, as ValidateDeploymentSpec and
+   * ValidateStatefulSetSpec check it: Required when missing, the selector's own errors, {@code empty
+   * selector is invalid for KIND}; returns it parsed, or null when it is missing, invalid or cannot be
+   * parsed ({@code unparsable} is that error's detail, which differs by kind upstream).
+   */
+  static LabelSelector required(JsonNode selector, FieldPath path, String kind, String unparsable,
+      List<FieldError> errs) {
+    if (selector.isMissingNode() || selector.isNull()) {
+      errs.add(FieldError.required(path, ""));
+      return null;
+    }
+    int before = errs.size();
+    validate(selector, path, errs);
+    if (isEmpty(selector)) {
+      errs.add(FieldError.invalid(path, GoFormat.labelSelector(selector), "empty selector is invalid for " + kind));
+    }
+    if (errs.size() > before) {
+      return null;
+    }
+    try {
+      return LabelSelector.fromJson(selector);
+    } catch (IllegalArgumentException e) {
+      errs.add(FieldError.invalid(path, GoFormat.labelSelector(selector), unparsable));
+      return null;
     }
   }
 

@@ -120,24 +120,7 @@ final class StatefulSetValidation {
   private static void selectorAndTemplate(JsonNode spec, List<FieldError> errs) {
     JsonNode selector = Nodes.field(spec, "selector");
     FieldPath selectorPath = SPEC.child("selector");
-    LabelSelector parsed = null;
-    if (selector.isMissingNode() || selector.isNull()) {
-      errs.add(FieldError.required(selectorPath, ""));
-    } else {
-      int before = errs.size();
-      SelectorValidation.validate(selector, selectorPath, errs);
-      if (SelectorValidation.isEmpty(selector)) {
-        errs.add(FieldError.invalid(selectorPath, GoFormat.labelSelector(selector),
-            "empty selector is invalid for statefulset"));
-      }
-      if (errs.size() == before) {
-        try {
-          parsed = LabelSelector.fromJson(selector);
-        } catch (IllegalArgumentException e) {
-          errs.add(FieldError.invalid(selectorPath, GoFormat.labelSelector(selector), ""));
-        }
-      }
-    }
+    LabelSelector parsed = SelectorValidation.required(selector, selectorPath, "statefulset", "", errs);
     JsonNode template = Nodes.field(spec, "template");
     FieldPath templatePath = SPEC.child("template");
     if (parsed != null && !parsed.isEmpty()) {

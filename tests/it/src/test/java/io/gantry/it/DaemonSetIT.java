@@ -32,21 +32,6 @@ class DaemonSetIT {
   private static final String NS = "daemons";
   private static final List<String> NODES = List.of("ds-node-1", "ds-node-2", "ds-node-3");
 
-  private static final String NODE = """
-      apiVersion: v1
-      kind: Node
-      metadata:
-        name: %s
-        labels: {kubernetes.io/hostname: %s}
-      status:
-        capacity: {cpu: "16", memory: 32Gi, pods: "110"}
-        allocatable: {cpu: "16", memory: 32Gi, pods: "110"}
-        conditions:
-        - {type: Ready, status: "True", reason: KubeletReady, message: ready}
-        addresses:
-        - {type: InternalIP, address: 127.0.0.11}
-      """;
-
   private static final String DS = """
       apiVersion: apps/v1
       kind: DaemonSet
@@ -74,7 +59,7 @@ class DaemonSetIT {
     gantry = GantryProcess.start("--nodes", "0", "--node-monitor-grace-period", "PT10M");
     kubectl = gantry.kubectl().withTimeout(Duration.ofSeconds(90));
     for (String node : NODES) {
-      kubectl.runWithInput(NODE.formatted(node, node), "apply", "-f", "-").assertOk();
+      kubectl.runWithInput(Manifests.readyNode(node), "apply", "-f", "-").assertOk();
       kubelets.add(FakeKubelet.start(gantry.api(), node, Duration.ofMinutes(5)));
     }
     kubectl.run("create", "namespace", NS).assertOk();

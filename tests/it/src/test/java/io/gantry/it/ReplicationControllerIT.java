@@ -29,21 +29,6 @@ class ReplicationControllerIT {
   private static final String NS = "legacy";
   private static final String NODE_NAME = "rc-node-1";
 
-  private static final String NODE = """
-      apiVersion: v1
-      kind: Node
-      metadata:
-        name: %s
-        labels: {kubernetes.io/hostname: %s}
-      status:
-        capacity: {cpu: "16", memory: 32Gi, pods: "110"}
-        allocatable: {cpu: "16", memory: 32Gi, pods: "110"}
-        conditions:
-        - {type: Ready, status: "True", reason: KubeletReady, message: ready}
-        addresses:
-        - {type: InternalIP, address: 127.0.0.11}
-      """.formatted(NODE_NAME, NODE_NAME);
-
   private static final String RC = """
       apiVersion: v1
       kind: ReplicationController
@@ -71,7 +56,7 @@ class ReplicationControllerIT {
     // No heartbeats from the fake kubelet: keep the node lifecycle controller from marking the node NotReady.
     gantry = GantryProcess.start("--nodes", "0", "--node-monitor-grace-period", "PT10M");
     kubectl = gantry.kubectl().withTimeout(Duration.ofSeconds(90));
-    kubectl.runWithInput(NODE, "apply", "-f", "-").assertOk();
+    kubectl.runWithInput(Manifests.readyNode(NODE_NAME), "apply", "-f", "-").assertOk();
     kubectl.run("create", "namespace", NS).assertOk();
     kubelet = FakeKubelet.start(gantry.api(), NODE_NAME, Duration.ofMinutes(5));
   }

@@ -35,21 +35,6 @@ class StatefulSetIT {
   private static final String NS = "stateful";
   private static final String NODE_NAME = "sts-node-1";
 
-  private static final String NODE = """
-      apiVersion: v1
-      kind: Node
-      metadata:
-        name: %s
-        labels: {kubernetes.io/hostname: %s}
-      status:
-        capacity: {cpu: "16", memory: 32Gi, pods: "110"}
-        allocatable: {cpu: "16", memory: 32Gi, pods: "110"}
-        conditions:
-        - {type: Ready, status: "True", reason: KubeletReady, message: ready}
-        addresses:
-        - {type: InternalIP, address: 127.0.0.11}
-      """.formatted(NODE_NAME, NODE_NAME);
-
   private static final String MANIFEST = """
       apiVersion: v1
       kind: Service
@@ -129,7 +114,7 @@ class StatefulSetIT {
     // No heartbeats from the fake kubelet: keep the node lifecycle controller from marking the node NotReady.
     gantry = GantryProcess.start("--nodes", "0", "--node-monitor-grace-period", "PT10M");
     kubectl = gantry.kubectl().withTimeout(Duration.ofSeconds(90));
-    kubectl.runWithInput(NODE, "apply", "-f", "-").assertOk();
+    kubectl.runWithInput(Manifests.readyNode(NODE_NAME), "apply", "-f", "-").assertOk();
     kubectl.run("create", "namespace", NS).assertOk();
   }
 

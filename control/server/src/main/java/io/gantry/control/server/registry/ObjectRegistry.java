@@ -526,11 +526,13 @@ public final class ObjectRegistry {
     if (type == ResourceTypes.NAMESPACES && subresource == null) {
       next.set("spec", old.get("spec")); // spec.finalizers change only through /finalize
     }
+    // the writer owns what it wrote, not what the strategy then sets (a DaemonSet's templateGeneration)
+    ArrayNode owned = applied != null ? applied : updateOwnership(type, subresource, old, next);
     KindRules.prepareForUpdate(type, subresource, next, old);
     if (KindRules.tracksGeneration(type) && KindRules.specChanged(type, subresource, next, old)) {
       metadata.put("generation", oldMetadata.path("generation").asLong(0) + 1);
     }
-    setManagedFields(next, applied != null ? applied : updateOwnership(type, subresource, old, next));
+    setManagedFields(next, owned);
     metadata.put("resourceVersion", Long.toString(current.modRevision()));
     String key = type.key(namespace, name);
     if (SameContent.same(next, old)) {

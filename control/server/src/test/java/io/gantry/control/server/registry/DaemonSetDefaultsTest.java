@@ -2,6 +2,7 @@ package io.gantry.control.server.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
@@ -79,6 +80,20 @@ class DaemonSetDefaultsTest {
     assertEquals(3, ds.at("/metadata/generation").asLong());
     assertEquals("2", ds.at("/metadata/annotations").path(GENERATION).asText());
 
+    // the writer owns what it wrote, not the templateGeneration the strategy raised
+    ((ObjectNode) ds.at("/spec/template/spec/containers/0")).put("image", "busybox:1.37");
+    ds = registry.as("kubectl-set").update(ResourceTypes.DAEMONSETS, "demo", "agent", ds, null);
+    assertEquals("3", ds.at("/metadata/annotations").path(GENERATION).asText());
+    String setFields = "";
+    for (com.fasterxml.jackson.databind.JsonNode entry : ds.at("/metadata/managedFields")) {
+      if (entry.path("manager").asText().equals("kubectl-set")) {
+        setFields = entry.path("fieldsV1").toString();
+      }
+    }
+    assertTrue(setFields.contains("f:image") && !setFields.contains(GENERATION), setFields);
+    ((ObjectNode) ds.at("/spec/template/spec/containers/0")).put("image", "busybox:1.36");
+    ds = registry.update(ResourceTypes.DAEMONSETS, "demo", "agent", ds, null);
+
     // the status goes through /status only, which keeps the spec and the template generation
     ObjectNode body = ds.deepCopy();
     ((ObjectNode) body.get("status")).put("numberReady", 2);
@@ -86,8 +101,8 @@ class DaemonSetDefaultsTest {
     ObjectNode written = registry.update(ResourceTypes.DAEMONSETS, "demo", "agent", body, "status");
     assertEquals(2, written.at("/status/numberReady").asInt());
     assertEquals("busybox:1.36", written.at("/spec/template/spec/containers/0/image").asText());
-    assertEquals(3, written.at("/metadata/generation").asLong());
-    assertEquals("2", written.at("/metadata/annotations").path(GENERATION).asText());
+    assertEquals(5, written.at("/metadata/generation").asLong());
+    assertEquals("4", written.at("/metadata/annotations").path(GENERATION).asText());
     body = written.deepCopy();
     ((ObjectNode) body.get("status")).put("numberReady", 0);
     ObjectNode main = registry.update(ResourceTypes.DAEMONSETS, "demo", "agent", body, null);

@@ -1,7 +1,5 @@
 package io.gantry.control.server.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
@@ -24,17 +22,9 @@ public final class StorageObjectInUseProtectionAdmission implements WritePlugin 
   @Override
   public void admitCreate(ResourceType type, ObjectNode object) {
     String finalizer = finalizerOf(type);
-    if (finalizer == null) {
-      return;
+    if (finalizer != null) {
+      ObjectMeta.addFinalizer(object, finalizer);
     }
-    ObjectNode metadata = ObjectMeta.metadata(object);
-    for (JsonNode present : metadata.path("finalizers")) {
-      if (finalizer.equals(present.asText())) {
-        return;
-      }
-    }
-    ArrayNode finalizers = metadata.get("finalizers") instanceof ArrayNode list ? list : metadata.putArray("finalizers");
-    finalizers.add(finalizer);
   }
 
   /** The protection finalizer of a kind, or null for kinds that have none. */

@@ -1,13 +1,10 @@
 package io.gantry.control.server.controller.gc;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.controller.runtime.ControllerLoop;
 import io.gantry.control.server.controller.runtime.Informer;
 import io.gantry.control.server.controller.runtime.WorkQueue;
-import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.DeleteOptions;
 import io.gantry.control.server.registry.ObjectEvent;
 import io.gantry.control.server.registry.ObjectMeta;
@@ -153,10 +150,10 @@ public final class GarbageCollector implements AutoCloseable {
     if (dangling) {
       queue.add(new Item(Work.COLLECT, type, ref.namespace(), ref.name()));
     }
-    if (ObjectMeta.isDeleting(object) && hasFinalizer(object, ORPHAN_FINALIZER)) {
+    if (ObjectMeta.isDeleting(object) && ObjectMeta.hasFinalizer(object, ORPHAN_FINALIZER)) {
       queue.add(new Item(Work.ORPHAN, type, ref.namespace(), ref.name()));
     }
-    if (ObjectMeta.isDeleting(object) && hasFinalizer(object, FOREGROUND_FINALIZER)) {
+    if (ObjectMeta.isDeleting(object) && ObjectMeta.hasFinalizer(object, FOREGROUND_FINALIZER)) {
       queue.add(new Item(Work.FOREGROUND, type, ref.namespace(), ref.name()));
     }
   }
@@ -175,7 +172,8 @@ public final class GarbageCollector implements AutoCloseable {
    */
   private void deleteDependentsFirst(Item item) throws ApiException {
     Optional<ObjectNode> found = registry.find(item.type(), item.namespace(), item.name());
-    if (found.isEmpty() || !ObjectMeta.isDeleting(found.get()) || !hasFinalizer(found.get(), FOREGROUND_FINALIZER)) {
+    if (found.isEmpty() || !ObjectMeta.isDeleting(found.get())
+        || !ObjectMeta.hasFinalizer(found.get(), FOREGROUND_FINALIZER)) {
       return;
     }
     String uid = ObjectMeta.text(found.get(), "uid");
@@ -208,13 +206,7 @@ public final class GarbageCollector implements AutoCloseable {
       return;
     }
     ObjectNode owner = found.get().deepCopy();
-    ArrayNode kept = Json.MAPPER.createArrayNode();
-    for (JsonNode finalizer : owner.path("metadata").path("finalizers")) {
-      if (!FOREGROUND_FINALIZER.equals(finalizer.asText())) {
-        kept.add(finalizer);
-      }
-    }
-    ObjectMeta.metadata(owner).set("finalizers", kept);
+    ObjectMeta.removeFinalizer(owner, FOREGROUND_FINALIZER);
     try {
       registry.update(item.type(), item.namespace(), item.name(), owner, null);
       log.info("deleted the dependents of {} {}/{} in the foreground", item.type().kind(), item.namespace(),
@@ -278,7 +270,8 @@ public final class GarbageCollector implements AutoCloseable {
         continue;
       }
       Optional<ObjectNode> owner = referenced(ref, namespace).orElse(Optional.empty());
-      if (owner.isPresent() && !(ObjectMeta.isDeleting(owner.get()) && hasFinalizer(owner.get(), FOREGROUND_FINALIZER))) {
+      if (owner.isPresent()
+          && !(ObjectMeta.isDeleting(owner.get()) && ObjectMeta.hasFinalizer(owner.get(), FOREGROUND_FINALIZER))) {
         return true;
       }
     }
@@ -304,7 +297,8 @@ public final class GarbageCollector implements AutoCloseable {
   /** Strips the owner's references from its dependents, then its {@value #ORPHAN_FINALIZER} finalizer. */
   private void orphanDependents(Item item) throws ApiException {
     Optional<ObjectNode> found = registry.find(item.type(), item.namespace(), item.name());
-    if (found.isEmpty() || !ObjectMeta.isDeleting(found.get()) || !hasFinalizer(found.get(), ORPHAN_FINALIZER)) {
+    if (found.isEmpty() || !ObjectMeta.isDeleting(found.get())
+        || !ObjectMeta.hasFinalizer(found.get(), ORPHAN_FINALIZER)) {
       return;
     }
     String uid = ObjectMeta.text(found.get(), "uid");
@@ -313,13 +307,7 @@ public final class GarbageCollector implements AutoCloseable {
       removeOwner(dependent, uid);
     }
     ObjectNode owner = found.get().deepCopy();
-    ArrayNode kept = Json.MAPPER.createArrayNode();
-    for (JsonNode finalizer : owner.path("metadata").path("finalizers")) {
-      if (!ORPHAN_FINALIZER.equals(finalizer.asText())) {
-        kept.add(finalizer);
-      }
-    }
-    ObjectMeta.metadata(owner).set("finalizers", kept);
+    ObjectMeta.removeFinalizer(owner, ORPHAN_FINALIZER);
     registry.update(item.type(), item.namespace(), item.name(), owner, null);
     log.info("orphaned the dependents of {} {}/{}", item.type().kind(), item.namespace(), item.name());
   }
@@ -347,15 +335,6 @@ public final class GarbageCollector implements AutoCloseable {
         }
       }
     }
-  }
-
-  private static boolean hasFinalizer(ObjectNode object, String finalizer) {
-    for (JsonNode f : object.path("metadata").path("finalizers")) {
-      if (finalizer.equals(f.asText())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @Override

@@ -54,29 +54,13 @@ public final class PvProtectionController implements AutoCloseable {
     if (found.isEmpty()) {
       return;
     }
-    ObjectNode volume = found.get();
-    if (ProtectionFinalizers.deletionCandidate(volume, FINALIZER)) {
-      if (!inUse(volume)) {
-        update(ProtectionFinalizers.removing(volume, FINALIZER));
-      }
-    } else if (ProtectionFinalizers.needToAdd(volume, FINALIZER)) {
-      update(ProtectionFinalizers.adding(volume, FINALIZER));
-    }
+    ProtectionFinalizers.sync(registry, ResourceTypes.PERSISTENTVOLUMES, found.get(), FINALIZER,
+        PvProtectionController::inUse);
   }
 
   /** isBeingUsed: only the phase counts; the binder moves a volume whose claim is gone to Released. */
   static boolean inUse(ObjectNode volume) {
     return "Bound".equals(volume.path("status").path("phase").asText(""));
-  }
-
-  private void update(ObjectNode volume) throws ApiException {
-    try {
-      registry.update(ResourceTypes.PERSISTENTVOLUMES, null, ObjectMeta.name(volume), volume, null);
-    } catch (ApiException e) {
-      if (e.code() != 404) {
-        throw e;
-      }
-    }
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.gantry.control.server.controller.volume;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
+import io.gantry.control.server.controller.gc.OwnerReferences;
 import io.gantry.control.server.controller.runtime.ControllerLoop;
 import io.gantry.control.server.controller.runtime.Informer;
 import io.gantry.control.server.controller.runtime.WorkQueue;
@@ -63,14 +64,7 @@ public final class PvcProtectionController implements AutoCloseable {
     if (found.isEmpty()) {
       return;
     }
-    ObjectNode claim = found.get();
-    if (ProtectionFinalizers.deletionCandidate(claim, FINALIZER)) {
-      if (!inUse(claim)) {
-        update(ProtectionFinalizers.removing(claim, FINALIZER));
-      }
-    } else if (ProtectionFinalizers.needToAdd(claim, FINALIZER)) {
-      update(ProtectionFinalizers.adding(claim, FINALIZER));
-    }
+    ProtectionFinalizers.sync(registry, ResourceTypes.PERSISTENTVOLUMECLAIMS, found.get(), FINALIZER, this::inUse);
   }
 
   /** isBeingUsed: a user in the informer's cache, else in a live list of the namespace's pods. */
@@ -107,7 +101,8 @@ public final class PvcProtectionController implements AutoCloseable {
         return true;
       }
       if (volume.path("ephemeral").isObject() && !shutDown(pod)
-          && name.equals(ephemeralClaimName(pod, volume)) && controlledBy(claim, pod)) {
+          && name.equals(ephemeralClaimName(pod, volume))
+          && OwnerReferences.isControlledBy(claim, ObjectMeta.text(pod, "uid"))) {
         return true;
       }
     }
@@ -145,27 +140,6 @@ public final class PvcProtectionController implements AutoCloseable {
   /** The claim of a generic ephemeral volume: {@code <pod name>-<volume name>}. */
   private static String ephemeralClaimName(ObjectNode pod, JsonNode volume) {
     return ObjectMeta.name(pod) + "-" + volume.path("name").asText("");
-  }
-
-  /** VolumeIsForPod: the claim's controller reference names the pod's uid. */
-  private static boolean controlledBy(ObjectNode claim, ObjectNode pod) {
-    for (JsonNode owner : claim.path("metadata").path("ownerReferences")) {
-      if (owner.path("controller").asBoolean(false)) {
-        return owner.path("uid").asText("").equals(ObjectMeta.text(pod, "uid"));
-      }
-    }
-    return false;
-  }
-
-  private void update(ObjectNode claim) throws ApiException {
-    try {
-      registry.update(ResourceTypes.PERSISTENTVOLUMECLAIMS, ObjectMeta.namespace(claim), ObjectMeta.name(claim),
-          claim, null);
-    } catch (ApiException e) {
-      if (e.code() != 404) {
-        throw e;
-      }
-    }
   }
 
   @Override

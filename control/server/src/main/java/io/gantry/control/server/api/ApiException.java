@@ -15,12 +15,18 @@ public final class ApiException extends Exception {
   private final int code;
   private final String reason;
   private final transient ObjectNode details;
+  private final String continueToken;
 
   public ApiException(int code, String reason, String message, ObjectNode details) {
+    this(code, reason, message, details, null);
+  }
+
+  private ApiException(int code, String reason, String message, ObjectNode details, String continueToken) {
     super(message);
     this.code = code;
     this.reason = reason;
     this.details = details;
+    this.continueToken = continueToken;
   }
 
   public int code() {
@@ -63,7 +69,10 @@ public final class ApiException extends Exception {
     ObjectNode status = Json.object();
     status.put("kind", "Status");
     status.put("apiVersion", "v1");
-    status.putObject("metadata");
+    ObjectNode metadata = status.putObject("metadata");
+    if (continueToken != null) {
+      metadata.put("continue", continueToken);
+    }
     status.put("status", "Failure");
     status.put("message", getMessage());
     if (!reason.isEmpty()) {
@@ -141,6 +150,11 @@ public final class ApiException extends Exception {
 
   public static ApiException gone(String message) {
     return new ApiException(410, "Expired", message, null);
+  }
+
+  /** A 410 whose Status carries a token to list the rest with (kube-apiserver's inconsistent continue). */
+  public static ApiException gone(String message, String continueToken) {
+    return new ApiException(410, "Expired", message, null, continueToken);
   }
 
   public static ApiException unauthorized() {

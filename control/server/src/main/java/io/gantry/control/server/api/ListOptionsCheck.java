@@ -10,8 +10,8 @@ import java.util.List;
  * The {@code resourceVersion}, {@code resourceVersionMatch} and {@code sendInitialEvents} rules
  * of list and watch requests, as kube-apiserver's ValidateListOptions and its consistency
  * semantics: a list at a resourceVersion the server has not reached waits briefly, then fails
- * with 504 {@code ResourceVersionTooLarge}; a list with {@code resourceVersionMatch=Exact} is
- * served only at the current revision (the store keeps no older snapshots) and is otherwise 410.
+ * with 504 {@code ResourceVersionTooLarge}; an exact list is read at its revision while the
+ * store's history still holds it.
  */
 public final class ListOptionsCheck {
 
@@ -84,19 +84,20 @@ public final class ListOptionsCheck {
 
   /**
    * Before a list is read: waits (bounded) for the store to reach a resourceVersion the client has
-   * seen, and refuses an exact read of a revision the store can no longer serve.
+   * seen, and answers the revision to read at ({@code 0} for the current one). As the API
+   * concepts' table has it, a {@code resourceVersion} is read exactly with
+   * {@code resourceVersionMatch=Exact}, or with a {@code limit} and no match; otherwise it only
+   * bounds how old the answer may be, and the current revision is newer still.
    */
-  static void awaitConsistency(ApiRequest request, Store store) throws ApiException {
+  static long listRevision(ApiRequest request, Store store, int limit) throws ApiException {
     String version = orEmpty(request.param("resourceVersion"));
     if (version.isEmpty() || version.equals("0") || !orEmpty(request.param("continue")).isEmpty()) {
-      return;
+      return 0;
     }
     long wanted = Long.parseLong(version);
     awaitRevision(wanted, store);
-    if ("Exact".equals(request.param("resourceVersionMatch")) && wanted != store.currentRevision()) {
-      throw ApiException.gone("too old resource version: " + wanted + " (" + store.currentRevision()
-          + "); this server serves exact lists only at the current resourceVersion");
-    }
+    String match = orEmpty(request.param("resourceVersionMatch"));
+    return match.equals("Exact") || match.isEmpty() && limit > 0 ? wanted : 0;
   }
 
   /**

@@ -299,9 +299,10 @@ final class ResourceEndpoint {
   private ApiResponse list(ResourcePath path, ApiRequest request) throws ApiException {
     ResourceType type = path.type();
     ListOptionsCheck.validate(request, false);
-    ListOptionsCheck.awaitConsistency(request, registry.store());
+    int limit = limit(request);
+    long revision = ListOptionsCheck.listRevision(request, registry.store(), limit);
     ListResult result = registry.list(type, type.namespaced() ? path.namespace() : null,
-        Selectors.labels(request), Selectors.fields(type, request), limit(request), request.param("continue"));
+        Selectors.labels(request), Selectors.fields(type, request), limit, request.param("continue"), revision);
     if (request.wantsTable()) {
       ObjectNode table = TableConverter.table(type, result.items(), Long.toString(result.resourceVersion()),
           Selectors.includeObject(request), true, registry.clock().instant());

@@ -8,8 +8,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-/** The opaque {@code continue} token of a paged list: the revision and the last key returned. */
+/**
+ * The opaque {@code continue} token of a paged list: the revision every page is read at and the
+ * last key returned. As kube-apiserver's, a revision of -1 reads the rest at the current revision
+ * (the token a 410 hands out once the list's revision is compacted).
+ */
 final class ContinueToken {
+
+  static final long CURRENT = -1;
+
+  /** Where the next page starts, and the revision to read it at ({@link #CURRENT} for the latest). */
+  record Position(String startAfter, long revision) {}
 
   private ContinueToken() {}
 
@@ -25,7 +34,7 @@ final class ContinueToken {
    * The key to start after; refuses tokens that are malformed or belong to another list, in the
    * words of kube-apiserver's storage ({@code invalid continue token: continue key is not valid...}).
    */
-  static String decode(String token, String prefix) throws ApiException {
+  static Position decode(String token, String prefix) throws ApiException {
     byte[] data;
     try {
       data = Base64.getUrlDecoder().decode(token.getBytes(StandardCharsets.US_ASCII));
@@ -42,7 +51,11 @@ final class ContinueToken {
     if (!start.startsWith(prefix)) {
       throw invalid("the token belongs to another list");
     }
-    return start;
+    long revision = node.path("rv").asLong(0);
+    if (revision == 0 || revision < CURRENT) {
+      throw invalid("incorrect encoded start resourceVersion (version " + node.path("v").asText() + ")");
+    }
+    return new Position(start, revision);
   }
 
   private static ApiException invalid(String why) {

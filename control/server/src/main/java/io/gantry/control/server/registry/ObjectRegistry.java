@@ -16,6 +16,7 @@ import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
 import io.gantry.control.server.selector.FieldSelector;
 import io.gantry.control.server.selector.LabelSelector;
+import io.gantry.control.server.store.CompactedException;
 import io.gantry.control.server.store.Compare;
 import io.gantry.control.server.store.KeyValue;
 import io.gantry.control.server.store.Op;
@@ -52,6 +53,12 @@ public final class ObjectRegistry {
   private static final int MAX_RETRIES = 16;
   private static final String NAME_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** kube-apiserver's words for a continue token whose revision compaction has discarded. */
+  private static final String INCONSISTENT_CONTINUE = "The provided continue parameter is too old to display a"
+      + " consistent list result. You can start a new list without the continue parameter, or use the continue"
+      + " token in this response to retrieve the remainder of the results. Continuing with the provided token"
+      + " results in an inconsistent list - objects that were created, modified, or deleted between the time"
+      + " the first chunk was returned and now may show up in the list.";
   /** The namespaces kube-apiserver's NamespaceLifecycle admission refuses to delete. */
   private static final Set<String> IMMORTAL_NAMESPACES = Set.of("default", "kube-system", "kube-public");
 
@@ -144,45 +151,73 @@ public final class ObjectRegistry {
 
   /**
    * Lists objects of a type in a namespace (or all namespaces when {@code namespace} is null),
-   * filtered by selectors, one page at a time.
+   * filtered by selectors, one page at a time, at the current revision or the continue token's.
    */
   public ListResult list(ResourceType type, String namespace, LabelSelector labels, FieldSelector fields,
       int limit, String continueToken) throws ApiException {
+    return list(type, namespace, labels, fields, limit, continueToken, 0);
+  }
+
+  /**
+   * As {@link #list(ResourceType, String, LabelSelector, FieldSelector, int, String)}, read at
+   * {@code revision} ({@code 0} for the current one) unless a continue token names its own. Every
+   * page of a list is read at its first page's revision, so the pages together are one snapshot,
+   * as etcd gives kube-apiserver; once compaction has discarded that revision the answer is 410.
+   */
+  public ListResult list(ResourceType type, String namespace, LabelSelector labels, FieldSelector fields,
+      int limit, String continueToken, long revision) throws ApiException {
     String prefix = type.keyPrefix(namespace);
     String startAfter = null;
+    long at = revision;
     if (continueToken != null && !continueToken.isEmpty()) {
-      startAfter = ContinueToken.decode(continueToken, prefix);
+      ContinueToken.Position position = ContinueToken.decode(continueToken, prefix);
+      startAfter = position.startAfter();
+      at = position.revision() == ContinueToken.CURRENT ? 0 : position.revision();
+      if (at > store.currentRevision()) {
+        throw ApiException.badRequest("invalid continue token: continue key is not valid: resourceVersion "
+            + at + " is newer than this server's " + store.currentRevision());
+      }
     }
+    try {
+      return page(prefix, startAfter, at, labels, fields, limit);
+    } catch (CompactedException e) {
+      if (startAfter == null) {
+        throw ApiException.gone("The resourceVersion for the provided list is too old.");
+      }
+      throw ApiException.gone(INCONSISTENT_CONTINUE, ContinueToken.encode(ContinueToken.CURRENT, startAfter));
+    }
+  }
+
+  private ListResult page(String prefix, String startAfter, long revision, LabelSelector labels,
+      FieldSelector fields, int limit) throws CompactedException {
     List<ObjectNode> items = new ArrayList<>();
-    long revision = 0;
+    long at = revision;
     int pageSize = limit > 0 ? Math.max(limit, 100) : 0;
     String lastKey = startAfter;
     boolean more;
     do {
-      RangeResult page = store.range(prefix, lastKey, pageSize);
-      if (revision == 0) {
-        revision = page.revision();
-      }
+      RangeResult page = store.range(prefix, lastKey, pageSize, at);
+      at = page.revision();
       more = page.more();
-      for (KeyValue kv : page.kvs()) {
+      for (int i = 0; i < page.kvs().size(); i++) {
+        KeyValue kv = page.kvs().get(i);
         lastKey = kv.key();
         ObjectNode object = StoredObjects.decode(kv);
-        if (matches(object, labels, fields)) {
-          items.add(object);
-          if (limit > 0 && items.size() == limit) {
-            boolean rest = more || page.kvs().indexOf(kv) < page.kvs().size() - 1;
-            if (!rest) {
-              return new ListResult(items, revision, null, null);
-            }
-            // remainingItemCount, as kube-apiserver gives it: only when no selector filters the list
-            Long remaining = labels == null && fields == null
-                ? (long) store.range(prefix, kv.key(), 0).kvs().size() : null;
-            return new ListResult(items, revision, ContinueToken.encode(revision, kv.key()), remaining);
+        if (!matches(object, labels, fields)) {
+          continue;
+        }
+        items.add(object);
+        if (limit > 0 && items.size() == limit) {
+          if (!more && i == page.kvs().size() - 1) {
+            return new ListResult(items, at, null, null);
           }
+          // remainingItemCount, as kube-apiserver gives it: only when no selector filters the list
+          Long remaining = labels == null && fields == null ? store.count(prefix, kv.key(), at) : null;
+          return new ListResult(items, at, ContinueToken.encode(at, kv.key()), remaining);
         }
       }
     } while (more);
-    return new ListResult(items, revision, null, null);
+    return new ListResult(items, at, null, null);
   }
 
   static boolean matches(ObjectNode object, LabelSelector labels, FieldSelector fields) {

@@ -35,6 +35,25 @@ public interface Store extends AutoCloseable {
   RangeResult range(String prefix, String startAfter, int limit);
 
   /**
+   * As {@link #range}, but the keys as they were at {@code revision} ({@code 0} for the current
+   * one), as etcd's range with a revision: a paged list reads every page at its first page's
+   * revision.
+   *
+   * @throws CompactedException if history older than {@code revision} has been compacted
+   * @throws IllegalArgumentException if the store has not reached {@code revision}
+   */
+  RangeResult range(String prefix, String startAfter, int limit, long revision) throws CompactedException;
+
+  /**
+   * How many keys start with {@code prefix} and sort after {@code startAfter} (null for all) at
+   * {@code revision} ({@code 0} for the current one), as etcd's count-only range.
+   *
+   * @throws CompactedException if history older than {@code revision} has been compacted
+   * @throws IllegalArgumentException if the store has not reached {@code revision}
+   */
+  long count(String prefix, String startAfter, long revision) throws CompactedException;
+
+  /**
    * Applies {@code ops} atomically if every compare holds, at one new revision. When a compare
    * fails nothing is written and the result says which compare failed.
    */

@@ -221,19 +221,52 @@ class RequestSemanticsTest {
   }
 
   @Test
-  void exactListAtTheCurrentVersionIsServedAndAtAnOlderOneIsGone() throws Exception {
+  void exactListIsReadAtItsVersionUntilCompactionDiscardsIt() throws Exception {
     registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"a\"}}"));
-    String current = Long.toString(store.currentRevision());
+    String then = Long.toString(store.currentRevision());
+    registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"b\"}}"));
 
     ApiResponse exact = send("GET", CONFIGMAPS,
-        Map.of("resourceVersionMatch", List.of("Exact"), "resourceVersion", List.of(current)), "");
-    ApiResponse older = send("GET", CONFIGMAPS,
-        Map.of("resourceVersionMatch", List.of("Exact"), "resourceVersion", List.of("1")), "");
+        Map.of("resourceVersionMatch", List.of("Exact"), "resourceVersion", List.of(then)), "");
+    ApiResponse limited = send("GET", CONFIGMAPS, Map.of("resourceVersion", List.of(then), "limit", List.of("5")), "");
+    ApiResponse notOlderThan = send("GET", CONFIGMAPS, Map.of("resourceVersion", List.of(then)), "");
 
     assertEquals(200, exact.status(), () -> body(exact).toString());
-    assertEquals(current, body(exact).at("/metadata/resourceVersion").asText());
-    assertEquals(410, older.status(), () -> body(older).toString());
-    assertEquals("Expired", body(older).path("reason").asText());
+    assertEquals(then, body(exact).at("/metadata/resourceVersion").asText());
+    assertEquals(List.of("a"), names(body(exact)));
+    // with a limit and no match, a resourceVersion is exact too, as the API concepts' table says
+    assertEquals(then, body(limited).at("/metadata/resourceVersion").asText());
+    assertEquals(List.of("a"), names(body(limited)));
+    assertEquals(Long.toString(store.currentRevision()), body(notOlderThan).at("/metadata/resourceVersion").asText());
+    assertEquals(List.of("a", "b"), names(body(notOlderThan)));
+
+    store.compact(store.currentRevision());
+    ApiResponse compacted = send("GET", CONFIGMAPS,
+        Map.of("resourceVersionMatch", List.of("Exact"), "resourceVersion", List.of(then)), "");
+    assertEquals(410, compacted.status(), () -> body(compacted).toString());
+    assertEquals("Expired", body(compacted).path("reason").asText());
+    assertEquals("The resourceVersion for the provided list is too old.", body(compacted).path("message").asText());
+  }
+
+  @Test
+  void theRestOfAListWhoseVersionWasCompactedComesWithTheTokenOfA410() throws Exception {
+    for (String name : List.of("a", "b", "c")) {
+      registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"" + name + "\"}}"));
+    }
+    ObjectNode first = body(send("GET", CONFIGMAPS, Map.of("limit", List.of("1")), ""));
+    registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"d\"}}"));
+    store.compact(store.currentRevision());
+
+    ApiResponse expired = send("GET", CONFIGMAPS,
+        Map.of("limit", List.of("1"), "continue", List.of(first.at("/metadata/continue").asText())), "");
+    assertEquals(410, expired.status(), () -> body(expired).toString());
+    assertTrue(body(expired).path("message").asText().startsWith("The provided continue parameter is too old"));
+    String inconsistent = body(expired).at("/metadata/continue").asText();
+    assertFalse(inconsistent.isEmpty(), () -> body(expired).toString());
+
+    ObjectNode rest = body(send("GET", CONFIGMAPS, Map.of("limit", List.of("5"), "continue", List.of(inconsistent)), ""));
+    assertEquals(List.of("b", "c", "d"), names(rest));
+    assertEquals(Long.toString(store.currentRevision()), rest.at("/metadata/resourceVersion").asText());
   }
 
   @Test

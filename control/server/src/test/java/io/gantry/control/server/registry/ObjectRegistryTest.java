@@ -772,6 +772,40 @@ class ObjectRegistryTest {
         otherList.getMessage());
   }
 
+  @Test
+  void thePagesOfAListAreOneSnapshotAtTheFirstPagesVersion() throws ApiException {
+    for (int i = 0; i < 5; i++) {
+      registry.create(ResourceTypes.CONFIGMAPS, "demo", json("{\"metadata\":{\"name\":\"c" + i + "\"}}"));
+    }
+    ListResult first = registry.list(ResourceTypes.CONFIGMAPS, "demo", null, null, 2, null);
+    assertEquals(3L, first.remaining());
+    registry.delete(ResourceTypes.CONFIGMAPS, "demo", "c2", DeleteOptions.DEFAULT);
+    registry.create(ResourceTypes.CONFIGMAPS, "demo", json("{\"metadata\":{\"name\":\"c3a\"}}"));
+    registry.patch(ResourceTypes.CONFIGMAPS, "demo", "c4", PatchType.MERGE_PATCH, json("{\"data\":{\"k\":\"v\"}}"), null);
+
+    ListResult second = registry.list(ResourceTypes.CONFIGMAPS, "demo", null, null, 2, first.continueToken());
+    ListResult third = registry.list(ResourceTypes.CONFIGMAPS, "demo", null, null, 2, second.continueToken());
+
+    assertEquals(List.of("c2", "c3"), second.items().stream().map(ObjectMeta::name).toList());
+    assertEquals(List.of("c4"), third.items().stream().map(ObjectMeta::name).toList());
+    assertTrue(third.items().getFirst().path("data").isMissingNode(), third.items().getFirst()::toString);
+    assertEquals(first.resourceVersion(), second.resourceVersion());
+    assertEquals(first.resourceVersion(), third.resourceVersion());
+    assertEquals(1L, second.remaining());
+    assertNotEquals(first.resourceVersion(), store.currentRevision());
+  }
+
+  @Test
+  void aContinueTokenWithoutAResourceVersionIsRefused() {
+    String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+        "{\"v\":\"gantry.v1\",\"start\":\"/registry/core/configmaps/demo/c1\"}".getBytes(StandardCharsets.UTF_8));
+    ApiException e = assertThrows(ApiException.class,
+        () -> registry.list(ResourceTypes.CONFIGMAPS, "demo", null, null, 2, token));
+    assertEquals(400, e.code());
+    assertEquals("invalid continue token: continue key is not valid: incorrect encoded start resourceVersion"
+        + " (version gantry.v1)", e.getMessage());
+  }
+
   private static ObjectNode deployment(String name, int replicas) {
     return json("""
         {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"%s"},

@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class ReadPool implements AutoCloseable {
 
-  /** Work on a borrowed connection. */
-  interface Read<T> {
-    T run(Connection c) throws SQLException;
+  /** Work on a borrowed connection, which may also fail with {@code X}. */
+  interface Read<T, X extends Exception> {
+    T run(Connection c) throws SQLException, X;
   }
 
   private final BlockingQueue<Connection> idle;
@@ -51,7 +51,7 @@ final class ReadPool implements AutoCloseable {
   }
 
   /** Runs {@code read} inside one read transaction so that all its queries see the same revision. */
-  <T> T inSnapshot(Read<T> read) throws SQLException {
+  <T, X extends Exception> T inSnapshot(Read<T, X> read) throws SQLException, X {
     Connection c = borrow();
     try (Statement s = c.createStatement()) {
       s.execute("BEGIN");

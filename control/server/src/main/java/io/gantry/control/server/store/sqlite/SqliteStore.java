@@ -127,15 +127,43 @@ public final class SqliteStore implements Store {
 
   @Override
   public RangeResult range(String prefix, String startAfter, int limit) {
+    try {
+      return range(prefix, startAfter, limit, 0);
+    } catch (CompactedException e) {
+      throw new AssertionError("the current revision is never compacted", e);
+    }
+  }
+
+  @Override
+  public RangeResult range(String prefix, String startAfter, int limit, long revision) throws CompactedException {
     Objects.requireNonNull(prefix, "prefix");
     if (limit < 0) {
       throw new IllegalArgumentException("limit: " + limit + " (expected: >= 0, 0 for no limit)");
     }
+    requireRevision(revision);
     checkOpen();
     try {
-      return readers.inSnapshot(c -> KvQueries.range(c, prefix, startAfter, limit));
+      return readers.inSnapshot(c -> KvQueries.range(c, prefix, startAfter, limit, revision));
     } catch (SQLException e) {
       throw failure("range " + prefix, e);
+    }
+  }
+
+  @Override
+  public long count(String prefix, String startAfter, long revision) throws CompactedException {
+    Objects.requireNonNull(prefix, "prefix");
+    requireRevision(revision);
+    checkOpen();
+    try {
+      return readers.inSnapshot(c -> KvQueries.count(c, prefix, startAfter, revision));
+    } catch (SQLException e) {
+      throw failure("count " + prefix, e);
+    }
+  }
+
+  private static void requireRevision(long revision) {
+    if (revision < 0) {
+      throw new IllegalArgumentException("revision: " + revision + " (expected: >= 0, 0 for the current one)");
     }
   }
 

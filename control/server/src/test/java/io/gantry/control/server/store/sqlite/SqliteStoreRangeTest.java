@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gantry.control.server.store.CompactedException;
 import io.gantry.control.server.store.KeyValue;
 import io.gantry.control.server.store.RangeResult;
 import java.nio.file.Path;
@@ -126,5 +127,83 @@ class SqliteStoreRangeTest {
   void negativeLimitIsRejected() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.range("/", null, -1));
     assertTrue(e.getMessage().startsWith("limit: -1"), e.getMessage());
+  }
+
+  @Test
+  void aPastRevisionShowsTheKeysAsTheyWereThen() throws Exception {
+    createAll("/p/a", "/p/b", "/p/c", "/q"); // revisions 1 to 4
+    long then = store.currentRevision();
+    store.update("/p/b", bytes("b2"), 2); // 5
+    store.delete("/p/c", 3); // 6
+    createAll("/p/d"); // 7
+    store.delete("/p/a", 1); // 8
+    createAll("/p/a"); // 9, again
+    store.update("/p/b", bytes("b3"), 5); // 10
+
+    RangeResult past = store.range("/p/", null, 0, then);
+    assertEquals(then, past.revision());
+    assertEquals(List.of("/p/a", "/p/b", "/p/c"), keys(past));
+    assertEquals(List.of("/p/a", "/p/b", "/p/c"),
+        past.kvs().stream().map(kv -> new String(kv.value(), java.nio.charset.StandardCharsets.UTF_8)).toList());
+    assertEquals(List.of(1L, 2L, 3L), past.kvs().stream().map(KeyValue::modRevision).toList());
+    assertEquals(List.of(1L, 2L, 3L), past.kvs().stream().map(KeyValue::createRevision).toList());
+    assertEquals(3, store.count("/p/", null, then));
+
+    RangeResult now = store.range("/p/", null, 0, 0);
+    assertEquals(List.of("/p/a", "/p/b", "/p/d"), keys(now));
+    assertEquals(List.of(9L, 10L, 7L), now.kvs().stream().map(KeyValue::modRevision).toList());
+    assertEquals(10, now.revision());
+
+    RangeResult middle = store.range("/p/", null, 0, 7);
+    assertEquals(List.of("/p/a", "/p/b", "/p/d"), keys(middle));
+    assertEquals(List.of(1L, 5L, 7L), middle.kvs().stream().map(KeyValue::modRevision).toList());
+  }
+
+  @Test
+  void pagesAtAPastRevisionCoverItsKeysOnceWhateverChangesMeanwhile() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      createAll("/p/" + i);
+    }
+    long then = store.currentRevision();
+    List<String> seen = new ArrayList<>();
+    List<Long> remaining = new ArrayList<>();
+    String after = null;
+    int round = 0;
+    while (true) {
+      RangeResult page = store.range("/p/", after, 3, then);
+      seen.addAll(keys(page));
+      remaining.add(store.count("/p/", page.kvs().getLast().key(), then));
+      if (!page.more()) {
+        break;
+      }
+      after = page.kvs().getLast().key();
+      // between pages: one key deleted, one created, one changed, both before and after the cursor
+      store.delete("/p/" + round * 3, store.get("/p/" + round * 3).orElseThrow().modRevision());
+      createAll("/p/" + round + "x");
+      store.update("/p/9", bytes("changed" + round), store.get("/p/9").orElseThrow().modRevision());
+      round++;
+    }
+    assertEquals(List.of("/p/0", "/p/1", "/p/2", "/p/3", "/p/4", "/p/5", "/p/6", "/p/7", "/p/8", "/p/9"), seen);
+    assertEquals(List.of(7L, 4L, 1L, 0L), remaining);
+    assertEquals("/p/9", new String(store.range("/p/9", null, 0, then).kvs().getFirst().value(),
+        java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aCompactedRevisionCannotBeReadButTheCompactedOneCan() throws Exception {
+    createAll("/p/a", "/p/b", "/p/c");
+    store.update("/p/a", bytes("a2"), 1); // 4
+    store.compact(2);
+    assertThrows(CompactedException.class, () -> store.range("/p/", null, 0, 1));
+    assertThrows(CompactedException.class, () -> store.count("/p/", null, 1));
+    assertEquals(List.of("/p/a", "/p/b"), keys(store.range("/p/", null, 0, 2)));
+    assertEquals(List.of(1L, 2L), store.range("/p/", null, 0, 2).kvs().stream().map(KeyValue::modRevision).toList());
+  }
+
+  @Test
+  void aRevisionTheStoreHasNotReachedIsRefused() {
+    createAll("/p/a");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.range("/p/", null, 0, 2));
+    assertTrue(e.getMessage().contains("revision 2 is in the future"), e.getMessage());
   }
 }

@@ -50,6 +50,7 @@ public final class ObjectValidator {
       case "StatefulSet" -> StatefulSetValidation.validate(object, errs);
       case "ReplicationController" -> ReplicationControllerValidation.validate(object, errs);
       case "ControllerRevision" -> ControllerRevisionValidation.validate(object, errs);
+      case "PodTemplate" -> PodTemplateValidation.validate(object, errs);
       case "PersistentVolumeClaim" -> PersistentVolumeValidation.validateClaim(object, errs);
       case "PersistentVolume" -> PersistentVolumeValidation.validateVolume(object, errs);
       case "EndpointSlice" -> EndpointSliceValidation.validate(object, errs);

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
+import io.gantry.control.server.conversion.Conversions;
+import io.gantry.control.server.conversion.ObjectConversion;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
@@ -198,6 +200,11 @@ final class TypedDecoding {
    * does not (none for kinds without a model).
    */
   static List<UnknownFields.Field> check(ResourceType type, ObjectNode object) throws ApiException {
+    if (type.isView()) {
+      // decoded as the type it is stored as, which is what its representation converts to
+      ObjectConversion conversion = Conversions.of(type);
+      return UnknownFields.inView(conversion, object, check(type.storageType(), conversion.toStorage(object)));
+    }
     Class<?> model = MODEL.get(type);
     if (model == null) {
       return List.of();

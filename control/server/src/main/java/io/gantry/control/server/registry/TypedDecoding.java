@@ -20,9 +20,10 @@ import io.gantry.control.server.resource.ResourceTypes;
 import java.io.IOException;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.function.UnaryOperator;
 
 /**
  * Checks that an object decodes as its real Kubernetes type (the fabric8 model), so that a
@@ -201,20 +202,29 @@ final class TypedDecoding {
    */
   static List<UnknownFields.Field> check(ResourceType type, ObjectNode object) throws ApiException {
     if (type.isView()) {
-      // decoded as the type it is stored as, which is what its representation converts to
+      // decoded as the type it is stored as, which is what its representation converts to; paths named as given
       ObjectConversion conversion = Conversions.of(type);
-      return UnknownFields.inView(conversion, object, check(type.storageType(), conversion.toStorage(object)));
+      return UnknownFields.inView(conversion, object, decode(type, MODEL.get(type.storageType()),
+          conversion.toStorage(object), conversion::fieldFromStorage));
     }
-    Class<?> model = MODEL.get(type);
+    return decode(type, MODEL.get(type), object, UnaryOperator.identity());
+  }
+
+  /** {@link #check}'s decoding into {@code model}; {@code topLevel} names a top-level field in error messages. */
+  private static List<UnknownFields.Field> decode(ResourceType type, Class<?> model, ObjectNode object,
+      UnaryOperator<String> topLevel) throws ApiException {
     if (model == null) {
       return List.of();
     }
     try {
       return UnknownFields.decode(model, object);
     } catch (JsonMappingException e) {
-      String path = e.getPath().stream()
-          .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-          .collect(Collectors.joining(".")).replace(".[", "[");
+      List<String> steps = new ArrayList<>();
+      for (JsonMappingException.Reference ref : e.getPath()) {
+        String name = ref.getFieldName();
+        steps.add(name == null ? "[" + ref.getIndex() + "]" : steps.isEmpty() ? topLevel.apply(name) : name);
+      }
+      String path = String.join(".", steps).replace(".[", "[");
       throw ApiException.badRequest(type.kind() + " in version \"" + type.version() + "\" cannot be handled as a "
           + type.kind() + ": " + goReason(e, path, object));
     } catch (Exception e) {

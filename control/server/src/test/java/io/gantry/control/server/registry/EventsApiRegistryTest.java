@@ -153,6 +153,27 @@ class EventsApiRegistryTest {
   }
 
   @Test
+  void fieldsTheEventsApiLacksAreUnknownThereAndDropped() throws ApiException {
+    ObjectNode body = json(EVENT).put("message", "not the note");
+    ((ObjectNode) body.get("regarding")).put("bogus", 1);
+    assertEquals(List.of("message", "regarding.bogus"),
+        UnknownFields.find(ResourceTypes.EVENTS_V1, body).stream().map(UnknownFields.Field::toString).toList());
+    registry.create(ResourceTypes.EVENTS_V1, "demo", body);
+    ObjectNode core = registry.get(ResourceTypes.EVENTS, "demo", "event-test");
+    assertEquals("This is event-test", core.path("message").asText());
+    assertFalse(core.at("/involvedObject").has("bogus"));
+  }
+
+  @Test
+  void aFieldOfTheWrongTypeIsNamedAsTheEventsApiNamesIt() {
+    ApiException refused = assertThrows(ApiException.class, () -> registry.create(ResourceTypes.EVENTS_V1, "demo",
+        json(EVENT).put("deprecatedCount", "many")));
+    assertEquals(400, refused.code());
+    assertEquals("Event in version \"v1\" cannot be handled as a Event: json: cannot unmarshal string into Go struct"
+        + " field deprecatedCount of type int32", refused.getMessage());
+  }
+
+  @Test
   void watchesThroughTheEventsApiSeeItsRepresentation() throws Exception {
     LinkedBlockingQueue<ObjectEvent> seen = new LinkedBlockingQueue<>();
     try (Watch watch = new ObjectWatcher(store).watch(ResourceTypes.EVENTS_V1, "demo", null,

@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -404,6 +405,46 @@ class KubectlWorkflowIT {
         .assertStderrContains("(NotFound): namespaces \"" + ns + "\" not found");
     Kubectl.Result leftovers = kubectl.run("get", "deploy,svc,configmaps", "-n", ns, "-o", "name").assertOk();
     assertEquals("", leftovers.stdout(), leftovers::toString);
+  }
+
+  @Test
+  void podTemplatesAreCreatedPrintedReplacedAndDeletedAsACollection() {
+    Kubectl kubectl = gantry.kubectl();
+    String ns = namespace("podtemplates", "path");
+    kubectl.run("create", "namespace", ns).assertOk();
+    for (String name : List.of("tpl-a", "tpl-b")) {
+      kubectl.runWithInput("""
+          apiVersion: v1
+          kind: PodTemplate
+          metadata: {name: %s, labels: {set: tpl}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              restartPolicy: Never
+              containers: [{name: web, image: nginx}, {name: log, image: busybox}]
+          """.formatted(name), "-n", ns, "apply", "-f", "-").assertOk();
+    }
+    PrintedTable table = kubectl.run("-n", ns, "get", "podtemplates").table();
+    assertEquals(List.of("NAME", "CONTAINERS", "IMAGES", "POD LABELS"), table.headers());
+    Map<String, String> row = table.rowNamed("tpl-a");
+    assertEquals("web,log nginx,busybox app=web", row.get("CONTAINERS") + " " + row.get("IMAGES") + " "
+        + row.get("POD LABELS"));
+    JsonNode created = getJson(kubectl, ns, "podtemplate", "tpl-a");
+    assertEquals("Never ClusterFirst 1", created.at("/template/spec/restartPolicy").asText() + " "
+        + created.at("/template/spec/dnsPolicy").asText() + " " + created.at("/metadata/generation").asInt());
+
+    // kubectl replace: a PUT of the whole object, whose template change raises the generation
+    String replaced = Json.write(created).replace("\"app\":\"web\"", "\"app\":\"api\"");
+    kubectl.runWithInput(replaced, "-n", ns, "replace", "-f", "-").assertOk();
+    JsonNode after = getJson(kubectl, ns, "podtemplate", "tpl-a");
+    assertEquals("api 2", after.at("/template/metadata/labels/app").asText() + " "
+        + after.at("/metadata/generation").asInt());
+    kubectl.run("-n", ns, "patch", "podtemplate", "tpl-b", "--type=merge", "-p",
+        "{\"template\":{\"spec\":{\"restartPolicy\":\"Sometimes\"}}}").assertFailed()
+        .assertStderrContains("template.spec.restartPolicy: Unsupported value: \"Sometimes\"");
+
+    kubectl.run("-n", ns, "delete", "podtemplates", "-l", "set=tpl").assertOk();
+    assertEquals("", kubectl.run("-n", ns, "get", "podtemplates", "-o", "name").assertOk().stdout().trim());
   }
 
   private Kubectl kubectl(String version) {

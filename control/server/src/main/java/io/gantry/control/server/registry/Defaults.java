@@ -36,6 +36,9 @@ final class Defaults {
     } else if (type == ResourceTypes.REPLICATIONCONTROLLERS) {
       replicationController(object);
       workload(type, object);
+    } else if (type == ResourceTypes.PODTEMPLATES) {
+      // SetObjectDefaults_PodTemplate: the template's pod spec as a workload's (no requests from limits)
+      podSpec(spec(object(object, "template")));
     } else if (type == ResourceTypes.DAEMONSETS) {
       daemonSet(object);
     } else if (type == ResourceTypes.STATEFULSETS) {

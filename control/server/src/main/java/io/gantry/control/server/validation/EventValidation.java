@@ -11,7 +11,7 @@ import java.util.Map;
  * Events, as {@code ValidateEventCreate} and {@code ValidateEventUpdate}: every Event passes
  * {@code legacyValidateEvent}; one written through {@code events.k8s.io/v1} is then held to the strict
  * rules (an {@code eventTime}, a Normal or Warning type, none of the deprecated fields, a valid series,
- * and on update nothing but the series, the note and metadata may change). Upstream validates the internal Event,
+ * and on update nothing but the series and metadata may change). Upstream validates the internal Event,
  * so an events.k8s.io Event is checked in its core shape and errors name the internal fields
  * ({@code message}, {@code involvedObject}, {@code reportingController}), as upstream's do.
  */
@@ -23,14 +23,13 @@ final class EventValidation {
   static final int NOTE_LIMIT = 1024;
 
   /**
-   * The internal field name of each core v1 field checked as immutable, in upstream's order. Upstream's
-   * list has {@code message} too, yet the conformance test "Events API should ensure that an event can
-   * be fetched, patched, deleted, and listed" patches the {@code note} through events.k8s.io/v1 and
-   * clusters accept it: the note stays writable, as clusters behave.
+   * The internal field name of each core v1 field checked as immutable, in upstream's order (the
+   * conformance test "Events API should ensure that an event can be fetched, patched, deleted, and
+   * listed" changes only the series through events.k8s.io/v1 since that API became strict).
    */
   private static final List<Map.Entry<String, String>> IMMUTABLE = List.of(
       Map.entry("involvedObject", "involvedObject"), Map.entry("reason", "reason"),
-      Map.entry("source", "source"), Map.entry("firstTimestamp", "firstTimestamp"),
+      Map.entry("message", "message"), Map.entry("source", "source"), Map.entry("firstTimestamp", "firstTimestamp"),
       Map.entry("lastTimestamp", "lastTimestamp"), Map.entry("count", "count"),
       Map.entry("reason", "reason"), // upstream checks it twice
       Map.entry("type", "type"), Map.entry("eventTime", "eventTime"), Map.entry("action", "action"),

@@ -101,16 +101,20 @@ class EventsApiRegistryTest {
   void patchesApplyToTheEventsApiFields() throws Exception {
     registry.create(ResourceTypes.EVENTS_V1, "demo", json(EVENT));
     registry.patch(ResourceTypes.EVENTS_V1, "demo", "event-test", PatchType.STRATEGIC_MERGE_PATCH,
-        json("{\"note\":\"patched\"}"), null);
-    assertEquals("patched", registry.get(ResourceTypes.EVENTS, "demo", "event-test").path("message").asText());
+        json("{\"series\":{\"count\":2,\"lastObservedTime\":\"2017-09-19T13:49:11.000000Z\"}}"), null);
+    assertEquals(2, registry.get(ResourceTypes.EVENTS, "demo", "event-test").at("/series/count").asInt());
     registry.patch(ResourceTypes.EVENTS_V1, "demo", "event-test", PatchType.MERGE_PATCH,
         json("{\"metadata\":{\"labels\":{\"merged\":\"yes\"}}}"), null);
     registry.patch(ResourceTypes.EVENTS_V1, "demo", "event-test", PatchType.JSON_PATCH,
-        Json.parse("[{\"op\":\"replace\",\"path\":\"/note\",\"value\":\"json-patched\"}]".getBytes(StandardCharsets.UTF_8)),
+        Json.parse("[{\"op\":\"replace\",\"path\":\"/series/count\",\"value\":100}]".getBytes(StandardCharsets.UTF_8)),
         null);
     ObjectNode core = registry.get(ResourceTypes.EVENTS, "demo", "event-test");
-    assertEquals("json-patched", core.path("message").asText());
+    assertEquals(100, core.at("/series/count").asInt());
     assertEquals("yes", core.at("/metadata/labels/merged").asText());
+    // the note stays as written through the events API, as upstream's ValidateEventUpdate
+    ApiException noteChanged = assertThrows(ApiException.class, () -> registry.patch(ResourceTypes.EVENTS_V1, "demo",
+        "event-test", PatchType.STRATEGIC_MERGE_PATCH, json("{\"note\":\"patched\"}"), null));
+    assertEquals(422, noteChanged.code());
     // the strict rules hold for patches too: the regarding object may not change
     ApiException refused = assertThrows(ApiException.class, () -> registry.patch(ResourceTypes.EVENTS_V1, "demo",
         "event-test", PatchType.MERGE_PATCH, json("{\"regarding\":{\"name\":\"other\"}}"), null));

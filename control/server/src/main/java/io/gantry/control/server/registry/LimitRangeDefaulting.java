@@ -16,12 +16,12 @@ final class LimitRangeDefaulting {
 
   private LimitRangeDefaulting() {}
 
-  static void apply(JsonNode limitRange, ObjectNode pod) {
+  /** Returns whether anything was set. */
+  static boolean apply(JsonNode limitRange, ObjectNode pod) {
     ObjectNode limits = pod.objectNode();
     ObjectNode requests = pod.objectNode();
     for (JsonNode item : limitRange.path("spec").path("limits")) {
       if ("Container".equals(item.path("type").asText())) {
-        // a later Container item overrides an earlier one's values, as upstream's map writes
         if (item.path("defaultRequest").isObject()) {
           requests.setAll((ObjectNode) item.get("defaultRequest"));
         }
@@ -33,16 +33,22 @@ final class LimitRangeDefaulting {
     List<String> notes = new ArrayList<>();
     ObjectNode spec = Defaults.spec(pod);
     for (JsonNode container : spec.path("containers")) {
-      merge((ObjectNode) container, limits, requests, "container", notes);
+      if (container instanceof ObjectNode c) {
+        merge(c, limits, requests, "container", notes);
+      }
     }
     for (JsonNode container : spec.path("initContainers")) {
-      merge((ObjectNode) container, limits, requests, "init container", notes);
+      if (container instanceof ObjectNode c) {
+        merge(c, limits, requests, "init container", notes);
+      }
     }
-    if (!notes.isEmpty()) {
-      ObjectNode metadata = ObjectMeta.metadata(pod);
-      ObjectNode annotations = metadata.get("annotations") instanceof ObjectNode a ? a : metadata.putObject("annotations");
-      annotations.put(LimitRangerAdmission.ANNOTATION, "LimitRanger plugin set: " + String.join("; ", notes));
+    if (notes.isEmpty()) {
+      return false;
     }
+    ObjectNode metadata = ObjectMeta.metadata(pod);
+    ObjectNode annotations = metadata.get("annotations") instanceof ObjectNode a ? a : metadata.putObject("annotations");
+    annotations.put(LimitRangerAdmission.ANNOTATION, "LimitRanger plugin set: " + String.join("; ", notes));
+    return true;
   }
 
   private static void merge(ObjectNode container, ObjectNode limits, ObjectNode requests, String prefix,

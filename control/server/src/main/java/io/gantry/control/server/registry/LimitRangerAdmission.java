@@ -42,37 +42,34 @@ public final class LimitRangerAdmission implements WritePlugin {
     this.store = Objects.requireNonNull(store, "store");
   }
 
+  /** The mutating half: a pod's defaults, then validation again as kube-apiserver validates after it. */
   @Override
-  public void admitCreate(ResourceType type, ObjectNode object) throws ApiException {
-    if (type == ResourceTypes.PODS) {
-      admitPod(object);
-    } else if (type == ResourceTypes.PERSISTENTVOLUMECLAIMS) {
-      check(type, object, ranges(object));
+  public void admitCreate(ResourceType type, ObjectNode pod) throws ApiException {
+    if (type != ResourceTypes.PODS) {
+      return;
+    }
+    boolean defaulted = false;
+    for (JsonNode range : ranges(pod)) {
+      defaulted |= LimitRangeDefaulting.apply(range, pod);
+    }
+    if (defaulted) {
+      ObjectRegistry.validate(type, pod, ObjectValidator.validateCreate(type, pod));
     }
   }
 
+  /**
+   * The validating half, after every mutating plugin and the name generation, as kube-apiserver runs
+   * validating admission: its refusals name a generated name, not the {@code generateName}.
+   */
   @Override
   public TxnParts beforeWrite(ResourceType type, ObjectNode object, ObjectNode old) throws ApiException {
-    if (type == ResourceTypes.PERSISTENTVOLUMECLAIMS && old != null && !ObjectMeta.isDeleting(old)
-        && !SameContent.same(object.path("spec"), old.path("spec"))) {
+    boolean pod = type == ResourceTypes.PODS && old == null;
+    boolean claim = type == ResourceTypes.PERSISTENTVOLUMECLAIMS && (old == null
+        || !ObjectMeta.isDeleting(old) && !SameContent.same(object.path("spec"), old.path("spec")));
+    if (pod || claim) {
       check(type, object, ranges(object));
     }
     return TxnParts.NONE;
-  }
-
-  private void admitPod(ObjectNode pod) throws ApiException {
-    List<JsonNode> ranges = ranges(pod);
-    if (ranges.isEmpty()) {
-      return;
-    }
-    ObjectNode before = pod.deepCopy();
-    for (JsonNode range : ranges) {
-      LimitRangeDefaulting.apply(range, pod);
-    }
-    if (!SameContent.same(before, pod)) {
-      ObjectRegistry.validate(ResourceTypes.PODS, pod, ObjectValidator.validateCreate(ResourceTypes.PODS, pod));
-    }
-    check(ResourceTypes.PODS, pod, ranges);
   }
 
   private static void check(ResourceType type, ObjectNode object, List<JsonNode> ranges)

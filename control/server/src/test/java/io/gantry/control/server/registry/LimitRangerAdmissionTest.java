@@ -107,6 +107,17 @@ class LimitRangerAdmissionTest {
   }
 
   @Test
+  void aRefusalNamesTheGeneratedNameAsUpstreamsValidatingAdmissionSeesIt() throws ApiException {
+    registry.create(ResourceTypes.LIMITRANGES, "demo", json(CONFORMANCE_RANGE));
+    ApiException e = assertThrows(ApiException.class, () -> registry.create(ResourceTypes.PODS, "demo", json("""
+        {"metadata": {"generateName": "web-"}, "spec": {"containers": [{"name": "c", "image": "nginx",
+          "resources": {"limits": {"cpu": "2"}}}]}}
+        """)));
+    assertTrue(e.getMessage().matches("pods \"web-[a-z0-9]{5}\" is forbidden: maximum cpu usage per Container is"
+        + " 500m, but limit is 2"), e.getMessage());
+  }
+
+  @Test
   void aRequestAboveTheDefaultedLimitIsInvalidAsUpstreamValidatesAfterAdmission() throws ApiException {
     registry.create(ResourceTypes.LIMITRANGES, "demo", json("""
         {"metadata": {"name": "r"}, "spec": {"limits": [{"type": "Container", "default": {"cpu": "500m"}}]}}

@@ -22,8 +22,9 @@ import java.util.Objects;
  *       {@code defaultRequest} requests of the Container items it does not set, and the annotation
  *       {@value #ANNOTATION} names what was set; a pod so changed is validated again (422), as upstream
  *       validates after mutating admission;
- *   <li>then the pod's containers must meet the Container items' {@code min}, {@code max} and
- *       {@code maxLimitRequestRatio}, and its totals the Pod items', else 403 with upstream's messages;
+ *   <li>then, as the write's validating admission, the pod's containers must meet the Container items'
+ *       {@code min}, {@code max} and {@code maxLimitRequestRatio}, and its totals the Pod items', else 403
+ *       with upstream's messages;
  *   <li>a claim's {@code spec.resources.requests} must meet the PersistentVolumeClaim items' min and max.
  * </ul>
  * Pods are admitted on create only (upstream skips pod updates). Claims are checked on create and on
@@ -72,8 +73,7 @@ public final class LimitRangerAdmission implements WritePlugin {
     return TxnParts.NONE;
   }
 
-  private static void check(ResourceType type, ObjectNode object, List<JsonNode> ranges)
-      throws ApiException {
+  private static void check(ResourceType type, ObjectNode object, List<JsonNode> ranges) throws ApiException {
     for (JsonNode range : ranges) {
       List<String> errs = new ArrayList<>();
       for (JsonNode item : range.path("spec").path("limits")) {

@@ -353,6 +353,76 @@ class KubectlWorkflowIT {
 
   @ParameterizedTest
   @MethodSource("kubectls")
+  void limitRangesDefaultPodsAndRefuseThoseOverTheirBounds(String version) {
+    Kubectl kubectl = kubectl(version);
+    String ns = namespace("limits", version);
+    kubectl.run("create", "namespace", ns).assertOk();
+    kubectl.runWithInput("""
+        apiVersion: v1
+        kind: LimitRange
+        metadata: {name: bounds, namespace: %s, labels: {team: web}}
+        spec:
+          limits:
+          - type: Container
+            min: {cpu: 50m}
+            max: {cpu: 500m, memory: 256Mi}
+            default: {cpu: 300m}
+            defaultRequest: {cpu: 100m}
+        """.formatted(ns), "create", "-f", "-").assertOk();
+    PrintedTable table = kubectl.run("-n", ns, "get", "limits").table();
+    assertEquals(List.of("NAME", "CREATED AT"), table.headers());
+    assertTrue(Pattern.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ",
+        table.rowNamed("bounds").get("CREATED AT")), table::toString);
+    // SetDefaults_LimitRangeItem: the memory default from max, its request from the default
+    assertEquals("256Mi 256Mi", kubectl.run("-n", ns, "get", "limitrange", "bounds", "-o",
+        "jsonpath={.spec.limits[0].default.memory} {.spec.limits[0].defaultRequest.memory}").assertOk().stdout());
+
+    kubectl.run("-n", ns, "run", "plain", "--image=nginx", "--restart=Never").assertOk();
+    JsonNode pod = getJson(kubectl, ns, "pod", "plain");
+    assertEquals("{\"limits\":{\"cpu\":\"300m\",\"memory\":\"256Mi\"},\"requests\":{\"cpu\":\"100m\","
+        + "\"memory\":\"256Mi\"}}", pod.at("/spec/containers/0/resources").toString());
+    assertEquals("LimitRanger plugin set: cpu, memory request for container plain; cpu, memory limit for container"
+        + " plain", pod.at("/metadata/annotations/kubernetes.io~1limit-ranger").asText());
+
+    kubectl.runWithInput("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: big, namespace: %s}
+        spec:
+          containers:
+          - name: big
+            image: nginx
+            resources: {requests: {cpu: 10m}, limits: {cpu: 600m}}
+        """.formatted(ns), "apply", "-f", "-").assertFailed().assertStderrContains("pods \"big\" is forbidden:"
+        + " [minimum cpu usage per Container is 50m, but request is 10m, maximum cpu usage per Container is 500m,"
+        + " but limit is 600m]");
+
+    // list across namespaces by label, patch, and delete by label, as the conformance test does
+    assertEquals(ns + "/bounds", kubectl.run("get", "limits", "-A", "-l", "team=web", "-o",
+        "jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name}{end}").assertOk().stdout());
+    // a strategic merge patch replaces the limits whole (no merge key), and the new item is defaulted
+    kubectl.run("-n", ns, "patch", "limits", "bounds", "-p",
+        "{\"metadata\":{\"labels\":{\"bounds\":\"patched\"}},"
+            + "\"spec\":{\"limits\":[{\"type\":\"Container\",\"max\":{\"cpu\":\"2\"}}]}}").assertOk();
+    Kubectl.Result described = kubectl.run("-n", ns, "describe", "limits", "bounds").assertOk();
+    assertTrue(Pattern.compile("Container\\s+cpu\\s+-\\s+2\\s+2\\s+2\\s+-").matcher(described.stdout()).find(),
+        described::toString);
+    kubectl.runWithInput("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: bigger, namespace: %s}
+        spec: {containers: [{name: c, image: nginx, resources: {limits: {cpu: 600m}}}]}
+        """.formatted(ns), "apply", "-f", "-").assertOk();
+    // client-go's DeleteCollection, as the conformance test deletes
+    kubectl.run("delete", "--raw", "/api/v1/namespaces/" + ns + "/limitranges?labelSelector=bounds%3Dpatched")
+        .assertOk();
+    assertEquals("", kubectl.run("-n", ns, "get", "limits", "-o", "name").assertOk().stdout());
+    kubectl.run("-n", ns, "run", "free", "--image=nginx", "--restart=Never").assertOk();
+    assertEquals("{}", getJson(kubectl, ns, "pod", "free").at("/spec/containers/0/resources").toString());
+  }
+
+  @ParameterizedTest
+  @MethodSource("kubectls")
   void applyPruneWithKubectlsBuiltInListOfKindsDeletesWhatLeftTheManifest(String version) {
     Kubectl kubectl = kubectl(version);
     String ns = namespace("prune", version);

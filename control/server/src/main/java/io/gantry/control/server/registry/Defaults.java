@@ -70,6 +70,8 @@ final class Defaults {
       disruptionCounts(status);
     } else if (type == ResourceTypes.PERSISTENTVOLUMECLAIMS || type == ResourceTypes.PERSISTENTVOLUMES) {
       persistentVolume(type, object);
+    } else if (type == ResourceTypes.LIMITRANGES) {
+      LimitRangeDefaults.apply(object);
     } else if (type == ResourceTypes.ENDPOINTSLICES) {
       // discovery/v1 SetDefaults_EndpointPort: a nil name becomes "", a nil protocol TCP ("" stays)
       for (JsonNode port : array(object, "ports")) {

@@ -850,7 +850,8 @@ public final class ObjectRegistry {
     return defaulted;
   }
 
-  private static void validate(ResourceType type, ObjectNode object, List<FieldError> errors) throws ApiException {
+  /** Throws kube-apiserver's 422 naming every error, if there are any. */
+  static void validate(ResourceType type, ObjectNode object, List<FieldError> errors) throws ApiException {
     if (errors.isEmpty()) {
       return;
     }

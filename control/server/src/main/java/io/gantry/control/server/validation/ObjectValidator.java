@@ -57,6 +57,7 @@ public final class ObjectValidator {
       case "PodTemplate" -> PodTemplateValidation.validate(object, errs);
       case "PersistentVolumeClaim" -> PersistentVolumeValidation.validateClaim(object, errs);
       case "PersistentVolume" -> PersistentVolumeValidation.validateVolume(object, errs);
+      case "LimitRange" -> LimitRangeValidation.validate(object, errs);
       case "EndpointSlice" -> EndpointSliceValidation.validate(object, errs);
       case "Ingress" -> {
         IngressValidation.validateIngress(object, errs);

@@ -157,6 +157,12 @@ public final class ApiException extends Exception {
     return new ApiException(410, "Expired", message, null, continueToken);
   }
 
+  /** kube-apiserver's 406 when the Accept header names no media type the endpoint can answer with. */
+  public static ApiException notAcceptable() {
+    return new ApiException(406, "NotAcceptable", "only the following media types are accepted: "
+        + "application/json, application/yaml, application/vnd.kubernetes.protobuf", null);
+  }
+
   public static ApiException unauthorized() {
     return new ApiException(401, "Unauthorized", "Unauthorized", null);
   }

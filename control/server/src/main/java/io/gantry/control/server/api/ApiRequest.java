@@ -56,6 +56,22 @@ public record ApiRequest(String method, String path, Map<String, List<String>> q
   }
 
   /**
+   * Whether the Accept header takes the object itself, as opposed to only a Table or metadata
+   * ({@code as=...}): a media range without {@code as}, a wildcard, or no header.
+   */
+  public boolean acceptsPlainObjects() {
+    if (accept.isBlank()) {
+      return true;
+    }
+    for (String range : accept.split(",")) {
+      if (!range.contains("as=") && !acceptsNothingServed(range)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Whether the Accept header names nothing the API can answer with (JSON, YAML, protobuf, which
    * is answered as JSON, or a wildcard): kube-apiserver answers 406 then.
    */
@@ -64,14 +80,17 @@ public record ApiRequest(String method, String path, Map<String, List<String>> q
       return false;
     }
     for (String range : accept.split(",")) {
-      String type = range.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
-      if (type.equals("application/json") || type.equals("application/yaml") || type.equals("*/*")
-          || type.equals("application/*") || type.equals("application/vnd.kubernetes.protobuf")
-          || type.equals("application/json;stream=watch") || type.isEmpty()) {
+      if (!acceptsNothingServed(range)) {
         return false;
       }
     }
     return true;
+  }
+
+  private static boolean acceptsNothingServed(String range) {
+    String type = range.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
+    return !(type.equals("application/json") || type.equals("application/yaml") || type.equals("*/*")
+        || type.equals("application/*") || type.equals("application/vnd.kubernetes.protobuf") || type.isEmpty());
   }
 
   /** Whether YAML is the client's first choice ({@code Accept: application/yaml}). */

@@ -4,6 +4,7 @@ import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.ObjectRegistry;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -156,17 +157,16 @@ public final class ApiRouter {
             .orElseThrow(ApiException::pathNotFound);
       }
     }
-    Optional<SelfReviews.Review> review = SelfReviews.at(path);
+    Optional<Map.Entry<AccessReviews.Review, String>> review = AccessReviews.at(path);
     if (review.isPresent()) {
-      return SelfReviews.handle(review.get(), request);
+      return AccessReviews.handle(review.get().getKey(), review.get().getValue(), request);
     }
     Optional<ResourcePath> resource = ResourcePath.parse(path);
     if (resource.isEmpty()) {
       throw ApiException.pathNotFound();
     }
     if (request.acceptsNothingServed()) {
-      throw new ApiException(406, "NotAcceptable", "only the following media types are accepted: "
-          + "application/json, application/yaml, application/vnd.kubernetes.protobuf", null);
+      throw ApiException.notAcceptable();
     }
     return resources.handle(resource.get(), request);
   }

@@ -76,7 +76,7 @@ public final class Discovery {
   /** The served group versions: those of stored kinds, then those of the review resources. */
   private static List<String> groupVersions() {
     return java.util.stream.Stream.concat(ResourceTypes.groupVersions().stream(),
-        SelfReviews.ALL.stream().map(SelfReviews.Review::groupVersion)).distinct().toList();
+        AccessReviews.ALL.stream().map(AccessReviews.Review::groupVersion)).distinct().toList();
   }
 
   private static ObjectNode group(String groupVersion) {
@@ -96,7 +96,7 @@ public final class Discovery {
   /** The APIResourceList of one group version, or empty when not served. */
   public static Optional<ObjectNode> resources(String groupVersion) {
     List<ResourceType> types = ResourceTypes.ALL.stream().filter(t -> t.apiVersion().equals(groupVersion)).toList();
-    List<SelfReviews.Review> reviews = SelfReviews.ALL.stream()
+    List<AccessReviews.Review> reviews = AccessReviews.ALL.stream()
         .filter(review -> review.groupVersion().equals(groupVersion)).toList();
     if (types.isEmpty() && reviews.isEmpty()) {
       return Optional.empty();
@@ -129,11 +129,11 @@ public final class Discovery {
         resources.add(subresource(type, subresource));
       }
     }
-    for (SelfReviews.Review review : reviews) {
+    for (AccessReviews.Review review : reviews) {
       ObjectNode resource = resources.addObject();
       resource.put("name", review.plural());
       resource.put("singularName", review.kind().toLowerCase(java.util.Locale.ROOT));
-      resource.put("namespaced", false);
+      resource.put("namespaced", review.namespaced());
       resource.put("kind", review.kind());
       resource.putArray("verbs").add("create");
     }

@@ -102,6 +102,8 @@ final class KindRules {
       if (type == ResourceTypes.STATEFULSETS) {
         // apps/v1 StatefulSetStatus writes these two counts even when zero (no omitempty)
         status.put("replicas", 0).put("availableReplicas", 0);
+      } else if (type == ResourceTypes.REPLICASETS || type == ResourceTypes.REPLICATIONCONTROLLERS) {
+        status.put("replicas", 0); // neither status has omitempty on its replicas
       }
     } else if (type == ResourceTypes.PODDISRUPTIONBUDGETS) {
       Defaults.disruptionCounts(object.putObject("status"));

@@ -806,6 +806,15 @@ class ObjectRegistryTest {
         + " (version gantry.v1)", e.getMessage());
   }
 
+  @Test
+  void aCreatedReplicaSetsStatusCountsZeroReplicasAsItsTypeHasNoOmitempty() throws ApiException {
+    ObjectNode rs = registry.create(ResourceTypes.REPLICASETS, "demo", json("""
+        {"metadata":{"name":"r"},"spec":{"selector":{"matchLabels":{"app":"r"}},
+         "template":{"metadata":{"labels":{"app":"r"}},"spec":{"containers":[{"name":"c","image":"nginx"}]}}},
+         "status":{"replicas":7,"readyReplicas":7}}"""));
+    assertEquals(json("{\"replicas\":0}"), rs.get("status"));
+  }
+
   private static ObjectNode deployment(String name, int replicas) {
     return json("""
         {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"%s"},

@@ -73,7 +73,7 @@ class ReplicationControllerDefaultsTest {
   void createResetsTheStatusAndSpecChangesBumpTheGeneration() throws ApiException {
     ObjectNode rc = create("{\"metadata\":{\"name\":\"web\"},\"spec\":{" + TEMPLATE + "},"
         + "\"status\":{\"replicas\":7}}");
-    assertEquals(json("{}"), rc.get("status"));
+    assertEquals(json("{\"replicas\":0}"), rc.get("status"), "replicas has no omitempty");
     assertEquals(1, rc.at("/metadata/generation").asLong());
     ((ObjectNode) rc.get("spec")).put("replicas", 3);
     ObjectNode updated = registry.update(ResourceTypes.REPLICATIONCONTROLLERS, "demo", "web", rc, null);

@@ -646,7 +646,7 @@ public final class ObjectRegistry {
     String propagation = options.propagationPolicy() != null ? options.propagationPolicy()
         : KindRules.defaultPropagation(type);
     if (type != ResourceTypes.NAMESPACES && propagation != null) {
-      propagationFinalizer(type, metadata, propagation);
+      propagationFinalizer(metadata, propagation);
     }
     if (type == ResourceTypes.NAMESPACES) {
       if (!metadata.has("deletionTimestamp")) {
@@ -724,12 +724,12 @@ public final class ObjectRegistry {
    * the dependents, then removes it), {@code Foreground} the
    * {@value DeleteOptions#FOREGROUND_FINALIZER} finalizer (the collector deletes the dependents and
    * removes it once none that blocks its owner's deletion is left), {@code Background} neither.
-   * Pods, which own nothing, are not held back for a foreground deletion.
+   * Pods too: they may own claims and whatever a client hangs on them.
    */
-  private static void propagationFinalizer(ResourceType type, ObjectNode metadata, String policy) {
+  private static void propagationFinalizer(ObjectNode metadata, String policy) {
     String wanted = switch (policy) {
       case "Orphan" -> DeleteOptions.ORPHAN_FINALIZER;
-      case "Foreground" -> type == ResourceTypes.PODS ? null : DeleteOptions.FOREGROUND_FINALIZER;
+      case "Foreground" -> DeleteOptions.FOREGROUND_FINALIZER;
       default -> null;
     };
     com.fasterxml.jackson.databind.node.ArrayNode kept = Json.MAPPER.createArrayNode();

@@ -114,6 +114,25 @@ class GarbageCollectorTest {
     await("the owner gone after its dependent", () -> f.list(ResourceTypes.SERVICES).isEmpty());
   }
 
+  @Test
+  void aPodDeletedInTheForegroundWaitsForItsBlockingDependents() throws ApiException {
+    ObjectNode pod = f.registry.create(ResourceTypes.PODS, NS, json(
+        "{\"metadata\":{\"name\":\"owner\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx\"}]}}"));
+    f.registry.create(ResourceTypes.CONFIGMAPS, NS, json("""
+        {"metadata":{"name":"held","finalizers":["example.com/hold"],
+          "ownerReferences":[{"apiVersion":"v1","kind":"Pod","name":"owner","uid":"%s","blockOwnerDeletion":true}]}}"""
+        .formatted(ObjectMeta.text(pod, "uid"))));
+
+    ObjectNode marked = f.registry.delete(ResourceTypes.PODS, NS, "owner", FOREGROUND);
+
+    assertEquals("foregroundDeletion", marked.at("/metadata/finalizers/0").asText(), marked.toString());
+    await("the dependent marked for deletion", () -> ObjectMeta.isDeleting(f.get(ResourceTypes.CONFIGMAPS, "held")));
+    WorkloadFixture.holdsFor("the pod waits for its dependent", Duration.ofMillis(300),
+        () -> f.registry.find(ResourceTypes.PODS, NS, "owner").isPresent());
+    f.mergePatch(ResourceTypes.CONFIGMAPS, "held", "{\"metadata\":{\"finalizers\":null}}");
+    await("the pod gone after its dependent", () -> f.registry.find(ResourceTypes.PODS, NS, "owner").isEmpty());
+  }
+
   /** The conformance case: "should not delete dependents that have both valid owner and owner that's waiting". */
   @Test
   void aForegroundOwnerLeavesADependentAnotherLiveOwnerHolds() throws ApiException {

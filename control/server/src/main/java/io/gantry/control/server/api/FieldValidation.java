@@ -30,7 +30,12 @@ enum FieldValidation {
     this.value = value;
   }
 
-  static FieldValidation of(ApiRequest request) throws ApiException {
+  /**
+   * The level a write asks for; anything else is refused as ValidateFieldValidation refuses it.
+   *
+   * @param optionsKind the options type named in the error: CreateOptions, UpdateOptions or PatchOptions
+   */
+  static FieldValidation of(ApiRequest request, String optionsKind) throws ApiException {
     String asked = request.param("fieldValidation");
     if (asked == null || asked.isEmpty()) {
       return WARN;
@@ -40,8 +45,17 @@ enum FieldValidation {
         return v;
       }
     }
-    throw ApiException.badRequest("fieldValidation: Unsupported value: \"" + asked
-        + "\": supported values: \"Ignore\", \"Strict\", \"Warn\"");
+    String body = "Unsupported value: " + Json.MAPPER.getNodeFactory().textNode(asked)
+        + ": supported values: \"\", \"Ignore\", \"Strict\", \"Warn\"";
+    ObjectNode details = Json.object();
+    details.put("group", "meta.k8s.io");
+    details.put("kind", optionsKind);
+    ObjectNode cause = details.putArray("causes").addObject();
+    cause.put("reason", "FieldValueNotSupported");
+    cause.put("message", body);
+    cause.put("field", "fieldValidation");
+    throw new ApiException(422, "Invalid", optionsKind + ".meta.k8s.io \"\" is invalid: fieldValidation: " + body,
+        details);
   }
 
   /** Checks a whole object (create, update) sent in {@code request}; returns the warnings to send. */

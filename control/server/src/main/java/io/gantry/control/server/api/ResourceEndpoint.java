@@ -72,7 +72,7 @@ final class ResourceEndpoint {
           requireNamespaceForWrites(path);
           ObjectNode body = RequestBodies.object(request);
           requireNoResourceVersion(body);
-          List<String> warnings = FieldValidation.of(request).checkObject(type, body, request);
+          List<String> warnings = FieldValidation.of(request, "CreateOptions").checkObject(type, body, request);
           yield created(type, request, writer(request, "CreateOptions", null)
               .create(type, writeNamespace(path), body)).withWarnings(warnings);
         }
@@ -96,7 +96,7 @@ final class ResourceEndpoint {
       }
       case "PUT" -> {
         ObjectNode body = RequestBodies.object(request);
-        List<String> warnings = FieldValidation.of(request).checkObject(type, body, request);
+        List<String> warnings = FieldValidation.of(request, "UpdateOptions").checkObject(type, body, request);
         ObjectRegistry target = writer(request, "UpdateOptions", null);
         if (path.subresource() == null && CREATED_BY_PUT.contains(type)
             && registry.find(type, namespace, path.name()).isEmpty()) {
@@ -262,7 +262,7 @@ final class ResourceEndpoint {
           + " in a JSON patch is " + MAX_JSON_PATCH_OPERATIONS + ", got " + patch.size(), null);
     }
     String namespace = type.namespaced() ? writeNamespace(path) : null;
-    List<String> warnings = checkPatch(FieldValidation.of(request), request, type, namespace, path.name(), patchType,
+    List<String> warnings = checkPatch(FieldValidation.of(request, "PatchOptions"), request, type, namespace, path.name(), patchType,
         patch);
     boolean apply = patchType == PatchType.APPLY_PATCH;
     String manager = apply ? FieldManagers.ofApply(request) : FieldManagers.of(request);

@@ -40,6 +40,7 @@ final class TypedDecoding {
       Map.entry(ResourceTypes.SERVICEACCOUNTS, io.fabric8.kubernetes.api.model.ServiceAccount.class),
       Map.entry(ResourceTypes.REPLICATIONCONTROLLERS, io.fabric8.kubernetes.api.model.ReplicationController.class),
       Map.entry(ResourceTypes.PERSISTENTVOLUMECLAIMS, io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class),
+      Map.entry(ResourceTypes.RESOURCEQUOTAS, io.fabric8.kubernetes.api.model.ResourceQuota.class),
       Map.entry(ResourceTypes.PERSISTENTVOLUMES, io.fabric8.kubernetes.api.model.PersistentVolume.class),
       Map.entry(ResourceTypes.DEPLOYMENTS, io.fabric8.kubernetes.api.model.apps.Deployment.class),
       Map.entry(ResourceTypes.REPLICASETS, io.fabric8.kubernetes.api.model.apps.ReplicaSet.class),

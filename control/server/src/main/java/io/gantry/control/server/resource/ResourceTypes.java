@@ -20,6 +20,7 @@ public final class ResourceTypes {
   public static final ResourceType SERVICEACCOUNTS = core("serviceaccounts", "ServiceAccount", true, List.of("sa"), List.of(), Set.of());
   public static final ResourceType REPLICATIONCONTROLLERS = core("replicationcontrollers", "ReplicationController", true, List.of("rc"), List.of("all"), Set.of("status", "scale"));
   public static final ResourceType PERSISTENTVOLUMECLAIMS = core("persistentvolumeclaims", "PersistentVolumeClaim", true, List.of("pvc"), List.of(), Set.of("status"));
+  public static final ResourceType RESOURCEQUOTAS = core("resourcequotas", "ResourceQuota", true, List.of("quota"), List.of(), Set.of("status"));
   public static final ResourceType PERSISTENTVOLUMES = core("persistentvolumes", "PersistentVolume", false, List.of("pv"), List.of(), Set.of("status"));
   public static final ResourceType DEPLOYMENTS = of("apps", "v1", "deployments", "Deployment", true, List.of("deploy"), List.of("all"), Set.of("status", "scale"));
   public static final ResourceType REPLICASETS = of("apps", "v1", "replicasets", "ReplicaSet", true, List.of("rs"), List.of("all"), Set.of("status", "scale"));
@@ -41,7 +42,7 @@ public final class ResourceTypes {
 
   public static final List<ResourceType> ALL = List.of(
       NAMESPACES, NODES, PODS, SERVICES, ENDPOINTS, SECRETS, CONFIGMAPS, EVENTS, SERVICEACCOUNTS,
-      REPLICATIONCONTROLLERS, PERSISTENTVOLUMECLAIMS, PERSISTENTVOLUMES, DEPLOYMENTS, REPLICASETS, DAEMONSETS,
+      REPLICATIONCONTROLLERS, PERSISTENTVOLUMECLAIMS, RESOURCEQUOTAS, PERSISTENTVOLUMES, DEPLOYMENTS, REPLICASETS, DAEMONSETS,
       STATEFULSETS, CONTROLLERREVISIONS, ENDPOINTSLICES, INGRESSES, INGRESSCLASSES, NETWORKPOLICIES,
       LEASES, PODDISRUPTIONBUDGETS, ROLES, ROLEBINDINGS, CLUSTERROLES, CLUSTERROLEBINDINGS, JOBS, CRONJOBS);
 

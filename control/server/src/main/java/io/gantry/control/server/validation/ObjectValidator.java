@@ -52,6 +52,7 @@ public final class ObjectValidator {
       case "ControllerRevision" -> ControllerRevisionValidation.validate(object, errs);
       case "PersistentVolumeClaim" -> PersistentVolumeValidation.validateClaim(object, errs);
       case "PersistentVolume" -> PersistentVolumeValidation.validateVolume(object, errs);
+      case "ResourceQuota" -> ResourceQuotaValidation.validate(object, errs);
       case "EndpointSlice" -> EndpointSliceValidation.validate(object, errs);
       case "Ingress" -> {
         IngressValidation.validateIngress(object, errs);
@@ -86,6 +87,7 @@ public final class ObjectValidator {
       case "ControllerRevision" -> ControllerRevisionValidation.validateUpdate(object, old, errs);
       case "PersistentVolumeClaim" -> PersistentVolumeValidation.validateClaimUpdate(object, old, errs);
       case "PersistentVolume" -> PersistentVolumeValidation.validateVolumeUpdate(object, old, errs);
+      case "ResourceQuota" -> ResourceQuotaValidation.validateUpdate(object, old, errs);
       case "Job" -> JobValidation.validateUpdate(object, old, errs);
       case "CronJob" -> CronJobValidation.validateUpdate(object, old, errs);
       case "RoleBinding", "ClusterRoleBinding" -> RbacValidation.validateBindingUpdate(object, old, errs);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -116,16 +117,16 @@ final class PodEvaluator implements UsageEvaluator {
   }
 
   /** When a pod marked for deletion stops counting: its deletion timestamp plus its grace period. */
-  static java.util.Optional<Instant> deletionDeadline(JsonNode pod) {
+  static Optional<Instant> deletionDeadline(JsonNode pod) {
     JsonNode metadata = pod.path("metadata");
     if (!metadata.path("deletionTimestamp").isTextual() || !metadata.path("deletionGracePeriodSeconds").isNumber()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     try {
-      return java.util.Optional.of(Instant.parse(metadata.path("deletionTimestamp").asText())
+      return Optional.of(Instant.parse(metadata.path("deletionTimestamp").asText())
           .plusSeconds(metadata.path("deletionGracePeriodSeconds").asLong()));
     } catch (DateTimeParseException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The ResourceQuota admission plugin's {@code CheckRequest}: which of a namespace's quotas a write falls
@@ -47,7 +48,7 @@ public final class QuotaCheck {
       TreeMap<String, Amount> used = ResourceLists.of(quota.path("status").path("used"));
       if (!used.keySet().containsAll(restricted)) {
         throw new QuotaRefusal("status unknown for quota: " + name + ", resources: "
-            + String.join(",", new java.util.TreeSet<>(restricted)));
+            + String.join(",", new TreeSet<>(restricted)));
       }
       interesting.add(i);
     }

@@ -3,6 +3,7 @@ package io.gantry.control.server.quota;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -55,7 +56,7 @@ public final class ResourceLists {
     a.forEach((name, amount) -> {
       Amount other = b.get(name);
       Amount diff = other == null ? amount : amount.minus(other);
-      out.put(name, diff.value().signum() < 0 ? new Amount(java.math.BigDecimal.ZERO, diff.format()) : diff);
+      out.put(name, diff.value().signum() < 0 ? new Amount(BigDecimal.ZERO, diff.format()) : diff);
     });
     return out;
   }

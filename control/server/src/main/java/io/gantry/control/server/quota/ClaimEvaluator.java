@@ -55,20 +55,28 @@ final class ClaimEvaluator implements UsageEvaluator {
     if (!storageClass.isEmpty()) {
       out.put(storageClass + CLASS_SUFFIX + CLAIMS, Amount.of(1));
     }
-    JsonNode requested = claim.path("spec").path("resources").path("requests").path("storage");
-    if (requested.isTextual() || requested.isNumber()) {
-      try {
-        Amount storage = Amount.parse(requested.asText());
-        storage = new Amount(storage.value().setScale(0, RoundingMode.CEILING), storage.format());
-        out.put(STORAGE, storage);
-        if (!storageClass.isEmpty()) {
-          out.put(storageClass + CLASS_SUFFIX + STORAGE, storage);
-        }
-      } catch (IllegalArgumentException ignored) {
-        // validation refuses a claim whose request is no quantity
+    Amount storage = storage(claim);
+    if (storage != null) {
+      out.put(STORAGE, storage);
+      if (!storageClass.isEmpty()) {
+        out.put(storageClass + CLASS_SUFFIX + STORAGE, storage);
       }
     }
     return out;
+  }
+
+  /**
+   * {@code getStorageUsage}: the request rounded up to whole bytes, or what was allocated when more
+   * (RecoverVolumeExpansionFailure, on by default since 1.32); null without a request.
+   */
+  private static Amount storage(JsonNode claim) {
+    Amount requested = ResourceLists.of(claim.path("spec").path("resources").path("requests")).get("storage");
+    if (requested == null) {
+      return null;
+    }
+    Amount allocated = ResourceLists.of(claim.path("status").path("allocatedResources")).get("storage");
+    Amount used = allocated != null && allocated.compareTo(requested) > 0 ? allocated : requested;
+    return new Amount(used.value().setScale(0, RoundingMode.CEILING), used.format());
   }
 
   /** {@code GetPersistentVolumeClaimClass}: the beta annotation first, then {@code spec.storageClassName}. */

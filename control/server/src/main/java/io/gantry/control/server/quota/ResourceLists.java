@@ -37,6 +37,14 @@ public final class ResourceLists {
     return out;
   }
 
+  /** Rewrites each quantity of a JSON resource list in canonical form; what is no quantity stays. */
+  public static void canonicalize(JsonNode list) {
+    if (!(list instanceof ObjectNode object)) {
+      return;
+    }
+    of(object).forEach((name, amount) -> object.put(name, amount.toString()));
+  }
+
   public static ObjectNode toJson(Map<String, Amount> list) {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     new TreeMap<>(list).forEach((name, amount) -> out.put(name, amount.toString()));

@@ -103,6 +103,11 @@ class EvaluatorsTest {
     assertEquals("count/persistentvolumeclaims=1,gold.storageclass.storage.k8s.io/persistentvolumeclaims=1,"
         + "gold.storageclass.storage.k8s.io/requests.storage=2Gi,persistentvolumeclaims=1,requests.storage=2Gi",
         pretty(claims.usage(yaml("spec: {storageClassName: gold, resources: {requests: {storage: 2Gi}}}"), NOW)));
+    assertEquals("count/persistentvolumeclaims=1,persistentvolumeclaims=1,requests.storage=5Gi",
+        pretty(claims.usage(yaml("spec: {resources: {requests: {storage: 2Gi}}}\n"
+            + "status: {allocatedResources: {storage: 5Gi}}"), NOW)), "more allocated than requested counts");
+    assertEquals("count/persistentvolumeclaims=1,persistentvolumeclaims=1,requests.storage=2",
+        pretty(claims.usage(yaml("spec: {resources: {requests: {storage: 1500m}}}"), NOW)), "whole bytes, rounded up");
     assertEquals(List.of("requests.storage", "gold.storageclass.storage.k8s.io/requests.storage"),
         claims.matchingResources(List.of("pods", "requests.storage", "gold.storageclass.storage.k8s.io/requests.storage")));
   }

@@ -82,13 +82,48 @@ class ResourceQuotaIT {
     kubectl.runWithInput(pod("c"), "-n", NS, "apply", "-f", "-").assertOk();
   }
 
+  @Test
+  void scopedQuotasCountOnlyTheirPodsAndNodePortsAreCountedPerPort() {
+    String ns = "scoped";
+    kubectl.run("create", "namespace", ns).assertOk();
+    kubectl.run("-n", ns, "create", "quota", "best-effort", "--hard=pods=1", "--scopes=BestEffort").assertOk();
+    kubectl.run("-n", ns, "create", "quota", "guaranteed", "--hard=pods=5", "--scopes=NotBestEffort").assertOk();
+    kubectl.run("-n", ns, "create", "quota", "ports", "--hard=services.nodeports=1,services=5").assertOk();
+    awaitUsed(ns, "best-effort", "pods", "0");
+    awaitUsed(ns, "guaranteed", "pods", "0");
+    awaitUsed(ns, "ports", "services.nodeports", "0");
+
+    kubectl.run("-n", ns, "run", "first", "--image=nginx").assertOk();
+    kubectl.run("-n", ns, "run", "second", "--image=nginx").assertFailed().assertStderrContains(
+        "pods \"second\" is forbidden: exceeded quota: best-effort, requested: pods=1, used: pods=1, limited: pods=1");
+    kubectl.runWithInput(pod("sized"), "-n", ns, "apply", "-f", "-").assertOk();
+    assertEquals("1", quota(ns, "guaranteed").path("status").path("used").path("pods").asText());
+    assertEquals("1", quota(ns, "best-effort").path("status").path("used").path("pods").asText());
+
+    kubectl.run("-n", ns, "create", "service", "nodeport", "web", "--tcp=80:80").assertOk();
+    kubectl.run("-n", ns, "create", "service", "nodeport", "api", "--tcp=80:80").assertFailed().assertStderrContains(
+        "services \"api\" is forbidden: exceeded quota: ports, requested: services.nodeports=1,"
+            + " used: services.nodeports=1, limited: services.nodeports=1");
+    kubectl.run("-n", ns, "delete", "service", "web").assertOk();
+    awaitUsed(ns, "ports", "services.nodeports", "0");
+    kubectl.run("-n", ns, "create", "service", "nodeport", "api", "--tcp=80:80").assertOk();
+  }
+
   private JsonNode quota() {
-    return kubectl.run("-n", NS, "get", "quota", "compute", "-o", "json").assertOk().json();
+    return quota(NS, "compute");
+  }
+
+  private JsonNode quota(String ns, String name) {
+    return kubectl.run("-n", ns, "get", "quota", name, "-o", "json").assertOk().json();
   }
 
   private void awaitUsed(String resource, String value) {
-    Poll.until("status.used." + resource + " = " + value, Duration.ofSeconds(30), Duration.ofMillis(200),
-        () -> value.equals(quota().path("status").path("used").path(resource).asText()),
-        () -> quota().path("status").toString());
+    awaitUsed(NS, "compute", resource, value);
+  }
+
+  private void awaitUsed(String ns, String name, String resource, String value) {
+    Poll.until(name + " status.used." + resource + " = " + value, Duration.ofSeconds(30), Duration.ofMillis(200),
+        () -> value.equals(quota(ns, name).path("status").path("used").path(resource).asText()),
+        () -> quota(ns, name).path("status").toString());
   }
 }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.json.Json;
+import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
+import io.gantry.control.server.store.KeyValue;
 import io.gantry.control.server.store.sqlite.SqliteStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +93,31 @@ class ResourceQuotaAdmissionTest {
         () -> registry.update(ResourceTypes.SERVICES, "demo", "web", service, null));
     assertEquals("services \"web\" is forbidden: exceeded quota: lb, requested: services.loadbalancers=1,"
         + " used: services.loadbalancers=0, limited: services.loadbalancers=0", refused.getMessage());
+  }
+
+  @Test
+  void anUpdateThatNamesItsVersionIsCheckedAgainWhenAQuotaChangedUnderIt() throws ApiException {
+    AtomicBoolean raced = new AtomicBoolean();
+    // after the quota plugin read the quota: another write bumps it, as a concurrent charge would
+    WritePlugin racer = new WritePlugin() {
+      @Override
+      public TxnParts beforeWrite(ResourceType type, ObjectNode object, ObjectNode old) {
+        if (type == ResourceTypes.SERVICES && old != null && raced.compareAndSet(false, true)) {
+          KeyValue quota = store.get(ResourceTypes.RESOURCEQUOTAS.key("demo", "lb")).orElseThrow();
+          store.update(quota.key(), quota.value(), quota.modRevision());
+        }
+        return TxnParts.NONE;
+      }
+    };
+    registry = new ObjectRegistry(store, Clock.systemUTC(),
+        List.of(new ResourceQuotaAdmission(store, Clock.systemUTC()), racer));
+    quota("lb", "{\"services.loadbalancers\":\"1\"}", "{\"services.loadbalancers\":\"0\"}");
+    ObjectNode service = registry.create(ResourceTypes.SERVICES, "demo", json("{\"metadata\":{\"name\":\"web\"},"
+        + "\"spec\":{\"ports\":[{\"port\":80}]}}"));
+    ((ObjectNode) service.get("spec")).put("type", "LoadBalancer");
+    registry.update(ResourceTypes.SERVICES, "demo", "web", service, null); // names the resourceVersion it read
+    assertEquals(true, raced.get());
+    assertEquals("{\"services.loadbalancers\":\"1\"}", used("lb"));
   }
 
   @Test

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The evaluator of each served namespaced type, as kube-apiserver's quota registry: pods, Services and
@@ -22,6 +23,8 @@ public final class Evaluators {
       ResourceTypes.SECRETS, "secrets");
 
   private static final List<UsageEvaluator> ALL = build();
+  private static final Map<ResourceType, UsageEvaluator> BY_TYPE = ALL.stream()
+      .collect(Collectors.toUnmodifiableMap(UsageEvaluator::type, evaluator -> evaluator));
 
   private Evaluators() {}
 
@@ -51,11 +54,6 @@ public final class Evaluators {
 
   /** The evaluator of a type; empty for cluster-scoped types and Events. */
   public static Optional<UsageEvaluator> forType(ResourceType type) {
-    for (UsageEvaluator evaluator : ALL) {
-      if (evaluator.type() == type) {
-        return Optional.of(evaluator);
-      }
-    }
-    return Optional.empty();
+    return Optional.ofNullable(BY_TYPE.get(type));
   }
 }

@@ -5,12 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.resource.ResourceType;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -29,17 +25,6 @@ public record QuotaStatus(ObjectNode status, boolean changed, Optional<Instant> 
   @FunctionalInterface
   public interface Lister {
     List<? extends JsonNode> list(ResourceType type) throws Exception;
-  }
-
-  /** The types whose objects a quota with these hard resources counts. */
-  public static List<ResourceType> typesCounted(Collection<String> hard) {
-    List<ResourceType> out = new ArrayList<>();
-    for (UsageEvaluator evaluator : Evaluators.all()) {
-      if (!evaluator.matchingResources(hard).isEmpty()) {
-        out.add(evaluator.type());
-      }
-    }
-    return out;
   }
 
   public static QuotaStatus compute(ObjectNode quota, Lister lister, Instant now) throws Exception {
@@ -78,10 +63,5 @@ public record QuotaStatus(ObjectNode status, boolean changed, Optional<Instant> 
     status.set("hard", ResourceLists.toJson(hard));
     status.set("used", ResourceLists.toJson(used));
     return new QuotaStatus(status, changed, Optional.ofNullable(recheck));
-  }
-
-  /** The names of a quota's hard resources. */
-  public static Set<String> hardNames(JsonNode quota) {
-    return new LinkedHashSet<>(ResourceLists.of(quota.path("spec").path("hard")).keySet());
   }
 }

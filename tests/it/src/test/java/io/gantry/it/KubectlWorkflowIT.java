@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -352,6 +353,76 @@ class KubectlWorkflowIT {
 
   @ParameterizedTest
   @MethodSource("kubectls")
+  void limitRangesDefaultPodsAndRefuseThoseOverTheirBounds(String version) {
+    Kubectl kubectl = kubectl(version);
+    String ns = namespace("limits", version);
+    kubectl.run("create", "namespace", ns).assertOk();
+    kubectl.runWithInput("""
+        apiVersion: v1
+        kind: LimitRange
+        metadata: {name: bounds, namespace: %s, labels: {team: web}}
+        spec:
+          limits:
+          - type: Container
+            min: {cpu: 50m}
+            max: {cpu: 500m, memory: 256Mi}
+            default: {cpu: 300m}
+            defaultRequest: {cpu: 100m}
+        """.formatted(ns), "create", "-f", "-").assertOk();
+    PrintedTable table = kubectl.run("-n", ns, "get", "limits").table();
+    assertEquals(List.of("NAME", "CREATED AT"), table.headers());
+    assertTrue(Pattern.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ",
+        table.rowNamed("bounds").get("CREATED AT")), table::toString);
+    // SetDefaults_LimitRangeItem: the memory default from max, its request from the default
+    assertEquals("256Mi 256Mi", kubectl.run("-n", ns, "get", "limitrange", "bounds", "-o",
+        "jsonpath={.spec.limits[0].default.memory} {.spec.limits[0].defaultRequest.memory}").assertOk().stdout());
+
+    kubectl.run("-n", ns, "run", "plain", "--image=nginx", "--restart=Never").assertOk();
+    JsonNode pod = getJson(kubectl, ns, "pod", "plain");
+    assertEquals("{\"limits\":{\"cpu\":\"300m\",\"memory\":\"256Mi\"},\"requests\":{\"cpu\":\"100m\","
+        + "\"memory\":\"256Mi\"}}", pod.at("/spec/containers/0/resources").toString());
+    assertEquals("LimitRanger plugin set: cpu, memory request for container plain; cpu, memory limit for container"
+        + " plain", pod.at("/metadata/annotations/kubernetes.io~1limit-ranger").asText());
+
+    kubectl.runWithInput("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: big, namespace: %s}
+        spec:
+          containers:
+          - name: big
+            image: nginx
+            resources: {requests: {cpu: 10m}, limits: {cpu: 600m}}
+        """.formatted(ns), "apply", "-f", "-").assertFailed().assertStderrContains("pods \"big\" is forbidden:"
+        + " [minimum cpu usage per Container is 50m, but request is 10m, maximum cpu usage per Container is 500m,"
+        + " but limit is 600m]");
+
+    // list across namespaces by label, patch, and delete by label, as the conformance test does
+    assertEquals(ns + "/bounds", kubectl.run("get", "limits", "-A", "-l", "team=web", "-o",
+        "jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name}{end}").assertOk().stdout());
+    // a strategic merge patch replaces the limits whole (no merge key), and the new item is defaulted
+    kubectl.run("-n", ns, "patch", "limits", "bounds", "-p",
+        "{\"metadata\":{\"labels\":{\"bounds\":\"patched\"}},"
+            + "\"spec\":{\"limits\":[{\"type\":\"Container\",\"max\":{\"cpu\":\"2\"}}]}}").assertOk();
+    Kubectl.Result described = kubectl.run("-n", ns, "describe", "limits", "bounds").assertOk();
+    assertTrue(Pattern.compile("Container\\s+cpu\\s+-\\s+2\\s+2\\s+2\\s+-").matcher(described.stdout()).find(),
+        described::toString);
+    kubectl.runWithInput("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: bigger, namespace: %s}
+        spec: {containers: [{name: c, image: nginx, resources: {limits: {cpu: 600m}}}]}
+        """.formatted(ns), "apply", "-f", "-").assertOk();
+    // client-go's DeleteCollection, as the conformance test deletes
+    kubectl.run("delete", "--raw", "/api/v1/namespaces/" + ns + "/limitranges?labelSelector=bounds%3Dpatched")
+        .assertOk();
+    assertEquals("", kubectl.run("-n", ns, "get", "limits", "-o", "name").assertOk().stdout());
+    kubectl.run("-n", ns, "run", "free", "--image=nginx", "--restart=Never").assertOk();
+    assertEquals("{}", getJson(kubectl, ns, "pod", "free").at("/spec/containers/0/resources").toString());
+  }
+
+  @ParameterizedTest
+  @MethodSource("kubectls")
   void applyPruneWithKubectlsBuiltInListOfKindsDeletesWhatLeftTheManifest(String version) {
     Kubectl kubectl = kubectl(version);
     String ns = namespace("prune", version);
@@ -404,6 +475,46 @@ class KubectlWorkflowIT {
         .assertStderrContains("(NotFound): namespaces \"" + ns + "\" not found");
     Kubectl.Result leftovers = kubectl.run("get", "deploy,svc,configmaps", "-n", ns, "-o", "name").assertOk();
     assertEquals("", leftovers.stdout(), leftovers::toString);
+  }
+
+  @Test
+  void podTemplatesAreCreatedPrintedReplacedAndDeletedAsACollection() {
+    Kubectl kubectl = gantry.kubectl();
+    String ns = namespace("podtemplates", "path");
+    kubectl.run("create", "namespace", ns).assertOk();
+    for (String name : List.of("tpl-a", "tpl-b")) {
+      kubectl.runWithInput("""
+          apiVersion: v1
+          kind: PodTemplate
+          metadata: {name: %s, labels: {set: tpl}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              restartPolicy: Never
+              containers: [{name: web, image: nginx}, {name: log, image: busybox}]
+          """.formatted(name), "-n", ns, "apply", "-f", "-").assertOk();
+    }
+    PrintedTable table = kubectl.run("-n", ns, "get", "podtemplates").table();
+    assertEquals(List.of("NAME", "CONTAINERS", "IMAGES", "POD LABELS"), table.headers());
+    Map<String, String> row = table.rowNamed("tpl-a");
+    assertEquals("web,log nginx,busybox app=web", row.get("CONTAINERS") + " " + row.get("IMAGES") + " "
+        + row.get("POD LABELS"));
+    JsonNode created = getJson(kubectl, ns, "podtemplate", "tpl-a");
+    assertEquals("Never ClusterFirst 1", created.at("/template/spec/restartPolicy").asText() + " "
+        + created.at("/template/spec/dnsPolicy").asText() + " " + created.at("/metadata/generation").asInt());
+
+    // kubectl replace: a PUT of the whole object, whose template change raises the generation
+    String replaced = Json.write(created).replace("\"app\":\"web\"", "\"app\":\"api\"");
+    kubectl.runWithInput(replaced, "-n", ns, "replace", "-f", "-").assertOk();
+    JsonNode after = getJson(kubectl, ns, "podtemplate", "tpl-a");
+    assertEquals("api 2", after.at("/template/metadata/labels/app").asText() + " "
+        + after.at("/metadata/generation").asInt());
+    kubectl.run("-n", ns, "patch", "podtemplate", "tpl-b", "--type=merge", "-p",
+        "{\"template\":{\"spec\":{\"restartPolicy\":\"Sometimes\"}}}").assertFailed()
+        .assertStderrContains("template.spec.restartPolicy: Unsupported value: \"Sometimes\"");
+
+    kubectl.run("-n", ns, "delete", "podtemplates", "-l", "set=tpl").assertOk();
+    assertEquals("", kubectl.run("-n", ns, "get", "podtemplates", "-o", "name").assertOk().stdout().trim());
   }
 
   private Kubectl kubectl(String version) {

@@ -31,6 +31,7 @@ import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.registry.ObjectWatcher;
 import io.gantry.control.server.registry.DefaultIngressClassAdmission;
 import io.gantry.control.server.registry.DefaultTolerationSecondsAdmission;
+import io.gantry.control.server.registry.LimitRangerAdmission;
 import io.gantry.control.server.registry.PriorityAdmission;
 import io.gantry.control.server.registry.ResourceQuotaAdmission;
 import io.gantry.control.server.registry.ServiceAccountAdmission;
@@ -115,6 +116,8 @@ public final class ControlServer implements AutoCloseable {
       // the same store transaction as the Service or Node they serve.
       Allocators allocators = Allocators.create(store, config);
       List<WritePlugin> plugins = new ArrayList<>(allocators.plugins());
+      // kube-apiserver's order: LimitRanger before ServiceAccount and Priority
+      plugins.add(new LimitRangerAdmission(store));
       plugins.add(new ServiceAccountAdmission(store));
       plugins.add(new PriorityAdmission());
       plugins.add(new DefaultIngressClassAdmission(store));

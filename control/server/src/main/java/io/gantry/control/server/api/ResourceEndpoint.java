@@ -29,7 +29,7 @@ final class ResourceEndpoint {
 
   /** The kinds whose strategies allow create on update: a PUT to a missing one creates it (201). */
   private static final java.util.Set<ResourceType> CREATED_BY_PUT =
-      java.util.Set.of(ResourceTypes.ENDPOINTS, ResourceTypes.EVENTS, ResourceTypes.LEASES);
+      java.util.Set.of(ResourceTypes.ENDPOINTS, ResourceTypes.EVENTS, ResourceTypes.EVENTS_V1, ResourceTypes.LEASES);
 
   /** @param nodeAuthorization the {@code Authorization} value for node agents, or null */
   ResourceEndpoint(ObjectRegistry registry, String nodeAuthorization) {

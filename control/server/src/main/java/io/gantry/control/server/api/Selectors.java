@@ -1,5 +1,6 @@
 package io.gantry.control.server.api;
 
+import io.gantry.control.server.conversion.Conversions;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.selector.FieldSelector;
 import io.gantry.control.server.selector.LabelSelector;
@@ -41,11 +42,12 @@ public final class Selectors {
     }
     FieldSelector selector;
     try {
-      selector = FieldSelector.parse(text);
+      // a type stored as another selects on the stored fields, named as its conversion maps them
+      selector = FieldSelector.parse(text).withFields(Conversions.of(type)::fieldLabel);
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(e.getMessage());
     }
-    Optional<String> unsupported = selector.unsupportedField(type);
+    Optional<String> unsupported = selector.unsupportedField(type.storageType());
     if (unsupported.isPresent()) {
       throw ApiException.badRequest(unsupported.get());
     }

@@ -108,8 +108,8 @@ public final class NamespaceFinalizer {
     Map<String, Integer> resources = new TreeMap<>();
     Map<String, Integer> finalizers = new TreeMap<>();
     for (ResourceType type : ResourceTypes.ALL) {
-      if (!type.namespaced()) {
-        continue;
+      if (!type.namespaced() || type.isView()) {
+        continue; // a view's objects are its storage type's, deleted as those
       }
       ListResult objects = registry.list(type, namespace, null, null, 0, null);
       for (ObjectNode object : objects.items()) {

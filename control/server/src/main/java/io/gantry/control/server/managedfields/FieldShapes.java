@@ -32,6 +32,9 @@ final class FieldShapes {
   /** Non-pointer structs of a ReplicationController's template, itself a pointer. */
   private static final Set<String> RC_TEMPLATE_STRUCTS = Set.of("spec.template.metadata", "spec.template.spec");
 
+  /** Non-pointer structs of a PodTemplate: its template and the template's metadata and spec. */
+  private static final Set<String> POD_TEMPLATE_STRUCTS = Set.of("template", "template.metadata", "template.spec");
+
   /** {@code +structType=atomic} maps (LabelSelectors, a binding's RoleRef), by kind. */
   private static final Map<String, Set<String>> ATOMIC_MAPS = Map.ofEntries(
       Map.entry("Deployment", Set.of("spec.selector")),
@@ -102,6 +105,7 @@ final class FieldShapes {
     }
     return (type == ResourceTypes.DEPLOYMENTS || type == ResourceTypes.REPLICASETS) && WORKLOAD_STRUCTS.contains(path)
         || type == ResourceTypes.REPLICATIONCONTROLLERS && RC_TEMPLATE_STRUCTS.contains(path)
+        || type == ResourceTypes.PODTEMPLATES && POD_TEMPLATE_STRUCTS.contains(path)
         || (type == ResourceTypes.DAEMONSETS || type == ResourceTypes.STATEFULSETS) && DAEMONSET_STRUCTS.contains(path);
   }
 }

@@ -79,6 +79,7 @@ public final class MergeKeys {
       Map.entry(key(ResourceTypes.STATEFULSETS), WORKLOAD),
       Map.entry(key(ResourceTypes.REPLICATIONCONTROLLERS), WORKLOAD),
       Map.entry(key(ResourceTypes.JOBS), WORKLOAD),
+      Map.entry(key(ResourceTypes.PODTEMPLATES), new Builder().mount("template", POD_TEMPLATE).build()),
       // CronJobSpec.jobTemplate.spec is a JobSpec: its pod template merges as a Job's
       Map.entry(key(ResourceTypes.CRONJOBS), new Builder().mount("spec.jobTemplate.spec.template", POD_TEMPLATE).build()),
       // ServiceSpec.ports: the tag says "port"; the listMapKeys (port, protocol) are for server-side apply.

@@ -43,6 +43,7 @@ final class ProtobufKinds {
       kind("v1", "ReplicationController", V1.ReplicationController.getDescriptor()),
       kind("v1", "ResourceQuota", V1.ResourceQuota.getDescriptor()),
       kind("v1", "LimitRange", V1.LimitRange.getDescriptor()),
+      kind("v1", "PodTemplate", V1.PodTemplate.getDescriptor()),
       kind("v1", "PersistentVolumeClaim", V1.PersistentVolumeClaim.getDescriptor()),
       kind("v1", "PersistentVolume", V1.PersistentVolume.getDescriptor()),
       kind("v1", "Binding", V1.Binding.getDescriptor()),

@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
  * The evaluator of each served namespaced type, as kube-apiserver's quota registry: pods, Services and
  * PersistentVolumeClaims have their own, every other type is counted ({@code count/<resource>}), with
  * the legacy names of ConfigMaps, ResourceQuotas, ReplicationControllers and Secrets. Events are
- * ignored, as upstream's quota configuration ignores them.
+ * ignored, as upstream's quota configuration ignores them, and so are views of another type's objects
+ * (events.k8s.io Events).
  */
 public final class Evaluators {
 
@@ -31,7 +32,7 @@ public final class Evaluators {
   private static List<UsageEvaluator> build() {
     List<UsageEvaluator> out = new ArrayList<>();
     for (ResourceType type : ResourceTypes.ALL) {
-      if (!type.namespaced() || type == ResourceTypes.EVENTS) {
+      if (!type.namespaced() || type == ResourceTypes.EVENTS || type.isView()) {
         continue;
       }
       if (type == ResourceTypes.PODS) {

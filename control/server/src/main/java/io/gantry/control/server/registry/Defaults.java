@@ -37,6 +37,9 @@ final class Defaults {
     } else if (type == ResourceTypes.REPLICATIONCONTROLLERS) {
       replicationController(object);
       workload(type, object);
+    } else if (type == ResourceTypes.PODTEMPLATES) {
+      // SetObjectDefaults_PodTemplate: the template's pod spec as a workload's (no requests from limits)
+      podSpec(spec(object(object, "template")));
     } else if (type == ResourceTypes.DAEMONSETS) {
       daemonSet(object);
     } else if (type == ResourceTypes.STATEFULSETS) {
@@ -73,6 +76,8 @@ final class Defaults {
       disruptionCounts(status);
     } else if (type == ResourceTypes.PERSISTENTVOLUMECLAIMS || type == ResourceTypes.PERSISTENTVOLUMES) {
       persistentVolume(type, object);
+    } else if (type == ResourceTypes.LIMITRANGES) {
+      LimitRangeDefaults.apply(object);
     } else if (type == ResourceTypes.ENDPOINTSLICES) {
       // discovery/v1 SetDefaults_EndpointPort: a nil name becomes "", a nil protocol TCP ("" stays)
       for (JsonNode port : array(object, "ports")) {

@@ -18,7 +18,7 @@ final class KindRules {
       ResourceTypes.DEPLOYMENTS, ResourceTypes.REPLICASETS, ResourceTypes.REPLICATIONCONTROLLERS,
       ResourceTypes.INGRESSES, ResourceTypes.INGRESSCLASSES, ResourceTypes.NETWORKPOLICIES,
       ResourceTypes.ENDPOINTSLICES, ResourceTypes.PODDISRUPTIONBUDGETS, ResourceTypes.JOBS,
-      ResourceTypes.CRONJOBS, ResourceTypes.DAEMONSETS, ResourceTypes.STATEFULSETS);
+      ResourceTypes.CRONJOBS, ResourceTypes.DAEMONSETS, ResourceTypes.STATEFULSETS, ResourceTypes.PODTEMPLATES);
 
   /**
    * The annotation that carries a DaemonSet's {@code spec.templateGeneration} in apps/v1 (the

@@ -146,7 +146,7 @@ public final class ObjectRegistry {
   }
 
   public Optional<ObjectNode> find(ResourceType type, String namespace, String name) {
-    return store.get(type.key(namespace, name)).map(StoredObjects::decode);
+    return store.get(type.key(namespace, name)).map(kv -> StoredObjects.decode(type, kv));
   }
 
   /**
@@ -179,7 +179,7 @@ public final class ObjectRegistry {
       }
     }
     try {
-      return page(prefix, startAfter, at, labels, fields, limit);
+      return page(type, prefix, startAfter, at, labels, fields, limit);
     } catch (CompactedException e) {
       if (startAfter == null) {
         throw ApiException.gone("The resourceVersion for the provided list is too old.");
@@ -188,7 +188,7 @@ public final class ObjectRegistry {
     }
   }
 
-  private ListResult page(String prefix, String startAfter, long revision, LabelSelector labels,
+  private ListResult page(ResourceType type, String prefix, String startAfter, long revision, LabelSelector labels,
       FieldSelector fields, int limit) throws CompactedException {
     List<ObjectNode> items = new ArrayList<>();
     long at = revision;
@@ -202,11 +202,12 @@ public final class ObjectRegistry {
       for (int i = 0; i < page.kvs().size(); i++) {
         KeyValue kv = page.kvs().get(i);
         lastKey = kv.key();
-        ObjectNode object = StoredObjects.decode(kv);
-        if (!matches(object, labels, fields)) {
+        // selectors name the stored representation's fields (see Selectors.fields)
+        ObjectNode stored = StoredObjects.decode(kv);
+        if (!matches(stored, labels, fields)) {
           continue;
         }
-        items.add(object);
+        items.add(StoredObjects.view(type, stored));
         if (limit > 0 && items.size() == limit) {
           if (!more && i == page.kvs().size() - 1) {
             return new ListResult(items, at, null, null);
@@ -278,7 +279,7 @@ public final class ObjectRegistry {
     for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
       ObjectNode candidate = object.deepCopy();
       TxnParts parts = beforeWrite(type, candidate, null).plus(extra)
-          .after(Compare.absent(key), Op.put(key, StoredObjects.encode(candidate)));
+          .after(Compare.absent(key), Op.put(key, StoredObjects.encode(type, candidate)));
       if (dryRun) {
         if (store.get(key).isPresent()) {
           throw ApiException.alreadyExists(type, name);
@@ -287,7 +288,7 @@ public final class ObjectRegistry {
       }
       TxnResult result = store.txn(parts.compares(), parts.ops());
       if (result.succeeded()) {
-        return StoredObjects.decode(result.written().get(0));
+        return StoredObjects.decode(type, result.written().get(0));
       }
       if (key.equals(result.failedKey())) {
         throw ApiException.alreadyExists(type, name);
@@ -313,7 +314,7 @@ public final class ObjectRegistry {
   }
 
   private TxnResult remove(ResourceType type, KeyValue current) {
-    ObjectNode old = StoredObjects.decode(current);
+    ObjectNode old = StoredObjects.decode(type, current);
     TxnParts parts = beforeRemove(type, old)
         .plus(AppliedConfigurations.release(store, type, ObjectMeta.namespace(old), ObjectMeta.name(old)))
         .after(Compare.modRevision(current.key(), current.modRevision()), Op.delete(current.key()));
@@ -332,7 +333,7 @@ public final class ObjectRegistry {
       if (pinned.isEmpty() && !KindRules.allowsUnconditionalUpdate(type)) {
         throw unconditionalUpdate(type, name);
       }
-      ObjectNode old = StoredObjects.decode(current);
+      ObjectNode old = StoredObjects.decode(type, current);
       String uid = ObjectMeta.text(body, "uid");
       if (!uid.isEmpty() && !uid.equals(ObjectMeta.text(old, "uid"))) {
         // the object's uid is a precondition of the update, as in kube-apiserver's UpdatedObjectInfo
@@ -410,7 +411,7 @@ public final class ObjectRegistry {
         throw ApiException.notFound(type, name);
       }
       KeyValue current = found.get();
-      ObjectNode old = StoredObjects.decode(current);
+      ObjectNode old = StoredObjects.decode(type, current);
       ObjectNode patched;
       ArrayNode applied = null;
       TxnParts extra = TxnParts.NONE;
@@ -589,13 +590,13 @@ public final class ObjectRegistry {
       result = remove(type, current);
     } else {
       TxnParts parts = beforeWrite(type, next, old).plus(extra);
-      parts = parts.after(Compare.modRevision(key, current.modRevision()), Op.put(key, StoredObjects.encode(next)));
+      parts = parts.after(Compare.modRevision(key, current.modRevision()), Op.put(key, StoredObjects.encode(type, next)));
       result = store.txn(parts.compares(), parts.ops());
     }
     if (!result.succeeded()) {
       return Optional.empty();
     }
-    return Optional.of(StoredObjects.decode(result.written().get(0)));
+    return Optional.of(StoredObjects.decode(type, result.written().get(0)));
   }
 
   public ObjectNode delete(ResourceType type, String namespace, String name, DeleteOptions options)
@@ -605,17 +606,17 @@ public final class ObjectRegistry {
     }
     for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
       KeyValue current = store.get(type.key(namespace, name)).orElseThrow(() -> ApiException.notFound(type, name));
-      ObjectNode object = StoredObjects.decode(current);
+      ObjectNode object = StoredObjects.decode(type, current);
       checkPreconditions(type, name, object, options);
       Optional<ObjectNode> marked = markForDeletion(type, object, options).map(m -> withGenerationBumped(object, m));
       if (dryRun) {
         return marked.orElse(object);
       }
       TxnResult result = marked.isPresent()
-          ? store.update(current.key(), StoredObjects.encode(marked.get()), current.modRevision())
+          ? store.update(current.key(), StoredObjects.encode(type, marked.get()), current.modRevision())
           : remove(type, current);
       if (result.succeeded()) {
-        return StoredObjects.decode(result.written().get(0));
+        return StoredObjects.decode(type, result.written().get(0));
       }
     }
     throw ApiException.conflict(type, name, "too many concurrent writers; try again");
@@ -700,16 +701,17 @@ public final class ObjectRegistry {
     String key = ResourceTypes.PODS.key(namespace, name);
     for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
       KeyValue current = store.get(key).orElseThrow(() -> ApiException.notFound(ResourceTypes.PODS, name));
-      ObjectNode old = StoredObjects.decode(current);
+      ObjectNode old = StoredObjects.decode(ResourceTypes.PODS, current);
       ObjectNode next = request.apply(old, clock.instant());
       TxnParts parts = beforeWrite(ResourceTypes.PODS, next, old)
-          .after(Compare.modRevision(key, current.modRevision()), Op.put(key, StoredObjects.encode(next)));
+          .after(Compare.modRevision(key, current.modRevision()),
+              Op.put(key, StoredObjects.encode(ResourceTypes.PODS, next)));
       if (dryRun) {
         return next;
       }
       TxnResult result = store.txn(parts.compares(), parts.ops());
       if (result.succeeded()) {
-        return StoredObjects.decode(result.written().get(0));
+        return StoredObjects.decode(ResourceTypes.PODS, result.written().get(0));
       }
     }
     throw ApiException.conflict(ResourceTypes.PODS, name, "too many concurrent writers; try again");
@@ -847,7 +849,8 @@ public final class ObjectRegistry {
     return defaulted;
   }
 
-  private static void validate(ResourceType type, ObjectNode object, List<FieldError> errors) throws ApiException {
+  /** Throws kube-apiserver's 422 naming every error, if there are any. */
+  static void validate(ResourceType type, ObjectNode object, List<FieldError> errors) throws ApiException {
     if (errors.isEmpty()) {
       return;
     }

@@ -17,6 +17,9 @@ import java.util.function.LongConsumer;
  * Turns store watches into Kubernetes watch events: objects that start or stop matching the
  * selectors appear as ADDED or DELETED, as kube-apiserver's watch does.
  *
+ * <p>Selectors are matched against the stored representation; a type stored as another
+ * ({@link ResourceType#storage()}) gets its objects converted after matching.
+ *
  * <p>Concurrency: events arrive on the store's dispatcher thread; objects handed to sinks are
  * shared between watches and must not be modified.
  */
@@ -61,7 +64,7 @@ public final class ObjectWatcher {
       for (KeyValue kv : snapshot.kvs()) {
         ObjectNode object = StoredObjects.decode(kv);
         if (ObjectRegistry.matches(object, labels, fields)) {
-          sink.accept(new ObjectEvent(ObjectEvent.Type.ADDED, object, kv.modRevision()));
+          sink.accept(new ObjectEvent(ObjectEvent.Type.ADDED, StoredObjects.view(type, object), kv.modRevision()));
         }
       }
       from = snapshot.revision() + 1;
@@ -71,7 +74,9 @@ public final class ObjectWatcher {
       from = Long.parseLong(resourceVersion) + 1;
     }
     started.accept(from - 1);
-    return store.watch(prefix, from, event -> translate(event, labels, fields, sink));
+    Consumer<ObjectEvent> viewed = !type.isView() ? sink : stored -> sink.accept(
+        new ObjectEvent(stored.type(), StoredObjects.view(type, stored.object()), stored.revision()));
+    return store.watch(prefix, from, event -> translate(event, labels, fields, viewed));
   }
 
   /**

@@ -77,7 +77,7 @@ public final class ResourceQuotaAdmission implements WritePlugin {
       ObjectNode quota = quotas.get(index);
       quota.withObjectProperty("status").set("used", ResourceLists.toJson(used));
       compares.add(Compare.modRevision(kv.key(), kv.modRevision()));
-      ops.add(Op.put(kv.key(), StoredObjects.encode(quota)));
+      ops.add(Op.put(kv.key(), StoredObjects.encode(ResourceTypes.RESOURCEQUOTAS, quota)));
     });
     return new TxnParts(compares, ops);
   }

@@ -25,7 +25,7 @@ final class TimeFields {
 
   private static final Set<String> TIME = Set.of("creationTimestamp", "deletionTimestamp", "lastTransitionTime",
       "lastProbeTime", "lastUpdateTime", "lastHeartbeatTime", "startTime", "startedAt", "finishedAt",
-      "firstTimestamp", "lastTimestamp", "timeAdded");
+      "firstTimestamp", "lastTimestamp", "deprecatedFirstTimestamp", "deprecatedLastTimestamp", "timeAdded");
   private static final Set<String> MICRO_TIME = Set.of("eventTime", "lastObservedTime", "acquireTime", "renewTime");
   private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssX");
   private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSX");

@@ -12,15 +12,18 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
+import io.gantry.control.server.conversion.Conversions;
+import io.gantry.control.server.conversion.ObjectConversion;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
 import java.io.IOException;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.function.UnaryOperator;
 
 /**
  * Checks that an object decodes as its real Kubernetes type (the fabric8 model), so that a
@@ -39,7 +42,9 @@ final class TypedDecoding {
       Map.entry(ResourceTypes.EVENTS, io.fabric8.kubernetes.api.model.Event.class),
       Map.entry(ResourceTypes.SERVICEACCOUNTS, io.fabric8.kubernetes.api.model.ServiceAccount.class),
       Map.entry(ResourceTypes.REPLICATIONCONTROLLERS, io.fabric8.kubernetes.api.model.ReplicationController.class),
+      Map.entry(ResourceTypes.PODTEMPLATES, io.fabric8.kubernetes.api.model.PodTemplate.class),
       Map.entry(ResourceTypes.PERSISTENTVOLUMECLAIMS, io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class),
+      Map.entry(ResourceTypes.LIMITRANGES, io.fabric8.kubernetes.api.model.LimitRange.class),
       Map.entry(ResourceTypes.RESOURCEQUOTAS, io.fabric8.kubernetes.api.model.ResourceQuota.class),
       Map.entry(ResourceTypes.PERSISTENTVOLUMES, io.fabric8.kubernetes.api.model.PersistentVolume.class),
       Map.entry(ResourceTypes.DEPLOYMENTS, io.fabric8.kubernetes.api.model.apps.Deployment.class),
@@ -198,16 +203,30 @@ final class TypedDecoding {
    * does not (none for kinds without a model).
    */
   static List<UnknownFields.Field> check(ResourceType type, ObjectNode object) throws ApiException {
-    Class<?> model = MODEL.get(type);
+    if (type.isView()) {
+      // decoded as the type it is stored as, which is what its representation converts to; paths named as given
+      ObjectConversion conversion = Conversions.of(type);
+      return UnknownFields.inView(conversion, object, decode(type, MODEL.get(type.storageType()),
+          conversion.toStorage(object), conversion::fieldFromStorage));
+    }
+    return decode(type, MODEL.get(type), object, UnaryOperator.identity());
+  }
+
+  /** {@link #check}'s decoding into {@code model}; {@code topLevel} names a top-level field in error messages. */
+  private static List<UnknownFields.Field> decode(ResourceType type, Class<?> model, ObjectNode object,
+      UnaryOperator<String> topLevel) throws ApiException {
     if (model == null) {
       return List.of();
     }
     try {
       return UnknownFields.decode(model, object);
     } catch (JsonMappingException e) {
-      String path = e.getPath().stream()
-          .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-          .collect(Collectors.joining(".")).replace(".[", "[");
+      List<String> steps = new ArrayList<>();
+      for (JsonMappingException.Reference ref : e.getPath()) {
+        String name = ref.getFieldName();
+        steps.add(name == null ? "[" + ref.getIndex() + "]" : steps.isEmpty() ? topLevel.apply(name) : name);
+      }
+      String path = String.join(".", steps).replace(".[", "[");
       throw ApiException.badRequest(type.kind() + " in version \"" + type.version() + "\" cannot be handled as a "
           + type.kind() + ": " + goReason(e, path, object));
     } catch (Exception e) {

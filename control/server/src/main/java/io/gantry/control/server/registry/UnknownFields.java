@@ -16,10 +16,13 @@ import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.FieldsV1;
+import io.gantry.control.server.conversion.Conversions;
+import io.gantry.control.server.conversion.ObjectConversion;
 import io.gantry.control.server.resource.ResourceType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The fields of an object that its Kubernetes type does not have, such as a misspelt
@@ -60,6 +63,10 @@ public final class UnknownFields {
    * wrong type is {@link TypedDecoding}'s to report); empty for kinds without a model.
    */
   public static List<Field> find(ResourceType type, JsonNode object) {
+    if (type.isView() && object instanceof ObjectNode view) {
+      ObjectConversion conversion = Conversions.of(type);
+      return inView(conversion, view, find(type.storageType(), conversion.toStorage(view)));
+    }
     Class<?> model = TypedDecoding.model(type);
     if (model == null || !object.isObject()) {
       return List.of();
@@ -69,6 +76,26 @@ public final class UnknownFields {
       decode(model, object, found);
     } catch (IOException | RuntimeException e) {
       // reported by TypedDecoding
+    }
+    return found;
+  }
+
+  /**
+   * The unknown fields of {@code view}, an object in a representation that {@code conversion} converts to
+   * the stored one: its top-level fields that representation lacks, then the unknown fields found in
+   * its stored form ({@code stored}), renamed back.
+   */
+  static List<Field> inView(ObjectConversion conversion, ObjectNode view, List<Field> stored) {
+    List<Field> found = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> field : view.properties()) {
+      if (!conversion.hasField(field.getKey())) {
+        found.add(new Field(List.of(field.getKey())));
+      }
+    }
+    for (Field field : stored) {
+      List<Object> path = new ArrayList<>(field.path());
+      path.set(0, conversion.fieldFromStorage((String) path.get(0)));
+      found.add(new Field(List.copyOf(path)));
     }
     return found;
   }

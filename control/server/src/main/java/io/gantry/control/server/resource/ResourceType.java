@@ -17,6 +17,9 @@ import java.util.Set;
  * @param categories   discovery categories, such as {@code all}
  * @param subresources subresources served, such as {@code status} and {@code scale}
  * @param readOnly     whether clients may only read (a mirror maintained by the server)
+ * @param storage      the type whose stored objects these are, in another representation (events.k8s.io
+ *                     Events are core Events, as kube-apiserver keeps both in {@code /registry/events}),
+ *                     or null when the type is stored as itself
  */
 public record ResourceType(
     String group,
@@ -28,7 +31,8 @@ public record ResourceType(
     List<String> shortNames,
     List<String> categories,
     Set<String> subresources,
-    boolean readOnly) {
+    boolean readOnly,
+    ResourceType storage) {
 
   public ResourceType {
     Objects.requireNonNull(group, "group");
@@ -39,6 +43,36 @@ public record ResourceType(
     shortNames = List.copyOf(shortNames);
     categories = List.copyOf(categories);
     subresources = Set.copyOf(subresources);
+    if (storage != null && storage.storage() != null) {
+      throw new IllegalArgumentException("storage: " + storage.qualifiedName() + " (expected: a type stored as itself)");
+    }
+  }
+
+  /** A type stored as itself. */
+  public ResourceType(String group, String version, String plural, String singular, String kind, boolean namespaced,
+      List<String> shortNames, List<String> categories, Set<String> subresources, boolean readOnly) {
+    this(group, version, plural, singular, kind, namespaced, shortNames, categories, subresources, readOnly, null);
+  }
+
+  /** This type, its objects stored as {@code storage}'s (converted at the registry's edges). */
+  public ResourceType storedAs(ResourceType storage) {
+    Objects.requireNonNull(storage, "storage");
+    if (storage.namespaced() != namespaced) {
+      throw new IllegalArgumentException("storage: " + storage.qualifiedName() + " (expected: a type as namespaced as "
+          + qualifiedName() + ")");
+    }
+    return new ResourceType(group, version, plural, singular, kind, namespaced, shortNames, categories, subresources,
+        readOnly, storage);
+  }
+
+  /** The type whose store keys this type's objects live under: {@link #storage()}, or this type. */
+  public ResourceType storageType() {
+    return storage == null ? this : storage;
+  }
+
+  /** Whether this type's objects are stored as another type's (see {@link #storage()}). */
+  public boolean isView() {
+    return storage != null;
   }
 
   /** {@code v1} for the core group, else {@code group/version}: the {@code apiVersion} of objects. */
@@ -53,6 +87,9 @@ public record ResourceType(
 
   /** The store key prefix of every object of this type, ending in {@code /}. */
   public String keyPrefix() {
+    if (storage != null) {
+      return storage.keyPrefix();
+    }
     return "/registry/" + (group.isEmpty() ? "core" : group) + "/" + plural + "/";
   }
 

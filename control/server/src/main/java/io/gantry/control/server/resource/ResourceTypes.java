@@ -17,9 +17,14 @@ public final class ResourceTypes {
   public static final ResourceType SECRETS = core("secrets", "Secret", true, List.of(), List.of(), Set.of());
   public static final ResourceType CONFIGMAPS = core("configmaps", "ConfigMap", true, List.of("cm"), List.of(), Set.of());
   public static final ResourceType EVENTS = core("events", "Event", true, List.of("ev"), List.of(), Set.of());
+  /** events.k8s.io/v1 Events: the core Events, in the events API's representation. */
+  public static final ResourceType EVENTS_V1 =
+      of("events.k8s.io", "v1", "events", "Event", true, List.of(), List.of(), Set.of()).storedAs(EVENTS);
   public static final ResourceType SERVICEACCOUNTS = core("serviceaccounts", "ServiceAccount", true, List.of("sa"), List.of(), Set.of());
   public static final ResourceType REPLICATIONCONTROLLERS = core("replicationcontrollers", "ReplicationController", true, List.of("rc"), List.of("all"), Set.of("status", "scale"));
+  public static final ResourceType PODTEMPLATES = core("podtemplates", "PodTemplate", true, List.of(), List.of(), Set.of());
   public static final ResourceType PERSISTENTVOLUMECLAIMS = core("persistentvolumeclaims", "PersistentVolumeClaim", true, List.of("pvc"), List.of(), Set.of("status"));
+  public static final ResourceType LIMITRANGES = core("limitranges", "LimitRange", true, List.of("limits"), List.of(), Set.of());
   public static final ResourceType RESOURCEQUOTAS = core("resourcequotas", "ResourceQuota", true, List.of("quota"), List.of(), Set.of("status"));
   public static final ResourceType PERSISTENTVOLUMES = core("persistentvolumes", "PersistentVolume", false, List.of("pv"), List.of(), Set.of("status"));
   public static final ResourceType DEPLOYMENTS = of("apps", "v1", "deployments", "Deployment", true, List.of("deploy"), List.of("all"), Set.of("status", "scale"));
@@ -42,9 +47,9 @@ public final class ResourceTypes {
 
   public static final List<ResourceType> ALL = List.of(
       NAMESPACES, NODES, PODS, SERVICES, ENDPOINTS, SECRETS, CONFIGMAPS, EVENTS, SERVICEACCOUNTS,
-      REPLICATIONCONTROLLERS, PERSISTENTVOLUMECLAIMS, RESOURCEQUOTAS, PERSISTENTVOLUMES, DEPLOYMENTS, REPLICASETS, DAEMONSETS,
-      STATEFULSETS, CONTROLLERREVISIONS, ENDPOINTSLICES, INGRESSES, INGRESSCLASSES, NETWORKPOLICIES,
-      LEASES, PODDISRUPTIONBUDGETS, ROLES, ROLEBINDINGS, CLUSTERROLES, CLUSTERROLEBINDINGS, JOBS, CRONJOBS);
+      REPLICATIONCONTROLLERS, PODTEMPLATES, PERSISTENTVOLUMECLAIMS, PERSISTENTVOLUMES, LIMITRANGES, RESOURCEQUOTAS,
+      DEPLOYMENTS, REPLICASETS, DAEMONSETS, STATEFULSETS, CONTROLLERREVISIONS, ENDPOINTSLICES, INGRESSES, INGRESSCLASSES, NETWORKPOLICIES,
+      LEASES, EVENTS_V1, PODDISRUPTIONBUDGETS, ROLES, ROLEBINDINGS, CLUSTERROLES, CLUSTERROLEBINDINGS, JOBS, CRONJOBS);
 
   private static final Map<String, ResourceType> BY_PATH = new LinkedHashMap<>();
   private static final Map<String, ResourceType> BY_KIND = new LinkedHashMap<>();

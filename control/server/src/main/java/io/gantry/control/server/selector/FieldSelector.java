@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -111,6 +112,19 @@ public final class FieldSelector {
         .filter(f -> !COMMON.contains(f) && (extra == null || !extra.contains(f))).findFirst()
         .map(f -> extra != null ? "field label not supported: " + f
             : "\"" + f + "\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"");
+  }
+
+  /**
+   * This selector with each field renamed by {@code rename}, as a field label conversion function maps
+   * a served representation's labels onto the stored one's; {@code rename} may throw to refuse a field.
+   */
+  public FieldSelector withFields(UnaryOperator<String> rename) {
+    List<Term> renamed = new ArrayList<>();
+    for (Term term : terms) {
+      renamed.add(new Term(rename.apply(term.field()), term.equal(), term.value()));
+    }
+    renamed.sort(Comparator.comparing(Term::toString));
+    return renamed.isEmpty() ? EVERYTHING : new FieldSelector(renamed);
   }
 
   public boolean isEmpty() {

@@ -18,6 +18,7 @@ public final class ColumnSets {
       Map.entry("/Event", EventColumns.INSTANCE),
       Map.entry("/ServiceAccount", ServiceAccountColumns.INSTANCE),
       Map.entry("/ReplicationController", ReplicaSetColumns.REPLICATION_CONTROLLERS),
+      Map.entry("/PodTemplate", PodTemplateColumns.INSTANCE),
       Map.entry("apps/Deployment", DeploymentColumns.INSTANCE),
       Map.entry("apps/ReplicaSet", ReplicaSetColumns.INSTANCE),
       Map.entry("apps/DaemonSet", DaemonSetColumns.INSTANCE),

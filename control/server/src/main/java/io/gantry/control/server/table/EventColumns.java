@@ -2,6 +2,7 @@ package io.gantry.control.server.table;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.conversion.EventsV1Conversion;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -9,8 +10,8 @@ import java.util.Locale;
 /**
  * Events, after {@code printEvent}: last seen, type, reason, object, message; wide: subobject, source,
  * first seen, count, name (in upstream's interleaved order). kube-apiserver prints {@code events.k8s.io}
- * Events with the same printer after converting them to the core shape; {@link #EVENTS_API} does that
- * renaming first.
+ * Events with the same printer after converting them to the core shape; {@link #EVENTS_API} converts
+ * them first, as the registry stores them.
  */
 final class EventColumns implements ColumnSet {
 
@@ -19,17 +20,6 @@ final class EventColumns implements ColumnSet {
 
   /** {@code events.k8s.io/v1} Events. */
   static final EventColumns EVENTS_API = new EventColumns(true);
-
-  /** events.k8s.io field name to core field name, as the conversion between the two maps them. */
-  private static final String[][] EVENTS_API_FIELDS = {
-      {"regarding", "involvedObject"},
-      {"note", "message"},
-      {"deprecatedSource", "source"},
-      {"deprecatedFirstTimestamp", "firstTimestamp"},
-      {"deprecatedLastTimestamp", "lastTimestamp"},
-      {"deprecatedCount", "count"},
-      {"reportingController", "reportingComponent"},
-  };
 
   private static final List<Column> COLUMNS = List.of(
       Column.string("Last Seen", "The time at which the most recent occurrence of this event was recorded."),
@@ -59,7 +49,7 @@ final class EventColumns implements ColumnSet {
 
   @Override
   public List<Object> cells(ObjectNode object, Instant now) {
-    ObjectNode event = eventsApi ? asCoreEvent(object) : object;
+    ObjectNode event = eventsApi ? EventsV1Conversion.INSTANCE.toStorage(object) : object;
     Instant first = Fields.time(event, "firstTimestamp");
     String firstSeen = first != null
         ? HumanDuration.since(first, now)
@@ -91,18 +81,6 @@ final class EventColumns implements ColumnSet {
         firstSeen,
         count,
         Fields.name(event));
-  }
-
-  private static ObjectNode asCoreEvent(ObjectNode event) {
-    ObjectNode core = event.deepCopy();
-    for (String[] names : EVENTS_API_FIELDS) {
-      core.remove(names[1]);
-      JsonNode value = core.remove(names[0]);
-      if (value != null) {
-        core.set(names[1], value);
-      }
-    }
-    return core;
   }
 
   /** {@code formatEventSource}: component (or reportingComponent), then {@code ", "} and host (or reportingInstance). */

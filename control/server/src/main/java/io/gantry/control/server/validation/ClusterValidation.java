@@ -5,7 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** The lighter kinds: Namespace, Node, Lease, Event and Endpoints. */
+/** The lighter kinds: Namespace, Node, Lease and Endpoints. */
 final class ClusterValidation {
 
   static final List<String> TAINT_EFFECTS = List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
@@ -77,46 +77,6 @@ final class ClusterValidation {
       errs.add(FieldError.forbidden(SPEC.child("preferredHolder"), "may only be specified if `strategy` is defined"));
     }
   }
-
-  /** core/v1 Events, lightly: the involved object's namespace matches, and new-style events are well-formed. */
-  static void validateEvent(JsonNode event, List<FieldError> errs) {
-    String namespace = Nodes.text(Nodes.field(event, "metadata"), "namespace", "");
-    String involvedNamespace = Nodes.text(Nodes.field(event, "involvedObject"), "namespace", "");
-    boolean newStyle = !Nodes.text(event, "eventTime", "").isEmpty();
-    FieldPath involvedPath = FieldPath.root("involvedObject", "namespace");
-    if (involvedNamespace.isEmpty()) {
-      boolean allowed = namespace.isEmpty() || namespace.equals("default") || newStyle && namespace.equals("kube-system");
-      if (!allowed) {
-        errs.add(FieldError.invalid(involvedPath, involvedNamespace, "does not match event.namespace"));
-      }
-    } else if (!namespace.equals(involvedNamespace)) {
-      errs.add(FieldError.invalid(involvedPath, involvedNamespace, "does not match event.namespace"));
-    }
-    if (!newStyle) {
-      return;
-    }
-    String controller = Nodes.text(event, "reportingComponent", "");
-    if (controller.isEmpty()) {
-      errs.add(FieldError.required(FieldPath.root("reportingComponent"), ""));
-    }
-    NameRules.qualifiedName(controller)
-        .forEach(m -> errs.add(FieldError.invalid(FieldPath.root("reportingComponent"), controller, m)));
-    // legacyValidateEvent, which core/v1 requests get (the type is checked by events.k8s.io only)
-    for (String field : new String[] {"reportingInstance", "action", "reason"}) {
-      String value = Nodes.text(event, field, "");
-      if (value.isEmpty()) {
-        errs.add(FieldError.required(FieldPath.root(field), ""));
-      } else if (value.length() > EVENT_FIELD_LIMIT) {
-        errs.add(FieldError.invalid(FieldPath.root(field), "", "can have at most " + EVENT_FIELD_LIMIT + " characters"));
-      }
-    }
-    if (Nodes.text(event, "message", "").length() > EVENT_NOTE_LIMIT) {
-      errs.add(FieldError.invalid(FieldPath.root("message"), "", "can have at most " + EVENT_NOTE_LIMIT + " characters"));
-    }
-  }
-
-  private static final int EVENT_FIELD_LIMIT = 128;
-  private static final int EVENT_NOTE_LIMIT = 1024;
 
   /**
    * Upstream {@code validateEndpointSubsets}: each subset has an address; addresses are endpoint IPs

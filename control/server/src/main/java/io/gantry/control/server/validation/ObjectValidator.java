@@ -23,6 +23,10 @@ public final class ObjectValidator {
       errs = new ArrayList<>(errs);
       IngressValidation.validateIngressCreate(object, errs);
     }
+    if (type.kind().equals("Event")) {
+      errs = new ArrayList<>(errs);
+      EventValidation.validateCreate(type, object, errs);
+    }
     return List.copyOf(errs);
   }
 
@@ -43,15 +47,17 @@ public final class ObjectValidator {
       case "Endpoints" -> ClusterValidation.validateEndpoints(object, errs);
       case "Secret" -> ConfigValidation.validateSecret(object, errs);
       case "ConfigMap" -> ConfigValidation.validateConfigMap(object, errs);
-      case "Event" -> ClusterValidation.validateEvent(object, errs);
+      case "Event" -> EventValidation.validate(type, object, errs);
       case "Deployment" -> DeploymentValidation.validateDeployment(object, errs);
       case "ReplicaSet" -> DeploymentValidation.validateReplicaSet(object, errs);
       case "DaemonSet" -> DaemonSetValidation.validate(object, errs);
       case "StatefulSet" -> StatefulSetValidation.validate(object, errs);
       case "ReplicationController" -> ReplicationControllerValidation.validate(object, errs);
       case "ControllerRevision" -> ControllerRevisionValidation.validate(object, errs);
+      case "PodTemplate" -> PodTemplateValidation.validate(object, errs);
       case "PersistentVolumeClaim" -> PersistentVolumeValidation.validateClaim(object, errs);
       case "PersistentVolume" -> PersistentVolumeValidation.validateVolume(object, errs);
+      case "LimitRange" -> LimitRangeValidation.validate(object, errs);
       case "ResourceQuota" -> ResourceQuotaValidation.validate(object, errs);
       case "EndpointSlice" -> EndpointSliceValidation.validate(object, errs);
       case "Ingress" -> {
@@ -85,6 +91,7 @@ public final class ObjectValidator {
       case "StatefulSet" -> StatefulSetValidation.validateUpdate(object, old, errs);
       case "EndpointSlice" -> EndpointSliceValidation.validateUpdate(object, old, errs);
       case "ControllerRevision" -> ControllerRevisionValidation.validateUpdate(object, old, errs);
+      case "Event" -> EventValidation.validateUpdate(type, object, old, errs);
       case "PersistentVolumeClaim" -> PersistentVolumeValidation.validateClaimUpdate(object, old, errs);
       case "PersistentVolume" -> PersistentVolumeValidation.validateVolumeUpdate(object, old, errs);
       case "ResourceQuota" -> ResourceQuotaValidation.validateUpdate(object, old, errs);

@@ -448,7 +448,7 @@ class ObjectRegistryTest {
         json("{\"metadata\":{\"name\":\"old\"},\"data\":{\"a\":\"1\",\"b\":\"2\",\"c\":\"3\"}}"));
     ((ObjectNode) legacy.get("metadata")).remove("managedFields");
     String key = ResourceTypes.CONFIGMAPS.key("demo", "old");
-    store.update(key, StoredObjects.encode(legacy), store.get(key).orElseThrow().modRevision());
+    store.update(key, StoredObjects.encode(ResourceTypes.CONFIGMAPS, legacy), store.get(key).orElseThrow().modRevision());
     String applied = AppliedConfigurations.prefix(ResourceTypes.CONFIGMAPS, "demo", "old") + "kubectl";
     store.create(applied, Json.bytes(json("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
         + "\"metadata\":{\"name\":\"old\"},\"data\":{\"a\":\"1\",\"b\":\"2\"}}")));

@@ -143,9 +143,10 @@ class TableConverterTest {
   void everyServedKindHasItsOwnPrinter() {
     for (ResourceType type : ResourceTypes.ALL) {
       ColumnSet columns = ColumnSets.forType(type);
-      // upstream's printRole prints what the default does: Name and Created At
-      boolean role = type == ResourceTypes.ROLES || type == ResourceTypes.CLUSTERROLES;
-      assertEquals(role, columns instanceof DefaultColumns, type.qualifiedName());
+      // upstream's printRole and printLimitRange print what the default does: Name and Created At
+      boolean nameOnly = type == ResourceTypes.ROLES || type == ResourceTypes.CLUSTERROLES
+          || type == ResourceTypes.LIMITRANGES;
+      assertEquals(nameOnly, columns instanceof DefaultColumns, type.qualifiedName());
       // One cell per column, even for an object with nothing but a name.
       assertEquals(columns.columns().size(), columns.cells(object("{\"metadata\":{\"name\":\"x\"}}"), NOW).size(),
           type.qualifiedName());

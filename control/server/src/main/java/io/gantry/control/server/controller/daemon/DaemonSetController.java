@@ -149,8 +149,49 @@ public final class DaemonSetController implements AutoCloseable {
     return "";
   }
 
+  /**
+   * As upstream's add/update/deleteHistory: a new revision wakes its DaemonSet only when it is an
+   * orphan the set may adopt, so one created beside the controller's (as the ControllerRevision
+   * conformance test does) stays until the set syncs for another reason; changes and deletions
+   * wake the controller, and the former one when the controller reference moved.
+   */
   private void onRevision(ObjectEvent.Type type, ObjectNode revision, ObjectNode old) {
-    OwnerReferences.controllingKey(revision, "DaemonSet", daemonSets).ifPresent(queue::add);
+    Optional<String> owner = OwnerReferences.controllingKey(revision, "DaemonSet", daemonSets);
+    boolean orphan = OwnerReferences.controllerOf(revision).isEmpty();
+    switch (type) {
+      case ADDED -> {
+        if (ObjectMeta.isDeleting(revision)) {
+          owner.ifPresent(queue::add);
+        } else if (orphan) {
+          selecting(revision).forEach(queue::add);
+        }
+      }
+      case MODIFIED -> {
+        boolean controllerMoved = old == null || !controllerUid(old).equals(controllerUid(revision));
+        if (controllerMoved && old != null) {
+          OwnerReferences.controllingKey(old, "DaemonSet", daemonSets).ifPresent(queue::add);
+        }
+        owner.ifPresent(queue::add);
+        if (orphan && (controllerMoved
+            || !SameContent.same(revision.path("metadata").path("labels"), old.path("metadata").path("labels")))) {
+          selecting(revision).forEach(queue::add);
+        }
+      }
+      case DELETED -> owner.ifPresent(queue::add);
+      default -> { }
+    }
+  }
+
+  private static String controllerUid(ObjectNode object) {
+    return OwnerReferences.controllerOf(object).map(ref -> ref.path("uid").asText()).orElse("");
+  }
+
+  /** The keys of the DaemonSets whose selector matches {@code object}'s labels. */
+  private List<String> selecting(ObjectNode object) {
+    return daemonSets.list(ObjectMeta.namespace(object)).stream()
+        .filter(ds -> selector(ds).map(s -> s.matches(object.path("metadata").path("labels"))).orElse(false))
+        .map(Informer::key)
+        .toList();
   }
 
   private Optional<String> controlling(ObjectNode pod) {

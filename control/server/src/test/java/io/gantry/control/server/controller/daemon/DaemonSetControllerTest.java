@@ -229,6 +229,30 @@ class DaemonSetControllerTest {
   }
 
   @Test
+  void aRevisionCreatedBesideTheControllersWaitsForTheNextSyncAsTheConformanceTestExpects() throws Exception {
+    f.registry.create(ResourceTypes.DAEMONSETS, NS, daemonSet(""));
+    await("a pod per node", () -> activePods().size() == 3);
+    f.markAllReady();
+    await("available", () -> status().path("numberAvailable").asInt() == 3);
+    Thread.sleep(300); // the syncs the status writes asked for
+    ObjectNode initial = revisions().get(0);
+    ObjectNode copy = initial.deepCopy();
+    ObjectNode metadata = (ObjectNode) copy.get("metadata");
+    metadata.retain("labels", "ownerReferences");
+    metadata.put("name", "agent-copy");
+    copy.put("revision", initial.path("revision").asLong() + 1);
+    f.registry.create(ResourceTypes.CONTROLLERREVISIONS, NS, copy);
+    Thread.sleep(500);
+    assertEquals(List.of(ObjectMeta.name(initial), "agent-copy"), revisions().stream().map(ObjectMeta::name).toList(),
+        "a controlled revision's creation does not wake its DaemonSet, as upstream's addHistory");
+
+    f.registry.delete(ResourceTypes.CONTROLLERREVISIONS, NS, ObjectMeta.name(initial), DeleteOptions.DEFAULT);
+    setImage("busybox:1.37");
+    await("the next revision follows the copy", () -> revisions().size() == 2
+        && ObjectMeta.name(revisions().get(0)).equals("agent-copy") && revisions().get(1).path("revision").asLong() == 3);
+  }
+
+  @Test
   void onDeleteWaitsForThePodsToBeDeleted() throws ApiException {
     f.registry.create(ResourceTypes.DAEMONSETS, NS, daemonSet("\"updateStrategy\":{\"type\":\"OnDelete\"},"));
     await("a pod per node", () -> activePods().size() == 3);

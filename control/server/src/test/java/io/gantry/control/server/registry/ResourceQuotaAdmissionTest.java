@@ -77,6 +77,18 @@ class ResourceQuotaAdmissionTest {
   }
 
   @Test
+  void requestsALimitRangeDefaultsAreWhatTheQuotaCountsAndRequires() throws ApiException {
+    registry = new ObjectRegistry(store, Clock.systemUTC(),
+        List.of(new LimitRangerAdmission(store), new ResourceQuotaAdmission(store, Clock.systemUTC())));
+    registry.create(ResourceTypes.LIMITRANGES, "demo", json("{\"metadata\":{\"name\":\"defaults\"},\"spec\":"
+        + "{\"limits\":[{\"type\":\"Container\",\"default\":{\"cpu\":\"200m\"},\"defaultRequest\":{\"cpu\":\"150m\"}}]}}"));
+    quota("compute", "{\"requests.cpu\":\"1\",\"limits.cpu\":\"1\"}", "{\"requests.cpu\":\"0\",\"limits.cpu\":\"0\"}");
+    registry.create(ResourceTypes.PODS, "demo", json("{\"metadata\":{\"name\":\"bare\"},\"spec\":"
+        + "{\"containers\":[{\"name\":\"c\",\"image\":\"nginx\"}]}}"));
+    assertEquals("{\"limits.cpu\":\"200m\",\"requests.cpu\":\"150m\"}", used("compute"));
+  }
+
+  @Test
   void aDryRunIsCheckedButChargesNothing() throws ApiException {
     quota("secrets", "{\"secrets\":\"1\"}", "{\"secrets\":\"0\"}");
     registry.dryRun().create(ResourceTypes.SECRETS, "demo", json("{\"metadata\":{\"name\":\"s\"}}"));

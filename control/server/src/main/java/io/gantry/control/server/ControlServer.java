@@ -12,6 +12,7 @@ import io.gantry.control.server.controller.endpoints.EndpointSliceController;
 import io.gantry.control.server.controller.endpoints.EndpointSliceMirroringController;
 import io.gantry.control.server.controller.nodelifecycle.NodeLifecycleController;
 import io.gantry.control.server.controller.disruption.DisruptionController;
+import io.gantry.control.server.controller.resourcequota.ResourceQuotaController;
 import io.gantry.control.server.controller.cronjob.CronJobController;
 import io.gantry.control.server.controller.job.JobController;
 import io.gantry.control.server.controller.rootca.RootCaPublisher;
@@ -32,6 +33,7 @@ import io.gantry.control.server.registry.DefaultIngressClassAdmission;
 import io.gantry.control.server.registry.DefaultTolerationSecondsAdmission;
 import io.gantry.control.server.registry.LimitRangerAdmission;
 import io.gantry.control.server.registry.PriorityAdmission;
+import io.gantry.control.server.registry.ResourceQuotaAdmission;
 import io.gantry.control.server.registry.ServiceAccountAdmission;
 import io.gantry.control.server.registry.StorageObjectInUseProtectionAdmission;
 import io.gantry.control.server.registry.WritePlugin;
@@ -69,6 +71,8 @@ public final class ControlServer implements AutoCloseable {
   /** The field manager of what the control component writes for itself (namespaces, the kubernetes Service). */
   private static final String APISERVER_MANAGER = "gantry-apiserver";
   public static final String VERSION = "0.1.0";
+  /** kube-controller-manager's default {@code --resource-quota-sync-period}: every quota is recounted this often. */
+  private static final Duration RESOURCE_QUOTA_SYNC_PERIOD = Duration.ofMinutes(5);
 
   private final ControlConfig config;
   private final Store store;
@@ -121,6 +125,8 @@ public final class ControlServer implements AutoCloseable {
       // rounded up: a sub-second timeout still waits its fraction rather than evicting at once
       long evictAfter = (config.podEvictionTimeout().toMillis() + 999) / 1000;
       plugins.add(new DefaultTolerationSecondsAdmission(evictAfter));
+      // last, as upstream orders ResourceQuota after the plugins that default what it measures
+      plugins.add(new ResourceQuotaAdmission(store, clock));
       ObjectRegistry registry = new ObjectRegistry(store, clock, plugins);
       bootstrap(registry.as(APISERVER_MANAGER));
       api = ApiServer.start(config.apiAddress(), config.insecureHttp() ? null : certificates.serverSslContext(),
@@ -188,6 +194,8 @@ public final class ControlServer implements AutoCloseable {
     started.add(RootCaPublisher.start(registry.as("root-ca-cert-publisher"), new ObjectWatcher(store), caPem));
     started.add(WorkloadControllers.start(registry, new ObjectWatcher(store)));
     started.add(DisruptionController.start(registry.as("disruption-controller"), new ObjectWatcher(store)));
+    started.add(ResourceQuotaController.start(registry.as("resourcequota-controller"), new ObjectWatcher(store),
+        RESOURCE_QUOTA_SYNC_PERIOD));
     started.add(JobController.start(registry.as("job-controller"), new ObjectWatcher(store)));
     started.add(CronJobController.start(registry.as("cronjob-controller"), new ObjectWatcher(store)));
     started.add(PersistentVolumeBinder.start(registry.as("persistentvolume-binder-controller"), new ObjectWatcher(store)));

@@ -48,6 +48,7 @@ final class FieldShapes {
       Map.entry("RoleBinding", Set.of("roleRef")),
       Map.entry("ClusterRoleBinding", Set.of("roleRef")),
       Map.entry("PersistentVolumeClaim", Set.of("spec.selector", "spec.dataSource", "spec.dataSourceRef")),
+      Map.entry("ResourceQuota", Set.of("spec.scopeSelector")),
       Map.entry("PersistentVolume", Set.of("spec.claimRef")));
 
   private final ResourceType type;

@@ -3,6 +3,7 @@ package io.gantry.control.server.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.quota.ResourceLists;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
 
@@ -66,6 +67,11 @@ final class Defaults {
       }
     } else if (type == ResourceTypes.ROLEBINDINGS || type == ResourceTypes.CLUSTERROLEBINDINGS) {
       roleBinding(object);
+    } else if (type == ResourceTypes.RESOURCEQUOTAS) {
+      // quantities read back in canonical form, as kube-apiserver re-encodes them (cpu: 1000m is "1")
+      ResourceLists.canonicalize(object.path("spec").path("hard"));
+      ResourceLists.canonicalize(object.path("status").path("hard"));
+      ResourceLists.canonicalize(object.path("status").path("used"));
     } else if (type == ResourceTypes.PODDISRUPTIONBUDGETS && object.get("status") instanceof ObjectNode status) {
       disruptionCounts(status);
     } else if (type == ResourceTypes.PERSISTENTVOLUMECLAIMS || type == ResourceTypes.PERSISTENTVOLUMES) {

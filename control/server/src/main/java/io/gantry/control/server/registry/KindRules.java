@@ -117,6 +117,9 @@ final class KindRules {
       object.putObject("status");
     } else if (type == ResourceTypes.PERSISTENTVOLUMECLAIMS) {
       object.putObject("status").put("phase", "Pending");
+    } else if (type == ResourceTypes.RESOURCEQUOTAS) {
+      object.putObject("status"); // resourcequotaStrategy.PrepareForCreate: the controller fills it in
+
     } else if (type == ResourceTypes.PERSISTENTVOLUMES) {
       object.putObject("status").put("phase", "Pending")
           .put("lastPhaseTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());

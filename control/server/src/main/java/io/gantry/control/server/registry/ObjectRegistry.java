@@ -348,9 +348,8 @@ public final class ObjectRegistry {
       if (written.isPresent()) {
         return written.get();
       }
-      if (!pinned.isEmpty()) {
-        throw staleVersion(type, name);
-      }
+      // the next read answers 409 if the object itself changed; a plugin's compare that failed (a quota
+      // charged, an address taken meanwhile) is tried again from fresh reads, as an unpinned update is
     }
     throw ApiException.conflict(type, name, "too many concurrent writers; try again");
   }

@@ -15,13 +15,13 @@ import java.util.Set;
  * BestEffort with none, Guaranteed when every container limits both and the sums of requests and
  * limits agree, else Burstable.
  */
-final class PodQos {
+public final class PodQos {
 
   private static final List<String> COMPUTE = List.of("cpu", "memory");
 
   private PodQos() {}
 
-  static String of(JsonNode spec) {
+  public static String of(JsonNode spec) {
     Map<String, BigDecimal> requests = new HashMap<>();
     Map<String, BigDecimal> limits = new HashMap<>();
     boolean guaranteed = true;

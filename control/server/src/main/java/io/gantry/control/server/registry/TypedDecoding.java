@@ -45,6 +45,7 @@ final class TypedDecoding {
       Map.entry(ResourceTypes.PODTEMPLATES, io.fabric8.kubernetes.api.model.PodTemplate.class),
       Map.entry(ResourceTypes.PERSISTENTVOLUMECLAIMS, io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class),
       Map.entry(ResourceTypes.LIMITRANGES, io.fabric8.kubernetes.api.model.LimitRange.class),
+      Map.entry(ResourceTypes.RESOURCEQUOTAS, io.fabric8.kubernetes.api.model.ResourceQuota.class),
       Map.entry(ResourceTypes.PERSISTENTVOLUMES, io.fabric8.kubernetes.api.model.PersistentVolume.class),
       Map.entry(ResourceTypes.DEPLOYMENTS, io.fabric8.kubernetes.api.model.apps.Deployment.class),
       Map.entry(ResourceTypes.REPLICASETS, io.fabric8.kubernetes.api.model.apps.ReplicaSet.class),

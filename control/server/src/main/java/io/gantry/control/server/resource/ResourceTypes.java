@@ -25,6 +25,7 @@ public final class ResourceTypes {
   public static final ResourceType PODTEMPLATES = core("podtemplates", "PodTemplate", true, List.of(), List.of(), Set.of());
   public static final ResourceType PERSISTENTVOLUMECLAIMS = core("persistentvolumeclaims", "PersistentVolumeClaim", true, List.of("pvc"), List.of(), Set.of("status"));
   public static final ResourceType LIMITRANGES = core("limitranges", "LimitRange", true, List.of("limits"), List.of(), Set.of());
+  public static final ResourceType RESOURCEQUOTAS = core("resourcequotas", "ResourceQuota", true, List.of("quota"), List.of(), Set.of("status"));
   public static final ResourceType PERSISTENTVOLUMES = core("persistentvolumes", "PersistentVolume", false, List.of("pv"), List.of(), Set.of("status"));
   public static final ResourceType DEPLOYMENTS = of("apps", "v1", "deployments", "Deployment", true, List.of("deploy"), List.of("all"), Set.of("status", "scale"));
   public static final ResourceType REPLICASETS = of("apps", "v1", "replicasets", "ReplicaSet", true, List.of("rs"), List.of("all"), Set.of("status", "scale"));
@@ -46,8 +47,8 @@ public final class ResourceTypes {
 
   public static final List<ResourceType> ALL = List.of(
       NAMESPACES, NODES, PODS, SERVICES, ENDPOINTS, SECRETS, CONFIGMAPS, EVENTS, SERVICEACCOUNTS,
-      REPLICATIONCONTROLLERS, PODTEMPLATES, PERSISTENTVOLUMECLAIMS, PERSISTENTVOLUMES, LIMITRANGES, DEPLOYMENTS,
-      REPLICASETS, DAEMONSETS, STATEFULSETS, CONTROLLERREVISIONS, ENDPOINTSLICES, INGRESSES, INGRESSCLASSES, NETWORKPOLICIES,
+      REPLICATIONCONTROLLERS, PODTEMPLATES, PERSISTENTVOLUMECLAIMS, PERSISTENTVOLUMES, LIMITRANGES, RESOURCEQUOTAS,
+      DEPLOYMENTS, REPLICASETS, DAEMONSETS, STATEFULSETS, CONTROLLERREVISIONS, ENDPOINTSLICES, INGRESSES, INGRESSCLASSES, NETWORKPOLICIES,
       LEASES, EVENTS_V1, PODDISRUPTIONBUDGETS, ROLES, ROLEBINDINGS, CLUSTERROLES, CLUSTERROLEBINDINGS, JOBS, CRONJOBS);
 
   private static final Map<String, ResourceType> BY_PATH = new LinkedHashMap<>();

@@ -32,6 +32,7 @@ public final class ColumnSets {
       Map.entry("policy/PodDisruptionBudget", PodDisruptionBudgetColumns.INSTANCE),
       Map.entry("apps/ControllerRevision", ControllerRevisionColumns.INSTANCE),
       Map.entry("/PersistentVolumeClaim", PersistentVolumeClaimColumns.INSTANCE),
+      Map.entry("/ResourceQuota", ResourceQuotaColumns.INSTANCE),
       Map.entry("/PersistentVolume", PersistentVolumeColumns.INSTANCE),
       Map.entry("batch/Job", JobColumns.INSTANCE),
       Map.entry("batch/CronJob", CronJobColumns.INSTANCE),

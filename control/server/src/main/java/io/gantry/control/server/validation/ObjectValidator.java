@@ -58,6 +58,7 @@ public final class ObjectValidator {
       case "PersistentVolumeClaim" -> PersistentVolumeValidation.validateClaim(object, errs);
       case "PersistentVolume" -> PersistentVolumeValidation.validateVolume(object, errs);
       case "LimitRange" -> LimitRangeValidation.validate(object, errs);
+      case "ResourceQuota" -> ResourceQuotaValidation.validate(object, errs);
       case "EndpointSlice" -> EndpointSliceValidation.validate(object, errs);
       case "Ingress" -> {
         IngressValidation.validateIngress(object, errs);
@@ -93,6 +94,7 @@ public final class ObjectValidator {
       case "Event" -> EventValidation.validateUpdate(type, object, old, errs);
       case "PersistentVolumeClaim" -> PersistentVolumeValidation.validateClaimUpdate(object, old, errs);
       case "PersistentVolume" -> PersistentVolumeValidation.validateVolumeUpdate(object, old, errs);
+      case "ResourceQuota" -> ResourceQuotaValidation.validateUpdate(object, old, errs);
       case "Job" -> JobValidation.validateUpdate(object, old, errs);
       case "CronJob" -> CronJobValidation.validateUpdate(object, old, errs);
       case "RoleBinding", "ClusterRoleBinding" -> RbacValidation.validateBindingUpdate(object, old, errs);

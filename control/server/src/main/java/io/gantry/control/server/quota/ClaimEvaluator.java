@@ -1,0 +1,90 @@
+package io.gantry.control.server.quota;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.control.server.resource.ResourceType;
+import io.gantry.control.server.resource.ResourceTypes;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The PersistentVolumeClaim evaluator: a claim counts against {@code persistentvolumeclaims} and its
+ * requested storage (rounded up to whole bytes) against {@code requests.storage}, both also per storage
+ * class ({@code gold.storageclass.storage.k8s.io/requests.storage}). Charged on create and on update (a
+ * claim may grow).
+ */
+final class ClaimEvaluator implements UsageEvaluator {
+
+  static final String CLAIMS = "persistentvolumeclaims";
+  static final String STORAGE = "requests.storage";
+  static final String CLASS_SUFFIX = ".storageclass.storage.k8s.io/";
+  private static final String COUNT = ObjectCountEvaluator.countName(ResourceTypes.PERSISTENTVOLUMECLAIMS);
+
+  @Override
+  public ResourceType type() {
+    return ResourceTypes.PERSISTENTVOLUMECLAIMS;
+  }
+
+  @Override
+  public boolean handles(boolean update) {
+    return true;
+  }
+
+  @Override
+  public List<String> matchingResources(Collection<String> input) {
+    List<String> out = new ArrayList<>();
+    for (String name : input) {
+      if (name.equals(COUNT) || name.equals(CLAIMS) || name.equals(STORAGE)
+          || name.endsWith(CLASS_SUFFIX + CLAIMS) || name.endsWith(CLASS_SUFFIX + STORAGE)) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Map<String, Amount> usage(JsonNode claim, Instant now) {
+    TreeMap<String, Amount> out = new TreeMap<>();
+    out.put(CLAIMS, Amount.of(1));
+    out.put(COUNT, Amount.of(1));
+    String storageClass = storageClass(claim);
+    if (!storageClass.isEmpty()) {
+      out.put(storageClass + CLASS_SUFFIX + CLAIMS, Amount.of(1));
+    }
+    Amount storage = storage(claim);
+    if (storage != null) {
+      out.put(STORAGE, storage);
+      if (!storageClass.isEmpty()) {
+        out.put(storageClass + CLASS_SUFFIX + STORAGE, storage);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@code getStorageUsage}: the request rounded up to whole bytes, or what was allocated when more
+   * (RecoverVolumeExpansionFailure, on by default since 1.32); null without a request.
+   */
+  private static Amount storage(JsonNode claim) {
+    Amount requested = ResourceLists.of(claim.path("spec").path("resources").path("requests")).get("storage");
+    if (requested == null) {
+      return null;
+    }
+    Amount allocated = ResourceLists.of(claim.path("status").path("allocatedResources")).get("storage");
+    Amount used = allocated != null && allocated.compareTo(requested) > 0 ? allocated : requested;
+    return new Amount(used.value().setScale(0, RoundingMode.CEILING), used.format());
+  }
+
+  /** {@code GetPersistentVolumeClaimClass}: the beta annotation first, then {@code spec.storageClassName}. */
+  private static String storageClass(JsonNode claim) {
+    JsonNode annotation = claim.path("metadata").path("annotations").path("volume.beta.kubernetes.io/storage-class");
+    if (annotation.isTextual()) {
+      return annotation.asText();
+    }
+    return claim.path("spec").path("storageClassName").asText("");
+  }
+}

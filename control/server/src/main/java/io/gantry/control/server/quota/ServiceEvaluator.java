@@ -1,0 +1,76 @@
+package io.gantry.control.server.quota;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.control.server.resource.ResourceType;
+import io.gantry.control.server.resource.ResourceTypes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The service evaluator: a Service counts against {@code services}, a LoadBalancer one against
+ * {@code services.loadbalancers}, and NodePort and LoadBalancer ones against {@code services.nodeports}
+ * one per port (a LoadBalancer that allocates no node ports only for ports that name one). Charged on
+ * create and on update, since the type can change.
+ */
+final class ServiceEvaluator implements UsageEvaluator {
+
+  static final String SERVICES = "services";
+  static final String LOAD_BALANCERS = "services.loadbalancers";
+  static final String NODE_PORTS = "services.nodeports";
+  private static final List<String> RESOURCES = List.of(ObjectCountEvaluator.countName(ResourceTypes.SERVICES),
+      SERVICES, NODE_PORTS, LOAD_BALANCERS);
+
+  @Override
+  public ResourceType type() {
+    return ResourceTypes.SERVICES;
+  }
+
+  @Override
+  public boolean handles(boolean update) {
+    return true;
+  }
+
+  @Override
+  public List<String> matchingResources(Collection<String> input) {
+    List<String> out = new ArrayList<>();
+    for (String name : input) {
+      if (RESOURCES.contains(name)) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Map<String, Amount> usage(JsonNode service, Instant now) {
+    TreeMap<String, Amount> out = new TreeMap<>();
+    out.put(RESOURCES.get(0), Amount.of(1));
+    out.put(SERVICES, Amount.of(1));
+    out.put(LOAD_BALANCERS, Amount.ZERO);
+    out.put(NODE_PORTS, Amount.ZERO);
+    JsonNode spec = service.path("spec");
+    JsonNode ports = spec.path("ports");
+    switch (spec.path("type").asText("")) {
+      case "NodePort" -> out.put(NODE_PORTS, Amount.of(ports.size()));
+      case "LoadBalancer" -> {
+        if (spec.path("allocateLoadBalancerNodePorts").isBoolean()
+            && !spec.path("allocateLoadBalancerNodePorts").asBoolean()) {
+          int named = 0;
+          for (JsonNode port : ports) {
+            named += port.path("nodePort").asInt(0) != 0 ? 1 : 0;
+          }
+          out.put(NODE_PORTS, Amount.of(named));
+        } else {
+          out.put(NODE_PORTS, Amount.of(ports.size()));
+        }
+        out.put(LOAD_BALANCERS, Amount.of(1));
+      }
+      default -> { }
+    }
+    return out;
+  }
+}

@@ -1,7 +1,6 @@
 package io.gantry.control.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.json.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,15 +38,6 @@ final class DryRun {
     for (int i = 0; i < values.size(); i++) {
       go.append(i == 0 ? "" : ", ").append(Json.MAPPER.getNodeFactory().textNode(values.get(i)));
     }
-    String body = "Unsupported value: " + go.append('}') + ": supported values: \"All\"";
-    ObjectNode details = Json.object();
-    details.put("group", "meta.k8s.io");
-    details.put("kind", optionsKind);
-    ObjectNode cause = details.putArray("causes").addObject();
-    cause.put("reason", "FieldValueNotSupported");
-    cause.put("message", body);
-    cause.put("field", "dryRun");
-    return new ApiException(422, "Invalid",
-        optionsKind + ".meta.k8s.io \"\" is invalid: dryRun: " + body, details);
+    return InvalidOptions.notSupported(optionsKind, "dryRun", go.append('}').toString(), "\"All\"");
   }
 }

@@ -45,17 +45,8 @@ enum FieldValidation {
         return v;
       }
     }
-    String body = "Unsupported value: " + Json.MAPPER.getNodeFactory().textNode(asked)
-        + ": supported values: \"\", \"Ignore\", \"Strict\", \"Warn\"";
-    ObjectNode details = Json.object();
-    details.put("group", "meta.k8s.io");
-    details.put("kind", optionsKind);
-    ObjectNode cause = details.putArray("causes").addObject();
-    cause.put("reason", "FieldValueNotSupported");
-    cause.put("message", body);
-    cause.put("field", "fieldValidation");
-    throw new ApiException(422, "Invalid", optionsKind + ".meta.k8s.io \"\" is invalid: fieldValidation: " + body,
-        details);
+    throw InvalidOptions.notSupported(optionsKind, "fieldValidation", Json.MAPPER.getNodeFactory().textNode(asked)
+        .toString(), "\"\", \"Ignore\", \"Strict\", \"Warn\"");
   }
 
   /** Checks a whole object (create, update) sent in {@code request}; returns the warnings to send. */

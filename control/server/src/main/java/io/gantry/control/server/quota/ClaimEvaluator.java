@@ -5,9 +5,6 @@ import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
 import java.math.RoundingMode;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -30,20 +27,14 @@ final class ClaimEvaluator implements UsageEvaluator {
   }
 
   @Override
-  public boolean handles(boolean update) {
+  public boolean chargesUpdates() {
     return true;
   }
 
   @Override
-  public List<String> matchingResources(Collection<String> input) {
-    List<String> out = new ArrayList<>();
-    for (String name : input) {
-      if (name.equals(COUNT) || name.equals(CLAIMS) || name.equals(STORAGE)
-          || name.endsWith(CLASS_SUFFIX + CLAIMS) || name.endsWith(CLASS_SUFFIX + STORAGE)) {
-        out.add(name);
-      }
-    }
-    return out;
+  public boolean accounts(String name) {
+    return name.equals(COUNT) || name.equals(CLAIMS) || name.equals(STORAGE)
+        || name.endsWith(CLASS_SUFFIX + CLAIMS) || name.endsWith(CLASS_SUFFIX + STORAGE);
   }
 
   @Override

@@ -3,8 +3,6 @@ package io.gantry.control.server.quota;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.control.server.resource.ResourceType;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,19 +32,8 @@ final class ObjectCountEvaluator implements UsageEvaluator {
   }
 
   @Override
-  public boolean handles(boolean update) {
-    return !update;
-  }
-
-  @Override
-  public List<String> matchingResources(Collection<String> input) {
-    List<String> out = new ArrayList<>();
-    for (String name : input) {
-      if (names.contains(name)) {
-        out.add(name);
-      }
-    }
-    return out;
+  public boolean accounts(String name) {
+    return names.contains(name);
   }
 
   @Override

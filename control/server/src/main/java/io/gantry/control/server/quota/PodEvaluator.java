@@ -38,20 +38,9 @@ final class PodEvaluator implements UsageEvaluator {
   }
 
   @Override
-  public boolean handles(boolean update) {
-    return !update;
-  }
-
-  @Override
-  public List<String> matchingResources(Collection<String> input) {
-    List<String> out = new ArrayList<>();
-    for (String name : input) {
-      if (RESOURCES.contains(name) || name.startsWith("hugepages-") || name.startsWith("requests.hugepages-")
-          || PodResources.isExtendedForQuota(name)) {
-        out.add(name);
-      }
-    }
-    return out;
+  public boolean accounts(String name) {
+    return RESOURCES.contains(name) || name.startsWith("hugepages-") || name.startsWith("requests.hugepages-")
+        || PodResources.isExtendedForQuota(name);
   }
 
   @Override

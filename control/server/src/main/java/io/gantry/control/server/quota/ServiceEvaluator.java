@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,19 +28,13 @@ final class ServiceEvaluator implements UsageEvaluator {
   }
 
   @Override
-  public boolean handles(boolean update) {
+  public boolean chargesUpdates() {
     return true;
   }
 
   @Override
-  public List<String> matchingResources(Collection<String> input) {
-    List<String> out = new ArrayList<>();
-    for (String name : input) {
-      if (RESOURCES.contains(name)) {
-        out.add(name);
-      }
-    }
-    return out;
+  public boolean accounts(String name) {
+    return RESOURCES.contains(name);
   }
 
   @Override

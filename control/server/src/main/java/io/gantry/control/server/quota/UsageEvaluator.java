@@ -17,11 +17,23 @@ public interface UsageEvaluator {
   /** The type whose objects this evaluator measures. */
   ResourceType type();
 
-  /** Whether a write of this kind can change usage: a create, or an update when {@code update}. */
-  boolean handles(boolean update);
+  /** Whether an update can change an object's usage (every create can); upstream's {@code Handles}. */
+  default boolean chargesUpdates() {
+    return false;
+  }
+
+  /** Whether a create, or an update when {@code update}, can change usage. */
+  default boolean handles(boolean update) {
+    return !update || chargesUpdates();
+  }
+
+  /** Whether this evaluator accounts for the quota resource {@code name}. */
+  boolean accounts(String name);
 
   /** The names among {@code names} this evaluator accounts for, in their order. */
-  List<String> matchingResources(Collection<String> names);
+  default List<String> matchingResources(Collection<String> names) {
+    return names.stream().filter(this::accounts).toList();
+  }
 
   /** Whether an object falls under one scope of a quota; kinds without scopes match none. */
   default boolean matchesScope(ScopeRequirement scope, JsonNode object) {

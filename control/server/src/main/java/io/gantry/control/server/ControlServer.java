@@ -32,6 +32,7 @@ import io.gantry.control.server.registry.DefaultIngressClassAdmission;
 import io.gantry.control.server.registry.DefaultTolerationSecondsAdmission;
 import io.gantry.control.server.registry.LimitRangerAdmission;
 import io.gantry.control.server.registry.PriorityAdmission;
+import io.gantry.control.server.registry.RuntimeClassAdmission;
 import io.gantry.control.server.registry.ServiceAccountAdmission;
 import io.gantry.control.server.registry.StorageObjectInUseProtectionAdmission;
 import io.gantry.control.server.registry.WritePlugin;
@@ -116,6 +117,7 @@ public final class ControlServer implements AutoCloseable {
       plugins.add(new LimitRangerAdmission(store));
       plugins.add(new ServiceAccountAdmission(store));
       plugins.add(new PriorityAdmission());
+      plugins.add(new RuntimeClassAdmission(store));
       plugins.add(new DefaultIngressClassAdmission(store));
       plugins.add(new StorageObjectInUseProtectionAdmission());
       // rounded up: a sub-second timeout still waits its fraction rather than evicting at once

@@ -517,6 +517,49 @@ class KubectlWorkflowIT {
     assertEquals("", kubectl.run("-n", ns, "get", "podtemplates", "-o", "name").assertOk().stdout().trim());
   }
 
+  @Test
+  void runtimeClassesAreServedAndAdmitPods() {
+    Kubectl kubectl = gantry.kubectl();
+    String ns = namespace("runtimeclass", "path");
+    kubectl.run("create", "namespace", ns).assertOk();
+    kubectl.runWithInput("""
+        apiVersion: node.k8s.io/v1
+        kind: RuntimeClass
+        metadata: {name: wf-sandbox, labels: {set: wf-rc}}
+        handler: runsc
+        overhead: {podFixed: {cpu: 10m, memory: 1Mi}}
+        scheduling:
+          nodeSelector: {sandbox: "yes"}
+          tolerations: [{key: sandbox, operator: Exists, effect: NoSchedule}]
+        """, "create", "-f", "-").assertOk();
+    PrintedTable table = kubectl.run("get", "runtimeclasses").table();
+    assertEquals(List.of("NAME", "HANDLER", "AGE"), table.headers());
+    assertEquals("runsc", table.rowNamed("wf-sandbox").get("HANDLER"), table::toString);
+    kubectl.run("api-resources", "--api-group=node.k8s.io").assertOk().assertStdoutContains("runtimeclasses");
+    kubectl.run("patch", "runtimeclass", "wf-sandbox", "--type=merge", "-p", "{\"handler\":\"runc\"}").assertFailed()
+        .assertStderrContains("handler: Invalid value: \"runc\": field is immutable");
+
+    kubectl.runWithInput("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: sandboxed}
+        spec: {runtimeClassName: wf-sandbox, containers: [{name: c, image: busybox}]}
+        """, "-n", ns, "create", "-f", "-").assertOk();
+    JsonNode pod = getJson(kubectl, ns, "pod", "sandboxed");
+    assertEquals("{\"cpu\":\"10m\",\"memory\":\"1Mi\"} {\"sandbox\":\"yes\"}",
+        pod.at("/spec/overhead") + " " + pod.at("/spec/nodeSelector"));
+    assertTrue(pod.at("/spec/tolerations").toString().contains("{\"effect\":\"NoSchedule\",\"key\":\"sandbox\","
+        + "\"operator\":\"Exists\"}"), pod::toString);
+
+    kubectl.run("-n", ns, "run", "nowhere", "--image=busybox", "--restart=Never",
+        "--overrides={\"spec\":{\"runtimeClassName\":\"wf-missing\"}}").assertFailed()
+        .assertStderrContains("pods \"nowhere\" is forbidden: pod rejected: RuntimeClass \"wf-missing\" not found");
+    kubectl.run("delete", "runtimeclasses", "-l", "set=wf-rc").assertOk();
+    kubectl.run("-n", ns, "run", "late", "--image=busybox", "--restart=Never",
+        "--overrides={\"spec\":{\"runtimeClassName\":\"wf-sandbox\"}}").assertFailed()
+        .assertStderrContains("pod rejected: RuntimeClass \"wf-sandbox\" not found");
+  }
+
   private Kubectl kubectl(String version) {
     if (version.equals("path")) {
       return gantry.kubectl();

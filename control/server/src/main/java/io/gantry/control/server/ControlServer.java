@@ -32,6 +32,7 @@ import io.gantry.control.server.registry.DefaultIngressClassAdmission;
 import io.gantry.control.server.registry.DefaultTolerationSecondsAdmission;
 import io.gantry.control.server.registry.LimitRangerAdmission;
 import io.gantry.control.server.registry.PriorityAdmission;
+import io.gantry.control.server.registry.PriorityClasses;
 import io.gantry.control.server.registry.RuntimeClassAdmission;
 import io.gantry.control.server.registry.ServiceAccountAdmission;
 import io.gantry.control.server.registry.StorageObjectInUseProtectionAdmission;
@@ -116,7 +117,7 @@ public final class ControlServer implements AutoCloseable {
       // kube-apiserver's order: LimitRanger before ServiceAccount and Priority
       plugins.add(new LimitRangerAdmission(store));
       plugins.add(new ServiceAccountAdmission(store));
-      plugins.add(new PriorityAdmission());
+      plugins.add(new PriorityAdmission(store));
       plugins.add(new RuntimeClassAdmission(store));
       plugins.add(new DefaultIngressClassAdmission(store));
       plugins.add(new StorageObjectInUseProtectionAdmission());
@@ -144,7 +145,7 @@ public final class ControlServer implements AutoCloseable {
           bootstrap(asApiServer);
           KubernetesService.ensure(asApiServer, kubernetesIp, apiEndpoint, apiPort);
         } catch (RuntimeException e) {
-          log.warn("cannot restore the system namespaces or the kubernetes Service: {}", e.toString());
+          log.warn("cannot restore the system namespaces, PriorityClasses or the kubernetes Service: {}", e.toString());
         }
       }, 10, 10, TimeUnit.SECONDS);
       NamespaceFinalizer namespaces = new NamespaceFinalizer(registry.as("namespace-controller"), config.namespaceTerminationDelay());
@@ -249,8 +250,9 @@ public final class ControlServer implements AutoCloseable {
     return admin.localAddress();
   }
 
-  /** The namespaces every cluster has. */
+  /** The namespaces and the system PriorityClasses every cluster has. */
   private static void bootstrap(ObjectRegistry registry) {
+    PriorityClasses.ensureSystemClasses(registry);
     for (String name : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
       if (registry.find(ResourceTypes.NAMESPACES, null, name).isEmpty()) {
         ObjectNode namespace = Json.object();

@@ -560,6 +560,54 @@ class KubectlWorkflowIT {
         .assertStderrContains("pod rejected: RuntimeClass \"wf-sandbox\" not found");
   }
 
+  @Test
+  void priorityClassesAreServedAndGivePodsTheirValue() {
+    Kubectl kubectl = gantry.kubectl();
+    String ns = namespace("priorityclass", "path");
+    kubectl.run("create", "namespace", ns).assertOk();
+    kubectl.run("create", "priorityclass", "wf-high", "--value=1000", "--description=important",
+        "--preemption-policy=Never").assertOk();
+    PrintedTable table = kubectl.run("get", "pc").table();
+    assertEquals(List.of("NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"), table.headers());
+    Map<String, String> high = table.rowNamed("wf-high");
+    assertEquals("1000 false Never", high.get("VALUE") + " " + high.get("GLOBAL-DEFAULT") + " "
+        + high.get("PREEMPTIONPOLICY"), table::toString);
+    assertEquals("2000001000", table.rowNamed("system-node-critical").get("VALUE"), table::toString);
+    assertEquals("2000000000", table.rowNamed("system-cluster-critical").get("VALUE"), table::toString);
+
+    kubectl.run("patch", "pc", "wf-high", "--type=merge", "-p", "{\"value\":5}").assertFailed()
+        .assertStderrContains("value: Forbidden: may not be changed in an update.");
+    kubectl.run("patch", "pc", "wf-high", "--type=merge", "-p", "{\"description\":\"vital\"}").assertOk();
+    kubectl.run("create", "priorityclass", "system-mine", "--value=1").assertFailed()
+        .assertStderrContains("priority class names with 'system-' prefix are reserved for system use only.");
+    kubectl.run("delete", "pc", "system-node-critical").assertFailed().assertStderrContains(
+        "priorityclasses.scheduling.k8s.io \"system-node-critical\" is forbidden: this is a system priority class and"
+            + " cannot be deleted");
+
+    kubectl.run("-n", ns, "run", "important", "--image=busybox", "--restart=Never",
+        "--overrides={\"spec\":{\"priorityClassName\":\"wf-high\"}}").assertOk();
+    JsonNode pod = getJson(kubectl, ns, "pod", "important");
+    assertEquals("1000 Never", pod.at("/spec/priority").asLong() + " " + pod.at("/spec/preemptionPolicy").asText());
+    kubectl.run("-n", ns, "run", "unknown", "--image=busybox", "--restart=Never",
+        "--overrides={\"spec\":{\"priorityClassName\":\"wf-none\"}}").assertFailed()
+        .assertStderrContains("pods \"unknown\" is forbidden: no PriorityClass with name wf-none was found");
+
+    // a global default names itself in pods without a class; only one may exist
+    kubectl.run("create", "priorityclass", "wf-default", "--value=5", "--global-default").assertOk();
+    try {
+      kubectl.run("create", "priorityclass", "wf-default2", "--value=6", "--global-default").assertFailed()
+          .assertStderrContains("PriorityClass wf-default is already marked as default. Only one default can exist");
+      kubectl.run("-n", ns, "run", "ordinary", "--image=busybox", "--restart=Never").assertOk();
+      JsonNode ordinary = getJson(kubectl, ns, "pod", "ordinary");
+      assertEquals("wf-default 5", ordinary.at("/spec/priorityClassName").asText() + " "
+          + ordinary.at("/spec/priority").asLong());
+    } finally {
+      kubectl.run("delete", "pc", "wf-default", "wf-high").assertOk();
+    }
+    kubectl.run("-n", ns, "run", "plain", "--image=busybox", "--restart=Never").assertOk();
+    assertEquals(0, getJson(kubectl, ns, "pod", "plain").at("/spec/priority").asLong(-1));
+  }
+
   private Kubectl kubectl(String version) {
     if (version.equals("path")) {
       return gantry.kubectl();

@@ -606,6 +606,25 @@ class KubectlWorkflowIT {
     }
     kubectl.run("-n", ns, "run", "plain", "--image=busybox", "--restart=Never").assertOk();
     assertEquals(0, getJson(kubectl, ns, "pod", "plain").at("/spec/priority").asLong(-1));
+
+    // a DeleteCollection removes the system classes too, as upstream's; the bootstrap puts them back
+    kubectl.run("delete", "--raw", "/apis/scheduling.k8s.io/v1/priorityclasses").assertOk();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    String names = "";
+    while (System.nanoTime() < deadline && !names.equals("system-cluster-critical system-node-critical")) {
+      sleep(Duration.ofMillis(500));
+      names = kubectl.run("get", "pc", "-o", "jsonpath={.items[*].metadata.name}").assertOk().stdout().trim();
+    }
+    assertEquals("system-cluster-critical system-node-critical", names);
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private Kubectl kubectl(String version) {

@@ -605,10 +605,6 @@ public final class ObjectRegistry {
     if (type == ResourceTypes.NAMESPACES && IMMORTAL_NAMESPACES.contains(name)) {
       throw ApiException.forbidden(type, name, "this namespace may not be deleted"); // NamespaceLifecycle admission
     }
-    if (type == ResourceTypes.PRIORITYCLASSES && PriorityClasses.SYSTEM.containsKey(name)) {
-      // the PriorityClass storage's Delete; a DeleteCollection passes, and the bootstrap puts them back
-      throw ApiException.forbidden(type, name, "this is a system priority class and cannot be deleted");
-    }
     for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
       KeyValue current = store.get(type.key(namespace, name)).orElseThrow(() -> ApiException.notFound(type, name));
       ObjectNode object = StoredObjects.decode(type, current);

@@ -517,6 +517,116 @@ class KubectlWorkflowIT {
     assertEquals("", kubectl.run("-n", ns, "get", "podtemplates", "-o", "name").assertOk().stdout().trim());
   }
 
+  @Test
+  void runtimeClassesAreServedAndAdmitPods() {
+    Kubectl kubectl = gantry.kubectl();
+    String ns = namespace("runtimeclass", "path");
+    kubectl.run("create", "namespace", ns).assertOk();
+    kubectl.runWithInput("""
+        apiVersion: node.k8s.io/v1
+        kind: RuntimeClass
+        metadata: {name: wf-sandbox, labels: {set: wf-rc}}
+        handler: runsc
+        overhead: {podFixed: {cpu: 10m, memory: 1Mi}}
+        scheduling:
+          nodeSelector: {sandbox: "yes"}
+          tolerations: [{key: sandbox, operator: Exists, effect: NoSchedule}]
+        """, "create", "-f", "-").assertOk();
+    PrintedTable table = kubectl.run("get", "runtimeclasses").table();
+    assertEquals(List.of("NAME", "HANDLER", "AGE"), table.headers());
+    assertEquals("runsc", table.rowNamed("wf-sandbox").get("HANDLER"), table::toString);
+    kubectl.run("api-resources", "--api-group=node.k8s.io").assertOk().assertStdoutContains("runtimeclasses");
+    kubectl.run("patch", "runtimeclass", "wf-sandbox", "--type=merge", "-p", "{\"handler\":\"runc\"}").assertFailed()
+        .assertStderrContains("handler: Invalid value: \"runc\": field is immutable");
+
+    kubectl.runWithInput("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: sandboxed}
+        spec: {runtimeClassName: wf-sandbox, containers: [{name: c, image: busybox}]}
+        """, "-n", ns, "create", "-f", "-").assertOk();
+    JsonNode pod = getJson(kubectl, ns, "pod", "sandboxed");
+    assertEquals("{\"cpu\":\"10m\",\"memory\":\"1Mi\"} {\"sandbox\":\"yes\"}",
+        pod.at("/spec/overhead") + " " + pod.at("/spec/nodeSelector"));
+    assertTrue(pod.at("/spec/tolerations").toString().contains("{\"effect\":\"NoSchedule\",\"key\":\"sandbox\","
+        + "\"operator\":\"Exists\"}"), pod::toString);
+
+    kubectl.run("-n", ns, "run", "nowhere", "--image=busybox", "--restart=Never",
+        "--overrides={\"spec\":{\"runtimeClassName\":\"wf-missing\"}}").assertFailed()
+        .assertStderrContains("pods \"nowhere\" is forbidden: pod rejected: RuntimeClass \"wf-missing\" not found");
+    kubectl.run("delete", "runtimeclasses", "-l", "set=wf-rc").assertOk();
+    kubectl.run("-n", ns, "run", "late", "--image=busybox", "--restart=Never",
+        "--overrides={\"spec\":{\"runtimeClassName\":\"wf-sandbox\"}}").assertFailed()
+        .assertStderrContains("pod rejected: RuntimeClass \"wf-sandbox\" not found");
+  }
+
+  @Test
+  void priorityClassesAreServedAndGivePodsTheirValue() {
+    Kubectl kubectl = gantry.kubectl();
+    String ns = namespace("priorityclass", "path");
+    kubectl.run("create", "namespace", ns).assertOk();
+    kubectl.run("create", "priorityclass", "wf-high", "--value=1000", "--description=important",
+        "--preemption-policy=Never").assertOk();
+    PrintedTable table = kubectl.run("get", "pc").table();
+    assertEquals(List.of("NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"), table.headers());
+    Map<String, String> high = table.rowNamed("wf-high");
+    assertEquals("1000 false Never", high.get("VALUE") + " " + high.get("GLOBAL-DEFAULT") + " "
+        + high.get("PREEMPTIONPOLICY"), table::toString);
+    assertEquals("2000001000", table.rowNamed("system-node-critical").get("VALUE"), table::toString);
+    assertEquals("2000000000", table.rowNamed("system-cluster-critical").get("VALUE"), table::toString);
+
+    kubectl.run("patch", "pc", "wf-high", "--type=merge", "-p", "{\"value\":5}").assertFailed()
+        .assertStderrContains("value: Forbidden: may not be changed in an update.");
+    kubectl.run("patch", "pc", "wf-high", "--type=merge", "-p", "{\"description\":\"vital\"}").assertOk();
+    kubectl.run("create", "priorityclass", "system-mine", "--value=1").assertFailed()
+        .assertStderrContains("priority class names with 'system-' prefix are reserved for system use only.");
+    kubectl.run("delete", "pc", "system-node-critical").assertFailed().assertStderrContains(
+        "priorityclasses.scheduling.k8s.io \"system-node-critical\" is forbidden: this is a system priority class and"
+            + " cannot be deleted");
+
+    kubectl.run("-n", ns, "run", "important", "--image=busybox", "--restart=Never",
+        "--overrides={\"spec\":{\"priorityClassName\":\"wf-high\"}}").assertOk();
+    JsonNode pod = getJson(kubectl, ns, "pod", "important");
+    assertEquals("1000 Never", pod.at("/spec/priority").asLong() + " " + pod.at("/spec/preemptionPolicy").asText());
+    kubectl.run("-n", ns, "run", "unknown", "--image=busybox", "--restart=Never",
+        "--overrides={\"spec\":{\"priorityClassName\":\"wf-none\"}}").assertFailed()
+        .assertStderrContains("pods \"unknown\" is forbidden: no PriorityClass with name wf-none was found");
+
+    // a global default names itself in pods without a class; only one may exist
+    kubectl.run("create", "priorityclass", "wf-default", "--value=5", "--global-default").assertOk();
+    try {
+      kubectl.run("create", "priorityclass", "wf-default2", "--value=6", "--global-default").assertFailed()
+          .assertStderrContains("PriorityClass wf-default is already marked as default. Only one default can exist");
+      kubectl.run("-n", ns, "run", "ordinary", "--image=busybox", "--restart=Never").assertOk();
+      JsonNode ordinary = getJson(kubectl, ns, "pod", "ordinary");
+      assertEquals("wf-default 5", ordinary.at("/spec/priorityClassName").asText() + " "
+          + ordinary.at("/spec/priority").asLong());
+    } finally {
+      kubectl.run("delete", "pc", "wf-default", "wf-high").assertOk();
+    }
+    kubectl.run("-n", ns, "run", "plain", "--image=busybox", "--restart=Never").assertOk();
+    assertEquals(0, getJson(kubectl, ns, "pod", "plain").at("/spec/priority").asLong(-1));
+
+    // a DeleteCollection removes the system classes too, as upstream's; the bootstrap puts them back
+    kubectl.run("delete", "--raw", "/apis/scheduling.k8s.io/v1/priorityclasses").assertOk();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    String names = "";
+    while (System.nanoTime() < deadline && !names.equals("system-cluster-critical system-node-critical")) {
+      sleep(Duration.ofMillis(500));
+      names = kubectl.run("get", "pc", "-o", "jsonpath={.items[*].metadata.name}").assertOk().stdout().trim();
+    }
+    assertEquals("system-cluster-critical system-node-critical", names);
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private Kubectl kubectl(String version) {
     if (version.equals("path")) {
       return gantry.kubectl();

@@ -150,6 +150,31 @@ class NodeAgentIT {
         .assertStderrContains("container nope is not valid for pod brief");
   }
 
+  /** The agent runs processes whatever the handler: a pod naming a RuntimeClass runs as any other. */
+  @Test
+  void aPodNamingARuntimeClassRuns() {
+    kubectl.runWithInput("""
+        apiVersion: node.k8s.io/v1
+        kind: RuntimeClass
+        metadata: {name: sandboxed}
+        handler: runsc
+        overhead: {podFixed: {cpu: 10m}}
+        """, "create", "-f", "-").assertOk();
+    kubectl.run("create", "namespace", "runtime").assertOk();
+    kubectl.runWithInput("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: classy, namespace: runtime}
+        spec:
+          runtimeClassName: sandboxed
+          containers: [{name: main, image: /bin/sh, args: ["-c", "sleep 300"]}]
+        """, "apply", "-f", "-").assertOk();
+    await("classy running", () -> "Running".equals(kubectl.run("-n", "runtime", "get", "pod", "classy", "-o", "json")
+        .assertOk().json().at("/status/phase").asText()));
+    assertEquals("10m", kubectl.run("-n", "runtime", "get", "pod", "classy", "-o", "jsonpath={.spec.overhead.cpu}")
+        .assertOk().stdout());
+  }
+
   @Test
   void aDisruptionBudgetHoldsADrainUntilItAllowsTheEviction() {
     kubectl.run("create", "namespace", "budget").assertOk();

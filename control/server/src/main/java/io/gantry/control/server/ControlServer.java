@@ -33,7 +33,9 @@ import io.gantry.control.server.registry.DefaultIngressClassAdmission;
 import io.gantry.control.server.registry.DefaultTolerationSecondsAdmission;
 import io.gantry.control.server.registry.LimitRangerAdmission;
 import io.gantry.control.server.registry.PriorityAdmission;
+import io.gantry.control.server.registry.PriorityClasses;
 import io.gantry.control.server.registry.ResourceQuotaAdmission;
+import io.gantry.control.server.registry.RuntimeClassAdmission;
 import io.gantry.control.server.registry.ServiceAccountAdmission;
 import io.gantry.control.server.registry.StorageObjectInUseProtectionAdmission;
 import io.gantry.control.server.registry.WritePlugin;
@@ -119,7 +121,8 @@ public final class ControlServer implements AutoCloseable {
       // kube-apiserver's order: LimitRanger before ServiceAccount and Priority
       plugins.add(new LimitRangerAdmission(store));
       plugins.add(new ServiceAccountAdmission(store));
-      plugins.add(new PriorityAdmission());
+      plugins.add(new PriorityAdmission(store));
+      plugins.add(new RuntimeClassAdmission(store));
       plugins.add(new DefaultIngressClassAdmission(store));
       plugins.add(new StorageObjectInUseProtectionAdmission());
       // rounded up: a sub-second timeout still waits its fraction rather than evicting at once
@@ -148,7 +151,7 @@ public final class ControlServer implements AutoCloseable {
           bootstrap(asApiServer);
           KubernetesService.ensure(asApiServer, kubernetesIp, apiEndpoint, apiPort);
         } catch (RuntimeException e) {
-          log.warn("cannot restore the system namespaces or the kubernetes Service: {}", e.toString());
+          log.warn("cannot restore the system namespaces, PriorityClasses or the kubernetes Service: {}", e.toString());
         }
       }, 10, 10, TimeUnit.SECONDS);
       NamespaceFinalizer namespaces = new NamespaceFinalizer(registry.as("namespace-controller"), config.namespaceTerminationDelay());
@@ -255,8 +258,9 @@ public final class ControlServer implements AutoCloseable {
     return admin.localAddress();
   }
 
-  /** The namespaces every cluster has. */
+  /** The namespaces and the system PriorityClasses every cluster has. */
   private static void bootstrap(ObjectRegistry registry) {
+    PriorityClasses.ensureSystemClasses(registry);
     for (String name : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
       if (registry.find(ResourceTypes.NAMESPACES, null, name).isEmpty()) {
         ObjectNode namespace = Json.object();

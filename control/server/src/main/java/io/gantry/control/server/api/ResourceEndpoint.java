@@ -11,6 +11,7 @@ import io.gantry.control.server.registry.DeleteOptions;
 import io.gantry.control.server.registry.ListResult;
 import io.gantry.control.server.registry.ObjectMeta;
 import io.gantry.control.server.registry.ObjectRegistry;
+import io.gantry.control.server.registry.PriorityClasses;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
 import io.gantry.control.server.table.TableConverter;
@@ -108,6 +109,10 @@ final class ResourceEndpoint {
       case "PATCH" -> patch(path, request);
       case "DELETE" -> {
         JsonNode body = RequestBodies.tree(request);
+        if (type == ResourceTypes.PRIORITYCLASSES && PriorityClasses.SYSTEM.containsKey(path.name())) {
+          // the PriorityClass storage's Delete; a DeleteCollection passes it, and the bootstrap puts them back
+          throw ApiException.forbidden(type, path.name(), "this is a system priority class and cannot be deleted");
+        }
         yield deleted(type, request, writer(request, "DeleteOptions", body).delete(type, namespace, path.name(),
             deleteOptions(request, body)));
       }

@@ -11,6 +11,7 @@ import io.kubernetes.client.proto.V1Coordination;
 import io.kubernetes.client.proto.V1Discovery;
 import io.kubernetes.client.proto.V1Events;
 import io.kubernetes.client.proto.V1Networking;
+import io.kubernetes.client.proto.V1Node;
 import io.kubernetes.client.proto.V1Policy;
 import io.kubernetes.client.proto.V1Rbac;
 import io.kubernetes.client.proto.V1Scheduling;
@@ -60,6 +61,7 @@ final class ProtobufKinds {
       kind("networking.k8s.io/v1", "NetworkPolicy",
           V1Networking.NetworkPolicy.getDescriptor()),
       kind("coordination.k8s.io/v1", "Lease", V1Coordination.Lease.getDescriptor()),
+      kind("node.k8s.io/v1", "RuntimeClass", V1Node.RuntimeClass.getDescriptor()),
       kind("events.k8s.io/v1", "Event", V1Events.Event.getDescriptor()),
       kind("policy/v1", "PodDisruptionBudget", V1Policy.PodDisruptionBudget.getDescriptor()),
       kind("policy/v1", "Eviction", V1Policy.Eviction.getDescriptor()),

@@ -27,11 +27,9 @@ final class Defaults {
           requestsFromLimits(container);
         }
       }
-      // the Priority admission plugin, without PriorityClasses: every pod gets the zero priority
-      if (!spec.hasNonNull("priority") && spec.path("priorityClassName").asText("").isEmpty()) {
-        spec.put("priority", 0);
-      }
-      putIfAbsent(spec, "preemptionPolicy", "PreemptLowerPriority");
+      // priority and preemptionPolicy come from the Priority admission plugin, not defaulting
+    } else if (type == ResourceTypes.PRIORITYCLASSES) {
+      putIfAbsent(object, "preemptionPolicy", "PreemptLowerPriority"); // SetDefaults_PriorityClass
     } else if (type == ResourceTypes.DEPLOYMENTS || type == ResourceTypes.REPLICASETS) {
       workload(type, object);
     } else if (type == ResourceTypes.REPLICATIONCONTROLLERS) {

@@ -56,6 +56,7 @@ final class TypedDecoding {
       Map.entry(ResourceTypes.INGRESSES, io.fabric8.kubernetes.api.model.networking.v1.Ingress.class),
       Map.entry(ResourceTypes.INGRESSCLASSES, io.fabric8.kubernetes.api.model.networking.v1.IngressClass.class),
       Map.entry(ResourceTypes.NETWORKPOLICIES, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class),
+      Map.entry(ResourceTypes.PRIORITYCLASSES, io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass.class),
       Map.entry(ResourceTypes.LEASES, io.fabric8.kubernetes.api.model.coordination.v1.Lease.class),
       Map.entry(ResourceTypes.PODDISRUPTIONBUDGETS, io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class),
       Map.entry(ResourceTypes.JOBS, io.fabric8.kubernetes.api.model.batch.v1.Job.class),

@@ -36,6 +36,8 @@ public final class ResourceTypes {
   public static final ResourceType INGRESSES = of("networking.k8s.io", "v1", "ingresses", "Ingress", true, List.of("ing"), List.of(), Set.of("status"));
   public static final ResourceType INGRESSCLASSES = of("networking.k8s.io", "v1", "ingressclasses", "IngressClass", false, List.of(), List.of(), Set.of());
   public static final ResourceType NETWORKPOLICIES = of("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, List.of("netpol"), List.of(), Set.of());
+  public static final ResourceType RUNTIMECLASSES = of("node.k8s.io", "v1", "runtimeclasses", "RuntimeClass", false, List.of(), List.of(), Set.of());
+  public static final ResourceType PRIORITYCLASSES = of("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", false, List.of("pc"), List.of(), Set.of());
   public static final ResourceType LEASES = of("coordination.k8s.io", "v1", "leases", "Lease", true, List.of(), List.of(), Set.of());
   public static final ResourceType ROLES = rbac("roles", "Role", true);
   public static final ResourceType ROLEBINDINGS = rbac("rolebindings", "RoleBinding", true);
@@ -48,8 +50,9 @@ public final class ResourceTypes {
   public static final List<ResourceType> ALL = List.of(
       NAMESPACES, NODES, PODS, SERVICES, ENDPOINTS, SECRETS, CONFIGMAPS, EVENTS, SERVICEACCOUNTS,
       REPLICATIONCONTROLLERS, PODTEMPLATES, PERSISTENTVOLUMECLAIMS, PERSISTENTVOLUMES, LIMITRANGES, RESOURCEQUOTAS,
-      DEPLOYMENTS, REPLICASETS, DAEMONSETS, STATEFULSETS, CONTROLLERREVISIONS, ENDPOINTSLICES, INGRESSES, INGRESSCLASSES, NETWORKPOLICIES,
-      LEASES, EVENTS_V1, PODDISRUPTIONBUDGETS, ROLES, ROLEBINDINGS, CLUSTERROLES, CLUSTERROLEBINDINGS, JOBS, CRONJOBS);
+      DEPLOYMENTS, REPLICASETS, DAEMONSETS, STATEFULSETS, CONTROLLERREVISIONS, ENDPOINTSLICES, INGRESSES,
+      INGRESSCLASSES, NETWORKPOLICIES, LEASES, RUNTIMECLASSES, PRIORITYCLASSES, EVENTS_V1, PODDISRUPTIONBUDGETS, ROLES,
+      ROLEBINDINGS, CLUSTERROLES, CLUSTERROLEBINDINGS, JOBS, CRONJOBS);
 
   private static final Map<String, ResourceType> BY_PATH = new LinkedHashMap<>();
   private static final Map<String, ResourceType> BY_KIND = new LinkedHashMap<>();

@@ -29,6 +29,8 @@ public final class ColumnSets {
       Map.entry("networking.k8s.io/IngressClass", IngressClassColumns.INSTANCE),
       Map.entry("networking.k8s.io/NetworkPolicy", NetworkPolicyColumns.INSTANCE),
       Map.entry("coordination.k8s.io/Lease", LeaseColumns.INSTANCE),
+      Map.entry("node.k8s.io/RuntimeClass", RuntimeClassColumns.INSTANCE),
+      Map.entry("scheduling.k8s.io/PriorityClass", PriorityClassColumns.INSTANCE),
       Map.entry("policy/PodDisruptionBudget", PodDisruptionBudgetColumns.INSTANCE),
       Map.entry("apps/ControllerRevision", ControllerRevisionColumns.INSTANCE),
       Map.entry("/PersistentVolumeClaim", PersistentVolumeClaimColumns.INSTANCE),

@@ -54,6 +54,8 @@ public final class ObjectValidator {
       case "StatefulSet" -> StatefulSetValidation.validate(object, errs);
       case "ReplicationController" -> ReplicationControllerValidation.validate(object, errs);
       case "ControllerRevision" -> ControllerRevisionValidation.validate(object, errs);
+      case "RuntimeClass" -> RuntimeClassValidation.validate(object, errs);
+      case "PriorityClass" -> PriorityClassValidation.validate(object, errs);
       case "PodTemplate" -> PodTemplateValidation.validate(object, errs);
       case "PersistentVolumeClaim" -> PersistentVolumeValidation.validateClaim(object, errs);
       case "PersistentVolume" -> PersistentVolumeValidation.validateVolume(object, errs);
@@ -91,6 +93,8 @@ public final class ObjectValidator {
       case "StatefulSet" -> StatefulSetValidation.validateUpdate(object, old, errs);
       case "EndpointSlice" -> EndpointSliceValidation.validateUpdate(object, old, errs);
       case "ControllerRevision" -> ControllerRevisionValidation.validateUpdate(object, old, errs);
+      case "RuntimeClass" -> RuntimeClassValidation.validateUpdate(object, old, errs);
+      case "PriorityClass" -> PriorityClassValidation.validateUpdate(object, old, errs);
       case "Event" -> EventValidation.validateUpdate(type, object, old, errs);
       case "PersistentVolumeClaim" -> PersistentVolumeValidation.validateClaimUpdate(object, old, errs);
       case "PersistentVolume" -> PersistentVolumeValidation.validateVolumeUpdate(object, old, errs);

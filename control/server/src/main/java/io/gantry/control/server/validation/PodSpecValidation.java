@@ -37,7 +37,7 @@ final class PodSpecValidation {
   private static final List<String> TAINT_EFFECTS = List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
 
   /** ValidateTolerations, rule by rule in its order. */
-  private static void tolerations(List<JsonNode> tolerations, FieldPath path, List<FieldError> errs) {
+  static void tolerations(List<JsonNode> tolerations, FieldPath path, List<FieldError> errs) {
     for (int i = 0; i < tolerations.size(); i++) {
       JsonNode toleration = tolerations.get(i);
       FieldPath at = path.index(i);

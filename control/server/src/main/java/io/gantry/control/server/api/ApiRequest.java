@@ -14,9 +14,10 @@ import java.util.Map;
  * @param contentType the Content-Type header, or empty
  * @param body        the body bytes (empty when none)
  * @param userAgent   the User-Agent header, or empty
+ * @param ifNoneMatch the If-None-Match header, or empty
  */
 public record ApiRequest(String method, String path, Map<String, List<String>> query, String accept,
-    String contentType, byte[] body, String userAgent) {
+    String contentType, byte[] body, String userAgent, String ifNoneMatch) {
 
   public ApiRequest {
     query = Map.copyOf(query);
@@ -24,6 +25,12 @@ public record ApiRequest(String method, String path, Map<String, List<String>> q
     contentType = contentType == null ? "" : contentType;
     body = body == null ? new byte[0] : body;
     userAgent = userAgent == null ? "" : userAgent;
+    ifNoneMatch = ifNoneMatch == null ? "" : ifNoneMatch;
+  }
+
+  public ApiRequest(String method, String path, Map<String, List<String>> query, String accept, String contentType,
+      byte[] body, String userAgent) {
+    this(method, path, query, accept, contentType, body, userAgent, "");
   }
 
   public ApiRequest(String method, String path, Map<String, List<String>> query, String accept, String contentType,

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.json.Json;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A complete response.
@@ -14,11 +17,18 @@ import java.util.List;
  * @param body        the body bytes
  * @param warnings    texts of {@code Warning: 299 - "..."} headers, which kubectl prints
  * @param retryAfterSeconds the {@code Retry-After} header of an error whose Status suggests one, or 0
+ * @param headers     further headers by name, such as {@code ETag} and {@code Vary} of discovery
  */
-public record ApiResponse(int status, String contentType, byte[] body, List<String> warnings, int retryAfterSeconds) {
+public record ApiResponse(int status, String contentType, byte[] body, List<String> warnings, int retryAfterSeconds,
+    Map<String, String> headers) {
 
   public ApiResponse {
     warnings = List.copyOf(warnings);
+    headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+  }
+
+  public ApiResponse(int status, String contentType, byte[] body, List<String> warnings, int retryAfterSeconds) {
+    this(status, contentType, body, warnings, retryAfterSeconds, Map.of());
   }
 
   public ApiResponse(int status, String contentType, byte[] body, List<String> warnings) {
@@ -35,11 +45,18 @@ public record ApiResponse(int status, String contentType, byte[] body, List<Stri
     }
     List<String> all = new java.util.ArrayList<>(warnings);
     all.addAll(more);
-    return new ApiResponse(status, contentType, body, all, retryAfterSeconds);
+    return new ApiResponse(status, contentType, body, all, retryAfterSeconds, headers);
   }
 
   public ApiResponse withStatus(int code) {
-    return new ApiResponse(code, contentType, body, warnings, retryAfterSeconds);
+    return new ApiResponse(code, contentType, body, warnings, retryAfterSeconds, headers);
+  }
+
+  /** This response with one more header (replacing one of that name). */
+  public ApiResponse withHeader(String name, String value) {
+    Map<String, String> all = new LinkedHashMap<>(headers);
+    all.put(java.util.Objects.requireNonNull(name, "name"), java.util.Objects.requireNonNull(value, "value"));
+    return new ApiResponse(status, contentType, body, warnings, retryAfterSeconds, all);
   }
 
   public static ApiResponse json(int status, JsonNode body) {

@@ -111,7 +111,7 @@ public final class ApiRouter {
     try {
       byte[] yaml = Json.YAML.writeValueAsBytes(Json.parse(response.body()));
       return new ApiResponse(response.status(), "application/yaml", yaml, response.warnings(),
-          response.retryAfterSeconds());
+          response.retryAfterSeconds(), response.headers());
     } catch (IOException e) {
       return response;
     }
@@ -128,11 +128,10 @@ public final class ApiRouter {
       case "/version" -> {
         return ApiResponse.json(200, Discovery.version(gantryVersion));
       }
-      case "/api" -> {
-        return ApiResponse.json(200, Discovery.coreVersions());
-      }
-      case "/apis" -> {
-        return ApiResponse.json(200, Discovery.groupList());
+      case "/api", "/apis" -> {
+        // both forms are served at one URL, chosen by the Accept header: caches must key on it
+        return AggregatedDiscovery.answer(path, request).orElseGet(() -> ApiResponse.json(200,
+            path.equals("/api") ? Discovery.coreVersions() : Discovery.groupList()).withHeader("Vary", "Accept"));
       }
       case "/openapi/v2" -> {
         // An empty protobuf Document: kubectl's client-side validation passes and it falls back to

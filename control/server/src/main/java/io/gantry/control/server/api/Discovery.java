@@ -5,8 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** The discovery documents: {@code /version}, {@code /api}, {@code /apis} and each group version. */
 public final class Discovery {
@@ -47,49 +52,69 @@ public final class Discovery {
     list.put("kind", "APIGroupList");
     list.put("apiVersion", "v1");
     ArrayNode groups = list.putArray("groups");
-    for (String groupVersion : groupVersions()) {
-      if (groupVersion.contains("/")) {
-        groups.add(group(groupVersion));
+    GROUPS.forEach((name, versions) -> {
+      if (!name.isEmpty()) {
+        groups.add(group(name, versions));
       }
-    }
+    });
     return list;
   }
 
   /** The APIGroup document of {@code /apis/{group}}. */
   public static Optional<ObjectNode> group(String groupName, boolean withKind) {
-    return groupVersions().stream()
-        .filter(gv -> gv.startsWith(groupName + "/"))
-        .findFirst()
-        .map(gv -> {
-          ObjectNode group = group(gv);
-          if (withKind) {
-            ObjectNode ordered = Json.object();
-            ordered.put("kind", "APIGroup");
-            ordered.put("apiVersion", "v1");
-            ordered.setAll(group);
-            return ordered;
-          }
-          return group;
-        });
+    List<String> versions = groupName.isEmpty() ? null : GROUPS.get(groupName);
+    if (versions == null) {
+      return Optional.empty();
+    }
+    ObjectNode group = group(groupName, versions);
+    if (!withKind) {
+      return Optional.of(group);
+    }
+    ObjectNode ordered = Json.object();
+    ordered.put("kind", "APIGroup");
+    ordered.put("apiVersion", "v1");
+    ordered.setAll(group);
+    return Optional.of(ordered);
   }
 
-  /** The served group versions: those of stored kinds, then those of the review resources. */
-  private static List<String> groupVersions() {
-    return java.util.stream.Stream.concat(ResourceTypes.groupVersions().stream(),
-        AccessReviews.ALL.stream().map(AccessReviews.Review::groupVersion)).distinct().toList();
+  /**
+   * The served groups by name, the core group as {@code ""} first, each with its versions in
+   * preference order: the one source both the legacy documents and aggregated discovery list.
+   */
+  public static Map<String, List<String>> servedGroups() {
+    return GROUPS;
   }
 
-  private static ObjectNode group(String groupVersion) {
-    String name = groupVersion.substring(0, groupVersion.indexOf('/'));
-    String version = groupVersion.substring(groupVersion.indexOf('/') + 1);
+  private static final Map<String, List<String>> GROUPS = servedGroupsOf(
+      Stream.concat(ResourceTypes.groupVersions().stream(), AccessReviews.ALL.stream().map(AccessReviews.Review::groupVersion))
+          .distinct().toList());
+
+  private static Map<String, List<String>> servedGroupsOf(List<String> groupVersions) {
+    Map<String, List<String>> groups = new LinkedHashMap<>();
+    groups.put("", new ArrayList<>());
+    for (String groupVersion : groupVersions) {
+      int slash = groupVersion.indexOf('/');
+      String name = slash < 0 ? "" : groupVersion.substring(0, slash);
+      groups.computeIfAbsent(name, n -> new ArrayList<>()).add(groupVersion.substring(slash + 1));
+    }
+    Map<String, List<String>> sorted = new LinkedHashMap<>();
+    groups.forEach((name, versions) -> sorted.put(name,
+        versions.stream().sorted(KubeVersions.PREFERRED_FIRST).toList()));
+    return Collections.unmodifiableMap(sorted);
+  }
+
+  private static ObjectNode group(String name, List<String> versions) {
     ObjectNode group = Json.object();
     group.put("name", name);
-    ObjectNode entry = group.putArray("versions").addObject();
-    entry.put("groupVersion", groupVersion);
-    entry.put("version", version);
+    ArrayNode entries = group.putArray("versions");
+    for (String version : versions) {
+      ObjectNode entry = entries.addObject();
+      entry.put("groupVersion", name + "/" + version);
+      entry.put("version", version);
+    }
     ObjectNode preferred = group.putObject("preferredVersion");
-    preferred.put("groupVersion", groupVersion);
-    preferred.put("version", version);
+    preferred.put("groupVersion", name + "/" + versions.get(0));
+    preferred.put("version", versions.get(0));
     return group;
   }
 

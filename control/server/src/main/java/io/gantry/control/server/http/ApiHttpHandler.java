@@ -98,7 +98,8 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
     ApiRequest request = new ApiRequest(msg.method().name(), path, parameters,
         msg.headers().get(HttpHeaderNames.ACCEPT), msg.headers().get(HttpHeaderNames.CONTENT_TYPE),
-        ByteBufUtil.getBytes(msg.content()), msg.headers().get(HttpHeaderNames.USER_AGENT));
+        ByteBufUtil.getBytes(msg.content()), msg.headers().get(HttpHeaderNames.USER_AGENT),
+        msg.headers().get(HttpHeaderNames.IF_NONE_MATCH));
     Optional<ProxyPath> proxy = ProxyPath.parse(rawPath(msg.uri()));
     if (proxy.isPresent()) {
       proxy(ctx, msg, proxy.get(), keepAlive);
@@ -247,6 +248,7 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     if (response.retryAfterSeconds() > 0) {
       http.headers().setInt(HttpHeaderNames.RETRY_AFTER, response.retryAfterSeconds());
     }
+    response.headers().forEach(http.headers()::set);
     if (keepAlive) {
       http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(http);

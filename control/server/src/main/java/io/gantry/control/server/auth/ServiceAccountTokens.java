@@ -32,7 +32,7 @@ import java.util.UUID;
 public final class ServiceAccountTokens {
   /** The issuer when none is configured, as a cluster set up by kubeadm uses. */
   public static final String DEFAULT_ISSUER = "https://kubernetes.default.svc.cluster.local";
-  /** The expiration the kubelet asks for pod-bound tokens, which kube-apiserver extends (WarnOnlyBoundTokenExpirationSeconds). */
+  /** What the kubelet asks for pod-bound tokens, which kube-apiserver extends (WarnOnlyBoundTokenExpirationSeconds). */
   public static final long WARN_ONLY_BOUND_EXPIRATION_SECONDS = 60 * 60 + 7;
   /** How long such a token really lives (ExpirationExtensionSeconds). */
   public static final long EXTENDED_EXPIRATION_SECONDS = 24L * 365 * 60 * 60;

@@ -103,6 +103,21 @@ class AuthIT {
   }
 
   @Test
+  void aServiceAccountTokenIsABearerTokenUntilItsAccountIsDeleted() {
+    Kubectl kubectl = gantry.kubectl();
+    kubectl.run("create", "serviceaccount", "bearer").assertOk();
+    String token = kubectl.run("create", "token", "bearer").assertOk().stdout().strip();
+
+    kubectl.run("get", "namespaces", "--token=" + token).assertOk().assertStdoutContains("default");
+    kubectl.run("auth", "whoami", "--token=" + token).assertOk()
+        .assertStdoutContains("system:serviceaccount:default:bearer");
+    String tampered = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
+    assertEquals(401, curl.request("/api/v1/namespaces", tampered).status());
+    kubectl.run("delete", "serviceaccount", "bearer").assertOk();
+    assertEquals(401, curl.request("/api/v1/namespaces", token).status());
+  }
+
+  @Test
   void kubectlWithAWrongTokenIsUnauthorized() {
     Kubectl kubectl = gantry.kubectl();
     kubectl.run("get", "namespaces").assertOk(); // warms the discovery cache: the next call is one GET

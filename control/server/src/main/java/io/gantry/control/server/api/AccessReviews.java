@@ -101,9 +101,13 @@ final class AccessReviews {
     switch (review.kind()) {
       case "SelfSubjectReview" -> {
         ObjectNode user = status.putObject("userInfo");
-        user.put("username", USERNAME);
-        ArrayNode groups = user.putArray("groups");
-        GROUPS.forEach(groups::add);
+        if (request.user() != null) {
+          TokenReviews.write(request.user(), user);
+        } else {
+          user.put("username", USERNAME);
+          ArrayNode groups = user.putArray("groups");
+          GROUPS.forEach(groups::add);
+        }
       }
       case "TokenReview" -> tokenReviews.review(spec, status);
       case "SelfSubjectAccessReview", "SubjectAccessReview", "LocalSubjectAccessReview" -> {

@@ -1,5 +1,6 @@
 package io.gantry.control.server.api;
 
+import io.gantry.control.server.auth.TokenUser;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +15,10 @@ import java.util.Map;
  * @param contentType the Content-Type header, or empty
  * @param body        the body bytes (empty when none)
  * @param userAgent   the User-Agent header, or empty
+ * @param user        who sent it when a service-account token authenticated it, or null for the admin
  */
 public record ApiRequest(String method, String path, Map<String, List<String>> query, String accept,
-    String contentType, byte[] body, String userAgent) {
+    String contentType, byte[] body, String userAgent, TokenUser user) {
 
   public ApiRequest {
     query = Map.copyOf(query);
@@ -28,7 +30,13 @@ public record ApiRequest(String method, String path, Map<String, List<String>> q
 
   public ApiRequest(String method, String path, Map<String, List<String>> query, String accept, String contentType,
       byte[] body) {
-    this(method, path, query, accept, contentType, body, "");
+    this(method, path, query, accept, contentType, body, "", null);
+  }
+
+  /** A request by the admin. */
+  public ApiRequest(String method, String path, Map<String, List<String>> query, String accept, String contentType,
+      byte[] body, String userAgent) {
+    this(method, path, query, accept, contentType, body, userAgent, null);
   }
 
   /** The first value of a query parameter, or null. */

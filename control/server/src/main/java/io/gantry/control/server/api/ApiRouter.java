@@ -1,6 +1,8 @@
 package io.gantry.control.server.api;
 
 import io.gantry.control.server.auth.ServiceAccountTokens;
+import io.gantry.control.server.auth.TokenRejected;
+import io.gantry.control.server.auth.TokenUser;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.tls.ServiceAccountKey;
@@ -26,6 +28,8 @@ public final class ApiRouter {
   private final PodStreams streams;
   private final ProxyTargets proxies;
   private final TokenReviews tokenReviews;
+  private final ServiceAccountTokens tokens;
+  private final ObjectRegistry registry;
 
   public ApiRouter(ObjectRegistry registry, String gantryVersion) {
     this(registry, gantryVersion, null);
@@ -48,6 +52,8 @@ public final class ApiRouter {
     this.nodeAuthorization = nodeToken == null ? null : "Bearer " + nodeToken;
     this.resources = new ResourceEndpoint(registry, nodeAuthorization, tokens);
     this.tokenReviews = new TokenReviews(tokens, registry::find, adminToken);
+    this.tokens = tokens;
+    this.registry = registry;
     this.streams = new PodStreams(registry);
     this.proxies = new ProxyTargets(registry);
     this.gantryVersion = gantryVersion;
@@ -56,6 +62,24 @@ public final class ApiRouter {
   /** The {@code Authorization} header value for requests to node agents, or null. */
   public String nodeAuthorization() {
     return nodeAuthorization;
+  }
+
+  /** Whether a bearer token that is not the admin's may be a service-account token (cheap, no store access). */
+  public boolean mayBeServiceAccountToken(String token) {
+    return tokens.claimsThisIssuer(token);
+  }
+
+  /**
+   * Who a service-account bearer token authenticates, for the API audiences, or empty when it does
+   * not (kube-apiserver's service-account authenticator). Blocks on the store: call it off the event loop.
+   */
+  public Optional<TokenUser> authenticateServiceAccount(String token) {
+    try {
+      return tokens.authenticate(token, List.of(), registry::find);
+    } catch (TokenRejected e) {
+      log.debug("bearer token rejected: {}", e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /** Paths anyone may read without a token, as kube-apiserver's system:public-info-viewer allows. */

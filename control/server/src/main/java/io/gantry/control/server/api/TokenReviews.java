@@ -76,7 +76,8 @@ final class TokenReviews {
     return tokens.authenticate(token, audiences, objects);
   }
 
-  private static void write(TokenUser user, ObjectNode out) {
+  /** A UserInfo as Go writes it: uid and extra only when set. */
+  static void write(TokenUser user, ObjectNode out) {
     out.put("username", user.username());
     if (!user.uid().isEmpty()) {
       out.put("uid", user.uid());

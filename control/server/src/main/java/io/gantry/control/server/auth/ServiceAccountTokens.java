@@ -131,6 +131,15 @@ public final class ServiceAccountTokens {
     }
   }
 
+  /**
+   * Whether {@code token} claims this issuer, unverified: a cheap test (no signature, no lookups) for
+   * whether {@link #authenticate} is worth a blocking call.
+   */
+  public boolean claimsThisIssuer(String token) {
+    return JwtCodec.unverifiedClaims(token).map(claims -> claims.path("iss").asText("").equals(issuer))
+        .orElse(false);
+  }
+
   /** {@code system:serviceaccount:NS:NAME}, serviceaccount.MakeUsername. */
   public static String username(String namespace, String name) {
     return "system:serviceaccount:" + namespace + ":" + name;

@@ -202,6 +202,24 @@ class TokenRequestsTest {
   }
 
   @Test
+  void aServiceAccountBearerTokenIsThatAccountAndWhoamiSaysSo() {
+    String token = token("robot", "{}");
+    String forVault = token("robot", "{\"spec\":{\"audiences\":[\"vault\"]}}");
+
+    assertTrue(router.mayBeServiceAccountToken(token));
+    assertFalse(router.mayBeServiceAccountToken(ADMIN_TOKEN));
+    assertTrue(router.authenticateServiceAccount(forVault).isEmpty(), "not for the API's audience");
+    var user = router.authenticateServiceAccount(token).orElseThrow();
+    ApiResponse whoami = router.handle(new ApiRequest("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+        Map.of(), "application/json", "application/json", "{}".getBytes(StandardCharsets.UTF_8), "", user));
+
+    ObjectNode info = (ObjectNode) Json.parseObject(whoami.body()).at("/status/userInfo");
+    assertEquals("system:serviceaccount:demo:robot", info.path("username").asText(), info.toString());
+    assertEquals(uid(ResourceTypes.SERVICEACCOUNTS, "demo", "robot"), info.path("uid").asText());
+    assertTrue(info.at("/extra/authentication.kubernetes.io~1credential-id/0").asText().startsWith("JTI="));
+  }
+
+  @Test
   void discoveryListsTheSubresourceAndTheReview() {
     ObjectNode core = Discovery.resources("v1").orElseThrow();
     ObjectNode authentication = Discovery.resources("authentication.k8s.io/v1").orElseThrow();

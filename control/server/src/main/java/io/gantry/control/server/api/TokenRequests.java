@@ -7,7 +7,6 @@ import io.gantry.control.server.auth.ServiceAccountTokens;
 import io.gantry.control.server.auth.ServiceAccountTokens.Ref;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.ObjectRegistry;
-import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
 import java.time.Instant;
 import java.time.ZoneOffset;

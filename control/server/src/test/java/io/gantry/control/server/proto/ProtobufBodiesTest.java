@@ -59,6 +59,19 @@ class ProtobufBodiesTest {
   }
 
   @Test
+  void clientGosTokenReviewKeepsItsToken() throws Exception {
+    V1Authentication.TokenReview review = V1Authentication.TokenReview.newBuilder()
+        .setMetadata(Meta.ObjectMeta.getDefaultInstance())
+        .setSpec(V1Authentication.TokenReviewSpec.newBuilder().setToken("a.b.c"))
+        .setStatus(V1Authentication.TokenReviewStatus.getDefaultInstance())
+        .build();
+
+    ObjectNode decoded = ProtobufBodies.decode(body("authentication.k8s.io/v1", "TokenReview", review));
+
+    assertEquals(json("{'token':'a.b.c'}"), decoded.get("spec"));
+  }
+
+  @Test
   void configMapDataAndBinaryDataAndEmptyLabelValues() throws Exception {
     V1.ConfigMap configMap = V1.ConfigMap.newBuilder()
         .setMetadata(goMeta("cm").putLabels("flag", "").putAnnotations("note", "x"))

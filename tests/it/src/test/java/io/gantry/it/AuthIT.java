@@ -61,6 +61,63 @@ class AuthIT {
   }
 
   @Test
+  void kubectlCreateTokenIssuesATokenThatATokenReviewAuthenticates() {
+    Kubectl kubectl = gantry.kubectl();
+    kubectl.run("create", "serviceaccount", "robot").assertOk();
+    String token = kubectl.run("create", "token", "robot").assertOk().stdout().strip();
+    assertEquals(3, token.split("\\.").length, token);
+
+    JsonNode review = kubectl.runWithInput("""
+        {"apiVersion": "authentication.k8s.io/v1", "kind": "TokenReview", "spec": {"token": "%s"}}
+        """.formatted(token), "create", "-f", "-", "-o", "json").assertOk().json();
+
+    assertTrue(review.at("/status/authenticated").asBoolean(), review.toString());
+    assertEquals("system:serviceaccount:default:robot", review.at("/status/user/username").asText());
+    assertEquals(kubectl.run("get", "sa", "robot", "-o", "jsonpath={.metadata.uid}").assertOk().stdout(),
+        review.at("/status/user/uid").asText());
+    assertEquals("[\"system:serviceaccounts\",\"system:serviceaccounts:default\",\"system:authenticated\"]",
+        review.at("/status/user/groups").toString());
+    assertEquals("[\"https://kubernetes.default.svc.cluster.local\"]", review.at("/status/audiences").toString());
+  }
+
+  @Test
+  void aTokenOfADeletedServiceAccountNoLongerReviewsAndShortTokensAreRefused() {
+    Kubectl kubectl = gantry.kubectl();
+    kubectl.run("create", "serviceaccount", "short-lived").assertOk();
+    kubectl.run("create", "token", "short-lived", "--duration=5m").assertFailed()
+        .assertStderrContains("may not specify a duration less than 10 minutes");
+    kubectl.run("create", "token", "nobody").assertFailed()
+        .assertStderrContains("serviceaccounts \"nobody\" not found");
+    String token = kubectl.run("create", "token", "short-lived", "--audience=vault", "--duration=10m").assertOk()
+        .stdout().strip();
+    kubectl.run("delete", "serviceaccount", "short-lived").assertOk();
+
+    Curl.Response response = curl.request("/apis/authentication.k8s.io/v1/tokenreviews", gantry.token(),
+        "-X", "POST", "-H", "Content-Type: application/json", "--data", "{\"apiVersion\":\"authentication.k8s.io/v1\","
+            + "\"kind\":\"TokenReview\",\"spec\":{\"token\":\"" + token + "\",\"audiences\":[\"vault\"]}}");
+
+    assertEquals(201, response.status(), response.body());
+    JsonNode review = Json.parse(response.body());
+    assertTrue(review.at("/status/authenticated").isMissingNode(), response.body());
+    assertEquals("serviceaccounts \"short-lived\" not found", review.at("/status/error").asText(), response.body());
+  }
+
+  @Test
+  void aServiceAccountTokenIsABearerTokenUntilItsAccountIsDeleted() {
+    Kubectl kubectl = gantry.kubectl();
+    kubectl.run("create", "serviceaccount", "bearer").assertOk();
+    String token = kubectl.run("create", "token", "bearer").assertOk().stdout().strip();
+
+    kubectl.run("get", "namespaces", "--token=" + token).assertOk().assertStdoutContains("default");
+    kubectl.run("auth", "whoami", "--token=" + token).assertOk()
+        .assertStdoutContains("system:serviceaccount:default:bearer");
+    String tampered = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
+    assertEquals(401, curl.request("/api/v1/namespaces", tampered).status());
+    kubectl.run("delete", "serviceaccount", "bearer").assertOk();
+    assertEquals(401, curl.request("/api/v1/namespaces", token).status());
+  }
+
+  @Test
   void kubectlWithAWrongTokenIsUnauthorized() {
     Kubectl kubectl = gantry.kubectl();
     kubectl.run("get", "namespaces").assertOk(); // warms the discovery cache: the next call is one GET

@@ -6,6 +6,7 @@ import io.gantry.control.server.allocation.KubernetesService;
 import io.gantry.common.admin.AdminServer;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.api.ApiRouter;
+import io.gantry.control.server.auth.ServiceAccountTokens;
 import io.gantry.control.server.controller.HistoryCompactor;
 import io.gantry.control.server.controller.NamespaceFinalizer;
 import io.gantry.control.server.controller.endpoints.EndpointSliceController;
@@ -43,6 +44,7 @@ import io.gantry.control.server.resource.ResourceTypes;
 import io.gantry.control.server.store.Store;
 import io.gantry.control.server.store.sqlite.SqliteStore;
 import io.gantry.control.server.tls.AdminToken;
+import io.gantry.control.server.tls.ServiceAccountKey;
 import io.gantry.control.server.tls.ClusterCertificates;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -114,6 +116,7 @@ public final class ControlServer implements AutoCloseable {
       ClusterCertificates certificates = ClusterCertificates.loadOrCreate(config.dataDir().resolve("pki"),
           List.of(), servingAddresses(config.apiAddress()));
       AdminToken token = AdminToken.loadOrCreate(config.dataDir());
+      ServiceAccountKey serviceAccountKey = ServiceAccountKey.loadOrCreate(config.dataDir().resolve("pki"));
       // Allocators: ClusterIPs, node ports, LoadBalancer addresses and pod CIDRs are reserved in
       // the same store transaction as the Service or Node they serve.
       Allocators allocators = Allocators.create(store, config);
@@ -133,7 +136,8 @@ public final class ControlServer implements AutoCloseable {
       ObjectRegistry registry = new ObjectRegistry(store, clock, plugins);
       bootstrap(registry.as(APISERVER_MANAGER));
       api = ApiServer.start(config.apiAddress(), config.insecureHttp() ? null : certificates.serverSslContext(),
-          new ApiRouter(registry, VERSION, token.value()), new ObjectWatcher(store), token::matches, clock,
+          new ApiRouter(registry, VERSION, token.value(), ServiceAccountTokens.withDefaults(serviceAccountKey, clock),
+              token::matches), new ObjectWatcher(store), token::matches, clock,
           apiMetrics);
       ObjectRegistry asApiServer = registry.as(APISERVER_MANAGER);
       String kubernetesIp = allocators.kubernetesServiceIp();

@@ -11,9 +11,10 @@ import java.util.Optional;
 /**
  * The create-only review resources: {@code SelfSubjectAccessReview} and {@code SelfSubjectRulesReview}
  * ({@code kubectl auth can-i [--list]}), {@code SelfSubjectReview} ({@code kubectl auth whoami}), and
- * {@code SubjectAccessReview} and {@code LocalSubjectAccessReview}, which ask about someone else. Gantry
- * authenticates one identity, the admin token's, and authorizes as kube-apiserver with AlwaysAllow:
- * every review is allowed; nothing is stored.
+ * {@code SubjectAccessReview} and {@code LocalSubjectAccessReview}, which ask about someone else, and
+ * {@code TokenReview}, which checks a bearer token ({@link TokenReviews}). Gantry authenticates the admin
+ * token's identity and ServiceAccounts' tokens, and authorizes as kube-apiserver with AlwaysAllow: every
+ * access review is allowed; nothing is stored.
  */
 final class AccessReviews {
 
@@ -39,6 +40,7 @@ final class AccessReviews {
 
   static final List<Review> ALL = List.of(
       new Review("authentication.k8s.io/v1", "selfsubjectreviews", "SelfSubjectReview", false),
+      new Review("authentication.k8s.io/v1", "tokenreviews", "TokenReview", false),
       new Review("authorization.k8s.io/v1", "localsubjectaccessreviews", "LocalSubjectAccessReview", true),
       new Review("authorization.k8s.io/v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview", false),
       new Review("authorization.k8s.io/v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview", false),
@@ -60,7 +62,9 @@ final class AccessReviews {
     return Optional.empty();
   }
 
-  static ApiResponse handle(Review review, String namespace, ApiRequest request) throws ApiException {
+  /** Answers {@code request} to {@code review}; {@code tokenReviews} authenticates the tokens of TokenReviews. */
+  static ApiResponse handle(Review review, String namespace, ApiRequest request, TokenReviews tokenReviews)
+      throws ApiException {
     if (!request.method().equals("POST")) {
       throw ApiException.methodNotAllowed(request.method() + " is not allowed on " + review.plural()
           + " (expected: POST; reviews are only created)");
@@ -97,10 +101,15 @@ final class AccessReviews {
     switch (review.kind()) {
       case "SelfSubjectReview" -> {
         ObjectNode user = status.putObject("userInfo");
-        user.put("username", USERNAME);
-        ArrayNode groups = user.putArray("groups");
-        GROUPS.forEach(groups::add);
+        if (request.user() != null) {
+          TokenReviews.write(request.user(), user);
+        } else {
+          user.put("username", USERNAME);
+          ArrayNode groups = user.putArray("groups");
+          GROUPS.forEach(groups::add);
+        }
       }
+      case "TokenReview" -> tokenReviews.review(spec, status);
       case "SelfSubjectAccessReview", "SubjectAccessReview", "LocalSubjectAccessReview" -> {
         AccessReviewValidation.check(review.kind(), body);
         status.put("allowed", true);

@@ -1,5 +1,6 @@
 package io.gantry.control.server.api;
 
+import io.gantry.control.server.auth.TokenUser;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +16,10 @@ import java.util.Map;
  * @param body        the body bytes (empty when none)
  * @param userAgent   the User-Agent header, or empty
  * @param ifNoneMatch the If-None-Match header, or empty
+ * @param user        who sent it when a service-account token authenticated it, or null for the admin
  */
 public record ApiRequest(String method, String path, Map<String, List<String>> query, String accept,
-    String contentType, byte[] body, String userAgent, String ifNoneMatch) {
+    String contentType, byte[] body, String userAgent, String ifNoneMatch, TokenUser user) {
 
   public ApiRequest {
     query = Map.copyOf(query);
@@ -28,9 +30,10 @@ public record ApiRequest(String method, String path, Map<String, List<String>> q
     ifNoneMatch = ifNoneMatch == null ? "" : ifNoneMatch;
   }
 
+  /** A request by the admin. */
   public ApiRequest(String method, String path, Map<String, List<String>> query, String accept, String contentType,
       byte[] body, String userAgent) {
-    this(method, path, query, accept, contentType, body, userAgent, "");
+    this(method, path, query, accept, contentType, body, userAgent, "", null);
   }
 
   public ApiRequest(String method, String path, Map<String, List<String>> query, String accept, String contentType,

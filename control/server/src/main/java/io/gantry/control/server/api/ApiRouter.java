@@ -1,11 +1,16 @@
 package io.gantry.control.server.api;
 
+import io.gantry.control.server.auth.ServiceAccountTokens;
+import io.gantry.control.server.auth.TokenRejected;
+import io.gantry.control.server.auth.TokenUser;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.ObjectRegistry;
+import io.gantry.control.server.tls.ServiceAccountKey;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,18 +27,33 @@ public final class ApiRouter {
   private final String nodeAuthorization;
   private final PodStreams streams;
   private final ProxyTargets proxies;
+  private final TokenReviews tokenReviews;
+  private final ServiceAccountTokens tokens;
+  private final ObjectRegistry registry;
 
   public ApiRouter(ObjectRegistry registry, String gantryVersion) {
     this(registry, gantryVersion, null);
   }
 
-  /**
-   * @param nodeToken the bearer token node agents require of the relayed logs, exec, attach and
-   *                  port-forward requests (the cluster's admin token), or null to send none
-   */
+  /** A router whose service-account tokens are signed with a key kept in memory, and no admin token. */
   public ApiRouter(ObjectRegistry registry, String gantryVersion, String nodeToken) {
+    this(registry, gantryVersion, nodeToken, ServiceAccountTokens.withDefaults(EphemeralKey.KEY,
+        java.time.Clock.systemUTC()), token -> false);
+  }
+
+  /**
+   * @param nodeToken  the bearer token node agents require of the relayed logs, exec, attach and
+   *                   port-forward requests (the cluster's admin token), or null to send none
+   * @param tokens     issues and checks service-account tokens (TokenRequest, TokenReview)
+   * @param adminToken whether a token is the admin token, for TokenReview
+   */
+  public ApiRouter(ObjectRegistry registry, String gantryVersion, String nodeToken, ServiceAccountTokens tokens,
+      Predicate<String> adminToken) {
     this.nodeAuthorization = nodeToken == null ? null : "Bearer " + nodeToken;
-    this.resources = new ResourceEndpoint(registry, nodeAuthorization);
+    this.resources = new ResourceEndpoint(registry, nodeAuthorization, tokens);
+    this.tokenReviews = new TokenReviews(tokens, registry::find, adminToken);
+    this.tokens = tokens;
+    this.registry = registry;
     this.streams = new PodStreams(registry);
     this.proxies = new ProxyTargets(registry);
     this.gantryVersion = gantryVersion;
@@ -42,6 +62,24 @@ public final class ApiRouter {
   /** The {@code Authorization} header value for requests to node agents, or null. */
   public String nodeAuthorization() {
     return nodeAuthorization;
+  }
+
+  /** Whether a bearer token that is not the admin's may be a service-account token (cheap, no store access). */
+  public boolean mayBeServiceAccountToken(String token) {
+    return tokens.claimsThisIssuer(token);
+  }
+
+  /**
+   * Who a service-account bearer token authenticates, for the API audiences, or empty when it does
+   * not (kube-apiserver's service-account authenticator). Blocks on the store: call it off the event loop.
+   */
+  public Optional<TokenUser> authenticateServiceAccount(String token) {
+    try {
+      return tokens.authenticate(token, List.of(), registry::find);
+    } catch (TokenRejected e) {
+      log.debug("bearer token rejected: {}", e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /** Paths anyone may read without a token, as kube-apiserver's system:public-info-viewer allows. */
@@ -86,6 +124,11 @@ public final class ApiRouter {
    */
   public java.net.URI proxyTarget(ProxyPath path) throws ApiException {
     return proxies.resolve(path);
+  }
+
+  /** One signing key per JVM for routers built without one, generated when first needed. */
+  private static final class EphemeralKey {
+    static final ServiceAccountKey KEY = ServiceAccountKey.generate();
   }
 
   public ApiResponse handle(ApiRequest request) {
@@ -158,7 +201,7 @@ public final class ApiRouter {
     }
     Optional<Map.Entry<AccessReviews.Review, String>> review = AccessReviews.at(path);
     if (review.isPresent()) {
-      return AccessReviews.handle(review.get().getKey(), review.get().getValue(), request);
+      return AccessReviews.handle(review.get().getKey(), review.get().getValue(), request, tokenReviews);
     }
     Optional<ResourcePath> resource = ResourcePath.parse(path);
     if (resource.isEmpty()) {

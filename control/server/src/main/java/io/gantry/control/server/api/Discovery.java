@@ -178,6 +178,12 @@ public final class Discovery {
         resource.put("kind", "Scale");
         List.of("get", "patch", "update").forEach(verbs::add);
       }
+      case "token" -> {
+        resource.put("group", "authentication.k8s.io");
+        resource.put("version", "v1");
+        resource.put("kind", "TokenRequest");
+        verbs.add("create");
+      }
       case "binding" -> {
         resource.put("kind", "Binding");
         verbs.add("create");

@@ -3,6 +3,7 @@ package io.gantry.control.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.auth.ServiceAccountTokens;
 import io.gantry.control.server.json.Json;
 import io.gantry.control.server.patch.PatchException;
 import io.gantry.control.server.patch.PatchType;
@@ -32,9 +33,12 @@ final class ResourceEndpoint {
   private static final java.util.Set<ResourceType> CREATED_BY_PUT =
       java.util.Set.of(ResourceTypes.ENDPOINTS, ResourceTypes.EVENTS, ResourceTypes.EVENTS_V1, ResourceTypes.LEASES);
 
+  private final ServiceAccountTokens tokens;
+
   /** @param nodeAuthorization the {@code Authorization} value for node agents, or null */
-  ResourceEndpoint(ObjectRegistry registry, String nodeAuthorization) {
+  ResourceEndpoint(ObjectRegistry registry, String nodeAuthorization, ServiceAccountTokens tokens) {
     this.registry = registry;
+    this.tokens = tokens;
     this.scale = new ScaleSubresource(registry);
     this.logs = new PodLogs(registry, nodeAuthorization);
   }
@@ -54,6 +58,9 @@ final class ResourceEndpoint {
     }
     if ("eviction".equals(path.subresource())) {
       return PodEviction.handle(path, request, registry.forRequest(FieldManagers.of(request)));
+    }
+    if ("token".equals(path.subresource())) {
+      return TokenRequests.handle(path, request, registry, tokens);
     }
     if ("binding".equals(path.subresource()) && request.method().equals("POST")) {
       return bound(path, request, writer(request, "CreateOptions", null));

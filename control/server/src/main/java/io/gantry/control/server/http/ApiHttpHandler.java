@@ -6,6 +6,7 @@ import io.gantry.control.server.api.ApiResponse;
 import io.gantry.control.server.api.ApiRouter;
 import io.gantry.control.server.api.ProxyPath;
 import io.gantry.control.server.api.ResourcePath;
+import io.gantry.control.server.auth.TokenUser;
 import io.gantry.control.server.registry.ObjectWatcher;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -35,8 +36,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates each request on the event loop, then runs it on a virtual thread (the store
- * blocks) and writes the answer back. Watches become a {@link WatchStream}; exec and port-forward
+ * Authenticates each request on the event loop (the admin token; a service-account token, whose
+ * check reads the store, on a virtual thread and then back on the loop), then runs it on a virtual
+ * thread (the store blocks) and writes the answer back. Watches become a {@link WatchStream}; exec and port-forward
  * upgrades a {@link PodStreamProxy}; {@code services|pods/{id}/proxy/...} a {@link ProxyRelay}.
  */
 final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -92,14 +94,48 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       parameters = new HashMap<>(decodedParameters);
       parameters.put("watch", List.of("true"));
     }
-    if (!ApiRouter.isPublic(path) && !authenticated(msg)) {
+    String bearer = bearerToken(msg);
+    if (ApiRouter.isPublic(path) || bearer != null && tokenCheck.test(bearer)) {
+      dispatch(ctx, msg, path, parameters, keepAlive, null);
+      return;
+    }
+    if (bearer == null || !router.mayBeServiceAccountToken(bearer)) {
       write(ctx, ApiResponse.error(ApiException.unauthorized()), keepAlive);
       return;
     }
+    // a service-account token: checking it reads the store, so off the event loop, then back on it
+    Map<String, List<String>> query = parameters;
+    msg.retain();
+    executor.execute(() -> {
+      Optional<TokenUser> user;
+      try {
+        user = router.authenticateServiceAccount(bearer);
+      } catch (RuntimeException e) {
+        log.warn("checking a service-account token failed", e);
+        user = Optional.empty();
+      }
+      Optional<TokenUser> found = user;
+      ctx.executor().execute(() -> {
+        try {
+          if (found.isEmpty()) {
+            write(ctx, ApiResponse.error(ApiException.unauthorized()), keepAlive);
+          } else {
+            dispatch(ctx, msg, path, query, keepAlive, found.get());
+          }
+        } finally {
+          msg.release();
+        }
+      });
+    });
+  }
+
+  /** Serves an authenticated request; {@code user} is null for the admin. On the event loop. */
+  private void dispatch(ChannelHandlerContext ctx, FullHttpRequest msg, String path,
+      Map<String, List<String>> parameters, boolean keepAlive, TokenUser user) {
     ApiRequest request = new ApiRequest(msg.method().name(), path, parameters,
         msg.headers().get(HttpHeaderNames.ACCEPT), msg.headers().get(HttpHeaderNames.CONTENT_TYPE),
         ByteBufUtil.getBytes(msg.content()), msg.headers().get(HttpHeaderNames.USER_AGENT),
-        msg.headers().get(HttpHeaderNames.IF_NONE_MATCH));
+        msg.headers().get(HttpHeaderNames.IF_NONE_MATCH), user);
     Optional<ProxyPath> proxy = ProxyPath.parse(rawPath(msg.uri()));
     if (proxy.isPresent()) {
       proxy(ctx, msg, proxy.get(), keepAlive);
@@ -229,12 +265,13 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     return question < 0 ? uri : uri.substring(0, question);
   }
 
-  private boolean authenticated(FullHttpRequest msg) {
+  /** The request's bearer token, or null. */
+  private static String bearerToken(FullHttpRequest msg) {
     String header = msg.headers().get(HttpHeaderNames.AUTHORIZATION);
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return false;
+      return null;
     }
-    return tokenCheck.test(header.substring(7).trim());
+    return header.substring(7).trim();
   }
 
   private static void write(ChannelHandlerContext ctx, ApiResponse response, boolean keepAlive) {

@@ -77,7 +77,9 @@ final class ProtobufKinds {
       kind("authorization.k8s.io/v1", "SelfSubjectRulesReview",
           V1Authorization.SelfSubjectRulesReview.getDescriptor()),
       kind("authentication.k8s.io/v1", "SelfSubjectReview",
-          V1Authentication.SelfSubjectReview.getDescriptor()));
+          V1Authentication.SelfSubjectReview.getDescriptor()),
+      kind("authentication.k8s.io/v1", "TokenRequest", V1Authentication.TokenRequest.getDescriptor()),
+      kind("authentication.k8s.io/v1", "TokenReview", V1Authentication.TokenReview.getDescriptor()));
 
   private static final Set<String> GROUP_VERSIONS;
   private static final Map<String, Descriptor> BY_KEY;

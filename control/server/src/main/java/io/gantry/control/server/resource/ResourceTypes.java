@@ -20,7 +20,7 @@ public final class ResourceTypes {
   /** events.k8s.io/v1 Events: the core Events, in the events API's representation. */
   public static final ResourceType EVENTS_V1 =
       of("events.k8s.io", "v1", "events", "Event", true, List.of(), List.of(), Set.of()).storedAs(EVENTS);
-  public static final ResourceType SERVICEACCOUNTS = core("serviceaccounts", "ServiceAccount", true, List.of("sa"), List.of(), Set.of());
+  public static final ResourceType SERVICEACCOUNTS = core("serviceaccounts", "ServiceAccount", true, List.of("sa"), List.of(), Set.of("token"));
   public static final ResourceType REPLICATIONCONTROLLERS = core("replicationcontrollers", "ReplicationController", true, List.of("rc"), List.of("all"), Set.of("status", "scale"));
   public static final ResourceType PODTEMPLATES = core("podtemplates", "PodTemplate", true, List.of(), List.of(), Set.of());
   public static final ResourceType PERSISTENTVOLUMECLAIMS = core("persistentvolumeclaims", "PersistentVolumeClaim", true, List.of("pvc"), List.of(), Set.of("status"));

@@ -178,7 +178,7 @@ class AggregatedDiscoveryTest {
   }
 
   private ApiResponse get(String path, String accept, String ifNoneMatch) {
-    return router.handle(new ApiRequest("GET", path, Map.of(), accept, "", new byte[0], "", ifNoneMatch));
+    return router.handle(new ApiRequest("GET", path, Map.of(), accept, "", new byte[0], "", ifNoneMatch, null));
   }
 
   private static JsonNode resource(ApiResponse response, String group, String version, String plural) {

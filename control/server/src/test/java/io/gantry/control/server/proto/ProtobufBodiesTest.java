@@ -7,6 +7,7 @@ import static io.gantry.control.server.proto.ProtobufFixtures.resource;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
 import io.kubernetes.client.proto.IntStr;
@@ -15,6 +16,7 @@ import io.kubernetes.client.proto.Resource;
 import io.kubernetes.client.proto.Runtime;
 import io.kubernetes.client.proto.V1;
 import io.kubernetes.client.proto.V1Apps;
+import io.kubernetes.client.proto.V1Authentication;
 import io.kubernetes.client.proto.V1Coordination;
 import io.kubernetes.client.proto.V1Networking;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +42,33 @@ class ProtobufBodiesTest {
         json("{'apiVersion':'v1','kind':'Namespace','metadata':{'name':'foo'},'spec':{},"
             + "'status':{}}"),
         ProtobufBodies.decode(body));
+  }
+
+  @Test
+  void kubectlCreateTokensRequestKeepsItsExpirationAndAudiences() throws Exception {
+    V1Authentication.TokenRequest request = V1Authentication.TokenRequest.newBuilder()
+        .setMetadata(Meta.ObjectMeta.getDefaultInstance())
+        .setSpec(V1Authentication.TokenRequestSpec.newBuilder().addAudiences("vault").setExpirationSeconds(600))
+        .setStatus(V1Authentication.TokenRequestStatus.newBuilder().setToken(""))
+        .build();
+
+    ObjectNode decoded = ProtobufBodies.decode(body("authentication.k8s.io/v1", "TokenRequest", request));
+
+    assertEquals("TokenRequest", decoded.path("kind").asText());
+    assertEquals(json("{'audiences':['vault'],'expirationSeconds':600}"), decoded.get("spec"));
+  }
+
+  @Test
+  void clientGosTokenReviewKeepsItsToken() throws Exception {
+    V1Authentication.TokenReview review = V1Authentication.TokenReview.newBuilder()
+        .setMetadata(Meta.ObjectMeta.getDefaultInstance())
+        .setSpec(V1Authentication.TokenReviewSpec.newBuilder().setToken("a.b.c"))
+        .setStatus(V1Authentication.TokenReviewStatus.getDefaultInstance())
+        .build();
+
+    ObjectNode decoded = ProtobufBodies.decode(body("authentication.k8s.io/v1", "TokenReview", review));
+
+    assertEquals(json("{'token':'a.b.c'}"), decoded.get("spec"));
   }
 
   @Test

@@ -312,6 +312,10 @@ final class ResourceEndpoint {
     ResourceType type = path.type();
     ListOptionsCheck.validate(request, false);
     int limit = limit(request);
+    if ("0".equals(request.param("resourceVersion")) && (request.param("continue") == null
+        || request.param("continue").isEmpty())) {
+      limit = 0; // served whole, as kube-apiserver's watch cache answers resourceVersion=0, ignoring the limit
+    }
     long revision = ListOptionsCheck.listRevision(request, registry.store(), limit);
     ListResult result = registry.list(type, type.namespaced() ? path.namespace() : null,
         Selectors.labels(request), Selectors.fields(type, request), limit, request.param("continue"), revision);

@@ -10,8 +10,9 @@ import java.util.Base64;
 
 /**
  * The opaque {@code continue} token of a paged list: the revision every page is read at and the
- * last key returned. As kube-apiserver's, a revision of -1 reads the rest at the current revision
- * (the token a 410 hands out once the list's revision is compacted).
+ * last key returned, relative to the list's key prefix, as kube-apiserver's (so a token continues
+ * whichever list it is given to, from the same place). A revision of -1 reads the rest at the
+ * current revision (the token a 410 hands out once the list's revision is compacted).
  */
 final class ContinueToken {
 
@@ -22,11 +23,14 @@ final class ContinueToken {
 
   private ContinueToken() {}
 
-  static String encode(long revision, String lastKey) {
+  static String encode(long revision, String prefix, String lastKey) {
+    if (!lastKey.startsWith(prefix)) {
+      throw new IllegalArgumentException("key " + lastKey + " is not under the list's prefix " + prefix);
+    }
     ObjectNode token = Json.object();
     token.put("v", "gantry.v1");
     token.put("rv", revision);
-    token.put("start", lastKey);
+    token.put("start", lastKey.substring(prefix.length()));
     return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.bytes(token));
   }
 
@@ -48,14 +52,18 @@ final class ContinueToken {
       throw invalid("invalid character looking for beginning of value");
     }
     String start = node.path("start").asText("");
-    if (!start.startsWith(prefix)) {
-      throw invalid("the token belongs to another list");
+    if (start.isEmpty()) {
+      throw invalid("encoded start key empty");
+    }
+    if (start.startsWith("/") || start.equals("..") || start.startsWith("../") || start.contains("/../")
+        || start.endsWith("/..")) {
+      throw invalid(start); // upstream refuses a start key that path.Clean would change
     }
     long revision = node.path("rv").asLong(0);
     if (revision == 0 || revision < CURRENT) {
       throw invalid("incorrect encoded start resourceVersion (version " + node.path("v").asText() + ")");
     }
-    return new Position(start, revision);
+    return new Position(prefix + start, revision);
   }
 
   private static ApiException invalid(String why) {

@@ -184,7 +184,9 @@ public final class ObjectRegistry {
       if (startAfter == null) {
         throw ApiException.gone("The resourceVersion for the provided list is too old.");
       }
-      throw ApiException.gone(INCONSISTENT_CONTINUE, ContinueToken.encode(ContinueToken.CURRENT, startAfter));
+      String token = ContinueToken.encode(ContinueToken.CURRENT, prefix, startAfter);
+      // kube-apiserver's words end with the token itself
+      throw ApiException.gone(INCONSISTENT_CONTINUE + token, token);
     }
   }
 
@@ -214,7 +216,7 @@ public final class ObjectRegistry {
           }
           // remainingItemCount, as kube-apiserver gives it: only when no selector filters the list
           Long remaining = labels == null && fields == null ? store.count(prefix, kv.key(), at) : null;
-          return new ListResult(items, at, ContinueToken.encode(at, kv.key()), remaining);
+          return new ListResult(items, at, ContinueToken.encode(at, prefix, kv.key()), remaining);
         }
       }
     } while (more);

@@ -249,6 +249,19 @@ class RequestSemanticsTest {
   }
 
   @Test
+  void aListAtResourceVersionZeroIsServedWholeWhateverTheLimit() throws Exception {
+    for (String name : List.of("a", "b", "c")) {
+      registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"" + name + "\"}}"));
+    }
+    ObjectNode whole = body(send("GET", CONFIGMAPS, Map.of("limit", List.of("1"), "resourceVersion", List.of("0")), ""));
+    ObjectNode paged = body(send("GET", CONFIGMAPS, Map.of("limit", List.of("1")), ""));
+
+    assertEquals(List.of("a", "b", "c"), names(whole));
+    assertTrue(whole.at("/metadata/continue").isMissingNode(), whole::toString);
+    assertEquals(List.of("a"), names(paged));
+  }
+
+  @Test
   void theRestOfAListWhoseVersionWasCompactedComesWithTheTokenOfA410() throws Exception {
     for (String name : List.of("a", "b", "c")) {
       registry.create(ResourceTypes.CONFIGMAPS, "default", json("{\"metadata\":{\"name\":\"" + name + "\"}}"));
@@ -263,6 +276,7 @@ class RequestSemanticsTest {
     assertTrue(body(expired).path("message").asText().startsWith("The provided continue parameter is too old"));
     String inconsistent = body(expired).at("/metadata/continue").asText();
     assertFalse(inconsistent.isEmpty(), () -> body(expired).toString());
+    assertTrue(body(expired).path("message").asText().endsWith("may show up in the list." + inconsistent));
 
     ObjectNode rest = body(send("GET", CONFIGMAPS, Map.of("limit", List.of("5"), "continue", List.of(inconsistent)), ""));
     assertEquals(List.of("b", "c", "d"), names(rest));

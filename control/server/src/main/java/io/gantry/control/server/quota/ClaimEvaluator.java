@@ -1,6 +1,7 @@
 package io.gantry.control.server.quota;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.control.server.resource.ParsedQuantity;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
 import java.math.RoundingMode;
@@ -38,15 +39,15 @@ final class ClaimEvaluator implements UsageEvaluator {
   }
 
   @Override
-  public Map<String, Amount> usage(JsonNode claim, Instant now) {
-    TreeMap<String, Amount> out = new TreeMap<>();
-    out.put(CLAIMS, Amount.of(1));
-    out.put(COUNT, Amount.of(1));
+  public Map<String, ParsedQuantity> usage(JsonNode claim, Instant now) {
+    TreeMap<String, ParsedQuantity> out = new TreeMap<>();
+    out.put(CLAIMS, ParsedQuantity.of(1));
+    out.put(COUNT, ParsedQuantity.of(1));
     String storageClass = storageClass(claim);
     if (!storageClass.isEmpty()) {
-      out.put(storageClass + CLASS_SUFFIX + CLAIMS, Amount.of(1));
+      out.put(storageClass + CLASS_SUFFIX + CLAIMS, ParsedQuantity.of(1));
     }
-    Amount storage = storage(claim);
+    ParsedQuantity storage = storage(claim);
     if (storage != null) {
       out.put(STORAGE, storage);
       if (!storageClass.isEmpty()) {
@@ -60,14 +61,14 @@ final class ClaimEvaluator implements UsageEvaluator {
    * {@code getStorageUsage}: the request rounded up to whole bytes, or what was allocated when more
    * (RecoverVolumeExpansionFailure, on by default since 1.32); null without a request.
    */
-  private static Amount storage(JsonNode claim) {
-    Amount requested = ResourceLists.of(claim.path("spec").path("resources").path("requests")).get("storage");
+  private static ParsedQuantity storage(JsonNode claim) {
+    ParsedQuantity requested = ResourceLists.of(claim.path("spec").path("resources").path("requests")).get("storage");
     if (requested == null) {
       return null;
     }
-    Amount allocated = ResourceLists.of(claim.path("status").path("allocatedResources")).get("storage");
-    Amount used = allocated != null && allocated.compareTo(requested) > 0 ? allocated : requested;
-    return new Amount(used.value().setScale(0, RoundingMode.CEILING), used.format());
+    ParsedQuantity allocated = ResourceLists.of(claim.path("status").path("allocatedResources")).get("storage");
+    ParsedQuantity used = allocated != null && allocated.compareTo(requested) > 0 ? allocated : requested;
+    return new ParsedQuantity(used.value().setScale(0, RoundingMode.CEILING), used.format());
   }
 
   /** {@code GetPersistentVolumeClaimClass}: the beta annotation first, then {@code spec.storageClassName}. */

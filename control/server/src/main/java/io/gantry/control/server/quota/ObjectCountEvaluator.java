@@ -1,6 +1,7 @@
 package io.gantry.control.server.quota;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.control.server.resource.ParsedQuantity;
 import io.gantry.control.server.resource.ResourceType;
 import java.time.Instant;
 import java.util.List;
@@ -37,9 +38,9 @@ final class ObjectCountEvaluator implements UsageEvaluator {
   }
 
   @Override
-  public Map<String, Amount> usage(JsonNode object, Instant now) {
-    TreeMap<String, Amount> out = new TreeMap<>();
-    names.forEach(name -> out.put(name, Amount.of(1)));
+  public Map<String, ParsedQuantity> usage(JsonNode object, Instant now) {
+    TreeMap<String, ParsedQuantity> out = new TreeMap<>();
+    names.forEach(name -> out.put(name, ParsedQuantity.of(1)));
     return out;
   }
 }

@@ -2,6 +2,7 @@ package io.gantry.control.server.quota;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.control.server.registry.PodQos;
+import io.gantry.control.server.resource.ParsedQuantity;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
 import java.time.Instant;
@@ -86,9 +87,9 @@ final class PodEvaluator implements UsageEvaluator {
   }
 
   @Override
-  public Map<String, Amount> usage(JsonNode pod, Instant now) {
-    TreeMap<String, Amount> out = new TreeMap<>();
-    out.put(COUNT, Amount.of(1));
+  public Map<String, ParsedQuantity> usage(JsonNode pod, Instant now) {
+    TreeMap<String, ParsedQuantity> out = new TreeMap<>();
+    out.put(COUNT, ParsedQuantity.of(1));
     if (!charged(pod, now)) {
       return out;
     }

@@ -1,6 +1,7 @@
 package io.gantry.control.server.quota;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.control.server.resource.ParsedQuantity;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,24 +16,24 @@ final class PodResources {
 
   private PodResources() {}
 
-  static TreeMap<String, Amount> requests(JsonNode spec) {
+  static TreeMap<String, ParsedQuantity> requests(JsonNode spec) {
     return effective(spec, "requests");
   }
 
-  static TreeMap<String, Amount> limits(JsonNode spec) {
+  static TreeMap<String, ParsedQuantity> limits(JsonNode spec) {
     return effective(spec, "limits");
   }
 
-  private static TreeMap<String, Amount> effective(JsonNode spec, String kind) {
-    TreeMap<String, Amount> sum = new TreeMap<>();
+  private static TreeMap<String, ParsedQuantity> effective(JsonNode spec, String kind) {
+    TreeMap<String, ParsedQuantity> sum = new TreeMap<>();
     for (JsonNode container : spec.path("containers")) {
       sum = ResourceLists.add(sum, ResourceLists.of(container.path("resources").path(kind)));
     }
-    TreeMap<String, Amount> sidecars = new TreeMap<>();
-    TreeMap<String, Amount> initMax = new TreeMap<>();
+    TreeMap<String, ParsedQuantity> sidecars = new TreeMap<>();
+    TreeMap<String, ParsedQuantity> initMax = new TreeMap<>();
     for (JsonNode container : spec.path("initContainers")) {
-      TreeMap<String, Amount> own = ResourceLists.of(container.path("resources").path(kind));
-      TreeMap<String, Amount> during;
+      TreeMap<String, ParsedQuantity> own = ResourceLists.of(container.path("resources").path(kind));
+      TreeMap<String, ParsedQuantity> during;
       if (container.path("restartPolicy").asText("").equals("Always")) {
         sum = ResourceLists.add(sum, own);
         sidecars = ResourceLists.add(sidecars, own);
@@ -43,31 +44,31 @@ final class PodResources {
       max(initMax, during);
     }
     max(sum, initMax);
-    TreeMap<String, Amount> overhead = ResourceLists.of(spec.path("overhead"));
+    TreeMap<String, ParsedQuantity> overhead = ResourceLists.of(spec.path("overhead"));
     if (kind.equals("requests")) {
       return ResourceLists.add(sum, overhead);
     }
-    for (Map.Entry<String, Amount> entry : overhead.entrySet()) {
+    for (Map.Entry<String, ParsedQuantity> entry : overhead.entrySet()) {
       sum.computeIfPresent(entry.getKey(), (name, limit) -> limit.plus(entry.getValue()));
     }
     return sum;
   }
 
-  private static void max(Map<String, Amount> into, Map<String, Amount> other) {
+  private static void max(Map<String, ParsedQuantity> into, Map<String, ParsedQuantity> other) {
     other.forEach((name, amount) -> into.merge(name, amount, (a, b) -> b.compareTo(a) > 0 ? b : a));
   }
 
   /** {@code podComputeUsageHelper}: {@code pods} and each stated resource under its quota names. */
-  static TreeMap<String, Amount> computeUsage(Map<String, Amount> requests, Map<String, Amount> limits) {
-    TreeMap<String, Amount> out = new TreeMap<>();
-    out.put("pods", Amount.of(1));
+  static TreeMap<String, ParsedQuantity> computeUsage(Map<String, ParsedQuantity> requests, Map<String, ParsedQuantity> limits) {
+    TreeMap<String, ParsedQuantity> out = new TreeMap<>();
+    out.put("pods", ParsedQuantity.of(1));
     for (String name : new String[] {"cpu", "memory", "ephemeral-storage"}) {
-      Amount request = requests.get(name);
+      ParsedQuantity request = requests.get(name);
       if (request != null) {
         out.put(name, request);
         out.put("requests." + name, request);
       }
-      Amount limit = limits.get(name);
+      ParsedQuantity limit = limits.get(name);
       if (limit != null) {
         out.put("limits." + name, limit);
       }

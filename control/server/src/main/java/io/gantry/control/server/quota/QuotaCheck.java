@@ -2,6 +2,7 @@ package io.gantry.control.server.quota;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.resource.ParsedQuantity;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +28,7 @@ public final class QuotaCheck {
    * @return the new {@code status.used} of each quota whose usage changes, by index in {@code quotas}
    * @throws QuotaRefusal when a quota refuses the write, in the plugin's words
    */
-  public static Map<Integer, TreeMap<String, Amount>> charge(UsageEvaluator evaluator, List<ObjectNode> quotas,
+  public static Map<Integer, TreeMap<String, ParsedQuantity>> charge(UsageEvaluator evaluator, List<ObjectNode> quotas,
       JsonNode object, JsonNode old, Instant now) throws QuotaRefusal {
     if (!evaluator.handles(old != null)) {
       return Map.of();
@@ -45,7 +46,7 @@ public final class QuotaCheck {
       if (violation != null) {
         throw new QuotaRefusal("failed quota: " + name + ": " + violation);
       }
-      TreeMap<String, Amount> used = ResourceLists.of(quota.path("status").path("used"));
+      TreeMap<String, ParsedQuantity> used = ResourceLists.of(quota.path("status").path("used"));
       if (!used.keySet().containsAll(restricted)) {
         throw new QuotaRefusal("status unknown for quota: " + name + ", resources: "
             + String.join(",", new TreeSet<>(restricted)));
@@ -55,14 +56,14 @@ public final class QuotaCheck {
     if (interesting.isEmpty()) {
       return Map.of();
     }
-    Map<String, Amount> usage = evaluator.usage(object, now);
+    Map<String, ParsedQuantity> usage = evaluator.usage(object, now);
     if (!ResourceLists.negative(usage).isEmpty()) {
       throw new QuotaRefusal("quota usage is negative for resource(s): "
           + String.join(",", ResourceLists.negative(usage)));
     }
-    Map<Integer, TreeMap<String, Amount>> deltas = new LinkedHashMap<>();
+    Map<Integer, TreeMap<String, ParsedQuantity>> deltas = new LinkedHashMap<>();
     for (int index : interesting) {
-      Map<String, Amount> delta = usage;
+      Map<String, ParsedQuantity> delta = usage;
       if (old != null && evaluator.matches(quotas.get(index), old)) {
         delta = ResourceLists.subtractNonNegative(usage, evaluator.usage(old, now));
       }
@@ -71,13 +72,13 @@ public final class QuotaCheck {
         deltas.put(index, new TreeMap<>(delta));
       }
     }
-    Map<Integer, TreeMap<String, Amount>> charged = new LinkedHashMap<>();
-    for (Map.Entry<Integer, TreeMap<String, Amount>> entry : deltas.entrySet()) {
+    Map<Integer, TreeMap<String, ParsedQuantity>> charged = new LinkedHashMap<>();
+    for (Map.Entry<Integer, TreeMap<String, ParsedQuantity>> entry : deltas.entrySet()) {
       ObjectNode quota = quotas.get(entry.getKey());
-      TreeMap<String, Amount> hard = ResourceLists.of(quota.path("status").path("hard"));
-      TreeMap<String, Amount> used = ResourceLists.of(quota.path("status").path("used"));
-      TreeMap<String, Amount> requested = ResourceLists.mask(entry.getValue(), hard.keySet());
-      TreeMap<String, Amount> newUsed = ResourceLists.add(used, requested);
+      TreeMap<String, ParsedQuantity> hard = ResourceLists.of(quota.path("status").path("hard"));
+      TreeMap<String, ParsedQuantity> used = ResourceLists.of(quota.path("status").path("used"));
+      TreeMap<String, ParsedQuantity> requested = ResourceLists.mask(entry.getValue(), hard.keySet());
+      TreeMap<String, ParsedQuantity> newUsed = ResourceLists.add(used, requested);
       List<String> exceeded = ResourceLists.exceeded(ResourceLists.mask(newUsed, requested.keySet()), hard);
       if (!exceeded.isEmpty()) {
         throw new QuotaRefusal("exceeded quota: " + quota.path("metadata").path("name").asText("")

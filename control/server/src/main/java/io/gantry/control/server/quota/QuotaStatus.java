@@ -3,6 +3,7 @@ package io.gantry.control.server.quota;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.resource.ParsedQuantity;
 import io.gantry.control.server.resource.ResourceType;
 import java.time.Instant;
 import java.util.List;
@@ -29,18 +30,18 @@ public record QuotaStatus(ObjectNode status, boolean changed, Optional<Instant> 
 
   public static QuotaStatus compute(ObjectNode quota, Lister lister, Instant now) throws Exception {
     JsonNode oldStatus = quota.path("status");
-    TreeMap<String, Amount> hard = ResourceLists.of(quota.path("spec").path("hard"));
-    TreeMap<String, Amount> oldUsed = ResourceLists.of(oldStatus.path("used"));
+    TreeMap<String, ParsedQuantity> hard = ResourceLists.of(quota.path("spec").path("hard"));
+    TreeMap<String, ParsedQuantity> oldUsed = ResourceLists.of(oldStatus.path("used"));
     List<ScopeRequirement> scopes = ScopeRequirement.of(quota);
-    TreeMap<String, Amount> used = new TreeMap<>(oldUsed);
+    TreeMap<String, ParsedQuantity> used = new TreeMap<>(oldUsed);
     Instant recheck = null;
     for (UsageEvaluator evaluator : Evaluators.all()) {
       List<String> names = evaluator.matchingResources(hard.keySet());
       if (names.isEmpty()) {
         continue;
       }
-      TreeMap<String, Amount> sum = new TreeMap<>();
-      names.forEach(name -> sum.put(name, Amount.ZERO));
+      TreeMap<String, ParsedQuantity> sum = new TreeMap<>();
+      names.forEach(name -> sum.put(name, ParsedQuantity.ZERO));
       for (JsonNode object : lister.list(evaluator.type())) {
         if (!evaluator.matchesScopes(scopes, object)) {
           continue;

@@ -1,6 +1,7 @@
 package io.gantry.control.server.quota;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.control.server.resource.ParsedQuantity;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
 import java.time.Instant;
@@ -38,16 +39,16 @@ final class ServiceEvaluator implements UsageEvaluator {
   }
 
   @Override
-  public Map<String, Amount> usage(JsonNode service, Instant now) {
-    TreeMap<String, Amount> out = new TreeMap<>();
-    out.put(RESOURCES.get(0), Amount.of(1));
-    out.put(SERVICES, Amount.of(1));
-    out.put(LOAD_BALANCERS, Amount.ZERO);
-    out.put(NODE_PORTS, Amount.ZERO);
+  public Map<String, ParsedQuantity> usage(JsonNode service, Instant now) {
+    TreeMap<String, ParsedQuantity> out = new TreeMap<>();
+    out.put(RESOURCES.get(0), ParsedQuantity.of(1));
+    out.put(SERVICES, ParsedQuantity.of(1));
+    out.put(LOAD_BALANCERS, ParsedQuantity.ZERO);
+    out.put(NODE_PORTS, ParsedQuantity.ZERO);
     JsonNode spec = service.path("spec");
     JsonNode ports = spec.path("ports");
     switch (spec.path("type").asText("")) {
-      case "NodePort" -> out.put(NODE_PORTS, Amount.of(ports.size()));
+      case "NodePort" -> out.put(NODE_PORTS, ParsedQuantity.of(ports.size()));
       case "LoadBalancer" -> {
         if (spec.path("allocateLoadBalancerNodePorts").isBoolean()
             && !spec.path("allocateLoadBalancerNodePorts").asBoolean()) {
@@ -55,11 +56,11 @@ final class ServiceEvaluator implements UsageEvaluator {
           for (JsonNode port : ports) {
             named += port.path("nodePort").asInt(0) != 0 ? 1 : 0;
           }
-          out.put(NODE_PORTS, Amount.of(named));
+          out.put(NODE_PORTS, ParsedQuantity.of(named));
         } else {
-          out.put(NODE_PORTS, Amount.of(ports.size()));
+          out.put(NODE_PORTS, ParsedQuantity.of(ports.size()));
         }
-        out.put(LOAD_BALANCERS, Amount.of(1));
+        out.put(LOAD_BALANCERS, ParsedQuantity.of(1));
       }
       default -> { }
     }

@@ -2,6 +2,7 @@ package io.gantry.control.server.quota;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.resource.ParsedQuantity;
 import io.gantry.control.server.resource.ResourceType;
 import java.time.Instant;
 import java.util.Collection;
@@ -41,7 +42,7 @@ public interface UsageEvaluator {
   }
 
   /** The object's usage of every resource this evaluator accounts for. */
-  Map<String, Amount> usage(JsonNode object, Instant now);
+  Map<String, ParsedQuantity> usage(JsonNode object, Instant now);
 
   /**
    * What the object lacks for a quota that limits {@code required} ({@code Constraints}), or null.

@@ -4,6 +4,6 @@
  * object consumes ({@link io.gantry.control.server.quota.Evaluators}), what a write would charge to its
  * namespace's quotas ({@link io.gantry.control.server.quota.QuotaCheck}), and a quota's recomputed
  * status ({@link io.gantry.control.server.quota.QuotaStatus}). Quantities keep their format
- * ({@link io.gantry.control.server.quota.Amount}) so that usage prints as upstream prints it.
+ * ({@link io.gantry.control.server.resource.ParsedQuantity}) so that usage prints as upstream prints it.
  */
 package io.gantry.control.server.quota;

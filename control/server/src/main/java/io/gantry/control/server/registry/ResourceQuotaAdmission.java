@@ -2,12 +2,12 @@ package io.gantry.control.server.registry;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
-import io.gantry.control.server.quota.Amount;
 import io.gantry.control.server.quota.Evaluators;
 import io.gantry.control.server.quota.QuotaCheck;
 import io.gantry.control.server.quota.QuotaRefusal;
 import io.gantry.control.server.quota.ResourceLists;
 import io.gantry.control.server.quota.UsageEvaluator;
+import io.gantry.control.server.resource.ParsedQuantity;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
 import io.gantry.control.server.store.Compare;
@@ -64,7 +64,7 @@ public final class ResourceQuotaAdmission implements WritePlugin {
     }
     List<ObjectNode> quotas = new ArrayList<>(stored.size());
     stored.forEach(kv -> quotas.add(StoredObjects.decode(kv)));
-    Map<Integer, TreeMap<String, Amount>> charged;
+    Map<Integer, TreeMap<String, ParsedQuantity>> charged;
     try {
       charged = QuotaCheck.charge(evaluator.get(), quotas, object, old, clock.instant());
     } catch (QuotaRefusal e) {

@@ -25,11 +25,19 @@ public record ParsedQuantity(BigDecimal value, Format format) implements Compara
   /** resource.MaxMilliValue: the largest value whose milli-units fit in a long. */
   public static final long MAX_MILLI_VALUE = Long.MAX_VALUE / 1000;
 
+  private static final String[] DECIMAL_SUFFIXES = {"n", "u", "m", "", "k", "M", "G", "T", "P", "E"};
+  private static final String[] BINARY_SUFFIXES = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
   private static final BigInteger KI = BigInteger.valueOf(1024);
 
   public ParsedQuantity {
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(format, "format");
+    value = value.scale() > 9 ? value.setScale(9, RoundingMode.CEILING) : value; // nano units, rounded up
+  }
+
+  /** A count, as {@code resource.NewQuantity(n, DecimalSI)}. */
+  public static ParsedQuantity of(long count) {
+    return new ParsedQuantity(BigDecimal.valueOf(count), Format.DECIMAL_SI);
   }
 
   /**
@@ -45,9 +53,23 @@ public record ParsedQuantity(BigDecimal value, Format format) implements Compara
     return new ParsedQuantity(value, format);
   }
 
-  /** This plus {@code other}, in this quantity's format (as {@code Quantity.Add}). */
+  /** This plus {@code other}, in this quantity's format, or the other's when this is zero (as {@code Quantity.Add}). */
   public ParsedQuantity plus(ParsedQuantity other) {
-    return new ParsedQuantity(value.add(other.value), format);
+    return new ParsedQuantity(value.add(other.value), value.signum() == 0 ? other.format : format);
+  }
+
+  /** This minus {@code other}, formatted as {@link #plus}. */
+  public ParsedQuantity minus(ParsedQuantity other) {
+    return new ParsedQuantity(value.subtract(other.value), value.signum() == 0 ? other.format : format);
+  }
+
+  public boolean isZero() {
+    return value.signum() == 0;
+  }
+
+  /** Equal values, whatever their formats (apimachinery's {@code Cmp}). */
+  public boolean sameValue(ParsedQuantity other) {
+    return value.compareTo(other.value) == 0;
   }
 
   /** {@code Quantity.Value()}: whole units, rounded up, saturated. */
@@ -68,50 +90,33 @@ public record ParsedQuantity(BigDecimal value, Format format) implements Compara
   /** {@code Quantity.String()}: the canonical form. */
   @Override
   public String toString() {
-    BigDecimal rounded = value.setScale(9, RoundingMode.CEILING);
-    if (rounded.signum() == 0) {
+    if (value.signum() == 0) {
       return "0";
     }
+    String sign = value.signum() < 0 ? "-" : "";
+    BigDecimal magnitude = value.abs();
     Format shown = format;
-    if (shown == Format.BINARY_SI && (rounded.abs().compareTo(BigDecimal.valueOf(1024)) < 0
-        || rounded.stripTrailingZeros().scale() > 0)) {
-      shown = Format.DECIMAL_SI; // small or fractional binary quantities print in decimal
+    if (shown == Format.BINARY_SI && (magnitude.compareTo(BigDecimal.valueOf(1024)) < 0
+        || magnitude.stripTrailingZeros().scale() > 0)) {
+      shown = Format.DECIMAL_SI; // below 1Ki, or a fraction: printed in decimal, as upstream
     }
     if (shown == Format.BINARY_SI) {
-      BigInteger amount = rounded.toBigIntegerExact();
+      BigInteger mantissa = magnitude.toBigIntegerExact();
       int power = 0;
-      while (power < 6 && amount.mod(KI).signum() == 0) {
-        amount = amount.divide(KI);
+      while (power < BINARY_SUFFIXES.length - 1 && mantissa.mod(KI).signum() == 0) {
+        mantissa = mantissa.divide(KI);
         power++;
       }
-      return amount + (power == 0 ? "" : "KMGTPE".charAt(power - 1) + "i");
+      return sign + mantissa + BINARY_SUFFIXES[power];
     }
-    BigDecimal stripped = rounded.stripTrailingZeros();
-    BigInteger mantissa = stripped.unscaledValue();
-    int exponent = -stripped.scale();
-    int down = Math.floorMod(exponent, 3); // the exponent goes down to a multiple of three
-    mantissa = mantissa.multiply(BigInteger.TEN.pow(down));
-    exponent -= down;
-    return mantissa + suffix(exponent, shown);
-  }
-
-  private static String suffix(int exponent, Format format) {
-    if (format == Format.DECIMAL_SI) {
-      switch (exponent) {
-        case -9: return "n";
-        case -6: return "u";
-        case -3: return "m";
-        case 0: return "";
-        case 3: return "k";
-        case 6: return "M";
-        case 9: return "G";
-        case 12: return "T";
-        case 15: return "P";
-        case 18: return "E";
-        default: break;
-      }
+    BigDecimal stripped = magnitude.stripTrailingZeros();
+    int exponent = Math.floorDiv(-stripped.scale(), 3) * 3; // down to a multiple of three
+    exponent = Math.max(-9, Math.min(exponent, 18));
+    BigInteger mantissa = stripped.movePointLeft(exponent).toBigIntegerExact();
+    if (shown == Format.DECIMAL_EXPONENT) {
+      return sign + mantissa + (exponent == 0 ? "" : "e" + exponent);
     }
-    return exponent == 0 ? "" : "e" + exponent;
+    return sign + mantissa + DECIMAL_SUFFIXES[exponent / 3 + 3];
   }
 
   private static long saturate(BigDecimal v) {

@@ -1,8 +1,8 @@
 package io.gantry.control.server.table;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gantry.control.server.quota.Amount;
 import io.gantry.control.server.quota.ResourceLists;
+import io.gantry.control.server.resource.ParsedQuantity;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,13 +34,13 @@ final class ResourceQuotaColumns implements ColumnSet {
 
   @Override
   public List<Object> cells(ObjectNode quota, Instant now) {
-    TreeMap<String, Amount> specHard = ResourceLists.of(quota.path("spec").path("hard"));
-    Map<String, Amount> used = ResourceLists.of(quota.path("status").path("used"));
-    Map<String, Amount> hard = ResourceLists.of(quota.path("status").path("hard"));
+    TreeMap<String, ParsedQuantity> specHard = ResourceLists.of(quota.path("spec").path("hard"));
+    Map<String, ParsedQuantity> used = ResourceLists.of(quota.path("status").path("used"));
+    Map<String, ParsedQuantity> hard = ResourceLists.of(quota.path("status").path("hard"));
     List<String> requests = new ArrayList<>();
     List<String> limits = new ArrayList<>();
     for (String name : specHard.keySet()) {
-      String cell = name + ": " + used.getOrDefault(name, Amount.ZERO) + "/" + hard.getOrDefault(name, Amount.ZERO);
+      String cell = name + ": " + used.getOrDefault(name, ParsedQuantity.ZERO) + "/" + hard.getOrDefault(name, ParsedQuantity.ZERO);
       String[] pieces = name.split("\\.");
       (pieces.length > 1 && pieces[0].equals("limits") ? limits : requests).add(cell);
     }

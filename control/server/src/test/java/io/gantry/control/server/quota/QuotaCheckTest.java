@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.resource.ParsedQuantity;
 import io.gantry.control.server.resource.ResourceTypes;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ class QuotaCheckTest {
   void aCreateIsChargedToEveryMatchingQuota() throws QuotaRefusal {
     List<ObjectNode> quotas = List.of(quota("compute", "pods: '3', requests.cpu: '1'", "pods: '1', requests.cpu: 200m"),
         quota("objects", "secrets: '5'", "secrets: '0'"));
-    Map<Integer, TreeMap<String, Amount>> charged = QuotaCheck.charge(PODS, quotas,
+    Map<Integer, TreeMap<String, ParsedQuantity>> charged = QuotaCheck.charge(PODS, quotas,
         pod("web", "cpu: 300m, memory: 1Mi", "cpu: 300m"), null, NOW);
     assertEquals(List.of(0), List.copyOf(charged.keySet()), "the secrets quota does not count pods");
     assertEquals("pods=2,requests.cpu=500m", pretty(charged.get(0)));

@@ -2,6 +2,7 @@ package io.gantry.control.server.quota;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.json.Json;
+import io.gantry.control.server.resource.ParsedQuantity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -34,7 +35,7 @@ final class QuotaFixtures {
         + "status: {phase: Running}\n");
   }
 
-  static String pretty(Map<String, Amount> usage) {
+  static String pretty(Map<String, ParsedQuantity> usage) {
     return ResourceLists.pretty(new TreeMap<>(usage));
   }
 }

@@ -1,4 +1,4 @@
-package io.gantry.control.server.quota;
+package io.gantry.control.server.resource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import org.junit.jupiter.api.Test;
 
 /** Quantities print as apimachinery's canonical form, keeping the format of the first non-zero addend. */
-class AmountTest {
+class ParsedQuantityArithmeticTest {
 
   private static String canonical(String text) {
-    return Amount.parse(text).toString();
+    return ParsedQuantity.parse(text).toString();
   }
 
   @Test
@@ -19,7 +19,7 @@ class AmountTest {
     assertEquals("100m", canonical("0.1"));
     assertEquals("1k", canonical("1000"));
     assertEquals("1500", canonical("1500"));
-    assertEquals("1500k", Amount.parse("1M").plus(Amount.parse("500k")).toString());
+    assertEquals("1500k", ParsedQuantity.parse("1M").plus(ParsedQuantity.parse("500k")).toString());
     assertEquals("1n", canonical("1n"));
     assertEquals("0", canonical("0"));
     assertEquals("-500m", canonical("-0.5"));
@@ -29,21 +29,21 @@ class AmountTest {
   void binaryQuantitiesStayBinaryUnlessSmallOrFractional() {
     assertEquals("512Mi", canonical("0.5Gi"));
     assertEquals("1536Mi", canonical("1.5Gi"));
-    assertEquals("256Mi", Amount.parse("100Mi").plus(Amount.parse("156Mi")).toString());
+    assertEquals("256Mi", ParsedQuantity.parse("100Mi").plus(ParsedQuantity.parse("156Mi")).toString());
     assertEquals("512", canonical("0.5Ki"), "below 1Ki a binary quantity prints as a decimal one");
     assertEquals("1e3", canonical("1e3"));
   }
 
   @Test
   void aSumTakesTheFormatOfItsFirstNonZeroAddend() {
-    assertEquals("1Gi", Amount.ZERO.plus(Amount.parse("1Gi")).toString());
-    assertEquals("1073741824500m", Amount.parse("1Gi").plus(Amount.parse("500m")).toString());
-    assertEquals("2", Amount.of(1).plus(Amount.parse("1")).toString());
+    assertEquals("1Gi", ParsedQuantity.ZERO.plus(ParsedQuantity.parse("1Gi")).toString());
+    assertEquals("1073741824500m", ParsedQuantity.parse("1Gi").plus(ParsedQuantity.parse("500m")).toString());
+    assertEquals("2", ParsedQuantity.of(1).plus(ParsedQuantity.parse("1")).toString());
   }
 
   @Test
   void aMalformedQuantityIsRefusedWithItsText() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Amount.parse("12x"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ParsedQuantity.parse("12x"));
     assertEquals(true, e.getMessage().contains("12x"), e.getMessage());
   }
 }

@@ -15,6 +15,7 @@ import io.kubernetes.client.proto.V1Node;
 import io.kubernetes.client.proto.V1Policy;
 import io.kubernetes.client.proto.V1Rbac;
 import io.kubernetes.client.proto.V1Scheduling;
+import io.kubernetes.client.proto.V1Storage;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -62,6 +63,7 @@ final class ProtobufKinds {
           V1Networking.NetworkPolicy.getDescriptor()),
       kind("coordination.k8s.io/v1", "Lease", V1Coordination.Lease.getDescriptor()),
       kind("node.k8s.io/v1", "RuntimeClass", V1Node.RuntimeClass.getDescriptor()),
+      kind("storage.k8s.io/v1", "StorageClass", V1Storage.StorageClass.getDescriptor()),
       kind("events.k8s.io/v1", "Event", V1Events.Event.getDescriptor()),
       kind("policy/v1", "PodDisruptionBudget", V1Policy.PodDisruptionBudget.getDescriptor()),
       kind("policy/v1", "Eviction", V1Policy.Eviction.getDescriptor()),

@@ -30,6 +30,10 @@ final class Defaults {
       // priority and preemptionPolicy come from the Priority admission plugin, not defaulting
     } else if (type == ResourceTypes.PRIORITYCLASSES) {
       putIfAbsent(object, "preemptionPolicy", "PreemptLowerPriority"); // SetDefaults_PriorityClass
+    } else if (type == ResourceTypes.STORAGECLASSES) {
+      // SetDefaults_StorageClass
+      putIfNull(object, "reclaimPolicy", "Delete");
+      putIfNull(object, "volumeBindingMode", "Immediate");
     } else if (type == ResourceTypes.DEPLOYMENTS || type == ResourceTypes.REPLICASETS) {
       workload(type, object);
     } else if (type == ResourceTypes.REPLICATIONCONTROLLERS) {

@@ -38,6 +38,7 @@ public final class ResourceTypes {
   public static final ResourceType NETWORKPOLICIES = of("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, List.of("netpol"), List.of(), Set.of());
   public static final ResourceType RUNTIMECLASSES = of("node.k8s.io", "v1", "runtimeclasses", "RuntimeClass", false, List.of(), List.of(), Set.of());
   public static final ResourceType PRIORITYCLASSES = of("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", false, List.of("pc"), List.of(), Set.of());
+  public static final ResourceType STORAGECLASSES = of("storage.k8s.io", "v1", "storageclasses", "StorageClass", false, List.of("sc"), List.of(), Set.of());
   public static final ResourceType LEASES = of("coordination.k8s.io", "v1", "leases", "Lease", true, List.of(), List.of(), Set.of());
   public static final ResourceType ROLES = rbac("roles", "Role", true);
   public static final ResourceType ROLEBINDINGS = rbac("rolebindings", "RoleBinding", true);
@@ -52,7 +53,7 @@ public final class ResourceTypes {
       REPLICATIONCONTROLLERS, PODTEMPLATES, PERSISTENTVOLUMECLAIMS, PERSISTENTVOLUMES, LIMITRANGES, RESOURCEQUOTAS,
       DEPLOYMENTS, REPLICASETS, DAEMONSETS, STATEFULSETS, CONTROLLERREVISIONS, ENDPOINTSLICES, INGRESSES,
       INGRESSCLASSES, NETWORKPOLICIES, LEASES, RUNTIMECLASSES, PRIORITYCLASSES, EVENTS_V1, PODDISRUPTIONBUDGETS, ROLES,
-      ROLEBINDINGS, CLUSTERROLES, CLUSTERROLEBINDINGS, JOBS, CRONJOBS);
+      ROLEBINDINGS, CLUSTERROLES, CLUSTERROLEBINDINGS, STORAGECLASSES, JOBS, CRONJOBS);
 
   private static final Map<String, ResourceType> BY_PATH = new LinkedHashMap<>();
   private static final Map<String, ResourceType> BY_KIND = new LinkedHashMap<>();

@@ -30,6 +30,7 @@ public final class ColumnSets {
       Map.entry("networking.k8s.io/NetworkPolicy", NetworkPolicyColumns.INSTANCE),
       Map.entry("coordination.k8s.io/Lease", LeaseColumns.INSTANCE),
       Map.entry("node.k8s.io/RuntimeClass", RuntimeClassColumns.INSTANCE),
+      Map.entry("storage.k8s.io/StorageClass", StorageClassColumns.INSTANCE),
       Map.entry("scheduling.k8s.io/PriorityClass", PriorityClassColumns.INSTANCE),
       Map.entry("policy/PodDisruptionBudget", PodDisruptionBudgetColumns.INSTANCE),
       Map.entry("apps/ControllerRevision", ControllerRevisionColumns.INSTANCE),

@@ -55,6 +55,7 @@ public final class ObjectValidator {
       case "ReplicationController" -> ReplicationControllerValidation.validate(object, errs);
       case "ControllerRevision" -> ControllerRevisionValidation.validate(object, errs);
       case "RuntimeClass" -> RuntimeClassValidation.validate(object, errs);
+      case "StorageClass" -> StorageClassValidation.validate(object, errs);
       case "PriorityClass" -> PriorityClassValidation.validate(object, errs);
       case "PodTemplate" -> PodTemplateValidation.validate(object, errs);
       case "PersistentVolumeClaim" -> PersistentVolumeValidation.validateClaim(object, errs);
@@ -94,6 +95,7 @@ public final class ObjectValidator {
       case "EndpointSlice" -> EndpointSliceValidation.validateUpdate(object, old, errs);
       case "ControllerRevision" -> ControllerRevisionValidation.validateUpdate(object, old, errs);
       case "RuntimeClass" -> RuntimeClassValidation.validateUpdate(object, old, errs);
+      case "StorageClass" -> StorageClassValidation.validateUpdate(object, old, errs);
       case "PriorityClass" -> PriorityClassValidation.validateUpdate(object, old, errs);
       case "Event" -> EventValidation.validateUpdate(type, object, old, errs);
       case "PersistentVolumeClaim" -> PersistentVolumeValidation.validateClaimUpdate(object, old, errs);

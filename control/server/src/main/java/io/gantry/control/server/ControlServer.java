@@ -31,6 +31,7 @@ import io.gantry.control.server.json.Json;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.registry.ObjectWatcher;
 import io.gantry.control.server.registry.DefaultIngressClassAdmission;
+import io.gantry.control.server.registry.DefaultStorageClassAdmission;
 import io.gantry.control.server.registry.DefaultTolerationSecondsAdmission;
 import io.gantry.control.server.registry.LimitRangerAdmission;
 import io.gantry.control.server.registry.PriorityAdmission;
@@ -127,6 +128,8 @@ public final class ControlServer implements AutoCloseable {
       plugins.add(new PriorityAdmission(store));
       plugins.add(new RuntimeClassAdmission(store));
       plugins.add(new DefaultIngressClassAdmission(store));
+      // DefaultStorageClass before StorageObjectInUseProtection and ResourceQuota, which charges the class
+      plugins.add(new DefaultStorageClassAdmission(store));
       plugins.add(new StorageObjectInUseProtectionAdmission());
       // rounded up: a sub-second timeout still waits its fraction rather than evicting at once
       long evictAfter = (config.podEvictionTimeout().toMillis() + 999) / 1000;

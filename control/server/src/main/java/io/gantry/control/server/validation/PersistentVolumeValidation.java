@@ -68,6 +68,13 @@ final class PersistentVolumeValidation {
         before.set("volumeName", now.get("volumeName"));
       }
     }
+    // validateStorageClassUpgradeFromNil: a claim without a class may be given one (the binder's retroactive
+    // default), once
+    if (!before.hasNonNull("storageClassName") && !Nodes.text(now, "storageClassName", "").isEmpty()
+        && !Nodes.field(Nodes.field(old, "metadata"), "annotations").has("volume.beta.kubernetes.io/storage-class")) {
+      now.remove("storageClassName");
+      before.remove("storageClassName");
+    }
     if ("Bound".equals(Nodes.text(Nodes.field(claim, "status"), "phase", ""))) {
       for (ObjectNode spec : List.of(now, before)) {
         spec.remove("resources");

@@ -73,6 +73,21 @@ class PersistentVolumeValidationTest {
   }
 
   @Test
+  void aClaimWithoutAClassMayBeGivenOneOnceAsTheRetroactiveDefaultDoes() {
+    String classless = CLAIM.replace("  storageClassName: fast\n", "");
+    String immutable = "spec: Forbidden: spec is immutable after creation except resources.requests and"
+        + " volumeAttributesClassName for bound claims";
+    assertEquals(List.of(), update(ResourceTypes.PERSISTENTVOLUMECLAIMS, CLAIM, classless));
+    assertEquals(List.of(immutable), update(ResourceTypes.PERSISTENTVOLUMECLAIMS, CLAIM.replace("fast", "\"\""),
+        classless), "not to the empty class");
+    assertEquals(List.of(immutable), update(ResourceTypes.PERSISTENTVOLUMECLAIMS, classless, CLAIM), "nor back");
+    String annotated = classless.replace("namespace: default}",
+        "namespace: default, annotations: {volume.beta.kubernetes.io/storage-class: slow}}");
+    assertEquals(List.of(immutable), update(ResourceTypes.PERSISTENTVOLUMECLAIMS,
+        annotated + "  storageClassName: fast\n", annotated), "nor when the beta annotation names one");
+  }
+
+  @Test
   void aBoundClaimMayGrowButNotShrink() {
     String bound = CLAIM + "  volumeName: pv0001\nstatus: {phase: Bound}\n";
     assertEquals(List.of(), update(ResourceTypes.PERSISTENTVOLUMECLAIMS, bound.replace("1Gi", "2Gi"), bound));

@@ -12,6 +12,7 @@ import io.gantry.control.server.registry.ObjectEvent;
 import io.gantry.control.server.registry.ObjectMeta;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.registry.ObjectWatcher;
+import io.gantry.control.server.registry.StorageClasses;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
 import java.util.Comparator;
@@ -25,7 +26,10 @@ import java.util.Optional;
  * in its {@code claimRef}; both then show Bound, the claim with the volume's capacity and access modes.
  * A bound volume whose claim is gone is Released, whatever its reclaim policy (nothing here can recycle
  * or delete storage), also while it is being deleted, which lets {@link PvProtectionController} release it;
- * a bound claim whose volume is gone is Lost.
+ * a bound claim whose volume is gone is Lost. A Pending claim without a class that no class-less volume
+ * satisfies is given the default StorageClass once there is one (the retroactive default assignment of
+ * 1.28), and then binds like any claim of that class. The class's volumeBindingMode is not consulted:
+ * without a scheduler that picks volumes, WaitForFirstConsumer claims bind at once as Immediate ones do.
  *
  * <p>Keys are {@code volume:NAME} and {@code claim:NAMESPACE/NAME}; one worker binds, so two claims
  * never take one volume. A write that loses a race (409) throws and is retried from the informers'
@@ -39,6 +43,7 @@ public final class PersistentVolumeBinder implements AutoCloseable {
   private final EventRecorder events;
   private final Informer volumes = Informer.of(ResourceTypes.PERSISTENTVOLUMES);
   private final Informer claims = Informer.of(ResourceTypes.PERSISTENTVOLUMECLAIMS);
+  private final Informer classes = Informer.of(ResourceTypes.STORAGECLASSES);
   private final WorkQueue<String> queue = new WorkQueue<>("persistentvolume-binder");
   private volatile ControllerLoop<String> loop;
 
@@ -68,8 +73,15 @@ public final class PersistentVolumeBinder implements AutoCloseable {
         binder.queue.add("volume:" + volume);
       }
     });
+    binder.classes.listener((type, storageClass, old) -> {
+      // a new default may be what a Pending claim without a class waits for
+      if (type != ObjectEvent.Type.DELETED && StorageClasses.isDefault(storageClass)) {
+        binder.claims.list().stream().filter(VolumeMatch::pending).forEach(c -> binder.queue.add(key(c)));
+      }
+    });
     binder.volumes.start(Objects.requireNonNull(watcher, "watcher"));
     binder.claims.start(watcher);
+    binder.classes.start(watcher);
     binder.loop = ControllerLoop.start("persistentvolume-binder", binder.queue, binder::reconcile, 1);
     return binder;
   }
@@ -133,6 +145,8 @@ public final class PersistentVolumeBinder implements AutoCloseable {
             .thenComparing(VolumeMatch::capacity));
     if (best.isPresent()) {
       bind(best.get(), claim);
+    } else if (assignDefaultClass(claim)) {
+      return; // the claim's update brings it back with its class
     } else if (VolumeMatch.storageClass(claim).isEmpty()) {
       events.record(claim, "Normal", "FailedBinding",
           "no persistent volumes available for this claim and no storage class is set");
@@ -140,6 +154,22 @@ public final class PersistentVolumeBinder implements AutoCloseable {
       events.record(claim, "Warning", "ProvisioningFailed", "storageclass.storage.k8s.io \""
           + VolumeMatch.storageClass(claim) + "\" not found");
     }
+  }
+
+  /** {@code assignDefaultStorageClass}: gives a claim without a class the default one, if there is one. */
+  private boolean assignDefaultClass(ObjectNode claim) throws ApiException {
+    if (StorageClasses.claimHasClass(claim)) {
+      return false;
+    }
+    Optional<String> name = StorageClasses.defaultClass(classes.list());
+    if (name.isEmpty()) {
+      return false;
+    }
+    ObjectNode updated = claim.deepCopy();
+    ((ObjectNode) updated.path("spec")).put("storageClassName", name.get());
+    registry.update(ResourceTypes.PERSISTENTVOLUMECLAIMS, ObjectMeta.namespace(claim), ObjectMeta.name(claim),
+        updated, null);
+    return true;
   }
 
   /** Points the volume at the claim and the claim at the volume, then marks both Bound. */
@@ -216,6 +246,7 @@ public final class PersistentVolumeBinder implements AutoCloseable {
     if (loop != null) {
       loop.close();
     }
+    classes.close();
     claims.close();
     volumes.close();
   }

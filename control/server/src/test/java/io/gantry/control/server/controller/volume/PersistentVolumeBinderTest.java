@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.control.server.api.ApiException;
 import io.gantry.control.server.json.Json;
+import io.gantry.control.server.registry.DefaultStorageClassAdmission;
 import io.gantry.control.server.registry.DeleteOptions;
 import io.gantry.control.server.registry.ObjectRegistry;
 import io.gantry.control.server.registry.ObjectWatcher;
@@ -39,7 +40,8 @@ class PersistentVolumeBinderTest {
   void open() throws ApiException {
     store = SqliteStore.open(dir.resolve("store.db"));
     // as the control server runs it: protected claims and volumes, and the controllers that release them
-    registry = new ObjectRegistry(store, Clock.systemUTC(), List.of(new StorageObjectInUseProtectionAdmission()));
+    registry = new ObjectRegistry(store, Clock.systemUTC(),
+        List.of(new DefaultStorageClassAdmission(store), new StorageObjectInUseProtectionAdmission()));
     registry.create(ResourceTypes.NAMESPACES, null, json("{\"metadata\":{\"name\":\"" + NS + "\"}}"));
     binder = PersistentVolumeBinder.start(registry.as("persistentvolume-binder-controller"), new ObjectWatcher(store));
     pvcProtection = PvcProtectionController.start(registry.as("persistentvolumeclaim-protection-controller"),
@@ -100,6 +102,48 @@ class PersistentVolumeBinderTest {
   }
 
   @Test
+  void aClaimWithoutAClassGetsTheDefaultAndBindsToAVolumeOfThatClass() throws Exception {
+    defaultClass("standard");
+    volume("classless", "1Gi", "\"ReadWriteOnce\"", "");
+    volume("standard-one", "2Gi", "\"ReadWriteOnce\"", ",\"storageClassName\":\"standard\"");
+    claim("data", "1Gi", "");
+    assertEquals("standard", claim("data").at("/spec/storageClassName").asText(), "admission gave it the default");
+
+    await(() -> phase(claim("data")).equals("Bound"), "the claim is bound");
+    assertEquals("standard-one", claim("data").at("/spec/volumeName").asText());
+    assertEquals("Available", phase(volume("classless")));
+  }
+
+  @Test
+  void aClaimOfTheEmptyClassBindsOnlyToAVolumeWithoutAClass() throws Exception {
+    defaultClass("standard");
+    volume("standard-one", "2Gi", "\"ReadWriteOnce\"", ",\"storageClassName\":\"standard\"");
+    claim("plain", "1Gi", ",\"storageClassName\":\"\"");
+    await(() -> hasEvent("plain", "FailedBinding"), "no class-less volume: FailedBinding");
+    assertEquals("", claim("plain").at("/spec/storageClassName").asText(), "\"\" is kept");
+    assertEquals("Available", phase(volume("standard-one")));
+
+    volume("classless", "1Gi", "\"ReadWriteOnce\"", "");
+    await(() -> phase(claim("plain")).equals("Bound"), "the class-less volume is taken");
+    assertEquals("classless", claim("plain").at("/spec/volumeName").asText());
+  }
+
+  @Test
+  void aPendingClaimWithoutAClassGetsADefaultThatAppearsLater() throws Exception {
+    volume("standard-one", "2Gi", "\"ReadWriteOnce\"", ",\"storageClassName\":\"standard\"");
+    claim("early", "1Gi", "");
+    await(() -> hasEvent("early", "FailedBinding"), "no class and no class-less volume: FailedBinding");
+    assertTrue(claim("early").at("/spec/storageClassName").isMissingNode());
+
+    registry.create(ResourceTypes.STORAGECLASSES, null, json("{\"metadata\":{\"name\":\"other\"},"
+        + "\"provisioner\":\"example.com/other\"}"));
+    defaultClass("standard");
+    await(() -> phase(claim("early")).equals("Bound"), "the retroactive default lets it bind");
+    assertEquals("standard", claim("early").at("/spec/storageClassName").asText());
+    assertEquals("standard-one", claim("early").at("/spec/volumeName").asText());
+  }
+
+  @Test
   void aVolumeReservedForAClaimAndAClaimNamingAVolumeBindToEachOther() throws Exception {
     volume("reserved", "1Gi", "\"ReadWriteOnce\"", ",\"claimRef\":{\"namespace\":\"" + NS + "\",\"name\":\"mine\"}");
     volume("named", "50Gi", "\"ReadWriteOnce\"", "");
@@ -122,6 +166,12 @@ class PersistentVolumeBinderTest {
 
   private static ObjectNode json(String text) {
     return Json.parseObject(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void defaultClass(String name) throws ApiException {
+    registry.create(ResourceTypes.STORAGECLASSES, null, json("{\"metadata\":{\"name\":\"" + name + "\","
+        + "\"annotations\":{\"storageclass.kubernetes.io/is-default-class\":\"true\"}},"
+        + "\"provisioner\":\"kubernetes.io/no-provisioner\"}"));
   }
 
   private void volume(String name, String capacity, String modes, String extra) throws ApiException {

@@ -16,6 +16,7 @@ import java.util.Objects;
  * sources: hostPath, local, nfs, csi), and what may not change once created.
  */
 final class PersistentVolumeValidation {
+  private static final String BETA_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class";
   private static final List<String> ACCESS_MODES = List.of("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce",
       "ReadWriteOncePod");
   private static final List<String> VOLUME_MODES = List.of("Block", "Filesystem");
@@ -68,10 +69,11 @@ final class PersistentVolumeValidation {
         before.set("volumeName", now.get("volumeName"));
       }
     }
-    // validateStorageClassUpgradeFromNil: a claim without a class may be given one (the binder's retroactive
-    // default), once
-    if (!before.hasNonNull("storageClassName") && !Nodes.text(now, "storageClassName", "").isEmpty()
-        && !Nodes.field(Nodes.field(old, "metadata"), "annotations").has("volume.beta.kubernetes.io/storage-class")) {
+    // validateStorageClassUpgradeFrom(Annotation|Nil): a claim without a class may be given one once (the
+    // binder's retroactive default), the one its beta annotation names if it has that annotation
+    JsonNode betaClass = Nodes.field(Nodes.field(old, "metadata"), "annotations").path(BETA_CLASS_ANNOTATION);
+    if (!before.hasNonNull("storageClassName") && now.hasNonNull("storageClassName")
+        && (betaClass.isMissingNode() || betaClass.asText().equals(now.get("storageClassName").asText()))) {
       now.remove("storageClassName");
       before.remove("storageClassName");
     }

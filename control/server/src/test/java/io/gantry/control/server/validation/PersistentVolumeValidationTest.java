@@ -78,13 +78,16 @@ class PersistentVolumeValidationTest {
     String immutable = "spec: Forbidden: spec is immutable after creation except resources.requests and"
         + " volumeAttributesClassName for bound claims";
     assertEquals(List.of(), update(ResourceTypes.PERSISTENTVOLUMECLAIMS, CLAIM, classless));
-    assertEquals(List.of(immutable), update(ResourceTypes.PERSISTENTVOLUMECLAIMS, CLAIM.replace("fast", "\"\""),
-        classless), "not to the empty class");
+    assertEquals(List.of(), update(ResourceTypes.PERSISTENTVOLUMECLAIMS, CLAIM.replace("fast", "\"\""), classless));
+    assertEquals(List.of(immutable), update(ResourceTypes.PERSISTENTVOLUMECLAIMS, CLAIM.replace("fast", "slow"), CLAIM),
+        "a class once set stays");
     assertEquals(List.of(immutable), update(ResourceTypes.PERSISTENTVOLUMECLAIMS, classless, CLAIM), "nor back");
     String annotated = classless.replace("namespace: default}",
         "namespace: default, annotations: {volume.beta.kubernetes.io/storage-class: slow}}");
     assertEquals(List.of(immutable), update(ResourceTypes.PERSISTENTVOLUMECLAIMS,
-        annotated + "  storageClassName: fast\n", annotated), "nor when the beta annotation names one");
+        annotated + "  storageClassName: fast\n", annotated), "nor to another than the beta annotation names");
+    assertEquals(List.of(), update(ResourceTypes.PERSISTENTVOLUMECLAIMS, annotated + "  storageClassName: slow\n",
+        annotated));
   }
 
   @Test

@@ -336,7 +336,7 @@ class KubectlWorkflowIT {
         + claim.get("CAPACITY") + " " + claim.get("ACCESS MODES") + " " + claim.get("VOLUMEMODE"));
     Map<String, String> revision = kubectl.run("-n", ns, "get", "controllerrevisions").table().rowNamed("web-1");
     assertEquals("<none> 1", revision.get("CONTROLLER") + " " + revision.get("REVISION"));
-    kubectl.run("-n", ns, "patch", "pvc", "data", "--type=merge", "-p", "{\"spec\":{\"storageClassName\":\"fast\"}}")
+    kubectl.run("-n", ns, "patch", "pvc", "data", "--type=merge", "-p", "{\"spec\":{\"accessModes\":[\"ReadWriteMany\"]}}")
         .assertFailed().assertStderrContains("spec is immutable after creation");
     kubectl.run("-n", ns, "patch", "controllerrevision", "web-1", "--type=merge", "-p", "{\"data\":{\"x\":1}}")
         .assertFailed().assertStderrContains("field is immutable");
@@ -558,6 +558,94 @@ class KubectlWorkflowIT {
     kubectl.run("-n", ns, "run", "late", "--image=busybox", "--restart=Never",
         "--overrides={\"spec\":{\"runtimeClassName\":\"wf-sandbox\"}}").assertFailed()
         .assertStderrContains("pod rejected: RuntimeClass \"wf-sandbox\" not found");
+  }
+
+  @Test
+  void storageClassesAreServedAndTheDefaultOneIsGivenToClaims() {
+    Kubectl kubectl = gantry.kubectl();
+    String ns = namespace("storageclass", "path");
+    kubectl.run("create", "namespace", ns).assertOk();
+    kubectl.runWithInput("""
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata:
+          name: wf-standard
+          labels: {set: wf-sc}
+          annotations: {storageclass.kubernetes.io/is-default-class: "true"}
+        provisioner: kubernetes.io/no-provisioner
+        ---
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata: {name: wf-slow, labels: {set: wf-sc}}
+        provisioner: example.com/slow
+        reclaimPolicy: Retain
+        volumeBindingMode: WaitForFirstConsumer
+        allowVolumeExpansion: true
+        """, "apply", "-f", "-").assertOk();
+    // the default class is global: remove it before other tests' claims without a class are admitted
+    try {
+      PrintedTable table = kubectl.run("get", "sc").table();
+      assertEquals(List.of("NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"),
+          table.headers());
+      Map<String, String> standard = table.rowNamed("wf-standard (default)");
+      assertEquals("kubernetes.io/no-provisioner Delete Immediate false", standard.get("PROVISIONER") + " "
+          + standard.get("RECLAIMPOLICY") + " " + standard.get("VOLUMEBINDINGMODE") + " "
+          + standard.get("ALLOWVOLUMEEXPANSION"), table::toString);
+      Map<String, String> slow = table.rowNamed("wf-slow");
+      assertEquals("Retain WaitForFirstConsumer true", slow.get("RECLAIMPOLICY") + " " + slow.get("VOLUMEBINDINGMODE")
+          + " " + slow.get("ALLOWVOLUMEEXPANSION"), table::toString);
+      kubectl.run("api-resources", "--api-group=storage.k8s.io").assertOk().assertStdoutContains("storageclasses")
+          .assertStdoutContains("sc ");
+      kubectl.run("patch", "sc", "wf-slow", "--type=merge", "-p", "{\"provisioner\":\"example.com/fast\"}")
+          .assertFailed().assertStderrContains("provisioner: Forbidden: updates to provisioner are forbidden.");
+
+      kubectl.runWithInput("""
+          apiVersion: v1
+          kind: PersistentVolume
+          metadata: {name: wf-standard-pv}
+          spec:
+            storageClassName: wf-standard
+            capacity: {storage: 2Gi}
+            accessModes: [ReadWriteOnce]
+            hostPath: {path: /srv/standard}
+          ---
+          apiVersion: v1
+          kind: PersistentVolumeClaim
+          metadata: {name: data, namespace: %s}
+          spec:
+            accessModes: [ReadWriteOnce]
+            resources: {requests: {storage: 1Gi}}
+          ---
+          apiVersion: v1
+          kind: PersistentVolumeClaim
+          metadata: {name: classless, namespace: %s}
+          spec:
+            storageClassName: ""
+            accessModes: [ReadWriteOnce]
+            resources: {requests: {storage: 1Gi}}
+          """.formatted(ns, ns), "apply", "-f", "-").assertOk();
+      kubectl.run("-n", ns, "wait", "--for=jsonpath={.status.phase}=Bound", "pvc/data", "--timeout=30s").assertOk();
+      Map<String, String> claim = kubectl.run("-n", ns, "get", "pvc").table().rowNamed("data");
+      assertEquals("wf-standard-pv wf-standard", claim.get("VOLUME") + " " + claim.get("STORAGECLASS"));
+      // "" asks for a volume without a class: kept, and the class's volume is not for it
+      JsonNode classless = getJson(kubectl, ns, "pvc", "classless");
+      assertEquals("\"\" Pending", classless.at("/spec/storageClassName") + " " + classless.at("/status/phase").asText());
+    } finally {
+      kubectl.run("delete", "sc", "-l", "set=wf-sc").assertOk();
+    }
+    kubectl.runWithInput("""
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: after}
+        spec:
+          accessModes: [ReadWriteOnce]
+          resources: {requests: {storage: 1Gi}}
+        """, "-n", ns, "create", "-f", "-").assertOk();
+    assertTrue(getJson(kubectl, ns, "pvc", "after").at("/spec/storageClassName").isMissingNode(),
+        "no default class, no class");
+    // Pending claims without a class would take other tests' class-less volumes
+    kubectl.run("-n", ns, "delete", "pvc", "--all").assertOk();
+    kubectl.run("delete", "pv", "wf-standard-pv").assertOk();
   }
 
   @Test

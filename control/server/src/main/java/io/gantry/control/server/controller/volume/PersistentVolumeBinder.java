@@ -38,6 +38,8 @@ import java.util.Optional;
 public final class PersistentVolumeBinder implements AutoCloseable {
   static final String BIND_COMPLETED = "pv.kubernetes.io/bind-completed";
   static final String BOUND_BY_CONTROLLER = "pv.kubernetes.io/bound-by-controller";
+  static final String STORAGE_PROVISIONER = "volume.kubernetes.io/storage-provisioner";
+  static final String BETA_STORAGE_PROVISIONER = "volume.beta.kubernetes.io/storage-provisioner";
 
   private final ObjectRegistry registry;
   private final EventRecorder events;
@@ -74,8 +76,8 @@ public final class PersistentVolumeBinder implements AutoCloseable {
       }
     });
     binder.classes.listener((type, storageClass, old) -> {
-      // a new default may be what a Pending claim without a class waits for
-      if (type != ObjectEvent.Type.DELETED && StorageClasses.isDefault(storageClass)) {
+      // a new default may be what a Pending claim without a class waits for, a new class what its claims do
+      if (type != ObjectEvent.Type.DELETED) {
         binder.claims.list().stream().filter(VolumeMatch::pending).forEach(c -> binder.queue.add(key(c)));
       }
     });
@@ -151,8 +153,40 @@ public final class PersistentVolumeBinder implements AutoCloseable {
       events.record(claim, "Normal", "FailedBinding",
           "no persistent volumes available for this claim and no storage class is set");
     } else {
-      events.record(claim, "Warning", "ProvisioningFailed", "storageclass.storage.k8s.io \""
-          + VolumeMatch.storageClass(claim) + "\" not found");
+      waitForProvisioning(claim, VolumeMatch.storageClass(claim));
+    }
+  }
+
+  /**
+   * What upstream's binder says of a claim of a class no volume fits: the class is missing, it waits for
+   * a pod (WaitForFirstConsumer), its in-tree provisioner does not exist here, or it waits for the external
+   * provisioner the class names, which the claim is annotated with as {@code setClaimProvisioner} does.
+   */
+  private void waitForProvisioning(ObjectNode claim, String className) throws ApiException {
+    Optional<ObjectNode> storageClass = classes.get(null, className);
+    if (storageClass.isEmpty()) {
+      events.record(claim, "Warning", "ProvisioningFailed", "storageclass.storage.k8s.io \"" + className
+          + "\" not found");
+      return;
+    }
+    String provisioner = storageClass.get().path("provisioner").asText("");
+    if ("WaitForFirstConsumer".equals(storageClass.get().path("volumeBindingMode").asText(""))) {
+      events.record(claim, "Normal", "WaitForFirstConsumer", "waiting for first consumer to be created before binding");
+    } else if (provisioner.startsWith("kubernetes.io/")) {
+      events.record(claim, "Warning", "ProvisioningFailed", "no volume plugin matched name: " + provisioner);
+    } else {
+      JsonNode annotations = claim.path("metadata").path("annotations");
+      if (!provisioner.equals(annotations.path(STORAGE_PROVISIONER).asText(null))
+          || !provisioner.equals(annotations.path(BETA_STORAGE_PROVISIONER).asText(null))) {
+        ObjectNode annotated = claim.deepCopy();
+        ObjectMeta.metadata(annotated).withObjectProperty("annotations").put(BETA_STORAGE_PROVISIONER, provisioner)
+            .put(STORAGE_PROVISIONER, provisioner);
+        registry.update(ResourceTypes.PERSISTENTVOLUMECLAIMS, ObjectMeta.namespace(claim), ObjectMeta.name(claim),
+            annotated, null);
+      }
+      events.record(claim, "Normal", "ExternalProvisioning", "Waiting for a volume to be created either by the"
+          + " external provisioner '" + provisioner + "' or manually by the system administrator. If volume creation"
+          + " is delayed, please verify that the provisioner is running and correctly registered.");
     }
   }
 

@@ -144,6 +144,24 @@ class PersistentVolumeBinderTest {
   }
 
   @Test
+  void aClaimOfAClassNoVolumeFitsSaysWhatItWaitsForAsUpstreamsBinder() throws Exception {
+    storageClass("nfs", "example.com/nfs", "Immediate");
+    storageClass("local", "kubernetes.io/no-provisioner", "Immediate");
+    storageClass("late", "example.com/nfs", "WaitForFirstConsumer");
+    claim("external", "1Gi", ",\"storageClassName\":\"nfs\"");
+    claim("intree", "1Gi", ",\"storageClassName\":\"local\"");
+    claim("waiting", "1Gi", ",\"storageClassName\":\"late\"");
+    await(() -> hasEvent("external", "ExternalProvisioning"), "an external provisioner is waited for");
+    JsonNode annotations = claim("external").at("/metadata/annotations");
+    assertEquals("example.com/nfs example.com/nfs", annotations.path("volume.kubernetes.io/storage-provisioner").asText()
+        + " " + annotations.path("volume.beta.kubernetes.io/storage-provisioner").asText());
+    await(() -> hasEvent("intree", "ProvisioningFailed"), "no in-tree plugin: ProvisioningFailed");
+    await(() -> hasEvent("waiting", "WaitForFirstConsumer"), "a delayed class waits for a pod");
+    assertEquals("Pending Pending Pending", phase(claim("external")) + " " + phase(claim("intree")) + " "
+        + phase(claim("waiting")));
+  }
+
+  @Test
   void aVolumeReservedForAClaimAndAClaimNamingAVolumeBindToEachOther() throws Exception {
     volume("reserved", "1Gi", "\"ReadWriteOnce\"", ",\"claimRef\":{\"namespace\":\"" + NS + "\",\"name\":\"mine\"}");
     volume("named", "50Gi", "\"ReadWriteOnce\"", "");
@@ -166,6 +184,11 @@ class PersistentVolumeBinderTest {
 
   private static ObjectNode json(String text) {
     return Json.parseObject(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void storageClass(String name, String provisioner, String mode) throws ApiException {
+    registry.create(ResourceTypes.STORAGECLASSES, null, json("{\"metadata\":{\"name\":\"" + name + "\"},"
+        + "\"provisioner\":\"" + provisioner + "\",\"volumeBindingMode\":\"" + mode + "\"}"));
   }
 
   private void defaultClass(String name) throws ApiException {

@@ -18,6 +18,8 @@ import io.gantry.control.server.registry.ObjectWatcher;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -36,13 +38,17 @@ import java.util.Optional;
 public final class HorizontalPodAutoscalerController implements AutoCloseable {
 
   static final Duration SYNC_PERIOD = Duration.ofSeconds(15);
-  static final String NO_METRICS = "failed to get cpu utilization: unable to get metrics for resource cpu: "
-      + "no metrics returned from resource metrics API";
+  private static final Duration RESYNC_SLACK = Duration.ofMillis(500);
+  /** What the resource metrics client says when metrics.k8s.io is not served, as here. */
+  static final String NO_METRICS_API = "unable to fetch metrics from resource metrics API: "
+      + "the server could not find the requested resource (get pods.metrics.k8s.io)";
 
   private final ObjectRegistry registry;
   private final EventRecorder events;
   private final Informer hpas = Informer.of(ResourceTypes.HORIZONTALPODAUTOSCALERS);
   private final WorkQueue<String> queue = new WorkQueue<>("horizontalpodautoscaler");
+  /** When each key's periodic pass is due ({@link System#nanoTime}); touched by the one worker only. */
+  private final Map<String, Long> resyncDue = new HashMap<>();
   private ControllerLoop<String> loop;
 
   HorizontalPodAutoscalerController(ObjectRegistry registry) {
@@ -75,9 +81,10 @@ public final class HorizontalPodAutoscalerController implements AutoCloseable {
   void reconcile(String key) throws ApiException {
     Optional<ObjectNode> found = hpas.get(key);
     if (found.isEmpty()) {
+      resyncDue.remove(key);
       return;
     }
-    queue.addAfter(key, SYNC_PERIOD);
+    scheduleResync(key);
     ObjectNode hpa = found.get();
     String namespace = ObjectMeta.namespace(hpa);
     JsonNode spec = hpa.path("spec");
@@ -87,10 +94,13 @@ public final class HorizontalPodAutoscalerController implements AutoCloseable {
         .filter(t -> t.hasSubresource("scale"));
     Optional<ObjectNode> target = targetType.flatMap(t -> registry.find(t, namespace, ref.path("name").asText("")));
     if (target.isEmpty()) {
-      String message = "the HPA controller was unable to get the target's current scale: "
-          + ref.path("kind").asText("") + " \"" + ref.path("name").asText("") + "\" not found";
-      events.record(hpa, "Warning", "FailedGetScale", message);
-      Conditions.set(status, "AbleToScale", "False", "FailedGetScale", message, registry.clock().instant());
+      // the scale client's error: the REST mapping's, else the scale subresource's 404
+      String error = targetType.map(t -> t.qualifiedName() + " \"" + ref.path("name").asText("") + "\" not found")
+          .orElseGet(() -> "no matches for kind \"" + ref.path("kind").asText("") + "\" in group \""
+              + group(ref.path("apiVersion").asText("")) + "\"");
+      events.record(hpa, "Warning", "FailedGetScale", error);
+      Conditions.set(status, "AbleToScale", "False", "FailedGetScale",
+          "the HPA controller was unable to get the target's current scale: " + error, registry.clock().instant());
       writeStatus(hpa, status);
       return;
     }
@@ -113,20 +123,25 @@ public final class HorizontalPodAutoscalerController implements AutoCloseable {
       desired = min;
     } else {
       // computeReplicasForMetrics: every metric fails, so the status keeps its desiredReplicas
-      events.record(hpa, "Warning", "FailedGetResourceMetric", NO_METRICS);
-      Conditions.set(status, "ScalingActive", "False", "FailedGetResourceMetric",
-          "the HPA was unable to compute the replica count: " + NO_METRICS, registry.clock().instant());
-      int count = spec.path("metrics").size();
+      JsonNode specs = spec.path("metrics");
       ArrayNode metrics = JsonNodeFactory.instance.arrayNode();
-      for (int i = 0; i < count; i++) {
+      String firstError = null;
+      for (JsonNode metric : specs) {
+        MetricFailure failure = MetricFailure.of(metric);
+        events.record(hpa, "Warning", failure.reason(), failure.detail());
+        if (firstError == null) {
+          firstError = failure.error();
+          Conditions.set(status, "ScalingActive", "False", failure.reason(),
+              "the HPA was unable to compute the replica count: " + failure.detail(), registry.clock().instant());
+        }
         metrics.addObject().put("type", "");
       }
       status.put("currentReplicas", current);
       status.put("desiredReplicas", status.path("desiredReplicas").asInt(0));
       status.set("currentMetrics", metrics);
-      events.record(hpa, "Warning", "FailedComputeMetricsReplicas", "invalid metrics (" + count + " invalid out of "
-          + count + "), first error is: failed to get cpu resource metric value: " + NO_METRICS);
       writeStatus(hpa, status);
+      events.record(hpa, "Warning", "FailedComputeMetricsReplicas", "invalid metrics (" + specs.size()
+          + " invalid out of " + specs.size() + "), first error is: " + firstError);
       return;
     }
     if (reason != null) {
@@ -144,6 +159,22 @@ public final class HorizontalPodAutoscalerController implements AutoCloseable {
     status.put("desiredReplicas", desired);
     status.remove("currentMetrics");
     writeStatus(hpa, status);
+  }
+
+  /** Queues the 15-second pass unless one is already pending, so spec edits do not start more chains. */
+  private void scheduleResync(String key) {
+    long now = System.nanoTime();
+    Long due = resyncDue.get(key);
+    // a pass the timer started may run a little before its nominal time
+    if (due == null || due - now <= RESYNC_SLACK.toNanos()) {
+      resyncDue.put(key, now + SYNC_PERIOD.toNanos());
+      queue.addAfter(key, SYNC_PERIOD);
+    }
+  }
+
+  private static String group(String apiVersion) {
+    int slash = apiVersion.indexOf('/');
+    return slash < 0 ? "" : apiVersion.substring(0, slash);
   }
 
   private void writeStatus(ObjectNode hpa, ObjectNode status) throws ApiException {

@@ -480,7 +480,9 @@ class KubectlWorkflowIT {
           behavior:
             scaleDown: {stabilizationWindowSeconds: 123}
         """.formatted(ns), "apply", "-f", "-").assertOk();
-    JsonNode v1 = kubectl.run("-n", ns, "get", "hpa.v1.autoscaling", "shaped", "-o", "json").assertOk().json();
+    // the full resource name: kubectl 1.32 maps "hpa.v1.autoscaling" to the preferred v2 on its own side
+    JsonNode v1 = kubectl.run("-n", ns, "get", "horizontalpodautoscalers.v1.autoscaling", "shaped", "-o", "json")
+        .assertOk().json();
     assertEquals("autoscaling/v1", v1.path("apiVersion").asText(), v1::toString);
     JsonNode annotations = v1.at("/metadata/annotations");
     assertTrue(annotations.path("autoscaling.alpha.kubernetes.io/behavior").asText().contains("123"), v1::toString);

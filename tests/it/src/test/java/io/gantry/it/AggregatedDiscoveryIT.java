@@ -1,6 +1,7 @@
 package io.gantry.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -93,6 +94,33 @@ class AggregatedDiscoveryIT {
     assertEquals("APIVersions", Json.parse(gantry.api().get("/api").body()).path("kind").asText());
   }
 
+  @Test
+  void autoscalingPrefersV2AndServesV1InBothDocuments() {
+    ApiClient api = gantry.api();
+    JsonNode legacy = null;
+    for (JsonNode group : Json.parse(api.get("/apis").body()).path("groups")) {
+      if (group.path("name").asText().equals("autoscaling")) {
+        legacy = group;
+      }
+    }
+    assertNotNull(legacy, "no autoscaling group in /apis");
+    assertEquals("autoscaling/v2", legacy.at("/preferredVersion/groupVersion").asText(), legacy::toString);
+    List<String> versions = new ArrayList<>();
+    legacy.path("versions").forEach(v -> versions.add(v.path("groupVersion").asText()));
+    assertEquals(List.of("autoscaling/v2", "autoscaling/v1"), versions, legacy::toString);
+
+    JsonNode aggregated = Json.parse(api.send(api.request("/apis").setHeader("Accept", V2).GET().build()).body());
+    List<String> served = new ArrayList<>();
+    for (JsonNode group : aggregated.path("items")) {
+      if (group.at("/metadata/name").asText().equals("autoscaling")) {
+        group.path("versions").forEach(v -> served.add(v.path("version").asText()));
+      }
+    }
+    // the first version listed is the preferred one
+    assertEquals(List.of("v2", "v1"), served, aggregated::toString);
+    assertEquals("Namespaced", resource(aggregated, "autoscaling", "horizontalpodautoscalers").path("scope").asText());
+  }
+
   @ParameterizedTest
   @MethodSource("kubectls")
   void kubectlLearnsTheSameResourcesFromTheAggregatedDocumentsAlone(String version) {
@@ -133,10 +161,9 @@ class AggregatedDiscoveryIT {
   private Set<String> legacyResources() {
     ApiClient api = gantry.api();
     List<String> groupVersions = new ArrayList<>(List.of("v1"));
+    // api-resources lists each group's preferred version (ServerPreferredResources): no autoscaling/v1 row
     for (JsonNode group : Json.parse(api.get("/apis").body()).path("groups")) {
-      for (JsonNode version : group.path("versions")) {
-        groupVersions.add(version.path("groupVersion").asText());
-      }
+      groupVersions.add(group.at("/preferredVersion/groupVersion").asText());
     }
     Set<String> resources = new TreeSet<>();
     for (String groupVersion : groupVersions) {

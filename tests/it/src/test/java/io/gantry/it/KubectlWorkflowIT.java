@@ -446,6 +446,59 @@ class KubectlWorkflowIT {
 
   @ParameterizedTest
   @MethodSource("kubectls")
+  void autoscaleMakesAnHpaThatHoldsItsDeploymentAtMinReplicas(String version) {
+    Kubectl kubectl = kubectl(version);
+    String ns = namespace("hpa", version);
+    kubectl.run("create", "namespace", ns).assertOk();
+    kubectl.run("-n", ns, "create", "deployment", "web", "--image=nginx:1.27").assertOk();
+    kubectl.run("-n", ns, "autoscale", "deployment", "web", "--min=2", "--max=5", "--cpu-percent=80").assertOk()
+        .assertStdoutContains("horizontalpodautoscaler.autoscaling/web autoscaled");
+
+    PrintedTable hpas = kubectl.run("-n", ns, "get", "hpa").table();
+    assertEquals(List.of("NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"), hpas.headers());
+    Map<String, String> web = hpas.rowNamed("web");
+    assertEquals("Deployment/web", web.get("REFERENCE"), hpas::toString);
+    assertEquals("cpu: <unknown>/80%", web.get("TARGETS"), hpas::toString);
+    assertEquals("2", web.get("MINPODS"), hpas::toString);
+    assertEquals("5", web.get("MAXPODS"), hpas::toString);
+    // the controller scales the one-replica Deployment up to minReplicas
+    kubectl.run("-n", ns, "wait", "--for=jsonpath={.spec.replicas}=2", "deployment/web", "--timeout=30s").assertOk();
+    kubectl.run("-n", ns, "wait", "--for=jsonpath={.status.desiredReplicas}=2", "hpa/web", "--timeout=30s")
+        .assertOk();
+
+    kubectl.runWithInput("""
+        apiVersion: autoscaling/v2
+        kind: HorizontalPodAutoscaler
+        metadata: {name: shaped, namespace: %s}
+        spec:
+          scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+          minReplicas: 2
+          maxReplicas: 4
+          metrics:
+          - type: Resource
+            resource: {name: memory, target: {type: Utilization, averageUtilization: 70}}
+          behavior:
+            scaleDown: {stabilizationWindowSeconds: 123}
+        """.formatted(ns), "apply", "-f", "-").assertOk();
+    // the full resource name: kubectl 1.32 maps "hpa.v1.autoscaling" to the preferred v2 on its own side
+    JsonNode v1 = kubectl.run("-n", ns, "get", "horizontalpodautoscalers.v1.autoscaling", "shaped", "-o", "json")
+        .assertOk().json();
+    assertEquals("autoscaling/v1", v1.path("apiVersion").asText(), v1::toString);
+    JsonNode annotations = v1.at("/metadata/annotations");
+    assertTrue(annotations.path("autoscaling.alpha.kubernetes.io/behavior").asText().contains("123"), v1::toString);
+    // memory has no v1 field: it rides in the metrics annotation, and no CPU target is made up
+    assertTrue(annotations.path("autoscaling.alpha.kubernetes.io/metrics").asText().contains("memory"), v1::toString);
+    assertFalse(v1.path("spec").has("targetCPUUtilizationPercentage"), v1::toString);
+    JsonNode v2 = kubectl.run("-n", ns, "get", "hpa", "shaped", "-o", "json").assertOk().json();
+    assertEquals(123, v2.at("/spec/behavior/scaleDown/stabilizationWindowSeconds").asInt(), v2::toString);
+
+    kubectl.run("-n", ns, "delete", "hpa", "web", "shaped").assertOk();
+    assertTrue(kubectl.run("-n", ns, "get", "hpa", "-o", "name").assertOk().stdout().isBlank());
+    kubectl.run("delete", "namespace", ns, "--wait=false").assertOk();
+  }
+
+  @ParameterizedTest
+  @MethodSource("kubectls")
   void apiResourcesAndVersionDescribeTheServer(String version) {
     Kubectl kubectl = kubectl(version);
 
@@ -454,6 +507,11 @@ class KubectlWorkflowIT {
     assertEquals("deploy", deployments.get("SHORTNAMES"), resources::toString);
     assertEquals("apps/v1", deployments.get("APIVERSION"), resources::toString);
     assertEquals("Deployment", deployments.get("KIND"), resources::toString);
+    // one row for the autoscaler, in its preferred version, as upstream lists it
+    List<Map<String, String>> hpa = resources.rows().stream().filter(r -> "hpa".equals(r.get("SHORTNAMES"))).toList();
+    assertEquals(1, hpa.size(), resources::toString);
+    assertEquals("autoscaling/v2", hpa.get(0).get("APIVERSION"), resources::toString);
+    assertEquals("horizontalpodautoscalers", hpa.get(0).get("NAME"), resources::toString);
 
     String gitVersion = Json.parse(gantry.api().get("/version").body()).path("gitVersion").asText();
     assertFalse(gitVersion.isEmpty());

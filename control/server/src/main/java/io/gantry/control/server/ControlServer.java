@@ -37,6 +37,7 @@ import io.gantry.control.server.registry.LimitRangerAdmission;
 import io.gantry.control.server.registry.PriorityAdmission;
 import io.gantry.control.server.registry.PriorityClasses;
 import io.gantry.control.server.registry.ResourceQuotaAdmission;
+import io.gantry.control.server.controller.podautoscaler.HorizontalPodAutoscalerController;
 import io.gantry.control.server.registry.RuntimeClassAdmission;
 import io.gantry.control.server.registry.ServiceAccountAdmission;
 import io.gantry.control.server.registry.StorageObjectInUseProtectionAdmission;
@@ -208,6 +209,8 @@ public final class ControlServer implements AutoCloseable {
         RESOURCE_QUOTA_SYNC_PERIOD));
     started.add(JobController.start(registry.as("job-controller"), new ObjectWatcher(store)));
     started.add(CronJobController.start(registry.as("cronjob-controller"), new ObjectWatcher(store)));
+    started.add(HorizontalPodAutoscalerController.start(registry.as("horizontal-pod-autoscaler"),
+        new ObjectWatcher(store)));
     started.add(PersistentVolumeBinder.start(registry.as("persistentvolume-binder-controller"), new ObjectWatcher(store)));
     started.add(PvcProtectionController.start(registry.as("persistentvolumeclaim-protection-controller"),
         new ObjectWatcher(store)));

@@ -16,6 +16,9 @@ public final class Conversions {
     if (type.equals(ResourceTypes.EVENTS_V1)) {
       return EventsV1Conversion.INSTANCE;
     }
+    if (type.equals(ResourceTypes.HORIZONTALPODAUTOSCALERS_V1)) {
+      return AutoscalingV1Conversion.INSTANCE;
+    }
     throw new IllegalStateException("no conversion from " + type.qualifiedName() + " to its storage "
         + type.storageType().qualifiedName());
   }

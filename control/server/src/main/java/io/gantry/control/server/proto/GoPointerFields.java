@@ -5,12 +5,14 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import io.kubernetes.client.proto.Meta;
 import io.kubernetes.client.proto.V1;
 import io.kubernetes.client.proto.V1Apps;
+import io.kubernetes.client.proto.V1Autoscaling;
 import io.kubernetes.client.proto.V1Batch;
 import io.kubernetes.client.proto.V1Coordination;
 import io.kubernetes.client.proto.V1Discovery;
 import io.kubernetes.client.proto.V1Networking;
 import io.kubernetes.client.proto.V1Policy;
 import io.kubernetes.client.proto.V1Scheduling;
+import io.kubernetes.client.proto.V2Autoscaling;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -104,6 +106,16 @@ final class GoPointerFields {
     add(s, V1Apps.StatefulSetSpec.getDescriptor(), "replicas", "revisionHistoryLimit");
     add(s, V1Apps.RollingUpdateStatefulSetStrategy.getDescriptor(), "partition");
     add(s, V1Apps.DaemonSetSpec.getDescriptor(), "revisionHistoryLimit");
+    // autoscaling/v1 (kubectl autoscale), autoscaling/v2
+    add(s, V1Autoscaling.HorizontalPodAutoscalerSpec.getDescriptor(), "minReplicas",
+        "targetCPUUtilizationPercentage");
+    add(s, V1Autoscaling.HorizontalPodAutoscalerStatus.getDescriptor(), "observedGeneration",
+        "currentCPUUtilizationPercentage");
+    add(s, V2Autoscaling.HorizontalPodAutoscalerSpec.getDescriptor(), "minReplicas");
+    add(s, V2Autoscaling.HorizontalPodAutoscalerStatus.getDescriptor(), "observedGeneration");
+    add(s, V2Autoscaling.MetricTarget.getDescriptor(), "averageUtilization");
+    add(s, V2Autoscaling.MetricValueStatus.getDescriptor(), "averageUtilization");
+    add(s, V2Autoscaling.HPAScalingRules.getDescriptor(), "stabilizationWindowSeconds", "selectPolicy");
     // batch/v1
     add(s, V1Batch.JobSpec.getDescriptor(), "parallelism", "completions", "activeDeadlineSeconds",
         "backoffLimit", "backoffLimitPerIndex", "maxFailedIndexes", "ttlSecondsAfterFinished",

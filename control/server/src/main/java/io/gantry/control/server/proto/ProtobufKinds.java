@@ -6,6 +6,7 @@ import io.kubernetes.client.proto.V1;
 import io.kubernetes.client.proto.V1Apps;
 import io.kubernetes.client.proto.V1Authentication;
 import io.kubernetes.client.proto.V1Authorization;
+import io.kubernetes.client.proto.V1Autoscaling;
 import io.kubernetes.client.proto.V1Batch;
 import io.kubernetes.client.proto.V1Coordination;
 import io.kubernetes.client.proto.V1Discovery;
@@ -16,6 +17,7 @@ import io.kubernetes.client.proto.V1Policy;
 import io.kubernetes.client.proto.V1Rbac;
 import io.kubernetes.client.proto.V1Scheduling;
 import io.kubernetes.client.proto.V1Storage;
+import io.kubernetes.client.proto.V2Autoscaling;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -54,6 +56,8 @@ final class ProtobufKinds {
       kind("apps/v1", "StatefulSet", V1Apps.StatefulSet.getDescriptor()),
       kind("apps/v1", "DaemonSet", V1Apps.DaemonSet.getDescriptor()),
       kind("apps/v1", "ControllerRevision", V1Apps.ControllerRevision.getDescriptor()),
+      kind("autoscaling/v1", "HorizontalPodAutoscaler", V1Autoscaling.HorizontalPodAutoscaler.getDescriptor()),
+      kind("autoscaling/v2", "HorizontalPodAutoscaler", V2Autoscaling.HorizontalPodAutoscaler.getDescriptor()),
       kind("batch/v1", "Job", V1Batch.Job.getDescriptor()),
       kind("batch/v1", "CronJob", V1Batch.CronJob.getDescriptor()),
       kind("discovery.k8s.io/v1", "EndpointSlice", V1Discovery.EndpointSlice.getDescriptor()),

@@ -3,6 +3,7 @@ package io.gantry.control.server.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.control.server.conversion.HorizontalPodAutoscalerDefaults;
 import io.gantry.control.server.quota.ResourceLists;
 import io.gantry.control.server.resource.ResourceType;
 import io.gantry.control.server.resource.ResourceTypes;
@@ -28,6 +29,10 @@ final class Defaults {
         }
       }
       // priority and preemptionPolicy come from the Priority admission plugin, not defaulting
+    } else if (type == ResourceTypes.HORIZONTALPODAUTOSCALERS) {
+      HorizontalPodAutoscalerDefaults.v2(object);
+    } else if (type == ResourceTypes.HORIZONTALPODAUTOSCALERS_V1) {
+      HorizontalPodAutoscalerDefaults.v1(object);
     } else if (type == ResourceTypes.PRIORITYCLASSES) {
       putIfAbsent(object, "preemptionPolicy", "PreemptLowerPriority"); // SetDefaults_PriorityClass
     } else if (type == ResourceTypes.STORAGECLASSES) {

@@ -46,6 +46,13 @@ public final class ResourceTypes {
   public static final ResourceType CLUSTERROLEBINDINGS = rbac("clusterrolebindings", "ClusterRoleBinding", false);
   public static final ResourceType JOBS = of("batch", "v1", "jobs", "Job", true, List.of(), List.of("all"), Set.of("status"));
   public static final ResourceType CRONJOBS = of("batch", "v1", "cronjobs", "CronJob", true, List.of("cj"), List.of("all"), Set.of("status"));
+  /** autoscaling/v2 HorizontalPodAutoscalers, the stored representation. */
+  public static final ResourceType HORIZONTALPODAUTOSCALERS = of("autoscaling", "v2", "horizontalpodautoscalers",
+      "HorizontalPodAutoscaler", true, List.of("hpa"), List.of("all"), Set.of("status"));
+  /** autoscaling/v1 HorizontalPodAutoscalers: the v2 ones, with what v1 cannot say in annotations. */
+  public static final ResourceType HORIZONTALPODAUTOSCALERS_V1 = of("autoscaling", "v1", "horizontalpodautoscalers",
+      "HorizontalPodAutoscaler", true, List.of("hpa"), List.of("all"), Set.of("status"))
+      .storedAs(HORIZONTALPODAUTOSCALERS);
   public static final ResourceType PODDISRUPTIONBUDGETS = of("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, List.of("pdb"), List.of(), Set.of("status"));
 
   public static final List<ResourceType> ALL = List.of(
@@ -53,7 +60,9 @@ public final class ResourceTypes {
       REPLICATIONCONTROLLERS, PODTEMPLATES, PERSISTENTVOLUMECLAIMS, PERSISTENTVOLUMES, LIMITRANGES, RESOURCEQUOTAS,
       DEPLOYMENTS, REPLICASETS, DAEMONSETS, STATEFULSETS, CONTROLLERREVISIONS, ENDPOINTSLICES, INGRESSES,
       INGRESSCLASSES, NETWORKPOLICIES, LEASES, RUNTIMECLASSES, PRIORITYCLASSES, EVENTS_V1, PODDISRUPTIONBUDGETS, ROLES,
-      ROLEBINDINGS, CLUSTERROLES, CLUSTERROLEBINDINGS, STORAGECLASSES, JOBS, CRONJOBS);
+      ROLEBINDINGS, CLUSTERROLES, CLUSTERROLEBINDINGS, STORAGECLASSES, JOBS, CRONJOBS,
+      // v2 first: the preferred version of the group, as discovery lists it
+      HORIZONTALPODAUTOSCALERS, HORIZONTALPODAUTOSCALERS_V1);
 
   private static final Map<String, ResourceType> BY_PATH = new LinkedHashMap<>();
   private static final Map<String, ResourceType> BY_KIND = new LinkedHashMap<>();

@@ -38,6 +38,7 @@ public final class ColumnSets {
       Map.entry("/ResourceQuota", ResourceQuotaColumns.INSTANCE),
       Map.entry("/PersistentVolume", PersistentVolumeColumns.INSTANCE),
       Map.entry("batch/Job", JobColumns.INSTANCE),
+      Map.entry("autoscaling/HorizontalPodAutoscaler", HorizontalPodAutoscalerColumns.INSTANCE),
       Map.entry("batch/CronJob", CronJobColumns.INSTANCE),
       Map.entry("rbac.authorization.k8s.io/RoleBinding", RoleBindingColumns.INSTANCE),
       Map.entry("rbac.authorization.k8s.io/ClusterRoleBinding", RoleBindingColumns.INSTANCE));

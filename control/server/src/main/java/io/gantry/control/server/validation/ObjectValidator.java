@@ -71,6 +71,7 @@ public final class ObjectValidator {
       case "NetworkPolicy" -> NetworkPolicyValidation.validate(object, errs);
       case "Lease" -> ClusterValidation.validateLease(object, errs);
       case "PodDisruptionBudget" -> PodDisruptionBudgetValidation.validate(object, errs);
+      case "HorizontalPodAutoscaler" -> HorizontalPodAutoscalerValidation.validate(type, object, errs);
       case "Job" -> JobValidation.validate(object, errs);
       case "CronJob" -> CronJobValidation.validate(object, errs);
       case "Role", "ClusterRole" -> RbacValidation.validateRole(object, type.namespaced(), errs);
@@ -102,6 +103,7 @@ public final class ObjectValidator {
       case "PersistentVolume" -> PersistentVolumeValidation.validateVolumeUpdate(object, old, errs);
       case "ResourceQuota" -> ResourceQuotaValidation.validateUpdate(object, old, errs);
       case "Job" -> JobValidation.validateUpdate(object, old, errs);
+      case "HorizontalPodAutoscaler" -> HorizontalPodAutoscalerValidation.validateUpdate(type, object, old, errs);
       case "CronJob" -> CronJobValidation.validateUpdate(object, old, errs);
       case "RoleBinding", "ClusterRoleBinding" -> RbacValidation.validateBindingUpdate(object, old, errs);
       // ValidateIngressClassUpdate checks the immutable controller before the object itself

@@ -17,8 +17,10 @@ import io.kubernetes.client.proto.Runtime;
 import io.kubernetes.client.proto.V1;
 import io.kubernetes.client.proto.V1Apps;
 import io.kubernetes.client.proto.V1Authentication;
+import io.kubernetes.client.proto.V1Autoscaling;
 import io.kubernetes.client.proto.V1Coordination;
 import io.kubernetes.client.proto.V1Networking;
+import io.kubernetes.client.proto.V2Autoscaling;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +71,42 @@ class ProtobufBodiesTest {
     ObjectNode decoded = ProtobufBodies.decode(body("authentication.k8s.io/v1", "TokenReview", review));
 
     assertEquals(json("{'token':'a.b.c'}"), decoded.get("spec"));
+  }
+
+  @Test
+  void kubectlAutoscalesV1HpaKeepsItsBoundsAndCpuTarget() throws Exception {
+    // as kubectl 1.32's autoscale marshals it: every non-pointer scalar written, zero or not
+    V1Autoscaling.HorizontalPodAutoscaler hpa = V1Autoscaling.HorizontalPodAutoscaler.newBuilder()
+        .setMetadata(goMeta("web"))
+        .setSpec(V1Autoscaling.HorizontalPodAutoscalerSpec.newBuilder()
+            .setScaleTargetRef(V1Autoscaling.CrossVersionObjectReference.newBuilder()
+                .setKind("Deployment").setName("web").setApiVersion("apps/v1"))
+            .setMinReplicas(2).setMaxReplicas(5).setTargetCPUUtilizationPercentage(80))
+        .setStatus(V1Autoscaling.HorizontalPodAutoscalerStatus.newBuilder().setCurrentReplicas(0).setDesiredReplicas(0))
+        .build();
+
+    assertEquals(
+        json("{'apiVersion':'autoscaling/v1','kind':'HorizontalPodAutoscaler','metadata':{'name':'web'},"
+            + "'spec':{'scaleTargetRef':{'kind':'Deployment','name':'web','apiVersion':'apps/v1'},"
+            + "'minReplicas':2,'maxReplicas':5,'targetCPUUtilizationPercentage':80},'status':{}}"),
+        ProtobufBodies.decode(body("autoscaling/v1", "HorizontalPodAutoscaler", hpa)));
+  }
+
+  @Test
+  void v2HpaKeepsAnExplicitZeroStabilizationWindow() throws Exception {
+    V2Autoscaling.HorizontalPodAutoscaler hpa = V2Autoscaling.HorizontalPodAutoscaler.newBuilder()
+        .setMetadata(goMeta("web"))
+        .setSpec(V2Autoscaling.HorizontalPodAutoscalerSpec.newBuilder()
+            .setScaleTargetRef(V2Autoscaling.CrossVersionObjectReference.newBuilder()
+                .setKind("Deployment").setName("web").setApiVersion("apps/v1"))
+            .setMaxReplicas(3)
+            .setBehavior(V2Autoscaling.HorizontalPodAutoscalerBehavior.newBuilder()
+                .setScaleUp(V2Autoscaling.HPAScalingRules.newBuilder().setStabilizationWindowSeconds(0))))
+        .build();
+
+    ObjectNode decoded = ProtobufBodies.decode(body("autoscaling/v2", "HorizontalPodAutoscaler", hpa));
+
+    assertEquals(json("{'scaleUp':{'stabilizationWindowSeconds':0}}"), decoded.at("/spec/behavior"));
   }
 
   @Test

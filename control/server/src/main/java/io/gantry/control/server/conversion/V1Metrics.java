@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class V1Metrics {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  /** The two sources whose v1 and v2 forms differ only by the container the second names. */
+  private static final String[] RESOURCE_KINDS = {"resource", "containerResource"};
 
   private V1Metrics() {}
 
@@ -33,18 +35,14 @@ final class V1Metrics {
       o.set("targetAverageValue", quantity(src.path("target").get("averageValue")));
       put(o, "selector", src.path("metric").get("selector"));
     }
-    if (metric.get("resource") instanceof ObjectNode src) {
-      ObjectNode o = out.putObject("resource");
-      put(o, "name", src.get("name"));
-      put(o, "targetAverageUtilization", src.path("target").get("averageUtilization"));
-      put(o, "targetAverageValue", src.path("target").get("averageValue"));
-    }
-    if (metric.get("containerResource") instanceof ObjectNode src) {
-      ObjectNode o = out.putObject("containerResource");
-      put(o, "name", src.get("name"));
-      put(o, "targetAverageUtilization", src.path("target").get("averageUtilization"));
-      put(o, "targetAverageValue", src.path("target").get("averageValue"));
-      put(o, "container", src.get("container"));
+    for (String kind : RESOURCE_KINDS) {
+      if (metric.get(kind) instanceof ObjectNode src) {
+        ObjectNode o = out.putObject(kind);
+        put(o, "name", src.get("name"));
+        put(o, "targetAverageUtilization", src.path("target").get("averageUtilization"));
+        put(o, "targetAverageValue", src.path("target").get("averageValue"));
+        put(o, "container", src.get("container"));
+      }
     }
     if (metric.get("external") instanceof ObjectNode src) {
       ObjectNode o = out.putObject("external");
@@ -71,7 +69,7 @@ final class V1Metrics {
       o.set("metric", identifier(src.get("metricName"), src.get("selector")));
       o.set("target", target("AverageValue", null, quantity(src.get("targetAverageValue")), null));
     }
-    for (String kind : new String[] {"resource", "containerResource"}) {
+    for (String kind : RESOURCE_KINDS) {
       if (metric.get(kind) instanceof ObjectNode src) {
         ObjectNode o = out.putObject(kind);
         put(o, "name", src.get("name"));
@@ -107,7 +105,7 @@ final class V1Metrics {
       o.set("currentAverageValue", quantity(src.path("current").get("averageValue")));
       put(o, "selector", src.path("metric").get("selector"));
     }
-    for (String kind : new String[] {"resource", "containerResource"}) {
+    for (String kind : RESOURCE_KINDS) {
       if (metric.get(kind) instanceof ObjectNode src) {
         ObjectNode o = out.putObject(kind);
         put(o, "name", src.get("name"));
@@ -140,7 +138,7 @@ final class V1Metrics {
       o.set("metric", identifier(src.get("metricName"), src.get("selector")));
       o.set("current", current(null, quantity(src.get("currentAverageValue")), null));
     }
-    for (String kind : new String[] {"resource", "containerResource"}) {
+    for (String kind : RESOURCE_KINDS) {
       if (metric.get(kind) instanceof ObjectNode src) {
         ObjectNode o = out.putObject(kind);
         put(o, "name", src.get("name"));
@@ -156,12 +154,10 @@ final class V1Metrics {
     return out;
   }
 
+  /** A MetricTarget: its type, then the values of a {@link #current MetricValueStatus}. */
   private static ObjectNode target(String type, JsonNode value, JsonNode averageValue, JsonNode utilization) {
-    ObjectNode target = NODES.objectNode();
-    target.put("type", type);
-    put(target, "value", value);
-    put(target, "averageValue", averageValue);
-    put(target, "averageUtilization", utilization);
+    ObjectNode target = NODES.objectNode().put("type", type);
+    target.setAll(current(value, averageValue, utilization));
     return target;
   }
 
